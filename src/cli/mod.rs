@@ -1,0 +1,31 @@
+//! CLI: the `postmottak` subcommands. Each file here owns one subcommand's
+//! arguments and turns them into calls on the library; nothing below `cli/`
+//! knows about argument parsing.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the version (placeholder until the first subcommand lands).
+    Version,
+}
+
+impl Cli {
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            Command::Version => {
+                println!("postmottak {}", env!("CARGO_PKG_VERSION"));
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Extract: turns a file's bytes into pages of text and quality facts.
+//!
+//! Content is sniffed, never trusted from the extension. PDFs are read through
+//! pdfium (text layer per page); pages without a usable text layer, and images,
+//! are rendered and OCR'd on a bounded pool of tesseract workers.
+//!
+//! **Invariant:** a page with a usable text layer never reaches OCR.
+//! **Invariant:** limits (pixels, pages, bytes) are checked from headers and
+//! dictionaries before anything is decoded; a bad file yields a
+//! [`Rejection`] with a code, never a panic.
+//!
+//! Owner of this stage's types; `classify` reads [`Extraction`], nothing else.
+
+use serde::Serialize;
+
+use crate::item::RejectCode;
+
+/// The result of reading one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extraction {
+    /// Sniffed media type: `application/pdf`, `image/png`, `image/jpeg`, `image/tiff`.
+    pub media_type: String,
+    pub pages: Vec<Page>,
+}
+
+impl Extraction {
+    /// All page texts joined by form feed, as in the `process --json` contract.
+    pub fn text(&self) -> String {
+        self.pages
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{c}")
+    }
+
+    /// How the document's text was obtained, over all pages.
+    pub fn text_source(&self) -> TextSource {
+        let layer = self.pages.iter().any(|p| p.source == PageSource::TextLayer);
+        let ocr = self.pages.iter().any(|p| p.source == PageSource::Ocr);
+        match (layer, ocr) {
+            (true, true) => TextSource::Mixed,
+            (true, false) => TextSource::TextLayer,
+            (false, true) => TextSource::Ocr,
+            (false, false) => TextSource::None,
+        }
+    }
+
+    /// Mean OCR confidence over OCR'd, non-blank pages (0–100), if any.
+    pub fn ocr_confidence(&self) -> Option<f32> {
+        let confs: Vec<f32> = self
+            .pages
+            .iter()
+            .filter(|p| !p.blank)
+            .filter_map(|p| p.ocr_confidence)
+            .collect();
+        if confs.is_empty() {
+            None
+        } else {
+            Some(confs.iter().sum::<f32>() / confs.len() as f32)
+        }
+    }
+
+    /// 1-based numbers of blank pages (duplex back sides and the like).
+    pub fn blank_pages(&self) -> Vec<u32> {
+        self.pages
+            .iter()
+            .filter(|p| p.blank)
+            .map(|p| p.number)
+            .collect()
+    }
+}
+
+/// One page of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    pub text: String,
+    pub source: PageSource,
+    /// Mean word confidence 0–100 when the page was OCR'd.
+    pub ocr_confidence: Option<f32>,
+    /// No meaningful ink (a duplex back side); its text is empty.
+    pub blank: bool,
+    /// Effective resolution of the scanned image (x, y), when known.
+    pub dpi: Option<(f32, f32)>,
+    /// Rotation applied to read the page upright (0, 90, 180, 270).
+    pub rotation_degrees: u16,
+    /// Residual skew detected by OCR, in degrees, when known.
+    pub skew_degrees: Option<f32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageSource {
+    TextLayer,
+    Ocr,
+    /// Neither a text layer nor OCR gave text (e.g. a blank page).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    TextLayer,
+    Ocr,
+    Mixed,
+    None,
+}
+
+/// A file refused with a code (DESIGN.md §6). The message is for staff, in
+/// Norwegian, and never contains letter text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
+        Rejection {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The `[extract]` section of the config file (pdfium location, OCR languages
+/// and workers, limits).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ExtractConfig {}

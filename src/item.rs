@@ -1,0 +1,484 @@
+//! Domain types shared by every stage: what an item *is*, independent of how it
+//! is stored or shown. No IO here, and nothing here can fail except parsing.
+//!
+//! The lifecycle (DESIGN.md §5) is encoded in [`ItemState::can_become`]; the
+//! store refuses any transition this function does not allow, so an illegal
+//! state change is a bug caught at the boundary, not a row in a strange state.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Row id of an item in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ItemId(pub i64);
+
+impl fmt::Display for ItemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// SHA-256 of a whole file: the identity of its bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sha256(pub [u8; 32]);
+
+impl Sha256 {
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        Sha256(sha2::Sha256::digest(bytes).into())
+    }
+
+    /// Hashes a file in streaming fashion (scans can be hundreds of MB).
+    pub fn of_file(path: &std::path::Path) -> std::io::Result<Self> {
+        use sha2::Digest;
+        let mut file = std::fs::File::open(path)?;
+        let mut hasher = sha2::Sha256::new();
+        std::io::copy(&mut file, &mut hasher)?;
+        Ok(Sha256(hasher.finalize().into()))
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sha256({})", self.to_hex())
+    }
+}
+
+impl FromStr for Sha256 {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = hex::decode(s).map_err(|_| ParseError::new("sha256", s))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| ParseError::new("sha256", s))?;
+        Ok(Sha256(arr))
+    }
+}
+
+impl Serialize for Sha256 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Sha256 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A unit of the department (`mta`, `rus-psykisk-helse`, `omsorg`, …). Units are
+/// configurable, so this is a validated id rather than an enum; config.rs checks
+/// that every id used anywhere names a configured unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnitId(String);
+
+impl UnitId {
+    /// Accepts lowercase ASCII letters, digits and `-`, 1–40 characters: ids go
+    /// into folder names, URLs and SQL parameters.
+    pub fn new(id: &str) -> Result<Self, ParseError> {
+        let ok = !id.is_empty()
+            && id.len() <= 40
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(UnitId(id.to_owned()))
+        } else {
+            Err(ParseError::new("unit", id))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for UnitId {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        UnitId::new(s)
+    }
+}
+
+/// Where an item came from: a unit's scan folder (paper) or the digital share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Scan,
+    Digital,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Scan => "scan",
+            Source::Digital => "digital",
+        }
+    }
+}
+
+impl FromStr for Source {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "scan" => Ok(Source::Scan),
+            "digital" => Ok(Source::Digital),
+            _ => Err(ParseError::new("source", s)),
+        }
+    }
+}
+
+/// The lifecycle of DESIGN.md §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemState {
+    Admitted,
+    Extracted,
+    Classified,
+    Queued,
+    Allocated,
+    Registered,
+    Rejected,
+    Duplicate,
+}
+
+impl ItemState {
+    pub const ALL: [ItemState; 8] = [
+        ItemState::Admitted,
+        ItemState::Extracted,
+        ItemState::Classified,
+        ItemState::Queued,
+        ItemState::Allocated,
+        ItemState::Registered,
+        ItemState::Rejected,
+        ItemState::Duplicate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Admitted => "admitted",
+            ItemState::Extracted => "extracted",
+            ItemState::Classified => "classified",
+            ItemState::Queued => "queued",
+            ItemState::Allocated => "allocated",
+            ItemState::Registered => "registered",
+            ItemState::Rejected => "rejected",
+            ItemState::Duplicate => "duplicate",
+        }
+    }
+
+    /// Norwegian label for the board and reports.
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            ItemState::Admitted => "mottatt",
+            ItemState::Extracted => "lest",
+            ItemState::Classified => "klassifisert",
+            ItemState::Queued => "til fordeling",
+            ItemState::Allocated => "fordelt",
+            ItemState::Registered => "registrert",
+            ItemState::Rejected => "avvist",
+            ItemState::Duplicate => "duplikat",
+        }
+    }
+
+    /// Whether the pipeline still has work to do on an item in this state
+    /// (resumed after a crash or restart).
+    pub fn is_in_pipeline(self) -> bool {
+        matches!(
+            self,
+            ItemState::Admitted | ItemState::Extracted | ItemState::Classified
+        )
+    }
+
+    /// The legal transitions. Registration (the file left its folder, i.e. the
+    /// case system took it) can happen from any live state: people do not wait
+    /// for the meeting when a letter is obviously theirs.
+    pub fn can_become(self, next: ItemState) -> bool {
+        use ItemState::*;
+        match (self, next) {
+            (Admitted, Extracted | Rejected | Duplicate) => true,
+            (Extracted, Classified | Rejected) => true,
+            (Classified, Queued) => true,
+            (Queued, Allocated) => true,
+            // Reallocation back to the meeting.
+            (Allocated, Queued) => true,
+            (Admitted | Extracted | Classified | Queued | Allocated | Duplicate, Registered) => {
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ItemState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ItemState {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ItemState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| ParseError::new("state", s))
+    }
+}
+
+/// Why a file was refused (DESIGN.md §6). The original is kept in `_avvist/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    Empty,
+    Corrupt,
+    Encrypted,
+    Unsupported,
+    TooLarge,
+    Unreadable,
+}
+
+impl RejectCode {
+    pub const ALL: [RejectCode; 6] = [
+        RejectCode::Empty,
+        RejectCode::Corrupt,
+        RejectCode::Encrypted,
+        RejectCode::Unsupported,
+        RejectCode::TooLarge,
+        RejectCode::Unreadable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::Empty => "empty",
+            RejectCode::Corrupt => "corrupt",
+            RejectCode::Encrypted => "encrypted",
+            RejectCode::Unsupported => "unsupported",
+            RejectCode::TooLarge => "too_large",
+            RejectCode::Unreadable => "unreadable",
+        }
+    }
+
+    /// What staff read in the reason file and on the board.
+    pub fn message_nb(self) -> &'static str {
+        match self {
+            RejectCode::Empty => "Filen er tom.",
+            RejectCode::Corrupt => "Filen er skadet og kan ikke leses.",
+            RejectCode::Encrypted => {
+                "Filen er passordbeskyttet. Be avsender om en utgave uten passord."
+            }
+            RejectCode::Unsupported => "Filtypen støttes ikke. Godtatt: PDF, PNG, JPEG og TIFF.",
+            RejectCode::TooLarge => "Filen er for stor (sider, bildestørrelse eller filstørrelse).",
+            RejectCode::Unreadable => "Filen kunne ikke leses (tidsgrense eller lesefeil).",
+        }
+    }
+}
+
+impl fmt::Display for RejectCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RejectCode {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RejectCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| ParseError::new("reject code", s))
+    }
+}
+
+/// A user's role (DESIGN.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Clerk,
+    Caseworker,
+    Leader,
+    RecordsOfficer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Clerk,
+        Role::Caseworker,
+        Role::Leader,
+        Role::RecordsOfficer,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Caseworker => "caseworker",
+            Role::Leader => "leader",
+            Role::RecordsOfficer => "records_officer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Role::Clerk => "merkantil",
+            Role::Caseworker => "saksbehandler",
+            Role::Leader => "leder",
+            Role::RecordsOfficer => "arkivansvarlig",
+            Role::Admin => "systemadministrator",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| ParseError::new("role", s))
+    }
+}
+
+/// A fact about a document's quality that a person should look at. An open
+/// quality flag keeps the paper original off the shredder (DESIGN.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityFlag {
+    LowOcrConfidence,
+    BlankPages,
+    MissingPages,
+    StrongSkew,
+    LowResolution,
+}
+
+impl QualityFlag {
+    pub const ALL: [QualityFlag; 5] = [
+        QualityFlag::LowOcrConfidence,
+        QualityFlag::BlankPages,
+        QualityFlag::MissingPages,
+        QualityFlag::StrongSkew,
+        QualityFlag::LowResolution,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityFlag::LowOcrConfidence => "low_ocr_confidence",
+            QualityFlag::BlankPages => "blank_pages",
+            QualityFlag::MissingPages => "missing_pages",
+            QualityFlag::StrongSkew => "strong_skew",
+            QualityFlag::LowResolution => "low_resolution",
+        }
+    }
+
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            QualityFlag::LowOcrConfidence => "usikker tekstgjenkjenning",
+            QualityFlag::BlankPages => "blanke sider",
+            QualityFlag::MissingPages => "mangler sider",
+            QualityFlag::StrongSkew => "skjev skanning",
+            QualityFlag::LowResolution => "lav oppløsning",
+        }
+    }
+}
+
+impl FromStr for QualityFlag {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        QualityFlag::ALL
+            .into_iter()
+            .find(|q| q.as_str() == s)
+            .ok_or_else(|| ParseError::new("quality flag", s))
+    }
+}
+
+/// A string that does not name a value of one of the types above.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what}: {value:?}")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl ParseError {
+    fn new(what: &'static str, value: &str) -> Self {
+        // Values here are ids and codes, never letter text, but cap them anyway
+        // so a garbage string cannot flood a log line.
+        let value: String = value.chars().take(64).collect();
+        ParseError { what, value }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_round_trips_through_its_name() {
+        for st in ItemState::ALL {
+            assert_eq!(st.as_str().parse::<ItemState>(), Ok(st));
+        }
+    }
+
+    #[test]
+    fn lifecycle_allows_the_happy_path_and_nothing_backwards() {
+        use ItemState::*;
+        let path = [
+            Admitted, Extracted, Classified, Queued, Allocated, Registered,
+        ];
+        for pair in path.windows(2) {
+            assert!(
+                pair[0].can_become(pair[1]),
+                "{:?} -> {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+        assert!(!Registered.can_become(Queued));
+        assert!(!Rejected.can_become(Queued));
+        assert!(!Queued.can_become(Admitted));
+        assert!(!Admitted.can_become(Queued), "no stage may be skipped");
+    }
+
+    #[test]
+    fn unit_ids_are_restricted_to_safe_characters() {
+        assert!(UnitId::new("rus-psykisk-helse").is_ok());
+        assert!(UnitId::new("../etc").is_err());
+        assert!(UnitId::new("").is_err());
+        assert!(UnitId::new("MTA").is_err());
+    }
+
+    #[test]
+    fn sha256_parses_its_own_hex() {
+        let h = Sha256::of_bytes(b"postmottak");
+        assert_eq!(h.to_hex().parse::<Sha256>(), Ok(h));
+        assert!("abc".parse::<Sha256>().is_err());
+    }
+}

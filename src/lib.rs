@@ -1,0 +1,18 @@
+//! postmottak: intake of client post for a municipality's health and care
+//! department. See ARCHITECTURE.md for the codemap; data flows one way:
+//!
+//! watch → ingest (admit) → extract → classify → queue (web) → retention,
+//! report, mail.
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod extract;
+pub mod ingest;
+pub mod item;
+pub mod mail;
+pub mod report;
+pub mod retention;
+pub mod store;
+pub mod watch;
+pub mod web;
