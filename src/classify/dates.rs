@@ -55,7 +55,6 @@ const NOT_LETTER_DATE_STEMS: &[&str] = &[
     "sidan",
     "gjeldende",
     "gjeldande",
-    "sendt",
     "soknad",
     "klage",
     "journal",
@@ -70,7 +69,7 @@ const NOT_LETTER_DATE_STEMS: &[&str] = &[
 /// Whole words with the same effect (too short to match as stems).
 const NOT_LETTER_DATE_WORDS: &[&str] = &[
     "f", "for", "fom", "tom", "o", "m", "av", "fra", "til", "kl", "dod", "jeg", "eg", "vi", "han",
-    "hun", "ho", "time", "pr", "per", "etter", "innen", "ved", "om",
+    "hun", "ho", "time", "pr", "per", "etter", "innen", "ved", "om", "sendt",
 ];
 
 /// A date with its position and how strongly its place says "letter date".
@@ -229,6 +228,7 @@ mod tests {
         ("Dato: 1. des. 2026", "2026-12-01"),
         ("Mosjøen, 2 nov 2026", "2026-11-02"),
         ("Dato: 3.11.26", "2026-11-03"),
+        ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
         // Not the letter's date.
         ("Ola Nordmann, født 12.03.1948", "-"),
         ("Eg er fødd 3. mai 1950.", "-"),
