@@ -69,7 +69,7 @@ const NOT_LETTER_DATE_STEMS: &[&str] = &[
 /// Whole words with the same effect (too short to match as stems).
 const NOT_LETTER_DATE_WORDS: &[&str] = &[
     "f", "for", "fom", "tom", "o", "m", "av", "fra", "til", "kl", "dod", "jeg", "eg", "vi", "han",
-    "hun", "ho", "time", "pr", "per", "etter", "innen", "ved", "om", "sendt",
+    "hun", "ho", "time", "pr", "per", "etter", "innen", "ved", "om",
 ];
 
 /// A date with its position and how strongly its place says "letter date".

@@ -71,8 +71,12 @@ pub struct TypeDef {
     pub id: String,
     /// Norwegian label; also the title when the letter has no subject line.
     pub label: String,
-    /// Digital post of this type always goes to this unit.
+    /// Digital post of this type goes to this unit …
     pub unit: Option<String>,
+    /// … unless the unit rules point to one of these (an application for
+    /// substance-use services goes to that unit, DESIGN.md §7).
+    #[serde(default)]
+    pub content_units: Vec<String>,
     /// A more specific kind of another type (BPA refines an application for
     /// services): when this type scores at all, the other type's evidence
     /// counts for it too, and the other type is not its rival.
@@ -256,6 +260,7 @@ impl Rules {
         for id in std::iter::once(&file.default_unit)
             .chain(file.unit_rules.iter().map(|r| &r.unit))
             .chain(file.types.iter().filter_map(|t| t.unit.as_ref()))
+            .chain(file.types.iter().flat_map(|t| &t.content_units))
         {
             let unit = UnitId::new(id)
                 .map_err(|_| invalid(origin, format!("ugyldig enhets-id «{id}»")))?;
@@ -285,12 +290,8 @@ impl Rules {
             .map(|t| t.label.as_str())
     }
 
-    pub fn type_unit(&self, id: &str) -> Option<&str> {
-        self.file
-            .types
-            .iter()
-            .find(|t| t.id == id)
-            .and_then(|t| t.unit.as_deref())
+    pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
+        self.file.types.iter().find(|t| t.id == id)
     }
 
     /// Scores document types over the folded letter and its folded subject.
