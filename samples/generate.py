@@ -16,6 +16,7 @@ Usage:
     python3 samples/generate.py 012 105-foo   # render only these letters (id or prefix)
     python3 samples/generate.py --check       # verify the committed output is current
     python3 samples/generate.py --fnr 1985-09-01   # print a synthetic person number
+    python3 samples/generate.py --dnr 1990-02-03   # ... or D-number (--start N: another one)
 
 Dependencies (pinned in samples/requirements.txt): Pillow, reportlab, numpy.
 """
@@ -119,13 +120,15 @@ def is_synthetic(number: str) -> bool:
     return 81 <= int(number[2:4]) <= 92
 
 
-def synthetic_person_id(born: date, start: int = 0) -> str:
+def synthetic_person_id(born: date, start: int = 0, d_number: bool = False) -> str:
     """The first checksum-valid synthetic number (month + 80) for a birth date.
 
     Individual numbers follow the century rule (500-999 for 2000-2039,
     000-499 for 1900-1999); `start` picks a different one for the same date.
+    A D-number adds 40 to the day.
     """
-    base = f"{born.day:02d}{born.month + 80:02d}{born.year % 100:02d}"
+    day = born.day + (40 if d_number else 0)
+    base = f"{day:02d}{born.month + 80:02d}{born.year % 100:02d}"
     first = 500 if 2000 <= born.year <= 2039 else 0
     for offset in range(500):
         individual = first + (start + offset) % 500
@@ -378,7 +381,7 @@ def dust(page: Image.Image, dpi: int, rng) -> Image.Image:
 def blank_back(dpi: int, rng) -> Image.Image:
     """The back side of a one-sided sheet in a duplex scan: near-blank paper."""
     page = Image.new("L", (px(PAGE_W_MM, dpi), px(PAGE_H_MM, dpi)), 255)
-    return dust(paper(page, rng, PAPER_NOISE), dpi, rng)
+    return dust(paper(page, rng, PAPER_NOISE / 2), dpi, rng)
 
 
 # --------------------------------------------------------------------------
@@ -561,11 +564,13 @@ def main() -> int:
     parser.add_argument("letters", nargs="*", help="letter ids or id prefixes (default: all)")
     parser.add_argument("--check", action="store_true", help="verify committed output is reproducible")
     parser.add_argument("--fnr", metavar="YYYY-MM-DD", help="print a synthetic person number and exit")
-    parser.add_argument("--fnr-start", type=int, default=0, help="with --fnr: pick another individual number")
+    parser.add_argument("--dnr", metavar="YYYY-MM-DD", help="print a synthetic D-number and exit")
+    parser.add_argument("--start", type=int, default=0, help="with --fnr/--dnr: another individual number")
     args = parser.parse_args()
 
-    if args.fnr:
-        print(synthetic_person_id(date.fromisoformat(args.fnr), args.fnr_start))
+    if args.fnr or args.dnr:
+        born = date.fromisoformat(args.fnr or args.dnr)
+        print(synthetic_person_id(born, args.start, d_number=bool(args.dnr)))
         return 0
     letters = load_all(args.letters)
     if args.check:
