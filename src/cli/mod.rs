@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod report;
+pub mod shelf;
+
 #[derive(Debug, Parser)]
 #[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]
 pub struct Cli {
@@ -17,6 +20,10 @@ pub struct Cli {
 pub enum Command {
     /// Show the version (placeholder until the first subcommand lands).
     Version,
+    /// Shred shelves: list, show, confirm shredded.
+    Shelf(shelf::Args),
+    /// Reports: backlog, deviation, post list, access requests.
+    Report(report::Args),
 }
 
 impl Cli {
@@ -26,6 +33,8 @@ impl Cli {
                 println!("postmottak {}", env!("CARGO_PKG_VERSION"));
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Shelf(args) => shelf::run(args),
+            Command::Report(args) => report::run(args),
         }
     }
 }
