@@ -13,6 +13,7 @@
 //! [`Reason`] carries rule labels from the config, never letter text.
 
 mod dates;
+mod explain;
 mod normalize;
 mod person_id;
 mod quality;
@@ -29,6 +30,7 @@ use crate::extract::Extraction;
 use crate::item::{QualityFlag, Source, UnitId};
 
 pub use dates::{document_date, stamped_date};
+pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
