@@ -19,6 +19,8 @@ mod person_id;
 mod quality;
 mod rules;
 mod sender;
+#[cfg(test)]
+mod tests;
 mod title;
 
 use std::path::{Path, PathBuf};

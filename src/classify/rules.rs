@@ -127,6 +127,10 @@ pub struct UrgentCue {
 pub struct SenderDef {
     pub name: String,
     pub phrases: Vec<String>,
+    /// A category rather than one organisation ("legekontor"): report the
+    /// letterhead line that names it ("Moheia legekontor") instead of `name`.
+    #[serde(default)]
+    pub use_line: bool,
 }
 
 /// A rule that fired: what it pointed at, its label and effective weight.
@@ -442,15 +446,34 @@ impl Rules {
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
 
-    /// The known sender named earliest in `folded` (rule order breaks ties).
-    pub fn sender_in(&self, folded: &str) -> Option<&str> {
-        self.senders
-            .iter()
-            .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
-            .min()
-            .map(|(_, i)| self.file.senders[i].name.as_str())
+    /// The known sender named on the earliest of `lines` (original text with
+    /// its folded form); rule order breaks ties within a line.
+    pub fn sender_in(&self, lines: &[(&str, String)]) -> Option<String> {
+        lines.iter().find_map(|(original, folded)| {
+            let (_, i) = self
+                .senders
+                .iter()
+                .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
+                .min()?;
+            let def = &self.file.senders[i];
+            if def.use_line {
+                sender_line(original).or_else(|| Some(def.name.clone()))
+            } else {
+                Some(def.name.clone())
+            }
+        })
     }
 }
+
+/// A letterhead line as a sender name: up to the first comma, no digits,
+/// at most 60 characters.
+fn sender_line(line: &str) -> Option<String> {
+    let head = line.split(',').next()?.trim();
+    let ok =
+        !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());
+    ok.then(|| head.to_owned())
+}
+
 /// Which rules fire in the letter, with the subject multiplier applied.
 fn fire(
     set: &RegexSet,
