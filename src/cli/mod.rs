@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod process;
+
 #[derive(Debug, Parser)]
 #[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]
 pub struct Cli {
@@ -15,17 +17,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the version (placeholder until the first subcommand lands).
-    Version,
+    /// Read files (extract + classify) and report one line per file.
+    Process(process::Args),
 }
 
 impl Cli {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
-            Command::Version => {
-                println!("postmottak {}", env!("CARGO_PKG_VERSION"));
-                Ok(ExitCode::SUCCESS)
-            }
+            Command::Process(args) => process::run(args),
         }
     }
 }
