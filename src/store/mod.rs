@@ -15,6 +15,12 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub mod events;
+pub mod handle;
+pub mod items;
+pub mod person_key;
+
+pub use handle::Db;
+pub use person_key::{person_key_hash, PersonIdKey};
 
 /// Schema migrations in order. Append, never edit a shipped one: the version
 /// a database is at is `PRAGMA user_version`.
