@@ -13,6 +13,7 @@
 //! (`_avvist/` and reason files), [`health`] (what `status` and systemd see).
 
 pub mod content;
+pub mod engines;
 pub mod health;
 pub mod intake;
 pub mod pipeline;
@@ -65,14 +66,13 @@ impl IngestConfig {
         issues
     }
 
-    /// The number of pipeline workers to run.
-    pub fn effective_workers(&self) -> usize {
+    /// The number of pipeline workers: as configured, else one per OCR
+    /// worker so the OCR pool is kept busy.
+    pub fn effective_workers(&self, ocr_workers: usize) -> usize {
         if self.workers > 0 {
             self.workers
         } else {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
+            ocr_workers.max(1)
         }
     }
 }
