@@ -6,9 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod check_config;
 pub mod process;
+pub mod queue;
 pub mod report;
+pub mod run;
 pub mod shelf;
+pub mod status;
 
 #[derive(Debug, Parser)]
 #[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]
@@ -25,6 +29,14 @@ pub enum Command {
     Shelf(shelf::Args),
     /// Reports: backlog, deviation, post list, access requests.
     Report(report::Args),
+    /// Run the daemon: watch the inboxes, read and classify every arrival.
+    Run(run::Args),
+    /// Validate a config file and the folders it names.
+    CheckConfig(check_config::Args),
+    /// Health summary of the daemon: folders, queue, OCR, last arrival and error.
+    Status(status::Args),
+    /// The morning-meeting queue.
+    Queue(queue::Args),
 }
 
 impl Cli {
@@ -33,6 +45,10 @@ impl Cli {
             Command::Process(args) => process::run(args),
             Command::Shelf(args) => shelf::run(args),
             Command::Report(args) => report::run(args),
+            Command::Run(args) => run::run(args),
+            Command::CheckConfig(args) => check_config::run(args),
+            Command::Status(args) => status::run(args),
+            Command::Queue(args) => queue::run(args),
         }
     }
 }

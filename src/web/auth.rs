@@ -238,10 +238,17 @@ async fn login(
         return WebError::Csrf.into_response();
     }
     let web = state.web.clone();
-    let outcome = state.db.run(move |store| check_login(store, &web, &form)).await;
+    let outcome = state
+        .db
+        .run(move |store| check_login(store, &web, &form))
+        .await;
     match outcome {
         Ok(LoginOutcome::Success { token, role }) => {
-            let cookie = format!("{}={token}; {}", session_cookie_name(&state), cookie_attrs(&state));
+            let cookie = format!(
+                "{}={token}; {}",
+                session_cookie_name(&state),
+                cookie_attrs(&state)
+            );
             let clear = format!("{LOGIN_COOKIE}=; Max-Age=0; {}", cookie_attrs(&state));
             (
                 [(SET_COOKIE, cookie), (SET_COOKIE, clear)],
