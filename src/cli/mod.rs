@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod allocate;
+pub mod user;
+
 #[derive(Debug, Parser)]
 #[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]
 pub struct Cli {
@@ -17,6 +20,10 @@ pub struct Cli {
 pub enum Command {
     /// Show the version (placeholder until the first subcommand lands).
     Version,
+    /// Board accounts: add, disable, enable, reset, role, list.
+    User(user::Args),
+    /// Allocate a waiting item to a caseworker.
+    Allocate(allocate::Args),
 }
 
 impl Cli {
@@ -26,6 +33,8 @@ impl Cli {
                 println!("postmottak {}", env!("CARGO_PKG_VERSION"));
                 Ok(ExitCode::SUCCESS)
             }
+            Command::User(args) => user::run(args),
+            Command::Allocate(args) => allocate::run(args),
         }
     }
 }
