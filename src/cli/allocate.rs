@@ -19,7 +19,11 @@ use crate::store::Store;
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     /// Config file.
-    #[arg(long, env = "POSTMOTTAK_CONFIG", default_value = "config/postmottak.toml")]
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
     pub config: PathBuf,
     /// The item's number (as on the board).
     pub item: i64,
@@ -54,6 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         AllocationKind::Cli,
         false,
     )?;
-    println!("Sak {item} er fordelt til {} ({}).", user.display_name, user.username);
+    println!(
+        "Sak {item} er fordelt til {} ({}).",
+        user.display_name, user.username
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -139,9 +139,9 @@ impl From<BoardError> for WebError {
     fn from(e: BoardError) -> Self {
         match e {
             BoardError::NoSuchItem(_) => WebError::NotFound,
-            BoardError::NotQueued(_)
-            | BoardError::NotAllocated(_)
-            | BoardError::Transition(_) => WebError::Conflict(e.to_string()),
+            BoardError::NotQueued(_) | BoardError::NotAllocated(_) | BoardError::Transition(_) => {
+                WebError::Conflict(e.to_string())
+            }
             BoardError::BadRow(_) => WebError::Internal(e.to_string()),
             BoardError::Store(s) => WebError::Store(s),
         }
@@ -241,8 +241,9 @@ impl std::ops::Deref for AppState {
 impl AppState {
     fn new(config: Arc<Config>, renderer: Option<Arc<dyn PageRenderer>>) -> Result<Self, WebError> {
         let data_dir = config.data_dir();
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
+        })?;
         let db = Db::open(config.database_path())?;
         let units = config
             .raw

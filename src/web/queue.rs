@@ -73,7 +73,8 @@ async fn queue_page(
                 let (rows, total) = board::queue(store, unit, limit)?;
                 let mut with_suggestions = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let s = board::suggest(store, row.id, unit, row.document_type.as_deref(), since)?;
+                    let s =
+                        board::suggest(store, row.id, unit, row.document_type.as_deref(), since)?;
                     with_suggestions.push((row, s));
                 }
                 out.push(UnitQueue {
@@ -176,7 +177,14 @@ fn row_cells(row: &QueueRow) -> Markup {
     }
 }
 
-const HEADERS: [&str; 6] = ["Mottatt", "Kilde", "Type", "Emne", "Fødselsnr.", "Merknader"];
+const HEADERS: [&str; 6] = [
+    "Mottatt",
+    "Kilde",
+    "Type",
+    "Emne",
+    "Fødselsnr.",
+    "Merknader",
+];
 
 /// A table of rows without allocation forms (own items, duplicates).
 fn rows_table(rows: &[QueueRow]) -> Markup {
