@@ -6,6 +6,7 @@
 mod board_common;
 
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,7 +29,10 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // chromedriver runs in its own process group with the Chromium it
+        // started; end the whole group (by its id) so no browser outlives us.
+        let pgid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGTERM);
         let _ = self.child.wait();
     }
 }
@@ -49,6 +53,7 @@ async fn start_driver() -> Option<Driver> {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -154,6 +159,16 @@ async fn meeting_allocates_with_the_keyboard_and_the_caseworker_finds_it() {
         return;
     };
     let board = Board::start().await;
+    let client = browser(&driver).await;
+    // A failing step panics inside the task; the browser is closed either way.
+    let outcome = tokio::spawn(scenario(client.clone(), board)).await;
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn scenario(client: Client, board: Board) {
     let base = format!("http://{}", board.addr);
     let kari = board.user("kari");
     let per = board.user("per");
@@ -173,7 +188,6 @@ async fn meeting_allocates_with_the_keyboard_and_the_caseworker_finds_it() {
     let ids = board.seed(&[history, first, second]);
     let (first_id, second_id) = (ids[1], ids[2]);
 
-    let client = browser(&driver).await;
     // Without a session the board sends us to sign in.
     client.goto(&base).await.unwrap();
     wait_for_url(&client, |u| u.ends_with("/login")).await;
@@ -235,5 +249,4 @@ async fn meeting_allocates_with_the_keyboard_and_the_caseworker_finds_it() {
         s.contains("Jeg søker om praktisk bistand i hjemmet.")
     })
     .await;
-    client.close().await.unwrap();
 }
