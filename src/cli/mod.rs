@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod allocate;
+pub mod report;
+pub mod shelf;
 pub mod user;
 
 #[derive(Debug, Parser)]
@@ -24,6 +26,10 @@ pub enum Command {
     User(user::Args),
     /// Allocate a waiting item to a caseworker.
     Allocate(allocate::Args),
+    /// Shred shelves: list, show, confirm shredded.
+    Shelf(shelf::Args),
+    /// Reports: backlog, deviation, post list, access requests.
+    Report(report::Args),
 }
 
 impl Cli {
@@ -35,6 +41,8 @@ impl Cli {
             }
             Command::User(args) => user::run(args),
             Command::Allocate(args) => allocate::run(args),
+            Command::Shelf(args) => shelf::run(args),
+            Command::Report(args) => report::run(args),
         }
     }
 }
