@@ -117,7 +117,10 @@ async fn a_shelf_reaching_its_date_sends_exactly_one_notice_with_a_calendar_even
         m["subject"],
         "Makuleringshylle september 2026 kan makuleres fra 2. desember 2026"
     );
-    assert_eq!(m["rcpt_tos"], serde_json::json!(["arkiv@example.kommune.no"]));
+    assert_eq!(
+        m["rcpt_tos"],
+        serde_json::json!(["arkiv@example.kommune.no"])
+    );
     let text = part(m, "text/plain")["text"].as_str().unwrap();
     assert!(text.contains("Hyllen har 3 dokumenter"), "{text}");
     assert!(
@@ -131,7 +134,10 @@ async fn a_shelf_reaching_its_date_sends_exactly_one_notice_with_a_calendar_even
     let ics = ics["text"].as_str().unwrap();
     assert!(ics.contains("BEGIN:VCALENDAR"), "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:20261202"), "{ics}");
-    assert!(ics.contains("SUMMARY:Makuler hylle september 2026"), "{ics}");
+    assert!(
+        ics.contains("SUMMARY:Makuler hylle september 2026"),
+        "{ics}"
+    );
 
     let store = open(&config);
     let rows = store.outbox_rows().unwrap();
@@ -153,11 +159,20 @@ async fn with_the_server_down_the_notice_waits_and_is_delivered_once_after_a_res
     let first = start(&config, &clock);
     let store = open(&config);
     let attempts = |store: &postmottak::store::Store| {
-        store.outbox_rows().unwrap().first().map(|r| r.attempts).unwrap_or(0)
+        store
+            .outbox_rows()
+            .unwrap()
+            .first()
+            .map(|r| r.attempts)
+            .unwrap_or(0)
     };
     wait_until(|| attempts(&store) >= 1).await;
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(attempts(&store), 1, "no retry before the backoff has passed");
+    assert_eq!(
+        attempts(&store),
+        1,
+        "no retry before the backoff has passed"
+    );
     clock.set(oslo(2026, 12, 2, 7, 1));
     wait_until(|| attempts(&store) >= 2).await;
     first.stop().await;
@@ -257,8 +272,20 @@ time = "07:30"
 "#,
     );
     let store = open(&config);
-    let kari = user(&store, "kari", "Kari Saksbehandler", "caseworker", Some("kari@example.kommune.no"));
-    user(&store, "ola", "Ola Uten Restanse", "caseworker", Some("ola@example.kommune.no"));
+    let kari = user(
+        &store,
+        "kari",
+        "Kari Saksbehandler",
+        "caseworker",
+        Some("kari@example.kommune.no"),
+    );
+    user(
+        &store,
+        "ola",
+        "Ola Uten Restanse",
+        "caseworker",
+        Some("ola@example.kommune.no"),
+    );
     let late = item(
         &store,
         &Seed {
@@ -301,7 +328,10 @@ time = "07:30"
     let text = part(backlog, "text/plain")["text"].as_str().unwrap();
     // Received Friday 20 November, asked Monday 30 November: 6 working days.
     assert!(text.contains("Klage på vedtak  018809*****"), "{text}");
-    assert!(text.contains(&format!("{}    2026-11-20  6 ", late.0)), "{text}");
+    assert!(
+        text.contains(&format!("{}    2026-11-20  6 ", late.0)),
+        "{text}"
+    );
 
     let deviation = got
         .iter()

@@ -44,7 +44,8 @@ fn items_sit_on_the_shelf_of_their_oslo_scan_month() {
     let sept = item(&store, &Seed::scan(oslo(2026, 9, 30, 23, 59), "registered"));
     // Digital post has no paper original.
     item(&store, &Seed::digital(oslo(2026, 9, 15, 9, 0), "queued"));
-    let shelves = retention::shelves(&store, &RetentionConfig::default(), day(2026, 12, 2)).unwrap();
+    let shelves =
+        retention::shelves(&store, &RetentionConfig::default(), day(2026, 12, 2)).unwrap();
     let ids: Vec<(String, Vec<i64>)> = shelves
         .iter()
         .map(|s| (s.id.to_string(), s.items.iter().map(|i| i.id.0).collect()))
@@ -66,7 +67,13 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     let config = config(dir.path(), "[retention]\nmin_days = 62\n");
     let mut store = open(&config);
     let cfg = &config.raw.retention;
-    let officer = user(&store, "arkiv", "Anne Arkiv", "records_officer", Some("arkiv@example.no"));
+    let officer = user(
+        &store,
+        "arkiv",
+        "Anne Arkiv",
+        "records_officer",
+        Some("arkiv@example.no"),
+    );
     let worker = user(&store, "kari", "Kari Saksbehandler", "caseworker", None);
 
     let clean = item(&store, &Seed::scan(oslo(2026, 9, 1, 9, 0), "registered"));
@@ -103,8 +110,18 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     );
 
     let id = shelf("2026-09");
-    assert_eq!(retention::shelf(&store, cfg, id, day(2026, 9, 20)).unwrap().state, ShelfState::Filling);
-    assert_eq!(retention::shelf(&store, cfg, id, day(2026, 12, 1)).unwrap().state, ShelfState::Waiting);
+    assert_eq!(
+        retention::shelf(&store, cfg, id, day(2026, 9, 20))
+            .unwrap()
+            .state,
+        ShelfState::Filling
+    );
+    assert_eq!(
+        retention::shelf(&store, cfg, id, day(2026, 12, 1))
+            .unwrap()
+            .state,
+        ShelfState::Waiting
+    );
 
     let blocked = retention::shelf(&store, cfg, id, day(2026, 12, 2)).unwrap();
     assert_eq!(blocked.state, ShelfState::Blocked);
@@ -117,8 +134,14 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     assert_eq!(
         blockers,
         vec![
-            (allocated.0, vec![BlockReason::NotRegistered(ItemState::Allocated)]),
-            (queued.0, vec![BlockReason::NotRegistered(ItemState::Queued)]),
+            (
+                allocated.0,
+                vec![BlockReason::NotRegistered(ItemState::Allocated)]
+            ),
+            (
+                queued.0,
+                vec![BlockReason::NotRegistered(ItemState::Queued)]
+            ),
             (
                 flagged.0,
                 vec![BlockReason::OpenQualityFlags(vec![
@@ -133,8 +156,18 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
         "2 dokumenter er ikke registrert, 1 dokument har åpent kvalitetsavvik"
     );
 
-    let refused = retention::confirm_shredded(&mut store, cfg, id, "arkiv", day(2026, 12, 2), day(2026, 12, 2));
-    assert!(matches!(refused, Err(RetentionError::NotReady { .. })), "{refused:?}");
+    let refused = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "arkiv",
+        day(2026, 12, 2),
+        day(2026, 12, 2),
+    );
+    assert!(
+        matches!(refused, Err(RetentionError::NotReady { .. })),
+        "{refused:?}"
+    );
 
     register(&store, allocated);
     register(&store, queued);
@@ -143,14 +176,52 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     assert_eq!(ready.state, ShelfState::Ready);
 
     // Only a records officer may confirm, and not before the date.
-    let by_worker = retention::confirm_shredded(&mut store, cfg, id, "kari", day(2026, 12, 3), day(2026, 12, 3));
-    assert!(matches!(by_worker, Err(RetentionError::NotRecordsOfficer { .. })), "{by_worker:?}");
-    let too_early = retention::confirm_shredded(&mut store, cfg, id, "arkiv", day(2026, 12, 1), day(2026, 12, 3));
-    assert!(matches!(too_early, Err(RetentionError::NotReady { .. })), "{too_early:?}");
-    let unknown = retention::confirm_shredded(&mut store, cfg, id, "ingen", day(2026, 12, 3), day(2026, 12, 3));
-    assert!(matches!(unknown, Err(RetentionError::UnknownUser(_))), "{unknown:?}");
+    let by_worker = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "kari",
+        day(2026, 12, 3),
+        day(2026, 12, 3),
+    );
+    assert!(
+        matches!(by_worker, Err(RetentionError::NotRecordsOfficer { .. })),
+        "{by_worker:?}"
+    );
+    let too_early = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "arkiv",
+        day(2026, 12, 1),
+        day(2026, 12, 3),
+    );
+    assert!(
+        matches!(too_early, Err(RetentionError::NotReady { .. })),
+        "{too_early:?}"
+    );
+    let unknown = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "ingen",
+        day(2026, 12, 3),
+        day(2026, 12, 3),
+    );
+    assert!(
+        matches!(unknown, Err(RetentionError::UnknownUser(_))),
+        "{unknown:?}"
+    );
 
-    let done = retention::confirm_shredded(&mut store, cfg, id, "arkiv", day(2026, 12, 2), day(2026, 12, 3)).unwrap();
+    let done = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "arkiv",
+        day(2026, 12, 2),
+        day(2026, 12, 3),
+    )
+    .unwrap();
     assert_eq!(done.state, ShelfState::Shredded);
     let confirmation = done.confirmation.unwrap();
     assert_eq!(confirmation.shredded_on, "2026-12-02");
@@ -160,19 +231,42 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     expected.sort();
     assert_eq!(confirmation.item_ids, expected);
 
-    let again = retention::confirm_shredded(&mut store, cfg, id, "arkiv", day(2026, 12, 3), day(2026, 12, 3));
+    let again = retention::confirm_shredded(
+        &mut store,
+        cfg,
+        id,
+        "arkiv",
+        day(2026, 12, 3),
+        day(2026, 12, 3),
+    );
     assert!(again.is_err());
     // The log is permanent: the schema refuses to change or delete it.
-    assert!(store.conn().execute("DELETE FROM shred_confirmations", []).is_err());
-    assert!(store.conn().execute("UPDATE shred_confirmations SET shredded_on = '2020-01-01'", []).is_err());
-    assert!(store.conn().execute("DELETE FROM shred_confirmation_items", []).is_err());
+    assert!(store
+        .conn()
+        .execute("DELETE FROM shred_confirmations", [])
+        .is_err());
+    assert!(store
+        .conn()
+        .execute(
+            "UPDATE shred_confirmations SET shredded_on = '2020-01-01'",
+            []
+        )
+        .is_err());
+    assert!(store
+        .conn()
+        .execute("DELETE FROM shred_confirmation_items", [])
+        .is_err());
     drop(store);
     let store = open(&config);
     let reopened = retention::shelf(&store, cfg, id, day(2027, 6, 1)).unwrap();
     assert_eq!(reopened.state, ShelfState::Shredded);
     let events: i64 = store
         .conn()
-        .query_row("SELECT COUNT(*) FROM events WHERE kind = 'shelf_shredded' AND actor = ?1", [officer], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM events WHERE kind = 'shelf_shredded' AND actor = ?1",
+            [officer],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(events, 1);
 }
@@ -205,14 +299,30 @@ fn the_shelf_cli_lists_previews_and_confirms() {
     let (ok, list, _) = run(&["list", "--at", "2026-10-02"]);
     assert!(ok);
     assert!(list.contains("2026-07  juli 2026"), "{list}");
-    assert!(list.contains("blokkert – 1 dokument er ikke registrert"), "{list}");
+    assert!(
+        list.contains("blokkert – 1 dokument er ikke registrert"),
+        "{list}"
+    );
     let (ok, show, _) = run(&["show", "2026-07", "--at", "2026-10-01"]);
     assert!(ok);
     assert!(show.contains("Status: venter"), "{show}");
-    assert!(show.contains("Kan makuleres fra: 2. oktober 2026"), "{show}");
+    assert!(
+        show.contains("Kan makuleres fra: 2. oktober 2026"),
+        "{show}"
+    );
     assert!(show.contains(&format!("sak {:>6}", open_item.0)), "{show}");
-    assert!(show.contains("(018809*****)  ← ikke registrert (status: til fordeling)"), "{show}");
-    let (ok, _, err) = run(&["confirm-shredded", "2026-07", "--by", "arkiv", "--at", "2026-10-02"]);
+    assert!(
+        show.contains("(018809*****)  ← ikke registrert (status: til fordeling)"),
+        "{show}"
+    );
+    let (ok, _, err) = run(&[
+        "confirm-shredded",
+        "2026-07",
+        "--by",
+        "arkiv",
+        "--at",
+        "2026-10-02",
+    ]);
     assert!(!ok);
     assert!(err.contains("kan ikke makuleres: blokkert"), "{err}");
     let (ok, _, err) = run(&["show", "2026-13"]);
@@ -222,7 +332,14 @@ fn the_shelf_cli_lists_previews_and_confirms() {
     let store = open(&config);
     register(&store, open_item);
     drop(store);
-    let (ok, out, err) = run(&["confirm-shredded", "2026-07", "--by", "arkiv", "--at", "2026-10-02"]);
+    let (ok, out, err) = run(&[
+        "confirm-shredded",
+        "2026-07",
+        "--by",
+        "arkiv",
+        "--at",
+        "2026-10-02",
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("bekreftet makulert: 2 dokumenter"), "{out}");
     let (_, list, _) = run(&["list"]);

@@ -16,7 +16,12 @@ use crate::store::Store;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(long, env = "POSTMOTTAK_CONFIG", default_value = "config/postmottak.toml", global = true)]
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml",
+        global = true
+    )]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: ShelfCommand,
@@ -134,7 +139,11 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
             item.received_on,
             item.unit.as_deref().unwrap_or("–"),
             title,
-            if ids.is_empty() { String::new() } else { format!(" ({ids})") },
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({ids})")
+            },
             if reasons.is_empty() {
                 String::new()
             } else {

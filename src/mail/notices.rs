@@ -217,7 +217,11 @@ pub fn report_mail(report: &Report, key: String, subject: String, base_url: &str
         ReportKind::PostList => "report_post_list",
         ReportKind::AccessRequests => "report_access_requests",
     };
-    let text = format!("{}\nTavlen: {}\n\n-- \n{FOOTER}\n", render_text(report), board(base_url));
+    let text = format!(
+        "{}\nTavlen: {}\n\n-- \n{FOOTER}\n",
+        render_text(report),
+        board(base_url)
+    );
     let html = html! {
         (DOCTYPE)
         html lang="nb" {

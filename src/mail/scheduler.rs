@@ -59,7 +59,12 @@ fn send(
 }
 
 /// The notice due for a shelf today, if any.
-fn due_shelf_notice(store: &Store, shelf: &Shelf, today: chrono::NaiveDate, every: u32) -> Result<Option<ShelfNotice>, MailError> {
+fn due_shelf_notice(
+    store: &Store,
+    shelf: &Shelf,
+    today: chrono::NaiveDate,
+    every: u32,
+) -> Result<Option<ShelfNotice>, MailError> {
     let days_since = (today - shelf.shred_from).num_days();
     let period = i64::from(every.max(1));
     let n = if every == 0 { 0 } else { days_since / period };
@@ -83,7 +88,8 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
     let retention_cfg = &config.raw.retention;
     let mut queued = 0;
     for shelf in retention::shelves(store, retention_cfg, today)? {
-        let Some(notice) = due_shelf_notice(store, &shelf, today, retention_cfg.reminder_days)? else {
+        let Some(notice) = due_shelf_notice(store, &shelf, today, retention_cfg.reminder_days)?
+        else {
             continue;
         };
         if store.outbox_has_notice(&notice.key(&shelf))? {

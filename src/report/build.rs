@@ -328,10 +328,7 @@ fn unallocated_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Sect
     })
 }
 
-fn unregistered_section(
-    ctx: &ReportContext<'_>,
-    today: NaiveDate,
-) -> Result<Section, ReportError> {
+fn unregistered_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Section, ReportError> {
     let limit = ctx.reports.unregistered_limit_days;
     let rows = ctx
         .items(ItemFilter::AllocatedUnregistered)?
@@ -436,7 +433,12 @@ pub fn post_list(
             cells: vec![
                 r.id.to_string(),
                 day_text(received_on(&r)),
-                if r.source == "scan" { "papir" } else { "digital" }.into(),
+                if r.source == "scan" {
+                    "papir"
+                } else {
+                    "digital"
+                }
+                .into(),
                 unit(&r),
                 r.document_type.clone().unwrap_or_default(),
                 title(&r),
