@@ -64,9 +64,9 @@ pub struct MailConfig {
     /// When a role has none here, its active users' addresses are used.
     #[serde(default)]
     pub recipients: HashMap<Role, Vec<String>>,
-    /// The board's address as users reach it, for links in mail.
-    #[serde(default = "default_base_url")]
-    pub base_url: String,
+    /// The board's address as users reach it, for links in mail. Default:
+    /// `[web] base_url`, else `http://` + `[web] listen`.
+    pub base_url: Option<String>,
     /// First retry after this many seconds, doubling up to `retry_max_secs`.
     #[serde(default = "default_retry_base")]
     pub retry_base_secs: u64,
@@ -92,9 +92,6 @@ fn default_port() -> u16 {
 fn default_from() -> String {
     "postmottak@localhost".into()
 }
-fn default_base_url() -> String {
-    "http://127.0.0.1:8080".into()
-}
 fn default_retry_base() -> u64 {
     30
 }
@@ -119,7 +116,7 @@ impl Default for MailConfig {
             username: None,
             password: None,
             recipients: HashMap::new(),
-            base_url: default_base_url(),
+            base_url: None,
             retry_base_secs: default_retry_base(),
             retry_max_secs: default_retry_max(),
             poll_secs: default_poll(),
@@ -146,6 +143,18 @@ impl MailConfig {
             .filter(|e| !e.trim().is_empty())
             .collect())
     }
+}
+
+/// The board's address for links in mail and reports, without a trailing `/`.
+pub fn board_url(config: &Config) -> String {
+    let url = config
+        .raw
+        .mail
+        .base_url
+        .clone()
+        .or_else(|| config.raw.web.base_url.clone())
+        .unwrap_or_else(|| format!("http://{}", config.raw.web.listen));
+    url.trim_end_matches('/').to_owned()
 }
 
 #[derive(Debug, thiserror::Error)]
