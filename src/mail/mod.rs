@@ -126,6 +126,33 @@ impl Default for MailConfig {
 }
 
 impl MailConfig {
+    /// Checks what can be checked without a network: the sender and every
+    /// configured recipient are valid addresses, credentials come in pairs.
+    /// (`check-config` and the service's start call this.)
+    pub fn validate(&self) -> Result<(), MailError> {
+        let check = |a: &str| {
+            a.parse::<lettre::message::Mailbox>()
+                .map(|_| ())
+                .map_err(|_| MailError::BadAddress(a.chars().take(80).collect()))
+        };
+        check(&self.from)?;
+        for address in self.recipients.values().flatten() {
+            check(address)?;
+        }
+        if self.username.is_some() != self.password.is_some() {
+            return Err(MailError::Config(
+                "username og password må settes sammen i [mail]".into(),
+            ));
+        }
+        if self.smtp_host.trim().is_empty() {
+            return Err(MailError::Config("smtp_host mangler i [mail]".into()));
+        }
+        if !(self.poll_secs.is_finite() && self.poll_secs > 0.0) {
+            return Err(MailError::Config("poll_secs må være større enn 0".into()));
+        }
+        Ok(())
+    }
+
     fn poll_interval(&self) -> Duration {
         Duration::from_secs_f64(self.poll_secs.clamp(0.05, 3600.0))
     }
@@ -163,6 +190,8 @@ pub enum MailError {
     BadAddress(String),
     #[error("kan ikke sette opp SMTP mot {host}: {message}")]
     Transport { host: String, message: String },
+    #[error("ugyldig [mail]: {0}")]
+    Config(String),
     #[error("kan ikke bygge e-post: {0}")]
     Build(String),
     #[error(transparent)]
@@ -187,8 +216,16 @@ pub async fn run_with_clock(
     shutdown: CancellationToken,
     clock: Arc<dyn Clock>,
 ) -> Result<(), MailError> {
+    config.raw.mail.validate()?;
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
+    match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
+        Ok(list) if list.is_empty() => tracing::warn!(
+            "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
+             [mail.recipients] records_officer eller e-post på arkivansvarlig"
+        ),
+        _ => {}
+    }
     let store = Arc::new(Mutex::new(store));
     let transport = transport::Transport::new(&config.raw.mail)?;
     tracing::info!(
@@ -269,6 +306,11 @@ mod tests {
             cfg.recipients.get(&Role::RecordsOfficer).unwrap(),
             &vec!["arkiv@kommune.no".to_owned()]
         );
+        assert!(cfg.validate().is_ok());
         assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
+        let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
+        assert!(matches!(bad.validate(), Err(MailError::BadAddress(_))));
+        let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
+        assert!(matches!(half.validate(), Err(MailError::Config(_))));
     }
 }

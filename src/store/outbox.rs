@@ -125,6 +125,18 @@ impl Store {
             .is_some())
     }
 
+    /// When a notice was queued, if it was.
+    pub fn outbox_notice_created_at(&self, notice_key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT created_at FROM outbox WHERE notice_key = ?1",
+                params![notice_key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Queues a mail unless its notice is already queued. Returns the new row
     /// id, or `None` when the notice was there before.
     pub fn enqueue_mail(&self, mail: &NewMail<'_>) -> Result<Option<i64>> {
