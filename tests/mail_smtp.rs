@@ -124,6 +124,10 @@ async fn a_shelf_reaching_its_date_sends_exactly_one_notice_with_a_calendar_even
     let text = part(m, "text/plain")["text"].as_str().unwrap();
     assert!(text.contains("Hyllen har 3 dokumenter"), "{text}");
     assert!(
+        text.contains("postmottak shelf confirm-shredded 2026-09 --by"),
+        "{text}"
+    );
+    assert!(
         text.contains("https://postmottak.example.kommune.no/shelves/2026-09"),
         "{text}"
     );
@@ -243,6 +247,10 @@ async fn a_blocked_shelf_notice_names_its_items_without_person_numbers() {
         );
     }
     assert!(text.contains("(018809*****)"), "{text}");
+    assert!(
+        !text.contains("confirm-shredded"),
+        "a blocked shelf cannot be confirmed: {text}"
+    );
     let raw = std::fs::read_to_string(sink.dir.join("0001.eml")).unwrap();
     let digits11 = regex::Regex::new(r"\b\d{11}\b").unwrap();
     for p in m["parts"].as_array().unwrap() {
