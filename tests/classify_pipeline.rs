@@ -82,4 +82,15 @@ fn through_the_extractor() {
         report.skipped
     );
     report.assert_targets();
+
+    // Quality flags from real extraction facts: the duplex scan's blank
+    // backs, the letter whose page 3 of 3 never arrived; clean text PDFs and
+    // clean scans carry none.
+    use postmottak::item::QualityFlag;
+    let flags = |id: &str| report.flags.get(id).cloned().unwrap_or_default();
+    assert!(flags("116-bpa-skjema-to-sider").contains(&QualityFlag::BlankPages));
+    assert!(flags("166-klage-mangler-side").contains(&QualityFlag::MissingPages));
+    assert_eq!(flags("167-klage-to-sider-nynorsk-digital"), vec![]);
+    assert_eq!(flags("139-utskrivningsklar-pasient"), vec![]);
+    assert_eq!(flags("100-soknad-hjemmesykepleie"), vec![]);
 }

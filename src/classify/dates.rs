@@ -24,6 +24,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d{{1,2}})\s?[./,]\s?(?P<y1>\d{{4}}|\d{{2}})\b
         | \b(?P<d4>\d{{2}})(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})\b
+        | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})-(?P<y5>\d{{4}}|\d{{2}})\b
         | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
         | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b"
     ))
@@ -98,8 +99,9 @@ fn month_of(s: &str) -> Option<u32> {
 }
 
 fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
-    // Group 4 is OCR having lost the first dot ("0311.2026").
-    let (d, m, y) = ["1", "2", "3", "4"].iter().find_map(|i| {
+    // Group 4 is OCR having lost the first dot ("0311.2026"); group 5 the
+    // informal "4/11-2026".
+    let (d, m, y) = ["1", "2", "3", "4", "5"].iter().find_map(|i| {
         Some((
             caps.name(&format!("d{i}"))?.as_str(),
             caps.name(&format!("m{i}"))?.as_str(),
@@ -232,6 +234,7 @@ mod tests {
         ("Dato: 3.11.26", "2026-11-03"),
         ("Hilsen\nAndreas\n0311.2026", "2026-11-03"),
         ("Dato: 03.11,2026", "2026-11-03"),
+        ("Hilsen Tove\n4/11-2026", "2026-11-04"),
         ("Kontonr. 1503.2248", "-"),
         ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
         // Not the letter's date.
