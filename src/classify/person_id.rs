@@ -268,9 +268,7 @@ fn ocr_digits(text: &str) -> String {
             out.push(' ');
         }
         let digits = word.chars().filter(char::is_ascii_digit).count();
-        let other_letters = word
-            .chars()
-            .any(|c| c.is_alphabetic() && !confusable(c));
+        let other_letters = word.chars().any(|c| c.is_alphabetic() && !confusable(c));
         if digits >= 5 && !other_letters {
             out.extend(word.chars().map(|c| match c {
                 'O' | 'o' => '0',
