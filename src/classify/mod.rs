@@ -2,10 +2,13 @@
 //! (document type, unit, urgency, leader review, title, person IDs, dates,
 //! sender, quality flags), each decision with its reasons.
 //!
-//! Layout: `rules` (weighted TOML rules → scores), `normalize` (OCR-tolerant
+//! Layout: `rules` (weighted TOML rules → scores; `config/rules.toml` is the
+//! embedded default) and `validate` (its checks), `normalize` (OCR-tolerant
 //! folding and phrase patterns), `person_id` (check digits), `dates` (the
 //! letter's own date, the received stamp), `title` (the emne), `sender`,
-//! `quality` (flags from extraction facts). This file wires them together.
+//! `quality` (flags from extraction facts), `explain` (the `process --json`
+//! fields and the Norwegian `--explain` text), `tests` (excerpt table). This
+//! file owns the public types and wires the parts together.
 //!
 //! **Invariant:** classify does no IO and cannot fail ([`Classifier::new`]
 //! reads and validates the rules once).
@@ -22,6 +25,7 @@ mod sender;
 #[cfg(test)]
 mod tests;
 mod title;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
