@@ -308,11 +308,12 @@ impl Classifier {
             ));
         }
         let sender = sender::sender(&self.rules, &text);
-        if let Some(s) = &sender {
+        if sender.is_some() {
+            // The target names the kind of evidence, not the letterhead line.
             reasons.push(reason(
                 ReasonKind::Sender,
-                s,
-                "kjent avsender i brevhode eller signatur",
+                "avsender",
+                "kjent avsender eller org.nr. i brevhode eller signatur",
             ));
         }
         let quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
