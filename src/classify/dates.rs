@@ -111,8 +111,9 @@ fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year_of(y)?, month_of(m)?, d.parse().ok()?)
 }
 
+/// "Førde, " before a date; OCR may put specks of punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
+    Regex::new(r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
 });
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^|\s)((var|vaar)\s+)?(dato|date)\s*[:.]?\s*$").expect("static regex")
@@ -235,6 +236,7 @@ mod tests {
         ("Hilsen\nAndreas\n0311.2026", "2026-11-03"),
         ("Dato: 03.11,2026", "2026-11-03"),
         ("Hilsen Tove\n4/11-2026", "2026-11-04"),
+        ("beskjed.\n. Førde, 2. november 2026", "2026-11-02"),
         ("Kontonr. 1503.2248", "-"),
         ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
         // Not the letter's date.
