@@ -10,6 +10,7 @@ pub mod config;
 pub mod extract;
 pub mod ingest;
 pub mod item;
+pub mod logging;
 pub mod mail;
 pub mod report;
 pub mod retention;
