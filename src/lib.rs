@@ -4,9 +4,11 @@
 //! watch → ingest (admit) → extract → classify → queue (web) → retention,
 //! report, mail.
 
+pub mod calendar;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod extract;
 pub mod ingest;
 pub mod item;

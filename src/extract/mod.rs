@@ -11,9 +11,21 @@
 //!
 //! Owner of this stage's types; `classify` reads [`Extraction`], nothing else.
 
+mod config;
+mod extractor;
+pub mod image;
+pub mod limits;
+pub mod ocr;
+mod pdf;
+pub mod quality;
+pub mod sniff;
+
 use serde::Serialize;
 
 use crate::item::RejectCode;
+
+pub use config::{pdfium_candidates, ExtractConfig, DEFAULT_LANGUAGES};
+pub use extractor::{ExtractSetupError, Extractor};
 
 /// The result of reading one file.
 #[derive(Debug, Clone, Serialize)]
@@ -125,7 +137,61 @@ impl Rejection {
     }
 }
 
-/// The `[extract]` section of the config file (pdfium location, OCR languages
-/// and workers, limits).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct ExtractConfig {}
+pub(crate) fn corrupt() -> Rejection {
+    Rejection::new(RejectCode::Corrupt, RejectCode::Corrupt.message_nb())
+}
+
+pub(crate) fn unsupported(message: &str) -> Rejection {
+    Rejection::new(RejectCode::Unsupported, message)
+}
+
+/// A read error on the file itself (permissions, vanished, I/O).
+pub(crate) fn io_rejection(err: &std::io::Error) -> Rejection {
+    Rejection::new(
+        RejectCode::Unreadable,
+        format!("Filen kunne ikke leses ({}).", err.kind()),
+    )
+}
+
+/// Puts OCR results into their pages; a timed-out or failed page makes the
+/// whole file `unreadable` (its original is kept for a person to read).
+pub(crate) fn merge_ocr(
+    pages: &mut [Page],
+    results: Vec<(usize, ocr::OcrOutcome)>,
+) -> Result<(), Rejection> {
+    for (index, outcome) in results {
+        let Some(page) = pages.get_mut(index) else {
+            continue;
+        };
+        match outcome {
+            Ok(r) => {
+                page.source = if r.blank {
+                    PageSource::None
+                } else {
+                    PageSource::Ocr
+                };
+                page.text = r.text;
+                page.ocr_confidence = r.confidence;
+                page.blank = r.blank;
+                page.rotation_degrees = r.rotation_degrees;
+                page.skew_degrees = r.skew_degrees;
+            }
+            Err(ocr::OcrFailure::Timeout) => {
+                return Err(Rejection::new(
+                    RejectCode::Unreadable,
+                    format!("Side {} tok for lang tid å lese (tidsgrense).", index + 1),
+                ))
+            }
+            Err(ocr::OcrFailure::Engine) => {
+                return Err(Rejection::new(
+                    RejectCode::Unreadable,
+                    format!(
+                        "Side {} kunne ikke leses av tekstgjenkjenningen.",
+                        index + 1
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
+}

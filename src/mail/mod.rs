@@ -1,7 +1,316 @@
-//! Mail: the durable outbox and the SMTP transport (lettre).
+//! Mail: the durable outbox, the SMTP transport (lettre) and the daemon
+//! service that queues shelf notices and scheduled reports and sends them.
+//!
+//! Flow: [`scheduler`] decides what is due at "now" and queues it (one row
+//! per notice, keyed so a notice is queued once, ever) → [`sender`] claims due
+//! rows and hands the stored bytes to [`transport`] → marks them sent, or
+//! schedules a retry with backoff, or (on a permanent 5xx refusal) failed.
+//!
+//! **Invariants:** every mail is a committed outbox row before the first
+//! attempt; an unsent row is never deleted; a resend after a crash between the
+//! server's acceptance and our commit is byte-identical, with the same stable
+//! `Message-ID`, so receivers drop the repeat. E-mail carries no person ID
+//! and no letter text: counts, titles with masked IDs, and links to the board.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::calendar::{Clock, SystemClock};
+use crate::config::Config;
+use crate::item::Role;
+use crate::store::{Store, StoreError};
+
+pub mod compose;
+pub mod notices;
+pub mod scheduler;
+pub mod sender;
+pub mod transport;
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain SMTP (a relay on loopback or inside the secure zone).
+    #[default]
+    None,
+    /// Plain connection upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+}
 
 /// The `mail` section of the config file.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct MailConfig {}
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `false` keeps queueing mail but never connects (e.g. a test server).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default = "default_host")]
+    pub smtp_host: String,
+    #[serde(default = "default_port")]
+    pub smtp_port: u16,
+    #[serde(default)]
+    pub tls: TlsMode,
+    #[serde(default = "default_from")]
+    pub from: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Addresses per role, e.g. `records_officer = ["arkiv@kommune.no"]`.
+    /// When a role has none here, its active users' addresses are used.
+    #[serde(default)]
+    pub recipients: HashMap<Role, Vec<String>>,
+    /// The board's address as users reach it, for links in mail. Default:
+    /// `[web] base_url`, else `http://` + `[web] listen`.
+    pub base_url: Option<String>,
+    /// First retry after this many seconds, doubling up to `retry_max_secs`.
+    #[serde(default = "default_retry_base")]
+    pub retry_base_secs: u64,
+    #[serde(default = "default_retry_max")]
+    pub retry_max_secs: u64,
+    /// How often the service looks for due notices and mail.
+    #[serde(default = "default_poll")]
+    pub poll_secs: f64,
+    /// Per-connection SMTP timeout.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_host() -> String {
+    "127.0.0.1".into()
+}
+fn default_port() -> u16 {
+    25
+}
+fn default_from() -> String {
+    "postmottak@localhost".into()
+}
+fn default_retry_base() -> u64 {
+    30
+}
+fn default_retry_max() -> u64 {
+    3600
+}
+fn default_poll() -> f64 {
+    15.0
+}
+fn default_timeout() -> u64 {
+    30
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            enabled: true,
+            smtp_host: default_host(),
+            smtp_port: default_port(),
+            tls: TlsMode::None,
+            from: default_from(),
+            username: None,
+            password: None,
+            recipients: HashMap::new(),
+            base_url: None,
+            retry_base_secs: default_retry_base(),
+            retry_max_secs: default_retry_max(),
+            poll_secs: default_poll(),
+            timeout_secs: default_timeout(),
+        }
+    }
+}
+
+impl MailConfig {
+    /// Checks what can be checked without a network: the sender and every
+    /// configured recipient are valid addresses, credentials come in pairs.
+    /// (`check-config` and the service's start call this.)
+    pub fn validate(&self) -> Result<(), MailError> {
+        let check = |a: &str| {
+            a.parse::<lettre::message::Mailbox>()
+                .map(|_| ())
+                .map_err(|_| MailError::BadAddress(a.chars().take(80).collect()))
+        };
+        check(&self.from)?;
+        for address in self.recipients.values().flatten() {
+            check(address)?;
+        }
+        if self.username.is_some() != self.password.is_some() {
+            return Err(MailError::Config(
+                "username og password må settes sammen i [mail]".into(),
+            ));
+        }
+        if self.smtp_host.trim().is_empty() {
+            return Err(MailError::Config("smtp_host mangler i [mail]".into()));
+        }
+        if !(self.poll_secs.is_finite() && self.poll_secs > 0.0) {
+            return Err(MailError::Config("poll_secs må være større enn 0".into()));
+        }
+        Ok(())
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_secs_f64(self.poll_secs.clamp(0.05, 3600.0))
+    }
+
+    /// Addresses for a role: the configured ones, else the active users'
+    /// with that role.
+    pub fn recipients_for(&self, role: Role, store: &Store) -> Result<Vec<String>, StoreError> {
+        if let Some(list) = self.recipients.get(&role).filter(|l| !l.is_empty()) {
+            return Ok(list.clone());
+        }
+        Ok(store
+            .users_with_role(role)?
+            .into_iter()
+            .filter_map(|u| u.email)
+            .filter(|e| !e.trim().is_empty())
+            .collect())
+    }
+}
+
+/// The board's address for links in mail and reports, without a trailing `/`.
+pub fn board_url(config: &Config) -> String {
+    let url = config
+        .raw
+        .mail
+        .base_url
+        .clone()
+        .or_else(|| config.raw.web.base_url.clone())
+        .unwrap_or_else(|| format!("http://{}", config.raw.web.listen));
+    url.trim_end_matches('/').to_owned()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("ugyldig e-postadresse {0:?} i [mail]")]
+    BadAddress(String),
+    #[error("kan ikke sette opp SMTP mot {host}: {message}")]
+    Transport { host: String, message: String },
+    #[error("ugyldig [mail]: {0}")]
+    Config(String),
+    #[error("kan ikke bygge e-post: {0}")]
+    Build(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
+    #[error(transparent)]
+    Retention(#[from] crate::retention::RetentionError),
+    #[error("intern feil i e-posttjenesten: {0}")]
+    Task(String),
+}
+
+/// The daemon service: queues due notices and reports and sends the outbox
+/// until `shutdown` is cancelled.
+pub async fn run(config: Arc<Config>, shutdown: CancellationToken) -> Result<(), MailError> {
+    run_with_clock(config, shutdown, Arc::new(SystemClock)).await
+}
+
+/// [`run`] with an injected clock (tests move it to a shelf's date).
+pub async fn run_with_clock(
+    config: Arc<Config>,
+    shutdown: CancellationToken,
+    clock: Arc<dyn Clock>,
+) -> Result<(), MailError> {
+    config.raw.mail.validate()?;
+    let path = config.database_path();
+    let store = blocking(move || Store::open(&path)).await??;
+    match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
+        Ok(list) if list.is_empty() => tracing::warn!(
+            "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
+             [mail.recipients] records_officer eller e-post på arkivansvarlig"
+        ),
+        _ => {}
+    }
+    let store = Arc::new(Mutex::new(store));
+    let transport = transport::Transport::new(&config.raw.mail)?;
+    tracing::info!(
+        host = %config.raw.mail.smtp_host,
+        port = config.raw.mail.smtp_port,
+        "e-posttjenesten startet"
+    );
+    loop {
+        if let Err(err) = cycle(&config, &store, &transport, clock.as_ref(), &shutdown).await {
+            // One bad cycle (database busy, a report that fails to build) must
+            // not stop the service: the next cycle tries again.
+            tracing::warn!(error = %err, "e-posttjenesten: runden feilet");
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(config.raw.mail.poll_interval()) => {}
+        }
+    }
+    tracing::info!("e-posttjenesten stoppet");
+    Ok(())
+}
+
+async fn cycle(
+    config: &Arc<Config>,
+    store: &Arc<Mutex<Store>>,
+    transport: &transport::Transport,
+    clock: &dyn Clock,
+    shutdown: &CancellationToken,
+) -> Result<(), MailError> {
+    let now = clock.now();
+    {
+        let config = Arc::clone(config);
+        let store = Arc::clone(store);
+        blocking(move || scheduler::enqueue_due(&lock(&store), &config, now)).await??;
+    }
+    if config.raw.mail.enabled {
+        sender::drain(store, transport, &config.raw.mail, clock, shutdown).await?;
+    }
+    Ok(())
+}
+
+/// Locks the shared store; a panic elsewhere never leaves SQLite in a state
+/// we cannot use, so a poisoned lock is taken over.
+pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, MailError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| MailError::Task(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_mail_section_parses() {
+        let cfg: MailConfig = toml::from_str(
+            r#"
+            smtp_host = "smtp.kommune.no"
+            smtp_port = 587
+            tls = "starttls"
+            from = "postmottak@kommune.no"
+            username = "postmottak"
+            password = "hemmelig"
+            base_url = "https://postmottak.kommune.no"
+            [recipients]
+            records_officer = ["arkiv@kommune.no"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.tls, TlsMode::Starttls);
+        assert_eq!(
+            cfg.recipients.get(&Role::RecordsOfficer).unwrap(),
+            &vec!["arkiv@kommune.no".to_owned()]
+        );
+        assert!(cfg.validate().is_ok());
+        assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
+        let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
+        assert!(matches!(bad.validate(), Err(MailError::BadAddress(_))));
+        let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
+        assert!(matches!(half.validate(), Err(MailError::Config(_))));
+    }
+}

@@ -14,11 +14,30 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub mod board;
 pub mod events;
+pub mod handle;
+pub mod items;
+pub mod outbox;
+pub mod person_key;
+pub mod reports;
+pub mod sessions;
+pub mod shelves;
+pub mod users;
+
+pub use handle::Db;
+pub use person_key::{person_key_hash, PersonIdKey};
 
 /// Schema migrations in order. Append, never edit a shipped one: the version
 /// a database is at is `PRAGMA user_version`.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_core", include_str!("migrations/0001_core.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_core", include_str!("migrations/0001_core.sql")),
+    ("0002_board", include_str!("migrations/0002_board.sql")),
+    (
+        "0003_retention_mail",
+        include_str!("migrations/0003_retention_mail.sql"),
+    ),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,9 +1,339 @@
-//! Web: the morning-meeting allocation board (axum, server-rendered).
+//! Web: the morning-meeting allocation board (axum, server-rendered with
+//! maud, one small static script for keyboard shortcuts).
 //!
 //! **Invariant:** only this module knows HTTP.
+//! **Invariant:** every route except `/login` and `/static/*` needs a
+//! signed-in [`auth::Viewer`]; every POST goes through [`auth::Checked`],
+//! which also checks the CSRF token; every content read or action is an
+//! event in the store (the audit trail).
+//! **Invariant:** letter text (OCR output, file names, titles) is untrusted and
+//! reaches pages only through maud's escaping; the CSP forbids inline script,
+//! so even a missed escape could not run code.
+//!
+//! Routers: each page module exposes `routes()`; [`router`] merges them, so a
+//! new page (e.g. the records officer's shelves) is one `.merge(...)` line.
 
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
 use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::extract::Rejection;
+use crate::item::UnitId;
+use crate::store::board::BoardError;
+use crate::store::users::UserError;
+use crate::store::{Store, StoreError};
+
+pub mod access;
+mod admin;
+mod audit;
+pub mod auth;
+pub mod credentials;
+mod item;
+mod layout;
+mod queue;
+mod shelves;
 
 /// The `web` section of the config file.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct WebConfig {}
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Address the board listens on.
+    pub listen: SocketAddr,
+    /// The board's address as users reach it (for links in e-mails), e.g.
+    /// `https://postmottak.kommune.no`. An `https` URL also turns on Secure
+    /// cookies.
+    pub base_url: Option<String>,
+    /// Force Secure cookies on or off (default: on when `base_url` is https).
+    pub secure_cookies: Option<bool>,
+    /// A session unused this long is ended.
+    pub session_idle_minutes: u32,
+    /// A session is ended this long after sign-in however busy it is.
+    pub session_max_hours: u32,
+    /// Failed sign-ins in a row before the account is locked…
+    pub lockout_failures: u32,
+    /// …for this long.
+    pub lockout_minutes: u32,
+    /// How far back "most frequent caseworker" suggestions look.
+    pub suggestion_days: u32,
+    /// Resolution of page images on the item page.
+    pub page_dpi: u16,
+    /// Most rows shown per unit on the queue page.
+    pub queue_limit: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            secure_cookies: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            suggestion_days: 180,
+            page_dpi: 110,
+            queue_limit: 300,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            self.base_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        })
+    }
+}
+
+/// Renders page images for the item page. Implemented by the extractor
+/// (`Extractor::render_page_png`); a trait so the board can run without
+/// pdfium (it then shows text only).
+pub trait PageRenderer: Send + Sync {
+    /// PNG of one page (1-based). Blocking.
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("kan ikke lytte på {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("nettserveren stoppet: {0}")]
+    Serve(std::io::Error),
+    #[error("ikke innlogget")]
+    Unauthenticated,
+    #[error("du har ikke tilgang til dette")]
+    Forbidden,
+    #[error("finnes ikke")]
+    NotFound,
+    #[error("skjemaet er utløpt eller ugyldig; last siden på nytt og prøv igjen")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("handlingen er ikke mulig: {0}")]
+    Conflict(String),
+    #[error("sidebildet kan ikke vises: {0}")]
+    Render(Rejection),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    User(#[from] UserError),
+    #[error("intern feil: {0}")]
+    Internal(String),
+}
+
+impl From<BoardError> for WebError {
+    fn from(e: BoardError) -> Self {
+        match e {
+            BoardError::NoSuchItem(_) => WebError::NotFound,
+            BoardError::NotQueued(_) | BoardError::NotAllocated(_) | BoardError::Transition(_) => {
+                WebError::Conflict(e.to_string())
+            }
+            BoardError::BadRow(_) => WebError::Internal(e.to_string()),
+            BoardError::Store(s) => WebError::Store(s),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for WebError {
+    fn from(e: rusqlite::Error) -> Self {
+        WebError::Store(StoreError::Sql(e))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::Unauthenticated => {
+                return axum::response::Redirect::to("/login").into_response()
+            }
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Csrf | WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // Store errors name tables and ids, never letter text.
+            tracing::error!(error = %self, "board request failed");
+        }
+        (status, layout::error_page(status, &self.to_string())).into_response()
+    }
+}
+
+/// A small pool of store connections for blocking work.
+#[derive(Clone)]
+pub(crate) struct Db {
+    path: PathBuf,
+    pool: Arc<Mutex<Vec<Store>>>,
+}
+
+impl Db {
+    const KEEP: usize = 4;
+
+    fn open(path: PathBuf) -> Result<Db, WebError> {
+        let store = Store::open(&path)?;
+        Ok(Db {
+            path,
+            pool: Arc::new(Mutex::new(vec![store])),
+        })
+    }
+
+    /// Runs `f` on a pooled connection on the blocking thread pool.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = db.pool.lock().ok().and_then(|mut p| p.pop());
+            let mut store = match pooled {
+                Some(store) => store,
+                None => Store::open(&db.path)?,
+            };
+            let out = f(&mut store);
+            if let Ok(mut pool) = db.pool.lock() {
+                if pool.len() < Self::KEEP {
+                    pool.push(store);
+                }
+            }
+            out
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("oppgaven stoppet: {e}")))?
+    }
+}
+
+pub(crate) struct Inner {
+    pub config: Arc<Config>,
+    pub web: WebConfig,
+    pub db: Db,
+    pub renderer: Option<Arc<dyn PageRenderer>>,
+    /// Configured units in config order, with display names.
+    pub units: Vec<(UnitId, String)>,
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub(crate) struct AppState(Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    fn new(config: Arc<Config>, renderer: Option<Arc<dyn PageRenderer>>) -> Result<Self, WebError> {
+        let data_dir = config.data_dir();
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
+        })?;
+        let db = Db::open(config.database_path())?;
+        let units = config
+            .raw
+            .units
+            .iter()
+            .map(|u| (u.id.clone(), u.name.clone()))
+            .collect();
+        Ok(AppState(Arc::new(Inner {
+            web: config.raw.web.clone(),
+            config,
+            db,
+            renderer,
+            units,
+        })))
+    }
+
+    /// Display name of a unit (its id when not configured).
+    pub fn unit_name<'a>(&'a self, unit: &'a UnitId) -> &'a str {
+        self.units
+            .iter()
+            .find(|(id, _)| id == unit)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or(unit.as_str())
+    }
+}
+
+/// Every route of the board, with security headers on every response.
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(auth::routes())
+        .merge(queue::routes())
+        .merge(item::routes())
+        .merge(audit::routes())
+        .merge(admin::routes())
+        .merge(shelves::routes())
+        .merge(layout::static_routes())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Content pages must not be kept by the browser or a proxy; static
+        // files set their own Cache-Control.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .with_state(state)
+}
+
+/// Runs the board on `[web] listen` until `shutdown` is cancelled. Page
+/// images are rendered by the extractor when it can be set up.
+pub async fn serve(config: Arc<Config>, shutdown: CancellationToken) -> Result<(), WebError> {
+    let addr = config.raw.web.listen;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| WebError::Bind { addr, source })?;
+    tracing::info!(%addr, "board listening");
+    serve_on(listener, config, None, shutdown).await
+}
+
+/// Runs the board on an already bound listener (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    config: Arc<Config>,
+    renderer: Option<Arc<dyn PageRenderer>>,
+    shutdown: CancellationToken,
+) -> Result<(), WebError> {
+    let state = AppState::new(config, renderer)?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+        .map_err(WebError::Serve)
+}

@@ -1,0 +1,279 @@
+//! Dates: the letter's own date (`document_date`) and the received stamp's
+//! date (`stamped_date`).
+//!
+//! A letter's date is recognised by where it stands, not by being a date:
+//! after "Dato:"/"Vår dato:", after a place name ("Mo i Rana, 3. november
+//! 2026"), or alone on a line. Dates after words like "født", "frist",
+//! "innen", "datert" or in a stamp ("MOTTATT …") are never the letter's date.
+//! Formats: `03.11.2026`, `3.11.26`, `2026-11-03`, `03/11/2026`,
+//! `3. november 2026`, `3 nov. 2026`, bokmål and nynorsk month names.
+//!
+//! **Invariant:** works on folded text (see `normalize`), line by line.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use super::normalize::fold;
+
+const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|aug|sept|sep|okt|nov|des";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?x)
+        \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d{{1,2}})\s?[./]\s?(?P<y1>\d{{4}}|\d{{2}})\b
+        | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
+        | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b"
+    ))
+    .expect("static regex")
+});
+
+/// Word stems after which a date is not the letter's own (a word on the same
+/// line before the date containing one of these, folded).
+const NOT_LETTER_DATE_STEMS: &[&str] = &[
+    "fodt",
+    "fodd",
+    "fodsel",
+    "frist",
+    "innen",
+    "innan",
+    "senest",
+    "seinast",
+    "mottatt",
+    "motteke",
+    "innkommet",
+    "datert",
+    "vedtak",
+    "deres",
+    "dykkar",
+    "dykker",
+    "innlagt",
+    "utskrevet",
+    "utskriven",
+    "siden",
+    "sidan",
+    "gjeldende",
+    "gjeldande",
+    "soknad",
+    "klage",
+    "journal",
+    "dodsfall",
+    "oppstart",
+    "timeavtale",
+    "mote",
+    "apent",
+    "periode",
+    "fristen",
+];
+/// Whole words with the same effect (too short to match as stems).
+const NOT_LETTER_DATE_WORDS: &[&str] = &[
+    "f", "for", "fom", "tom", "o", "m", "av", "fra", "til", "kl", "dod", "jeg", "eg", "vi", "han",
+    "hun", "ho", "time", "pr", "per", "etter", "innen", "ved", "om",
+];
+
+/// A date with its position and how strongly its place says "letter date".
+struct Candidate {
+    date: NaiveDate,
+    score: i32,
+}
+
+fn year_of(s: &str) -> Option<i32> {
+    let y: i32 = s.parse().ok()?;
+    Some(if s.len() == 2 { 2000 + y } else { y })
+}
+
+fn month_of(s: &str) -> Option<u32> {
+    if let Ok(m) = s.parse() {
+        return Some(m);
+    }
+    let names = [
+        "jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des",
+    ];
+    names
+        .iter()
+        .position(|n| s.starts_with(n))
+        .map(|i| i as u32 + 1)
+}
+
+fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
+    let (d, m, y) = ["1", "2", "3"].iter().find_map(|i| {
+        Some((
+            caps.name(&format!("d{i}"))?.as_str(),
+            caps.name(&format!("m{i}"))?.as_str(),
+            caps.name(&format!("y{i}"))?.as_str(),
+        ))
+    })?;
+    NaiveDate::from_ymd_opt(year_of(y)?, month_of(m)?, d.parse().ok()?)
+}
+
+static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
+});
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|\s)((var|vaar)\s+)?(dato|date)\s*[:.]?\s*$").expect("static regex")
+});
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(mottatt|mottat|motteke|innkommet|inngatt|mottaksdato)\b").expect("static regex")
+});
+
+/// The letter's own date, when the letter shows one.
+pub fn document_date(text: &str) -> Option<NaiveDate> {
+    let folded = fold(text);
+    let lines: Vec<&str> = folded.lines().collect();
+    let non_empty: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let rank = |i: usize| non_empty.iter().position(|&n| n == i).unwrap_or(0);
+    let mut best: Option<Candidate> = None;
+    for (i, line) in lines.iter().enumerate() {
+        // A stamp drawn as two lines: "MOTTATT" above its date.
+        let after_stamp = i > 0
+            && STAMP.is_match(lines[i - 1])
+            && lines[i - 1].len() < 30
+            && !DATE.is_match(lines[i - 1]);
+        if STAMP.is_match(line) || after_stamp {
+            continue;
+        }
+        for caps in DATE.captures_iter(line) {
+            let Some(date) = parse_caps(&caps) else {
+                continue;
+            };
+            let Some(m) = caps.get(0) else { continue };
+            let score = score(line, m.start(), m.end(), rank(i), non_empty.len());
+            let plausible = (2000..=2100).contains(&date.year());
+            if score >= 4 && plausible && best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Candidate { date, score });
+            }
+        }
+    }
+    best.map(|c| c.date)
+}
+
+fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32 {
+    let prefix = &line[..start];
+    let suffix = line[end..].trim_matches(|c: char| c.is_whitespace() || ".,;".contains(c));
+    // "Deres dato" is the other party's date, not this letter's.
+    let tail: String = prefix
+        .chars()
+        .rev()
+        .take(16)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let labelled = DATE_LABEL.is_match(prefix)
+        && !["deres", "dykkar", "dykker"]
+            .iter()
+            .any(|w| tail.contains(w));
+    let excluded = prefix
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            NOT_LETTER_DATE_WORDS.contains(&w)
+                || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
+        });
+    if excluded && !labelled {
+        return 0;
+    }
+    let mut score = 0;
+    if labelled {
+        score += 6;
+    } else if PLACE_PREFIX.is_match(prefix) && suffix.is_empty() {
+        score += 5;
+    } else if prefix.trim().is_empty() && suffix.is_empty() {
+        score += 4;
+    }
+    if rank < 15 || rank + 12 >= lines {
+        score += 1;
+    }
+    score
+}
+
+/// The date of a received stamp ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026",
+/// the date on the line under "MOTTATT").
+pub fn stamped_date(text: &str) -> Option<NaiveDate> {
+    let folded = fold(text);
+    for m in STAMP.find_iter(&folded) {
+        let rest: String = folded[m.end()..].chars().take(40).collect();
+        if let Some(caps) = DATE.captures(&rest) {
+            if let Some(date) = parse_caps(&caps) {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        (s != "-").then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    }
+
+    /// (letter excerpt, expected document date or "-")
+    const DOCUMENT_DATES: &[(&str, &str)] = &[
+        ("Mo i Rana, 3. november 2026\n\nSøknad om BPA", "2026-11-03"),
+        ("Bodø 12. okt. 2026", "2026-10-12"),
+        ("Oslo, den 1. desember 2026", "2026-12-01"),
+        ("Dato: 03.11.2026", "2026-11-03"),
+        ("Vår dato: 2026-11-03   Vår ref: 26/123", "2026-11-03"),
+        ("Deres dato: 20.10.2026\nVår dato: 03.11.2026", "2026-11-03"),
+        ("03.11.2026\n\nKlage på vedtak", "2026-11-03"),
+        ("Hilsen\nKari\n\n3/11/2026", "2026-11-03"),
+        ("Førde, 5. mars 2026", "2026-03-05"),
+        ("Volda 14. juni 2026", "2026-06-14"),
+        ("Dato: 1. des. 2026", "2026-12-01"),
+        ("Mosjøen, 2 nov 2026", "2026-11-02"),
+        ("Dato: 3.11.26", "2026-11-03"),
+        ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
+        // Not the letter's date.
+        ("Ola Nordmann, født 12.03.1948", "-"),
+        ("Eg er fødd 3. mai 1950.", "-"),
+        ("Klagefrist: 24.11.2026", "-"),
+        ("Svar innen 15. november 2026.", "-"),
+        ("MOTTATT\n04 NOV 2026", "-"),
+        ("MOTTATT 04 NOV 2026", "-"),
+        ("Vi viser til vedtak datert 01.10.2026.", "-"),
+        (
+            "Jeg var innlagt 12.10.2026 til 20.10.2026 og trenger hjelp.",
+            "-",
+        ),
+        ("Deres dato: 20.10.2026", "-"),
+        ("Ingen dato her", "-"),
+        ("Dato: 31.02.2026", "-"),
+        // The letter date wins over a deadline and a birth date.
+        (
+            "Mo i Rana, 3. november 2026\nFødt 01.01.1950\nFrist 01.12.2026",
+            "2026-11-03",
+        ),
+        ("MOTTATT 04 NOV 2026\nRana, 2. november 2026", "2026-11-02"),
+    ];
+
+    #[test]
+    fn document_date_by_position() {
+        for (text, expected) in DOCUMENT_DATES {
+            assert_eq!(document_date(text), d(expected), "text {text:?}");
+        }
+    }
+
+    /// (excerpt, expected stamp date or "-")
+    const STAMPS: &[(&str, &str)] = &[
+        ("MOTTATT 04 NOV 2026", "2026-11-04"),
+        ("MOTTATT\n04 NOV. 2026", "2026-11-04"),
+        ("Mottatt: 04.11.2026", "2026-11-04"),
+        ("MOTTEKE 5. DES 2026", "2026-12-05"),
+        ("M0TTATT 04 NOV 2026", "2026-11-04"),
+        ("Rana, 3. november 2026", "-"),
+        ("Vi har mottatt brevet ditt", "-"),
+    ];
+
+    #[test]
+    fn stamp_dates() {
+        for (text, expected) in STAMPS {
+            assert_eq!(stamped_date(text), d(expected), "text {text:?}");
+        }
+    }
+}

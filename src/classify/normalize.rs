@@ -1,0 +1,165 @@
+//! OCR-noise tolerant matching. Letter text and rule phrases are both *folded*
+//! the same way (lowercase, æøå and accents to ASCII, line-end hyphenation
+//! joined, common OCR confusions mapped), and each phrase becomes a regex that
+//! also tolerates a stray space inside a word ("søk nad").
+//!
+//! **Invariant:** folding keeps line structure (one `\n` per line, pages
+//! separated by `\n`), so "first lines" and "same line" stay meaningful.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for matching: the same function is applied to rule phrases.
+pub fn fold(text: &str) -> String {
+    let lower: String = text
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '\u{c}' | '\r' => '\n',
+            '\t' | '\u{a0}' => ' ',
+            '|' => 'l',
+            other => other,
+        })
+        .filter(|c| *c != '\u{ad}')
+        .collect();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            'ø' => out.push('o'),
+            'æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            _ => out.push(c),
+        }
+    }
+    let out = HYPHENATION.replace_all(&out, "$1$2");
+    let out = digits_in_words(&out);
+    let out = out.replace("rn", "m");
+    SPACES.replace_all(&out, " ").into_owned()
+}
+
+static HYPHENATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([a-z])-[ ]*\n[ ]*([a-z])").expect("static regex"));
+static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ ]{2,}").expect("static regex"));
+
+/// OCR reads `o` as `0` and `l` as `1` inside words: map a digit that sits
+/// between two letters back to its letter.
+fn digits_in_words(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_letters = i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1].is_alphabetic()
+            && chars[i + 1].is_alphabetic();
+        match c {
+            '0' if between_letters => out.push('o'),
+            '1' if between_letters => out.push('l'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Builds the regex source for a rule phrase. A leading `*` drops the start
+/// word boundary, a trailing `*` the end one (Norwegian compounds:
+/// "*tjenester" matches "hjemmetjenester"). Words may be split by one stray
+/// space; words are separated by any whitespace, hyphen or slash.
+pub fn phrase_pattern(phrase: &str) -> Option<String> {
+    let trimmed = phrase.trim();
+    let open_start = trimmed.starts_with('*');
+    let open_end = trimmed.ends_with('*') && trimmed.len() > 1;
+    let core = trimmed.trim_matches('*');
+    let folded = fold(core);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let word_patterns: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let chars: Vec<String> = w.chars().map(|c| regex::escape(&c.to_string())).collect();
+            // A stray space inside words longer than three letters only: short
+            // words split by OCR are rare, and "b pa" would match too much.
+            if w.chars().count() > 3 {
+                chars.join(" ?")
+            } else {
+                chars.concat()
+            }
+        })
+        .collect();
+    let body = word_patterns.join(r"[\s\-/]+");
+    // A word boundary only makes sense next to a word character ("pas.").
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let start = if open_start || !is_word(folded.trim().chars().next()) {
+        ""
+    } else {
+        r"\b"
+    };
+    let end = if open_end || !is_word(folded.trim().chars().last()) {
+        ""
+    } else {
+        r"\b"
+    };
+    Some(format!("{start}{body}{end}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (letter text, phrase, matches?)
+    const CASES: &[(&str, &str, bool)] = &[
+        ("Søknad om BPA", "søknad om bpa", true),
+        ("SØKNAD OM BPA", "søknad om bpa", true),
+        ("Soknad om BPA", "søknad om bpa", true),
+        ("Sø-\nknad om BPA", "søknad om bpa", true),
+        ("Søk nad om BPA", "søknad om bpa", true),
+        ("S0knad om BPA", "søknad om bpa", true),
+        ("Søknad\nom BPA", "søknad om bpa", true),
+        ("omsorgsstønad", "omsorgsstønad", true),
+        ("omsorgsstonad", "omsorgsstønad", true),
+        ("omsorgsst0nad", "omsorgsstønad", true),
+        ("hjemmetjenester", "*tjenester", true),
+        ("hjemmetjenester", "tjenester", false),
+        ("utskrivningsklar", "utskrivningsklar", true),
+        ("utskrivningsk|ar", "utskrivningsklar", true),
+        (
+            "Pasient- og brukerombudet",
+            "pasient og brukerombudet",
+            true,
+        ),
+        ("klagefrist", "klage", false),
+        ("klagefrist", "klage*", true),
+        ("Dagsenter", "dagsenter", true),
+        ("Vedtaket er urimelig", "urimelig", true),
+        ("BPA-ordning", "bpa", true),
+        ("nav", "bpa", false),
+        ("Gjeld: Søknad om omsorgsstønad", "gjeld", true),
+        ("Modum", "modum", true),
+        ("Modurn", "modum", true),
+        ("innsyn i journal", "innsyn", true),
+        ("Æ", "ae", true),
+    ];
+
+    #[test]
+    fn folded_matching_tolerates_ocr_noise() {
+        for (text, phrase, expected) in CASES {
+            let pattern = phrase_pattern(phrase).unwrap();
+            let re = Regex::new(&pattern).unwrap();
+            assert_eq!(
+                re.is_match(&fold(text)),
+                *expected,
+                "text {text:?} phrase {phrase:?} pattern {pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_phrases_are_refused() {
+        assert!(phrase_pattern("  ").is_none());
+        assert!(phrase_pattern("*").is_none());
+    }
+}

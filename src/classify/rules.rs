@@ -1,0 +1,618 @@
+//! Weighted rules from TOML (`config/rules.toml`, or a file named in
+//! `[classify] rules`): parsing, validation with clear errors, compilation to
+//! regexes, and scoring of a folded letter.
+//!
+//! Scoring: every rule fires at most once per letter; a rule that fires in the
+//! subject line counts `subject_multiplier` times its weight. The top type's
+//! confidence is its share of the two best scores, scaled down when the top
+//! score is weak (`saturation`). Below `threshold` the type becomes `annet`
+//! and the best type is offered as a suggestion.
+//!
+//! **Invariant:** validated once at start; scoring cannot fail.
+
+use std::collections::BTreeMap;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use super::normalize::phrase_pattern;
+use crate::item::UnitId;
+
+/// The document type used when no type is confident enough.
+pub const FALLBACK_TYPE: &str = "annet";
+
+/// A rules file could not be used. Messages are for the administrator, in
+/// Norwegian, and name the file and the rule.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("kan ikke lese regelfilen {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("regelfilen {origin} er ikke gyldig TOML: {message}")]
+    Parse { origin: String, message: String },
+    #[error("regelfilen {origin}: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFile {
+    pub threshold: f32,
+    pub saturation: f32,
+    pub subject_multiplier: f32,
+    pub default_unit: String,
+    /// A digital letter goes to a unit only when its unit rules reach this.
+    pub unit_min_score: f32,
+    pub leader_review: Vec<String>,
+    pub quality: QualityLimits,
+    pub types: Vec<TypeDef>,
+    #[serde(default)]
+    pub rules: Vec<TypeRule>,
+    #[serde(default)]
+    pub unit_rules: Vec<UnitRule>,
+    pub urgent: UrgentDef,
+    #[serde(default)]
+    pub senders: Vec<SenderDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualityLimits {
+    pub min_ocr_confidence: f32,
+    pub max_skew_degrees: f32,
+    pub min_dpi: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    pub id: String,
+    /// Norwegian label; also the title when the letter has no subject line.
+    pub label: String,
+    /// Digital post of this type goes to this unit …
+    pub unit: Option<String>,
+    /// … unless the unit rules point to one of these (an application for
+    /// substance-use services goes to that unit, DESIGN.md §7).
+    #[serde(default)]
+    pub content_units: Vec<String>,
+    /// A more specific kind of another type (BPA refines an application for
+    /// services): when this type scores at all, the other type's evidence
+    /// counts for it too, and the other type is not its rival.
+    pub refines: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeRule {
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRule {
+    pub unit: String,
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentDef {
+    pub threshold: f32,
+    /// Words that negate a cue right before it (two words) or after it (one).
+    pub negation_words: Vec<String>,
+    /// Whole phrases in which a cue does not count ("ikke noe som haster").
+    #[serde(default)]
+    pub negated_phrases: Vec<String>,
+    pub cues: Vec<UrgentCue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentCue {
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SenderDef {
+    pub name: String,
+    pub phrases: Vec<String>,
+}
+
+/// A rule that fired: what it pointed at, its label and effective weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired {
+    pub target: String,
+    pub label: String,
+    pub weight: f32,
+}
+
+/// The outcome of type scoring.
+#[derive(Debug, Clone)]
+pub struct TypeDecision {
+    pub document_type: String,
+    pub confidence: f32,
+    pub suggestion: Option<String>,
+    pub fired: Vec<Fired>,
+}
+
+/// Rules validated and compiled.
+#[derive(Debug)]
+pub struct Rules {
+    pub file: RulesFile,
+    /// One pattern per (rule, phrase); `owner[i]` is the rule index.
+    type_set: RegexSet,
+    type_owner: Vec<usize>,
+    unit_set: RegexSet,
+    unit_owner: Vec<usize>,
+    urgent_cues: Vec<(usize, Regex)>,
+    negated_phrases: Vec<Regex>,
+    negation_words: Vec<String>,
+    senders: Vec<(usize, Regex)>,
+    pub units: Vec<UnitId>,
+}
+
+fn invalid(origin: &str, message: String) -> RulesError {
+    RulesError::Invalid {
+        origin: origin.to_owned(),
+        message,
+    }
+}
+
+fn compile_phrases<'a>(
+    origin: &str,
+    what: &str,
+    groups: impl Iterator<Item = &'a Vec<String>>,
+) -> Result<(Vec<String>, Vec<usize>), RulesError> {
+    let mut patterns = Vec::new();
+    let mut owner = Vec::new();
+    for (i, phrases) in groups.enumerate() {
+        if phrases.is_empty() {
+            return Err(invalid(
+                origin,
+                format!("{what} nr. {} har ingen fraser", i + 1),
+            ));
+        }
+        for phrase in phrases {
+            let pattern = phrase_pattern(phrase)
+                .ok_or_else(|| invalid(origin, format!("{what} nr. {} har en tom frase", i + 1)))?;
+            patterns.push(pattern);
+            owner.push(i);
+        }
+    }
+    Ok((patterns, owner))
+}
+
+fn regex(origin: &str, pattern: &str) -> Result<Regex, RulesError> {
+    Regex::new(pattern).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))
+}
+
+impl Rules {
+    /// Parses and validates a rules file; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Rules, RulesError> {
+        let file: RulesFile = toml::from_str(text).map_err(|e| RulesError::Parse {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+        Self::compile(file, origin)
+    }
+
+    fn compile(file: RulesFile, origin: &str) -> Result<Rules, RulesError> {
+        validate(&file, origin)?;
+        let (patterns, type_owner) = compile_phrases(
+            origin,
+            "regel ([[rules]])",
+            file.rules.iter().map(|r| &r.phrases),
+        )?;
+        let type_set =
+            RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
+        let (patterns, unit_owner) = compile_phrases(
+            origin,
+            "enhetsregel ([[unit_rules]])",
+            file.unit_rules.iter().map(|r| &r.phrases),
+        )?;
+        let unit_set =
+            RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
+        let (patterns, owner) = compile_phrases(
+            origin,
+            "hastesignal ([[urgent.cues]])",
+            file.urgent.cues.iter().map(|c| &c.phrases),
+        )?;
+        let urgent_cues = patterns
+            .iter()
+            .zip(owner)
+            .map(|(p, o)| Ok((o, regex(origin, p)?)))
+            .collect::<Result<Vec<_>, RulesError>>()?;
+        let negated_phrases = file
+            .urgent
+            .negated_phrases
+            .iter()
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let negation_words = file
+            .urgent
+            .negation_words
+            .iter()
+            .map(|w| super::normalize::fold(w).trim().to_owned())
+            .collect();
+        let (patterns, owner) = compile_phrases(
+            origin,
+            "avsender ([[senders]])",
+            file.senders.iter().map(|s| &s.phrases),
+        )?;
+        let senders = patterns
+            .iter()
+            .zip(owner)
+            .map(|(p, o)| Ok((o, regex(origin, p)?)))
+            .collect::<Result<Vec<_>, RulesError>>()?;
+        let mut units = Vec::new();
+        for id in std::iter::once(&file.default_unit)
+            .chain(file.unit_rules.iter().map(|r| &r.unit))
+            .chain(file.types.iter().filter_map(|t| t.unit.as_ref()))
+            .chain(file.types.iter().flat_map(|t| &t.content_units))
+        {
+            let unit = UnitId::new(id)
+                .map_err(|_| invalid(origin, format!("ugyldig enhets-id «{id}»")))?;
+            if !units.contains(&unit) {
+                units.push(unit);
+            }
+        }
+        Ok(Rules {
+            file,
+            type_set,
+            type_owner,
+            unit_set,
+            unit_owner,
+            urgent_cues,
+            negated_phrases,
+            negation_words,
+            senders,
+            units,
+        })
+    }
+
+    pub fn type_label(&self, id: &str) -> Option<&str> {
+        self.file
+            .types
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.label.as_str())
+    }
+
+    pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
+        self.file.types.iter().find(|t| t.id == id)
+    }
+
+    /// Scores document types over the folded letter and its folded subject.
+    pub fn score_types(&self, folded: &str, folded_subject: &str) -> TypeDecision {
+        let fired = fire(
+            &self.type_set,
+            &self.type_owner,
+            folded,
+            folded_subject,
+            self.file.subject_multiplier,
+            |i| {
+                let r = &self.file.rules[i];
+                (r.type_id.clone(), r.label.clone(), r.weight)
+            },
+        );
+        let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
+        for f in &fired {
+            *scores.entry(f.target.as_str()).or_default() += f.weight;
+        }
+        let own = scores.clone();
+        for t in &self.file.types {
+            if let (Some(parent), Some(&mine)) = (&t.refines, own.get(t.id.as_str())) {
+                let inherited = own.get(parent.as_str()).copied().unwrap_or(0.0);
+                if mine > 0.0 && inherited > 0.0 {
+                    scores.insert(t.id.as_str(), mine + inherited);
+                }
+            }
+        }
+        let mut ranked: Vec<(&str, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let Some(&(top, top_score)) = ranked.first() else {
+            return TypeDecision {
+                document_type: FALLBACK_TYPE.to_owned(),
+                confidence: 0.0,
+                suggestion: None,
+                fired,
+            };
+        };
+        let parent = self
+            .file
+            .types
+            .iter()
+            .find(|t| t.id == top)
+            .and_then(|t| t.refines.as_deref());
+        let second = ranked
+            .iter()
+            .skip(1)
+            .find(|r| Some(r.0) != parent)
+            .map_or(0.0, |r| r.1);
+        let margin = top_score / (top_score + second);
+        let strength = (top_score / self.file.saturation).min(1.0);
+        let confidence = (margin * strength).clamp(0.0, 1.0);
+        if confidence < self.file.threshold || top == FALLBACK_TYPE {
+            TypeDecision {
+                document_type: FALLBACK_TYPE.to_owned(),
+                confidence,
+                suggestion: (top != FALLBACK_TYPE).then(|| top.to_owned()),
+                fired,
+            }
+        } else {
+            TypeDecision {
+                document_type: top.to_owned(),
+                confidence,
+                suggestion: None,
+                fired,
+            }
+        }
+    }
+
+    /// Unit scores for digital post: the best unit when it reaches
+    /// `unit_min_score`, with the rules that fired.
+    pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
+        let fired = fire(
+            &self.unit_set,
+            &self.unit_owner,
+            folded,
+            folded_subject,
+            self.file.subject_multiplier,
+            |i| {
+                let r = &self.file.unit_rules[i];
+                (r.unit.clone(), r.label.clone(), r.weight)
+            },
+        );
+        let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
+        for f in &fired {
+            *scores.entry(f.target.as_str()).or_default() += f.weight;
+        }
+        let best = scores
+            .into_iter()
+            .filter(|(_, s)| *s >= self.file.unit_min_score)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(u, _)| u.to_owned());
+        (best, fired)
+    }
+
+    /// Urgency cues that are not negated, each cue label once.
+    pub fn urgent_cues(&self, folded: &str) -> Vec<Fired> {
+        let negated_spans: Vec<(usize, usize)> = self
+            .negated_phrases
+            .iter()
+            .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
+            .collect();
+        let mut fired: Vec<Fired> = Vec::new();
+        for (owner, re) in &self.urgent_cues {
+            let cue = &self.file.urgent.cues[*owner];
+            if fired.iter().any(|f| f.label == cue.label) {
+                continue;
+            }
+            let live = re.find_iter(folded).any(|m| {
+                let in_negated = negated_spans
+                    .iter()
+                    .any(|&(s, e)| s <= m.start() && m.end() <= e);
+                !in_negated && !self.negated_nearby(folded, m.start(), m.end())
+            });
+            if live {
+                fired.push(Fired {
+                    target: "urgent".into(),
+                    label: cue.label.clone(),
+                    weight: cue.weight,
+                });
+            }
+        }
+        fired
+    }
+
+    /// A negation word among the two words before or the one word after the
+    /// cue (across line breaks: letters wrap anywhere).
+    fn negated_nearby(&self, folded: &str, start: usize, end: usize) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let from = folded[..start]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        let before = words(&folded[from..start]);
+        let after_text: String = folded[end..].chars().take(30).collect();
+        let after = words(&after_text);
+        before
+            .iter()
+            .rev()
+            .take(2)
+            .chain(after.iter().take(1))
+            .any(|w| self.negation_words.iter().any(|n| n == w))
+    }
+
+    /// The known sender named earliest in `folded` (rule order breaks ties).
+    pub fn sender_in(&self, folded: &str) -> Option<&str> {
+        self.senders
+            .iter()
+            .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
+            .min()
+            .map(|(_, i)| self.file.senders[i].name.as_str())
+    }
+}
+/// Which rules fire in the letter, with the subject multiplier applied.
+fn fire(
+    set: &RegexSet,
+    owner: &[usize],
+    folded: &str,
+    folded_subject: &str,
+    subject_multiplier: f32,
+    describe: impl Fn(usize) -> (String, String, f32),
+) -> Vec<Fired> {
+    let in_subject: Vec<usize> = set
+        .matches(folded_subject)
+        .into_iter()
+        .map(|p| owner[p])
+        .collect();
+    let mut seen: Vec<usize> = Vec::new();
+    let mut fired = Vec::new();
+    for p in set.matches(folded).into_iter() {
+        let rule = owner[p];
+        if seen.contains(&rule) {
+            continue;
+        }
+        seen.push(rule);
+        let (target, label, weight) = describe(rule);
+        let weight = if in_subject.contains(&rule) && weight > 0.0 {
+            weight * subject_multiplier
+        } else {
+            weight
+        };
+        fired.push(Fired {
+            target,
+            label,
+            weight,
+        });
+    }
+    fired
+}
+
+fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError> {
+    let err = |m: String| Err(invalid(origin, m));
+    if !(0.0..=1.0).contains(&file.threshold) {
+        return err(format!(
+            "threshold må være mellom 0 og 1, er {}",
+            file.threshold
+        ));
+    }
+    if file.saturation <= 0.0 || file.subject_multiplier < 1.0 {
+        return err("saturation må være over 0 og subject_multiplier minst 1".into());
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for t in &file.types {
+        if t.id.is_empty() || !t.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return err(format!(
+                "dokumenttype «{}»: id kan bare ha små bokstaver a–z og _",
+                t.id
+            ));
+        }
+        if ids.contains(&t.id.as_str()) {
+            return err(format!("dokumenttype «{}» er definert to ganger", t.id));
+        }
+        ids.push(&t.id);
+    }
+    for t in &file.types {
+        if let Some(parent) = &t.refines {
+            if !ids.contains(&parent.as_str()) || parent == &t.id {
+                return err(format!(
+                    "dokumenttype «{}»: refines viser til ukjent dokumenttype «{parent}»",
+                    t.id
+                ));
+            }
+        }
+    }
+    if !ids.contains(&FALLBACK_TYPE) {
+        return err(format!("dokumenttypen «{FALLBACK_TYPE}» mangler"));
+    }
+    for (i, r) in file.rules.iter().enumerate() {
+        if !ids.contains(&r.type_id.as_str()) {
+            return err(format!(
+                "regel nr. {} («{}») viser til ukjent dokumenttype «{}»",
+                i + 1,
+                r.label,
+                r.type_id
+            ));
+        }
+        if !r.weight.is_finite() || r.weight == 0.0 {
+            return err(format!("regel nr. {} («{}») har vekt 0", i + 1, r.label));
+        }
+    }
+    for id in &file.leader_review {
+        if !ids.contains(&id.as_str()) {
+            return err(format!(
+                "leader_review viser til ukjent dokumenttype «{id}»"
+            ));
+        }
+    }
+    let q = &file.quality;
+    if !(0.0..=100.0).contains(&q.min_ocr_confidence)
+        || q.max_skew_degrees <= 0.0
+        || q.min_dpi <= 0.0
+    {
+        return err("quality: min_ocr_confidence 0–100, max_skew_degrees og min_dpi over 0".into());
+    }
+    if file.urgent.threshold <= 0.0 {
+        return err("urgent.threshold må være over 0".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: &str = include_str!("../../config/rules.toml");
+
+    fn with(replace: &str, by: &str) -> String {
+        assert!(DEFAULT.contains(replace), "fixture: {replace}");
+        DEFAULT.replacen(replace, by, 1)
+    }
+
+    #[test]
+    fn the_shipped_rules_are_valid() {
+        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
+        for t in [
+            "soknad_tjenester",
+            "soknad_bpa",
+            "soknad_omsorgsstonad",
+            "klage",
+            "innsyn",
+        ] {
+            assert!(rules.type_label(t).is_some(), "{t}");
+        }
+        for t in ["helseopplysninger", "fullmakt", "endring", "annet"] {
+            assert!(rules.type_label(t).is_some(), "{t}");
+        }
+    }
+
+    /// (edit to the shipped file, words the error must contain)
+    #[test]
+    fn invalid_rules_are_refused_with_a_clear_message() {
+        let cases: Vec<(String, &str)> = vec![
+            (with("threshold = ", "threshold = 7 #"), "threshold"),
+            (
+                with("type = \"klage\"", "type = \"klagee\""),
+                "ukjent dokumenttype «klagee»",
+            ),
+            (
+                with("id = \"annet\"", "id = \"anything\""),
+                "«annet» mangler",
+            ),
+            (
+                with("default_unit = \"mta\"", "default_unit = \"MTA\""),
+                "ugyldig enhets-id",
+            ),
+            (with("phrases = [", "phrases = [\"\", "), "tom frase"),
+            (format!("{DEFAULT}\nbogus = 1\n"), "ikke gyldig TOML"),
+            ("threshold = ".into(), "ikke gyldig TOML"),
+        ];
+        for (text, needle) in cases {
+            let err = Rules::from_toml(&text, "test.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{err:?} should contain {needle:?}");
+            assert!(err.contains("test.toml"), "{err:?} should name the file");
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Title (emne): the subject a caseworker would type into the post journal.
+//! Taken from the letter's subject line when it has one — a labelled line
+//! ("Emne:", "Sak:", "Vedr.:", "Gjeld:") or a short heading near the top that
+//! starts like a subject ("Søknad om …", "Klage på …", "Epikrise …").
+//!
+//! **Invariant:** a title never contains a person ID: it is cut before any
+//! ID or ID label.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::normalize::fold;
+
+/// Subject labels, folded, with the separator that follows them. What
+/// follows them is the subject, whatever it says.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(emne|sak|vedr|vedrorende|angar|ang|tittel|overskrift|subject|re)\s*[:.]\s*")
+        .expect("static regex")
+});
+
+/// Weak labels: "Gjelder: Kari Nordmann, født …" often names a person, so a
+/// heading line wins over them.
+static WEAK_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(gjelder|gjeld)\s*[:.]\s*").expect("static regex"));
+
+static FOLDED_STARTS: LazyLock<Vec<String>> =
+    LazyLock::new(|| SUBJECT_STARTS.iter().map(|s| fold(s)).collect());
+
+/// Starts of heading lines that are subjects (folded before use).
+const SUBJECT_STARTS: &[&str] = &[
+    "søknad",
+    "partsinnsyn",
+    "krav om",
+    "henvendelse",
+    "opplysninger om",
+    "opplysningar om",
+    "sykepleieepikrise",
+    "sjukepleieepikrise",
+    "framtidsfullmakt",
+    "fremtidsfullmakt",
+    "invitasjon",
+    "høring",
+    "høyring",
+    "nytt kontonummer",
+    "ny adresse",
+    "omsorgslønn",
+    "omsorgsstønad",
+    "kan jeg få",
+    "kan eg få",
+    "har jeg rett",
+    "har eg rett",
+    "ønske om",
+    "ønskje om",
+    "pause i",
+    "varsel om",
+    "klage",
+    "krav ",
+    "begjaering",
+    "innsyn",
+    "anmodning",
+    "oppmoding",
+    "melding",
+    "epikrise",
+    "henvisning",
+    "tilvising",
+    "legeerklaering",
+    "legeattest",
+    "fullmakt",
+    "samtykke",
+    "oppsigelse",
+    "oppseiing",
+    "seie opp",
+    "si opp",
+    "endring",
+    "avslutning",
+    "avmelding",
+    "bekymringsmelding",
+    "informasjon om",
+    "uttalelse",
+    "fråsegn",
+    "erklaering",
+    "utskrivningsklar",
+    "utskrivingsklar",
+    "innleggelse",
+    "sporsmal om",
+    "sporsmal",
+    "foresporsel",
+    "forespurnad",
+    "etterlysning",
+    "purring",
+    "ettersending",
+    "opphor",
+    "oppsummering",
+    "sluttnotat",
+    "rapport",
+    "varsel",
+    "anke",
+    "ber om",
+];
+
+/// Upper-case words kept upper-case when an all-caps heading is lowered.
+const ACRONYMS: &[&str] = &[
+    "BPA", "NAV", "IPLOS", "HF", "DPS", "TT", "ROP", "KAD", "UNN", "OUS", "LAR", "TSB", "ACT",
+    "FACT", "PLO", "IP",
+];
+
+/// The letter's subject line, when it has one (original text, untrimmed).
+pub fn subject_line(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .flat_map(|l| l.split('\u{c}'))
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let labelled = |re: &Regex| {
+        lines.iter().find_map(|line| {
+            let folded = fold(line);
+            let m = re.find(&folded)?;
+            (!folded[m.end()..].trim().is_empty()).then(|| after_label(line))
+        })
+    };
+    labelled(&LABEL)
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|l| is_heading(l))
+                .map(|l| l.trim().to_owned())
+        })
+        .or_else(|| labelled(&WEAK_LABEL))
+}
+
+/// A short line that starts like a subject and does not end a sentence.
+fn is_heading(line: &str) -> bool {
+    let folded = fold(line);
+    let folded = folded.trim();
+    let words = folded.split_whitespace().count();
+    (1..=14).contains(&words)
+        && !folded.ends_with('.')
+        && !folded.ends_with(',')
+        && FOLDED_STARTS.iter().any(|s| folded.starts_with(s.as_str()))
+}
+
+/// The original line after its label ("Emne: Søknad om BPA" → "Søknad om BPA").
+fn after_label(line: &str) -> String {
+    match line.find([':', '.']) {
+        Some(i) => line[i + 1..]
+            .trim()
+            .trim_start_matches(':')
+            .trim()
+            .to_owned(),
+        None => line.trim().to_owned(),
+    }
+}
+
+static ID_CUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d[\d .]{5,}\d|\bf\.?\s?nr\b|\bfødselsn|\bfnr|\bpersonn|\bd-nr|\bd-nummer|\bfødt\b|\bfødd\b|\bf\. ?\d)")
+        .expect("static regex")
+});
+
+/// Cleans a subject into a title: no person IDs, no trailing separators,
+/// all-caps lowered, at most 120 characters. `None` when nothing is left.
+pub fn clean_title(subject: &str) -> Option<String> {
+    let mut t = subject.trim().to_owned();
+    if let Some(m) = ID_CUT.find(&t) {
+        t.truncate(m.start());
+    }
+    let t = t
+        .trim_end_matches(|c: char| c.is_whitespace() || ",;:-–(/".contains(c))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 3 {
+        return None;
+    }
+    let all_caps = letters.iter().all(|c| c.is_uppercase());
+    let t = if all_caps { lower_heading(&t) } else { t };
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).take(120).collect())
+}
+
+fn lower_heading(t: &str) -> String {
+    let words: Vec<String> = t
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let bare: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+            if ACRONYMS.contains(&bare.as_str()) {
+                w.to_owned()
+            } else if i == 0 {
+                let lower = w.to_lowercase();
+                let mut chars = lower.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (letter excerpt, expected title or "-" for none)
+    const CASES: &[(&str, &str)] = &[
+        (
+            "Rana kommune\n\nSøknad om BPA\n\nJeg søker …",
+            "Søknad om BPA",
+        ),
+        (
+            "Emne: Klage på vedtak om praktisk bistand",
+            "Klage på vedtak om praktisk bistand",
+        ),
+        (
+            "Sak: Søknad om omsorgsstønad – Kari Nordmann, fnr 01818012337",
+            "Søknad om omsorgsstønad – Kari Nordmann",
+        ),
+        (
+            "Vedr.: Oppsigelse av trygghetsalarm",
+            "Oppsigelse av trygghetsalarm",
+        ),
+        ("Gjeld: Søknad om omsorgsstønad", "Søknad om omsorgsstønad"),
+        ("SØKNAD OM BPA", "Søknad om BPA"),
+        (
+            "KLAGE PÅ VEDTAK OM HJEMMESYKEPLEIE",
+            "Klage på vedtak om hjemmesykepleie",
+        ),
+        ("Epikrise\nPasient: Ola", "Epikrise"),
+        (
+            "Begjæring om innsyn i journal, født 01.01.1950",
+            "Begjæring om innsyn i journal",
+        ),
+        ("Hei!\nJeg lurer på om jeg kan få hjelp.", "-"),
+        (
+            "Gjelder: Mia, født 29.02.2012\nSøknad om BPA",
+            "Søknad om BPA",
+        ),
+        ("Gjelder: Mia Solberg, fnr. 01818012337", "Mia Solberg"),
+        (
+            "Vedr. vedtak om hjemmesykepleie",
+            "Vedtak om hjemmesykepleie",
+        ),
+        (
+            "Førespurnad om innsyn i journalen",
+            "Førespurnad om innsyn i journalen",
+        ),
+        ("Emne: Har eg rett på BPA?", "Har eg rett på BPA?"),
+        (
+            "Søknaden gjelder hjelp i hjemmet fordi jeg ikke klarer meg selv lenger.",
+            "-",
+        ),
+        (
+            "Utskrivningsklar pasient – melding til kommunen",
+            "Utskrivningsklar pasient – melding til kommunen",
+        ),
+    ];
+
+    #[test]
+    fn titles_from_subject_lines() {
+        for (text, expected) in CASES {
+            let got = subject_line(text)
+                .and_then(|s| clean_title(&s))
+                .unwrap_or_else(|| "-".into());
+            assert_eq!(&got, expected, "text {text:?}");
+        }
+    }
+}

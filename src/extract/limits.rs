@@ -1,0 +1,80 @@
+//! Limits a file must stay within (file size, pages, pixels per page, OCR
+//! time per page), checked as early as the information exists: file size
+//! before reading, pixels from headers and PDF dictionaries before decoding.
+
+use super::{ExtractConfig, Rejection};
+use crate::item::RejectCode;
+
+/// The limits in force for one extraction.
+#[derive(Debug, Clone)]
+pub struct PageLimits {
+    pub max_file_bytes: u64,
+    pub max_pages: u32,
+    pub max_pixels: u64,
+    pub ocr_timeout_ms: u32,
+    pub max_render_dpi: u16,
+}
+
+impl PageLimits {
+    pub fn from_config(c: &ExtractConfig) -> Self {
+        PageLimits {
+            max_file_bytes: c.max_file_bytes(),
+            max_pages: c.max_pages.max(1),
+            max_pixels: c.max_pixels_per_page().max(1),
+            ocr_timeout_ms: u32::try_from(c.ocr_timeout_secs_per_page.saturating_mul(1000))
+                .unwrap_or(u32::MAX)
+                .max(1),
+            max_render_dpi: c.max_render_dpi.clamp(72, 1200),
+        }
+    }
+
+    pub fn too_large(&self) -> Rejection {
+        too_large_rejection()
+    }
+
+    pub fn check_file_size(&self, bytes: u64) -> Result<(), Rejection> {
+        if bytes > self.max_file_bytes {
+            return Err(Rejection::new(
+                RejectCode::TooLarge,
+                format!(
+                    "Filen er for stor ({} MB; grensen er {} MB).",
+                    bytes / (1024 * 1024),
+                    self.max_file_bytes / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn check_page_count(&self, pages: usize) -> Result<(), Rejection> {
+        if pages > self.max_pages as usize {
+            return Err(Rejection::new(
+                RejectCode::TooLarge,
+                format!(
+                    "Dokumentet har for mange sider (grensen er {}).",
+                    self.max_pages
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `pixels` of one page image (or embedded image) against the budget.
+    pub fn check_pixels(&self, pixels: u64) -> Result<(), Rejection> {
+        if pixels > self.max_pixels {
+            return Err(Rejection::new(
+                RejectCode::TooLarge,
+                format!(
+                    "En side er for stor ({} megapiksler; grensen er {}).",
+                    pixels / 1_000_000,
+                    self.max_pixels / 1_000_000
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn too_large_rejection() -> Rejection {
+    Rejection::new(RejectCode::TooLarge, RejectCode::TooLarge.message_nb())
+}

@@ -1,0 +1,245 @@
+//! The notices, in Norwegian: shelf ready / blocked / reminder (plain text +
+//! HTML + an iCalendar event on the shred date) and report mails.
+//!
+//! **Invariant:** what goes in here is counts, titles (11-digit runs masked),
+//! masked person IDs, dates and board links — never letter text.
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+use maud::{html, Markup, DOCTYPE};
+
+use super::compose::{Attachment, Composed};
+use crate::calendar::date_label_nb;
+use crate::report::{mask_digits, render_text, report_body_html, Report, ReportKind};
+use crate::retention::{Shelf, ShelfItem};
+
+/// A blocking item as a notice shows it.
+#[derive(Debug, Clone)]
+pub struct BlockingLine {
+    pub item: ShelfItem,
+    /// Masked person IDs, comma separated (may be empty).
+    pub masked_ids: String,
+}
+
+/// Which shelf notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShelfNotice {
+    Ready,
+    /// The n-th reminder that a ready shelf still waits for shredding.
+    ReadyReminder(i64),
+    /// Blocked; 0 is the first notice, n > 0 the n-th reminder.
+    Blocked(i64),
+}
+
+impl ShelfNotice {
+    pub fn key(self, shelf: &Shelf) -> String {
+        match self {
+            ShelfNotice::Ready => format!("shelf:{}:ready", shelf.id),
+            ShelfNotice::ReadyReminder(n) => format!("shelf:{}:ready-reminder:{n}", shelf.id),
+            ShelfNotice::Blocked(n) => format!("shelf:{}:blocked:{n}", shelf.id),
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            ShelfNotice::Ready => "shelf_ready",
+            ShelfNotice::ReadyReminder(_) => "shelf_reminder",
+            ShelfNotice::Blocked(_) => "shelf_blocked",
+        }
+    }
+}
+
+fn board(base_url: &str) -> &str {
+    base_url.trim_end_matches('/')
+}
+
+const FOOTER: &str = "Denne e-posten er sendt automatisk av postmottak. \
+Den inneholder ikke fødselsnumre eller brevtekst; åpne tavlen for detaljer.";
+
+/// A shelf notice with its calendar event.
+pub fn shelf_notice(
+    notice: ShelfNotice,
+    shelf: &Shelf,
+    blocking: &[BlockingLine],
+    base_url: &str,
+    from: &str,
+    now: DateTime<Utc>,
+) -> Composed {
+    let label = shelf.id.label_nb();
+    let date = date_label_nb(shelf.shred_from);
+    let link = format!("{}/shelves/{}", board(base_url), shelf.id);
+    let count = shelf.items.len();
+    let subject = match notice {
+        ShelfNotice::Ready => format!("Makuleringshylle {label} kan makuleres fra {date}"),
+        ShelfNotice::ReadyReminder(_) => format!(
+            "Påminnelse: makuleringshylle {label} kan makuleres fra {date} og er ikke bekreftet makulert"
+        ),
+        ShelfNotice::Blocked(0) => format!(
+            "Makuleringshylle {label} er blokkert: {}",
+            shelf.block_summary_nb()
+        ),
+        ShelfNotice::Blocked(_) => format!(
+            "Påminnelse: makuleringshylle {label} er fortsatt blokkert: {}",
+            shelf.block_summary_nb()
+        ),
+    };
+    let lead = match notice {
+        ShelfNotice::Ready | ShelfNotice::ReadyReminder(_) => format!(
+            "Makuleringshylle {label} kan makuleres fra {date}. Hyllen har {count} {}, \
+             alle registrert og uten åpne kvalitetsavvik.",
+            if count == 1 { "dokument" } else { "dokumenter" }
+        ),
+        ShelfNotice::Blocked(_) => format!(
+            "Makuleringshylle {label} kunne makuleres fra {date}, men er blokkert: {}. \
+             Originalene må ligge til dokumentene er registrert og kvalitetsavvikene er sjekket.",
+            shelf.block_summary_nb()
+        ),
+    };
+    let confirm = format!(
+        "Bekreft makuleringen på tavlen ({link}) eller med \
+         «postmottak shelf confirm-shredded {} --by BRUKERNAVN».",
+        shelf.id
+    );
+    let mut text = format!("{lead}\n\n");
+    if !blocking.is_empty() {
+        text.push_str("Dokumenter som holder hyllen tilbake:\n");
+        for line in blocking {
+            text.push_str(&format!(
+                "- {}\n  {}\n",
+                blocking_text(line),
+                item_link(base_url, line)
+            ));
+        }
+        text.push('\n');
+    }
+    let ready = !matches!(notice, ShelfNotice::Blocked(_));
+    if ready {
+        text.push_str(&confirm);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Hylle: {link}\n\n-- \n{FOOTER}\n"));
+    let confirm = if ready { confirm } else { String::new() };
+    let html = shelf_html(&subject, &lead, blocking, base_url, &link, &confirm).into_string();
+    Composed {
+        notice_key: notice.key(shelf),
+        kind: notice.kind(),
+        subject,
+        text,
+        html,
+        attachment: Some(shelf_ics(shelf, &link, from, now)),
+    }
+}
+
+fn blocking_text(line: &BlockingLine) -> String {
+    let item = &line.item;
+    let title = mask_digits(item.title.as_deref().unwrap_or("(uten emne)"));
+    let ids = if line.masked_ids.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", line.masked_ids)
+    };
+    let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
+    format!(
+        "Sak {} · mottatt {} · {}{} – {}",
+        item.id,
+        item.received_on,
+        title,
+        ids,
+        reasons.join("; ")
+    )
+}
+
+fn item_link(base_url: &str, line: &BlockingLine) -> String {
+    format!("{}/items/{}", board(base_url), line.item.id)
+}
+
+fn shelf_html(
+    subject: &str,
+    lead: &str,
+    blocking: &[BlockingLine],
+    base_url: &str,
+    link: &str,
+    confirm: &str,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="nb" {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family:sans-serif" {
+                p { (lead) }
+                @if !blocking.is_empty() {
+                    p { "Dokumenter som holder hyllen tilbake:" }
+                    ul {
+                        @for line in blocking {
+                            li { a href=(item_link(base_url, line)) { (blocking_text(line)) } }
+                        }
+                    }
+                }
+                @if !confirm.is_empty() { p { (confirm) } }
+                p { a href=(link) { "Åpne makuleringshyllen på tavlen" } }
+                p style="color:#666;font-size:small" { (FOOTER) }
+            }
+        }
+    }
+}
+
+/// An all-day event on the shred date. The UID is per shelf, so every
+/// notice about one shelf updates the same calendar entry.
+pub fn shelf_ics(shelf: &Shelf, link: &str, from: &str, now: DateTime<Utc>) -> Attachment {
+    let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
+    let label = shelf.id.label_nb();
+    let event = Event::new()
+        .uid(&format!("makuleringshylle-{}@{}", shelf.id, domain))
+        .summary(&format!("Makuler hylle {label}"))
+        .description(&format!(
+            "Makuleringshylle {label} kan makuleres fra {}. {link}",
+            date_label_nb(shelf.shred_from)
+        ))
+        .url(link)
+        .all_day(shelf.shred_from)
+        .timestamp(now)
+        .done();
+    let calendar = Calendar::new()
+        .name("Postmottak makulering")
+        .push(event)
+        .done();
+    Attachment {
+        filename: format!("makulering-{}.ics", shelf.id),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        bytes: calendar.to_string().into_bytes(),
+    }
+}
+
+/// A report as a mail: the text rendering and the HTML rendering with board
+/// links. `key` is unique per scheduled run (and per recipient for backlog).
+pub fn report_mail(report: &Report, key: String, subject: String, base_url: &str) -> Composed {
+    let kind = match report.kind {
+        ReportKind::Backlog => "report_backlog",
+        ReportKind::Deviation => "report_deviation",
+        ReportKind::PostList => "report_post_list",
+        ReportKind::AccessRequests => "report_access_requests",
+    };
+    let text = format!(
+        "{}\nTavlen: {}\n\n-- \n{FOOTER}\n",
+        render_text(report),
+        board(base_url)
+    );
+    let html = html! {
+        (DOCTYPE)
+        html lang="nb" {
+            head { meta charset="utf-8"; title { (report.title) } }
+            body style="font-family:sans-serif" {
+                (report_body_html(report, Some(base_url)))
+                p style="color:#666;font-size:small" { (FOOTER) }
+            }
+        }
+    };
+    Composed {
+        notice_key: key,
+        kind,
+        subject,
+        text,
+        html: html.into_string(),
+        attachment: None,
+    }
+}

@@ -1,0 +1,188 @@
+//! The scheduler: given "now", queues every notice and report that is due
+//! and not yet queued. Idempotent: each notice has a key (`shelf:2026-09:
+//! ready`, `report:deviation:2026-11-30`) and the outbox refuses a key twice,
+//! so running it every few seconds, or after a restart, queues nothing twice.
+//!
+//! A day the daemon was down entirely is not caught up for reports (Monday's
+//! backlog report is not sent on Tuesday); shelf notices are state-based and
+//! go out on the first run after the shelf's date.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::compose::{self, Composed};
+use super::notices::{self, BlockingLine, ShelfNotice};
+use super::MailError;
+use crate::calendar::{self, date_label_nb};
+use crate::config::Config;
+use crate::item::Role;
+use crate::report::{self, ReportContext, ScheduleEntry, ScheduledReport};
+use crate::retention::{self, Shelf, ShelfState};
+use crate::store::Store;
+
+/// Queues what is due at `now`; returns how many mails were queued.
+pub fn enqueue_due(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<usize, MailError> {
+    let mut queued = shelf_notices(store, config, now)?;
+    for entry in &config.raw.reports.schedule {
+        if is_due(entry, now) {
+            queued += scheduled_report(store, config, entry.report, now)?;
+        }
+    }
+    Ok(queued)
+}
+
+fn is_due(entry: &ScheduleEntry, now: DateTime<Utc>) -> bool {
+    let local = calendar::oslo_datetime(now);
+    entry.days.contains(&local.weekday()) && local.time() >= entry.time
+}
+
+fn send(
+    store: &Store,
+    config: &Config,
+    recipients: &[String],
+    notice: &Composed,
+    now: DateTime<Utc>,
+) -> Result<usize, MailError> {
+    if recipients.is_empty() {
+        // The service warns once at start when a role has no address; this
+        // runs every cycle, so only at debug level here.
+        tracing::debug!(notice = %notice.notice_key, "ingen mottakere for varselet");
+        return Ok(0);
+    }
+    let new = compose::enqueue(store, &config.raw.mail.from, recipients, notice, now)?;
+    if new {
+        tracing::info!(notice = %notice.notice_key, "varsel lagt i utboksen");
+    }
+    Ok(usize::from(new))
+}
+
+/// The Oslo day a notice was queued, if it was.
+fn queued_on(store: &Store, key: &str) -> Result<Option<NaiveDate>, MailError> {
+    Ok(store
+        .outbox_notice_created_at(key)?
+        .and_then(|t| calendar::parse_instant(&t))
+        .map(calendar::oslo_date))
+}
+
+/// The notice due for a shelf today, if any. Reminders count whole periods
+/// of `every` days from the day the first notice was queued, so a first
+/// notice is never followed by a reminder on the same day, however late the
+/// service first ran.
+fn due_shelf_notice(
+    store: &Store,
+    shelf: &Shelf,
+    today: NaiveDate,
+    every: u32,
+) -> Result<Option<ShelfNotice>, MailError> {
+    let (first, reminder): (ShelfNotice, fn(i64) -> ShelfNotice) = match shelf.state {
+        ShelfState::Ready => (ShelfNotice::Ready, ShelfNotice::ReadyReminder),
+        ShelfState::Blocked => (ShelfNotice::Blocked(0), ShelfNotice::Blocked),
+        ShelfState::Filling | ShelfState::Waiting | ShelfState::Shredded => return Ok(None),
+    };
+    let Some(first_day) = queued_on(store, &first.key(shelf))? else {
+        return Ok(Some(first));
+    };
+    if every == 0 {
+        return Ok(None);
+    }
+    let n = (today - first_day).num_days() / i64::from(every);
+    Ok((n >= 1).then(|| reminder(n)))
+}
+
+fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<usize, MailError> {
+    let today = calendar::oslo_date(now);
+    let retention_cfg = &config.raw.retention;
+    let mut queued = 0;
+    for shelf in retention::shelves(store, retention_cfg, today)? {
+        let Some(notice) = due_shelf_notice(store, &shelf, today, retention_cfg.reminder_days)?
+        else {
+            continue;
+        };
+        if store.outbox_has_notice(&notice.key(&shelf))? {
+            continue;
+        }
+        let blocking = shelf
+            .blockers()
+            .map(|item| {
+                Ok(BlockingLine {
+                    masked_ids: store.masked_person_ids(item.id)?.join(", "),
+                    item: item.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, MailError>>()?;
+        let mail = &config.raw.mail;
+        let board = super::board_url(config);
+        let composed = notices::shelf_notice(notice, &shelf, &blocking, &board, &mail.from, now);
+        let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+        queued += send(store, config, &recipients, &composed, now)?;
+    }
+    Ok(queued)
+}
+
+fn scheduled_report(
+    store: &Store,
+    config: &Config,
+    which: ScheduledReport,
+    now: DateTime<Utc>,
+) -> Result<usize, MailError> {
+    let today = calendar::oslo_date(now);
+    let ctx = ReportContext {
+        store,
+        reports: &config.raw.reports,
+        retention: &config.raw.retention,
+        now,
+    };
+    let mail = &config.raw.mail;
+    let board = super::board_url(config);
+    let day = date_label_nb(today);
+    match which {
+        ScheduledReport::Backlog => {
+            let mut queued = 0;
+            for user in store.users_with_role(Role::Caseworker)? {
+                let key = format!("report:backlog:{today}:{}", user.username);
+                if store.outbox_has_notice(&key)? {
+                    continue;
+                }
+                let Some(email) = user.email.clone().filter(|e| !e.trim().is_empty()) else {
+                    continue;
+                };
+                let report = report::backlog(&ctx, Some(user.id), None)?;
+                let n = report.row_count();
+                if n == 0 {
+                    continue;
+                }
+                let subject = format!(
+                    "Restanse {day}: {n} {} fordelt til deg er ikke registrert",
+                    if n == 1 { "dokument" } else { "dokumenter" }
+                );
+                let composed = notices::report_mail(&report, key, subject, &board);
+                queued += send(store, config, &[email], &composed, now)?;
+            }
+            Ok(queued)
+        }
+        ScheduledReport::Deviation => {
+            let key = format!("report:deviation:{today}");
+            if store.outbox_has_notice(&key)? {
+                return Ok(0);
+            }
+            let report = report::deviation(&ctx, None)?;
+            let subject = format!("Avviksrapport {day}: {} avvik", report.row_count());
+            let composed = notices::report_mail(&report, key, subject, &board);
+            let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+            send(store, config, &recipients, &composed, now)
+        }
+        ScheduledReport::AccessRequests => {
+            let key = format!("report:access-requests:{today}");
+            if store.outbox_has_notice(&key)? {
+                return Ok(0);
+            }
+            let report = report::access_requests(&ctx, None)?;
+            let subject = format!(
+                "Innsynsbegjæringer {day}: {} ikke registrert",
+                report.row_count()
+            );
+            let composed = notices::report_mail(&report, key, subject, &board);
+            let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+            send(store, config, &recipients, &composed, now)
+        }
+    }
+}

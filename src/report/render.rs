@@ -1,0 +1,215 @@
+//! Renders a [`Report`] as plain text (aligned columns), CSV (one table, the
+//! section in the first column; RFC 4180 quoting) or HTML (maud, escaped).
+//! With a board base URL, item rows link to `/items/{id}`.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::{Report, Section};
+use crate::calendar;
+
+/// The output formats of `postmottak report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Csv,
+    Html,
+}
+
+pub fn render(report: &Report, format: Format, base_url: Option<&str>) -> String {
+    match format {
+        Format::Text => render_text(report),
+        Format::Csv => render_csv(report),
+        Format::Html => render_html(report, base_url).into_string(),
+    }
+}
+
+fn generated_text(report: &Report) -> String {
+    calendar::oslo_datetime(report.generated_at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub fn render_text(report: &Report) -> String {
+    let mut out = format!(
+        "{}\n{}\nLaget {}\n",
+        report.title,
+        report.subtitle,
+        generated_text(report)
+    );
+    if report.sections.is_empty() {
+        out.push_str("\nIngenting å rapportere.\n");
+    }
+    for section in &report.sections {
+        out.push('\n');
+        out.push_str(&section.heading);
+        out.push('\n');
+        out.push_str(&"-".repeat(section.heading.chars().count()));
+        out.push('\n');
+        if section.rows.is_empty() {
+            out.push_str(&section.empty_text);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&text_table(section));
+    }
+    out
+}
+
+fn text_table(section: &Section) -> String {
+    let mut widths: Vec<usize> = section.columns.iter().map(|c| c.chars().count()).collect();
+    for row in &section.rows {
+        for (w, cell) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            if i > 0 {
+                s.push_str("  ");
+            }
+            s.push_str(cell);
+            s.push_str(&" ".repeat(width.saturating_sub(cell.chars().count())));
+        }
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        s
+    };
+    let mut out = line(&mut section.columns.iter().copied());
+    for row in &section.rows {
+        out.push_str(&line(&mut row.cells.iter().map(String::as_str)));
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// One CSV table for the whole report: `Seksjon` first, then the section's
+/// columns under a header row per section (sections differ in columns).
+pub fn render_csv(report: &Report) -> String {
+    let mut out = String::new();
+    for section in &report.sections {
+        let header: Vec<String> = std::iter::once("Seksjon")
+            .chain(section.columns.iter().copied())
+            .map(csv_field)
+            .collect();
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        for row in &section.rows {
+            let fields: Vec<String> = std::iter::once(section.heading.as_str())
+                .chain(row.cells.iter().map(String::as_str))
+                .map(csv_field)
+                .collect();
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5em;color:#222}\
+table{border-collapse:collapse;margin-bottom:1.5em}\
+th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\
+th{background:#eee}.tom{color:#666;font-style:italic}";
+
+pub fn render_html(report: &Report, base_url: Option<&str>) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="nb" {
+            head {
+                meta charset="utf-8";
+                title { (report.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (report_body_html(report, base_url)) }
+        }
+    }
+}
+
+/// The report without page chrome, for embedding in e-mail or the board.
+pub fn report_body_html(report: &Report, base_url: Option<&str>) -> Markup {
+    html! {
+        h1 { (report.title) }
+        p { (report.subtitle) " · laget " (generated_text(report)) }
+        @for section in &report.sections {
+            h2 { (section.heading) }
+            @if section.rows.is_empty() {
+                p.tom { (section.empty_text) }
+            } @else {
+                table {
+                    thead { tr { @for c in &section.columns { th { (c) } } } }
+                    tbody {
+                        @for row in &section.rows {
+                            tr {
+                                @for (i, cell) in row.cells.iter().enumerate() {
+                                    td {
+                                        @match (i, row.item, base_url) {
+                                            (0, Some(id), Some(base)) => {
+                                                a href=(format!("{}/items/{}", base.trim_end_matches('/'), id)) { (cell) }
+                                            }
+                                            _ => { (cell) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{ReportKind, Row};
+
+    fn sample() -> Report {
+        Report {
+            kind: ReportKind::PostList,
+            title: "Postliste".into(),
+            subtitle: "mottatt".into(),
+            generated_at: chrono::Utc::now(),
+            sections: vec![Section {
+                heading: "Inngående post (1)".into(),
+                empty_text: "Ingen.".into(),
+                columns: vec!["Sak", "Emne"],
+                rows: vec![Row {
+                    item: Some(crate::item::ItemId(7)),
+                    cells: vec!["7".into(), "Klage på vedtak, \"BPA\" <b>".into()],
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes() {
+        let csv = render_csv(&sample());
+        assert!(
+            csv.contains("\"Klage på vedtak, \"\"BPA\"\" <b>\""),
+            "{csv}"
+        );
+        assert!(csv.starts_with("Seksjon,Sak,Emne\r\n"));
+    }
+
+    #[test]
+    fn html_escapes_and_links_items_to_the_board() {
+        let html = render_html(&sample(), Some("https://post.example/")).into_string();
+        assert!(html.contains("&lt;b&gt;"));
+        assert!(html.contains("href=\"https://post.example/items/7\""));
+    }
+
+    #[test]
+    fn text_aligns_columns() {
+        let text = render_text(&sample());
+        assert!(text.contains("Sak  Emne\n7    Klage på vedtak"), "{text}");
+    }
+}

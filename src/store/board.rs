@@ -1,0 +1,758 @@
+//! Queries behind the allocation board: the queue, one item with its pages
+//! and history, allocation and corrections, caseworker suggestions, and the
+//! audit lists.
+//!
+//! **Invariant:** state changes go through [`events::transition`]; every
+//! other action by a person (reallocation, correction, leader review, viewing
+//! content) is an event row written in the same transaction as the change.
+//! **Invariant:** event details hold ids, codes and field names, never letter
+//! text or person IDs (a corrected title is recorded without its value).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde_json::json;
+
+use crate::item::{ItemId, ItemState, QualityFlag, Source, UnitId};
+use crate::store::events::{self, Actor, TransitionError};
+use crate::store::{Store, StoreError};
+
+pub mod fixture;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    #[error("sak {0} finnes ikke")]
+    NoSuchItem(ItemId),
+    #[error("sak {0} venter ikke på fordeling")]
+    NotQueued(ItemId),
+    #[error("sak {0} er ikke fordelt")]
+    NotAllocated(ItemId),
+    #[error("databasen har en ugyldig verdi for sak {0}")]
+    BadRow(ItemId),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for BoardError {
+    fn from(e: rusqlite::Error) -> Self {
+        BoardError::Store(StoreError::Sql(e))
+    }
+}
+
+pub type Result<T, E = BoardError> = std::result::Result<T, E>;
+
+/// One row of the queue (or of a caseworker's own list).
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub id: ItemId,
+    pub received_at: String,
+    pub source: Source,
+    pub state: ItemState,
+    pub unit: Option<UnitId>,
+    pub document_type: Option<String>,
+    pub title: Option<String>,
+    pub urgent: bool,
+    /// Leader review required and not yet done.
+    pub leader_review_pending: bool,
+    pub duplicate_of: Option<ItemId>,
+    /// Open quality flags (cleared ones are not listed).
+    pub quality_flags: Vec<QualityFlag>,
+    pub masked_person_ids: Vec<String>,
+    pub allocated_to: Option<i64>,
+}
+
+const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
+    COALESCE(i.unit, i.folder_unit, (SELECT o.unit FROM items o WHERE o.id = i.duplicate_of)),
+    i.document_type, i.title, COALESCE(i.urgent, 0),
+    COALESCE(i.leader_review, 0) AND i.leader_review_done_at IS NULL,
+    i.duplicate_of, i.quality_flags, i.quality_cleared_at IS NOT NULL,
+    (SELECT group_concat(p.masked, ' ') FROM item_person_ids p WHERE p.item_id = i.id),
+    i.allocated_to";
+
+fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        id: row.get(0)?,
+        received_at: row.get(1)?,
+        source: row.get(2)?,
+        state: row.get(3)?,
+        unit: row.get(4)?,
+        document_type: row.get(5)?,
+        title: row.get(6)?,
+        urgent: row.get(7)?,
+        leader_review_pending: row.get(8)?,
+        duplicate_of: row.get(9)?,
+        quality_flags: row.get(10)?,
+        quality_cleared: row.get(11)?,
+        masked: row.get(12)?,
+        allocated_to: row.get(13)?,
+    })
+}
+
+struct RawRow {
+    id: i64,
+    received_at: String,
+    source: String,
+    state: String,
+    unit: Option<String>,
+    document_type: Option<String>,
+    title: Option<String>,
+    urgent: bool,
+    leader_review_pending: bool,
+    duplicate_of: Option<i64>,
+    quality_flags: String,
+    quality_cleared: bool,
+    masked: Option<String>,
+    allocated_to: Option<i64>,
+}
+
+impl RawRow {
+    fn finish(self) -> Result<QueueRow> {
+        let id = ItemId(self.id);
+        let bad = |_| BoardError::BadRow(id);
+        let quality_flags = if self.quality_cleared {
+            Vec::new()
+        } else {
+            parse_flags(&self.quality_flags).ok_or(BoardError::BadRow(id))?
+        };
+        Ok(QueueRow {
+            id,
+            received_at: self.received_at,
+            source: self.source.parse().map_err(bad)?,
+            state: self.state.parse().map_err(bad)?,
+            unit: self
+                .unit
+                .map(|u| UnitId::new(&u))
+                .transpose()
+                .map_err(bad)?,
+            document_type: self.document_type,
+            title: self.title,
+            urgent: self.urgent,
+            leader_review_pending: self.leader_review_pending,
+            duplicate_of: self.duplicate_of.map(ItemId),
+            quality_flags,
+            masked_person_ids: self
+                .masked
+                .map(|m| m.split(' ').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            allocated_to: self.allocated_to,
+        })
+    }
+}
+
+/// Quality flags as stored (a JSON array of names); unknown names are kept
+/// out rather than failing the whole page.
+fn parse_flags(text: &str) -> Option<Vec<QualityFlag>> {
+    let names: Vec<String> = serde_json::from_str(text).ok()?;
+    Some(names.iter().filter_map(|n| n.parse().ok()).collect())
+}
+
+fn collect_rows(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<QueueRow>> {
+    let mut stmt = store.conn().prepare_cached(sql)?;
+    let raws: Vec<RawRow> = stmt
+        .query_map(params, queue_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    raws.into_iter().map(RawRow::finish).collect()
+}
+
+/// Items of `unit` waiting for allocation: urgent first, then oldest.
+/// At most `limit` rows; the count of all waiting items is returned beside.
+pub fn queue(store: &Store, unit: &UnitId, limit: u32) -> Result<(Vec<QueueRow>, u64)> {
+    let rows = collect_rows(
+        store,
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM items i WHERE i.unit = ?1 AND i.state = 'queued'
+             ORDER BY i.urgent DESC, i.received_at LIMIT ?2"
+        ),
+        params![unit.as_str(), limit],
+    )?;
+    let total: u64 = store.conn().query_row(
+        "SELECT COUNT(*) FROM items WHERE unit = ?1 AND state = 'queued'",
+        params![unit.as_str()],
+        |r| r.get(0),
+    )?;
+    Ok((rows, total))
+}
+
+/// Duplicates not yet taken into the case system, of any of `units`.
+pub fn duplicates(store: &Store, units: &[UnitId]) -> Result<Vec<QueueRow>> {
+    let rows = collect_rows(
+        store,
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM items i WHERE i.state = 'duplicate'
+             ORDER BY i.received_at"
+        ),
+        [],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.unit.as_ref().is_some_and(|u| units.contains(u)))
+        .collect())
+}
+
+/// Items allocated to `user_id` and not yet registered.
+pub fn allocated_to(store: &Store, user_id: i64) -> Result<Vec<QueueRow>> {
+    collect_rows(
+        store,
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM items i WHERE i.allocated_to = ?1 AND i.state = 'allocated'
+             ORDER BY i.urgent DESC, i.received_at"
+        ),
+        params![user_id],
+    )
+}
+
+/// One item with everything its page shows.
+#[derive(Debug, Clone)]
+pub struct ItemDetail {
+    pub row: QueueRow,
+    pub file_name: String,
+    pub content_path: String,
+    pub media_type: Option<String>,
+    pub page_count: Option<u32>,
+    pub text_source: Option<String>,
+    pub ocr_confidence: Option<f64>,
+    pub document_date: Option<String>,
+    pub stamped_date: Option<String>,
+    pub sender: Option<String>,
+    pub reject_code: Option<String>,
+    pub reject_message: Option<String>,
+    /// The stored classification (with its reasons) as JSON, when classified.
+    pub classification: Option<serde_json::Value>,
+    pub allocated_at: Option<String>,
+    pub registered_at: Option<String>,
+    pub leader_review: bool,
+    pub leader_review_done_at: Option<String>,
+}
+
+/// The item and its metadata; `None` when there is no such item.
+pub fn item(store: &Store, id: ItemId) -> Result<Option<ItemDetail>> {
+    let mut rows = collect_rows(
+        store,
+        &format!("SELECT {ROW_COLUMNS} FROM items i WHERE i.id = ?1"),
+        params![id.0],
+    )?;
+    let Some(row) = rows.pop() else {
+        return Ok(None);
+    };
+    let detail = store.conn().query_row(
+        "SELECT file_name, content_path, media_type, page_count, text_source, ocr_confidence,
+                document_date, stamped_date, sender, reject_code, reject_message,
+                classification_json, allocated_at, registered_at, COALESCE(leader_review, 0),
+                leader_review_done_at
+         FROM items WHERE id = ?1",
+        params![id.0],
+        |r| {
+            let classification: Option<String> = r.get(11)?;
+            Ok(ItemDetail {
+                row: row.clone(),
+                file_name: r.get(0)?,
+                content_path: r.get(1)?,
+                media_type: r.get(2)?,
+                page_count: r.get(3)?,
+                text_source: r.get(4)?,
+                ocr_confidence: r.get(5)?,
+                document_date: r.get(6)?,
+                stamped_date: r.get(7)?,
+                sender: r.get(8)?,
+                reject_code: r.get(9)?,
+                reject_message: r.get(10)?,
+                classification: classification.and_then(|c| serde_json::from_str(&c).ok()),
+                allocated_at: r.get(12)?,
+                registered_at: r.get(13)?,
+                leader_review: r.get(14)?,
+                leader_review_done_at: r.get(15)?,
+            })
+        },
+    )?;
+    Ok(Some(detail))
+}
+
+/// The access facts of an item: its unit and who it is allocated to.
+pub fn item_access(store: &Store, id: ItemId) -> Result<Option<(Option<UnitId>, Option<i64>)>> {
+    let row: Option<(Option<String>, Option<i64>)> = store
+        .conn()
+        .query_row(
+            "SELECT COALESCE(i.unit, i.folder_unit, (SELECT o.unit FROM items o WHERE o.id = i.duplicate_of)),
+                    i.allocated_to
+             FROM items i WHERE i.id = ?1",
+            params![id.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((unit, allocated_to)) = row else {
+        return Ok(None);
+    };
+    let unit = unit
+        .map(|u| UnitId::new(&u))
+        .transpose()
+        .map_err(|_| BoardError::BadRow(id))?;
+    Ok(Some((unit, allocated_to)))
+}
+
+/// One page's stored text.
+#[derive(Debug, Clone)]
+pub struct PageText {
+    pub number: u32,
+    pub text: String,
+    pub source: String,
+    pub ocr_confidence: Option<f64>,
+    pub blank: bool,
+}
+
+pub fn pages(store: &Store, id: ItemId) -> Result<Vec<PageText>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT number, text, source, ocr_confidence, blank FROM pages WHERE item_id = ?1 ORDER BY number",
+    )?;
+    let rows = stmt.query_map(params![id.0], |r| {
+        Ok(PageText {
+            number: r.get(0)?,
+            text: r.get(1)?,
+            source: r.get(2)?,
+            ocr_confidence: r.get(3)?,
+            blank: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One row of the event log, with the acting user's name.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub id: i64,
+    pub item_id: Option<ItemId>,
+    pub at: String,
+    pub actor: Option<(i64, String)>,
+    pub kind: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub detail: String,
+}
+
+const EVENT_SQL: &str = "SELECT e.id, e.item_id, e.at, e.actor, u.display_name, e.kind,
+    e.from_state, e.to_state, e.detail
+    FROM events e LEFT JOIN users u ON u.id = e.actor";
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    let actor: Option<i64> = r.get(3)?;
+    let name: Option<String> = r.get(4)?;
+    Ok(EventRow {
+        id: r.get(0)?,
+        item_id: r.get::<_, Option<i64>>(1)?.map(ItemId),
+        at: r.get(2)?,
+        actor: actor.map(|a| (a, name.unwrap_or_default())),
+        kind: r.get(5)?,
+        from_state: r.get(6)?,
+        to_state: r.get(7)?,
+        detail: r.get(8)?,
+    })
+}
+
+/// An item's history, oldest first.
+pub fn item_events(store: &Store, id: ItemId) -> Result<Vec<EventRow>> {
+    let mut stmt = store
+        .conn()
+        .prepare_cached(&format!("{EVENT_SQL} WHERE e.item_id = ?1 ORDER BY e.id"))?;
+    let rows = stmt.query_map(params![id.0], event_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a user did, newest first (at most `limit` rows).
+pub fn user_events(store: &Store, user_id: i64, limit: u32) -> Result<Vec<EventRow>> {
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "{EVENT_SQL} WHERE e.actor = ?1 ORDER BY e.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![user_id, limit], event_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes an audit event (a view of content, a refused attempt, …).
+pub fn audit(
+    store: &mut Store,
+    item: Option<ItemId>,
+    actor: Actor,
+    kind: &str,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    events::record(&tx, item, actor, kind, detail)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// How an allocation was made (kept in the event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocationKind {
+    /// At the meeting, by a clerk or leader.
+    Meeting,
+    /// A caseworker took the item themselves.
+    Take,
+    /// From the command line.
+    Cli,
+}
+
+impl AllocationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            AllocationKind::Meeting => "meeting",
+            AllocationKind::Take => "take",
+            AllocationKind::Cli => "cli",
+        }
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+/// Allocates a waiting item to `to` (queued → allocated).
+pub fn allocate(
+    store: &mut Store,
+    item: ItemId,
+    to: i64,
+    actor: Actor,
+    kind: AllocationKind,
+    followed_suggestion: bool,
+) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    let state = state_of(&tx, item)?;
+    if state != ItemState::Queued {
+        return Err(BoardError::NotQueued(item));
+    }
+    events::transition(
+        &tx,
+        item,
+        ItemState::Allocated,
+        actor,
+        &json!({"action": kind.as_str(), "to": to, "suggestion": followed_suggestion}),
+    )?;
+    tx.execute(
+        "UPDATE items SET allocated_to = ?1, allocated_at = ?2 WHERE id = ?3",
+        params![to, now(), item.0],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
+    let state: Option<String> = tx
+        .query_row(
+            "SELECT state FROM items WHERE id = ?1",
+            params![item.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    state
+        .ok_or(BoardError::NoSuchItem(item))?
+        .parse()
+        .map_err(|_| BoardError::BadRow(item))
+}
+
+/// Gives an allocated item to someone else (`Some`) or back to the meeting
+/// (`None`, allocated → queued).
+pub fn reallocate(store: &mut Store, item: ItemId, to: Option<i64>, actor: Actor) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    if state_of(&tx, item)? != ItemState::Allocated {
+        return Err(BoardError::NotAllocated(item));
+    }
+    let from: Option<i64> = tx.query_row(
+        "SELECT allocated_to FROM items WHERE id = ?1",
+        params![item.0],
+        |r| r.get(0),
+    )?;
+    match to {
+        Some(to) => {
+            tx.execute(
+                "UPDATE items SET allocated_to = ?1, allocated_at = ?2, updated_at = ?2 WHERE id = ?3",
+                params![to, now(), item.0],
+            )?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "reallocate",
+                &json!({"from": from, "to": to}),
+            )?;
+        }
+        None => {
+            events::transition(
+                &tx,
+                item,
+                ItemState::Queued,
+                actor,
+                &json!({"action": "return_to_meeting", "from": from}),
+            )?;
+            tx.execute(
+                "UPDATE items SET allocated_to = NULL, allocated_at = NULL WHERE id = ?1",
+                params![item.0],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Marks a leader-review item as reviewed. Returns false when there was
+/// nothing to mark (not a leader-review item, or already done).
+pub fn leader_review_done(store: &mut Store, item: ItemId, actor: Actor) -> Result<bool> {
+    let tx = store.conn_mut().transaction()?;
+    let changed = tx.execute(
+        "UPDATE items SET leader_review_done_at = ?1, updated_at = ?1
+         WHERE id = ?2 AND leader_review = 1 AND leader_review_done_at IS NULL",
+        params![now(), item.0],
+    )?;
+    if changed == 1 {
+        events::record(&tx, Some(item), actor, "leader_review_done", &json!({}))?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
+/// A person's correction of the classification. `None` fields are unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct Correction {
+    pub document_type: Option<String>,
+    pub unit: Option<UnitId>,
+    pub title: Option<String>,
+    pub urgent: Option<bool>,
+}
+
+/// Type, unit, title and urgency as stored before a correction.
+type CurrentClassification = (Option<String>, Option<String>, Option<String>, Option<bool>);
+
+/// Applies a correction, one event per changed field. Returns the names of
+/// the fields that changed.
+pub fn correct(
+    store: &mut Store,
+    item: ItemId,
+    correction: &Correction,
+    actor: Actor,
+) -> Result<Vec<&'static str>> {
+    let tx = store.conn_mut().transaction()?;
+    let current: Option<CurrentClassification> = tx
+        .query_row(
+            "SELECT document_type, unit, title, urgent FROM items WHERE id = ?1",
+            params![item.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let (doc_type, unit, title, urgent) = current.ok_or(BoardError::NoSuchItem(item))?;
+    let mut changed = Vec::new();
+    let at = now();
+    if let Some(new) = &correction.document_type {
+        if doc_type.as_deref() != Some(new.as_str()) {
+            tx.execute(
+                "UPDATE items SET document_type = ?1, updated_at = ?2 WHERE id = ?3",
+                params![new, at, item.0],
+            )?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "correction",
+                &json!({"field": "document_type", "from": doc_type, "to": new}),
+            )?;
+            changed.push("document_type");
+        }
+    }
+    if let Some(new) = &correction.unit {
+        if unit.as_deref() != Some(new.as_str()) {
+            tx.execute(
+                "UPDATE items SET unit = ?1, updated_at = ?2 WHERE id = ?3",
+                params![new.as_str(), at, item.0],
+            )?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "correction",
+                &json!({"field": "unit", "from": unit, "to": new.as_str()}),
+            )?;
+            changed.push("unit");
+        }
+    }
+    if let Some(new) = &correction.title {
+        if title.as_deref() != Some(new.as_str()) {
+            tx.execute(
+                "UPDATE items SET title = ?1, updated_at = ?2 WHERE id = ?3",
+                params![new, at, item.0],
+            )?;
+            // The title may quote the letter: record that it changed, not to what.
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "correction",
+                &json!({"field": "title"}),
+            )?;
+            changed.push("title");
+        }
+    }
+    if let Some(new) = correction.urgent {
+        if urgent != Some(new) {
+            tx.execute(
+                "UPDATE items SET urgent = ?1, updated_at = ?2 WHERE id = ?3",
+                params![new, at, item.0],
+            )?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "correction",
+                &json!({"field": "urgent", "from": urgent, "to": new}),
+            )?;
+            changed.push("urgent");
+        }
+    }
+    tx.commit()?;
+    Ok(changed)
+}
+
+/// Corrections people made to the document type, as (from, to, count):
+/// what classify got wrong and how often, for later suggestions.
+pub fn type_corrections(store: &Store) -> Result<Vec<(String, String, u64)>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT json_extract(detail, '$.from'), json_extract(detail, '$.to'), COUNT(*)
+         FROM events WHERE kind = 'correction' AND json_extract(detail, '$.field') = 'document_type'
+         GROUP BY 1, 2 ORDER BY 3 DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            r.get(2)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Why a caseworker is suggested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuggestionReason {
+    /// They have (or had) items about the same person.
+    SamePerson { items: u64 },
+    /// They most often got this unit's items of this type recently.
+    Frequent { count: u64, total: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub user_id: i64,
+    pub display_name: String,
+    pub reason: SuggestionReason,
+}
+
+/// Suggests a caseworker for an item: whoever already handles the same
+/// person (via the keyed person-ID hash), else the most frequent caseworker
+/// for that unit and type over allocations since `since`. Only active
+/// caseworkers and leaders of `unit` are suggested.
+pub fn suggest(
+    store: &Store,
+    item: ItemId,
+    unit: &UnitId,
+    document_type: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<Option<Suggestion>> {
+    Suggester::new(store, since).suggest(item, unit, document_type)
+}
+
+/// [`suggest`] for many items at once (the queue page): the "most frequent"
+/// answer is computed once per unit and type.
+pub struct Suggester<'a> {
+    store: &'a Store,
+    since: DateTime<Utc>,
+    frequent: HashMap<(UnitId, String), Option<Suggestion>>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(store: &'a Store, since: DateTime<Utc>) -> Self {
+        Suggester {
+            store,
+            since,
+            frequent: HashMap::new(),
+        }
+    }
+
+    pub fn suggest(
+        &mut self,
+        item: ItemId,
+        unit: &UnitId,
+        document_type: Option<&str>,
+    ) -> Result<Option<Suggestion>> {
+        if let Some(s) = same_person(self.store, item, unit)? {
+            return Ok(Some(s));
+        }
+        let Some(t) = document_type else {
+            return Ok(None);
+        };
+        let key = (unit.clone(), t.to_owned());
+        if let Some(known) = self.frequent.get(&key) {
+            return Ok(known.clone());
+        }
+        let found = frequent(self.store, unit, t, self.since)?;
+        self.frequent.insert(key, found.clone());
+        Ok(found)
+    }
+}
+
+fn same_person(store: &Store, item: ItemId, unit: &UnitId) -> Result<Option<Suggestion>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT o.allocated_to, u.display_name, COUNT(DISTINCT o.id), MAX(o.allocated_at) AS last
+         FROM item_person_ids q
+         JOIN item_person_ids p ON p.keyed_hash = q.keyed_hash AND p.item_id <> q.item_id
+         JOIN items o ON o.id = p.item_id
+         JOIN users u ON u.id = o.allocated_to
+         JOIN user_units uu ON uu.user_id = u.id AND uu.unit = ?2
+         WHERE q.item_id = ?1 AND o.allocated_to IS NOT NULL
+           AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')
+         GROUP BY o.allocated_to ORDER BY last DESC LIMIT 1",
+    )?;
+    let found = stmt
+        .query_row(params![item.0, unit.as_str()], |r| {
+            Ok(Suggestion {
+                user_id: r.get(0)?,
+                display_name: r.get(1)?,
+                reason: SuggestionReason::SamePerson { items: r.get(2)? },
+            })
+        })
+        .optional()?;
+    Ok(found)
+}
+
+fn frequent(
+    store: &Store,
+    unit: &UnitId,
+    document_type: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<Suggestion>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT i.allocated_to, COUNT(*) AS n, MAX(i.allocated_at) AS last
+         FROM items i
+         WHERE i.unit = ?1 AND i.document_type = ?2 AND i.allocated_to IS NOT NULL
+           AND i.allocated_at >= ?3
+         GROUP BY i.allocated_to ORDER BY n DESC, last DESC",
+    )?;
+    let counts: Vec<(i64, u64)> = stmt
+        .query_map(
+            params![unit.as_str(), document_type, since.to_rfc3339()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT u.id, u.display_name FROM users u JOIN user_units uu ON uu.user_id = u.id
+         WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')",
+    )?;
+    let eligible: HashMap<i64, String> = stmt
+        .query_map(params![unit.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(counts.into_iter().find_map(|(user, count)| {
+        eligible.get(&user).map(|name| Suggestion {
+            user_id: user,
+            display_name: name.clone(),
+            reason: SuggestionReason::Frequent { count, total },
+        })
+    }))
+}

@@ -1,0 +1,196 @@
+//! Queries behind the reports (backlog, deviation, post list, access
+//! requests) and the user look-ups that reports and shelves need.
+//!
+//! Each report asks for one fixed [`ItemFilter`]; the SQL for each is a static
+//! string with bound parameters, so nothing a user types reaches the SQL text.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Result, Store};
+use crate::item::{ItemId, Role};
+
+/// A user as reports and confirmations need them.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    /// The role name as stored; parse with `Role::from_str`.
+    pub role: String,
+    pub disabled: bool,
+}
+
+/// An item as reports show it. Never the letter text; person IDs only masked
+/// (ask [`Store::masked_person_ids`]).
+#[derive(Debug, Clone)]
+pub struct ReportItemRow {
+    pub id: ItemId,
+    pub source: String,
+    pub file_name: String,
+    pub received_at: String,
+    pub state: String,
+    pub unit: Option<String>,
+    pub document_type: Option<String>,
+    pub title: Option<String>,
+    pub urgent: bool,
+    pub duplicate_of: Option<ItemId>,
+    pub reject_code: Option<String>,
+    pub quality_flags: String,
+    pub allocated_to: Option<i64>,
+    pub allocated_to_name: Option<String>,
+    pub allocated_at: Option<String>,
+    pub registered_at: Option<String>,
+}
+
+/// Which items a report section asks for. Instants are RFC 3339 UTC text.
+#[derive(Debug, Clone, Copy)]
+pub enum ItemFilter<'a> {
+    /// Allocated to a caseworker and not yet registered.
+    AllocatedUnregistered,
+    /// Not yet allocated: still in the pipeline or waiting for the meeting.
+    Unallocated,
+    /// Refused files received in `[from, to)`.
+    Rejected { from: &'a str, to: &'a str },
+    /// Duplicates received in `[from, to)`.
+    Duplicates { from: &'a str, to: &'a str },
+    /// Quality flags nobody has cleared yet.
+    OpenQualityFlags,
+    /// Everything received in `[from, to)` except refused files (post list).
+    Received { from: &'a str, to: &'a str },
+    /// Access requests not yet registered.
+    OpenAccessRequests,
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.source, i.file_name, i.received_at, i.state, i.unit,
+    i.document_type, i.title, COALESCE(i.urgent, 0), i.duplicate_of, i.reject_code,
+    i.quality_flags, i.allocated_to, u.display_name, i.allocated_at, i.registered_at
+    FROM items i LEFT JOIN users u ON u.id = i.allocated_to";
+
+fn item_row(r: &Row<'_>) -> rusqlite::Result<ReportItemRow> {
+    Ok(ReportItemRow {
+        id: ItemId(r.get(0)?),
+        source: r.get(1)?,
+        file_name: r.get(2)?,
+        received_at: r.get(3)?,
+        state: r.get(4)?,
+        unit: r.get(5)?,
+        document_type: r.get(6)?,
+        title: r.get(7)?,
+        urgent: r.get::<_, i64>(8)? != 0,
+        duplicate_of: r.get::<_, Option<i64>>(9)?.map(ItemId),
+        reject_code: r.get(10)?,
+        quality_flags: r.get(11)?,
+        allocated_to: r.get(12)?,
+        allocated_to_name: r.get(13)?,
+        allocated_at: r.get(14)?,
+        registered_at: r.get(15)?,
+    })
+}
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        email: r.get(3)?,
+        role: r.get(4)?,
+        disabled: r.get::<_, i64>(5)? != 0,
+    })
+}
+
+impl Store {
+    /// Items for one report section, oldest first.
+    pub fn report_items(&self, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
+        let (condition, from, to) = match filter {
+            ItemFilter::AllocatedUnregistered => {
+                ("i.state = 'allocated' AND i.registered_at IS NULL", "", "")
+            }
+            ItemFilter::Unallocated => (
+                "i.state IN ('admitted','extracted','classified','queued')",
+                "",
+                "",
+            ),
+            ItemFilter::Rejected { from, to } => (
+                "i.state = 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
+                from,
+                to,
+            ),
+            ItemFilter::Duplicates { from, to } => (
+                "i.state = 'duplicate' AND i.received_at >= ?1 AND i.received_at < ?2",
+                from,
+                to,
+            ),
+            ItemFilter::OpenQualityFlags => (
+                "i.state <> 'rejected' AND i.quality_flags <> '[]'
+                 AND i.quality_cleared_at IS NULL",
+                "",
+                "",
+            ),
+            ItemFilter::Received { from, to } => (
+                "i.state <> 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
+                from,
+                to,
+            ),
+            ItemFilter::OpenAccessRequests => (
+                "i.document_type = 'innsyn' AND i.registered_at IS NULL
+                 AND i.state NOT IN ('rejected','duplicate','registered')",
+                "",
+                "",
+            ),
+        };
+        let sql = format!("SELECT {ITEM_COLUMNS} WHERE {condition} ORDER BY i.received_at, i.id");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = if condition.contains("?1") {
+            stmt.query_map(params![from, to], item_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            stmt.query_map([], item_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        Ok(rows)
+    }
+
+    /// The masked forms (DDMMYY*****) of the person IDs found in an item.
+    pub fn masked_person_ids(&self, item: ItemId) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked")?;
+        let rows = stmt.query_map(params![item.0], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, username, display_name, email, role, disabled
+                 FROM users WHERE username = ?1",
+                params![username],
+                user_row,
+            )
+            .optional()?)
+    }
+
+    pub fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, username, display_name, email, role, disabled
+                 FROM users WHERE id = ?1",
+                params![id],
+                user_row,
+            )
+            .optional()?)
+    }
+
+    /// Active users with a role, by username.
+    pub fn users_with_role(&self, role: Role) -> Result<Vec<UserRow>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, username, display_name, email, role, disabled
+             FROM users WHERE role = ?1 AND disabled = 0 ORDER BY username",
+        )?;
+        let rows = stmt.query_map(params![role.as_str()], user_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

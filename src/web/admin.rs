@@ -1,0 +1,48 @@
+//! The administrator's page: users, roles, units and lock state. Accounts
+//! are changed with `postmottak user …`; this page only shows them.
+//!
+//! **Invariant:** nothing here reads items: the admin sees no letter content.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use maud::html;
+
+use crate::store::users;
+use crate::web::auth::Viewer;
+use crate::web::layout;
+use crate::web::{access, AppState, WebError};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/admin", get(admin_page))
+}
+
+async fn admin_page(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {
+    if !access::can_admin(&viewer.user) {
+        return Err(WebError::Forbidden);
+    }
+    let all = state.db.run(|store| Ok(users::list(store)?)).await?;
+    let body = html! {
+        h1 { "Brukere" }
+        p { "Brukere legges til og endres med " code { "postmottak user add|disable|reset|role" } "." }
+        table {
+            thead { tr {
+                th scope="col" { "Brukernavn" } th scope="col" { "Navn" } th scope="col" { "Rolle" }
+                th scope="col" { "Enheter" } th scope="col" { "Status" }
+            } }
+            tbody {
+                @for u in &all {
+                    tr {
+                        td { (u.username) }
+                        td { (u.display_name) }
+                        td { (layout::role_label(u.role)) }
+                        td { (u.units.iter().map(|u| state.unit_name(u)).collect::<Vec<_>>().join(", ")) }
+                        td { (if u.disabled { "deaktivert" } else { "aktiv" }) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Brukere", Some(&viewer), false, body).into_response())
+}

@@ -1,0 +1,365 @@
+//! Sign-in, sessions and CSRF.
+//!
+//! One sign-in form asks for user name, password and the TOTP code; all three
+//! must match. Failures count towards a lockout; the message never says which
+//! part was wrong. A session is a random token in an HttpOnly,
+//! SameSite=Strict cookie (Secure, with the `__Host-` prefix, when the board is
+//! served over https); the server keeps only its hash, with an idle timeout.
+//!
+//! **Invariant:** every state-changing request is a POST whose form carries
+//! the session's CSRF token ([`Checked`]); the sign-in form, which has no
+//! session yet, carries a token bound to a short-lived cookie instead.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use maud::html;
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::item::Role;
+use crate::store::sessions;
+use crate::store::users::{self, User};
+use crate::web::{credentials, layout, AppState, WebError};
+
+const LOGIN_COOKIE: &str = "pm_login";
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+}
+
+/// A random URL-safe token of 32 bytes.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.web.secure_cookies() {
+        "__Host-pm_session"
+    } else {
+        "pm_session"
+    }
+}
+
+fn cookie_attrs(state: &AppState) -> &'static str {
+    if state.web.secure_cookies() {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    }
+}
+
+/// The value of cookie `name`, if the request has it.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn ct_eq(a: &str, b: &str) -> bool {
+    subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The signed-in user of a request. Extracting it fails (redirect to
+/// `/login`) without a live session.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let token = cookie(&parts.headers, session_cookie_name(state))
+            .ok_or(WebError::Unauthenticated)?
+            .to_owned();
+        let idle = Duration::minutes(i64::from(state.web.session_idle_minutes));
+        let max_age = Duration::hours(i64::from(state.web.session_max_hours));
+        state
+            .db
+            .run(move |store| {
+                let session = sessions::lookup(store, &token, idle, max_age)?
+                    .ok_or(WebError::Unauthenticated)?;
+                let user = users::get(store, session.user_id)?.ok_or(WebError::Unauthenticated)?;
+                if user.disabled {
+                    return Err(WebError::Unauthenticated);
+                }
+                Ok(Viewer {
+                    user,
+                    csrf: session.csrf_token,
+                })
+            })
+            .await
+    }
+}
+
+/// A form that carries a CSRF token.
+pub trait CsrfForm {
+    fn csrf(&self) -> &str;
+}
+
+/// A POSTed form from a signed-in user whose CSRF token matched their session.
+pub struct Checked<T>(pub Viewer, pub T);
+
+impl<T> FromRequest<AppState> for Checked<T>
+where
+    T: DeserializeOwned + CsrfForm + Send,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = req.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let Form(form) = Form::<T>::from_request(req, state)
+            .await
+            .map_err(|_| WebError::Csrf)?;
+        if !ct_eq(form.csrf(), &viewer.csrf) {
+            return Err(WebError::Csrf);
+        }
+        Ok(Checked(viewer, form))
+    }
+}
+
+/// The landing page of a role.
+pub(crate) fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin",
+        Role::RecordsOfficer => "/audit",
+        Role::Clerk | Role::Caseworker | Role::Leader => "/",
+    }
+}
+
+async fn login_page(state: axum::extract::State<AppState>, headers: HeaderMap) -> Response {
+    if Viewer::from_request_parts(&mut request_parts(headers), &state)
+        .await
+        .is_ok()
+    {
+        return Redirect::to("/").into_response();
+    }
+    login_form(&state, None)
+}
+
+/// Parts holding only `headers`, for reusing the session extractor.
+fn request_parts(headers: HeaderMap) -> Parts {
+    let (mut parts, ()) = Request::new(()).into_parts();
+    parts.headers = headers;
+    parts
+}
+
+/// The sign-in page with a fresh sign-in CSRF token in its cookie.
+fn login_form(state: &AppState, message: Option<&str>) -> Response {
+    let token = random_token();
+    let body = html! {
+        h1 { "Logg inn" }
+        @if let Some(message) = message {
+            p.alert role="alert" { (message) }
+        }
+        form.login method="post" action="/login" {
+            input type="hidden" name="csrf" value=(token);
+            p {
+                label for="username" { "Brukernavn" }
+                input #username name="username" type="text" autocomplete="username" required autofocus;
+            }
+            p {
+                label for="password" { "Passord" }
+                input #password name="password" type="password" autocomplete="current-password" required;
+            }
+            p {
+                label for="code" { "Engangskode fra autentiseringsappen" }
+                input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9]{6}" maxlength="6" required;
+            }
+            button type="submit" { "Logg inn" }
+        }
+    };
+    let cookie = format!(
+        "{LOGIN_COOKIE}={token}; Max-Age=3600; {}",
+        cookie_attrs(state)
+    );
+    (
+        [(SET_COOKIE, cookie)],
+        layout::page("Logg inn", None, false, body),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf: String,
+    username: String,
+    password: String,
+    code: String,
+}
+
+enum LoginOutcome {
+    Success { token: String, role: Role },
+    Failed,
+    Locked,
+}
+
+const FAILED: &str = "Feil brukernavn, passord eller engangskode.";
+const LOCKED: &str = "For mange mislykkede forsøk. Kontoen er låst en stund; prøv igjen senere eller kontakt systemadministrator.";
+
+async fn login(
+    state: axum::extract::State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if cookie_token.is_empty() || !ct_eq(cookie_token, &form.csrf) {
+        return WebError::Csrf.into_response();
+    }
+    let web = state.web.clone();
+    let outcome = state
+        .db
+        .run(move |store| check_login(store, &web, &form))
+        .await;
+    match outcome {
+        Ok(LoginOutcome::Success { token, role }) => {
+            let cookie = format!(
+                "{}={token}; {}",
+                session_cookie_name(&state),
+                cookie_attrs(&state)
+            );
+            let clear = format!("{LOGIN_COOKIE}=; Max-Age=0; {}", cookie_attrs(&state));
+            (
+                AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, clear)]),
+                Redirect::to(home_of(role)),
+            )
+                .into_response()
+        }
+        Ok(LoginOutcome::Failed) => login_form(&state, Some(FAILED)),
+        Ok(LoginOutcome::Locked) => login_form(&state, Some(LOCKED)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The whole credential check, on the blocking pool (argon2 is slow on purpose).
+fn check_login(
+    store: &mut crate::store::Store,
+    web: &crate::web::WebConfig,
+    form: &LoginForm,
+) -> Result<LoginOutcome, WebError> {
+    let Some(creds) = users::credentials(store, form.username.trim())? else {
+        credentials::dummy_verify(&form.password);
+        return Ok(LoginOutcome::Failed);
+    };
+    if creds.locked_until.is_some_and(|t| t > Utc::now()) {
+        crate::store::board::audit(
+            store,
+            None,
+            crate::store::events::Actor::User(creds.user_id),
+            "login_refused_locked",
+            &serde_json::json!({}),
+        )?;
+        return Ok(LoginOutcome::Locked);
+    }
+    let password_ok = creds
+        .password_hash
+        .as_deref()
+        .map(|h| credentials::verify_password(h, &form.password))
+        .unwrap_or_else(|| {
+            credentials::dummy_verify(&form.password);
+            false
+        });
+    let step = creds
+        .totp_secret
+        .as_deref()
+        .and_then(|s| credentials::check_totp(s, &form.code, unix_now(), creds.totp_last_step));
+    match (password_ok && !creds.disabled, step) {
+        (true, Some(step)) => {
+            users::record_login(store, creds.user_id, step)?;
+            let user = users::get(store, creds.user_id)?.ok_or(WebError::Unauthenticated)?;
+            let token = random_token();
+            sessions::create(store, &token, creds.user_id, &random_token())?;
+            sessions::purge_idle(
+                store,
+                Utc::now() - Duration::minutes(i64::from(web.session_idle_minutes)),
+            )?;
+            Ok(LoginOutcome::Success {
+                token,
+                role: user.role,
+            })
+        }
+        _ => {
+            let until = Utc::now() + Duration::minutes(i64::from(web.lockout_minutes));
+            let locked =
+                users::record_failed_login(store, creds.user_id, web.lockout_failures, until)?;
+            Ok(if locked {
+                LoginOutcome::Locked
+            } else {
+                LoginOutcome::Failed
+            })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfOnly {
+    csrf: String,
+}
+
+impl CsrfForm for CsrfOnly {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn logout(
+    state: axum::extract::State<AppState>,
+    headers: HeaderMap,
+    Checked(viewer, _): Checked<CsrfOnly>,
+) -> Result<Response, WebError> {
+    let token = cookie(&headers, session_cookie_name(&state))
+        .unwrap_or_default()
+        .to_owned();
+    let user_id = viewer.user.id;
+    state
+        .db
+        .run(move |store| {
+            sessions::delete(store, &token)?;
+            crate::store::board::audit(
+                store,
+                None,
+                crate::store::events::Actor::User(user_id),
+                "logout",
+                &serde_json::json!({}),
+            )?;
+            Ok(())
+        })
+        .await?;
+    let clear = format!(
+        "{}=; Max-Age=0; {}",
+        session_cookie_name(&state),
+        cookie_attrs(&state)
+    );
+    Ok(([(SET_COOKIE, clear)], Redirect::to("/login")).into_response())
+}

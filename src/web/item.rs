@@ -1,0 +1,699 @@
+//! The item page (`/items/{id}`): page images, text, classification with
+//! reasons, history, and the actions on an item (allocate, take, reallocate,
+//! leader review done, correct).
+//!
+//! **Invariant:** every handler checks the role rules in [`access`] against
+//! the item's unit and allocation *in the same store call* that reads or
+//! changes it; a refusal is itself an audit event.
+//! **Invariant:** page images are rendered once and cached under
+//! `data_dir/cache/pages/`; the cache holds content and lives beside the
+//! content store, never in a public place.
+
+use std::path::PathBuf;
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{Duration, Utc};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::item::{ItemId, ItemState, UnitId};
+use crate::store::board::{self, AllocationKind, Correction, EventRow, ItemDetail, PageText};
+use crate::store::events::Actor;
+use crate::store::users::{self, User};
+use crate::store::Store;
+use crate::web::access::{self, ItemFacts};
+use crate::web::auth::{Checked, CsrfForm, CsrfOnly, Viewer};
+use crate::web::layout::{self, local_time, source_label, type_label, DOCUMENT_TYPES};
+use crate::web::{AppState, WebError};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/items/{id}", get(item_page))
+        .route("/items/{id}/pages/{page}", get(page_image))
+        .route("/items/{id}/allocate", post(allocate))
+        .route("/items/{id}/take", post(take))
+        .route("/items/{id}/reallocate", post(reallocate))
+        .route("/items/{id}/leader-review", post(leader_review_done))
+        .route("/items/{id}/correct", post(correct))
+}
+
+/// The item's unit and allocation after checking `allowed`; a refusal is
+/// recorded and answered with 403.
+fn checked_facts(
+    store: &mut Store,
+    user: &User,
+    id: ItemId,
+    action: &'static str,
+    allowed: impl FnOnce(&User, ItemFacts<'_>) -> bool,
+) -> Result<(Option<UnitId>, Option<i64>), WebError> {
+    let (unit, allocated_to) = board::item_access(store, id)?.ok_or(WebError::NotFound)?;
+    let facts = ItemFacts {
+        unit: unit.as_ref(),
+        allocated_to,
+    };
+    if !allowed(user, facts) {
+        board::audit(
+            store,
+            Some(id),
+            Actor::User(user.id),
+            "refused",
+            &json!({"action": action}),
+        )?;
+        return Err(WebError::Forbidden);
+    }
+    Ok((unit, allocated_to))
+}
+
+/// Whether `to` may be given items of `unit`.
+fn assignable(store: &Store, unit: Option<&UnitId>, to: i64) -> Result<bool, WebError> {
+    Ok(match unit {
+        Some(unit) => users::assignable_in_unit(store, unit)?
+            .iter()
+            .any(|(id, _)| *id == to),
+        None => false,
+    })
+}
+
+/// A redirect target from a form: only local paths, never another site.
+fn safe_back(back: Option<&str>, fallback: String) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        _ => fallback,
+    }
+}
+
+struct ItemView {
+    detail: ItemDetail,
+    pages: Vec<PageText>,
+    events: Vec<EventRow>,
+    assignable: Vec<(i64, String)>,
+    suggestion: Option<board::Suggestion>,
+    allocated_name: Option<String>,
+    original_visible: bool,
+}
+
+async fn item_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let user = viewer.user.clone();
+    let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
+    let view = state
+        .db
+        .run(move |store| {
+            let (unit, _) = checked_facts(store, &user, id, "view_item", access::can_view)?;
+            let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
+            let pages = board::pages(store, id)?;
+            let events = board::item_events(store, id)?;
+            let assignable = match &unit {
+                Some(u) => users::assignable_in_unit(store, u)?,
+                None => Vec::new(),
+            };
+            let suggestion = match (&unit, detail.row.state) {
+                (Some(u), ItemState::Queued) => {
+                    board::suggest(store, id, u, detail.row.document_type.as_deref(), since)?
+                }
+                _ => None,
+            };
+            let allocated_name = match detail.row.allocated_to {
+                Some(uid) => users::get(store, uid)?.map(|u| u.display_name),
+                None => None,
+            };
+            let original_visible = match detail.row.duplicate_of {
+                Some(orig) => board::item_access(store, orig)?.is_some_and(|(u, a)| {
+                    access::can_view(
+                        &user,
+                        ItemFacts {
+                            unit: u.as_ref(),
+                            allocated_to: a,
+                        },
+                    )
+                }),
+                None => false,
+            };
+            board::audit(
+                store,
+                Some(id),
+                Actor::User(user.id),
+                "view_item",
+                &json!({}),
+            )?;
+            Ok(ItemView {
+                detail,
+                pages,
+                events,
+                assignable,
+                suggestion,
+                allocated_name,
+                original_visible,
+            })
+        })
+        .await?;
+    let title = view
+        .detail
+        .row
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Sak {id}"));
+    let images = state.renderer.is_some();
+    let body = render_item(&view, &viewer, &state, images);
+    Ok(layout::page(&title, Some(&viewer), false, body).into_response())
+}
+
+fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool) -> Markup {
+    let d = &view.detail;
+    let row = &d.row;
+    let facts = ItemFacts {
+        unit: row.unit.as_ref(),
+        allocated_to: row.allocated_to,
+    };
+    let unit_name = row.unit.as_ref().map(|u| state.unit_name(u)).unwrap_or("–");
+    html! {
+        p { a href="/" { "← Til køen" } }
+        h1 { (row.title.as_deref().unwrap_or("(uten emne)")) }
+        (crate::web::queue::flags(row))
+        @if let Some(orig) = row.duplicate_of {
+            p.alert role="status" {
+                "Dette er et duplikat av "
+                @if view.original_visible { a href={ "/items/" (orig) } { "sak " (orig) } } @else { "sak " (orig) }
+                "."
+            }
+        }
+        div.columns {
+            section.facts aria-labelledby="facts-h" {
+                h2 #facts-h { "Opplysninger" }
+                dl {
+                    dt { "Sak" } dd { (row.id) }
+                    dt { "Mottatt" } dd { (local_time(&row.received_at)) }
+                    dt { "Kilde" } dd { (source_label(row.source)) }
+                    dt { "Enhet" } dd { (unit_name) }
+                    dt { "Type" } dd { (type_label(row.document_type.as_deref())) }
+                    dt { "Tilstand" } dd { (row.state.label_nb()) }
+                    dt { "Tildelt" } dd { (view.allocated_name.as_deref().unwrap_or("–")) }
+                    dt { "Haster" } dd { (if row.urgent { "ja" } else { "nei" }) }
+                    dt { "Lederkontroll" } dd {
+                        @if !d.leader_review { "nei" }
+                        @else if let Some(at) = &d.leader_review_done_at { "utført " (local_time(at)) }
+                        @else { "kreves" }
+                    }
+                    dt { "Fødselsnr." } dd { (if row.masked_person_ids.is_empty() { "–".to_owned() } else { row.masked_person_ids.join(", ") }) }
+                    dt { "Dokumentdato" } dd { (d.document_date.as_deref().unwrap_or("–")) }
+                    dt { "Stempeldato" } dd { (d.stamped_date.as_deref().unwrap_or("–")) }
+                    dt { "Avsender" } dd { (d.sender.as_deref().unwrap_or("–")) }
+                    dt { "Fil" } dd { (d.file_name) }
+                    @if let Some(code) = &d.reject_code {
+                        dt { "Avvist" } dd { (code) ": " (d.reject_message.as_deref().unwrap_or("")) }
+                    }
+                }
+            }
+            section.actions aria-labelledby="actions-h" {
+                h2 #actions-h { "Handlinger" }
+                (actions(view, viewer, facts, state))
+            }
+        }
+        (classification(d))
+        section aria-labelledby="pages-h" {
+            h2 #pages-h { "Sider" }
+            @for page in &view.pages {
+                figure.page {
+                    @if images {
+                        img src={ "/items/" (row.id) "/pages/" (page.number) } alt={ "Side " (page.number) " av dokumentet" } loading="lazy";
+                    }
+                    figcaption { "Side " (page.number) @if page.blank { " (blank)" } " – tekst ("
+                        (match page.source.as_str() { "ocr" => "tekstgjenkjenning", "text_layer" => "tekstlag", _ => "ingen" }) ")" }
+                    pre.text { (page.text) }
+                }
+            }
+        }
+        (history(&view.events))
+    }
+}
+
+fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppState) -> Markup {
+    let row = &view.detail.row;
+    let user = &viewer.user;
+    let back = format!("/items/{}", row.id);
+    let queued = row.state == ItemState::Queued;
+    let allocated = row.state == ItemState::Allocated;
+    html! {
+        @if queued {
+            @if let Some(s) = &view.suggestion {
+                p { "Forslag: " strong { (s.display_name) } }
+            }
+            (crate::web::queue::allocate_form(row, view.suggestion.as_ref(), &view.assignable, viewer, &back))
+        }
+        @if allocated && access::can_reallocate(user, facts) {
+            form method="post" action={ "/items/" (row.id) "/reallocate" } {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                label for="realloc" { "Fordel på nytt" }
+                select #realloc name="to" {
+                    option value="queue" { "Tilbake til morgenmøtet" }
+                    @for (id, name) in &view.assignable {
+                        @if Some(*id) != row.allocated_to { option value=(id) { (name) } }
+                    }
+                }
+                " "
+                button type="submit" { "Fordel på nytt" }
+            }
+        }
+        @if row.leader_review_pending && access::can_approve(user, facts) {
+            form method="post" action={ "/items/" (row.id) "/leader-review" } {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                button type="submit" { "Marker lederkontroll som utført" }
+            }
+        }
+        @if access::can_correct(user, facts) {
+            details.correct {
+                summary { "Rett klassifiseringen" }
+                form method="post" action={ "/items/" (row.id) "/correct" } {
+                    input type="hidden" name="csrf" value=(viewer.csrf);
+                    p {
+                        label for="c-type" { "Type" }
+                        select #c-type name="document_type" {
+                            @for (id, label) in DOCUMENT_TYPES {
+                                option value=(id) selected[row.document_type.as_deref() == Some(*id)] { (label) }
+                            }
+                        }
+                    }
+                    p {
+                        label for="c-unit" { "Enhet" }
+                        select #c-unit name="unit" {
+                            @for (id, name) in &state.units {
+                                option value=(id) selected[row.unit.as_ref() == Some(id)] { (name) }
+                            }
+                        }
+                    }
+                    p {
+                        label for="c-title" { "Emne" }
+                        input #c-title name="title" type="text" maxlength="200" required value=(row.title.as_deref().unwrap_or(""));
+                    }
+                    p.check {
+                        input #c-urgent name="urgent" type="checkbox" value="on" checked[row.urgent];
+                        label for="c-urgent" { "Haster" }
+                    }
+                    button type="submit" { "Lagre rettelser" }
+                }
+            }
+        }
+    }
+}
+
+fn classification(d: &ItemDetail) -> Markup {
+    let Some(c) = &d.classification else {
+        return html! {};
+    };
+    let reasons = c
+        .get("reasons")
+        .and_then(|r| r.as_array())
+        .cloned()
+        .unwrap_or_default();
+    html! {
+        section aria-labelledby="class-h" {
+            h2 #class-h { "Klassifisering" }
+            dl {
+                @if let Some(conf) = c.get("confidence").and_then(|v| v.as_f64()) {
+                    dt { "Sikkerhet for type" } dd { (format!("{:.0} %", conf * 100.0)) }
+                }
+                @if let Some(s) = c.get("suggestion").and_then(|v| v.as_str()) {
+                    dt { "Nest beste type" } dd { (type_label(Some(s))) }
+                }
+            }
+            h3 { "Begrunnelse" }
+            @if reasons.is_empty() { p { "Ingen regler slo til." } }
+            ul.reasons {
+                @for r in &reasons { li { (reason_text(r)) } }
+            }
+        }
+    }
+}
+
+/// One reason as text: the fields of whatever structure classify stored.
+fn reason_text(reason: &serde_json::Value) -> String {
+    match reason {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A Norwegian description of an event.
+pub(crate) fn event_text(e: &EventRow) -> String {
+    let state = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| s.parse::<ItemState>().ok())
+            .map(|s| s.label_nb().to_owned())
+            .unwrap_or_default()
+    };
+    let what = match e.kind.as_str() {
+        "transition" => format!("{} → {}", state(&e.from_state), state(&e.to_state)),
+        "view_item" => "åpnet saken".into(),
+        "view_page" => "så sidebilde".into(),
+        "view_queue" => "så køen".into(),
+        "reallocate" => "fordelt på nytt".into(),
+        "leader_review_done" => "lederkontroll utført".into(),
+        "correction" => "rettet klassifiseringen".into(),
+        "refused" => "nektet tilgang".into(),
+        "login" => "logget inn".into(),
+        "logout" => "logget ut".into(),
+        "login_failed" => "mislykket innlogging".into(),
+        "login_locked" => "konto låst etter mislykkede innlogginger".into(),
+        "login_refused_locked" => "innlogging avvist (låst)".into(),
+        "audit_view" => "leste revisjonsloggen".into(),
+        other => other.to_owned(),
+    };
+    if e.detail == "{}" {
+        what
+    } else {
+        format!("{what} {}", e.detail)
+    }
+}
+
+fn history(events: &[EventRow]) -> Markup {
+    html! {
+        section aria-labelledby="hist-h" {
+            h2 #hist-h { "Historikk" }
+            table.history {
+                thead { tr { th scope="col" { "Tid" } th scope="col" { "Hvem" } th scope="col" { "Hva" } } }
+                tbody {
+                    @for e in events.iter().filter(|e| !e.kind.starts_with("view")) {
+                        tr {
+                            td { (local_time(&e.at)) }
+                            td { (e.actor.as_ref().map(|(_, n)| n.as_str()).unwrap_or("systemet")) }
+                            td { (event_text(e)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn page_image(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, page)): Path<(i64, u32)>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let renderer = state.renderer.clone().ok_or(WebError::NotFound)?;
+    let user = viewer.user.clone();
+    let dpi = state.web.page_dpi;
+    let data_dir = state.config.data_dir();
+    let png = state
+        .db
+        .run(move |store| {
+            checked_facts(store, &user, id, "view_page", access::can_view)?;
+            let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
+            if page == 0 || page > detail.page_count.unwrap_or(0) {
+                return Err(WebError::NotFound);
+            }
+            board::audit(
+                store,
+                Some(id),
+                Actor::User(user.id),
+                "view_page",
+                &json!({"page": page}),
+            )?;
+            let cache = data_dir
+                .join("cache/pages")
+                .join(format!("{}-{page}-{dpi}.png", id.0));
+            cached_render(
+                &cache,
+                &data_dir.join(&detail.content_path),
+                page,
+                dpi,
+                &*renderer,
+            )
+        })
+        .await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/png"),
+            (CACHE_CONTROL, "private, no-store"),
+        ],
+        png,
+    )
+        .into_response())
+}
+
+/// The cached PNG, rendering and caching it on first use. The cache file is
+/// written whole under a temporary name and renamed, so a crash leaves no
+/// half image.
+fn cached_render(
+    cache: &PathBuf,
+    content: &std::path::Path,
+    page: u32,
+    dpi: u16,
+    renderer: &dyn crate::web::PageRenderer,
+) -> Result<Vec<u8>, WebError> {
+    if let Ok(bytes) = std::fs::read(cache) {
+        return Ok(bytes);
+    }
+    let png = renderer
+        .render_page_png(content, page, dpi)
+        .map_err(WebError::Render)?;
+    if let Some(dir) = cache.parent() {
+        let tmp = cache.with_extension("tmp");
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|_| std::fs::write(&tmp, &png))
+            .and_then(|_| std::fs::rename(&tmp, cache));
+        if let Err(e) = written {
+            // Serving the page matters more than caching it.
+            tracing::warn!(error = %e, "could not cache a page image");
+        }
+    }
+    Ok(png)
+}
+
+#[derive(Deserialize)]
+struct AllocateForm {
+    csrf: String,
+    to: i64,
+    back: Option<String>,
+    suggested: Option<String>,
+}
+
+impl CsrfForm for AllocateForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn allocate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Checked(viewer, form): Checked<AllocateForm>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let to = form.to;
+    let followed = form.suggested.as_deref() == Some(to.to_string().as_str());
+    let user = viewer.user.clone();
+    state
+        .db
+        .run(move |store| {
+            let (unit, _) = checked_facts(store, &user, id, "allocate", |u, f| {
+                access::can_allocate(u, f, to)
+            })?;
+            if !assignable(store, unit.as_ref(), to)? {
+                return Err(WebError::BadRequest(
+                    "Den valgte personen kan ikke få saker i denne enheten.".into(),
+                ));
+            }
+            let kind = if to == user.id {
+                AllocationKind::Take
+            } else {
+                AllocationKind::Meeting
+            };
+            board::allocate(store, id, to, Actor::User(user.id), kind, followed)?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&safe_back(form.back.as_deref(), "/".into())).into_response())
+}
+
+#[derive(Deserialize)]
+struct TakeForm {
+    csrf: String,
+    back: Option<String>,
+}
+
+impl CsrfForm for TakeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn take(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Checked(viewer, form): Checked<TakeForm>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let user = viewer.user.clone();
+    state
+        .db
+        .run(move |store| {
+            let me = user.id;
+            let (unit, _) = checked_facts(store, &user, id, "take", |u, f| {
+                access::can_allocate(u, f, me)
+            })?;
+            if !assignable(store, unit.as_ref(), me)? {
+                return Err(WebError::Forbidden);
+            }
+            board::allocate(store, id, me, Actor::User(me), AllocationKind::Take, false)?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&safe_back(form.back.as_deref(), format!("/items/{id}"))).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReallocateForm {
+    csrf: String,
+    to: String,
+}
+
+impl CsrfForm for ReallocateForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn reallocate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Checked(viewer, form): Checked<ReallocateForm>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let to = match form.to.as_str() {
+        "queue" => None,
+        other => Some(
+            other
+                .parse::<i64>()
+                .map_err(|_| WebError::BadRequest("Ugyldig mottaker.".into()))?,
+        ),
+    };
+    let user = viewer.user.clone();
+    state
+        .db
+        .run(move |store| {
+            let (unit, _) = checked_facts(store, &user, id, "reallocate", access::can_reallocate)?;
+            if let Some(to) = to {
+                if !assignable(store, unit.as_ref(), to)? {
+                    return Err(WebError::BadRequest(
+                        "Den valgte personen kan ikke få saker i denne enheten.".into(),
+                    ));
+                }
+            }
+            board::reallocate(store, id, to, Actor::User(user.id))?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/items/{id}")).into_response())
+}
+
+async fn leader_review_done(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Checked(viewer, _): Checked<CsrfOnly>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let user = viewer.user.clone();
+    state
+        .db
+        .run(move |store| {
+            checked_facts(store, &user, id, "leader_review", access::can_approve)?;
+            if !board::leader_review_done(store, id, Actor::User(user.id))? {
+                return Err(WebError::Conflict(
+                    "Saken venter ikke på lederkontroll.".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/items/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CorrectForm {
+    csrf: String,
+    document_type: String,
+    unit: String,
+    title: String,
+    urgent: Option<String>,
+}
+
+impl CsrfForm for CorrectForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Checked(viewer, form): Checked<CorrectForm>,
+) -> Result<Response, WebError> {
+    let id = ItemId(id);
+    let type_ok = !form.document_type.is_empty()
+        && form.document_type.len() <= 40
+        && form
+            .document_type
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'_');
+    if !type_ok {
+        return Err(WebError::BadRequest("Ugyldig dokumenttype.".into()));
+    }
+    let unit = UnitId::new(&form.unit)
+        .ok()
+        .filter(|u| state.units.iter().any(|(id, _)| id == u))
+        .ok_or_else(|| WebError::BadRequest("Ukjent enhet.".into()))?;
+    let title = form.title.trim().to_owned();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(WebError::BadRequest(
+            "Emnet må ha mellom 1 og 200 tegn.".into(),
+        ));
+    }
+    let correction = Correction {
+        document_type: Some(form.document_type.clone()),
+        unit: Some(unit),
+        title: Some(title),
+        urgent: Some(form.urgent.is_some()),
+    };
+    let user = viewer.user.clone();
+    let still_visible = state
+        .db
+        .run(move |store| {
+            checked_facts(store, &user, id, "correct", access::can_correct)?;
+            board::correct(store, id, &correction, Actor::User(user.id))?;
+            let (unit, allocated_to) = board::item_access(store, id)?.ok_or(WebError::NotFound)?;
+            Ok(access::can_view(
+                &user,
+                ItemFacts {
+                    unit: unit.as_ref(),
+                    allocated_to,
+                },
+            ))
+        })
+        .await?;
+    // Moving an item to a unit one does not work in takes it out of sight.
+    let to = if still_visible {
+        format!("/items/{id}")
+    } else {
+        "/".to_owned()
+    };
+    Ok(Redirect::to(&to).into_response())
+}

@@ -1,0 +1,162 @@
+//! The page shell (header, navigation, skip link), Norwegian labels for
+//! codes, time formatting, and the two static files.
+//!
+//! **Invariant:** every page is rendered through [`page`], so every page loads
+//! the same stylesheet and script from `/static/` and nothing inline.
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use chrono::DateTime;
+use maud::{html, Markup, DOCTYPE};
+
+use crate::item::Role;
+use crate::web::auth::Viewer;
+use crate::web::{access, AppState};
+
+const BOARD_JS: &str = include_str!("static/board.js");
+const BOARD_CSS: &str = include_str!("static/board.css");
+
+pub(crate) fn static_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/board.js",
+            get(|| async {
+                (
+                    [
+                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (CACHE_CONTROL, "max-age=300"),
+                    ],
+                    BOARD_JS,
+                )
+            }),
+        )
+        .route(
+            "/static/board.css",
+            get(|| async {
+                (
+                    [
+                        (CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (CACHE_CONTROL, "max-age=300"),
+                    ],
+                    BOARD_CSS,
+                )
+            }),
+        )
+}
+
+/// A whole page. `meeting` switches on the large-type meeting mode.
+pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="nb" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Postmottak" }
+                link rel="stylesheet" href="/static/board.css";
+                script src="/static/board.js" defer {}
+            }
+            body class=[meeting.then_some("meeting")] {
+                a.skip href="#main" { "Hopp til innholdet" }
+                header.top {
+                    span.brand { "Postmottak" }
+                    @if let Some(v) = viewer {
+                        nav aria-label="Hovedmeny" {
+                            ul {
+                                @if access::sees_queue(&v.user) {
+                                    li { a href="/" { "Kø" } }
+                                    li { a href="/?mote=1" { "Møtemodus" } }
+                                }
+                                @if access::can_audit(&v.user) {
+                                    li { a href="/audit" { "Revisjonslogg" } }
+                                }
+                                @if access::can_admin(&v.user) {
+                                    li { a href="/admin" { "Brukere" } }
+                                }
+                            }
+                        }
+                        div.who {
+                            span { (v.user.display_name) " (" (v.user.role.label_nb()) ")" }
+                            form method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(v.csrf);
+                                button type="submit" { "Logg ut" }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
+/// A page for an error status (no viewer: it must render even when the
+/// session lookup failed).
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Markup {
+    let heading = match status {
+        StatusCode::FORBIDDEN => "Ingen tilgang",
+        StatusCode::NOT_FOUND => "Finnes ikke",
+        StatusCode::BAD_REQUEST => "Ugyldig forespørsel",
+        StatusCode::CONFLICT => "Kan ikke utføres",
+        _ => "Noe gikk galt",
+    };
+    page(
+        heading,
+        None,
+        false,
+        html! {
+            h1 { (heading) }
+            p role="alert" { (message) }
+            p { a href="/" { "Til forsiden" } }
+        },
+    )
+}
+
+/// Document types of the default taxonomy with Norwegian labels.
+pub(crate) const DOCUMENT_TYPES: &[(&str, &str)] = &[
+    ("soknad_tjenester", "Søknad om helse- og omsorgstjenester"),
+    ("soknad_bpa", "Søknad om BPA"),
+    ("soknad_omsorgsstonad", "Søknad om omsorgsstønad"),
+    ("klage", "Klage"),
+    ("innsyn", "Innsynsbegjæring"),
+    ("helseopplysninger", "Helseopplysninger"),
+    ("fullmakt", "Fullmakt / samtykke"),
+    ("endring", "Endring / opphør"),
+    ("annet", "Annet"),
+];
+
+/// The label of a document type (its id when not in the default taxonomy).
+pub(crate) fn type_label(id: Option<&str>) -> &str {
+    match id {
+        None => "ukjent",
+        Some(id) => DOCUMENT_TYPES
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| *v)
+            .unwrap_or(id),
+    }
+}
+
+pub(crate) fn source_label(source: crate::item::Source) -> &'static str {
+    match source {
+        crate::item::Source::Scan => "skannet",
+        crate::item::Source::Digital => "digital",
+    }
+}
+
+/// An RFC 3339 time as Norwegian local time, "26.11.2026 08:15".
+pub(crate) fn local_time(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Oslo)
+                .format("%d.%m.%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+pub(crate) fn role_label(role: Role) -> &'static str {
+    role.label_nb()
+}

@@ -1,0 +1,271 @@
+//! The queue (`/`): per unit of the viewer, the items waiting for the
+//! morning meeting (urgent first, then oldest) with a suggested caseworker
+//! and an allocation form per row; above it the viewer's own items.
+//!
+//! Meeting mode (`/?mote=1`) is the same page in large type; the keyboard
+//! shortcuts live in `static/board.js` and only drive these forms and links,
+//! so everything also works without script.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{Duration, Utc};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::item::UnitId;
+use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
+use crate::store::events::Actor;
+use crate::store::users;
+use crate::web::auth::{home_of, Viewer};
+use crate::web::layout::{self, local_time, source_label, type_label};
+use crate::web::{access, AppState, WebError};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/", get(queue_page))
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    mote: Option<String>,
+}
+
+struct UnitQueue {
+    unit: UnitId,
+    name: String,
+    rows: Vec<(QueueRow, Option<Suggestion>)>,
+    total: u64,
+    assignable: Vec<(i64, String)>,
+}
+
+struct QueueData {
+    mine: Vec<QueueRow>,
+    units: Vec<UnitQueue>,
+    duplicates: Vec<QueueRow>,
+}
+
+async fn queue_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, WebError> {
+    if !access::sees_queue(&viewer.user) {
+        return Ok(Redirect::to(home_of(viewer.user.role)).into_response());
+    }
+    let meeting = query.mote.as_deref() == Some("1");
+    // Units in config order, limited to the viewer's.
+    let units: Vec<(UnitId, String)> = state
+        .units
+        .iter()
+        .filter(|(id, _)| viewer.user.units.contains(id))
+        .cloned()
+        .collect();
+    let user_id = viewer.user.id;
+    let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
+    let limit = state.web.queue_limit;
+    let data = state
+        .db
+        .run(move |store| {
+            let mine = board::allocated_to(store, user_id)?;
+            let mut out = Vec::new();
+            let mut suggester = board::Suggester::new(store, since);
+            for (unit, name) in &units {
+                let (rows, total) = board::queue(store, unit, limit)?;
+                let mut with_suggestions = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let s = suggester.suggest(row.id, unit, row.document_type.as_deref())?;
+                    with_suggestions.push((row, s));
+                }
+                out.push(UnitQueue {
+                    unit: unit.clone(),
+                    name: name.clone(),
+                    rows: with_suggestions,
+                    total,
+                    assignable: users::assignable_in_unit(store, unit)?,
+                });
+            }
+            drop(suggester);
+            let unit_ids: Vec<UnitId> = units.iter().map(|(u, _)| u.clone()).collect();
+            let duplicates = board::duplicates(store, &unit_ids)?;
+            board::audit(
+                store,
+                None,
+                Actor::User(user_id),
+                "view_queue",
+                &serde_json::json!({"units": unit_ids}),
+            )?;
+            Ok(QueueData {
+                mine,
+                units: out,
+                duplicates,
+            })
+        })
+        .await?;
+    let back = if meeting { "/?mote=1" } else { "/" };
+    let body = html! {
+        h1 { "Postmottak – fordeling" }
+        @if !meeting {
+            p.hint { "Tips: " a href="/?mote=1" { "møtemodus" } " gir stor skrift og hurtigtaster: "
+                kbd { "j" } "/" kbd { "k" } " flytt, " kbd { "a" } " fordel til forslaget, "
+                kbd { "/" } " velg saksbehandler, " kbd { "Enter" } " åpne." }
+        } @else {
+            p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
+                kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
+        }
+        section aria-labelledby="mine" {
+            h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
+            @if data.mine.is_empty() {
+                p { "Ingen saker er tildelt deg." }
+            } @else {
+                (rows_table(&data.mine))
+            }
+        }
+        @for unit in &data.units {
+            section aria-labelledby={ "unit-" (unit.unit) } {
+                h2 id={ "unit-" (unit.unit) } { (unit.name) " – til fordeling (" (unit.total) ")" }
+                @if unit.rows.is_empty() {
+                    p { "Ingen saker venter." }
+                } @else {
+                    (rows_table_queue(unit, &viewer, back))
+                    @if unit.total > unit.rows.len() as u64 {
+                        p { "Viser de " (unit.rows.len()) " første av " (unit.total) "." }
+                    }
+                }
+            }
+        }
+        @if !data.duplicates.is_empty() {
+            section aria-labelledby="dups" {
+                h2 #dups { "Duplikater (" (data.duplicates.len()) ")" }
+                (rows_table(&data.duplicates))
+            }
+        }
+    };
+    Ok(layout::page("Kø", Some(&viewer), meeting, body).into_response())
+}
+
+fn suggestion_text(s: &Suggestion) -> String {
+    match s.reason {
+        SuggestionReason::SamePerson { items } => {
+            format!("har {items} sak(er) om samme person")
+        }
+        SuggestionReason::Frequent { count, total } => {
+            format!("får oftest denne typen i enheten ({count} av {total})")
+        }
+    }
+}
+
+pub(crate) fn flags(row: &QueueRow) -> Markup {
+    html! {
+        ul.flags {
+            @if row.urgent { li.flag.urgent { "Haster" } }
+            @if row.leader_review_pending { li.flag { "Lederkontroll" } }
+            @if row.document_type.as_deref() == Some("innsyn") { li.flag.access { "Innsyn" } }
+            @if row.duplicate_of.is_some() { li.flag { "Duplikat" } }
+            @for f in &row.quality_flags { li.flag.quality { "Kvalitet: " (f.label_nb()) } }
+        }
+    }
+}
+
+fn row_cells(row: &QueueRow) -> Markup {
+    html! {
+        td { time datetime=(row.received_at) { (local_time(&row.received_at)) } }
+        td { (source_label(row.source)) }
+        td { (type_label(row.document_type.as_deref())) }
+        td.title { a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) } }
+        td.pid { (row.masked_person_ids.join(", ")) }
+        td { (flags(row)) }
+    }
+}
+
+const HEADERS: [&str; 6] = [
+    "Mottatt",
+    "Kilde",
+    "Type",
+    "Emne",
+    "Fødselsnr.",
+    "Merknader",
+];
+
+/// A table of rows without allocation forms (own items, duplicates).
+fn rows_table(rows: &[QueueRow]) -> Markup {
+    html! {
+        table.queue {
+            thead { tr { @for h in HEADERS { th scope="col" { (h) } } } }
+            tbody {
+                @for row in rows {
+                    tr data-item=(row.id) tabindex="-1" { (row_cells(row)) }
+                }
+            }
+        }
+    }
+}
+
+fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
+    html! {
+        table.queue {
+            thead { tr {
+                @for h in HEADERS { th scope="col" { (h) } }
+                th scope="col" { "Forslag" }
+                th scope="col" { "Fordel" }
+            } }
+            tbody {
+                @for (row, suggestion) in &unit.rows {
+                    tr data-item=(row.id) data-suggested=[suggestion.as_ref().map(|s| s.user_id)] tabindex="-1" {
+                        (row_cells(row))
+                        td.suggestion {
+                            @if let Some(s) = suggestion {
+                                strong { (s.display_name) }
+                                br;
+                                small { (suggestion_text(s)) }
+                            } @else { "–" }
+                        }
+                        td { (allocate_form(row, suggestion.as_ref(), &unit.assignable, viewer, back)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The allocation control of one row: a chooser for the meeting, or "take
+/// it yourself" for a caseworker.
+pub(crate) fn allocate_form(
+    row: &QueueRow,
+    suggestion: Option<&Suggestion>,
+    assignable: &[(i64, String)],
+    viewer: &Viewer,
+    back: &str,
+) -> Markup {
+    let facts = access::ItemFacts {
+        unit: row.unit.as_ref(),
+        allocated_to: row.allocated_to,
+    };
+    let shares_out = matches!(
+        viewer.user.role,
+        crate::item::Role::Clerk | crate::item::Role::Leader
+    ) && access::can_allocate(&viewer.user, facts, 0);
+    html! {
+        @if shares_out {
+            form.allocate method="post" action={ "/items/" (row.id) "/allocate" } {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                input type="hidden" name="back" value=(back);
+                input type="hidden" name="suggested" value=[suggestion.map(|s| s.user_id)];
+                label.visually-hidden for={ "to-" (row.id) } { "Saksbehandler for sak " (row.id) }
+                select id={ "to-" (row.id) } name="to" {
+                    @for (id, name) in assignable {
+                        option value=(id) selected[suggestion.is_some_and(|s| s.user_id == *id)] { (name) }
+                    }
+                }
+                " "
+                button type="submit" { "Fordel" }
+            }
+        } @else if access::can_allocate(&viewer.user, facts, viewer.user.id) {
+            form.take method="post" action={ "/items/" (row.id) "/take" } {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                input type="hidden" name="back" value=(back);
+                button type="submit" { "Ta selv" }
+            }
+        }
+    }
+}
