@@ -221,16 +221,18 @@ impl<S: Subscriber> Layer<S> for JournalLayer {
         let target = fields.log_target.as_deref().unwrap_or(meta.target());
         let file = fields.log_file.as_deref().or(meta.file());
         let line = fields.log_line.or(meta.line());
-        let record = log::Record::builder()
-            .args(format_args!("{text}"))
-            .level(log_level(*meta.level()))
-            .target(target)
-            .module_path(meta.module_path())
-            .file(file)
-            .line(line)
-            .build();
+        // One expression: the record borrows the temporary `format_args!`.
         // A journal that cannot take a line must not stop the service.
-        let _ = self.journal.journal_send(&record);
+        let _ = self.journal.journal_send(
+            &log::Record::builder()
+                .args(format_args!("{text}"))
+                .level(log_level(*meta.level()))
+                .target(target)
+                .module_path(meta.module_path())
+                .file(file)
+                .line(line)
+                .build(),
+        );
     }
 }
 
