@@ -45,7 +45,8 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 
 /// The filter when `RUST_LOG` is unset: our own info, chatty dependencies quieter.
-pub const DEFAULT_FILTER: &str = "info,notify=warn,hyper=warn,hyper_util=warn,rustls=warn,tower_http=warn";
+pub const DEFAULT_FILTER: &str =
+    "info,notify=warn,hyper=warn,hyper_util=warn,rustls=warn,tower_http=warn";
 
 /// The journal's native socket; its presence means journald is running.
 const JOURNAL_SOCKET: &str = "/run/systemd/journal/socket";
@@ -388,7 +389,10 @@ mod tests {
             fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
                 let mut fields = EventText::default();
                 event.record(&mut fields);
-                self.0.lock().unwrap().push(redact(&fields.text).into_owned());
+                self.0
+                    .lock()
+                    .unwrap()
+                    .push(redact(&fields.text).into_owned());
             }
         }
         let subscriber = tracing_subscriber::registry().with(Capture(sink.clone()));

@@ -49,7 +49,10 @@ fn unit_copy(dir: &Path) -> PathBuf {
         "ExecStart=/usr/local/bin/postmottak ",
         &format!("ExecStart={binary} "),
     );
-    assert!(text.contains(binary), "ExecStart line not found in the unit");
+    assert!(
+        text.contains(binary),
+        "ExecStart line not found in the unit"
+    );
     let path = dir.join("postmottak.service");
     std::fs::write(&path, text).unwrap();
     path
@@ -216,9 +219,15 @@ fn binary_reads_scans_under_memory_deny_write_execute() {
     let samples = repo().join("samples");
     let files = [
         // A 200 dpi scan: pdfium renders, tesseract reads.
-        ("files/omsorg/012-takk-og-invitasjon.pdf", "invitasjon til julemøte"),
+        (
+            "files/omsorg/012-takk-og-invitasjon.pdf",
+            "invitasjon til julemøte",
+        ),
         // Digital post: pdfium's text layer.
-        ("files/digital/005-epikrise-utskrivningsklar.pdf", "utskrivningsklar"),
+        (
+            "files/digital/005-epikrise-utskrivningsklar.pdf",
+            "utskrivningsklar",
+        ),
     ];
     let output = run(Command::new(env!("CARGO_BIN_EXE_postmottak"))
         .arg("process")
