@@ -335,3 +335,56 @@ fn samples_stay_small() {
         "samples/files is {total} bytes; keep it under {MAX_SAMPLES_BYTES} (prefer scan200/text_pdf)"
     );
 }
+
+/// Pages in a rendered file: PDF page objects (the generator writes no object
+/// streams), TIFF directories; PNG and JPEG are one page.
+fn page_count(path: &Path, bytes: &[u8]) -> usize {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("pdf") => regex::bytes::Regex::new(r"/Type\s*/Page\b")
+            .unwrap()
+            .find_iter(bytes)
+            .count(),
+        Some("tif") => {
+            let mut decoder = tiff::decoder::Decoder::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut pages = 1;
+            while decoder.more_images() {
+                decoder.next_image().unwrap();
+                pages += 1;
+            }
+            pages
+        }
+        _ => 1,
+    }
+}
+
+#[test]
+fn rendered_page_counts_match_the_truth() {
+    let root = samples();
+    let mut multi_page_g4 = false;
+    for letter in letters() {
+        let path = root.join(letter.rendered());
+        let (Ok(bytes), Ok(truth)) = (
+            std::fs::read(&path),
+            std::fs::read_to_string(root.join(letter.truth())),
+        ) else {
+            continue; // reported by every_letter_is_rendered_in_its_format
+        };
+        let pages = page_count(&path, &bytes);
+        assert_eq!(
+            pages,
+            truth.split('\u{c}').count(),
+            "{}: file and truth disagree on the page count",
+            letter.id
+        );
+        if letter.ext() == "tif" && pages > 1 {
+            let mut decoder = tiff::decoder::Decoder::new(std::io::Cursor::new(&bytes)).unwrap();
+            let compression = decoder.get_tag_u32(tiff::tags::Tag::Compression).unwrap();
+            let bits = decoder.get_tag_u32(tiff::tags::Tag::BitsPerSample).unwrap();
+            multi_page_g4 |= compression == 4 && bits == 1;
+        }
+    }
+    assert!(
+        multi_page_g4,
+        "the extraction tests need a multi-page 1-bit CCITT G4 TIFF among the samples"
+    );
+}
