@@ -150,12 +150,20 @@ fn tiff_gray<R: Read + Seek>(
     let gray: Vec<u8> = match color {
         TiffColor::Gray(1) => unpack_bits(&buf, w, h, white_is_zero),
         TiffColor::Gray(8) => invert_if(buf, white_is_zero),
-        TiffColor::GrayA(8) => flatten(&buf, 2, |p| (p[0], p[1])),
+        TiffColor::GrayA(8)
+        | TiffColor::Multiband {
+            bit_depth: 8,
+            num_samples: 2,
+        } => flatten(&buf, 2, |p| (p[0], p[1])),
         TiffColor::RGB(8) => buf
             .chunks_exact(3)
             .map(|p| luma(p[0], p[1], p[2]))
             .collect(),
-        TiffColor::RGBA(8) => flatten(&buf, 4, |p| (luma(p[0], p[1], p[2]), p[3])),
+        TiffColor::RGBA(8)
+        | TiffColor::Multiband {
+            bit_depth: 8,
+            num_samples: 4,
+        } => flatten(&buf, 4, |p| (luma(p[0], p[1], p[2]), p[3])),
         TiffColor::CMYK(8) => buf
             .chunks_exact(4)
             .map(|p| {

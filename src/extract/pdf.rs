@@ -22,7 +22,7 @@ use crate::item::RejectCode;
 const MIN_OCR_DPI: f32 = 300.0;
 /// Never render a page bigger than this, whatever its size or /UserUnit
 /// (a 250×500-inch poster must not become a gigapixel bitmap).
-const MAX_RENDER_PIXELS: f64 = 60_000_000.0;
+const MAX_RENDER_PIXELS: f64 = 35_000_000.0;
 
 /// Opens `path`, mapping pdfium's load errors onto refusal codes.
 pub fn open<'a>(pdfium: &'a Pdfium, path: &Path) -> Result<PdfDocument<'a>, Rejection> {

@@ -9,6 +9,7 @@
 //!
 //! **Invariant:** the number of live tesseract engines is fixed at start.
 
+mod deskew;
 mod page;
 pub mod tess;
 
