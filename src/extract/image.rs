@@ -102,23 +102,46 @@ pub fn to_gray_on_white(img: DynamicImage) -> GrayImage {
     })
 }
 
+fn tiff_decoder(
+    path: &Path,
+    limits: &PageLimits,
+) -> Result<TiffDecoder<BufReader<File>>, Rejection> {
+    let mut tl = tiff::decoder::Limits::default();
+    tl.decoding_buffer_size =
+        usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
+    tl.intermediate_buffer_size = tl.decoding_buffer_size;
+    Ok(TiffDecoder::new(open(path)?)
+        .map_err(|_| corrupt())?
+        .with_limits(tl))
+}
+
+/// Walks the TIFF's directories (headers only) and checks the page count
+/// and every page's pixel budget before any page is decoded or OCR'd.
+fn tiff_precheck(path: &Path, limits: &PageLimits) -> Result<(), Rejection> {
+    let mut dec = tiff_decoder(path, limits)?;
+    let mut pages = 0usize;
+    loop {
+        pages += 1;
+        limits.check_page_count(pages)?;
+        let (w, h) = dec.dimensions().map_err(|_| corrupt())?;
+        limits.check_pixels(u64::from(w) * u64::from(h))?;
+        if !dec.more_images() {
+            return Ok(());
+        }
+        dec.next_image().map_err(|_| corrupt())?;
+    }
+}
+
 fn tiff_frames(
     path: &Path,
     limits: &PageLimits,
     sink: &mut impl FnMut(usize, Frame) -> Result<(), Rejection>,
 ) -> Result<usize, Rejection> {
-    let mut tl = tiff::decoder::Limits::default();
-    tl.decoding_buffer_size =
-        usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
-    tl.intermediate_buffer_size = tl.decoding_buffer_size;
-    let mut dec = TiffDecoder::new(open(path)?)
-        .map_err(|_| corrupt())?
-        .with_limits(tl);
+    tiff_precheck(path, limits)?;
+    let mut dec = tiff_decoder(path, limits)?;
     let mut index = 0usize;
     loop {
-        limits.check_page_count(index + 1)?;
         let (w, h) = dec.dimensions().map_err(|_| corrupt())?;
-        limits.check_pixels(u64::from(w) * u64::from(h))?;
         let header_dpi = tiff_dpi(&mut dec);
         let image = tiff_gray(&mut dec, w, h)?;
         sink(index, Frame { image, header_dpi })?;
