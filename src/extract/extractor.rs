@@ -227,3 +227,13 @@ fn load_pdfium(config: &ExtractConfig) -> Result<Pdfium, ExtractSetupError> {
     }
     Err(ExtractSetupError::PdfiumMissing { tried })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The daemon shares one extractor across tasks (`Arc<Extractor>`).
+    #[test]
+    fn extractor_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Extractor>();
+    }
+}
