@@ -24,6 +24,12 @@ const SCAN_PAGES: usize = 40;
 const TEXT_PAGES: usize = 200;
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`:
+    // there it only has to compile, not spend minutes measuring.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("throughput: skipped (run `cargo bench --bench throughput`)");
+        return;
+    }
     if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
         eprintln!("throughput: set OMP_THREAD_LIMIT=1 (tesseract is 5x slower without it)");
         std::process::exit(2);
