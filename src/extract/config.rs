@@ -9,8 +9,11 @@ use serde::Deserialize;
 
 /// Tesseract language combination used when the config names none.
 ///
-/// Measured on the samples' Norwegian scans (æ, ø, å counted explicitly):
-/// see the extract helper's report and `tests/extract_samples.rs`.
+/// Measured (tesseract 5.3.0, Debian data, PSM 3) on the samples' 13 scanned
+/// Norwegian pages, 9090 characters with 151 æ/ø/å: `nor` 0.33 % CER,
+/// `nor+eng` 0.32 %, `eng+nor` 0.37 % (4 æøå errors), `eng` 2.19 % (every
+/// æøå lost); `nor` and `nor+eng` lost no æ/ø/å. On English text (linn.txt)
+/// `nor+eng` 0.96 % against `nor` 1.34 %. `nor+eng` costs ~15 % more time.
 pub const DEFAULT_LANGUAGES: &str = "nor+eng";
 
 /// The `[extract]` section: pdfium location, OCR languages and workers, limits.
