@@ -136,8 +136,8 @@ fn plan_page(
         let dx = img.horizontal_dpi().unwrap_or(0.0);
         let dy = img.vertical_dpi().unwrap_or(0.0);
         if dx.is_finite() && dy.is_finite() && dx > 1.0 && dy > 1.0 {
-            let best = image_dpi.map_or(0.0, |(x, y)| x.max(y));
-            if dx.max(dy) > best {
+            let best = image_dpi.map_or(0.0, |(x, y)| x * y);
+            if dx * dy > best {
                 image_dpi = Some((dx, dy));
             }
         }
@@ -162,7 +162,9 @@ fn normalize_layer_text(text: &str) -> String {
 /// at least [`MIN_OCR_DPI`], at most the configured cap, and shrunk further
 /// when the page is physically huge.
 fn ocr_dpi(page: &PdfPage<'_>, image_dpi: Option<(f32, f32)>, limits: &PageLimits) -> f32 {
-    let native = image_dpi.map_or(MIN_OCR_DPI, |(x, y)| x.max(y));
+    // The geometric mean: pdfium measures x and y against the image's
+    // bounding box, so a 300 dpi scan placed sideways reads as 232 × 388.
+    let native = image_dpi.map_or(MIN_OCR_DPI, |(x, y)| (x * y).sqrt());
     let dpi = native
         .max(MIN_OCR_DPI)
         .min(f32::from(limits.max_render_dpi));
