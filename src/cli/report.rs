@@ -47,7 +47,11 @@ impl From<OutputFormat> for Format {
 pub struct Args {
     #[arg(value_enum)]
     pub report: Which,
-    #[arg(long, env = "POSTMOTTAK_CONFIG", default_value = "config/postmottak.toml")]
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
     pub config: PathBuf,
     /// First day of the period (YYYY-MM-DD, by date received).
     #[arg(long)]
@@ -104,7 +108,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     print!(
         "{}",
-        report::render(&built, args.format.into(), Some(&config.raw.mail.base_url))
+        report::render(
+            &built,
+            args.format.into(),
+            Some(&crate::mail::board_url(&config))
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

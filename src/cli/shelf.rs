@@ -16,7 +16,12 @@ use crate::store::Store;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(long, env = "POSTMOTTAK_CONFIG", default_value = "config/postmottak.toml", global = true)]
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml",
+        global = true
+    )]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: ShelfCommand,
@@ -59,10 +64,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ShelfCommand::List { at } => {
             let day = at.unwrap_or(today);
             let shelves = retention::shelves(&store, rcfg, day)?;
+            println!("Per {}:", date_label_nb(day));
             if shelves.is_empty() {
                 println!("Ingen makuleringshyller.");
             }
-            println!("Per {}:", date_label_nb(day));
             for shelf in &shelves {
                 println!("{}", summary_line(shelf));
             }
@@ -130,11 +135,15 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
         let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
         println!(
             "  sak {:>6}  {}  {:<18} {}{}{}",
-            item.id,
+            item.id.0,
             item.received_on,
             item.unit.as_deref().unwrap_or("–"),
             title,
-            if ids.is_empty() { String::new() } else { format!(" ({ids})") },
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({ids})")
+            },
             if reasons.is_empty() {
                 String::new()
             } else {

@@ -74,9 +74,10 @@ pub fn format_message(
     let message = match &notice.attachment {
         None => builder.multipart(body),
         Some(a) => {
-            let content_type = ContentType::parse(&a.content_type)
-                .map_err(|e| MailError::Build(e.to_string()))?;
-            let part = LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), content_type);
+            let content_type =
+                ContentType::parse(&a.content_type).map_err(|e| MailError::Build(e.to_string()))?;
+            let part =
+                LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), content_type);
             builder.multipart(MultiPart::mixed().multipart(body).singlepart(part))
         }
     }
@@ -119,8 +120,14 @@ mod tests {
     #[test]
     fn message_ids_are_stable_per_notice_and_distinct_between_notices() {
         let a = message_id("shelf:2026-09:ready", "postmottak@kommune.no");
-        assert_eq!(a, message_id("shelf:2026-09:ready", "postmottak@kommune.no"));
-        assert_ne!(a, message_id("shelf:2026-10:ready", "postmottak@kommune.no"));
+        assert_eq!(
+            a,
+            message_id("shelf:2026-09:ready", "postmottak@kommune.no")
+        );
+        assert_ne!(
+            a,
+            message_id("shelf:2026-10:ready", "postmottak@kommune.no")
+        );
         assert!(a.starts_with('<') && a.ends_with("@kommune.no>"), "{a}");
     }
 }

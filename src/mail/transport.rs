@@ -60,15 +60,17 @@ impl Transport {
     pub async fn send(&self, from: &str, to: &[String], raw: &[u8]) -> Result<(), SendError> {
         let bad = |what: &str| SendError::Permanent(format!("ugyldig adresse {what:?}"));
         let address = |text: &str| -> Result<Address, SendError> {
-            text.parse::<Mailbox>().map(|m| m.email).map_err(|_| bad(text))
+            text.parse::<Mailbox>()
+                .map(|m| m.email)
+                .map_err(|_| bad(text))
         };
         let from = address(from)?;
         let to = to
             .iter()
             .map(|t| address(t))
             .collect::<Result<Vec<_>, _>>()?;
-        let envelope = Envelope::new(Some(from), to)
-            .map_err(|e| SendError::Permanent(e.to_string()))?;
+        let envelope =
+            Envelope::new(Some(from), to).map_err(|e| SendError::Permanent(e.to_string()))?;
         match self.inner.send_raw(&envelope, raw).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),

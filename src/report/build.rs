@@ -85,7 +85,12 @@ fn within(row: &ReportItemRow, period: Option<(NaiveDate, NaiveDate)>) -> bool {
 }
 
 fn period_text(from: NaiveDate, to: NaiveDate) -> String {
-    format!("{} – {}", date_label_nb(from), date_label_nb(to))
+    if from == NaiveDate::MIN {
+        // `--to` without `--from`: everything up to that day.
+        format!("til og med {}", date_label_nb(to))
+    } else {
+        format!("{} – {}", date_label_nb(from), date_label_nb(to))
+    }
 }
 
 /// Backlog (restanse): items allocated and not registered, per caseworker,
@@ -328,10 +333,7 @@ fn unallocated_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Sect
     })
 }
 
-fn unregistered_section(
-    ctx: &ReportContext<'_>,
-    today: NaiveDate,
-) -> Result<Section, ReportError> {
+fn unregistered_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Section, ReportError> {
     let limit = ctx.reports.unregistered_limit_days;
     let rows = ctx
         .items(ItemFilter::AllocatedUnregistered)?
@@ -436,7 +438,12 @@ pub fn post_list(
             cells: vec![
                 r.id.to_string(),
                 day_text(received_on(&r)),
-                if r.source == "scan" { "papir" } else { "digital" }.into(),
+                if r.source == "scan" {
+                    "papir"
+                } else {
+                    "digital"
+                }
+                .into(),
                 unit(&r),
                 r.document_type.clone().unwrap_or_default(),
                 title(&r),

@@ -121,7 +121,9 @@ fn de_weekdays<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Weekday>, D::Error
     let names = Vec::<String>::deserialize(d)?;
     names
         .iter()
-        .map(|n| parse_weekday(n).ok_or_else(|| serde::de::Error::custom(format!("ukjent ukedag {n:?}"))))
+        .map(|n| {
+            parse_weekday(n).ok_or_else(|| serde::de::Error::custom(format!("ukjent ukedag {n:?}")))
+        })
         .collect()
 }
 

@@ -193,7 +193,10 @@ mod tests {
     #[test]
     fn csv_quotes_commas_and_quotes() {
         let csv = render_csv(&sample());
-        assert!(csv.contains("\"Klage på vedtak, \"\"BPA\"\" <b>\""), "{csv}");
+        assert!(
+            csv.contains("\"Klage på vedtak, \"\"BPA\"\" <b>\""),
+            "{csv}"
+        );
         assert!(csv.starts_with("Seksjon,Sak,Emne\r\n"));
     }
 

@@ -312,7 +312,10 @@ pub fn shelves(
     let mut by_shelf: BTreeMap<ShelfId, Vec<ShelfItem>> = BTreeMap::new();
     for row in store.shelf_scan_items()? {
         let Some(at) = calendar::parse_instant(&row.received_at) else {
-            tracing::warn!(item = row.id.0, "mottakstidspunkt kan ikke leses; hoppet over");
+            tracing::warn!(
+                item = row.id.0,
+                "mottakstidspunkt kan ikke leses; hoppet over"
+            );
             continue;
         };
         let received_on = calendar::oslo_date(at);
@@ -454,7 +457,13 @@ mod tests {
     #[test]
     fn shelf_ids_parse_and_print() {
         let id: ShelfId = "2026-09".parse().unwrap();
-        assert_eq!(id, ShelfId { year: 2026, month: 9 });
+        assert_eq!(
+            id,
+            ShelfId {
+                year: 2026,
+                month: 9
+            }
+        );
         assert_eq!(id.to_string(), "2026-09");
         assert_eq!(id.label_nb(), "september 2026");
         assert!("2026-13".parse::<ShelfId>().is_err());
@@ -464,7 +473,10 @@ mod tests {
 
     #[test]
     fn the_shelf_state_follows_the_calendar() {
-        let id = ShelfId { year: 2026, month: 9 };
+        let id = ShelfId {
+            year: 2026,
+            month: 9,
+        };
         let from = id.shred_from(62);
         assert_eq!(from, d(2026, 12, 2));
         let st = |today| shelf_state(id, from, false, false, today);

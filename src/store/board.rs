@@ -122,7 +122,11 @@ impl RawRow {
             received_at: self.received_at,
             source: self.source.parse().map_err(bad)?,
             state: self.state.parse().map_err(bad)?,
-            unit: self.unit.map(|u| UnitId::new(&u)).transpose().map_err(bad)?,
+            unit: self
+                .unit
+                .map(|u| UnitId::new(&u))
+                .transpose()
+                .map_err(bad)?,
             document_type: self.document_type,
             title: self.title,
             urgent: self.urgent,
@@ -145,11 +149,7 @@ fn parse_flags(text: &str) -> Option<Vec<QualityFlag>> {
     Some(names.iter().filter_map(|n| n.parse().ok()).collect())
 }
 
-fn collect_rows(
-    store: &Store,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Vec<QueueRow>> {
+fn collect_rows(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<QueueRow>> {
     let mut stmt = store.conn().prepare_cached(sql)?;
     let raws: Vec<RawRow> = stmt
         .query_map(params, queue_row)?
@@ -438,9 +438,11 @@ pub fn allocate(
 
 fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
     let state: Option<String> = tx
-        .query_row("SELECT state FROM items WHERE id = ?1", params![item.0], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT state FROM items WHERE id = ?1",
+            params![item.0],
+            |r| r.get(0),
+        )
         .optional()?;
     state
         .ok_or(BoardError::NoSuchItem(item))?
@@ -466,7 +468,13 @@ pub fn reallocate(store: &mut Store, item: ItemId, to: Option<i64>, actor: Actor
                 "UPDATE items SET allocated_to = ?1, allocated_at = ?2, updated_at = ?2 WHERE id = ?3",
                 params![to, now(), item.0],
             )?;
-            events::record(&tx, Some(item), actor, "reallocate", &json!({"from": from, "to": to}))?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "reallocate",
+                &json!({"from": from, "to": to}),
+            )?;
         }
         None => {
             events::transition(
@@ -511,6 +519,9 @@ pub struct Correction {
     pub urgent: Option<bool>,
 }
 
+/// Type, unit, title and urgency as stored before a correction.
+type CurrentClassification = (Option<String>, Option<String>, Option<String>, Option<bool>);
+
 /// Applies a correction, one event per changed field. Returns the names of
 /// the fields that changed.
 pub fn correct(
@@ -520,7 +531,7 @@ pub fn correct(
     actor: Actor,
 ) -> Result<Vec<&'static str>> {
     let tx = store.conn_mut().transaction()?;
-    let current: Option<(Option<String>, Option<String>, Option<String>, Option<bool>)> = tx
+    let current: Option<CurrentClassification> = tx
         .query_row(
             "SELECT document_type, unit, title, urgent FROM items WHERE id = ?1",
             params![item.0],
@@ -569,7 +580,13 @@ pub fn correct(
                 params![new, at, item.0],
             )?;
             // The title may quote the letter: record that it changed, not to what.
-            events::record(&tx, Some(item), actor, "correction", &json!({"field": "title"}))?;
+            events::record(
+                &tx,
+                Some(item),
+                actor,
+                "correction",
+                &json!({"field": "title"}),
+            )?;
             changed.push("title");
         }
     }
@@ -638,12 +655,45 @@ pub fn suggest(
     document_type: Option<&str>,
     since: DateTime<Utc>,
 ) -> Result<Option<Suggestion>> {
-    if let Some(s) = same_person(store, item, unit)? {
-        return Ok(Some(s));
+    Suggester::new(store, since).suggest(item, unit, document_type)
+}
+
+/// [`suggest`] for many items at once (the queue page): the "most frequent"
+/// answer is computed once per unit and type.
+pub struct Suggester<'a> {
+    store: &'a Store,
+    since: DateTime<Utc>,
+    frequent: HashMap<(UnitId, String), Option<Suggestion>>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(store: &'a Store, since: DateTime<Utc>) -> Self {
+        Suggester {
+            store,
+            since,
+            frequent: HashMap::new(),
+        }
     }
-    match document_type {
-        Some(t) => frequent(store, unit, t, since),
-        None => Ok(None),
+
+    pub fn suggest(
+        &mut self,
+        item: ItemId,
+        unit: &UnitId,
+        document_type: Option<&str>,
+    ) -> Result<Option<Suggestion>> {
+        if let Some(s) = same_person(self.store, item, unit)? {
+            return Ok(Some(s));
+        }
+        let Some(t) = document_type else {
+            return Ok(None);
+        };
+        let key = (unit.clone(), t.to_owned());
+        if let Some(known) = self.frequent.get(&key) {
+            return Ok(known.clone());
+        }
+        let found = frequent(self.store, unit, t, self.since)?;
+        self.frequent.insert(key, found.clone());
+        Ok(found)
     }
 }
 

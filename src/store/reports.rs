@@ -103,11 +103,9 @@ impl Store {
     /// Items for one report section, oldest first.
     pub fn report_items(&self, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
         let (condition, from, to) = match filter {
-            ItemFilter::AllocatedUnregistered => (
-                "i.state = 'allocated' AND i.registered_at IS NULL",
-                "",
-                "",
-            ),
+            ItemFilter::AllocatedUnregistered => {
+                ("i.state = 'allocated' AND i.registered_at IS NULL", "", "")
+            }
             ItemFilter::Unallocated => (
                 "i.state IN ('admitted','extracted','classified','queued')",
                 "",
@@ -155,9 +153,9 @@ impl Store {
 
     /// The masked forms (DDMMYY*****) of the person IDs found in an item.
     pub fn masked_person_ids(&self, item: ItemId) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked")?;
         let rows = stmt.query_map(params![item.0], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

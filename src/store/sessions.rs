@@ -42,7 +42,12 @@ fn parse(text: &str) -> Option<DateTime<Utc>> {
 
 /// Looks a token up. A live session is touched (its idle clock restarts); an
 /// expired one, or one whose user is disabled, is deleted and yields `None`.
-pub fn lookup(store: &Store, token: &str, idle: Duration, max_age: Duration) -> Result<Option<Session>> {
+pub fn lookup(
+    store: &Store,
+    token: &str,
+    idle: Duration,
+    max_age: Duration,
+) -> Result<Option<Session>> {
     let hash = token_hash(token);
     let row = store
         .conn()

@@ -118,7 +118,9 @@ pub fn create(store: &mut Store, new: &NewUser<'_>, actor: Actor) -> Result<i64,
     Ok(id)
 }
 
-fn user_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>, String, bool)> {
+fn user_from_row(
+    row: &Row<'_>,
+) -> rusqlite::Result<(i64, String, String, Option<String>, String, bool)> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -193,9 +195,9 @@ pub fn require(store: &Store, username: &str) -> Result<User, UserError> {
 /// Every user, by user name.
 pub fn list(store: &Store) -> Result<Vec<User>, UserError> {
     let raws: Vec<_> = {
-        let mut stmt = store
-            .conn()
-            .prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"))?;
+        let mut stmt = store.conn().prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))?;
         let rows = stmt.query_map([], user_from_row)?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -283,7 +285,11 @@ pub fn record_failed_login(
         &tx,
         None,
         Actor::User(user_id),
-        if locked { "login_locked" } else { "login_failed" },
+        if locked {
+            "login_locked"
+        } else {
+            "login_failed"
+        },
         &serde_json::json!({}),
     )?;
     tx.commit()?;
@@ -297,7 +303,13 @@ pub fn record_login(store: &mut Store, user_id: i64, totp_step: i64) -> Result<(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = ?1 WHERE id = ?2",
         params![totp_step, user_id],
     )?;
-    events::record(&tx, None, Actor::User(user_id), "login", &serde_json::json!({}))?;
+    events::record(
+        &tx,
+        None,
+        Actor::User(user_id),
+        "login",
+        &serde_json::json!({}),
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -318,7 +330,13 @@ pub fn reset(
         params![password_hash, totp_secret, user.id],
     )?;
     tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.id])?;
-    events::record(&tx, None, actor, "user_reset", &serde_json::json!({"user": user.id}))?;
+    events::record(
+        &tx,
+        None,
+        actor,
+        "user_reset",
+        &serde_json::json!({"user": user.id}),
+    )?;
     tx.commit()?;
     Ok(user)
 }
@@ -343,7 +361,11 @@ pub fn set_disabled(
         &tx,
         None,
         actor,
-        if disabled { "user_disable" } else { "user_enable" },
+        if disabled {
+            "user_disable"
+        } else {
+            "user_enable"
+        },
         &serde_json::json!({"user": user.id}),
     )?;
     tx.commit()?;
@@ -366,7 +388,10 @@ pub fn set_role(
         params![role.as_str(), user.id],
     )?;
     if let Some(units) = units {
-        tx.execute("DELETE FROM user_units WHERE user_id = ?1", params![user.id])?;
+        tx.execute(
+            "DELETE FROM user_units WHERE user_id = ?1",
+            params![user.id],
+        )?;
         for unit in units {
             tx.execute(
                 "INSERT INTO user_units (user_id, unit) VALUES (?1, ?2)",

@@ -113,7 +113,10 @@ mod tests {
 
         assert!(can_allocate(&clerk, item, 2));
         assert!(can_allocate(&cw, item, 2), "take it yourself");
-        assert!(!can_allocate(&cw, item, 4), "a caseworker does not share out");
+        assert!(
+            !can_allocate(&cw, item, 4),
+            "a caseworker does not share out"
+        );
         assert!(!can_allocate(&other_cw, item, 3), "not in another unit");
         assert!(!can_allocate(&admin, item, 2));
 

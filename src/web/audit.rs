@@ -49,7 +49,12 @@ async fn audit_home(
     Query(lookup): Query<Lookup>,
 ) -> Result<Response, WebError> {
     require_auditor(&viewer)?;
-    if let Some(item) = lookup.item.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(item) = lookup
+        .item
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let id: i64 = item
             .parse()
             .map_err(|_| WebError::BadRequest("Saksnummeret må være et tall.".into()))?;
@@ -117,7 +122,13 @@ async fn audit_item(
         .db
         .run(move |store| {
             let events = board::item_events(store, ItemId(id))?;
-            board::audit(store, None, Actor::User(me), "audit_view", &json!({"item": id}))?;
+            board::audit(
+                store,
+                None,
+                Actor::User(me),
+                "audit_view",
+                &json!({"item": id}),
+            )?;
             Ok(events)
         })
         .await?;
@@ -142,7 +153,13 @@ async fn audit_user(
         .run(move |store| {
             let user = users::get(store, id)?.ok_or(WebError::NotFound)?;
             let events = board::user_events(store, id, USER_EVENTS_LIMIT)?;
-            board::audit(store, None, Actor::User(me), "audit_view", &json!({"user": id}))?;
+            board::audit(
+                store,
+                None,
+                Actor::User(me),
+                "audit_view",
+                &json!({"user": id}),
+            )?;
             Ok((user, events))
         })
         .await?;

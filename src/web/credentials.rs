@@ -4,7 +4,9 @@
 //! **Invariant:** a TOTP code is accepted at most once (its time step must be
 //! later than the last accepted one), within one step of clock skew.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::Rng;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -90,7 +92,8 @@ pub fn enrolment_uri(secret_b32: &str, username: &str) -> Result<String, Credent
 
 /// The enrolment URI as a QR code drawn with Unicode half blocks.
 pub fn enrolment_qr(uri: &str) -> Result<String, CredentialError> {
-    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| CredentialError::Totp(e.to_string()))?;
+    let code =
+        qrcode::QrCode::new(uri.as_bytes()).map_err(|e| CredentialError::Totp(e.to_string()))?;
     Ok(code
         .render::<qrcode::render::unicode::Dense1x2>()
         .dark_color(qrcode::render::unicode::Dense1x2::Light)
@@ -137,8 +140,15 @@ mod tests {
         let now = 1_800_000_000;
         let code = code_at(&secret, now).unwrap();
         let step = check_totp(&secret, &code, now, 0).expect("current code");
-        assert_eq!(check_totp(&secret, &code, now, step), None, "replay refused");
-        assert!(check_totp(&secret, &code, now + 30, 0).is_some(), "one step skew");
+        assert_eq!(
+            check_totp(&secret, &code, now, step),
+            None,
+            "replay refused"
+        );
+        assert!(
+            check_totp(&secret, &code, now + 30, 0).is_some(),
+            "one step skew"
+        );
         assert_eq!(check_totp(&secret, &code, now + 90, 0), None, "too old");
         assert_eq!(check_totp(&secret, "000000x", now, 0), None);
     }

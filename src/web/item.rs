@@ -138,7 +138,13 @@ async fn item_page(
                 }),
                 None => false,
             };
-            board::audit(store, Some(id), Actor::User(user.id), "view_item", &json!({}))?;
+            board::audit(
+                store,
+                Some(id),
+                Actor::User(user.id),
+                "view_item",
+                &json!({}),
+            )?;
             Ok(ItemView {
                 detail,
                 pages,
@@ -303,7 +309,11 @@ fn classification(d: &ItemDetail) -> Markup {
     let Some(c) = &d.classification else {
         return html! {};
     };
-    let reasons = c.get("reasons").and_then(|r| r.as_array()).cloned().unwrap_or_default();
+    let reasons = c
+        .get("reasons")
+        .and_then(|r| r.as_array())
+        .cloned()
+        .unwrap_or_default();
     html! {
         section aria-labelledby="class-h" {
             h2 #class-h { "Klassifisering" }
@@ -410,15 +420,30 @@ async fn page_image(
             if page == 0 || page > detail.page_count.unwrap_or(0) {
                 return Err(WebError::NotFound);
             }
-            board::audit(store, Some(id), Actor::User(user.id), "view_page", &json!({"page": page}))?;
+            board::audit(
+                store,
+                Some(id),
+                Actor::User(user.id),
+                "view_page",
+                &json!({"page": page}),
+            )?;
             let cache = data_dir
                 .join("cache/pages")
                 .join(format!("{}-{page}-{dpi}.png", id.0));
-            cached_render(&cache, &data_dir.join(&detail.content_path), page, dpi, &*renderer)
+            cached_render(
+                &cache,
+                &data_dir.join(&detail.content_path),
+                page,
+                dpi,
+                &*renderer,
+            )
         })
         .await?;
     Ok((
-        [(CONTENT_TYPE, "image/png"), (CACHE_CONTROL, "private, no-store")],
+        [
+            (CONTENT_TYPE, "image/png"),
+            (CACHE_CONTROL, "private, no-store"),
+        ],
         png,
     )
         .into_response())
@@ -654,8 +679,7 @@ async fn correct(
         .run(move |store| {
             checked_facts(store, &user, id, "correct", access::can_correct)?;
             board::correct(store, id, &correction, Actor::User(user.id))?;
-            let (unit, allocated_to) =
-                board::item_access(store, id)?.ok_or(WebError::NotFound)?;
+            let (unit, allocated_to) = board::item_access(store, id)?.ok_or(WebError::NotFound)?;
             Ok(access::can_view(
                 &user,
                 ItemFacts {

@@ -40,6 +40,7 @@ pub mod credentials;
 mod item;
 mod layout;
 mod queue;
+mod shelves;
 
 /// The `web` section of the config file.
 #[derive(Debug, Clone, Deserialize)]
@@ -139,9 +140,9 @@ impl From<BoardError> for WebError {
     fn from(e: BoardError) -> Self {
         match e {
             BoardError::NoSuchItem(_) => WebError::NotFound,
-            BoardError::NotQueued(_)
-            | BoardError::NotAllocated(_)
-            | BoardError::Transition(_) => WebError::Conflict(e.to_string()),
+            BoardError::NotQueued(_) | BoardError::NotAllocated(_) | BoardError::Transition(_) => {
+                WebError::Conflict(e.to_string())
+            }
             BoardError::BadRow(_) => WebError::Internal(e.to_string()),
             BoardError::Store(s) => WebError::Store(s),
         }
@@ -241,8 +242,9 @@ impl std::ops::Deref for AppState {
 impl AppState {
     fn new(config: Arc<Config>, renderer: Option<Arc<dyn PageRenderer>>) -> Result<Self, WebError> {
         let data_dir = config.data_dir();
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
+        })?;
         let db = Db::open(config.database_path())?;
         let units = config
             .raw
@@ -277,6 +279,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(item::routes())
         .merge(audit::routes())
         .merge(admin::routes())
+        .merge(shelves::routes())
         .merge(layout::static_routes())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

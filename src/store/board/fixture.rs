@@ -81,7 +81,11 @@ pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
         let at = item.received_at.to_rfc3339();
         let sha = crate::item::Sha256::of_bytes(format!("{at}/{n}/{}", item.file_name).as_bytes());
         let flags = serde_json::to_string(
-            &item.quality_flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            &item
+                .quality_flags
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>(),
         )
         .unwrap_or_else(|_| "[]".into());
         let classification = json!({
