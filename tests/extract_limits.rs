@@ -1,5 +1,6 @@
-//! Limits and refusals: pixel bombs refused from their headers without
-//! allocating, page-count, file-size and OCR-time limits from the config,
+//! Limits, refusals and resolution handling: pixel bombs refused from their
+//! headers without allocating, page-count, file-size and OCR-time limits
+//! from the config, fax-style non-square pixels,
 //! content sniffing over names, the board's page renderer, and a clear
 //! start-up error for missing OCR languages.
 
@@ -253,4 +254,54 @@ fn missing_ocr_language_is_a_clear_start_up_error() {
         msg.contains("klingon") && msg.contains("scripts/setup"),
         "{msg}"
     );
+}
+
+/// A PNG with a `pHYs` chunk (dots per inch, x and y) inserted after IHDR.
+fn png_with_dpi(img: &image::GrayImage, dpi_x: f32, dpi_y: f32) -> Vec<u8> {
+    let mut plain = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut plain, image::ImageFormat::Png).unwrap();
+    let plain = plain.into_inner();
+    let ppm = |dpi: f32| ((dpi / 0.0254).round() as u32).to_be_bytes();
+    let mut phys = ppm(dpi_x).to_vec();
+    phys.extend_from_slice(&ppm(dpi_y));
+    phys.push(1); // unit: metre
+    let ihdr_end = 8 + 8 + 13 + 4;
+    let mut out = plain[..ihdr_end].to_vec();
+    out.extend(chunk(b"pHYs", &phys));
+    out.extend_from_slice(&plain[ihdr_end..]);
+    out
+}
+
+#[test]
+fn fax_resolution_images_are_squared_before_ocr() {
+    let extractor = support::extractor_with(ExtractConfig {
+        ocr_workers: Some(1),
+        ..ExtractConfig::default()
+    });
+    let id = "007-fullmakt-datter";
+    let truth =
+        std::fs::read_to_string(support::repo().join(format!("samples/truth/{id}.txt"))).unwrap();
+    let page = image::open(sample(&format!("omsorg/{id}.png")))
+        .unwrap()
+        .into_luma8();
+    // The 200 dpi page as a fax in "normal" mode at 150 × 75 dpi: unsquared,
+    // tesseract reads it at 4.4 % CER (measured); squared, at 0.2 %.
+    let (w, h) = page.dimensions();
+    let squashed = image::imageops::resize(
+        &page,
+        w * 3 / 4,
+        h * 3 / 8,
+        image::imageops::FilterType::Triangle,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let fax = tmp.path().join("faks.png");
+    std::fs::write(&fax, png_with_dpi(&squashed, 150.0, 75.0)).unwrap();
+    let x = extractor.extract_path(&fax).unwrap();
+    let p = &x.pages[0];
+    assert_eq!(
+        p.dpi.map(|(x, y)| (x.round(), y.round())),
+        Some((150.0, 75.0))
+    );
+    let cer = support::cer(&truth, &p.text);
+    assert!(cer < 0.01, "CER {:.2} % on the fax page", cer * 100.0);
 }

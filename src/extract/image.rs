@@ -88,6 +88,33 @@ fn single_frame(path: &Path, kind: MediaKind, limits: &PageLimits) -> Result<Fra
     })
 }
 
+/// Horizontal and vertical resolution further apart than this are resampled
+/// to square pixels (fax "normal" mode is 204 × 98 dpi: unsquared, tesseract
+/// sees letters half their height).
+const MAX_DPI_RATIO: f32 = 1.1;
+
+/// Resamples a frame with non-square pixels (from its header) to square ones
+/// at the higher resolution, unless that would break the pixel budget.
+pub fn square_pixels(frame: Frame, limits: &PageLimits) -> Frame {
+    let Some((dx, dy)) = frame.header_dpi else {
+        return frame;
+    };
+    let (hi, lo) = (dx.max(dy), dx.min(dy));
+    if lo <= 0.0 || hi / lo <= MAX_DPI_RATIO {
+        return frame;
+    }
+    let (w, h) = frame.image.dimensions();
+    let nw = (w as f32 * hi / dx).round() as u32;
+    let nh = (h as f32 * hi / dy).round() as u32;
+    if nw == 0 || nh == 0 || limits.check_pixels(u64::from(nw) * u64::from(nh)).is_err() {
+        return frame;
+    }
+    Frame {
+        image: image::imageops::resize(&frame.image, nw, nh, image::imageops::FilterType::Triangle),
+        header_dpi: frame.header_dpi,
+    }
+}
+
 /// Luminance with any alpha composited onto white.
 pub fn to_gray_on_white(img: DynamicImage) -> GrayImage {
     if !img.color().has_alpha() {
