@@ -13,7 +13,7 @@ use image::GrayImage;
 use pdfium_render::prelude::*;
 
 use super::limits::PageLimits;
-use super::ocr::{OcrBatch, OcrPool};
+use super::ocr::OcrPool;
 use super::{corrupt, quality, Page, PageSource, Rejection};
 use crate::item::RejectCode;
 
@@ -38,7 +38,7 @@ pub fn open<'a>(pdfium: &'a Pdfium, path: &Path) -> Result<PdfDocument<'a>, Reje
 /// Per-page facts gathered before anything is rendered.
 struct PagePlan {
     layer_text: Option<String>,
-    /// Highest resolution of the page's images (x, y), if it has any.
+    /// Resolution (x, y) of the page's finest image, if it has any.
     image_dpi: Option<(f32, f32)>,
 }
 
@@ -74,16 +74,12 @@ pub fn extract(
                     number,
                     plan.image_dpi.or(Some((dpi as f32, dpi as f32))),
                 ));
-                submit(&mut batch, i, image, dpi);
+                batch.submit(i, image, dpi);
             }
         }
     }
     super::merge_ocr(&mut pages, batch.finish())?;
     Ok(pages)
-}
-
-fn submit(batch: &mut OcrBatch<'_>, index: usize, image: GrayImage, dpi: u32) {
-    batch.submit(index, image, dpi);
 }
 
 fn text_layer_page(number: u32, text: String) -> Page {
