@@ -73,7 +73,7 @@ impl Intake {
         let (tx, hints) = mpsc::channel(4096);
         let watchers = FolderWatchers::new(tx)?;
         let w = &config.raw.watch;
-        Ok(Intake {
+        let mut intake = Intake {
             settler: Settler::new(
                 Duration::from_millis(w.settle_ms),
                 Duration::from_secs(w.incomplete_grace_secs),
@@ -89,7 +89,11 @@ impl Intake {
             retry: Vec::new(),
             pipeline,
             health,
-        })
+        };
+        // Watches are set up here, before any task runs, so the first status
+        // file already says how each folder is watched.
+        intake.apply_config(intake.config.clone());
+        Ok(intake)
     }
 
     pub async fn run(
@@ -97,8 +101,6 @@ impl Intake {
         mut configs: watch::Receiver<Arc<Config>>,
         token: CancellationToken,
     ) -> Result<(), IntakeError> {
-        let config = self.config.clone();
-        self.apply_config(config);
         self.rescan_all().await;
         let w = self.config.raw.watch.clone();
         let mut tick = tokio::time::interval(
