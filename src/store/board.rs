@@ -519,6 +519,9 @@ pub struct Correction {
     pub urgent: Option<bool>,
 }
 
+/// Type, unit, title and urgency as stored before a correction.
+type CurrentClassification = (Option<String>, Option<String>, Option<String>, Option<bool>);
+
 /// Applies a correction, one event per changed field. Returns the names of
 /// the fields that changed.
 pub fn correct(
@@ -528,7 +531,7 @@ pub fn correct(
     actor: Actor,
 ) -> Result<Vec<&'static str>> {
     let tx = store.conn_mut().transaction()?;
-    let current: Option<(Option<String>, Option<String>, Option<String>, Option<bool>)> = tx
+    let current: Option<CurrentClassification> = tx
         .query_row(
             "SELECT document_type, unit, title, urgent FROM items WHERE id = ?1",
             params![item.0],
@@ -652,12 +655,45 @@ pub fn suggest(
     document_type: Option<&str>,
     since: DateTime<Utc>,
 ) -> Result<Option<Suggestion>> {
-    if let Some(s) = same_person(store, item, unit)? {
-        return Ok(Some(s));
+    Suggester::new(store, since).suggest(item, unit, document_type)
+}
+
+/// [`suggest`] for many items at once (the queue page): the "most frequent"
+/// answer is computed once per unit and type.
+pub struct Suggester<'a> {
+    store: &'a Store,
+    since: DateTime<Utc>,
+    frequent: HashMap<(UnitId, String), Option<Suggestion>>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(store: &'a Store, since: DateTime<Utc>) -> Self {
+        Suggester {
+            store,
+            since,
+            frequent: HashMap::new(),
+        }
     }
-    match document_type {
-        Some(t) => frequent(store, unit, t, since),
-        None => Ok(None),
+
+    pub fn suggest(
+        &mut self,
+        item: ItemId,
+        unit: &UnitId,
+        document_type: Option<&str>,
+    ) -> Result<Option<Suggestion>> {
+        if let Some(s) = same_person(self.store, item, unit)? {
+            return Ok(Some(s));
+        }
+        let Some(t) = document_type else {
+            return Ok(None);
+        };
+        let key = (unit.clone(), t.to_owned());
+        if let Some(known) = self.frequent.get(&key) {
+            return Ok(known.clone());
+        }
+        let found = frequent(self.store, unit, t, self.since)?;
+        self.frequent.insert(key, found.clone());
+        Ok(found)
     }
 }
 

@@ -16,7 +16,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use base64::Engine;
@@ -251,7 +251,7 @@ async fn login(
             );
             let clear = format!("{LOGIN_COOKIE}=; Max-Age=0; {}", cookie_attrs(&state));
             (
-                [(SET_COOKIE, cookie), (SET_COOKIE, clear)],
+                AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, clear)]),
                 Redirect::to(home_of(role)),
             )
                 .into_response()

@@ -69,12 +69,12 @@ async fn queue_page(
         .run(move |store| {
             let mine = board::allocated_to(store, user_id)?;
             let mut out = Vec::new();
+            let mut suggester = board::Suggester::new(store, since);
             for (unit, name) in &units {
                 let (rows, total) = board::queue(store, unit, limit)?;
                 let mut with_suggestions = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let s =
-                        board::suggest(store, row.id, unit, row.document_type.as_deref(), since)?;
+                    let s = suggester.suggest(row.id, unit, row.document_type.as_deref())?;
                     with_suggestions.push((row, s));
                 }
                 out.push(UnitQueue {
@@ -85,6 +85,7 @@ async fn queue_page(
                     assignable: users::assignable_in_unit(store, unit)?,
                 });
             }
+            drop(suggester);
             let unit_ids: Vec<UnitId> = units.iter().map(|(u, _)| u.clone()).collect();
             let duplicates = board::duplicates(store, &unit_ids)?;
             board::audit(

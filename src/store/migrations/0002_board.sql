@@ -16,7 +16,9 @@ CREATE INDEX sessions_user ON sessions(user_id);
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 
 -- "Most frequent caseworker for this unit and type over recent allocations".
-CREATE INDEX items_allocation_history ON items(unit, document_type, allocated_at)
+-- Covering (allocated_to included): item rows are wide, and the query reads
+-- thousands of them with 100 000 items in the store.
+CREATE INDEX items_allocation_history ON items(unit, document_type, allocated_at, allocated_to)
     WHERE allocated_to IS NOT NULL;
 -- The queue: waiting items of one unit, urgent first, then oldest.
 CREATE INDEX items_queue ON items(unit, state, urgent DESC, received_at);

@@ -1,0 +1,66 @@
+//! `postmottak allocate ITEM --to USER`: allocate a waiting item from a
+//! script, as the meeting would. The same rules as on the board: the item
+//! must be waiting, and the person must be an active caseworker or leader of
+//! the item's unit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::Args as ClapArgs;
+
+use crate::config::Config;
+use crate::item::ItemId;
+use crate::store::board::{self, AllocationKind};
+use crate::store::events::Actor;
+use crate::store::users;
+use crate::store::Store;
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Config file.
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
+    pub config: PathBuf,
+    /// The item's number (as on the board).
+    pub item: i64,
+    /// User name of the caseworker.
+    #[arg(long)]
+    pub to: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&args.config)?;
+    let mut store = Store::open(&config.database_path())?;
+    let item = ItemId(args.item);
+    let user = users::require(&store, &args.to)?;
+    let Some((unit, _)) = board::item_access(&store, item)? else {
+        bail!("sak {item} finnes ikke");
+    };
+    let Some(unit) = unit else {
+        bail!("sak {item} har ingen enhet ennå");
+    };
+    let assignable = users::assignable_in_unit(&store, &unit)?;
+    if user.disabled || !assignable.iter().any(|(id, _)| *id == user.id) {
+        bail!(
+            "{} kan ikke få saker i enheten {unit} (må være aktiv saksbehandler eller leder der)",
+            args.to
+        );
+    }
+    board::allocate(
+        &mut store,
+        item,
+        user.id,
+        Actor::System,
+        AllocationKind::Cli,
+        false,
+    )?;
+    println!(
+        "Sak {item} er fordelt til {} ({}).",
+        user.display_name, user.username
+    );
+    Ok(ExitCode::SUCCESS)
+}
