@@ -43,7 +43,12 @@ fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
                 let dest = inboxes[serial as usize % 3].join(&name);
                 match rng.gen_range(0..4) {
                     0 => std::fs::write(&dest, &bytes).unwrap(),
-                    1 => write_slowly(&dest, &bytes, 3, Duration::from_millis(rng.gen_range(20..200))),
+                    1 => write_slowly(
+                        &dest,
+                        &bytes,
+                        3,
+                        Duration::from_millis(rng.gen_range(20..200)),
+                    ),
                     2 => {
                         let tmp = outside.join(&name);
                         std::fs::write(&tmp, &bytes).unwrap();
@@ -79,21 +84,42 @@ fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
     let mut seen = HashMap::new();
     for item in &items {
         let name = item["file_name"].as_str().unwrap();
-        let expected = produced.get(name).unwrap_or_else(|| panic!("unexpected item {item}"));
-        assert_eq!(item["sha256"].as_str().unwrap(), expected, "{name} stored complete");
+        let expected = produced
+            .get(name)
+            .unwrap_or_else(|| panic!("unexpected item {item}"));
+        assert_eq!(
+            item["sha256"].as_str().unwrap(),
+            expected,
+            "{name} stored complete"
+        );
         assert!(seen.insert(name.to_owned(), ()).is_none(), "{name} twice");
         let sha = expected.as_str();
         let copy = env.data_dir().join("content").join(&sha[..2]).join(sha);
-        assert_eq!(&sha256_hex(&std::fs::read(&copy).unwrap()), expected, "content copy of {name}");
+        assert_eq!(
+            &sha256_hex(&std::fs::read(&copy).unwrap()),
+            expected,
+            "content copy of {name}"
+        );
     }
     // No crash leftovers in the content store's scratch folder after a start.
-    assert_eq!(std::fs::read_dir(env.data_dir().join("content/tmp")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(env.data_dir().join("content/tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
 
     // New input still flows after all that.
     std::fs::write(env.inbox("mta").join("etterpå.pdf"), text_pdf(99_999)).unwrap();
-    env.wait_items(Duration::from_secs(60), "new input after the crashes", |items| {
-        by_name(items, "etterpå.pdf").first().is_some_and(|i| state(i) == "queued")
-    });
+    env.wait_items(
+        Duration::from_secs(60),
+        "new input after the crashes",
+        |items| {
+            by_name(items, "etterpå.pdf")
+                .first()
+                .is_some_and(|i| state(i) == "queued")
+        },
+    );
     assert!(!env.log().contains("panicked"), "a panic in the daemon log");
     assert!(daemon.stop().success());
 }

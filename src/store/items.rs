@@ -197,18 +197,7 @@ pub fn open_arrivals_at(store: &Store, source_path: &str) -> Result<Vec<OpenArri
 const WORK_COLUMNS: &str =
     "id, state, source, folder_unit, source_path, file_name, content_path, sha256";
 
-fn work_item(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-)> {
+fn work_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<WorkRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
