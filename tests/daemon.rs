@@ -330,3 +330,54 @@ fn sighup_adds_a_folder_and_sigterm_stops_cleanly() {
     assert!(daemon.stop().success(), "SIGTERM must exit 0");
     assert!(env.log().contains("ugyldig"), "bad reload must be logged");
 }
+
+#[test]
+fn a_refused_file_that_cannot_be_moved_is_reported_and_moved_later() {
+    let env = Env::new(Opts {
+        rescan_secs: 1,
+        ..Opts::default()
+    });
+    // `_avvist` cannot be created: a dangling symlink holds its name.
+    let avvist = env.inbox("digital").join("_avvist");
+    std::os::unix::fs::symlink(env.path().join("nowhere"), &avvist).unwrap();
+    let daemon = env.start();
+    std::fs::write(env.inbox("digital").join("notat.txt"), b"ikke et dokument").unwrap();
+    std::fs::write(env.inbox("digital").join("brev.pdf"), text_pdf(60)).unwrap();
+    let items = env.wait_items(WAIT, "refused and good", |items| {
+        items.len() == 2 && all_settled(items)
+    });
+    assert_eq!(
+        by_name(&items, "notat.txt")[0]["reject_code"],
+        "unsupported"
+    );
+    assert_eq!(
+        state(by_name(&items, "brev.pdf")[0]),
+        "queued",
+        "the daemon goes on"
+    );
+    assert!(
+        env.inbox("digital").join("notat.txt").exists(),
+        "not moved while _avvist is unusable"
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let status = String::from_utf8(env.cli(&["status"]).stdout).unwrap();
+        if status.contains("Siste feil") && status.contains("_avvist") {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "error not reported: {status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // The folder is repaired: the next rescan finishes the move.
+    std::fs::remove_file(&avvist).unwrap();
+    let start = std::time::Instant::now();
+    while !avvist.join("notat.txt").exists() {
+        assert!(start.elapsed() < WAIT, "never moved; log:\n{}", env.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(avvist.join("notat.txt.årsak.txt").exists());
+    assert!(!env.inbox("digital").join("notat.txt").exists());
+    assert_eq!(env.items().len(), 2, "no new item for the retried move");
+    drop(daemon);
+}

@@ -160,6 +160,11 @@ impl Intake {
         }
         self.folders = kept;
         self.ignore = config.raw.watch.ignore_set();
+        // Tick and rescan intervals keep their start-up values until restart.
+        self.settler.set_timing(
+            Duration::from_millis(config.raw.watch.settle_ms),
+            Duration::from_secs(config.raw.watch.incomplete_grace_secs),
+        );
         self.config = config;
         self.health.set_folders(
             self.folders
@@ -294,36 +299,48 @@ impl Intake {
     }
 
     /// Items whose file left its folder are registered (taken into the case
-    /// system). `only`: just the item(s) at this path.
+    /// system). `only`: just the item(s) at this path. A full check (rescans)
+    /// also finishes moves of refused files into `_avvist/` that failed.
     async fn check_registrations(&mut self, only: Option<PathBuf>) {
         let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let full = only.is_none();
         let result = self
             .db
-            .call(
-                move |s| -> Result<Vec<crate::item::ItemId>, items::ItemsError> {
-                    let mut registered = Vec::new();
-                    for item in items::live_items(s)? {
+            .call(move |s| -> Result<_, items::ItemsError> {
+                let watched = |path: &Path| {
+                    path.parent()
+                        .is_some_and(|p| folders.iter().any(|f| f == p))
+                };
+                let mut registered = Vec::new();
+                for item in items::live_items(s)? {
+                    let path = Path::new(&item.source_path);
+                    if only.as_deref().is_some_and(|o| o != path) || !watched(path) || path.exists()
+                    {
+                        continue;
+                    }
+                    if items::mark_registered(s, item.id, Utc::now())? {
+                        registered.push(item.id);
+                    }
+                }
+                let mut stranded = Vec::new();
+                if full {
+                    for item in items::rejected_items(s)? {
                         let path = Path::new(&item.source_path);
-                        if only.as_deref().is_some_and(|o| o != path)
-                            || !path
-                                .parent()
-                                .is_some_and(|p| folders.iter().any(|f| f == p))
-                            || path.exists()
-                        {
-                            continue;
-                        }
-                        if items::mark_registered(s, item.id, Utc::now())? {
-                            registered.push(item.id);
+                        if watched(path) && path.exists() {
+                            stranded.push(item.id);
                         }
                     }
-                    Ok(registered)
-                },
-            )
+                }
+                Ok((registered, stranded))
+            })
             .await;
         match result {
-            Ok(Ok(ids)) => {
-                for id in ids {
+            Ok(Ok((registered, stranded))) => {
+                for id in registered {
                     tracing::info!(item = %id, "filen er tatt ut av mappen: registrert");
+                }
+                for id in stranded {
+                    self.requarantine(id).await;
                 }
             }
             Ok(Err(err)) => self.survive(format!("registreringssjekk feilet: {err}")),

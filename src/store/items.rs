@@ -266,6 +266,16 @@ pub fn live_items(store: &Store) -> Result<Vec<WorkItem>> {
     )
 }
 
+/// Refused items (their files should be in `_avvist/`; a file still at its
+/// inbox path is moved again by the intake).
+pub fn rejected_items(store: &Store) -> Result<Vec<WorkItem>> {
+    work_items(
+        store,
+        "state = 'rejected' AND registered_at IS NULL ORDER BY id",
+        &[],
+    )
+}
+
 /// Items the pipeline still has to work on, oldest first.
 pub fn pipeline_backlog(store: &Store, limit: usize) -> Result<Vec<WorkItem>> {
     work_items(

@@ -82,6 +82,13 @@ impl Settler {
         }
     }
 
+    /// New settle and grace times (config reload); pending files keep their
+    /// clocks.
+    pub fn set_timing(&mut self, settle: Duration, grace: Duration) {
+        self.settle = settle;
+        self.grace = grace;
+    }
+
     /// A hint that `path` may have changed. Idempotent: a file already being
     /// watched keeps its clock (it is re-stat'ed at the next check).
     pub fn observe(&mut self, path: PathBuf, now: Instant) {
