@@ -157,6 +157,16 @@ impl Settler {
                 verdicts.push(Verdict::Ready(path.clone(), stamp));
             }
         }
+        // Oldest first: when files waited together (start-up, a burst), the
+        // first to arrive is admitted first and is the original of any copy.
+        verdicts.sort_by(|a, b| match (a, b) {
+            (Verdict::Ready(pa, sa), Verdict::Ready(pb, sb)) => {
+                (sa.mtime_ns, pa).cmp(&(sb.mtime_ns, pb))
+            }
+            (Verdict::Gone(pa), Verdict::Gone(pb)) => pa.cmp(pb),
+            (Verdict::Gone(_), Verdict::Ready(..)) => std::cmp::Ordering::Less,
+            (Verdict::Ready(..), Verdict::Gone(_)) => std::cmp::Ordering::Greater,
+        });
         for v in &verdicts {
             let path = match v {
                 Verdict::Ready(p, _) | Verdict::Gone(p) => p,
