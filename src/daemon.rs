@@ -282,8 +282,9 @@ async fn signals(
 /// Writes the status file and the systemd STATUS line every second; pings
 /// the watchdog at half its interval when systemd asks for one.
 async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: CancellationToken) {
-    let mut usec = 0u64;
-    let watchdog = sd_notify::watchdog_enabled(false, &mut usec);
+    let usec = watchdog_usec();
+    let watchdog = usec.is_some();
+    let usec = usec.unwrap_or(0);
     let period = if watchdog {
         Duration::from_micros(usec / 2).clamp(Duration::from_millis(100), Duration::from_secs(1))
     } else {
@@ -306,6 +307,17 @@ async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: Cancellation
         } else {
             notify(&[NotifyState::Status(&line)]);
         }
+    }
+}
+
+/// The watchdog interval systemd asks for, as libsystemd's
+/// `sd_watchdog_enabled` reads it: `WATCHDOG_USEC`, and `WATCHDOG_PID` only
+/// when set (it must then be ours).
+fn watchdog_usec() -> Option<u64> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    match std::env::var("WATCHDOG_PID") {
+        Ok(pid) if pid.parse::<u32>().ok() != Some(std::process::id()) => None,
+        _ => (usec > 0).then_some(usec),
     }
 }
 

@@ -381,3 +381,38 @@ fn a_refused_file_that_cannot_be_moved_is_reported_and_moved_later() {
     assert_eq!(env.items().len(), 2, "no new item for the retried move");
     drop(daemon);
 }
+
+#[test]
+fn systemd_hears_ready_status_watchdog_and_stopping() {
+    let env = Env::new(Opts::default());
+    let socket_path = env.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let daemon = env.start_with_env(&[
+        ("NOTIFY_SOCKET", socket_path.to_str().unwrap()),
+        ("WATCHDOG_USEC", "2000000"),
+    ]);
+    let mut heard = String::new();
+    let mut buf = [0u8; 4096];
+    let start = std::time::Instant::now();
+    while !(heard.contains("READY=1")
+        && heard.contains("WATCHDOG=1")
+        && heard.contains("STATUS=0 i kø, 0 under OCR"))
+    {
+        assert!(start.elapsed() < WAIT, "heard only: {heard}");
+        let n = socket.recv(&mut buf).unwrap();
+        heard.push_str(&String::from_utf8_lossy(&buf[..n]));
+        heard.push('\n');
+    }
+    assert!(daemon.stop().success());
+    let mut rest = String::new();
+    while let Ok(n) = socket.recv(&mut buf) {
+        rest.push_str(&String::from_utf8_lossy(&buf[..n]));
+        if rest.contains("STOPPING=1") {
+            break;
+        }
+    }
+    assert!(rest.contains("STOPPING=1"), "{rest}");
+}

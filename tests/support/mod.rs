@@ -79,6 +79,11 @@ impl Env {
     }
 
     pub fn start(&self) -> Daemon {
+        self.start_with_env(&[])
+    }
+
+    /// Starts the daemon with extra environment variables (NOTIFY_SOCKET, …).
+    pub fn start_with_env(&self, vars: &[(&str, &str)]) -> Daemon {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -89,6 +94,7 @@ impl Env {
             .arg(&self.config)
             .env("OMP_THREAD_LIMIT", "1")
             .env("RUST_LOG", "info")
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
