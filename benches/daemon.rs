@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use postmottak::store::{items, Store};
+use postmottak::store::{queue_list, Store};
 
 const BIN: &str = env!("CARGO_BIN_EXE_postmottak");
 
@@ -72,7 +72,7 @@ fn stop(mut child: Child) {
 }
 
 fn queued(store: &Store) -> usize {
-    items::queue_rows(store, false)
+    queue_list::queue_rows(store, false)
         .map(|r| r.len())
         .unwrap_or(0)
 }
