@@ -416,3 +416,35 @@ fn systemd_hears_ready_status_watchdog_and_stopping() {
     }
     assert!(rest.contains("STOPPING=1"), "{rest}");
 }
+
+#[test]
+fn a_folder_that_goes_away_does_not_register_its_items() {
+    let env = Env::new(Opts {
+        rescan_secs: 1,
+        ..Opts::default()
+    });
+    let daemon = env.start();
+    std::fs::write(env.inbox("mta").join("a.pdf"), text_pdf(70)).unwrap();
+    env.wait_items(WAIT, "queued", |items| {
+        items.len() == 1 && state(&items[0]) == "queued"
+    });
+
+    // The share disappears (unmounted, renamed away): its files only look gone.
+    let away = env.path().join("inbox/mta-away");
+    std::fs::rename(env.inbox("mta"), &away).unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(state(&env.items()[0]), "queued", "log:\n{}", env.log());
+
+    // Back again: watched again, and a file taken from it is registered.
+    std::fs::rename(&away, env.inbox("mta")).unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    std::fs::write(env.inbox("mta").join("b.pdf"), text_pdf(71)).unwrap();
+    env.wait_items(WAIT, "b queued", |items| {
+        items.len() == 2 && all_settled(items)
+    });
+    std::fs::remove_file(env.inbox("mta").join("a.pdf")).unwrap();
+    env.wait_items(WAIT, "a registered", |items| {
+        state(by_name(items, "a.pdf")[0]) == "registered"
+    });
+    drop(daemon);
+}

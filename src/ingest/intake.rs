@@ -38,6 +38,17 @@ const RETRY_AFTER: Duration = Duration::from_secs(5);
 struct Watched {
     folder: InboxFolder,
     mode: WatchMode,
+    /// Device of the folder when watching started. A different device (or
+    /// none) means the share is unmounted or the folder replaced: its files
+    /// only *look* gone, so nothing in it may be marked registered.
+    device: Option<u64>,
+}
+
+fn device_of(path: &Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| m.dev())
 }
 
 pub struct Intake {
@@ -52,6 +63,9 @@ pub struct Intake {
     /// Files already admitted and unchanged since: skipped by rescans.
     known: HashMap<PathBuf, FileStamp>,
     retry: Vec<(Instant, PathBuf)>,
+    /// Native folders that could not be listed: their inotify watch died with
+    /// them and is renewed once they can be listed again.
+    lost: std::collections::HashSet<PathBuf>,
     pipeline: Arc<Pipeline>,
     health: Arc<Health>,
 }
@@ -87,6 +101,7 @@ impl Intake {
             hints,
             known: HashMap::new(),
             retry: Vec::new(),
+            lost: std::collections::HashSet::new(),
             pipeline,
             health,
         };
@@ -137,7 +152,9 @@ impl Intake {
         let mut kept = Vec::new();
         for w in std::mem::take(&mut self.folders) {
             if wanted.contains(&w.folder) {
-                kept.push(w);
+                // A reload (SIGHUP) accepts the folder as it is now.
+                let device = device_of(&w.folder.path);
+                kept.push(Watched { device, ..w });
             } else {
                 tracing::info!(folder = %w.folder.path.display(), "slutter å overvåke mappe");
                 self.watchers.unwatch(&w.folder.path);
@@ -156,7 +173,12 @@ impl Intake {
                 }
             }
             tracing::info!(folder = %folder.path.display(), mode = %mode, "overvåker mappe");
-            kept.push(Watched { folder, mode });
+            let device = device_of(&folder.path);
+            kept.push(Watched {
+                folder,
+                mode,
+                device,
+            });
         }
         self.folders = kept;
         self.ignore = config.raw.watch.ignore_set();
@@ -248,14 +270,15 @@ impl Intake {
     }
 
     /// Lists one folder and observes every new or changed file in it.
-    fn list_folder(&mut self, folder: &Path) {
+    /// Returns false when the folder cannot be listed.
+    fn list_folder(&mut self, folder: &Path) -> bool {
         let entries = match std::fs::read_dir(folder) {
             Ok(e) => e,
             Err(err) => {
                 let msg = format!("kan ikke lese mappen {}: {err}", folder.display());
                 tracing::error!("{msg}");
                 self.health.error(msg);
-                return;
+                return false;
             }
         };
         let now = Instant::now();
@@ -270,6 +293,7 @@ impl Intake {
             }
             self.settler.observe(path, now);
         }
+        true
     }
 
     async fn poll_folders(&mut self) {
@@ -290,10 +314,42 @@ impl Intake {
     }
 
     async fn rescan_all(&mut self) {
-        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let folders: Vec<(PathBuf, WatchMode)> = self
+            .folders
+            .iter()
+            .map(|w| (w.folder.path.clone(), w.mode))
+            .collect();
         self.known.retain(|p, _| p.exists());
-        for folder in &folders {
-            self.list_folder(folder);
+        for w in &self.folders {
+            if w.device.is_some() && device_of(&w.folder.path) != w.device {
+                let msg = format!(
+                    "mappen {} er avmontert eller byttet ut; ingen saker markeres som registrert derfra før den er tilbake eller konfigurasjonen leses på nytt (SIGHUP)",
+                    w.folder.path.display()
+                );
+                tracing::warn!("{msg}");
+                self.health.error(msg);
+            }
+        }
+        for (folder, mode) in &folders {
+            let listed = self.list_folder(folder);
+            if *mode != WatchMode::Native {
+                continue;
+            }
+            if !listed {
+                self.lost.insert(folder.clone());
+            } else if self.lost.remove(folder) {
+                // The folder came back (deleted and recreated, share remounted).
+                self.watchers.unwatch(folder);
+                if let Some(w) = self.folders.iter_mut().find(|w| &w.folder.path == folder) {
+                    w.device = device_of(folder);
+                }
+                match self.watchers.watch(folder) {
+                    Ok(()) => {
+                        tracing::info!(folder = %folder.display(), "mappen er tilbake; overvåker igjen")
+                    }
+                    Err(err) => self.survive(err.to_string()),
+                }
+            }
         }
         self.check_registrations(None).await;
     }
@@ -302,7 +358,12 @@ impl Intake {
     /// system). `only`: just the item(s) at this path. A full check (rescans)
     /// also finishes moves of refused files into `_avvist/` that failed.
     async fn check_registrations(&mut self, only: Option<PathBuf>) {
-        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let folders: Vec<PathBuf> = self
+            .folders
+            .iter()
+            .filter(|w| w.device.is_some() && device_of(&w.folder.path) == w.device)
+            .map(|w| w.folder.path.clone())
+            .collect();
         let full = only.is_none();
         let result = self
             .db
