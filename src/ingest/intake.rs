@@ -119,8 +119,8 @@ impl Intake {
         self.rescan_all().await;
         let w = self.config.raw.watch.clone();
         let mut tick = tokio::time::interval(
-            Duration::from_millis(w.settle_ms / 4)
-                .clamp(Duration::from_millis(20), Duration::from_millis(500)),
+            Duration::from_millis(w.settle_ms / 10)
+                .clamp(Duration::from_millis(20), Duration::from_millis(250)),
         );
         let mut poll = tokio::time::interval(Duration::from_millis(w.poll_interval_ms));
         let mut rescan = tokio::time::interval(Duration::from_secs(w.rescan_secs));
@@ -222,7 +222,11 @@ impl Intake {
             Hint::Rescan => self.rescan_all().await,
             Hint::Path(path) | Hint::ClosedWrite(path)
                 if self.folder_of(&path).is_none() || !self.is_candidate_name(&path) => {}
-            Hint::ClosedWrite(path) => self.settler.close_write(path, now),
+            Hint::ClosedWrite(path) => {
+                // The writer is done: check at once rather than at the next tick.
+                self.settler.close_write(path, now);
+                self.on_tick().await;
+            }
             Hint::Path(path) => match FileStamp::read(&path) {
                 Ok(Some(stamp)) if self.known.get(&path) == Some(&stamp) => {}
                 Ok(Some(_)) => self.settler.observe(path, now),

@@ -90,13 +90,22 @@ impl Settler {
     }
 
     /// A hint that `path` may have changed. Idempotent: a file already being
-    /// watched keeps its clock (it is re-stat'ed at the next check).
+    /// watched keeps its clock (it is re-stat'ed at the next check). A new
+    /// candidate is stat'ed now, so its settle time runs from the hint, not
+    /// from the next check.
     pub fn observe(&mut self, path: PathBuf, now: Instant) {
-        self.pending.entry(path).or_insert(Candidate {
-            stamp: None,
-            stable_since: now,
-            close_write_seen: false,
-        });
+        if self.pending.contains_key(&path) {
+            return;
+        }
+        let stamp = FileStamp::read(&path).ok().flatten();
+        self.pending.insert(
+            path,
+            Candidate {
+                stamp,
+                stable_since: now,
+                close_write_seen: false,
+            },
+        );
     }
 
     /// The writer closed the file (inotify `IN_CLOSE_WRITE`).
