@@ -448,3 +448,19 @@ fn a_folder_that_goes_away_does_not_register_its_items() {
     });
     drop(daemon);
 }
+
+#[test]
+fn a_second_daemon_on_the_same_data_folder_is_refused() {
+    let env = Env::new(Opts::default());
+    let daemon = env.start();
+    let out = env.cli(&["run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("kjører allerede"), "{err}");
+    // The first one is unaffected.
+    std::fs::write(env.inbox("mta").join("a.pdf"), text_pdf(80)).unwrap();
+    env.wait_items(WAIT, "queued", |items| {
+        items.len() == 1 && state(&items[0]) == "queued"
+    });
+    assert!(daemon.stop().success());
+}
