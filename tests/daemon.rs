@@ -464,3 +464,55 @@ fn a_second_daemon_on_the_same_data_folder_is_refused() {
     });
     assert!(daemon.stop().success());
 }
+
+#[test]
+fn an_allocated_item_shows_its_caseworker_and_is_registered_when_taken() {
+    use postmottak::item::{ItemId, Role, UnitId};
+    use postmottak::store::{board, events::Actor, users, Store};
+
+    let env = Env::new(Opts::default());
+    let daemon = env.start();
+    std::fs::write(env.inbox("omsorg").join("brev.pdf"), text_pdf(90)).unwrap();
+    let items = env.wait_items(WAIT, "queued", |items| {
+        items.len() == 1 && state(&items[0]) == "queued"
+    });
+    let id = ItemId(items[0]["id"].as_i64().unwrap());
+
+    // The morning meeting allocates it (the board's store API, as the board does).
+    let mut store = Store::open(&env.data_dir().join("postmottak.sqlite")).unwrap();
+    let user = users::create(
+        &mut store,
+        &users::NewUser {
+            username: "kari",
+            display_name: "Kari Saksbehandler",
+            email: None,
+            role: Role::Caseworker,
+            units: &[UnitId::new("omsorg").unwrap()],
+            password_hash: "x",
+            totp_secret: "x",
+        },
+        Actor::System,
+    )
+    .unwrap();
+    board::allocate(
+        &mut store,
+        id,
+        user,
+        Actor::System,
+        board::AllocationKind::Cli,
+        false,
+    )
+    .unwrap();
+    drop(store);
+
+    let items = env.items();
+    assert_eq!(state(&items[0]), "allocated");
+    assert_eq!(items[0]["allocated_to"], "kari");
+    assert!(items[0]["allocated_at"].is_string());
+    let waiting = env.cli(&["queue", "list", "--json"]);
+    assert!(waiting.stdout.is_empty(), "allocated items are not waiting");
+
+    std::fs::remove_file(env.inbox("omsorg").join("brev.pdf")).unwrap();
+    env.wait_items(WAIT, "registered", |items| state(&items[0]) == "registered");
+    drop(daemon);
+}
