@@ -419,6 +419,12 @@ fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
     }
     issues.extend(raw.watch.validate());
     issues.extend(raw.ingest.validate());
+    if let Err(err) = raw.mail.validate() {
+        issues.push(ConfigIssue {
+            key: "mail".into(),
+            message: err.to_string(),
+        });
+    }
     // Section owners: add `issues.extend(raw.<section>.validate());` here.
     issues
 }

@@ -47,6 +47,8 @@ pub enum DaemonError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("en annen postmottak kjører allerede med datamappen {path}; stopp den først")]
+    AlreadyRunning { path: PathBuf },
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
@@ -64,6 +66,9 @@ pub enum DaemonError {
 /// Everything built before the tasks start; failing here means the service
 /// cannot run at all.
 struct Parts {
+    /// Held for the daemon's lifetime: one daemon per data folder (two would
+    /// clean each other's content scratch files and double every event).
+    _lock: nix::fcntl::Flock<std::fs::File>,
     config: Arc<Config>,
     db: Db,
     content: Arc<ContentStore>,
@@ -78,6 +83,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         path: data_dir.clone(),
         source,
     })?;
+    let lock = lock_data_dir(&data_dir)?;
     let store = Store::open(&config.database_path())?;
     let key = PersonIdKey::load_or_create(&data_dir)?;
     let content = ContentStore::open(&data_dir).map_err(|source| DaemonError::DataDir {
@@ -89,6 +95,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     let classifier = crate::classify::Classifier::new(&config.raw.classify)
         .map_err(|e| DaemonError::Classify(e.to_string()))?;
     Ok(Parts {
+        _lock: lock,
         config: Arc::new(config),
         db: Db::new(store),
         content: Arc::new(content),
@@ -98,6 +105,25 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
             key,
         }),
         health: Arc::new(Health::default()),
+    })
+}
+
+/// Takes `data_dir/postmottak.lock` (flock; released by the kernel when the
+/// process dies, so a `kill -9` never leaves a stale lock).
+fn lock_data_dir(data_dir: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, DaemonError> {
+    use nix::fcntl::{Flock, FlockArg};
+    let path = data_dir.join("postmottak.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| DaemonError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|_| DaemonError::AlreadyRunning {
+        path: data_dir.to_owned(),
     })
 }
 
@@ -111,6 +137,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             message: e.to_string(),
         })??;
     let Parts {
+        _lock,
         config,
         db,
         content,
@@ -282,8 +309,9 @@ async fn signals(
 /// Writes the status file and the systemd STATUS line every second; pings
 /// the watchdog at half its interval when systemd asks for one.
 async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: CancellationToken) {
-    let mut usec = 0u64;
-    let watchdog = sd_notify::watchdog_enabled(false, &mut usec);
+    let usec = watchdog_usec();
+    let watchdog = usec.is_some();
+    let usec = usec.unwrap_or(0);
     let period = if watchdog {
         Duration::from_micros(usec / 2).clamp(Duration::from_millis(100), Duration::from_secs(1))
     } else {
@@ -306,6 +334,17 @@ async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: Cancellation
         } else {
             notify(&[NotifyState::Status(&line)]);
         }
+    }
+}
+
+/// The watchdog interval systemd asks for, as libsystemd's
+/// `sd_watchdog_enabled` reads it: `WATCHDOG_USEC`, and `WATCHDOG_PID` only
+/// when set (it must then be ours).
+fn watchdog_usec() -> Option<u64> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    match std::env::var("WATCHDOG_PID") {
+        Ok(pid) if pid.parse::<u32>().ok() != Some(std::process::id()) => None,
+        _ => (usec > 0).then_some(usec),
     }
 }
 

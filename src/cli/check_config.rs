@@ -28,6 +28,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    // The classification rules file is read and checked the way `run` will.
+    if let Err(err) = crate::classify::Classifier::new(&config.raw.classify) {
+        eprintln!("{}: classify.rules: {err}", config.display_name());
+        return Ok(ExitCode::from(2));
+    }
     println!("OK: {}", config.display_name());
     println!("  data_dir: {}", config.data_dir().display());
     for folder in config.inbox_folders() {

@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Args as ClapArgs, Subcommand};
 
 use crate::config::Config;
-use crate::store::{items, Store};
+use crate::store::{queue_list, Store};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -52,7 +52,7 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let db = config.database_path();
     let rows = if db.exists() {
         let store = Store::open(&db).with_context(|| format!("kan ikke åpne {}", db.display()))?;
-        items::queue_rows(&store, args.all)?
+        queue_list::queue_rows(&store, args.all)?
     } else {
         Vec::new()
     };

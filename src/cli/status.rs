@@ -14,7 +14,7 @@ use clap::Args as ClapArgs;
 use crate::config::Config;
 use crate::ingest::health::{read_status_file, StatusFile};
 use crate::item::ItemState;
-use crate::store::{items, Store};
+use crate::store::{queue_list, Store};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = config.database_path();
     if db.exists() {
         let store = Store::open(&db).with_context(|| format!("kan ikke åpne {}", db.display()))?;
-        let counts = items::state_counts(&store)?;
+        let counts = queue_list::state_counts(&store)?;
         let count = |st: ItemState| counts.iter().find(|(s, _)| *s == st).map_or(0, |(_, n)| *n);
         let in_pipeline =
             count(ItemState::Admitted) + count(ItemState::Extracted) + count(ItemState::Classified);
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             count(ItemState::Rejected),
             count(ItemState::Duplicate)
         );
-        if let Some(last) = items::last_received_at(&store)? {
+        if let Some(last) = queue_list::last_received_at(&store)? {
             let shown = DateTime::parse_from_rfc3339(&last)
                 .map(|t| local(&t.with_timezone(&Utc)))
                 .unwrap_or(last);

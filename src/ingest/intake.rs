@@ -38,6 +38,17 @@ const RETRY_AFTER: Duration = Duration::from_secs(5);
 struct Watched {
     folder: InboxFolder,
     mode: WatchMode,
+    /// Device of the folder when watching started. A different device (or
+    /// none) means the share is unmounted or the folder replaced: its files
+    /// only *look* gone, so nothing in it may be marked registered.
+    device: Option<u64>,
+}
+
+fn device_of(path: &Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| m.dev())
 }
 
 pub struct Intake {
@@ -52,6 +63,9 @@ pub struct Intake {
     /// Files already admitted and unchanged since: skipped by rescans.
     known: HashMap<PathBuf, FileStamp>,
     retry: Vec<(Instant, PathBuf)>,
+    /// Native folders that could not be listed: their inotify watch died with
+    /// them and is renewed once they can be listed again.
+    lost: std::collections::HashSet<PathBuf>,
     pipeline: Arc<Pipeline>,
     health: Arc<Health>,
 }
@@ -73,7 +87,7 @@ impl Intake {
         let (tx, hints) = mpsc::channel(4096);
         let watchers = FolderWatchers::new(tx)?;
         let w = &config.raw.watch;
-        Ok(Intake {
+        let mut intake = Intake {
             settler: Settler::new(
                 Duration::from_millis(w.settle_ms),
                 Duration::from_secs(w.incomplete_grace_secs),
@@ -87,9 +101,14 @@ impl Intake {
             hints,
             known: HashMap::new(),
             retry: Vec::new(),
+            lost: std::collections::HashSet::new(),
             pipeline,
             health,
-        })
+        };
+        // Watches are set up here, before any task runs, so the first status
+        // file already says how each folder is watched.
+        intake.apply_config(intake.config.clone());
+        Ok(intake)
     }
 
     pub async fn run(
@@ -97,13 +116,11 @@ impl Intake {
         mut configs: watch::Receiver<Arc<Config>>,
         token: CancellationToken,
     ) -> Result<(), IntakeError> {
-        let config = self.config.clone();
-        self.apply_config(config);
         self.rescan_all().await;
         let w = self.config.raw.watch.clone();
         let mut tick = tokio::time::interval(
-            Duration::from_millis(w.settle_ms / 4)
-                .clamp(Duration::from_millis(20), Duration::from_millis(500)),
+            Duration::from_millis(w.settle_ms / 10)
+                .clamp(Duration::from_millis(20), Duration::from_millis(250)),
         );
         let mut poll = tokio::time::interval(Duration::from_millis(w.poll_interval_ms));
         let mut rescan = tokio::time::interval(Duration::from_secs(w.rescan_secs));
@@ -135,7 +152,9 @@ impl Intake {
         let mut kept = Vec::new();
         for w in std::mem::take(&mut self.folders) {
             if wanted.contains(&w.folder) {
-                kept.push(w);
+                // A reload (SIGHUP) accepts the folder as it is now.
+                let device = device_of(&w.folder.path);
+                kept.push(Watched { device, ..w });
             } else {
                 tracing::info!(folder = %w.folder.path.display(), "slutter å overvåke mappe");
                 self.watchers.unwatch(&w.folder.path);
@@ -154,10 +173,20 @@ impl Intake {
                 }
             }
             tracing::info!(folder = %folder.path.display(), mode = %mode, "overvåker mappe");
-            kept.push(Watched { folder, mode });
+            let device = device_of(&folder.path);
+            kept.push(Watched {
+                folder,
+                mode,
+                device,
+            });
         }
         self.folders = kept;
         self.ignore = config.raw.watch.ignore_set();
+        // Tick and rescan intervals keep their start-up values until restart.
+        self.settler.set_timing(
+            Duration::from_millis(config.raw.watch.settle_ms),
+            Duration::from_secs(config.raw.watch.incomplete_grace_secs),
+        );
         self.config = config;
         self.health.set_folders(
             self.folders
@@ -193,7 +222,11 @@ impl Intake {
             Hint::Rescan => self.rescan_all().await,
             Hint::Path(path) | Hint::ClosedWrite(path)
                 if self.folder_of(&path).is_none() || !self.is_candidate_name(&path) => {}
-            Hint::ClosedWrite(path) => self.settler.close_write(path, now),
+            Hint::ClosedWrite(path) => {
+                // The writer is done: check at once rather than at the next tick.
+                self.settler.close_write(path, now);
+                self.on_tick().await;
+            }
             Hint::Path(path) => match FileStamp::read(&path) {
                 Ok(Some(stamp)) if self.known.get(&path) == Some(&stamp) => {}
                 Ok(Some(_)) => self.settler.observe(path, now),
@@ -241,14 +274,15 @@ impl Intake {
     }
 
     /// Lists one folder and observes every new or changed file in it.
-    fn list_folder(&mut self, folder: &Path) {
+    /// Returns false when the folder cannot be listed.
+    fn list_folder(&mut self, folder: &Path) -> bool {
         let entries = match std::fs::read_dir(folder) {
             Ok(e) => e,
             Err(err) => {
                 let msg = format!("kan ikke lese mappen {}: {err}", folder.display());
                 tracing::error!("{msg}");
                 self.health.error(msg);
-                return;
+                return false;
             }
         };
         let now = Instant::now();
@@ -263,6 +297,7 @@ impl Intake {
             }
             self.settler.observe(path, now);
         }
+        true
     }
 
     async fn poll_folders(&mut self) {
@@ -283,45 +318,94 @@ impl Intake {
     }
 
     async fn rescan_all(&mut self) {
-        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let folders: Vec<(PathBuf, WatchMode)> = self
+            .folders
+            .iter()
+            .map(|w| (w.folder.path.clone(), w.mode))
+            .collect();
         self.known.retain(|p, _| p.exists());
-        for folder in &folders {
-            self.list_folder(folder);
+        for w in &self.folders {
+            if w.device.is_some() && device_of(&w.folder.path) != w.device {
+                let msg = format!(
+                    "mappen {} er avmontert eller byttet ut; ingen saker markeres som registrert derfra før den er tilbake eller konfigurasjonen leses på nytt (SIGHUP)",
+                    w.folder.path.display()
+                );
+                tracing::warn!("{msg}");
+                self.health.error(msg);
+            }
+        }
+        for (folder, mode) in &folders {
+            let listed = self.list_folder(folder);
+            if *mode != WatchMode::Native {
+                continue;
+            }
+            if !listed {
+                self.lost.insert(folder.clone());
+            } else if self.lost.remove(folder) {
+                // The folder came back (deleted and recreated, share remounted).
+                self.watchers.unwatch(folder);
+                if let Some(w) = self.folders.iter_mut().find(|w| &w.folder.path == folder) {
+                    w.device = device_of(folder);
+                }
+                match self.watchers.watch(folder) {
+                    Ok(()) => {
+                        tracing::info!(folder = %folder.display(), "mappen er tilbake; overvåker igjen")
+                    }
+                    Err(err) => self.survive(err.to_string()),
+                }
+            }
         }
         self.check_registrations(None).await;
     }
 
     /// Items whose file left its folder are registered (taken into the case
-    /// system). `only`: just the item(s) at this path.
+    /// system). `only`: just the item(s) at this path. A full check (rescans)
+    /// also finishes moves of refused files into `_avvist/` that failed.
     async fn check_registrations(&mut self, only: Option<PathBuf>) {
-        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let folders: Vec<PathBuf> = self
+            .folders
+            .iter()
+            .filter(|w| w.device.is_some() && device_of(&w.folder.path) == w.device)
+            .map(|w| w.folder.path.clone())
+            .collect();
+        let full = only.is_none();
         let result = self
             .db
-            .call(
-                move |s| -> Result<Vec<crate::item::ItemId>, items::ItemsError> {
-                    let mut registered = Vec::new();
-                    for item in items::live_items(s)? {
+            .call(move |s| -> Result<_, items::ItemsError> {
+                let watched = |path: &Path| {
+                    path.parent()
+                        .is_some_and(|p| folders.iter().any(|f| f == p))
+                };
+                let mut registered = Vec::new();
+                for item in items::live_items(s)? {
+                    let path = Path::new(&item.source_path);
+                    if only.as_deref().is_some_and(|o| o != path) || !watched(path) || path.exists()
+                    {
+                        continue;
+                    }
+                    if items::mark_registered(s, item.id, Utc::now())? {
+                        registered.push(item.id);
+                    }
+                }
+                let mut stranded = Vec::new();
+                if full {
+                    for item in items::rejected_items(s)? {
                         let path = Path::new(&item.source_path);
-                        if only.as_deref().is_some_and(|o| o != path)
-                            || !path
-                                .parent()
-                                .is_some_and(|p| folders.iter().any(|f| f == p))
-                            || path.exists()
-                        {
-                            continue;
-                        }
-                        if items::mark_registered(s, item.id, Utc::now())? {
-                            registered.push(item.id);
+                        if watched(path) && path.exists() {
+                            stranded.push(item.id);
                         }
                     }
-                    Ok(registered)
-                },
-            )
+                }
+                Ok((registered, stranded))
+            })
             .await;
         match result {
-            Ok(Ok(ids)) => {
-                for id in ids {
+            Ok(Ok((registered, stranded))) => {
+                for id in registered {
                     tracing::info!(item = %id, "filen er tatt ut av mappen: registrert");
+                }
+                for id in stranded {
+                    self.requarantine(id).await;
                 }
             }
             Ok(Err(err)) => self.survive(format!("registreringssjekk feilet: {err}")),

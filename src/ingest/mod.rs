@@ -32,7 +32,7 @@ pub struct IngestConfig {
     /// Items waiting between admission and extraction (in memory; the rest
     /// wait in the store).
     pub queue_capacity: usize,
-    /// Items extracted at the same time; 0 = number of cores.
+    /// Items extracted at the same time; 0 = OCR workers + 1.
     pub workers: usize,
 }
 
@@ -66,13 +66,14 @@ impl IngestConfig {
         issues
     }
 
-    /// The number of pipeline workers: as configured, else one per OCR
-    /// worker so the OCR pool is kept busy.
+    /// The number of pipeline workers: as configured, else one more than the
+    /// OCR workers, so the OCR pool stays busy while a worker stores its
+    /// results and classifies.
     pub fn effective_workers(&self, ocr_workers: usize) -> usize {
         if self.workers > 0 {
             self.workers
         } else {
-            ocr_workers.max(1)
+            ocr_workers.max(1) + 1
         }
     }
 }

@@ -241,9 +241,13 @@ impl Pipeline {
             .call(move |s| items::reject(s, id, code, &message))
             .await??;
         tracing::warn!(item = %id, code = code.as_str(), "avvist");
-        move_to_quarantine(&item, code, &rejection.message)
-            .await
-            .map_err(StepError::Quarantine)?;
+        // The refusal is committed; a failed move is reported here and
+        // finished by the intake's next rescan (the file stays in its inbox).
+        if let Err(err) = move_to_quarantine(&item, code, &rejection.message).await {
+            let err = StepError::Quarantine(err);
+            tracing::error!(item = %id, error = %err, "prøver igjen ved neste gjennomgang");
+            self.health.error(format!("sak {id}: {err}"));
+        }
         Ok(())
     }
 }

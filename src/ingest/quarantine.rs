@@ -85,19 +85,23 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
 
 pub fn reason_text(r: &Refusal<'_>) -> String {
     let when = r.at.with_timezone(&Local).format("%d.%m.%Y kl. %H:%M");
+    let reason = r.code.message_nb();
+    let detail = if r.detail.trim().is_empty() || r.detail.trim() == reason {
+        String::new()
+    } else {
+        format!("Detaljer: {}\n", r.detail.trim())
+    };
     format!(
         "Filen «{name}» ble avvist av postmottak {when} (sak {id}).\n\
          \n\
          Årsak: {reason}\n\
-         Detaljer: {detail}\n\
+         {detail}\
          Feilkode: {code}\n\
          \n\
          Hva nå: Skann dokumentet på nytt, eller be avsender om en ny utgave, og legg\n\
          den nye filen i innboksmappen. Denne filen kan slettes når saken er ordnet.\n",
         name = r.file_name,
         id = r.item,
-        reason = r.code.message_nb(),
-        detail = r.detail,
         code = r.code.as_str(),
     )
 }

@@ -11,7 +11,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
 
 use super::events::{self, Actor, TransitionError};
 use super::Store;
@@ -197,18 +196,7 @@ pub fn open_arrivals_at(store: &Store, source_path: &str) -> Result<Vec<OpenArri
 const WORK_COLUMNS: &str =
     "id, state, source, folder_unit, source_path, file_name, content_path, sha256";
 
-fn work_item(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-)> {
+fn work_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<WorkRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -273,6 +261,16 @@ pub fn live_items(store: &Store) -> Result<Vec<WorkItem>> {
     work_items(
         store,
         "registered_at IS NULL AND state NOT IN ('rejected','registered') ORDER BY id",
+        &[],
+    )
+}
+
+/// Refused items (their files should be in `_avvist/`; a file still at its
+/// inbox path is moved again by the intake).
+pub fn rejected_items(store: &Store) -> Result<Vec<WorkItem>> {
+    work_items(
+        store,
+        "state = 'rejected' AND registered_at IS NULL ORDER BY id",
         &[],
     )
 }
@@ -541,81 +539,6 @@ pub fn mark_queued(store: &mut Store, id: ItemId) -> Result<ItemState> {
     Ok(ItemState::Queued)
 }
 
-/// One line of `postmottak queue list --json` (DESIGN.md §6b).
-#[derive(Debug, Clone, Serialize)]
-pub struct QueueRow {
-    pub id: i64,
-    pub file_name: String,
-    pub sha256: String,
-    pub state: String,
-    pub unit: Option<String>,
-    pub source: String,
-    pub received_at: String,
-    pub document_type: Option<String>,
-    pub title: Option<String>,
-    pub urgent: Option<bool>,
-    pub leader_review: Option<bool>,
-    pub duplicate_of: Option<i64>,
-    pub allocated_to: Option<String>,
-    pub allocated_at: Option<String>,
-    pub registered_at: Option<String>,
-    pub reject_code: Option<String>,
-    pub page_count: Option<i64>,
-    pub text_source: Option<String>,
-}
-
-/// Items waiting for allocation (urgent first, oldest first), or every item.
-pub fn queue_rows(store: &Store, all: bool) -> Result<Vec<QueueRow>> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT i.id, i.file_name, i.sha256, i.state, i.unit, i.source, i.received_at,
-                i.document_type, i.title, i.urgent, i.leader_review, i.duplicate_of,
-                u.username, i.allocated_at, i.registered_at, i.reject_code, i.page_count,
-                i.text_source
-         FROM items i LEFT JOIN users u ON u.id = i.allocated_to
-         WHERE ?1 OR i.state = 'queued'
-         ORDER BY CASE WHEN ?1 THEN 0 ELSE COALESCE(i.urgent, 0) END DESC, i.received_at, i.id",
-    )?;
-    let rows = stmt.query_map(params![all], |r| {
-        Ok(QueueRow {
-            id: r.get(0)?,
-            file_name: r.get(1)?,
-            sha256: r.get(2)?,
-            state: r.get(3)?,
-            unit: r.get(4)?,
-            source: r.get(5)?,
-            received_at: r.get(6)?,
-            document_type: r.get(7)?,
-            title: r.get(8)?,
-            urgent: r.get(9)?,
-            leader_review: r.get(10)?,
-            duplicate_of: r.get(11)?,
-            allocated_to: r.get(12)?,
-            allocated_at: r.get(13)?,
-            registered_at: r.get(14)?,
-            reject_code: r.get(15)?,
-            page_count: r.get(16)?,
-            text_source: r.get(17)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// How many items are in each state.
-pub fn state_counts(store: &Store) -> Result<Vec<(ItemState, i64)>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached("SELECT state, COUNT(*) FROM items GROUP BY state")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (state, n) = row?;
-        if let Ok(state) = state.parse() {
-            out.push((state, n));
-        }
-    }
-    Ok(out)
-}
-
 /// The recorded refusal of a rejected item.
 pub fn rejection(store: &Store, id: ItemId) -> Result<Option<(RejectCode, String)>> {
     let row: Option<(Option<String>, Option<String>)> = store
@@ -644,13 +567,6 @@ pub fn pipeline_count(store: &Store) -> Result<usize> {
         |r| r.get(0),
     )?;
     Ok(n as usize)
-}
-
-/// Time of the most recent arrival, if any.
-pub fn last_received_at(store: &Store) -> Result<Option<String>> {
-    Ok(store
-        .conn()
-        .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -703,9 +619,11 @@ mod tests {
             matches!(again, Admission::Duplicate { of, .. } if of == first),
             "{again:?}"
         );
-        let rows = queue_rows(&store, true).unwrap();
+        let rows = crate::store::queue_list::queue_rows(&store, true).unwrap();
         assert_eq!(rows.len(), 4);
-        assert!(queue_rows(&store, false).unwrap().is_empty());
+        assert!(crate::store::queue_list::queue_rows(&store, false)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -716,7 +634,7 @@ mod tests {
             panic!()
         };
         assert!(reject(&mut store, id, RejectCode::Corrupt, "skadet").unwrap());
-        let rows = queue_rows(&store, true).unwrap();
+        let rows = crate::store::queue_list::queue_rows(&store, true).unwrap();
         assert_eq!(rows[0].reject_code.as_deref(), Some("corrupt"));
         assert_eq!(rows[0].state, "rejected");
         assert!(live_items(&store).unwrap().is_empty());

@@ -20,6 +20,7 @@ pub mod handle;
 pub mod items;
 pub mod outbox;
 pub mod person_key;
+pub mod queue_list;
 pub mod reports;
 pub mod sessions;
 pub mod shelves;

@@ -82,14 +82,30 @@ impl Settler {
         }
     }
 
+    /// New settle and grace times (config reload); pending files keep their
+    /// clocks.
+    pub fn set_timing(&mut self, settle: Duration, grace: Duration) {
+        self.settle = settle;
+        self.grace = grace;
+    }
+
     /// A hint that `path` may have changed. Idempotent: a file already being
-    /// watched keeps its clock (it is re-stat'ed at the next check).
+    /// watched keeps its clock (it is re-stat'ed at the next check). A new
+    /// candidate is stat'ed now, so its settle time runs from the hint, not
+    /// from the next check.
     pub fn observe(&mut self, path: PathBuf, now: Instant) {
-        self.pending.entry(path).or_insert(Candidate {
-            stamp: None,
-            stable_since: now,
-            close_write_seen: false,
-        });
+        if self.pending.contains_key(&path) {
+            return;
+        }
+        let stamp = FileStamp::read(&path).ok().flatten();
+        self.pending.insert(
+            path,
+            Candidate {
+                stamp,
+                stable_since: now,
+                close_write_seen: false,
+            },
+        );
     }
 
     /// The writer closed the file (inotify `IN_CLOSE_WRITE`).
@@ -150,6 +166,16 @@ impl Settler {
                 verdicts.push(Verdict::Ready(path.clone(), stamp));
             }
         }
+        // Oldest first: when files waited together (start-up, a burst), the
+        // first to arrive is admitted first and is the original of any copy.
+        verdicts.sort_by(|a, b| match (a, b) {
+            (Verdict::Ready(pa, sa), Verdict::Ready(pb, sb)) => {
+                (sa.mtime_ns, pa).cmp(&(sb.mtime_ns, pb))
+            }
+            (Verdict::Gone(pa), Verdict::Gone(pb)) => pa.cmp(pb),
+            (Verdict::Gone(_), Verdict::Ready(..)) => std::cmp::Ordering::Less,
+            (Verdict::Ready(..), Verdict::Gone(_)) => std::cmp::Ordering::Greater,
+        });
         for v in &verdicts {
             let path = match v {
                 Verdict::Ready(p, _) | Verdict::Gone(p) => p,
