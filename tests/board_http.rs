@@ -600,3 +600,52 @@ async fn duplicate_shows_its_original_and_leader_review_can_be_done() {
         "history shows it"
     );
 }
+
+#[tokio::test]
+async fn page_images_are_rendered_once_cached_and_audited() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/files/mta/000-soknad-bpa.pdf");
+    let board = Board::start_full("", true).await;
+    let data_dir = board.config.data_dir();
+    std::fs::create_dir_all(data_dir.join("content")).unwrap();
+    std::fs::copy(&sample, data_dir.join("content/bpa.pdf")).unwrap();
+    let mut item = letter("mta", "soknad_bpa", "Søknad om BPA", "side 1");
+    item.content_path = "content/bpa.pdf".into();
+    item.pages = vec!["side 1".into(), "side 2".into()];
+    let id = board.seed(&[item])[0];
+    let mut clerk = board.signed_in("merkantil").await;
+    let page = clerk.get(&format!("/items/{id}")).await;
+    assert!(page.body.contains(&format!("src=\"/items/{id}/pages/2\"")));
+    let image = clerk.get(&format!("/items/{id}/pages/1")).await;
+    assert_eq!(image.status, 200, "{}", image.body);
+    assert_eq!(image.header("content-type"), Some("image/png"));
+    assert!(image.bytes.starts_with(b"\x89PNG\r\n"), "a PNG");
+    assert!(
+        image.bytes.len() > 10_000,
+        "a real page, {} bytes",
+        image.bytes.len()
+    );
+    let cached: Vec<_> = std::fs::read_dir(data_dir.join("cache/pages"))
+        .unwrap()
+        .collect();
+    assert_eq!(cached.len(), 1, "rendered once and cached");
+    let again = clerk.get(&format!("/items/{id}/pages/1")).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        std::fs::read_dir(data_dir.join("cache/pages"))
+            .unwrap()
+            .count(),
+        1
+    );
+    assert_eq!(clerk.get(&format!("/items/{id}/pages/3")).await.status, 404);
+    let clerk_id = board.user("merkantil").id;
+    let views = board.events(Some(id), clerk_id);
+    assert_eq!(
+        views.iter().filter(|k| *k == "view_page").count(),
+        2,
+        "{views:?}"
+    );
+    // Someone outside the unit gets no image.
+    let mut olga = board.signed_in("olga").await;
+    assert_eq!(olga.get(&format!("/items/{id}/pages/1")).await.status, 403);
+}

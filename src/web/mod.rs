@@ -15,7 +15,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -102,6 +102,49 @@ impl WebConfig {
 pub trait PageRenderer: Send + Sync {
     /// PNG of one page (1-based). Blocking.
     fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection>;
+}
+
+impl PageRenderer for crate::extract::Extractor {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        crate::extract::Extractor::render_page_png(self, path, page, dpi)
+    }
+}
+
+/// The board's own extractor, started on the first page image (pdfium load
+/// and one OCR engine cost time and memory a board that is only read from
+/// never needs). When it cannot start, pages are shown as text only.
+struct LazyExtractor {
+    config: crate::extract::ExtractConfig,
+    cell: OnceLock<Option<crate::extract::Extractor>>,
+}
+
+impl PageRenderer for LazyExtractor {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        let extractor = self.cell.get_or_init(|| {
+            let mut config = self.config.clone();
+            // The board only renders; one OCR engine is the least the
+            // extractor starts with.
+            config.ocr_workers = Some(1);
+            crate::extract::Extractor::new(&config)
+                .map_err(|e| tracing::error!(error = %e, "board cannot render page images"))
+                .ok()
+        });
+        match extractor {
+            Some(extractor) => extractor.render_page_png(path, page, dpi),
+            None => Err(Rejection::new(
+                crate::item::RejectCode::Unreadable,
+                "Sidebilder er ikke tilgjengelige (pdfium mangler; kjør scripts/setup).",
+            )),
+        }
+    }
+}
+
+/// A page renderer that starts an extractor from `config` on first use.
+pub fn lazy_renderer(config: &Config) -> Arc<dyn PageRenderer> {
+    Arc::new(LazyExtractor {
+        config: config.raw.extract.clone(),
+        cell: OnceLock::new(),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -312,14 +355,25 @@ pub(crate) fn router(state: AppState) -> Router {
 }
 
 /// Runs the board on `[web] listen` until `shutdown` is cancelled. Page
-/// images are rendered by the extractor when it can be set up.
+/// images come from an extractor of the board's own, started on first use.
 pub async fn serve(config: Arc<Config>, shutdown: CancellationToken) -> Result<(), WebError> {
+    let renderer = lazy_renderer(&config);
+    serve_with(config, Some(renderer), shutdown).await
+}
+
+/// Like [`serve`], with the page renderer given (the daemon shares its
+/// extractor; `None` shows pages as text only).
+pub async fn serve_with(
+    config: Arc<Config>,
+    renderer: Option<Arc<dyn PageRenderer>>,
+    shutdown: CancellationToken,
+) -> Result<(), WebError> {
     let addr = config.raw.web.listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| WebError::Bind { addr, source })?;
     tracing::info!(%addr, "board listening");
-    serve_on(listener, config, None, shutdown).await
+    serve_on(listener, config, renderer, shutdown).await
 }
 
 /// Runs the board on an already bound listener (tests bind port 0).
