@@ -431,6 +431,12 @@ async fn letter_text_with_markup_is_shown_as_text() {
         .body
         .contains("&lt;script&gt;alert('x')&lt;/script&gt;"));
     assert!(item.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    // The classification is shown with its reasons.
+    assert!(
+        item.body
+            .contains("dokumenttype → annet: «testdata» (vekt 1)"),
+        "reasons shown"
+    );
     // The only script on the page is the static file.
     assert_eq!(item.body.matches("<script").count(), 1);
     assert!(item.body.contains("<script src=\"/static/board.js\""));

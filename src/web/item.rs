@@ -334,8 +334,18 @@ fn classification(d: &ItemDetail) -> Markup {
     }
 }
 
-/// One reason as text: the fields of whatever structure classify stored.
+/// One reason as text: "dokumenttype → soknad_bpa: «søknad om BPA» (vekt 3)".
+/// A reason stored in another shape is shown field by field.
 fn reason_text(reason: &serde_json::Value) -> String {
+    if let Ok(r) = serde_json::from_value::<crate::classify::Reason>(reason.clone()) {
+        return format!(
+            "{} → {}: «{}» (vekt {})",
+            r.kind.label_nb(),
+            r.target,
+            r.label,
+            r.weight
+        );
+    }
     match reason {
         serde_json::Value::Object(map) => map
             .iter()
