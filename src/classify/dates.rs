@@ -55,7 +55,6 @@ const NOT_LETTER_DATE_STEMS: &[&str] = &[
     "sidan",
     "gjeldende",
     "gjeldande",
-    "sendt",
     "soknad",
     "klage",
     "journal",
@@ -229,6 +228,7 @@ mod tests {
         ("Dato: 1. des. 2026", "2026-12-01"),
         ("Mosjøen, 2 nov 2026", "2026-11-02"),
         ("Dato: 3.11.26", "2026-11-03"),
+        ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
         // Not the letter's date.
         ("Ola Nordmann, født 12.03.1948", "-"),
         ("Eg er fødd 3. mai 1950.", "-"),

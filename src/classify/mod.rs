@@ -347,24 +347,30 @@ impl Classifier {
             ));
             return unit.clone();
         }
+        // The default unit is the first unit the rules name (validated).
         let default = || self.rules.units[0].clone();
-        if let Some(unit) = self.rules.type_unit(document_type) {
+        let (best, fired) = self.rules.score_units(folded, folded_subject);
+        let type_def = self.rules.type_def(document_type);
+        if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
+            let by_content = best
+                .as_deref()
+                .filter(|u| type_def.is_some_and(|t| t.content_units.iter().any(|c| c == u)));
+            if let Some(unit) = by_content {
+                reasons.extend(unit_reasons(fired, unit));
+                return UnitId::new(unit).unwrap_or_else(|_| default());
+            }
             reasons.push(reason(
                 ReasonKind::Unit,
-                unit,
+                fixed,
                 "dokumenttypen behandles av denne enheten",
             ));
-            return UnitId::new(unit).unwrap_or_else(|_| default());
+            return UnitId::new(fixed).unwrap_or_else(|_| default());
         }
-        let (best, fired) = self.rules.score_units(folded, folded_subject);
-        reasons.extend(fired.into_iter().map(|f| Reason {
-            kind: ReasonKind::Unit,
-            target: f.target,
-            label: f.label,
-            weight: f.weight,
-        }));
         match best {
-            Some(unit) => UnitId::new(&unit).unwrap_or_else(|_| default()),
+            Some(unit) => {
+                reasons.extend(unit_reasons(fired, &unit));
+                UnitId::new(&unit).unwrap_or_else(|_| default())
+            }
             None => {
                 reasons.push(reason(
                     ReasonKind::Unit,
@@ -375,6 +381,19 @@ impl Classifier {
             }
         }
     }
+}
+
+/// The unit rules that pointed at the chosen unit.
+fn unit_reasons(fired: Vec<rules::Fired>, unit: &str) -> impl Iterator<Item = Reason> + '_ {
+    fired
+        .into_iter()
+        .filter(move |f| f.target == unit)
+        .map(|f| Reason {
+            kind: ReasonKind::Unit,
+            target: f.target,
+            label: f.label,
+            weight: f.weight,
+        })
 }
 
 fn reason(kind: ReasonKind, target: &str, label: &str) -> Reason {

@@ -71,8 +71,16 @@ pub struct TypeDef {
     pub id: String,
     /// Norwegian label; also the title when the letter has no subject line.
     pub label: String,
-    /// Digital post of this type always goes to this unit.
+    /// Digital post of this type goes to this unit …
     pub unit: Option<String>,
+    /// … unless the unit rules point to one of these (an application for
+    /// substance-use services goes to that unit, DESIGN.md §7).
+    #[serde(default)]
+    pub content_units: Vec<String>,
+    /// A more specific kind of another type (BPA refines an application for
+    /// services): when this type scores at all, the other type's evidence
+    /// counts for it too, and the other type is not its rival.
+    pub refines: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -252,6 +260,7 @@ impl Rules {
         for id in std::iter::once(&file.default_unit)
             .chain(file.unit_rules.iter().map(|r| &r.unit))
             .chain(file.types.iter().filter_map(|t| t.unit.as_ref()))
+            .chain(file.types.iter().flat_map(|t| &t.content_units))
         {
             let unit = UnitId::new(id)
                 .map_err(|_| invalid(origin, format!("ugyldig enhets-id «{id}»")))?;
@@ -281,12 +290,8 @@ impl Rules {
             .map(|t| t.label.as_str())
     }
 
-    pub fn type_unit(&self, id: &str) -> Option<&str> {
-        self.file
-            .types
-            .iter()
-            .find(|t| t.id == id)
-            .and_then(|t| t.unit.as_deref())
+    pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
+        self.file.types.iter().find(|t| t.id == id)
     }
 
     /// Scores document types over the folded letter and its folded subject.
@@ -306,6 +311,15 @@ impl Rules {
         for f in &fired {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
         }
+        let own = scores.clone();
+        for t in &self.file.types {
+            if let (Some(parent), Some(&mine)) = (&t.refines, own.get(t.id.as_str())) {
+                let inherited = own.get(parent.as_str()).copied().unwrap_or(0.0);
+                if mine > 0.0 && inherited > 0.0 {
+                    scores.insert(t.id.as_str(), mine + inherited);
+                }
+            }
+        }
         let mut ranked: Vec<(&str, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let Some(&(top, top_score)) = ranked.first() else {
@@ -316,7 +330,17 @@ impl Rules {
                 fired,
             };
         };
-        let second = ranked.get(1).map_or(0.0, |r| r.1);
+        let parent = self
+            .file
+            .types
+            .iter()
+            .find(|t| t.id == top)
+            .and_then(|t| t.refines.as_deref());
+        let second = ranked
+            .iter()
+            .skip(1)
+            .find(|r| Some(r.0) != parent)
+            .map_or(0.0, |r| r.1);
         let margin = top_score / (top_score + second);
         let strength = (top_score / self.file.saturation).min(1.0);
         let confidence = (margin * strength).clamp(0.0, 1.0);
@@ -394,18 +418,22 @@ impl Rules {
     }
 
     /// A negation word among the two words before or the one word after the
-    /// cue, on the same line.
+    /// cue (across line breaks: letters wrap anywhere).
     fn negated_nearby(&self, folded: &str, start: usize, end: usize) -> bool {
-        let line_start = folded[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = folded[end..].find('\n').map_or(folded.len(), |i| end + i);
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .map(str::to_owned)
                 .collect()
         };
-        let before = words(&folded[line_start..start]);
-        let after = words(&folded[end..line_end]);
+        let from = folded[..start]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        let before = words(&folded[from..start]);
+        let after_text: String = folded[end..].chars().take(30).collect();
+        let after = words(&after_text);
         before
             .iter()
             .rev()
@@ -414,15 +442,15 @@ impl Rules {
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
 
-    /// The first known sender (in rule order) whose phrase occurs in `folded`.
+    /// The known sender named earliest in `folded` (rule order breaks ties).
     pub fn sender_in(&self, folded: &str) -> Option<&str> {
         self.senders
             .iter()
-            .find(|(_, re)| re.is_match(folded))
-            .map(|(i, _)| self.file.senders[*i].name.as_str())
+            .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
+            .min()
+            .map(|(_, i)| self.file.senders[i].name.as_str())
     }
 }
-
 /// Which rules fire in the letter, with the subject multiplier applied.
 fn fire(
     set: &RegexSet,
@@ -483,6 +511,16 @@ fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError> {
             return err(format!("dokumenttype «{}» er definert to ganger", t.id));
         }
         ids.push(&t.id);
+    }
+    for t in &file.types {
+        if let Some(parent) = &t.refines {
+            if !ids.contains(&parent.as_str()) || parent == &t.id {
+                return err(format!(
+                    "dokumenttype «{}»: refines viser til ukjent dokumenttype «{parent}»",
+                    t.id
+                ));
+            }
+        }
     }
     if !ids.contains(&FALLBACK_TYPE) {
         return err(format!("dokumenttypen «{FALLBACK_TYPE}» mangler"));

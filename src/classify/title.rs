@@ -12,16 +12,48 @@ use regex::Regex;
 
 use super::normalize::fold;
 
-/// Subject labels, folded, with the separator that follows them.
+/// Subject labels, folded, with the separator that follows them. What
+/// follows them is the subject, whatever it says.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(emne|sak|vedr|vedrorende|gjelder|gjeld|angar|ang|tittel|overskrift|subject|re|var sak)\s*[:.]\s*")
+    Regex::new(r"^\s*(emne|sak|vedr|vedrorende|angar|ang|tittel|overskrift|subject|re)\s*[:.]\s*")
         .expect("static regex")
 });
 
-/// Folded starts of heading lines that are subjects.
+/// Weak labels: "Gjelder: Kari Nordmann, født …" often names a person, so a
+/// heading line wins over them.
+static WEAK_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(gjelder|gjeld)\s*[:.]\s*").expect("static regex"));
+
+static FOLDED_STARTS: LazyLock<Vec<String>> =
+    LazyLock::new(|| SUBJECT_STARTS.iter().map(|s| fold(s)).collect());
+
+/// Starts of heading lines that are subjects (folded before use).
 const SUBJECT_STARTS: &[&str] = &[
-    "soknad",
-    "soknad",
+    "søknad",
+    "partsinnsyn",
+    "krav om",
+    "henvendelse",
+    "opplysninger om",
+    "opplysningar om",
+    "sykepleieepikrise",
+    "sjukepleieepikrise",
+    "framtidsfullmakt",
+    "fremtidsfullmakt",
+    "invitasjon",
+    "høring",
+    "høyring",
+    "nytt kontonummer",
+    "ny adresse",
+    "omsorgslønn",
+    "omsorgsstønad",
+    "kan jeg få",
+    "kan eg få",
+    "har jeg rett",
+    "har eg rett",
+    "ønske om",
+    "ønskje om",
+    "pause i",
+    "varsel om",
     "klage",
     "krav ",
     "begjaering",
@@ -81,29 +113,32 @@ pub fn subject_line(text: &str) -> Option<String> {
         .filter(|l| !l.trim().is_empty())
         .take(30)
         .collect();
-    for line in &lines {
-        let folded = fold(line);
-        if let Some(m) = LABEL.find(&folded) {
-            let rest = folded[m.end()..].trim();
-            if !rest.is_empty() {
-                // Same number of characters before the label ends in folded
-                // and original text is not guaranteed: cut by label words.
-                return Some(after_label(line));
-            }
-        }
-    }
-    lines
-        .iter()
-        .find(|line| {
+    let labelled = |re: &Regex| {
+        lines.iter().find_map(|line| {
             let folded = fold(line);
-            let folded = folded.trim();
-            let words = folded.split_whitespace().count();
-            (1..=14).contains(&words)
-                && !folded.ends_with('.')
-                && !folded.ends_with(',')
-                && SUBJECT_STARTS.iter().any(|s| folded.starts_with(s))
+            let m = re.find(&folded)?;
+            (!folded[m.end()..].trim().is_empty()).then(|| after_label(line))
         })
-        .map(|l| l.trim().to_owned())
+    };
+    labelled(&LABEL)
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|l| is_heading(l))
+                .map(|l| l.trim().to_owned())
+        })
+        .or_else(|| labelled(&WEAK_LABEL))
+}
+
+/// A short line that starts like a subject and does not end a sentence.
+fn is_heading(line: &str) -> bool {
+    let folded = fold(line);
+    let folded = folded.trim();
+    let words = folded.split_whitespace().count();
+    (1..=14).contains(&words)
+        && !folded.ends_with('.')
+        && !folded.ends_with(',')
+        && FOLDED_STARTS.iter().any(|s| folded.starts_with(s.as_str()))
 }
 
 /// The original line after its label ("Emne: Søknad om BPA" → "Søknad om BPA").
@@ -141,7 +176,9 @@ pub fn clean_title(subject: &str) -> Option<String> {
     }
     let all_caps = letters.iter().all(|c| c.is_uppercase());
     let t = if all_caps { lower_heading(&t) } else { t };
-    Some(t.chars().take(120).collect())
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).take(120).collect())
 }
 
 fn lower_heading(t: &str) -> String {
@@ -201,6 +238,20 @@ mod tests {
             "Begjæring om innsyn i journal",
         ),
         ("Hei!\nJeg lurer på om jeg kan få hjelp.", "-"),
+        (
+            "Gjelder: Mia, født 29.02.2012\nSøknad om BPA",
+            "Søknad om BPA",
+        ),
+        ("Gjelder: Mia Solberg, fnr. 01818012337", "Mia Solberg"),
+        (
+            "Vedr. vedtak om hjemmesykepleie",
+            "Vedtak om hjemmesykepleie",
+        ),
+        (
+            "Førespurnad om innsyn i journalen",
+            "Førespurnad om innsyn i journalen",
+        ),
+        ("Emne: Har eg rett på BPA?", "Har eg rett på BPA?"),
         (
             "Søknaden gjelder hjelp i hjemmet fordi jeg ikke klarer meg selv lenger.",
             "-",

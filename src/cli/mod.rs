@@ -7,8 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod allocate;
+pub mod check_config;
+pub mod process;
+pub mod queue;
 pub mod report;
+pub mod run;
 pub mod shelf;
+pub mod status;
 pub mod user;
 
 #[derive(Debug, Parser)]
@@ -20,29 +25,38 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the version (placeholder until the first subcommand lands).
-    Version,
-    /// Board accounts: add, disable, enable, reset, role, list.
-    User(user::Args),
+    /// Run the daemon: watch the inboxes, read and classify every arrival.
+    Run(run::Args),
+    /// Read files (extract + classify) and report one line per file.
+    Process(process::Args),
+    /// The morning-meeting queue.
+    Queue(queue::Args),
     /// Allocate a waiting item to a caseworker.
     Allocate(allocate::Args),
+    /// Board accounts: add, disable, enable, reset, role, list.
+    User(user::Args),
     /// Shred shelves: list, show, confirm shredded.
     Shelf(shelf::Args),
     /// Reports: backlog, deviation, post list, access requests.
     Report(report::Args),
+    /// Validate a config file and the folders it names.
+    CheckConfig(check_config::Args),
+    /// Health summary of the daemon: folders, queue, OCR, last arrival and error.
+    Status(status::Args),
 }
 
 impl Cli {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
-            Command::Version => {
-                println!("postmottak {}", env!("CARGO_PKG_VERSION"));
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::User(args) => user::run(args),
+            Command::Run(args) => run::run(args),
+            Command::Process(args) => process::run(args),
+            Command::Queue(args) => queue::run(args),
             Command::Allocate(args) => allocate::run(args),
+            Command::User(args) => user::run(args),
             Command::Shelf(args) => shelf::run(args),
             Command::Report(args) => report::run(args),
+            Command::CheckConfig(args) => check_config::run(args),
+            Command::Status(args) => status::run(args),
         }
     }
 }

@@ -108,7 +108,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     print!(
         "{}",
-        report::render(&built, args.format.into(), Some(&config.raw.mail.base_url))
+        report::render(
+            &built,
+            args.format.into(),
+            Some(&crate::mail::board_url(&config))
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -64,10 +64,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ShelfCommand::List { at } => {
             let day = at.unwrap_or(today);
             let shelves = retention::shelves(&store, rcfg, day)?;
+            println!("Per {}:", date_label_nb(day));
             if shelves.is_empty() {
                 println!("Ingen makuleringshyller.");
             }
-            println!("Per {}:", date_label_nb(day));
             for shelf in &shelves {
                 println!("{}", summary_line(shelf));
             }
@@ -135,7 +135,7 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
         let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
         println!(
             "  sak {:>6}  {}  {:<18} {}{}{}",
-            item.id,
+            item.id.0,
             item.received_on,
             item.unit.as_deref().unwrap_or("–"),
             title,

@@ -64,9 +64,9 @@ pub struct MailConfig {
     /// When a role has none here, its active users' addresses are used.
     #[serde(default)]
     pub recipients: HashMap<Role, Vec<String>>,
-    /// The board's address as users reach it, for links in mail.
-    #[serde(default = "default_base_url")]
-    pub base_url: String,
+    /// The board's address as users reach it, for links in mail. Default:
+    /// `[web] base_url`, else `http://` + `[web] listen`.
+    pub base_url: Option<String>,
     /// First retry after this many seconds, doubling up to `retry_max_secs`.
     #[serde(default = "default_retry_base")]
     pub retry_base_secs: u64,
@@ -92,9 +92,6 @@ fn default_port() -> u16 {
 fn default_from() -> String {
     "postmottak@localhost".into()
 }
-fn default_base_url() -> String {
-    "http://127.0.0.1:8080".into()
-}
 fn default_retry_base() -> u64 {
     30
 }
@@ -119,7 +116,7 @@ impl Default for MailConfig {
             username: None,
             password: None,
             recipients: HashMap::new(),
-            base_url: default_base_url(),
+            base_url: None,
             retry_base_secs: default_retry_base(),
             retry_max_secs: default_retry_max(),
             poll_secs: default_poll(),
@@ -129,6 +126,33 @@ impl Default for MailConfig {
 }
 
 impl MailConfig {
+    /// Checks what can be checked without a network: the sender and every
+    /// configured recipient are valid addresses, credentials come in pairs.
+    /// (`check-config` and the service's start call this.)
+    pub fn validate(&self) -> Result<(), MailError> {
+        let check = |a: &str| {
+            a.parse::<lettre::message::Mailbox>()
+                .map(|_| ())
+                .map_err(|_| MailError::BadAddress(a.chars().take(80).collect()))
+        };
+        check(&self.from)?;
+        for address in self.recipients.values().flatten() {
+            check(address)?;
+        }
+        if self.username.is_some() != self.password.is_some() {
+            return Err(MailError::Config(
+                "username og password må settes sammen i [mail]".into(),
+            ));
+        }
+        if self.smtp_host.trim().is_empty() {
+            return Err(MailError::Config("smtp_host mangler i [mail]".into()));
+        }
+        if !(self.poll_secs.is_finite() && self.poll_secs > 0.0) {
+            return Err(MailError::Config("poll_secs må være større enn 0".into()));
+        }
+        Ok(())
+    }
+
     fn poll_interval(&self) -> Duration {
         Duration::from_secs_f64(self.poll_secs.clamp(0.05, 3600.0))
     }
@@ -148,12 +172,26 @@ impl MailConfig {
     }
 }
 
+/// The board's address for links in mail and reports, without a trailing `/`.
+pub fn board_url(config: &Config) -> String {
+    let url = config
+        .raw
+        .mail
+        .base_url
+        .clone()
+        .or_else(|| config.raw.web.base_url.clone())
+        .unwrap_or_else(|| format!("http://{}", config.raw.web.listen));
+    url.trim_end_matches('/').to_owned()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("ugyldig e-postadresse {0:?} i [mail]")]
     BadAddress(String),
     #[error("kan ikke sette opp SMTP mot {host}: {message}")]
     Transport { host: String, message: String },
+    #[error("ugyldig [mail]: {0}")]
+    Config(String),
     #[error("kan ikke bygge e-post: {0}")]
     Build(String),
     #[error(transparent)]
@@ -178,8 +216,16 @@ pub async fn run_with_clock(
     shutdown: CancellationToken,
     clock: Arc<dyn Clock>,
 ) -> Result<(), MailError> {
+    config.raw.mail.validate()?;
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
+    match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
+        Ok(list) if list.is_empty() => tracing::warn!(
+            "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
+             [mail.recipients] records_officer eller e-post på arkivansvarlig"
+        ),
+        _ => {}
+    }
     let store = Arc::new(Mutex::new(store));
     let transport = transport::Transport::new(&config.raw.mail)?;
     tracing::info!(
@@ -260,6 +306,11 @@ mod tests {
             cfg.recipients.get(&Role::RecordsOfficer).unwrap(),
             &vec!["arkiv@kommune.no".to_owned()]
         );
+        assert!(cfg.validate().is_ok());
         assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
+        let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
+        assert!(matches!(bad.validate(), Err(MailError::BadAddress(_))));
+        let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
+        assert!(matches!(half.validate(), Err(MailError::Config(_))));
     }
 }

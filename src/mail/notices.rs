@@ -112,11 +112,13 @@ pub fn shelf_notice(
         }
         text.push('\n');
     }
-    if notice != ShelfNotice::Blocked(0) || blocking.is_empty() {
+    let ready = !matches!(notice, ShelfNotice::Blocked(_));
+    if ready {
         text.push_str(&confirm);
         text.push_str("\n\n");
     }
     text.push_str(&format!("Hylle: {link}\n\n-- \n{FOOTER}\n"));
+    let confirm = if ready { confirm } else { String::new() };
     let html = shelf_html(&subject, &lead, blocking, base_url, &link, &confirm).into_string();
     Composed {
         notice_key: notice.key(shelf),
@@ -173,7 +175,7 @@ fn shelf_html(
                         }
                     }
                 }
-                p { (confirm) }
+                @if !confirm.is_empty() { p { (confirm) } }
                 p { a href=(link) { "Åpne makuleringshyllen på tavlen" } }
                 p style="color:#666;font-size:small" { (FOOTER) }
             }

@@ -7,7 +7,7 @@
 //! backlog report is not sent on Tuesday); shelf notices are state-based and
 //! go out on the first run after the shelf's date.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::compose::{self, Composed};
 use super::notices::{self, BlockingLine, ShelfNotice};
@@ -43,12 +43,9 @@ fn send(
     now: DateTime<Utc>,
 ) -> Result<usize, MailError> {
     if recipients.is_empty() {
-        if !store.outbox_has_notice(&notice.notice_key)? {
-            tracing::warn!(
-                notice = %notice.notice_key,
-                "ingen mottakere for varselet; sett [mail.recipients] eller e-post på brukerne"
-            );
-        }
+        // The service warns once at start when a role has no address; this
+        // runs every cycle, so only at debug level here.
+        tracing::debug!(notice = %notice.notice_key, "ingen mottakere for varselet");
         return Ok(0);
     }
     let new = compose::enqueue(store, &config.raw.mail.from, recipients, notice, now)?;
@@ -58,29 +55,37 @@ fn send(
     Ok(usize::from(new))
 }
 
-/// The notice due for a shelf today, if any.
+/// The Oslo day a notice was queued, if it was.
+fn queued_on(store: &Store, key: &str) -> Result<Option<NaiveDate>, MailError> {
+    Ok(store
+        .outbox_notice_created_at(key)?
+        .and_then(|t| calendar::parse_instant(&t))
+        .map(calendar::oslo_date))
+}
+
+/// The notice due for a shelf today, if any. Reminders count whole periods
+/// of `every` days from the day the first notice was queued, so a first
+/// notice is never followed by a reminder on the same day, however late the
+/// service first ran.
 fn due_shelf_notice(
     store: &Store,
     shelf: &Shelf,
-    today: chrono::NaiveDate,
+    today: NaiveDate,
     every: u32,
 ) -> Result<Option<ShelfNotice>, MailError> {
-    let days_since = (today - shelf.shred_from).num_days();
-    let period = i64::from(every.max(1));
-    let n = if every == 0 { 0 } else { days_since / period };
-    Ok(match shelf.state {
-        ShelfState::Ready => {
-            // The first notice before any reminder, even when the daemon
-            // first runs weeks after the date.
-            if n == 0 || !store.outbox_has_notice(&ShelfNotice::Ready.key(shelf))? {
-                Some(ShelfNotice::Ready)
-            } else {
-                Some(ShelfNotice::ReadyReminder(n))
-            }
-        }
-        ShelfState::Blocked => Some(ShelfNotice::Blocked(n)),
-        ShelfState::Filling | ShelfState::Waiting | ShelfState::Shredded => None,
-    })
+    let (first, reminder): (ShelfNotice, fn(i64) -> ShelfNotice) = match shelf.state {
+        ShelfState::Ready => (ShelfNotice::Ready, ShelfNotice::ReadyReminder),
+        ShelfState::Blocked => (ShelfNotice::Blocked(0), ShelfNotice::Blocked),
+        ShelfState::Filling | ShelfState::Waiting | ShelfState::Shredded => return Ok(None),
+    };
+    let Some(first_day) = queued_on(store, &first.key(shelf))? else {
+        return Ok(Some(first));
+    };
+    if every == 0 {
+        return Ok(None);
+    }
+    let n = (today - first_day).num_days() / i64::from(every);
+    Ok((n >= 1).then(|| reminder(n)))
 }
 
 fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<usize, MailError> {
@@ -105,8 +110,8 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
             })
             .collect::<Result<Vec<_>, MailError>>()?;
         let mail = &config.raw.mail;
-        let composed =
-            notices::shelf_notice(notice, &shelf, &blocking, &mail.base_url, &mail.from, now);
+        let board = super::board_url(config);
+        let composed = notices::shelf_notice(notice, &shelf, &blocking, &board, &mail.from, now);
         let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
         queued += send(store, config, &recipients, &composed, now)?;
     }
@@ -127,6 +132,7 @@ fn scheduled_report(
         now,
     };
     let mail = &config.raw.mail;
+    let board = super::board_url(config);
     let day = date_label_nb(today);
     match which {
         ScheduledReport::Backlog => {
@@ -148,7 +154,7 @@ fn scheduled_report(
                     "Restanse {day}: {n} {} fordelt til deg er ikke registrert",
                     if n == 1 { "dokument" } else { "dokumenter" }
                 );
-                let composed = notices::report_mail(&report, key, subject, &mail.base_url);
+                let composed = notices::report_mail(&report, key, subject, &board);
                 queued += send(store, config, &[email], &composed, now)?;
             }
             Ok(queued)
@@ -160,7 +166,7 @@ fn scheduled_report(
             }
             let report = report::deviation(&ctx, None)?;
             let subject = format!("Avviksrapport {day}: {} avvik", report.row_count());
-            let composed = notices::report_mail(&report, key, subject, &mail.base_url);
+            let composed = notices::report_mail(&report, key, subject, &board);
             let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
             send(store, config, &recipients, &composed, now)
         }
@@ -174,7 +180,7 @@ fn scheduled_report(
                 "Innsynsbegjæringer {day}: {} ikke registrert",
                 report.row_count()
             );
-            let composed = notices::report_mail(&report, key, subject, &mail.base_url);
+            let composed = notices::report_mail(&report, key, subject, &board);
             let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
             send(store, config, &recipients, &composed, now)
         }

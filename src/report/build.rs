@@ -85,7 +85,12 @@ fn within(row: &ReportItemRow, period: Option<(NaiveDate, NaiveDate)>) -> bool {
 }
 
 fn period_text(from: NaiveDate, to: NaiveDate) -> String {
-    format!("{} – {}", date_label_nb(from), date_label_nb(to))
+    if from == NaiveDate::MIN {
+        // `--to` without `--from`: everything up to that day.
+        format!("til og med {}", date_label_nb(to))
+    } else {
+        format!("{} – {}", date_label_nb(from), date_label_nb(to))
+    }
 }
 
 /// Backlog (restanse): items allocated and not registered, per caseworker,

@@ -16,11 +16,17 @@ use rusqlite::Connection;
 
 pub mod board;
 pub mod events;
+pub mod handle;
+pub mod items;
 pub mod outbox;
+pub mod person_key;
 pub mod reports;
 pub mod sessions;
 pub mod shelves;
 pub mod users;
+
+pub use handle::Db;
+pub use person_key::{person_key_hash, PersonIdKey};
 
 /// Schema migrations in order. Append, never edit a shipped one: the version
 /// a database is at is `PRAGMA user_version`.

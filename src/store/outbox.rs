@@ -50,7 +50,7 @@ pub struct NewMail<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OutboxRow {
     pub id: i64,
     pub notice_key: String,
@@ -66,6 +66,25 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: String,
     pub sent_at: Option<String>,
+}
+
+impl std::fmt::Debug for OutboxRow {
+    // The formatted message is long and not useful in a log or assertion.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxRow")
+            .field("id", &self.id)
+            .field("notice_key", &self.notice_key)
+            .field("message_id", &self.message_id)
+            .field("recipients", &self.recipients)
+            .field("subject", &self.subject)
+            .field("raw_bytes", &self.raw.len())
+            .field("state", &self.state)
+            .field("attempts", &self.attempts)
+            .field("next_attempt_at", &self.next_attempt_at)
+            .field("last_error", &self.last_error)
+            .field("sent_at", &self.sent_at)
+            .finish()
+    }
 }
 
 const COLUMNS: &str = "id, notice_key, kind, message_id, envelope_from, recipients, subject, raw,
@@ -104,6 +123,18 @@ impl Store {
             )
             .optional()?
             .is_some())
+    }
+
+    /// When a notice was queued, if it was.
+    pub fn outbox_notice_created_at(&self, notice_key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT created_at FROM outbox WHERE notice_key = ?1",
+                params![notice_key],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Queues a mail unless its notice is already queued. Returns the new row

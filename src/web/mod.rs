@@ -40,6 +40,7 @@ pub mod credentials;
 mod item;
 mod layout;
 mod queue;
+mod shelves;
 
 /// The `web` section of the config file.
 #[derive(Debug, Clone, Deserialize)]
@@ -321,6 +322,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(item::routes())
         .merge(audit::routes())
         .merge(admin::routes())
+        .merge(shelves::routes())
         .merge(layout::static_routes())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

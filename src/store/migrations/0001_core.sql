@@ -110,3 +110,9 @@ CREATE TABLE events (
 );
 CREATE INDEX events_item ON events(item_id, at);
 CREATE INDEX events_actor ON events(actor, at);
+
+-- Daemon additions (additive): the file's modification time when admitted,
+-- so a rescan recognises an already-admitted file by (path, size, mtime)
+-- without hashing it again.
+ALTER TABLE items ADD COLUMN source_mtime_ns INTEGER;
+CREATE INDEX items_source_path ON items(source_path) WHERE registered_at IS NULL;

@@ -1,0 +1,55 @@
+//! `postmottak check-config --config FILE`: validates a config file and the
+//! folders it names. Prints a short summary when it is in order (exit 0), or
+//! every problem (file, key, what is wrong, what is allowed; exit 2).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args as ClapArgs;
+
+use crate::config::Config;
+use crate::watch::fs_kind;
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
+    pub config: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = match Config::load_for_service(&args.config) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("{err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    println!("OK: {}", config.display_name());
+    println!("  data_dir: {}", config.data_dir().display());
+    for folder in config.inbox_folders() {
+        let name = match &folder.unit {
+            Some(unit) => config
+                .unit(unit)
+                .map(|u| format!("{} ({unit})", u.name))
+                .unwrap_or_else(|| unit.to_string()),
+            None => "digital post".into(),
+        };
+        println!(
+            "  {name}: {} — {}",
+            folder.path.display(),
+            fs_kind::choose(&folder.path, folder.poll)
+        );
+    }
+    let w = &config.raw.watch;
+    println!(
+        "  ro-tid {} ms, full gjennomgang hvert {} s, ignorerer {}",
+        w.settle_ms,
+        w.rescan_secs,
+        w.ignore.join(" ")
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,57 @@
+//! `postmottak run --config FILE`: the daemon. Refuses to start on a bad
+//! config (exit 2, every problem listed); a task failure exits 1 so systemd
+//! restarts the service; SIGTERM exits 0 after draining.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args as ClapArgs;
+
+use crate::daemon::{self, DaemonError};
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
+    pub config: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("postmottak")
+        .build()
+        .context("kan ikke starte tokio")?;
+    let result = runtime.block_on(daemon::run(args.config));
+    // Extraction on blocking threads cannot be interrupted; do not wait for
+    // it beyond the drain already done (it resumes at the next start).
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(DaemonError::Config(err)) => {
+            eprintln!("postmottak: {err}");
+            Ok(ExitCode::from(2))
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "postmottak stoppet med feil");
+            eprintln!("postmottak: {err}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Logging to stderr; `RUST_LOG` overrides the default `info`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

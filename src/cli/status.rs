@@ -1,0 +1,110 @@
+//! `postmottak status --config FILE`: a short health summary for admins —
+//! whether the daemon runs, each folder and how it is watched, queue depth,
+//! items under OCR, last arrival, last error. Reads the store and the status
+//! file the daemon rewrites every second. Exit 0 when running, 3 when not
+//! (the LSB convention `systemctl status` uses).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Local, Utc};
+use clap::Args as ClapArgs;
+
+use crate::config::Config;
+use crate::ingest::health::{read_status_file, StatusFile};
+use crate::item::ItemState;
+use crate::store::{items, Store};
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[arg(
+        long,
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml"
+    )]
+    pub config: PathBuf,
+}
+
+fn local(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%d.%m.%Y %H:%M:%S")
+        .to_string()
+}
+
+fn is_running(status: &StatusFile) -> bool {
+    let fresh = Utc::now().signed_duration_since(status.updated_at) < chrono::Duration::seconds(30);
+    let pid = nix::unistd::Pid::from_raw(status.pid as i32);
+    fresh && nix::sys::signal::kill(pid, None).is_ok()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&args.config)?;
+    let status = read_status_file(&config.data_dir());
+    let running = status.as_ref().is_some_and(is_running);
+    match &status {
+        Some(s) if running => println!(
+            "postmottak kjører (pid {}, startet {})",
+            s.pid,
+            local(&s.started_at)
+        ),
+        Some(s) => println!(
+            "postmottak kjører ikke (sist sett {})",
+            local(&s.updated_at)
+        ),
+        None => println!("postmottak kjører ikke (har aldri kjørt med denne datamappen)"),
+    }
+    println!("Mapper:");
+    for folder in config.inbox_folders() {
+        let mode = status
+            .as_ref()
+            .filter(|_| running)
+            .and_then(|s| s.folders.iter().find(|f| f.path == folder.path))
+            .map(|f| f.mode_text.clone())
+            .unwrap_or_else(|| "ikke overvåket".into());
+        let name = folder
+            .unit
+            .as_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "digital".into());
+        println!("  {name:<20} {} — {mode}", folder.path.display());
+    }
+    let db = config.database_path();
+    if db.exists() {
+        let store = Store::open(&db).with_context(|| format!("kan ikke åpne {}", db.display()))?;
+        let counts = items::state_counts(&store)?;
+        let count = |st: ItemState| counts.iter().find(|(s, _)| *s == st).map_or(0, |(_, n)| *n);
+        let in_pipeline =
+            count(ItemState::Admitted) + count(ItemState::Extracted) + count(ItemState::Classified);
+        println!("Til fordeling: {}", count(ItemState::Queued));
+        println!("Fordelt, ikke registrert: {}", count(ItemState::Allocated));
+        println!("Under behandling (lesing/klassifisering): {in_pipeline}");
+        println!(
+            "Avvist: {}   Duplikater: {}",
+            count(ItemState::Rejected),
+            count(ItemState::Duplicate)
+        );
+        if let Some(last) = items::last_received_at(&store)? {
+            let shown = DateTime::parse_from_rfc3339(&last)
+                .map(|t| local(&t.with_timezone(&Utc)))
+                .unwrap_or(last);
+            println!("Siste mottak: {shown}");
+        }
+    } else {
+        println!("Ingen database ennå ({}).", db.display());
+    }
+    if let Some(s) = status.as_ref().filter(|_| running) {
+        println!(
+            "Under OCR nå: {}   Venter på ro: {}",
+            s.in_extraction, s.settling
+        );
+    }
+    if let Some(err) = status.as_ref().and_then(|s| s.last_error.as_ref()) {
+        println!("Siste feil ({}): {}", local(&err.at), err.message);
+    }
+    Ok(if running {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}

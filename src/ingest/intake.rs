@@ -1,0 +1,477 @@
+//! The intake task: watch → settle → admit, and registration. It owns the
+//! watchers, the settler and the list of inbox folders; SIGHUP hands it a new
+//! config and it adds or drops folders without a restart.
+//!
+//! Every source of truth is the folder listing and `stat`: events from notify
+//! only point at a path ([`Hint`]); rescans run at start-up, every
+//! `rescan_secs`, and whenever notify reports lost events. Polled folders are
+//! simply listed every `poll_interval_ms`.
+//!
+//! Failures here (full disk, unreadable file, database busy) are logged,
+//! recorded in [`Health`] and retried; they never stop the task.
+
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::content::ContentStore;
+use super::health::{FolderStatus, Health};
+use super::pipeline::{self, Pipeline};
+use crate::config::{Config, InboxFolder};
+use crate::item::ItemState;
+use crate::store::items::{self, Admission, NewArrival};
+use crate::store::Db;
+use crate::watch::settle::FileStamp;
+use crate::watch::{fs_kind, FolderWatchers, Hint, IgnoreSet, Settler, Verdict, WatchMode};
+
+/// How long to wait before retrying a file whose admission failed (disk
+/// full, unreadable).
+const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+struct Watched {
+    folder: InboxFolder,
+    mode: WatchMode,
+}
+
+pub struct Intake {
+    config: Arc<Config>,
+    folders: Vec<Watched>,
+    db: Db,
+    content: Arc<ContentStore>,
+    settler: Settler,
+    ignore: IgnoreSet,
+    watchers: FolderWatchers,
+    hints: mpsc::Receiver<Hint>,
+    /// Files already admitted and unchanged since: skipped by rescans.
+    known: HashMap<PathBuf, FileStamp>,
+    retry: Vec<(Instant, PathBuf)>,
+    pipeline: Arc<Pipeline>,
+    health: Arc<Health>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error(transparent)]
+    Watch(#[from] crate::watch::watcher::WatchError),
+}
+
+impl Intake {
+    pub fn new(
+        config: Arc<Config>,
+        db: Db,
+        content: Arc<ContentStore>,
+        pipeline: Arc<Pipeline>,
+        health: Arc<Health>,
+    ) -> Result<Intake, IntakeError> {
+        let (tx, hints) = mpsc::channel(4096);
+        let watchers = FolderWatchers::new(tx)?;
+        let w = &config.raw.watch;
+        Ok(Intake {
+            settler: Settler::new(
+                Duration::from_millis(w.settle_ms),
+                Duration::from_secs(w.incomplete_grace_secs),
+            ),
+            ignore: w.ignore_set(),
+            config,
+            folders: Vec::new(),
+            db,
+            content,
+            watchers,
+            hints,
+            known: HashMap::new(),
+            retry: Vec::new(),
+            pipeline,
+            health,
+        })
+    }
+
+    pub async fn run(
+        mut self,
+        mut configs: watch::Receiver<Arc<Config>>,
+        token: CancellationToken,
+    ) -> Result<(), IntakeError> {
+        let config = self.config.clone();
+        self.apply_config(config);
+        self.rescan_all().await;
+        let w = self.config.raw.watch.clone();
+        let mut tick = tokio::time::interval(
+            Duration::from_millis(w.settle_ms / 4)
+                .clamp(Duration::from_millis(20), Duration::from_millis(500)),
+        );
+        let mut poll = tokio::time::interval(Duration::from_millis(w.poll_interval_ms));
+        let mut rescan = tokio::time::interval(Duration::from_secs(w.rescan_secs));
+        for t in [&mut tick, &mut poll, &mut rescan] {
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        }
+        rescan.reset();
+        loop {
+            tokio::select! {
+                _ = token.cancelled() => return Ok(()),
+                Some(hint) = self.hints.recv() => self.on_hint(hint).await,
+                _ = tick.tick() => self.on_tick().await,
+                _ = poll.tick() => self.poll_folders().await,
+                _ = rescan.tick() => self.rescan_all().await,
+                changed = configs.changed() => {
+                    if changed.is_err() { return Ok(()); }
+                    let config = configs.borrow_and_update().clone();
+                    self.apply_config(config);
+                    self.rescan_all().await;
+                }
+            }
+        }
+    }
+
+    /// Starts watching the folders of `config`, stops watching folders no
+    /// longer in it.
+    fn apply_config(&mut self, config: Arc<Config>) {
+        let wanted = config.inbox_folders();
+        let mut kept = Vec::new();
+        for w in std::mem::take(&mut self.folders) {
+            if wanted.contains(&w.folder) {
+                kept.push(w);
+            } else {
+                tracing::info!(folder = %w.folder.path.display(), "slutter å overvåke mappe");
+                self.watchers.unwatch(&w.folder.path);
+            }
+        }
+        for folder in wanted {
+            if kept.iter().any(|w| w.folder == folder) {
+                continue;
+            }
+            let mut mode = fs_kind::choose(&folder.path, folder.poll);
+            if mode == WatchMode::Native {
+                if let Err(err) = self.watchers.watch(&folder.path) {
+                    tracing::error!(error = %err, "bruker avspørring i stedet");
+                    self.health.error(err.to_string());
+                    mode = WatchMode::Poll(fs_kind::PollReason::NativeFailed);
+                }
+            }
+            tracing::info!(folder = %folder.path.display(), mode = %mode, "overvåker mappe");
+            kept.push(Watched { folder, mode });
+        }
+        self.folders = kept;
+        self.ignore = config.raw.watch.ignore_set();
+        self.config = config;
+        self.health.set_folders(
+            self.folders
+                .iter()
+                .map(|w| FolderStatus {
+                    path: w.folder.path.clone(),
+                    unit: w.folder.unit.as_ref().map(|u| u.to_string()),
+                    source: w.folder.source.as_str().into(),
+                    mode: w.mode.as_str().into(),
+                    mode_text: w.mode.to_string(),
+                })
+                .collect(),
+        );
+    }
+
+    fn folder_of(&self, path: &Path) -> Option<&InboxFolder> {
+        let parent = path.parent()?;
+        self.folders
+            .iter()
+            .map(|w| &w.folder)
+            .find(|f| f.path == parent)
+    }
+
+    fn is_candidate_name(&self, path: &Path) -> bool {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !self.ignore.is_ignored(n))
+    }
+
+    async fn on_hint(&mut self, hint: Hint) {
+        let now = Instant::now();
+        match hint {
+            Hint::Rescan => self.rescan_all().await,
+            Hint::Path(path) | Hint::ClosedWrite(path)
+                if self.folder_of(&path).is_none() || !self.is_candidate_name(&path) => {}
+            Hint::ClosedWrite(path) => self.settler.close_write(path, now),
+            Hint::Path(path) => match FileStamp::read(&path) {
+                Ok(Some(stamp)) if self.known.get(&path) == Some(&stamp) => {}
+                Ok(Some(_)) => self.settler.observe(path, now),
+                Ok(None) => {
+                    self.settler.forget(&path);
+                    self.known.remove(&path);
+                    self.check_registrations(Some(path)).await;
+                }
+                Err(_) => self.settler.observe(path, now),
+            },
+        }
+        self.health
+            .settling
+            .store(self.settler.len(), Ordering::Relaxed);
+    }
+
+    async fn on_tick(&mut self) {
+        if self.watchers.take_overflow() {
+            tracing::warn!("hendelser gikk tapt; leser alle mapper på nytt");
+            self.rescan_all().await;
+        }
+        let now = Instant::now();
+        let due: Vec<PathBuf> = {
+            let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.retry)
+                .into_iter()
+                .partition(|(at, _)| *at <= now);
+            self.retry = later;
+            due.into_iter().map(|(_, p)| p).collect()
+        };
+        for path in due {
+            self.settler.observe(path, now);
+        }
+        for verdict in self.settler.check(now) {
+            match verdict {
+                Verdict::Ready(path, stamp) => self.admit(path, stamp).await,
+                Verdict::Gone(path) => {
+                    tracing::info!(folder = ?path.parent(), "fil forsvant før den var ferdig skrevet");
+                    self.check_registrations(Some(path)).await;
+                }
+            }
+        }
+        self.health
+            .settling
+            .store(self.settler.len(), Ordering::Relaxed);
+    }
+
+    /// Lists one folder and observes every new or changed file in it.
+    fn list_folder(&mut self, folder: &Path) {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(e) => e,
+            Err(err) => {
+                let msg = format!("kan ikke lese mappen {}: {err}", folder.display());
+                tracing::error!("{msg}");
+                self.health.error(msg);
+                return;
+            }
+        };
+        let now = Instant::now();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_ok_and(|t| t.is_file()) || !self.is_candidate_name(&path) {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if self.known.get(&path) == Some(&FileStamp::of(&meta)) {
+                continue;
+            }
+            self.settler.observe(path, now);
+        }
+    }
+
+    async fn poll_folders(&mut self) {
+        let polled: Vec<PathBuf> = self
+            .folders
+            .iter()
+            .filter(|w| matches!(w.mode, WatchMode::Poll(_)))
+            .map(|w| w.folder.path.clone())
+            .collect();
+        if polled.is_empty() {
+            return;
+        }
+        for folder in &polled {
+            self.list_folder(folder);
+        }
+        // On a polled share, deletions are only seen by listing.
+        self.check_registrations(None).await;
+    }
+
+    async fn rescan_all(&mut self) {
+        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        self.known.retain(|p, _| p.exists());
+        for folder in &folders {
+            self.list_folder(folder);
+        }
+        self.check_registrations(None).await;
+    }
+
+    /// Items whose file left its folder are registered (taken into the case
+    /// system). `only`: just the item(s) at this path.
+    async fn check_registrations(&mut self, only: Option<PathBuf>) {
+        let folders: Vec<PathBuf> = self.folders.iter().map(|w| w.folder.path.clone()).collect();
+        let result = self
+            .db
+            .call(
+                move |s| -> Result<Vec<crate::item::ItemId>, items::ItemsError> {
+                    let mut registered = Vec::new();
+                    for item in items::live_items(s)? {
+                        let path = Path::new(&item.source_path);
+                        if only.as_deref().is_some_and(|o| o != path)
+                            || !path
+                                .parent()
+                                .is_some_and(|p| folders.iter().any(|f| f == p))
+                            || path.exists()
+                        {
+                            continue;
+                        }
+                        if items::mark_registered(s, item.id, Utc::now())? {
+                            registered.push(item.id);
+                        }
+                    }
+                    Ok(registered)
+                },
+            )
+            .await;
+        match result {
+            Ok(Ok(ids)) => {
+                for id in ids {
+                    tracing::info!(item = %id, "filen er tatt ut av mappen: registrert");
+                }
+            }
+            Ok(Err(err)) => self.survive(format!("registreringssjekk feilet: {err}")),
+            Err(err) => self.survive(err.to_string()),
+        }
+    }
+
+    fn survive(&self, message: String) {
+        tracing::error!("{message}");
+        self.health.error(message);
+    }
+
+    /// Takes in one settled file: content copy, then the row, then the
+    /// pipeline. A file already admitted (same path, size, mtime) is only
+    /// remembered; a refused one still lying here is moved again.
+    async fn admit(&mut self, path: PathBuf, stamp: FileStamp) {
+        let Some(folder) = self.folder_of(&path).cloned() else {
+            return;
+        };
+        let source_path = path.to_string_lossy().into_owned();
+        let sp = source_path.clone();
+        let open = match self.db.call(move |s| items::open_arrivals_at(s, &sp)).await {
+            Ok(Ok(open)) => open,
+            Ok(Err(err)) => return self.retry_later(path, format!("databasefeil: {err}")),
+            Err(err) => return self.retry_later(path, err.to_string()),
+        };
+        if let Some(row) = open
+            .iter()
+            .find(|r| r.size == stamp.size && r.mtime_ns == Some(stamp.mtime_ns))
+        {
+            if row.state == ItemState::Rejected {
+                self.requarantine(row.id).await;
+            }
+            self.known.insert(path, stamp);
+            return;
+        }
+        let content = self.content.clone();
+        let p = path.clone();
+        let copied = match tokio::task::spawn_blocking(move || {
+            let copied = content.copy_in(&p)?;
+            let after = FileStamp::read(&p)?;
+            let meta = std::fs::metadata(&p)?;
+            Ok::<_, std::io::Error>((copied, after, meta.ctime(), meta.ctime_nsec()))
+        })
+        .await
+        {
+            Ok(Ok(c)) => c,
+            Ok(Err(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+                tracing::info!(folder = %folder.path.display(), "fil forsvant under kopiering");
+                return;
+            }
+            Ok(Err(err)) => {
+                return self.retry_later(
+                    path,
+                    format!(
+                        "kan ikke kopiere fil fra {} til innholdslageret: {err}",
+                        folder.path.display()
+                    ),
+                )
+            }
+            Err(err) => return self.retry_later(path, err.to_string()),
+        };
+        let (copied, after, ctime, ctime_ns) = copied;
+        if after != Some(stamp) {
+            // It changed while we copied: not settled after all.
+            self.settler.observe(path, Instant::now());
+            return;
+        }
+        let arrival = NewArrival {
+            sha256: copied.sha256,
+            source: folder.source,
+            folder_unit: folder.unit.clone(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            source_path,
+            size: copied.size,
+            mtime_ns: stamp.mtime_ns,
+            content_path: copied.content_path,
+            received_at: received_at(ctime, ctime_ns),
+        };
+        match self.db.call(move |s| items::admit(s, &arrival)).await {
+            Ok(Ok(outcome)) => {
+                self.known.insert(path, stamp);
+                self.admitted(outcome, &folder).await;
+            }
+            Ok(Err(err)) => self.retry_later(path, format!("databasefeil ved mottak: {err}")),
+            Err(err) => self.retry_later(path, err.to_string()),
+        }
+    }
+
+    async fn admitted(&mut self, outcome: Admission, folder: &InboxFolder) {
+        let unit = folder
+            .unit
+            .as_ref()
+            .map(|u| u.as_str())
+            .unwrap_or("digital");
+        match outcome {
+            Admission::New(id) => {
+                tracing::info!(item = %id, inbox = unit, "mottatt");
+                self.health.arrival();
+                self.pipeline.offer(id);
+            }
+            Admission::Duplicate { id, of } => {
+                tracing::info!(item = %id, duplicate_of = %of, inbox = unit, "mottatt duplikat");
+                self.health.arrival();
+            }
+            Admission::Known { id, state } => {
+                if state == ItemState::Rejected {
+                    self.requarantine(id).await;
+                }
+            }
+        }
+    }
+
+    /// A refused file is still in its inbox (crash between commit and move,
+    /// or a failed move): move it now.
+    async fn requarantine(&mut self, id: crate::item::ItemId) {
+        let found = self
+            .db
+            .call(move |s| -> Result<_, items::ItemsError> {
+                Ok((items::get(s, id)?, items::rejection(s, id)?))
+            })
+            .await;
+        let (item, (code, detail)) = match found {
+            Ok(Ok((Some(item), Some(rejection)))) => (item, rejection),
+            Ok(Ok(_)) => return,
+            Ok(Err(err)) => return self.survive(err.to_string()),
+            Err(err) => return self.survive(err.to_string()),
+        };
+        if let Err(err) = pipeline::move_to_quarantine(&item, code, &detail).await {
+            self.survive(format!(
+                "sak {id}: kan ikke flytte avvist fil til _avvist: {err}"
+            ));
+        }
+    }
+
+    fn retry_later(&mut self, path: PathBuf, message: String) {
+        self.survive(message);
+        self.retry.push((Instant::now() + RETRY_AFTER, path));
+    }
+}
+
+/// Arrival time: when the file appeared in the folder (its inode change time,
+/// set by create and by rename into the folder), never in the future.
+fn received_at(ctime: i64, ctime_ns: i64) -> DateTime<Utc> {
+    let now = Utc::now();
+    Utc.timestamp_opt(ctime, ctime_ns as u32)
+        .single()
+        .filter(|t| *t <= now)
+        .unwrap_or(now)
+}

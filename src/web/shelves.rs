@@ -1,0 +1,373 @@
+//! The records officer's pages: shred shelves (list, one shelf, confirm
+//! shredded) and the routine's reports (deviation, backlog, post list,
+//! access requests; HTML on the page or CSV to download).
+//!
+//! **Invariants:** only a records officer sees these pages, except that a
+//! caseworker may see their own backlog; confirming goes through
+//! `retention::confirm_shredded` (which re-checks the shelf is ready) with
+//! the signed-in user as the person who shredded; every page view is an
+//! audit event. Pages show titles and masked person IDs, never letter text.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use maud::html;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::calendar::{self, date_label_nb};
+use crate::item::Role;
+use crate::report::{self, ReportContext, ReportError};
+use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
+use crate::store::board;
+use crate::store::events::Actor;
+use crate::web::auth::{Checked, CsrfForm, Viewer};
+use crate::web::layout;
+use crate::web::{AppState, WebError};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/shelves", get(list_page))
+        .route("/shelves/{id}", get(shelf_page))
+        .route("/shelves/{id}/confirm", post(confirm))
+        .route("/reports", get(reports_home))
+        .route("/reports/{kind}", get(report_page))
+}
+
+fn require_records_officer(viewer: &Viewer) -> Result<(), WebError> {
+    if viewer.user.role == Role::RecordsOfficer {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn retention_error(e: RetentionError) -> WebError {
+    match e {
+        RetentionError::Store(s) => WebError::Store(s),
+        RetentionError::BadShelfId(_) => WebError::NotFound,
+        other => WebError::Conflict(other.to_string()),
+    }
+}
+
+fn report_error(e: ReportError) -> WebError {
+    match e {
+        ReportError::Store(s) => WebError::Store(s),
+        ReportError::Retention(r) => retention_error(r),
+        other => WebError::BadRequest(other.to_string()),
+    }
+}
+
+fn today() -> NaiveDate {
+    calendar::oslo_date(Utc::now())
+}
+
+#[derive(Deserialize)]
+struct AtQuery {
+    at: Option<String>,
+}
+
+fn parse_day(text: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::BadRequest("Datoen må skrives ÅÅÅÅ-MM-DD.".into())),
+    }
+}
+
+fn state_class(state: ShelfState) -> &'static str {
+    match state {
+        ShelfState::Ready => "hylle-klar",
+        ShelfState::Blocked => "hylle-blokkert",
+        _ => "hylle",
+    }
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AtQuery>,
+) -> Result<Response, WebError> {
+    require_records_officer(&viewer)?;
+    let day = parse_day(q.at.as_deref())?.unwrap_or_else(today);
+    let cfg = state.config.raw.retention.clone();
+    let me = viewer.user.id;
+    let shelves = state
+        .db
+        .run(move |store| {
+            let shelves = retention::shelves(store, &cfg, day).map_err(retention_error)?;
+            board::audit(store, None, Actor::User(me), "shelves_view", &json!({}))?;
+            Ok(shelves)
+        })
+        .await?;
+    let body = html! {
+        h1 { "Makuleringshyller" }
+        p { "Skannede originaler ligger på hyllen for skannemåneden og kan makuleres når "
+            (state.config.raw.retention.min_days) " hele dager har gått etter månedens slutt, "
+            "og alle dokumentene er registrert uten åpne kvalitetsavvik." }
+        form method="get" action="/shelves" {
+            label for="at" { "Vis per dato" } " "
+            input #at name="at" type="date" value=(day);
+            " " button type="submit" { "Vis" }
+        }
+        p { "Per " (date_label_nb(day)) ". " a href="/reports" { "Rapporter" } }
+        @if shelves.is_empty() { p { "Ingen makuleringshyller ennå." } }
+        @else {
+            table {
+                thead { tr {
+                    th scope="col" { "Hylle" } th scope="col" { "Dokumenter" }
+                    th scope="col" { "Kan makuleres fra" } th scope="col" { "Status" }
+                } }
+                tbody {
+                    @for s in shelves.iter().rev() {
+                        tr class=(state_class(s.state)) {
+                            td { a href={ "/shelves/" (s.id) "?at=" (day) } { (s.id.label_nb()) } }
+                            td { (s.items.len()) }
+                            td { (date_label_nb(s.shred_from)) }
+                            td { (status_text(s)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Makuleringshyller", Some(&viewer), false, body).into_response())
+}
+
+fn status_text(shelf: &Shelf) -> String {
+    match (shelf.state, &shelf.confirmation) {
+        (ShelfState::Blocked, _) => format!("blokkert: {}", shelf.block_summary_nb()),
+        (ShelfState::Shredded, Some(c)) => {
+            format!("makulert {} av {}", c.shredded_on, c.confirmed_by_name)
+        }
+        (state, _) => state.label_nb().to_owned(),
+    }
+}
+
+async fn shelf_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<AtQuery>,
+) -> Result<Response, WebError> {
+    require_records_officer(&viewer)?;
+    let id: ShelfId = id.parse().map_err(retention_error)?;
+    let day = parse_day(q.at.as_deref())?.unwrap_or_else(today);
+    let cfg = state.config.raw.retention.clone();
+    let me = viewer.user.id;
+    let (shelf, masked) = state
+        .db
+        .run(move |store| {
+            let shelf = retention::shelf(store, &cfg, id, day).map_err(retention_error)?;
+            let masked = shelf
+                .items
+                .iter()
+                .map(|i| Ok(store.masked_person_ids(i.id)?.join(", ")))
+                .collect::<Result<Vec<String>, WebError>>()?;
+            board::audit(
+                store,
+                None,
+                Actor::User(me),
+                "shelf_view",
+                &json!({"shelf": id.to_string()}),
+            )?;
+            Ok((shelf, masked))
+        })
+        .await?;
+    let is_today = day == today();
+    let body = html! {
+        p { a href="/shelves" { "← Makuleringshyller" } }
+        h1 { "Makuleringshylle " (shelf.id.label_nb()) }
+        p { "Status per " (date_label_nb(day)) ": " strong { (status_text(&shelf)) } }
+        p { "Kan makuleres fra " (date_label_nb(shelf.shred_from)) "." }
+        @if let Some(c) = &shelf.confirmation {
+            p { "Makulert " (c.shredded_on) " av " (c.confirmed_by_name)
+                " (registrert " (layout::local_time(&c.recorded_at)) "), "
+                (c.item_ids.len()) " dokumenter." }
+        }
+        @if shelf.state == ShelfState::Ready && is_today {
+            form method="post" action={ "/shelves/" (shelf.id) "/confirm" } {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                label for="date" { "Makulert dato" } " "
+                input #date name="date" type="date" value=(day) max=(day) min=(shelf.shred_from) required;
+                " " button type="submit" { "Bekreft at hyllen er makulert" }
+            }
+        }
+        h2 { "Dokumenter (" (shelf.items.len()) ")" }
+        table {
+            thead { tr {
+                th scope="col" { "Sak" } th scope="col" { "Skannet" } th scope="col" { "Enhet" }
+                th scope="col" { "Emne" } th scope="col" { "Fødselsnr. (maskert)" }
+                th scope="col" { "Holder hyllen tilbake" }
+            } }
+            tbody {
+                @for (item, ids) in shelf.items.iter().zip(&masked) {
+                    tr {
+                        td { (item.id) }
+                        td { (item.received_on) }
+                        td { (item.unit.as_deref().unwrap_or("–")) }
+                        td { (report::mask_digits(item.title.as_deref().unwrap_or("(uten emne)"))) }
+                        td { (ids) }
+                        td { @for r in &item.blocking { (r.label_nb()) br; } }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!("Makuleringshylle {}", shelf.id.label_nb());
+    Ok(layout::page(&title, Some(&viewer), false, body).into_response())
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    csrf: String,
+    date: String,
+}
+
+impl CsrfForm for ConfirmForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Checked(viewer, form): Checked<ConfirmForm>,
+) -> Result<Response, WebError> {
+    require_records_officer(&viewer)?;
+    let id: ShelfId = id.parse().map_err(retention_error)?;
+    let shredded_on = parse_day(Some(&form.date))?
+        .ok_or_else(|| WebError::BadRequest("Oppgi datoen hyllen ble makulert.".into()))?;
+    let cfg = state.config.raw.retention.clone();
+    let username = viewer.user.username.clone();
+    state
+        .db
+        .run(move |store| {
+            retention::confirm_shredded(store, &cfg, id, &username, shredded_on, today())
+                .map_err(retention_error)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/shelves/{id}")).into_response())
+}
+
+async fn reports_home(viewer: Viewer) -> Result<Response, WebError> {
+    let officer = viewer.user.role == Role::RecordsOfficer;
+    if !officer && viewer.user.role != Role::Caseworker {
+        return Err(WebError::Forbidden);
+    }
+    let body = html! {
+        h1 { "Rapporter" }
+        ul {
+            li { a href="/reports/backlog" { @if officer { "Restanse per saksbehandler" } @else { "Min restanse" } } }
+            @if officer {
+                li { a href="/reports/deviation" { "Avviksrapport" } }
+                li { a href="/reports/access-requests" { "Innsynsbegjæringer som ikke er registrert" } }
+                li { a href="/shelves" { "Makuleringshyller" } }
+            }
+        }
+        @if officer {
+            h2 { "Postliste" }
+            form method="get" action="/reports/post-list" {
+                label for="from" { "Fra" } " " input #from name="from" type="date" required;
+                " " label for="to" { "til" } " " input #to name="to" type="date" required;
+                " " button type="submit" { "Lag postliste" }
+            }
+        }
+    };
+    Ok(layout::page("Rapporter", Some(&viewer), false, body).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(kind): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    let officer = viewer.user.role == Role::RecordsOfficer;
+    match (kind.as_str(), officer, viewer.user.role) {
+        ("backlog", _, Role::Caseworker) | (_, true, _) => {}
+        _ => return Err(WebError::Forbidden),
+    }
+    let from = parse_day(q.from.as_deref())?;
+    let to = parse_day(q.to.as_deref())?;
+    let period = match (from, to) {
+        (Some(f), Some(t)) => Some((f, t)),
+        (Some(f), None) => Some((f, today())),
+        (None, Some(t)) => Some((NaiveDate::MIN, t)),
+        (None, None) => None,
+    };
+    let config = state.config.clone();
+    let me = viewer.user.id;
+    let only_me = (!officer).then_some(me);
+    let kind_for_audit = kind.clone();
+    let built = state
+        .db
+        .run(move |store| {
+            let ctx = ReportContext {
+                store,
+                reports: &config.raw.reports,
+                retention: &config.raw.retention,
+                now: Utc::now(),
+            };
+            let built = match kind.as_str() {
+                "backlog" => report::backlog(&ctx, only_me, period),
+                "deviation" => report::deviation(&ctx, period),
+                "access-requests" => report::access_requests(&ctx, period),
+                "post-list" => match period {
+                    Some((f, t)) => report::post_list(&ctx, f, t),
+                    None => {
+                        return Err(WebError::BadRequest(
+                            "Postlisten trenger en periode (fra og til).".into(),
+                        ))
+                    }
+                },
+                _ => return Err(WebError::NotFound),
+            }
+            .map_err(report_error)?;
+            board::audit(
+                store,
+                None,
+                Actor::User(me),
+                "report_view",
+                &json!({"report": kind_for_audit}),
+            )?;
+            Ok(built)
+        })
+        .await?;
+    if q.format.as_deref() == Some("csv") {
+        return Ok((
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    "attachment; filename=\"rapport.csv\"".to_owned(),
+                ),
+            ],
+            report::render_csv(&built),
+        )
+            .into_response());
+    }
+    let csv_link = format!(
+        "?format=csv{}{}",
+        from.map(|f| format!("&from={f}")).unwrap_or_default(),
+        to.map(|t| format!("&to={t}")).unwrap_or_default()
+    );
+    let body = html! {
+        p { a href="/reports" { "← Rapporter" } " · " a href=(csv_link) { "Last ned CSV" } }
+        (report::report_body_html(&built, Some("")))
+    };
+    Ok(layout::page(&built.title, Some(&viewer), false, body).into_response())
+}

@@ -1,0 +1,377 @@
+//! Shared by the labelled-set tests: loading `samples/letters/*.toml`,
+//! running the classifier, scoring against `[expected]` and printing a
+//! confusion matrix.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use postmottak::classify::{Classifier, ClassifyConfig, ClassifyInput};
+use postmottak::extract::{Extraction, Page, PageSource};
+use postmottak::item::{Source, UnitId};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Letter {
+    #[serde(skip)]
+    pub id: String,
+    pub written: String,
+    pub folder: String,
+    pub render: String,
+    pub stamp: Option<String>,
+    pub pages: Vec<String>,
+    pub expected: Expected,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Expected {
+    pub document_type: String,
+    pub unit: String,
+    pub urgent: bool,
+    pub leader_review: bool,
+    pub title: String,
+    pub document_date: Option<toml::value::Datetime>,
+    pub stamped_date: Option<toml::value::Datetime>,
+    #[serde(default)]
+    pub person_ids: Vec<String>,
+    pub sender: Option<String>,
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn load_letters() -> Vec<Letter> {
+    let dir = repo().join("samples/letters");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let mut letter: Letter = toml::from_str(&std::fs::read_to_string(p).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            letter.id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            letter
+        })
+        .collect()
+}
+
+/// The letter's text as the generator draws it: the stamp's lines first on
+/// page 1 of a scan, then the letter.
+pub fn text_extraction(letter: &Letter) -> Extraction {
+    let pages = letter
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let text = match (&letter.stamp, i) {
+                (Some(stamp), 0) => format!("{stamp}\n{}", text.trim()),
+                _ => text.trim().to_owned(),
+            };
+            Page {
+                number: i as u32 + 1,
+                text,
+                source: PageSource::TextLayer,
+                ocr_confidence: None,
+                blank: false,
+                dpi: None,
+                rotation_degrees: 0,
+                skew_degrees: None,
+            }
+        })
+        .collect();
+    Extraction {
+        media_type: "application/pdf".into(),
+        pages,
+    }
+}
+
+pub fn date_string(d: &Option<toml::value::Datetime>) -> Option<String> {
+    d.as_ref().map(|d| d.to_string())
+}
+
+/// Counts and misses over the set.
+#[derive(Default)]
+pub struct Report {
+    pub letters: usize,
+    pub skipped: Vec<String>,
+    pub type_ok: usize,
+    pub unit_ok: usize,
+    pub leader_ok: usize,
+    pub date_ok: usize,
+    pub stamp_ok: usize,
+    pub title_ok: usize,
+    pub sender_ok: usize,
+    pub sender_total: usize,
+    pub ids_expected: usize,
+    pub ids_found: usize,
+    pub ids_false: usize,
+    pub urgent_expected: usize,
+    pub urgent_found: usize,
+    pub urgent_false: usize,
+    /// (expected, got) → count
+    pub confusion: BTreeMap<(String, String), usize>,
+    pub misses: Vec<String>,
+}
+
+pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extraction>) -> Report {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let mut r = Report::default();
+    for letter in letters {
+        let Some(extraction) = extract(letter) else {
+            r.skipped.push(letter.id.clone());
+            continue;
+        };
+        let folder_unit = UnitId::new(&letter.folder).ok();
+        let digital = letter.folder == "digital";
+        let input = ClassifyInput {
+            extraction: &extraction,
+            source: if digital {
+                Source::Digital
+            } else {
+                Source::Scan
+            },
+            folder_unit: if digital { None } else { folder_unit.as_ref() },
+        };
+        let c = classifier.classify(&input);
+        let e = &letter.expected;
+        let id = &letter.id;
+        r.letters += 1;
+        *r.confusion
+            .entry((e.document_type.clone(), c.document_type.clone()))
+            .or_default() += 1;
+        let mut miss = |what: &str, want: String, got: String| {
+            r.misses
+                .push(format!("{id}: {what}: want {want}, got {got}"));
+        };
+        if c.document_type == e.document_type {
+            r.type_ok += 1;
+        } else {
+            let why: Vec<String> = c
+                .reasons
+                .iter()
+                .filter(|x| x.kind == postmottak::classify::ReasonKind::DocumentType)
+                .map(|x| format!("{}:{}={}", x.target, x.label, x.weight))
+                .collect();
+            miss(
+                "type",
+                e.document_type.clone(),
+                format!(
+                    "{} (conf {:.2}, sugg {:?}) [{}]",
+                    c.document_type,
+                    c.confidence,
+                    c.suggestion,
+                    why.join("; ")
+                ),
+            );
+        }
+        if c.unit.as_str() == e.unit {
+            r.unit_ok += 1;
+        } else {
+            miss("unit", e.unit.clone(), c.unit.to_string());
+        }
+        if c.leader_review == e.leader_review {
+            r.leader_ok += 1;
+        }
+        let want_date = date_string(&e.document_date);
+        let got_date = c.document_date.map(|d| d.to_string());
+        if want_date == got_date {
+            r.date_ok += 1;
+        } else {
+            miss(
+                "document_date",
+                format!("{want_date:?}"),
+                format!("{got_date:?}"),
+            );
+        }
+        let want_stamp = date_string(&e.stamped_date);
+        let got_stamp = c.stamped_date.map(|d| d.to_string());
+        if want_stamp == got_stamp {
+            r.stamp_ok += 1;
+        } else {
+            miss(
+                "stamped_date",
+                format!("{want_stamp:?}"),
+                format!("{got_stamp:?}"),
+            );
+        }
+        if c.title == e.title {
+            r.title_ok += 1;
+        } else {
+            miss("title", e.title.clone(), c.title.clone());
+        }
+        if let Some(sender) = &e.sender {
+            r.sender_total += 1;
+            if c.sender.as_deref() == Some(sender.as_str()) {
+                r.sender_ok += 1;
+            } else {
+                miss("sender", sender.clone(), format!("{:?}", c.sender));
+            }
+        }
+        let got_ids: Vec<&str> = c.person_ids.iter().map(|p| p.value()).collect();
+        r.ids_expected += e.person_ids.len();
+        for want in &e.person_ids {
+            if got_ids.contains(&want.as_str()) {
+                r.ids_found += 1;
+            } else {
+                miss(
+                    "person_id missed",
+                    format!("{}*****", &want[..6]),
+                    "-".into(),
+                );
+            }
+        }
+        for got in &got_ids {
+            if !e.person_ids.iter().any(|w| w == got) {
+                r.ids_false += 1;
+                miss(
+                    "person_id false positive",
+                    "-".into(),
+                    format!("{}*****", &got[..6]),
+                );
+            }
+        }
+        if e.urgent {
+            r.urgent_expected += 1;
+            if c.urgent {
+                r.urgent_found += 1;
+            } else {
+                miss("urgent", "true".into(), "false".into());
+            }
+        } else if c.urgent {
+            r.urgent_false += 1;
+            miss("urgent", "false".into(), "true".into());
+        }
+    }
+    r
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        100.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+impl Report {
+    pub fn print(&self, title: &str) {
+        println!("\n=== labelled set: {title} ({} letters) ===", self.letters);
+        if !self.skipped.is_empty() {
+            println!("skipped (no rendered file): {}", self.skipped.join(", "));
+        }
+        let mut types: Vec<&String> = self.confusion.keys().flat_map(|(a, b)| [a, b]).collect();
+        types.sort();
+        types.dedup();
+        let short = |t: &str| t.chars().take(9).collect::<String>();
+        print!("{:>22} |", "expected \\ got");
+        for t in &types {
+            print!(" {:>9}", short(t));
+        }
+        println!();
+        for want in &types {
+            print!("{:>22} |", want);
+            for got in &types {
+                let n = self
+                    .confusion
+                    .get(&((*want).clone(), (*got).clone()))
+                    .copied()
+                    .unwrap_or(0);
+                if n == 0 {
+                    print!(" {:>9}", ".");
+                } else {
+                    print!(" {n:>9}");
+                }
+            }
+            println!();
+        }
+        let n = self.letters;
+        println!(
+            "document type   {:>3}/{n} {:5.1} %",
+            self.type_ok,
+            pct(self.type_ok, n)
+        );
+        println!(
+            "unit            {:>3}/{n} {:5.1} %",
+            self.unit_ok,
+            pct(self.unit_ok, n)
+        );
+        println!(
+            "leader review   {:>3}/{n} {:5.1} %",
+            self.leader_ok,
+            pct(self.leader_ok, n)
+        );
+        println!(
+            "document date   {:>3}/{n} {:5.1} %",
+            self.date_ok,
+            pct(self.date_ok, n)
+        );
+        println!(
+            "stamped date    {:>3}/{n} {:5.1} %",
+            self.stamp_ok,
+            pct(self.stamp_ok, n)
+        );
+        println!(
+            "title (exact)   {:>3}/{n} {:5.1} %",
+            self.title_ok,
+            pct(self.title_ok, n)
+        );
+        println!(
+            "sender          {:>3}/{} {:5.1} %",
+            self.sender_ok,
+            self.sender_total,
+            pct(self.sender_ok, self.sender_total)
+        );
+        println!(
+            "person IDs      recall {}/{} ({:.1} %), false positives {}",
+            self.ids_found,
+            self.ids_expected,
+            pct(self.ids_found, self.ids_expected),
+            self.ids_false
+        );
+        println!(
+            "urgent          recall {}/{} ({:.1} %), false positives {}",
+            self.urgent_found,
+            self.urgent_expected,
+            pct(self.urgent_found, self.urgent_expected),
+            self.urgent_false
+        );
+        for m in &self.misses {
+            println!("  miss {m}");
+        }
+    }
+
+    /// The targets.
+    pub fn assert_targets(&self) {
+        let n = self.letters;
+        assert!(n > 0, "no letters evaluated");
+        assert!(
+            pct(self.type_ok, n) >= 95.0,
+            "document type accuracy {:.1} % < 95 %",
+            pct(self.type_ok, n)
+        );
+        assert_eq!(
+            self.ids_found, self.ids_expected,
+            "person-ID recall below 100 %"
+        );
+        assert_eq!(self.ids_false, 0, "person-ID false positives");
+        assert_eq!(
+            self.urgent_found, self.urgent_expected,
+            "urgent recall below 100 %"
+        );
+        assert!(
+            pct(self.date_ok, n) >= 95.0,
+            "document date accuracy {:.1} % < 95 %",
+            pct(self.date_ok, n)
+        );
+    }
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.is_file()
+}

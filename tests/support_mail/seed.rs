@@ -1,0 +1,295 @@
+//! Test support for the mail, retention and report tests: a config file in a
+//! temporary folder, users and items written into a real on-disk store, and
+//! a real SMTP server (aiosmtpd) on loopback.
+//!
+//! Items are seeded with plain inserts until the pipeline's admission API is
+//! on main; the rows are the ones the pipeline writes (0001_core schema).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Oslo;
+use postmottak::config::Config;
+use postmottak::item::ItemId;
+use postmottak::store::Store;
+use rusqlite::params;
+
+/// An instant given as Oslo wall-clock time.
+pub fn oslo(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Oslo.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn noon(date: NaiveDate) -> DateTime<Utc> {
+    Oslo.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap()))
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Writes `postmottak.toml` into `dir` with `extra` appended and loads it.
+pub fn config(dir: &Path, extra: &str) -> Config {
+    let text = format!(
+        r#"
+data_dir = "var"
+[[units]]
+id = "mta"
+name = "MTA"
+scan_folder = "inbox/mta"
+[[units]]
+id = "omsorg"
+name = "Omsorg"
+scan_folder = "inbox/omsorg"
+[digital]
+folder = "inbox/digital"
+{extra}
+"#
+    );
+    std::fs::create_dir_all(dir.join("var")).unwrap();
+    let path = dir.join("postmottak.toml");
+    std::fs::write(&path, text).unwrap();
+    Config::load(&path).unwrap()
+}
+
+pub fn open(config: &Config) -> Store {
+    Store::open(&config.database_path()).unwrap()
+}
+
+pub fn user(store: &Store, username: &str, name: &str, role: &str, email: Option<&str>) -> i64 {
+    store
+        .conn()
+        .execute(
+            "INSERT INTO users (username, display_name, email, role, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![username, name, email, role, Utc::now().to_rfc3339()],
+        )
+        .unwrap();
+    store.conn().last_insert_rowid()
+}
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+/// An item as the pipeline leaves it.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub source: &'static str,
+    pub unit: &'static str,
+    pub received_at: DateTime<Utc>,
+    pub state: &'static str,
+    pub title: &'static str,
+    pub document_type: &'static str,
+    pub file_name: String,
+    pub quality_flags: &'static str,
+    pub quality_cleared: bool,
+    pub allocated_to: Option<i64>,
+    pub duplicate_of: Option<ItemId>,
+    pub reject_code: Option<&'static str>,
+}
+
+impl Seed {
+    pub fn scan(received_at: DateTime<Utc>, state: &'static str) -> Seed {
+        Seed {
+            source: "scan",
+            unit: "mta",
+            received_at,
+            state,
+            title: "Søknad om helse- og omsorgstjenester",
+            document_type: "soknad_tjenester",
+            file_name: format!(
+                "Skanning Profil_{}_{}.pdf",
+                received_at.format("%Y%m%d"),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ),
+            quality_flags: "[]",
+            quality_cleared: false,
+            allocated_to: None,
+            duplicate_of: None,
+            reject_code: None,
+        }
+    }
+
+    pub fn digital(received_at: DateTime<Utc>, state: &'static str) -> Seed {
+        Seed {
+            source: "digital",
+            ..Seed::scan(received_at, state)
+        }
+    }
+}
+
+pub fn item(store: &Store, seed: &Seed) -> ItemId {
+    let now = Utc::now().to_rfc3339();
+    let received = seed.received_at.to_rfc3339();
+    let registered = (seed.state == "registered").then(|| now.clone());
+    let allocated_at = seed.allocated_to.map(|_| received.clone());
+    let sha = format!("{:064x}", NEXT.fetch_add(1, Ordering::Relaxed));
+    store
+        .conn()
+        .execute(
+            "INSERT INTO items (sha256, source, folder_unit, source_path, file_name, size_bytes,
+                content_path, received_at, state, duplicate_of, reject_code, unit, document_type,
+                title, urgent, leader_review, quality_flags, quality_cleared_at, allocated_to,
+                allocated_at, registered_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1000, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, 0, ?14, ?15,
+                     ?16, ?17, ?18, ?19)",
+            params![
+                sha,
+                seed.source,
+                (seed.source == "scan").then_some(seed.unit),
+                format!("/inbox/{}/{}", seed.unit, seed.file_name),
+                seed.file_name,
+                format!("content/{sha}"),
+                received,
+                seed.state,
+                seed.duplicate_of.map(|d| d.0),
+                seed.reject_code,
+                seed.unit,
+                seed.document_type,
+                seed.title,
+                seed.quality_flags,
+                seed.quality_cleared.then(|| now.clone()),
+                seed.allocated_to,
+                allocated_at,
+                registered,
+                now
+            ],
+        )
+        .unwrap();
+    ItemId(store.conn().last_insert_rowid())
+}
+
+/// Attaches a (synthetic) person ID in its stored form: hash + masked.
+pub fn person_id(store: &Store, item: ItemId, masked: &str) {
+    store
+        .conn()
+        .execute(
+            "INSERT INTO item_person_ids (item_id, kind, keyed_hash, masked, synthetic)
+             VALUES (?1, 'fodselsnummer', ?2, ?3, 1)",
+            params![item.0, format!("hash-{}-{masked}", item.0), masked],
+        )
+        .unwrap();
+}
+
+/// The case system took the file: registered now.
+pub fn register(store: &Store, item: ItemId) {
+    store
+        .conn()
+        .execute(
+            "UPDATE items SET state = 'registered', registered_at = ?1 WHERE id = ?2",
+            params![Utc::now().to_rfc3339(), item.0],
+        )
+        .unwrap();
+}
+
+pub fn clear_quality(store: &Store, item: ItemId) {
+    store
+        .conn()
+        .execute(
+            "UPDATE items SET quality_cleared_at = ?1 WHERE id = ?2",
+            params![Utc::now().to_rfc3339(), item.0],
+        )
+        .unwrap();
+}
+
+/// A free TCP port on loopback (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real SMTP server (aiosmtpd) on loopback that saves what it accepts.
+pub struct SmtpSink {
+    child: Child,
+    pub dir: PathBuf,
+}
+
+fn python() -> &'static str {
+    // Debian's interpreter has python3-aiosmtpd; a pyenv shim on PATH may not.
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+impl SmtpSink {
+    pub fn start(port: u16, dir: &Path) -> SmtpSink {
+        std::fs::create_dir_all(dir).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_mail/smtp_sink.py");
+        let mut child = Command::new(python())
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 must run (scripts/setup installs python3-aiosmtpd)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "READY",
+            "the SMTP test server did not start; is python3-aiosmtpd installed (scripts/setup)?"
+        );
+        SmtpSink {
+            child,
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// Accepted messages, decoded, in order of arrival.
+    pub fn messages(&self) -> Vec<serde_json::Value> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// Waits until at least `n` messages arrived (or panics after `secs`).
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.messages();
+            if got.len() >= n || Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
