@@ -111,6 +111,12 @@ impl PageRenderer for crate::extract::Extractor {
     }
 }
 
+impl PageRenderer for crate::ingest::engines::RealEngines {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        self.extractor.render_page_png(path, page, dpi)
+    }
+}
+
 /// The board's own extractor, started on the first page image (pdfium load
 /// and one OCR engine cost time and memory a board that is only read from
 /// never needs). When it cannot start, pages are shown as text only.
@@ -365,18 +371,35 @@ pub async fn serve(config: Arc<Config>, shutdown: CancellationToken) -> Result<(
 
 /// Like [`serve`], with the page renderer given (the daemon shares its
 /// extractor; `None` shows pages as text only).
+///
+/// An address in use (another board, or the old process still stopping) is
+/// logged and retried until it frees up: the intake must not stop because the
+/// board cannot start. Any other bind error is fatal.
 pub async fn serve_with(
     config: Arc<Config>,
     renderer: Option<Arc<dyn PageRenderer>>,
     shutdown: CancellationToken,
 ) -> Result<(), WebError> {
     let addr = config.raw.web.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| WebError::Bind { addr, source })?;
+    let listener = loop {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => break listener,
+            Err(source) if source.kind() == std::io::ErrorKind::AddrInUse => {
+                tracing::error!(%addr, "board address in use; retrying in {BIND_RETRY:?}");
+                tokio::select! {
+                    _ = tokio::time::sleep(BIND_RETRY) => {}
+                    _ = shutdown.cancelled() => return Ok(()),
+                }
+            }
+            Err(source) => return Err(WebError::Bind { addr, source }),
+        }
+    };
     tracing::info!(%addr, "board listening");
     serve_on(listener, config, renderer, shutdown).await
 }
+
+/// How long to wait before binding again when the address is in use.
+const BIND_RETRY: Duration = Duration::from_secs(30);
 
 /// Runs the board on an already bound listener (tests bind port 0).
 pub async fn serve_on(

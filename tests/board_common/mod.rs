@@ -79,9 +79,13 @@ scan_folder = "inbox/omsorg"
 folder = "inbox/digital"
 
 [web]
-listen = "127.0.0.1:0"
-{web_extra}
-"#
+{listen}{web_extra}
+"#,
+            listen = if web_extra.contains("listen") {
+                ""
+            } else {
+                "listen = \"127.0.0.1:0\"\n"
+            },
         ),
     )
     .unwrap();
