@@ -33,6 +33,7 @@ use crate::store::users::UserError;
 use crate::store::{Store, StoreError};
 
 pub mod access;
+mod actions;
 mod admin;
 mod audit;
 pub mod auth;
@@ -326,6 +327,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(queue::routes())
         .merge(item::routes())
+        .merge(actions::routes())
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(shelves::routes())
