@@ -157,9 +157,15 @@ async fn enrolment_from_user_add_signs_in_and_allocate_follows_the_rules() {
         stderr(&again)
     );
     assert!(client.get("/").await.body.contains("Tildelt deg (1)"));
-    let listed = stdout(&postmottak(&config_path, &["queue", "list", "--json", "--all"]));
+    let listed = stdout(&postmottak(
+        &config_path,
+        &["queue", "list", "--json", "--all"],
+    ));
     let row: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
-    assert_eq!(row["allocated_to"], "kari", "queue list shows the allocation: {row}");
+    assert_eq!(
+        row["allocated_to"], "kari",
+        "queue list shows the allocation: {row}"
+    );
 
     // Disabling ends the session at once.
     let disable = postmottak(&config_path, &["user", "disable", "kari"]);

@@ -44,6 +44,8 @@ struct ItemView {
     suggestion: Option<board::Suggestion>,
     allocated_name: Option<String>,
     original_visible: bool,
+    /// What people most often corrected this item's type to: (type, times).
+    usual_correction: Option<(String, u64)>,
 }
 
 async fn item_page(
@@ -75,6 +77,14 @@ async fn item_page(
                 Some(uid) => users::get(store, uid)?.map(|u| u.display_name),
                 None => None,
             };
+            // Corrections people made before are a suggestion for this one.
+            let usual_correction = match detail.row.document_type.as_deref() {
+                Some(current) => board::type_corrections(store)?
+                    .into_iter()
+                    .find(|(from, _, _)| from == current)
+                    .map(|(_, to, n)| (to, n)),
+                None => None,
+            };
             let original_visible = match detail.row.duplicate_of {
                 Some(orig) => board::item_access(store, orig)?.is_some_and(|(u, a)| {
                     access::can_view(
@@ -102,6 +112,7 @@ async fn item_page(
                 suggestion,
                 allocated_name,
                 original_visible,
+                usual_correction,
             })
         })
         .await?;
@@ -167,7 +178,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
-        (classification(d))
+        (classification(d, view.usual_correction.as_ref()))
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
@@ -254,7 +265,7 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
     }
 }
 
-fn classification(d: &ItemDetail) -> Markup {
+fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> Markup {
     let Some(c) = &d.classification else {
         return html! {};
     };
@@ -272,6 +283,11 @@ fn classification(d: &ItemDetail) -> Markup {
                 }
                 @if let Some(s) = c.get("suggestion").and_then(|v| v.as_str()) {
                     dt { "Nest beste type" } dd { (type_label(Some(s))) }
+                }
+                @if let Some((to, times)) = usual_correction {
+                    dt { "Tidligere rettelser" }
+                    dd { "«" (type_label(d.row.document_type.as_deref())) "» er rettet til «"
+                        (type_label(Some(to))) "» " (times) " gang(er)" }
                 }
             }
             h3 { "Begrunnelse" }
