@@ -16,6 +16,10 @@ const ROUTES_GET: &[&str] = &[
     "/audit/items/1",
     "/audit/users/1",
     "/admin",
+    "/shelves",
+    "/shelves/2026-11",
+    "/reports",
+    "/reports/backlog",
 ];
 
 const ROUTES_POST: &[&str] = &[
@@ -25,6 +29,7 @@ const ROUTES_POST: &[&str] = &[
     "/items/1/leader-review",
     "/items/1/correct",
     "/logout",
+    "/shelves/2026-11/confirm",
 ];
 
 #[tokio::test]
@@ -60,6 +65,10 @@ async fn every_route_refuses_without_a_session() {
     // A made-up session cookie is no session either.
     anon.cookies.insert("pm_session".into(), "forged".into());
     assert_eq!(anon.get("/").await.status, 303);
+    // Unknown paths are a plain 404 with the same headers.
+    let missing = anon.get("/finnes-ikke").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("content-security-policy").is_some());
     // The sign-in page itself is open, and so are the static files.
     assert_eq!(board.client().get("/login").await.status, 200);
     assert_eq!(board.client().get("/static/board.js").await.status, 200);
@@ -431,6 +440,11 @@ async fn letter_text_with_markup_is_shown_as_text() {
         .body
         .contains("&lt;script&gt;alert('x')&lt;/script&gt;"));
     assert!(item.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    // Every view of content is in the audit trail.
+    let clerk_id = board.user("merkantil").id;
+    assert!(board
+        .events(Some(ids[0]), clerk_id)
+        .contains(&"view_item".to_owned()));
     // The classification is shown with its reasons.
     assert!(
         item.body

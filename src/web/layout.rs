@@ -69,8 +69,13 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                                     li { a href="/" { "Kø" } }
                                     li { a href="/?mote=1" { "Møtemodus" } }
                                 }
+                                @if v.user.role == Role::Caseworker {
+                                    li { a href="/reports/backlog" { "Min restanse" } }
+                                }
                                 @if access::can_audit(&v.user) {
                                     li { a href="/audit" { "Revisjonslogg" } }
+                                    li { a href="/shelves" { "Makuleringshyller" } }
+                                    li { a href="/reports" { "Rapporter" } }
                                 }
                                 @if access::can_admin(&v.user) {
                                     li { a href="/admin" { "Brukere" } }

@@ -332,6 +332,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(shelves::routes())
         .merge(layout::static_routes())
+        .fallback(|| async { WebError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
