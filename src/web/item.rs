@@ -178,7 +178,6 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
-        (classification(d, view.usual_correction.as_ref()))
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
@@ -192,6 +191,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 }
             }
         }
+        (classification(d, view.usual_correction.as_ref()))
         (history(&view.events))
     }
 }
@@ -205,7 +205,7 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
     html! {
         @if queued {
             @if let Some(s) = &view.suggestion {
-                p { "Forslag: " strong { (s.display_name) } }
+                p { "Forslag: " strong { (s.display_name) } " – " (crate::web::queue::suggestion_text(s)) }
             }
             (crate::web::queue::allocate_form(row, view.suggestion.as_ref(), &view.assignable, viewer, &back))
         }

@@ -162,6 +162,17 @@ pub(crate) fn local_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_owned())
 }
 
+/// A compact local time for the queue, "26.11. 08:15".
+pub(crate) fn local_time_short(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Oslo)
+                .format("%d.%m. %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
 pub(crate) fn role_label(role: Role) -> &'static str {
     role.label_nb()
 }
