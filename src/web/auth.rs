@@ -315,8 +315,12 @@ fn check_login(
         }
         _ => {
             let until = Utc::now() + Duration::minutes(i64::from(web.lockout_minutes));
-            let locked =
-                users::record_failed_login(store, creds.user_id, web.lockout_failures, until)?;
+            let locked = users::record_failed_login(
+                store,
+                creds.user_id,
+                web.lockout_failures.max(1),
+                until,
+            )?;
             Ok(if locked {
                 LoginOutcome::Locked
             } else {
