@@ -200,7 +200,22 @@ async fn scenario(client: Client, board: Board) {
     client.goto(&format!("{base}/?mote=1")).await.unwrap();
     wait_for_text(&client, |s| s.contains("Søknad om praktisk bistand")).await;
 
-    // Meeting mode starts on the first (oldest) row; Enter opens it.
+    // Meeting mode starts on the first (oldest) row; j and k move.
+    let focused_item = || async {
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-item")
+            .await
+            .unwrap()
+    };
+    assert_eq!(focused_item().await, Some(first_id.to_string()));
+    press(&client, 'j').await;
+    assert_eq!(focused_item().await, Some(second_id.to_string()));
+    press(&client, 'k').await;
+    assert_eq!(focused_item().await, Some(first_id.to_string()));
+    // Enter opens it.
     press(&client, Key::Enter.into()).await;
     wait_for_url(&client, |u| u.ends_with(&format!("/items/{first_id}"))).await;
     wait_for_text(&client, |s| {
