@@ -113,12 +113,15 @@ async fn queue_page(
             p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
                 kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
         }
-        section aria-labelledby="mine" {
-            h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
-            @if data.mine.is_empty() {
-                p { "Ingen saker er tildelt deg." }
-            } @else {
-                (rows_table(&data.mine))
+        // Clerks share post out but are never given any.
+        @if viewer.user.role != crate::item::Role::Clerk {
+            section aria-labelledby="mine" {
+                h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
+                @if data.mine.is_empty() {
+                    p { "Ingen saker er tildelt deg." }
+                } @else {
+                    (rows_table(&data.mine))
+                }
             }
         }
         @for unit in &data.units {
