@@ -496,7 +496,16 @@ async fn suggestions_come_with_their_reason() {
     };
     let mut earlier = letter("mta", "soknad_tjenester", "Tidligere søknad", "x");
     earlier.persons = vec![person.clone()];
+    earlier.received_at = chrono::Utc::now() - chrono::Duration::days(20);
     earlier.state = FixtureState::Allocated { to: kari };
+    // Per had a letter about the same person more recently, but it is done:
+    // Kari, who still has an open one, is the better suggestion.
+    let mut done = letter("mta", "fullmakt", "Avsluttet fullmakt", "x");
+    done.persons = vec![person.clone()];
+    done.received_at = chrono::Utc::now() - chrono::Duration::days(2);
+    done.state = FixtureState::Registered {
+        allocated_to: Some(per),
+    };
     let mut history = Vec::new();
     for _ in 0..3 {
         let mut h = letter("mta", "klage", "Gammel klage", "x");
@@ -510,6 +519,7 @@ async fn suggestions_come_with_their_reason() {
     let new_other = letter("mta", "klage", "Ny klage annen person", "x");
     let mut items = vec![earlier];
     items.extend(history);
+    items.push(done);
     items.push(new_same_person);
     items.push(new_other);
     let ids = board.seed(&items);
@@ -521,13 +531,13 @@ async fn suggestions_come_with_their_reason() {
         let end = page[start..].find("</tr>").unwrap();
         page[start..start + end].to_owned()
     };
-    let same = row(ids[4]);
+    let same = row(ids[5]);
     assert!(
         same.contains(&format!("data-suggested=\"{kari}\"")),
         "{same}"
     );
     assert!(same.contains("Kari Saksbehandler") && same.contains("samme person"));
-    let other = row(ids[5]);
+    let other = row(ids[6]);
     assert!(
         other.contains(&format!("data-suggested=\"{per}\"")),
         "{other}"

@@ -82,9 +82,12 @@ impl<'a> Suggester<'a> {
     }
 }
 
+/// Someone with an open item about the person beats someone who had one
+/// before; among equals the most recent allocation wins.
 fn same_person(store: &Store, item: ItemId, unit: &UnitId) -> Result<Option<Suggestion>> {
     let mut stmt = store.conn().prepare_cached(
-        "SELECT o.allocated_to, u.display_name, COUNT(DISTINCT o.id), MAX(o.allocated_at) AS last
+        "SELECT o.allocated_to, u.display_name, COUNT(DISTINCT o.id), MAX(o.allocated_at) AS last,
+                MAX(o.state = 'allocated') AS active
          FROM item_person_ids q
          JOIN item_person_ids p ON p.keyed_hash = q.keyed_hash AND p.item_id <> q.item_id
          JOIN items o ON o.id = p.item_id
@@ -92,7 +95,7 @@ fn same_person(store: &Store, item: ItemId, unit: &UnitId) -> Result<Option<Sugg
          JOIN user_units uu ON uu.user_id = u.id AND uu.unit = ?2
          WHERE q.item_id = ?1 AND o.allocated_to IS NOT NULL
            AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')
-         GROUP BY o.allocated_to ORDER BY last DESC LIMIT 1",
+         GROUP BY o.allocated_to ORDER BY active DESC, last DESC LIMIT 1",
     )?;
     let found = stmt
         .query_row(params![item.0, unit.as_str()], |r| {
