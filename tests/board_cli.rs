@@ -195,6 +195,24 @@ async fn reset_gives_a_new_password_and_code_and_lifts_a_lockout() {
     for _ in 0..5 {
         client.login("per", "feil", "000000").await;
     }
+    let locked = client
+        .login("per", PASSWORD, &totp_now(&board.user("per").secret))
+        .await;
+    assert!(locked.body.contains("For mange mislykkede forsøk"));
+    let unlock = postmottak(&config_path, &["user", "unlock", "per"]);
+    assert!(unlock.status.success(), "{}", stderr(&unlock));
+    let mut fresh = board.client();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // The next time step's code (the current one was just used above).
+    let next = postmottak::web::credentials::code_at(&board.user("per").secret, now + 30).unwrap();
+    let ok = fresh.login("per", PASSWORD, &next).await;
+    assert_eq!(ok.status, 303, "unlocked: {}", ok.body);
+    for _ in 0..5 {
+        client.login("per", "feil", "000000").await;
+    }
     let reset = postmottak(&config_path, &["user", "reset", "per"]);
     assert!(reset.status.success(), "{}", stderr(&reset));
     let out = stdout(&reset);
