@@ -225,19 +225,21 @@ impl IntoResponse for WebError {
     }
 }
 
-/// A small pool of store connections for blocking work.
+/// A small pool of store connections for blocking work: page requests run
+/// side by side (WAL lets readers proceed beside the writer), unlike the
+/// single shared connection of `store::Db` the pipeline uses.
 #[derive(Clone)]
-pub(crate) struct Db {
+pub(crate) struct StorePool {
     path: PathBuf,
     pool: Arc<Mutex<Vec<Store>>>,
 }
 
-impl Db {
+impl StorePool {
     const KEEP: usize = 4;
 
-    fn open(path: PathBuf) -> Result<Db, WebError> {
+    fn open(path: PathBuf) -> Result<StorePool, WebError> {
         let store = Store::open(&path)?;
-        Ok(Db {
+        Ok(StorePool {
             path,
             pool: Arc::new(Mutex::new(vec![store])),
         })
@@ -272,7 +274,7 @@ impl Db {
 pub(crate) struct Inner {
     pub config: Arc<Config>,
     pub web: WebConfig,
-    pub db: Db,
+    pub db: StorePool,
     pub renderer: Option<Arc<dyn PageRenderer>>,
     /// Configured units in config order, with display names.
     pub units: Vec<(UnitId, String)>,
@@ -295,7 +297,7 @@ impl AppState {
         std::fs::create_dir_all(&data_dir).map_err(|e| {
             WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
         })?;
-        let db = Db::open(config.database_path())?;
+        let db = StorePool::open(config.database_path())?;
         let units = config
             .raw
             .units
