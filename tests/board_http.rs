@@ -203,8 +203,11 @@ async fn lockout_after_repeated_failures() {
     assert_eq!(events.iter().filter(|e| *e == "login_failed").count(), 4);
     assert!(events.contains(&"login_locked".to_owned()));
     assert!(events.contains(&"login_refused_locked".to_owned()));
-    // Another user is not affected.
-    board.signed_in("per").await;
+    // Another user is not affected, and the admin sees the lock.
+    let mut admin = board.signed_in("admin").await;
+    let users_page = admin.get("/admin").await.body;
+    assert!(users_page.contains("låst til"), "{users_page}");
+    assert!(users_page.contains("postmottak user unlock kari"));
 }
 
 #[tokio::test]
