@@ -202,7 +202,13 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     // Services owned by other modules: one line each, same shape
     // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`.
     // spawn("board".into(), Box::pin({ let (c, t) = (config.clone(), token.clone()); async move { crate::web::serve(c, t).await.map_err(|e| e.to_string()) } }));
-    // spawn("mail".into(), Box::pin({ let (c, t) = (config.clone(), token.clone()); async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) } }));
+    spawn(
+        "mail".into(),
+        Box::pin({
+            let (c, t) = (config.clone(), token.clone());
+            async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) }
+        }),
+    );
 
     tracing::info!(
         workers,
