@@ -419,6 +419,9 @@ fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
     }
     issues.extend(raw.watch.validate());
     issues.extend(raw.ingest.validate());
+    issues.extend(raw.mail.validate());
+    issues.extend(raw.retention.validate());
+    issues.extend(raw.reports.validate());
     // Section owners: add `issues.extend(raw.<section>.validate());` here.
     issues
 }

@@ -44,6 +44,30 @@ fn default_reminder_days() -> u32 {
     7
 }
 
+impl RetentionConfig {
+    pub fn validate(&self) -> Vec<crate::config::ConfigIssue> {
+        let mut issues = Vec::new();
+        // The routine requires at least 62 days; a lower value would let
+        // originals be shredded too early, so it is a config error.
+        if self.min_days < 62 {
+            issues.push(crate::config::ConfigIssue {
+                key: "retention.min_days".into(),
+                message: format!(
+                    "{} er for lavt; originalene skal oppbevares minst 62 dager",
+                    self.min_days
+                ),
+            });
+        }
+        if self.min_days > 3650 {
+            issues.push(crate::config::ConfigIssue {
+                key: "retention.min_days".into(),
+                message: format!("{} er over ti år; er det en skrivefeil?", self.min_days),
+            });
+        }
+        issues
+    }
+}
+
 impl Default for RetentionConfig {
     fn default() -> Self {
         RetentionConfig {
