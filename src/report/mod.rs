@@ -297,5 +297,13 @@ mod tests {
             "[[schedule]]\nreport = \"backlog\"\ndays = [\"someday\"]\ntime = \"08:15\"\n"
         )
         .is_err());
+        assert!(toml::from_str::<ReportConfig>(
+            "[[schedule]]\nreport = \"post-list\"\ndays = [\"mon\"]\ntime = \"08:15\"\n"
+        )
+        .is_err());
+        let empty: ReportConfig =
+            toml::from_str("[[schedule]]\nreport = \"backlog\"\ndays = []\ntime = \"08:15\"\n")
+                .unwrap();
+        assert_eq!(empty.validate()[0].key, "reports.schedule[0].days");
     }
 }

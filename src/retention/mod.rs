@@ -479,6 +479,14 @@ mod tests {
     }
 
     #[test]
+    fn fewer_than_62_days_is_a_config_error() {
+        let short: RetentionConfig = toml::from_str("min_days = 30").unwrap();
+        assert_eq!(short.validate()[0].key, "retention.min_days");
+        assert!(RetentionConfig::default().validate().is_empty());
+        assert!(toml::from_str::<RetentionConfig>("min_dager = 62").is_err());
+    }
+
+    #[test]
     fn shelf_ids_parse_and_print() {
         let id: ShelfId = "2026-09".parse().unwrap();
         assert_eq!(
