@@ -244,7 +244,13 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             }
         }),
     );
-    // spawn("mail".into(), Box::pin({ let (c, t) = (config.clone(), token.clone()); async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) } }));
+    spawn(
+        "mail".into(),
+        Box::pin({
+            let (c, t) = (config.clone(), token.clone());
+            async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) }
+        }),
+    );
 
     tracing::info!(
         workers,
