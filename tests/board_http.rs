@@ -682,3 +682,59 @@ async fn page_images_are_rendered_once_cached_and_audited() {
     let mut olga = board.signed_in("olga").await;
     assert_eq!(olga.get(&format!("/items/{id}/pages/1")).await.status, 403);
 }
+
+/// The main menu's links of a page, in order.
+fn menu_links(body: &str) -> Vec<String> {
+    let nav = body
+        .split_once(r#"<nav aria-label="Hovedmeny">"#)
+        .and_then(|(_, rest)| rest.split_once("</nav>"))
+        .map(|(nav, _)| nav)
+        .unwrap_or("");
+    let href = regex::Regex::new(r#"href="([^"]+)""#).unwrap();
+    href.captures_iter(nav).map(|c| c[1].to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_menu_shows_each_role_its_pages_and_every_link_opens() {
+    let board = Board::start().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("arkiv", &["/audit", "/shelves", "/reports"]),
+        ("kari", &["/", "/?mote=1", "/reports/backlog"]),
+        ("merkantil", &["/", "/?mote=1"]),
+        ("leder", &["/", "/?mote=1"]),
+        ("admin", &["/admin"]),
+    ];
+    // One sign-in per user: a TOTP code is accepted only once.
+    let mut clients = std::collections::HashMap::new();
+    for (name, expected) in cases {
+        let client = clients.entry(*name).or_insert(board.signed_in(name).await);
+        let mut page = client.get("/").await;
+        if let Some(home) = page.header("location").map(str::to_owned) {
+            page = client.get(&home).await;
+        }
+        assert_eq!(page.status, 200, "{name}'s home page");
+        let links = menu_links(&page.body);
+        assert_eq!(&links, expected, "{name}'s menu");
+        for link in &links {
+            let opened = client.get(link).await;
+            assert_eq!(opened.status, 200, "{name} follows the menu to {link}");
+        }
+    }
+    // The records officer's reports page leads on to every report and the
+    // shelves; a caseworker who guesses the address is turned away.
+    let arkiv = clients.get_mut("arkiv").unwrap();
+    let reports = arkiv.get("/reports").await;
+    for link in [
+        "/reports/backlog",
+        "/reports/deviation",
+        "/reports/access-requests",
+        "/shelves",
+        "/reports/post-list",
+    ] {
+        assert!(reports.body.contains(link), "{link} on the reports page");
+    }
+    let kari = clients.get_mut("kari").unwrap();
+    assert_eq!(kari.get("/shelves").await.status, 403);
+    assert_eq!(kari.get("/reports/deviation").await.status, 403);
+    assert!(!kari.get("/reports").await.body.contains("/shelves"));
+}

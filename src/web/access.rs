@@ -7,6 +7,7 @@
 //! admin sees users, never items.
 
 use crate::item::{Role, UnitId};
+use crate::report::ReportKind;
 use crate::store::users::User;
 
 /// The facts about an item that the rules need.
@@ -72,6 +73,28 @@ pub fn can_audit(user: &User) -> bool {
     user.role == Role::RecordsOfficer
 }
 
+/// Whether the user keeps the shred shelves (sees them, confirms them
+/// shredded).
+pub fn can_keep_shelves(user: &User) -> bool {
+    user.role == Role::RecordsOfficer
+}
+
+/// Whether the user has any report to open: the records officer all of
+/// them, a caseworker their own backlog.
+pub fn sees_reports(user: &User) -> bool {
+    matches!(user.role, Role::RecordsOfficer | Role::Caseworker)
+}
+
+/// Whether the user may open the report `kind` (a caseworker's backlog is
+/// limited to their own items by the handler).
+pub fn can_read_report(user: &User, kind: ReportKind) -> bool {
+    match user.role {
+        Role::RecordsOfficer => true,
+        Role::Caseworker => kind == ReportKind::Backlog,
+        Role::Clerk | Role::Leader | Role::Admin => false,
+    }
+}
+
 /// Whether the user may see the user list.
 pub fn can_admin(user: &User) -> bool {
     user.role == Role::Admin
@@ -131,5 +154,11 @@ mod tests {
         assert!(can_correct(&other_cw, theirs));
         assert!(!can_correct(&cw, theirs));
         assert!(can_audit(&records) && !can_audit(&leader));
+
+        assert!(can_keep_shelves(&records) && !can_keep_shelves(&leader));
+        assert!(can_read_report(&records, ReportKind::PostList));
+        assert!(can_read_report(&cw, ReportKind::Backlog));
+        assert!(!can_read_report(&cw, ReportKind::Deviation));
+        assert!(!sees_reports(&leader) && !sees_reports(&admin) && !sees_reports(&clerk));
     }
 }

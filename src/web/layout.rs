@@ -12,6 +12,7 @@ use chrono::DateTime;
 use maud::{html, Markup, DOCTYPE};
 
 use crate::item::Role;
+use crate::report::ReportKind;
 use crate::web::auth::Viewer;
 use crate::web::{access, AppState};
 
@@ -69,13 +70,19 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                                     li { a href="/" { "Kø" } }
                                     li { a href="/?mote=1" { "Møtemodus" } }
                                 }
-                                @if v.user.role == Role::Caseworker {
-                                    li { a href="/reports/backlog" { "Min restanse" } }
-                                }
                                 @if access::can_audit(&v.user) {
                                     li { a href="/audit" { "Revisjonslogg" } }
+                                }
+                                @if access::can_keep_shelves(&v.user) {
                                     li { a href="/shelves" { "Makuleringshyller" } }
+                                }
+                                // Whoever may read more than their own backlog
+                                // gets the reports page; a caseworker goes
+                                // straight to theirs.
+                                @if access::can_read_report(&v.user, ReportKind::Deviation) {
                                     li { a href="/reports" { "Rapporter" } }
+                                } @else if access::sees_reports(&v.user) {
+                                    li { a href="/reports/backlog" { "Min restanse" } }
                                 }
                                 @if access::can_admin(&v.user) {
                                     li { a href="/admin" { "Brukere" } }

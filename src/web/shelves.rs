@@ -20,13 +20,13 @@ use serde_json::json;
 
 use crate::calendar::{self, date_label_nb};
 use crate::item::Role;
-use crate::report::{self, ReportContext, ReportError};
+use crate::report::{self, ReportContext, ReportError, ReportKind};
 use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::web::auth::{Checked, CsrfForm, Viewer};
 use crate::web::layout;
-use crate::web::{AppState, WebError};
+use crate::web::{access, AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -38,7 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 fn require_records_officer(viewer: &Viewer) -> Result<(), WebError> {
-    if viewer.user.role == Role::RecordsOfficer {
+    if access::can_keep_shelves(&viewer.user) {
         Ok(())
     } else {
         Err(WebError::Forbidden)
@@ -257,21 +257,25 @@ async fn confirm(
 }
 
 async fn reports_home(viewer: Viewer) -> Result<Response, WebError> {
-    let officer = viewer.user.role == Role::RecordsOfficer;
-    if !officer && viewer.user.role != Role::Caseworker {
+    if !access::sees_reports(&viewer.user) {
         return Err(WebError::Forbidden);
     }
+    let may = |kind| access::can_read_report(&viewer.user, kind);
     let body = html! {
         h1 { "Rapporter" }
         ul {
-            li { a href="/reports/backlog" { @if officer { "Restanse per saksbehandler" } @else { "Min restanse" } } }
-            @if officer {
+            li { a href="/reports/backlog" { @if may(ReportKind::Deviation) { "Restanse per saksbehandler" } @else { "Min restanse" } } }
+            @if may(ReportKind::Deviation) {
                 li { a href="/reports/deviation" { "Avviksrapport" } }
+            }
+            @if may(ReportKind::AccessRequests) {
                 li { a href="/reports/access-requests" { "Innsynsbegjæringer som ikke er registrert" } }
+            }
+            @if access::can_keep_shelves(&viewer.user) {
                 li { a href="/shelves" { "Makuleringshyller" } }
             }
         }
-        @if officer {
+        @if may(ReportKind::PostList) {
             h2 { "Postliste" }
             form method="get" action="/reports/post-list" {
                 label for="from" { "Fra" } " " input #from name="from" type="date" required;
@@ -281,6 +285,17 @@ async fn reports_home(viewer: Viewer) -> Result<Response, WebError> {
         }
     };
     Ok(layout::page("Rapporter", Some(&viewer), false, body).into_response())
+}
+
+/// The report a `/reports/{slug}` path names.
+fn report_kind(slug: &str) -> Option<ReportKind> {
+    match slug {
+        "backlog" => Some(ReportKind::Backlog),
+        "deviation" => Some(ReportKind::Deviation),
+        "access-requests" => Some(ReportKind::AccessRequests),
+        "post-list" => Some(ReportKind::PostList),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -293,13 +308,16 @@ struct ReportQuery {
 async fn report_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(kind): Path<String>,
+    Path(slug): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
-    let officer = viewer.user.role == Role::RecordsOfficer;
-    match (kind.as_str(), officer, viewer.user.role) {
-        ("backlog", _, Role::Caseworker) | (_, true, _) => {}
-        _ => return Err(WebError::Forbidden),
+    if !access::sees_reports(&viewer.user) {
+        return Err(WebError::Forbidden);
+    }
+    let kind_for_audit = slug;
+    let kind = report_kind(&kind_for_audit).ok_or(WebError::NotFound)?;
+    if !access::can_read_report(&viewer.user, kind) {
+        return Err(WebError::Forbidden);
     }
     let from = parse_day(q.from.as_deref())?;
     let to = parse_day(q.to.as_deref())?;
@@ -311,8 +329,8 @@ async fn report_page(
     };
     let config = state.config.clone();
     let me = viewer.user.id;
-    let only_me = (!officer).then_some(me);
-    let kind_for_audit = kind.clone();
+    // Only the records officer sees everyone's backlog.
+    let only_me = (viewer.user.role != Role::RecordsOfficer).then_some(me);
     let built = state
         .db
         .run(move |store| {
@@ -322,11 +340,11 @@ async fn report_page(
                 retention: &config.raw.retention,
                 now: Utc::now(),
             };
-            let built = match kind.as_str() {
-                "backlog" => report::backlog(&ctx, only_me, period),
-                "deviation" => report::deviation(&ctx, period),
-                "access-requests" => report::access_requests(&ctx, period),
-                "post-list" => match period {
+            let built = match kind {
+                ReportKind::Backlog => report::backlog(&ctx, only_me, period),
+                ReportKind::Deviation => report::deviation(&ctx, period),
+                ReportKind::AccessRequests => report::access_requests(&ctx, period),
+                ReportKind::PostList => match period {
                     Some((f, t)) => report::post_list(&ctx, f, t),
                     None => {
                         return Err(WebError::BadRequest(
@@ -334,7 +352,6 @@ async fn report_page(
                         ))
                     }
                 },
-                _ => return Err(WebError::NotFound),
             }
             .map_err(report_error)?;
             board::audit(
