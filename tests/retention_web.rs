@@ -3,161 +3,20 @@
 //! (and be refused for a blocked one), open a report as HTML and CSV; other
 //! roles are turned away.
 
+#[path = "board_common/http.rs"]
+mod http;
 #[path = "support_mail/seed.rs"]
 mod seed;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use http::{Client, PASSWORD};
 use postmottak::item::Role;
 use postmottak::store::events::Actor;
 use postmottak::store::users::{self, NewUser};
 use postmottak::web::credentials;
 use seed::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
-
-const PASSWORD: &str = "korrekt hest batteri";
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn csrf(&self) -> String {
-        let re = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap();
-        re.captures(&self.body).unwrap()[1].to_owned()
-    }
-}
-
-/// A tiny HTTP/1.1 client with a cookie jar (one request per connection).
-struct Client {
-    addr: SocketAddr,
-    cookies: Vec<(String, String)>,
-}
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let enc: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={enc}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-impl Client {
-    async fn send(&mut self, method: &str, path: &str, form: Option<&[(&str, &str)]>) -> Response {
-        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let body = form.map(encode).unwrap_or_default();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {cookie}\r\n",
-            self.addr
-        );
-        if form.is_some() {
-            req.push_str(&format!(
-                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
-        }
-        req.push_str("\r\n");
-        req.push_str(&body);
-        stream.write_all(req.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        for (_, v) in headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        {
-            let pair = v.split(';').next().unwrap();
-            let (k, val) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(n, _)| n != k);
-            if !val.is_empty() {
-                self.cookies.push((k.to_owned(), val.to_owned()));
-            }
-        }
-        Response {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Response {
-        self.send("GET", path, None).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.send("POST", path, Some(form)).await
-    }
-
-    async fn sign_in(addr: SocketAddr, username: &str, secret: &str) -> Client {
-        let mut client = Client {
-            addr,
-            cookies: Vec::new(),
-        };
-        let page = client.get("/login").await;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let code = credentials::code_at(secret, now).unwrap();
-        let csrf = page.csrf();
-        let done = client
-            .post(
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", username),
-                    ("password", PASSWORD),
-                    ("code", &code),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, 303, "sign-in failed: {}", done.body);
-        client
-    }
-}
 
 fn add_user(
     store: &mut postmottak::store::Store,
@@ -208,12 +67,12 @@ async fn the_records_officer_sees_confirms_shelves_and_opens_reports() {
         token.clone(),
     ));
 
-    let mut kari = Client::sign_in(addr, "kari", &worker).await;
+    let mut kari = Client::signed_in(addr, "kari", &worker).await;
     assert_eq!(kari.get("/shelves").await.status, 403);
     assert_eq!(kari.get("/reports/deviation").await.status, 403);
     assert_eq!(kari.get("/reports/backlog").await.status, 200);
 
-    let mut anne = Client::sign_in(addr, "arkiv", &officer).await;
+    let mut anne = Client::signed_in(addr, "arkiv", &officer).await;
     let list = anne.get("/shelves").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("juli 2026"), "{}", list.body);

@@ -1,14 +1,17 @@
 //! Shared set-up for the board tests and benchmark: a real store on disk in a
 //! temporary folder, users with real argon2id hashes and TOTP secrets, the
 //! real board on 127.0.0.1:0, and a small HTTP/1.1 client with a cookie jar
-//! (plain TCP, so the tests see exactly the headers the server sends).
+//! (in `http.rs`, which tests without the board cast include on its own).
 #![allow(dead_code)]
+
+mod http;
+
+pub use http::*;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use postmottak::config::Config;
 use postmottak::item::{ItemId, Role, UnitId};
@@ -17,10 +20,7 @@ use postmottak::store::events::Actor;
 use postmottak::store::users::{self, NewUser};
 use postmottak::store::Store;
 use postmottak::web::credentials;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
-
-pub const PASSWORD: &str = "korrekt hest batteri";
 
 pub struct TestUser {
     pub id: i64,
@@ -159,13 +159,8 @@ impl Board {
 
     /// A client signed in as `name` (password + current TOTP code).
     pub async fn signed_in(&self, name: &str) -> Client {
-        let mut client = self.client();
         let user = self.user(name);
-        let resp = client
-            .login(&user.username, PASSWORD, &totp_now(&user.secret))
-            .await;
-        assert_eq!(resp.status, 303, "sign-in as {name} failed: {}", resp.body);
-        client
+        Client::signed_in(self.addr, &user.username, &user.secret).await
     }
 
     /// The state of an item, straight from the store.
@@ -237,197 +232,8 @@ pub fn add_cast(store: &mut Store) -> HashMap<String, TestUser> {
     out
 }
 
-pub fn totp_now(secret: &str) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    credentials::code_at(secret, now).unwrap()
-}
-
 pub fn unit(id: &str) -> UnitId {
     UnitId::new(id).unwrap()
-}
-
-/// An HTTP response, body as text.
-#[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn headers_named(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// The first `name="csrf" value="…"` in the page.
-    pub fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let start = self.body.find(marker).expect("page has a CSRF field") + marker.len();
-        let end = self.body[start..].find('"').unwrap();
-        self.body[start..start + end].to_owned()
-    }
-}
-
-/// A minimal HTTP/1.1 client with a cookie jar.
-pub struct Client {
-    pub addr: SocketAddr,
-    pub cookies: HashMap<String, String>,
-}
-
-pub fn form_encode(pairs: &[(&str, &str)]) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-impl Client {
-    pub fn new(addr: SocketAddr) -> Client {
-        Client {
-            addr,
-            cookies: HashMap::new(),
-        }
-    }
-
-    pub async fn get(&mut self, path: &str) -> Response {
-        self.send("GET", path, None).await
-    }
-
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.send("POST", path, Some(form_encode(form))).await
-    }
-
-    /// GET the sign-in page (for its CSRF cookie and token), then sign in.
-    pub async fn login(&mut self, username: &str, password: &str, code: &str) -> Response {
-        let page = self.get("/login").await;
-        assert_eq!(page.status, 200);
-        let csrf = page.csrf();
-        self.post(
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("username", username),
-                ("password", password),
-                ("code", code),
-            ],
-        )
-        .await
-    }
-
-    pub async fn send(&mut self, method: &str, path: &str, body: Option<String>) -> Response {
-        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
-        if !cookie.is_empty() {
-            req.push_str(&format!("Cookie: {cookie}\r\n"));
-        }
-        let body = body.unwrap_or_default();
-        if method == "POST" {
-            req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-        }
-        req.push_str("\r\n");
-        req.push_str(&body);
-        stream.write_all(req.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.unwrap();
-        let resp = parse_response(&raw);
-        for value in resp.headers_named("set-cookie") {
-            let pair = value.split(';').next().unwrap_or_default();
-            if let Some((k, v)) = pair.split_once('=') {
-                if v.is_empty() || value.contains("Max-Age=0") {
-                    self.cookies.remove(k);
-                } else {
-                    self.cookies.insert(k.to_owned(), v.to_owned());
-                }
-            }
-        }
-        resp
-    }
-}
-
-fn parse_response(raw: &[u8]) -> Response {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete HTTP response");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let chunked = headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    if chunked {
-        body = dechunk(&body);
-    }
-    Response {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).to_string(),
-        bytes: body,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..eol]).to_string();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
-        data = &data[eol + 2..];
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
-    out
 }
 
 /// A queued letter in `unit` (digital, one page).
