@@ -5,7 +5,7 @@
 //! change is written with its event row in the same transaction.
 
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 use serde_json::json;
 
 use crate::item::{ItemId, ItemState, UnitId};
@@ -175,71 +175,87 @@ pub fn correct(
     let at = now();
     if let Some(new) = &correction.document_type {
         if doc_type.as_deref() != Some(new.as_str()) {
-            tx.execute(
-                "UPDATE items SET document_type = ?1, updated_at = ?2 WHERE id = ?3",
-                params![new, at, item.0],
-            )?;
-            events::record(
-                &tx,
-                Some(item),
-                actor,
-                "correction",
-                &json!({"field": "document_type", "from": doc_type, "to": new}),
-            )?;
-            changed.push("document_type");
+            let from_to = Some((json!(doc_type), json!(new)));
+            record_correction(&tx, item, actor, &at, Field::DocumentType, new, from_to)?;
+            changed.push(Field::DocumentType.name());
         }
     }
     if let Some(new) = &correction.unit {
         if unit.as_deref() != Some(new.as_str()) {
-            tx.execute(
-                "UPDATE items SET unit = ?1, updated_at = ?2 WHERE id = ?3",
-                params![new.as_str(), at, item.0],
-            )?;
-            events::record(
-                &tx,
-                Some(item),
-                actor,
-                "correction",
-                &json!({"field": "unit", "from": unit, "to": new.as_str()}),
-            )?;
-            changed.push("unit");
+            let from_to = Some((json!(unit), json!(new.as_str())));
+            record_correction(&tx, item, actor, &at, Field::Unit, &new.as_str(), from_to)?;
+            changed.push(Field::Unit.name());
         }
     }
     if let Some(new) = &correction.title {
         if title.as_deref() != Some(new.as_str()) {
-            tx.execute(
-                "UPDATE items SET title = ?1, updated_at = ?2 WHERE id = ?3",
-                params![new, at, item.0],
-            )?;
             // The title may quote the letter: record that it changed, not to what.
-            events::record(
-                &tx,
-                Some(item),
-                actor,
-                "correction",
-                &json!({"field": "title"}),
-            )?;
-            changed.push("title");
+            record_correction(&tx, item, actor, &at, Field::Title, new, None)?;
+            changed.push(Field::Title.name());
         }
     }
     if let Some(new) = correction.urgent {
         if urgent != Some(new) {
-            tx.execute(
-                "UPDATE items SET urgent = ?1, updated_at = ?2 WHERE id = ?3",
-                params![new, at, item.0],
-            )?;
-            events::record(
-                &tx,
-                Some(item),
-                actor,
-                "correction",
-                &json!({"field": "urgent", "from": urgent, "to": new}),
-            )?;
-            changed.push("urgent");
+            let from_to = Some((json!(urgent), json!(new)));
+            record_correction(&tx, item, actor, &at, Field::Urgent, &new, from_to)?;
+            changed.push(Field::Urgent.name());
         }
     }
     tx.commit()?;
     Ok(changed)
+}
+
+/// A column a person may correct.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    DocumentType,
+    Unit,
+    Title,
+    Urgent,
+}
+
+impl Field {
+    /// The column's name, also the `field` of the correction event.
+    fn name(self) -> &'static str {
+        match self {
+            Field::DocumentType => "document_type",
+            Field::Unit => "unit",
+            Field::Title => "title",
+            Field::Urgent => "urgent",
+        }
+    }
+
+    /// A fixed statement per column: SQL is never built from input.
+    fn update_sql(self) -> &'static str {
+        match self {
+            Field::DocumentType => {
+                "UPDATE items SET document_type = ?1, updated_at = ?2 WHERE id = ?3"
+            }
+            Field::Unit => "UPDATE items SET unit = ?1, updated_at = ?2 WHERE id = ?3",
+            Field::Title => "UPDATE items SET title = ?1, updated_at = ?2 WHERE id = ?3",
+            Field::Urgent => "UPDATE items SET urgent = ?1, updated_at = ?2 WHERE id = ?3",
+        }
+    }
+}
+
+/// Writes one corrected field and its `correction` event (with the old and
+/// new value when `from_to` is given).
+fn record_correction(
+    tx: &Transaction<'_>,
+    item: ItemId,
+    actor: Actor,
+    at: &str,
+    field: Field,
+    value: &dyn ToSql,
+    from_to: Option<(serde_json::Value, serde_json::Value)>,
+) -> Result<()> {
+    tx.execute(field.update_sql(), params![value, at, item.0])?;
+    let detail = match from_to {
+        Some((from, to)) => json!({"field": field.name(), "from": from, "to": to}),
+        None => json!({"field": field.name()}),
+    };
+    events::record(tx, Some(item), actor, "correction", &detail)?;
+    Ok(())
 }
 
 /// Corrections people made to the document type, as (from, to, count):
@@ -258,4 +274,64 @@ pub fn type_corrections(store: &Store) -> Result<Vec<(String, String, u64)>> {
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::board::fixture::{self, FixtureItem};
+
+    #[test]
+    fn a_correction_writes_each_changed_field_with_its_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        let mta = UnitId::new("mta").unwrap();
+        let item = FixtureItem::queued(&mta, "annet", "Brev fra Ola", "tekst");
+        let id = fixture::insert(&mut store, &[item]).unwrap()[0];
+        let correction = Correction {
+            document_type: Some("annet".into()),
+            unit: Some(UnitId::new("omsorg").unwrap()),
+            title: Some("Klage fra Ola Nordmann".into()),
+            urgent: Some(true),
+        };
+        let changed = correct(&mut store, id, &correction, Actor::System).unwrap();
+        assert_eq!(
+            changed,
+            ["unit", "title", "urgent"],
+            "the type was the same"
+        );
+        let row: (String, String, bool) = store
+            .conn()
+            .query_row(
+                "SELECT unit, title, urgent FROM items WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            ("omsorg".into(), "Klage fra Ola Nordmann".into(), true)
+        );
+        let details: Vec<String> = store
+            .conn()
+            .prepare("SELECT detail FROM events WHERE kind = 'correction' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let details: Vec<serde_json::Value> = details
+            .iter()
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        assert_eq!(
+            details,
+            [
+                json!({"field": "unit", "from": "mta", "to": "omsorg"}),
+                json!({"field": "title"}),
+                json!({"field": "urgent", "from": false, "to": true}),
+            ],
+            "the new title may quote the letter, so its event does not"
+        );
+    }
 }
