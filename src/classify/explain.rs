@@ -166,24 +166,12 @@ pub fn explain_nb(classifier: &Classifier, c: &Classification) -> String {
 mod tests {
     use super::*;
     use crate::classify::{ClassifyConfig, ClassifyInput};
-    use crate::extract::{Extraction, Page, PageSource};
+    use crate::extract::Extraction;
     use crate::item::Source;
 
     fn classify(text: &str) -> (Classifier, Classification) {
         let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
-        let extraction = Extraction {
-            media_type: "application/pdf".into(),
-            pages: vec![Page {
-                number: 1,
-                text: text.into(),
-                source: PageSource::TextLayer,
-                ocr_confidence: None,
-                blank: false,
-                dpi: None,
-                rotation_degrees: 0,
-                skew_degrees: None,
-            }],
-        };
+        let extraction = Extraction::text_layer_pdf([text.to_owned()]);
         let c = classifier.classify(&ClassifyInput {
             extraction: &extraction,
             source: Source::Digital,

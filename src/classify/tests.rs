@@ -3,7 +3,6 @@
 //! letter is misread.
 
 use super::*;
-use crate::extract::{Page, PageSource};
 
 /// (excerpt, document_type, unit, urgent)
 const CASES: &[(&str, &str, &str, bool)] = &[
@@ -194,19 +193,7 @@ const CASES: &[(&str, &str, &str, bool)] = &[
 ];
 
 fn extraction(text: &str) -> Extraction {
-    Extraction {
-        media_type: "application/pdf".into(),
-        pages: vec![Page {
-            number: 1,
-            text: text.into(),
-            source: PageSource::TextLayer,
-            ocr_confidence: None,
-            blank: false,
-            dpi: None,
-            rotation_degrees: 0,
-            skew_degrees: None,
-        }],
-    }
+    Extraction::text_layer_pdf([text.to_owned()])
 }
 
 #[test]

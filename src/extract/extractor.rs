@@ -15,7 +15,7 @@ use super::image::{self as img, Frame};
 use super::limits::PageLimits;
 use super::ocr::{OcrPool, OcrSettings};
 use super::sniff::{self, MediaKind};
-use super::{merge_ocr, pdf, ExtractConfig, Extraction, Page, PageSource, Rejection};
+use super::{merge_ocr, pdf, ExtractConfig, Extraction, Page, Rejection};
 use crate::item::RejectCode;
 
 /// Scanner headers at or below this are not credible (often a 72/96 dpi
@@ -141,16 +141,7 @@ impl Extractor {
         img::for_each_frame(path, kind, &self.limits, |index, frame| {
             let frame = img::square_pixels(frame, &self.limits);
             let (dpi, ocr_dpi) = frame_dpi(&frame);
-            pages.push(Page {
-                number: index as u32 + 1,
-                text: String::new(),
-                source: PageSource::Ocr,
-                ocr_confidence: None,
-                blank: false,
-                dpi,
-                rotation_degrees: 0,
-                skew_degrees: None,
-            });
+            pages.push(Page::pending_ocr(index as u32 + 1, dpi));
             batch.submit(index, frame.image, ocr_dpi);
             Ok(())
         })?;

@@ -36,6 +36,18 @@ pub struct Extraction {
 }
 
 impl Extraction {
+    /// A PDF whose pages, numbered from 1, all have these texts in their
+    /// text layer: what classify sees of a born-digital letter.
+    pub fn text_layer_pdf(texts: impl IntoIterator<Item = String>) -> Extraction {
+        Extraction {
+            media_type: "application/pdf".into(),
+            pages: (1..)
+                .zip(texts)
+                .map(|(number, text)| Page::text_layer(number, text))
+                .collect(),
+        }
+    }
+
     /// All page texts joined by form feed, as in the `process --json` contract.
     pub fn text(&self) -> String {
         self.pages
@@ -99,6 +111,36 @@ pub struct Page {
     pub rotation_degrees: u16,
     /// Residual skew detected by OCR, in degrees, when known.
     pub skew_degrees: Option<f32>,
+}
+
+impl Page {
+    /// A page read from the PDF's own text layer (never OCR'd).
+    pub fn text_layer(number: u32, text: String) -> Page {
+        Page {
+            number,
+            text,
+            source: PageSource::TextLayer,
+            ocr_confidence: None,
+            blank: false,
+            dpi: None,
+            rotation_degrees: 0,
+            skew_degrees: None,
+        }
+    }
+
+    /// A scanned page waiting for OCR: no text yet, its resolution if known.
+    pub fn pending_ocr(number: u32, dpi: Option<(f32, f32)>) -> Page {
+        Page {
+            number,
+            text: String::new(),
+            source: PageSource::Ocr,
+            ocr_confidence: None,
+            blank: false,
+            dpi,
+            rotation_degrees: 0,
+            skew_degrees: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

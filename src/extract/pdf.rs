@@ -14,7 +14,7 @@ use pdfium_render::prelude::*;
 
 use super::limits::PageLimits;
 use super::ocr::OcrPool;
-use super::{corrupt, quality, Page, PageSource, Rejection};
+use super::{corrupt, quality, Page, Rejection};
 use crate::item::RejectCode;
 
 /// Vector-only pages (no images) and low-resolution scans are rendered at
@@ -67,10 +67,10 @@ pub fn extract(
     for (i, plan) in plans.into_iter().enumerate() {
         let number = i as u32 + 1;
         match plan.layer_text {
-            Some(text) => pages.push(text_layer_page(number, text)),
+            Some(text) => pages.push(Page::text_layer(number, text)),
             None => {
                 let (image, dpi) = render_gray(&doc, i, plan.image_dpi, limits)?;
-                pages.push(pending_ocr_page(
+                pages.push(Page::pending_ocr(
                     number,
                     plan.image_dpi.or(Some((dpi as f32, dpi as f32))),
                 ));
@@ -80,32 +80,6 @@ pub fn extract(
     }
     super::merge_ocr(&mut pages, batch.finish())?;
     Ok(pages)
-}
-
-fn text_layer_page(number: u32, text: String) -> Page {
-    Page {
-        number,
-        text,
-        source: PageSource::TextLayer,
-        ocr_confidence: None,
-        blank: false,
-        dpi: None,
-        rotation_degrees: 0,
-        skew_degrees: None,
-    }
-}
-
-fn pending_ocr_page(number: u32, dpi: Option<(f32, f32)>) -> Page {
-    Page {
-        number,
-        text: String::new(),
-        source: PageSource::Ocr,
-        ocr_confidence: None,
-        blank: false,
-        dpi,
-        rotation_degrees: 0,
-        skew_degrees: None,
-    }
 }
 
 fn page_at<'a>(doc: &PdfDocument<'a>, index: usize) -> Result<PdfPage<'a>, Rejection> {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use postmottak::classify::{Classifier, ClassifyConfig, ClassifyInput};
-use postmottak::extract::{Extraction, Page, PageSource};
+use postmottak::extract::Extraction;
 use postmottak::item::{Source, UnitId};
 use serde::Deserialize;
 
@@ -64,31 +64,12 @@ pub fn load_letters() -> Vec<Letter> {
 /// The letter's text as the generator draws it: the stamp's lines first on
 /// page 1 of a scan, then the letter.
 pub fn text_extraction(letter: &Letter) -> Extraction {
-    let pages = letter
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let text = match (&letter.stamp, i) {
-                (Some(stamp), 0) => format!("{stamp}\n{}", text.trim()),
-                _ => text.trim().to_owned(),
-            };
-            Page {
-                number: i as u32 + 1,
-                text,
-                source: PageSource::TextLayer,
-                ocr_confidence: None,
-                blank: false,
-                dpi: None,
-                rotation_degrees: 0,
-                skew_degrees: None,
-            }
-        })
-        .collect();
-    Extraction {
-        media_type: "application/pdf".into(),
-        pages,
-    }
+    Extraction::text_layer_pdf(letter.pages.iter().enumerate().map(|(i, text)| {
+        match (&letter.stamp, i) {
+            (Some(stamp), 0) => format!("{stamp}\n{}", text.trim()),
+            _ => text.trim().to_owned(),
+        }
+    }))
 }
 
 pub fn date_string(d: &Option<toml::value::Datetime>) -> Option<String> {
