@@ -5,9 +5,11 @@
 #[path = "support_mail/seed.rs"]
 mod seed;
 
+use chrono::NaiveDate;
 use postmottak::retention::{
     self, BlockReason, RetentionConfig, RetentionError, ShelfId, ShelfState,
 };
+use postmottak::store::Store;
 use seed::*;
 
 fn shelf(s: &str) -> ShelfId {
@@ -156,14 +158,11 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
         "2 dokumenter er ikke registrert, 1 dokument har åpent kvalitetsavvik"
     );
 
-    let refused = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "arkiv",
-        day(2026, 12, 2),
-        day(2026, 12, 2),
-    );
+    // Confirm shelf `id` as `by`, shredded on `on`, with `today` as today.
+    let confirm = |store: &mut Store, by: &str, on: NaiveDate, today: NaiveDate| {
+        retention::confirm_shredded(store, cfg, id, by, on, today)
+    };
+    let refused = confirm(&mut store, "arkiv", day(2026, 12, 2), day(2026, 12, 2));
     assert!(
         matches!(refused, Err(RetentionError::NotReady { .. })),
         "{refused:?}"
@@ -176,52 +175,23 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     assert_eq!(ready.state, ShelfState::Ready);
 
     // Only a records officer may confirm, and not before the date.
-    let by_worker = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "kari",
-        day(2026, 12, 3),
-        day(2026, 12, 3),
-    );
+    let by_worker = confirm(&mut store, "kari", day(2026, 12, 3), day(2026, 12, 3));
     assert!(
         matches!(by_worker, Err(RetentionError::NotRecordsOfficer { .. })),
         "{by_worker:?}"
     );
-    let too_early = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "arkiv",
-        day(2026, 12, 1),
-        day(2026, 12, 3),
-    );
+    let too_early = confirm(&mut store, "arkiv", day(2026, 12, 1), day(2026, 12, 3));
     assert!(
         matches!(too_early, Err(RetentionError::NotReady { .. })),
         "{too_early:?}"
     );
-    let unknown = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "ingen",
-        day(2026, 12, 3),
-        day(2026, 12, 3),
-    );
+    let unknown = confirm(&mut store, "ingen", day(2026, 12, 3), day(2026, 12, 3));
     assert!(
         matches!(unknown, Err(RetentionError::UnknownUser(_))),
         "{unknown:?}"
     );
 
-    let done = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "arkiv",
-        day(2026, 12, 2),
-        day(2026, 12, 3),
-    )
-    .unwrap();
+    let done = confirm(&mut store, "arkiv", day(2026, 12, 2), day(2026, 12, 3)).unwrap();
     assert_eq!(done.state, ShelfState::Shredded);
     let confirmation = done.confirmation.unwrap();
     assert_eq!(confirmation.shredded_on, "2026-12-02");
@@ -231,14 +201,7 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     expected.sort();
     assert_eq!(confirmation.item_ids, expected);
 
-    let again = retention::confirm_shredded(
-        &mut store,
-        cfg,
-        id,
-        "arkiv",
-        day(2026, 12, 3),
-        day(2026, 12, 3),
-    );
+    let again = confirm(&mut store, "arkiv", day(2026, 12, 3), day(2026, 12, 3));
     assert!(again.is_err());
     // The log is permanent: the schema refuses to change or delete it.
     assert!(store
