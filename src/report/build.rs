@@ -294,24 +294,39 @@ fn duplicates_section(
     })
 }
 
+/// The items `filter` selects that are more than `limit` working days old
+/// on `today`, with their age in working days.
+fn overdue(
+    ctx: &ReportContext<'_>,
+    filter: ItemFilter<'_>,
+    limit: i64,
+    today: NaiveDate,
+) -> Result<Vec<(ReportItemRow, i64)>, ReportError> {
+    Ok(ctx
+        .items(filter)?
+        .into_iter()
+        .map(|r| {
+            let age = working_days_between(received_on(&r), today);
+            (r, age)
+        })
+        .filter(|(_, age)| *age > limit)
+        .collect())
+}
+
 fn unallocated_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Section, ReportError> {
     let limit = ctx.reports.unallocated_limit_days;
-    let rows = ctx
-        .items(ItemFilter::Unallocated)?
+    let rows = overdue(ctx, ItemFilter::Unallocated, limit, today)?
         .into_iter()
-        .filter_map(|r| {
-            let age = working_days_between(received_on(&r), today);
-            (age > limit).then(|| Row {
-                item: Some(r.id),
-                cells: vec![
-                    r.id.to_string(),
-                    day_text(received_on(&r)),
-                    age.to_string(),
-                    unit(&r),
-                    state_label(&r),
-                    title(&r),
-                ],
-            })
+        .map(|(r, age)| Row {
+            item: Some(r.id),
+            cells: vec![
+                r.id.to_string(),
+                day_text(received_on(&r)),
+                age.to_string(),
+                unit(&r),
+                state_label(&r),
+                title(&r),
+            ],
         })
         .collect();
     Ok(Section {
@@ -335,21 +350,17 @@ fn unallocated_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Sect
 
 fn unregistered_section(ctx: &ReportContext<'_>, today: NaiveDate) -> Result<Section, ReportError> {
     let limit = ctx.reports.unregistered_limit_days;
-    let rows = ctx
-        .items(ItemFilter::AllocatedUnregistered)?
+    let rows = overdue(ctx, ItemFilter::AllocatedUnregistered, limit, today)?
         .into_iter()
-        .filter_map(|r| {
-            let age = working_days_between(received_on(&r), today);
-            (age > limit).then(|| Row {
-                item: Some(r.id),
-                cells: vec![
-                    r.id.to_string(),
-                    day_text(received_on(&r)),
-                    age.to_string(),
-                    r.allocated_to_name.clone().unwrap_or_default(),
-                    title(&r),
-                ],
-            })
+        .map(|(r, age)| Row {
+            item: Some(r.id),
+            cells: vec![
+                r.id.to_string(),
+                day_text(received_on(&r)),
+                age.to_string(),
+                r.allocated_to_name.clone().unwrap_or_default(),
+                title(&r),
+            ],
         })
         .collect();
     Ok(Section {
