@@ -10,6 +10,7 @@ use clap::{Args as ClapArgs, ValueEnum};
 
 use crate::config::Config;
 use crate::report::{self, Format, ReportContext};
+use crate::store::users;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,8 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Which::Backlog => {
             let user = match &args.user {
                 Some(name) => Some(
-                    store
-                        .user_by_username(name)?
+                    users::find(&store, name)?
                         .with_context(|| format!("ukjent bruker {name:?}"))?
                         .id,
                 ),

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use crate::calendar::{Clock, SystemClock};
 use crate::config::{Config, ConfigIssue};
 use crate::item::Role;
+use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 
 pub mod compose;
@@ -179,12 +180,11 @@ impl MailConfig {
 
     /// Addresses for a role: the configured ones, else the active users'
     /// with that role.
-    pub fn recipients_for(&self, role: Role, store: &Store) -> Result<Vec<String>, StoreError> {
+    pub fn recipients_for(&self, role: Role, store: &Store) -> Result<Vec<String>, UserError> {
         if let Some(list) = self.recipients.get(&role).filter(|l| !l.is_empty()) {
             return Ok(list.clone());
         }
-        Ok(store
-            .users_with_role(role)?
+        Ok(users::with_role(store, role)?
             .into_iter()
             .filter_map(|u| u.email)
             .filter(|e| !e.trim().is_empty())
@@ -216,6 +216,8 @@ pub enum MailError {
     Build(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    User(#[from] UserError),
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
     #[error(transparent)]

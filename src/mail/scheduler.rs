@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::item::Role;
 use crate::report::{self, ReportContext, ScheduleEntry, ScheduledReport};
 use crate::retention::{self, Shelf, ShelfState};
+use crate::store::users;
 use crate::store::Store;
 
 /// Queues what is due at `now`; returns how many mails were queued.
@@ -137,7 +138,7 @@ fn scheduled_report(
     match which {
         ScheduledReport::Backlog => {
             let mut queued = 0;
-            for user in store.users_with_role(Role::Caseworker)? {
+            for user in users::with_role(store, Role::Caseworker)? {
                 let key = format!("report:backlog:{today}:{}", user.username);
                 if store.outbox_has_notice(&key)? {
                     continue;

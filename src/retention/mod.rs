@@ -21,6 +21,7 @@ use serde::Deserialize;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
 use crate::item::{ItemId, ItemState, QualityFlag, Role};
 use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
+use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 
 /// The `retention` section of the config file.
@@ -95,6 +96,8 @@ pub enum RetentionError {
     Confirm(#[from] ConfirmError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    User(#[from] UserError),
 }
 
 /// A shelf: the month its originals were scanned in.
@@ -416,18 +419,13 @@ pub fn confirm_shredded(
     if shredded_on > today {
         return Err(RetentionError::FutureDate(shredded_on));
     }
-    let user = store
-        .user_by_username(username)?
+    let user = users::find(store, username)?
         .filter(|u| !u.disabled)
         .ok_or_else(|| RetentionError::UnknownUser(username.chars().take(64).collect()))?;
-    if user.role.parse::<Role>() != Ok(Role::RecordsOfficer) {
+    if user.role != Role::RecordsOfficer {
         return Err(RetentionError::NotRecordsOfficer {
             user: user.username,
-            role: user
-                .role
-                .parse::<Role>()
-                .map(|r| r.label_nb().to_owned())
-                .unwrap_or(user.role),
+            role: user.role.label_nb().to_owned(),
         });
     }
     let current = shelf(store, config, id, shredded_on)?;

@@ -1,25 +1,13 @@
 //! Queries behind the reports (backlog, deviation, post list, access
-//! requests) and the user look-ups that reports and shelves need.
+//! requests). Users come from [`super::users`].
 //!
 //! Each report asks for one fixed [`ItemFilter`]; the SQL for each is a static
 //! string with bound parameters, so nothing a user types reaches the SQL text.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
 use super::{Result, Store};
-use crate::item::{ItemId, Role};
-
-/// A user as reports and confirmations need them.
-#[derive(Debug, Clone)]
-pub struct UserRow {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub email: Option<String>,
-    /// The role name as stored; parse with `Role::from_str`.
-    pub role: String,
-    pub disabled: bool,
-}
+use crate::item::ItemId;
 
 /// An item as reports show it. Never the letter text; person IDs only masked
 /// (ask [`Store::masked_person_ids`]).
@@ -88,17 +76,6 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ReportItemRow> {
     })
 }
 
-fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    Ok(UserRow {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        display_name: r.get(2)?,
-        email: r.get(3)?,
-        role: r.get(4)?,
-        disabled: r.get::<_, i64>(5)? != 0,
-    })
-}
-
 impl Store {
     /// Items for one report section, oldest first.
     pub fn report_items(&self, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
@@ -157,40 +134,6 @@ impl Store {
             .conn()
             .prepare("SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked")?;
         let rows = stmt.query_map(params![item.0], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT id, username, display_name, email, role, disabled
-                 FROM users WHERE username = ?1",
-                params![username],
-                user_row,
-            )
-            .optional()?)
-    }
-
-    pub fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT id, username, display_name, email, role, disabled
-                 FROM users WHERE id = ?1",
-                params![id],
-                user_row,
-            )
-            .optional()?)
-    }
-
-    /// Active users with a role, by username.
-    pub fn users_with_role(&self, role: Role) -> Result<Vec<UserRow>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, username, display_name, email, role, disabled
-             FROM users WHERE role = ?1 AND disabled = 0 ORDER BY username",
-        )?;
-        let rows = stmt.query_map(params![role.as_str()], user_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

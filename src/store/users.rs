@@ -204,6 +204,18 @@ pub fn list(store: &Store) -> Result<Vec<User>, UserError> {
     raws.into_iter().map(|raw| finish(store, raw)).collect()
 }
 
+/// Active users with `role`, by user name (mail recipients, backlog reports).
+pub fn with_role(store: &Store, role: Role) -> Result<Vec<User>, UserError> {
+    let raws: Vec<_> = {
+        let mut stmt = store.conn().prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE role = ?1 AND disabled = 0 ORDER BY username"
+        ))?;
+        let rows = stmt.query_map(params![role.as_str()], user_from_row)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    raws.into_iter().map(|raw| finish(store, raw)).collect()
+}
+
 /// Active users who can be given items of `unit` (caseworkers and leaders of
 /// that unit), by display name.
 pub fn assignable_in_unit(store: &Store, unit: &UnitId) -> Result<Vec<(i64, String)>, UserError> {
