@@ -80,6 +80,23 @@ fn coarse_bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
     (lo.to_string(), hi.to_string())
 }
 
+/// The items a period filter selects that were received on an Oslo day in
+/// `[from, to]`: the store narrows by UTC instants with a day's margin
+/// either side, the exact local day is checked here.
+fn received_in(
+    ctx: &ReportContext<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    filter: for<'a> fn(&'a str, &'a str) -> ItemFilter<'a>,
+) -> Result<Vec<ReportItemRow>, ReportError> {
+    let (lo, hi) = coarse_bounds(from, to);
+    Ok(ctx
+        .items(filter(&lo, &hi))?
+        .into_iter()
+        .filter(|r| within(r, Some((from, to))))
+        .collect())
+}
+
 fn within(row: &ReportItemRow, period: Option<(NaiveDate, NaiveDate)>) -> bool {
     period.is_none_or(|(from, to)| (from..=to).contains(&received_on(row)))
 }
@@ -199,11 +216,8 @@ fn refused_section(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Section, ReportError> {
-    let (lo, hi) = coarse_bounds(from, to);
-    let rows = ctx
-        .items(ItemFilter::Rejected { from: &lo, to: &hi })?
+    let rows = received_in(ctx, from, to, |from, to| ItemFilter::Rejected { from, to })?
         .into_iter()
-        .filter(|r| within(r, Some((from, to))))
         .map(|r| {
             let reason = r
                 .reject_code
@@ -270,22 +284,22 @@ fn duplicates_section(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Section, ReportError> {
-    let (lo, hi) = coarse_bounds(from, to);
-    let rows = ctx
-        .items(ItemFilter::Duplicates { from: &lo, to: &hi })?
-        .into_iter()
-        .filter(|r| within(r, Some((from, to))))
-        .map(|r| Row {
-            item: Some(r.id),
-            cells: vec![
-                r.id.to_string(),
-                day_text(received_on(&r)),
-                unit(&r),
-                mask_digits(&r.file_name),
-                r.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
-            ],
-        })
-        .collect();
+    let rows = received_in(ctx, from, to, |from, to| ItemFilter::Duplicates {
+        from,
+        to,
+    })?
+    .into_iter()
+    .map(|r| Row {
+        item: Some(r.id),
+        cells: vec![
+            r.id.to_string(),
+            day_text(received_on(&r)),
+            unit(&r),
+            mask_digits(&r.file_name),
+            r.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
+        ],
+    })
+    .collect();
     Ok(Section {
         heading: "Duplikater".into(),
         empty_text: "Ingen duplikater i perioden.".into(),
@@ -438,12 +452,8 @@ pub fn post_list(
     to: NaiveDate,
 ) -> Result<Report, ReportError> {
     check_period(from, to)?;
-    let (lo, hi) = coarse_bounds(from, to);
     let mut rows = Vec::new();
-    for r in ctx.items(ItemFilter::Received { from: &lo, to: &hi })? {
-        if !within(&r, Some((from, to))) {
-            continue;
-        }
+    for r in received_in(ctx, from, to, |from, to| ItemFilter::Received { from, to })? {
         rows.push(Row {
             item: Some(r.id),
             cells: vec![
