@@ -133,6 +133,18 @@ async fn sign_in(client: &Client, base: &str, user: &TestUser) {
     wait_for_url(client, |u| !u.ends_with("/login")).await;
 }
 
+/// Presses «Logg ut» in the page header and waits for the sign-in page.
+async fn sign_out(client: &Client) {
+    client
+        .find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(client, |u| u.ends_with("/login")).await;
+}
+
 async fn wait_for_url(client: &Client, ok: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -242,14 +254,7 @@ async fn scenario(client: Client, board: Board) {
     assert_eq!(board.allocated_to(second_id), Some(per.id));
 
     // Sign out, sign in as Kari: the letter is hers.
-    client
-        .find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_url(&client, |u| u.ends_with("/login")).await;
+    sign_out(&client).await;
     sign_in(&client, &base, kari).await;
     let page = wait_for_text(&client, |s| s.contains("Tildelt deg (1)")).await;
     assert!(page.contains("Søknad om praktisk bistand"));
@@ -433,14 +438,7 @@ async fn end_to_end(
     assert_eq!(allocated, Some(users["kari"].id));
 
     // Kari signs in and finds it.
-    client
-        .find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_url(&client, |u| u.ends_with("/login")).await;
+    sign_out(&client).await;
     sign_in(&client, &base, &users["kari"]).await;
     let page = wait_for_text(&client, |s| s.contains("Tildelt deg (1)")).await;
     assert!(page.contains("Klage på vedtak om omsorgsstønad"));
