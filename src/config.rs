@@ -419,12 +419,9 @@ fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
     }
     issues.extend(raw.watch.validate());
     issues.extend(raw.ingest.validate());
-    if let Err(err) = raw.mail.validate() {
-        issues.push(ConfigIssue {
-            key: "mail".into(),
-            message: err.to_string(),
-        });
-    }
+    issues.extend(raw.mail.validate());
+    issues.extend(raw.retention.validate());
+    issues.extend(raw.reports.validate());
     // Section owners: add `issues.extend(raw.<section>.validate());` here.
     issues
 }

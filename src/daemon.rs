@@ -73,6 +73,8 @@ struct Parts {
     db: Db,
     content: Arc<ContentStore>,
     engines: Arc<dyn Engines>,
+    /// The same extractor, for the board's page images (one pdfium per process).
+    renderer: Arc<dyn crate::web::PageRenderer>,
     health: Arc<Health>,
 }
 
@@ -94,16 +96,18 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
     let classifier = crate::classify::Classifier::new(&config.raw.classify)
         .map_err(|e| DaemonError::Classify(e.to_string()))?;
+    let engines = Arc::new(RealEngines {
+        extractor,
+        classifier,
+        key,
+    });
     Ok(Parts {
         _lock: lock,
         config: Arc::new(config),
         db: Db::new(store),
         content: Arc::new(content),
-        engines: Arc::new(RealEngines {
-            extractor,
-            classifier,
-            key,
-        }),
+        engines: engines.clone(),
+        renderer: engines,
         health: Arc::new(Health::default()),
     })
 }
@@ -142,6 +146,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         db,
         content,
         engines,
+        renderer,
         health,
     } = parts;
 
@@ -228,8 +233,24 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     }
     // Services owned by other modules: one line each, same shape
     // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`.
-    // spawn("board".into(), Box::pin({ let (c, t) = (config.clone(), token.clone()); async move { crate::web::serve(c, t).await.map_err(|e| e.to_string()) } }));
-    // spawn("mail".into(), Box::pin({ let (c, t) = (config.clone(), token.clone()); async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) } }));
+    spawn(
+        "board".into(),
+        Box::pin({
+            let (c, r, t) = (config.clone(), renderer, token.clone());
+            async move {
+                crate::web::serve_with(c, Some(r), t)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }),
+    );
+    spawn(
+        "mail".into(),
+        Box::pin({
+            let (c, t) = (config.clone(), token.clone());
+            async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) }
+        }),
+    );
 
     tracing::info!(
         workers,

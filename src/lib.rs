@@ -12,6 +12,7 @@ pub mod daemon;
 pub mod extract;
 pub mod ingest;
 pub mod item;
+pub mod logging;
 pub mod mail;
 pub mod report;
 pub mod retention;

@@ -2,6 +2,10 @@
 //! `chromium-driver`, driven over WebDriver by fantoccini): sign in with
 //! password and TOTP, find a letter on the board, open it, allocate it with
 //! the keyboard in meeting mode, then sign in as the caseworker and find it.
+//!
+//! The end-to-end test runs the real daemon (`postmottak run`) and drops a
+//! real letter into its watched folder; the other drives the keyboard
+//! shortcuts over seeded items.
 
 mod board_common;
 
@@ -196,7 +200,22 @@ async fn scenario(client: Client, board: Board) {
     client.goto(&format!("{base}/?mote=1")).await.unwrap();
     wait_for_text(&client, |s| s.contains("Søknad om praktisk bistand")).await;
 
-    // Meeting mode starts on the first (oldest) row; Enter opens it.
+    // Meeting mode starts on the first (oldest) row; j and k move.
+    let focused_item = || async {
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-item")
+            .await
+            .unwrap()
+    };
+    assert_eq!(focused_item().await, Some(first_id.to_string()));
+    press(&client, 'j').await;
+    assert_eq!(focused_item().await, Some(second_id.to_string()));
+    press(&client, 'k').await;
+    assert_eq!(focused_item().await, Some(first_id.to_string()));
+    // Enter opens it.
     press(&client, Key::Enter.into()).await;
     wait_for_url(&client, |u| u.ends_with(&format!("/items/{first_id}"))).await;
     wait_for_text(&client, |s| {
@@ -249,4 +268,180 @@ async fn scenario(client: Client, board: Board) {
         s.contains("Jeg søker om praktisk bistand i hjemmet.")
     })
     .await;
+}
+
+/// `postmottak run` as a child process; stopped with SIGTERM when dropped.
+struct Daemon {
+    child: Child,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_letter_dropped_in_a_watched_folder_is_allocated_at_the_meeting() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/files/digital/010-klage-omsorgsstonad.pdf");
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let port = free_port();
+    let (dir, config_path) = write_config(&format!(
+        "listen = \"127.0.0.1:{port}\"\n\n[watch]\nsettle_ms = 300\n\n[extract]\nocr_workers = 1\n"
+    ));
+    let config = postmottak::config::Config::load(&config_path).unwrap();
+    std::fs::create_dir_all(config.data_dir()).unwrap();
+    let users = {
+        let mut store = postmottak::store::Store::open(&config.database_path()).unwrap();
+        let users = add_cast(&mut store);
+        // History: Kari has been getting MTA's complaints.
+        let mut earlier = letter("mta", "klage", "Eldre klage", "x");
+        earlier.state = FixtureState::Registered {
+            allocated_to: Some(users["kari"].id),
+        };
+        postmottak::store::board::fixture::insert(&mut store, &[earlier]).unwrap();
+        users
+    };
+    let log = std::fs::File::create(dir.path().join("daemon.log")).unwrap();
+    let daemon = Daemon {
+        child: Command::new(env!("CARGO_BIN_EXE_postmottak"))
+            .args(["run", "--config"])
+            .arg(&config_path)
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    };
+    let board_addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while tokio::net::TcpStream::connect(board_addr).await.is_err() {
+        let log = std::fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default();
+        assert!(Instant::now() < deadline, "board did not start:\n{log}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let client = browser(&driver).await;
+    let base = format!("http://{board_addr}");
+    let inbox = dir.path().join("inbox/digital");
+    let task = tokio::spawn(end_to_end(
+        client.clone(),
+        base,
+        users,
+        sample,
+        inbox,
+        config.database_path(),
+    ));
+    let outcome = task.await;
+    let _ = client.close().await;
+    drop(daemon);
+    if let Err(e) = outcome {
+        let log = std::fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default();
+        eprintln!("daemon log:\n{log}");
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn end_to_end(
+    client: Client,
+    base: String,
+    users: std::collections::HashMap<String, TestUser>,
+    sample: std::path::PathBuf,
+    inbox: std::path::PathBuf,
+    db: std::path::PathBuf,
+) {
+    sign_in(&client, &base, &users["leder"]).await;
+    client.goto(&format!("{base}/?mote=1")).await.unwrap();
+    wait_for_text(&client, |s| s.contains("Ingen saker venter.")).await;
+
+    // The post office drops a digital letter into the share.
+    std::fs::copy(&sample, inbox.join("klage-omsorgsstonad.pdf")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        client.refresh().await.unwrap();
+        let source = client.source().await.unwrap();
+        if source.contains("Klage på vedtak om omsorgsstønad") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the letter never reached the board:\n{source}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let row = client.find(Locator::Css("tr[data-item]")).await.unwrap();
+    let id: i64 = row
+        .attr("data-item")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let source = client.source().await.unwrap();
+    assert!(source.contains("Kari Saksbehandler"), "Kari is suggested");
+    assert!(
+        source.contains("Lederkontroll"),
+        "a complaint needs leader review"
+    );
+
+    // Open it (Enter): the text and a rendered page image.
+    press(&client, Key::Enter.into()).await;
+    wait_for_url(&client, |u| u.ends_with(&format!("/items/{id}"))).await;
+    wait_for_text(&client, |s| {
+        s.contains("Eg klagar på vedtaket om omsorgsstønad")
+    })
+    .await;
+    let width = client
+        .execute(
+            "const img = document.querySelector('figure.page img');
+             return new Promise(done => {
+               if (img.complete) { done(img.naturalWidth); }
+               else { img.onload = () => done(img.naturalWidth); img.onerror = () => done(0); }
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        width.as_u64().unwrap_or(0) > 500,
+        "page image rendered: {width}"
+    );
+
+    // Allocate it from the meeting with the keyboard.
+    client.goto(&format!("{base}/?mote=1")).await.unwrap();
+    wait_for_text(&client, |s| s.contains("Klage på vedtak om omsorgsstønad")).await;
+    press(&client, 'a').await;
+    wait_for_text(&client, |s| !s.contains("Klage på vedtak om omsorgsstønad")).await;
+    let store = postmottak::store::Store::open(&db).unwrap();
+    let (_, allocated) =
+        postmottak::store::board::item_access(&store, postmottak::item::ItemId(id))
+            .unwrap()
+            .unwrap();
+    assert_eq!(allocated, Some(users["kari"].id));
+
+    // Kari signs in and finds it.
+    client
+        .find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&client, |u| u.ends_with("/login")).await;
+    sign_in(&client, &base, &users["kari"]).await;
+    let page = wait_for_text(&client, |s| s.contains("Tildelt deg (1)")).await;
+    assert!(page.contains("Klage på vedtak om omsorgsstønad"));
 }

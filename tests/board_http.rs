@@ -16,6 +16,10 @@ const ROUTES_GET: &[&str] = &[
     "/audit/items/1",
     "/audit/users/1",
     "/admin",
+    "/shelves",
+    "/shelves/2026-11",
+    "/reports",
+    "/reports/backlog",
 ];
 
 const ROUTES_POST: &[&str] = &[
@@ -25,6 +29,7 @@ const ROUTES_POST: &[&str] = &[
     "/items/1/leader-review",
     "/items/1/correct",
     "/logout",
+    "/shelves/2026-11/confirm",
 ];
 
 #[tokio::test]
@@ -60,6 +65,10 @@ async fn every_route_refuses_without_a_session() {
     // A made-up session cookie is no session either.
     anon.cookies.insert("pm_session".into(), "forged".into());
     assert_eq!(anon.get("/").await.status, 303);
+    // Unknown paths are a plain 404 with the same headers.
+    let missing = anon.get("/finnes-ikke").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("content-security-policy").is_some());
     // The sign-in page itself is open, and so are the static files.
     assert_eq!(board.client().get("/login").await.status, 200);
     assert_eq!(board.client().get("/static/board.js").await.status, 200);
@@ -194,8 +203,11 @@ async fn lockout_after_repeated_failures() {
     assert_eq!(events.iter().filter(|e| *e == "login_failed").count(), 4);
     assert!(events.contains(&"login_locked".to_owned()));
     assert!(events.contains(&"login_refused_locked".to_owned()));
-    // Another user is not affected.
-    board.signed_in("per").await;
+    // Another user is not affected, and the admin sees the lock.
+    let mut admin = board.signed_in("admin").await;
+    let users_page = admin.get("/admin").await.body;
+    assert!(users_page.contains("låst til"), "{users_page}");
+    assert!(users_page.contains("postmottak user unlock kari"));
 }
 
 #[tokio::test]
@@ -431,6 +443,17 @@ async fn letter_text_with_markup_is_shown_as_text() {
         .body
         .contains("&lt;script&gt;alert('x')&lt;/script&gt;"));
     assert!(item.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    // Every view of content is in the audit trail.
+    let clerk_id = board.user("merkantil").id;
+    assert!(board
+        .events(Some(ids[0]), clerk_id)
+        .contains(&"view_item".to_owned()));
+    // The classification is shown with its reasons.
+    assert!(
+        item.body
+            .contains("dokumenttype → annet: «testdata» (vekt 1)"),
+        "reasons shown"
+    );
     // The only script on the page is the static file.
     assert_eq!(item.body.matches("<script").count(), 1);
     assert!(item.body.contains("<script src=\"/static/board.js\""));
@@ -476,7 +499,16 @@ async fn suggestions_come_with_their_reason() {
     };
     let mut earlier = letter("mta", "soknad_tjenester", "Tidligere søknad", "x");
     earlier.persons = vec![person.clone()];
+    earlier.received_at = chrono::Utc::now() - chrono::Duration::days(20);
     earlier.state = FixtureState::Allocated { to: kari };
+    // Per had a letter about the same person more recently, but it is done:
+    // Kari, who still has an open one, is the better suggestion.
+    let mut done = letter("mta", "fullmakt", "Avsluttet fullmakt", "x");
+    done.persons = vec![person.clone()];
+    done.received_at = chrono::Utc::now() - chrono::Duration::days(2);
+    done.state = FixtureState::Registered {
+        allocated_to: Some(per),
+    };
     let mut history = Vec::new();
     for _ in 0..3 {
         let mut h = letter("mta", "klage", "Gammel klage", "x");
@@ -490,6 +522,7 @@ async fn suggestions_come_with_their_reason() {
     let new_other = letter("mta", "klage", "Ny klage annen person", "x");
     let mut items = vec![earlier];
     items.extend(history);
+    items.push(done);
     items.push(new_same_person);
     items.push(new_other);
     let ids = board.seed(&items);
@@ -501,13 +534,13 @@ async fn suggestions_come_with_their_reason() {
         let end = page[start..].find("</tr>").unwrap();
         page[start..start + end].to_owned()
     };
-    let same = row(ids[4]);
+    let same = row(ids[5]);
     assert!(
         same.contains(&format!("data-suggested=\"{kari}\"")),
         "{same}"
     );
     assert!(same.contains("Kari Saksbehandler") && same.contains("samme person"));
-    let other = row(ids[5]);
+    let other = row(ids[6]);
     assert!(
         other.contains(&format!("data-suggested=\"{per}\"")),
         "{other}"
@@ -599,4 +632,53 @@ async fn duplicate_shows_its_original_and_leader_review_can_be_done() {
         item.body.contains("lederkontroll utført"),
         "history shows it"
     );
+}
+
+#[tokio::test]
+async fn page_images_are_rendered_once_cached_and_audited() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/files/mta/000-soknad-bpa.pdf");
+    let board = Board::start_full("", true).await;
+    let data_dir = board.config.data_dir();
+    std::fs::create_dir_all(data_dir.join("content")).unwrap();
+    std::fs::copy(&sample, data_dir.join("content/bpa.pdf")).unwrap();
+    let mut item = letter("mta", "soknad_bpa", "Søknad om BPA", "side 1");
+    item.content_path = "content/bpa.pdf".into();
+    item.pages = vec!["side 1".into(), "side 2".into()];
+    let id = board.seed(&[item])[0];
+    let mut clerk = board.signed_in("merkantil").await;
+    let page = clerk.get(&format!("/items/{id}")).await;
+    assert!(page.body.contains(&format!("src=\"/items/{id}/pages/2\"")));
+    let image = clerk.get(&format!("/items/{id}/pages/1")).await;
+    assert_eq!(image.status, 200, "{}", image.body);
+    assert_eq!(image.header("content-type"), Some("image/png"));
+    assert!(image.bytes.starts_with(b"\x89PNG\r\n"), "a PNG");
+    assert!(
+        image.bytes.len() > 10_000,
+        "a real page, {} bytes",
+        image.bytes.len()
+    );
+    let cached: Vec<_> = std::fs::read_dir(data_dir.join("cache/pages"))
+        .unwrap()
+        .collect();
+    assert_eq!(cached.len(), 1, "rendered once and cached");
+    let again = clerk.get(&format!("/items/{id}/pages/1")).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        std::fs::read_dir(data_dir.join("cache/pages"))
+            .unwrap()
+            .count(),
+        1
+    );
+    assert_eq!(clerk.get(&format!("/items/{id}/pages/3")).await.status, 404);
+    let clerk_id = board.user("merkantil").id;
+    let views = board.events(Some(id), clerk_id);
+    assert_eq!(
+        views.iter().filter(|k| *k == "view_page").count(),
+        2,
+        "{views:?}"
+    );
+    // Someone outside the unit gets no image.
+    let mut olga = board.signed_in("olga").await;
+    assert_eq!(olga.get(&format!("/items/{id}/pages/1")).await.status, 403);
 }

@@ -138,6 +138,8 @@ async fn a_shelf_reaching_its_date_sends_exactly_one_notice_with_a_calendar_even
     let ics = ics["text"].as_str().unwrap();
     assert!(ics.contains("BEGIN:VCALENDAR"), "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:20261202"), "{ics}");
+    assert!(ics.contains("DTEND;VALUE=DATE:20261203"), "{ics}");
+    assert!(ics.contains("METHOD:PUBLISH"), "{ics}");
     assert!(
         ics.contains("SUMMARY:Makuler hylle september 2026"),
         "{ics}"

@@ -22,8 +22,11 @@ fn ctx<'a>(store: &'a Store, config: &'a Config, now: DateTime<Utc>) -> ReportCo
     }
 }
 
-/// (heading, [(item id, cells)]) per section.
-fn sections(report: &Report) -> Vec<(String, Vec<(Option<i64>, Vec<String>)>)> {
+/// One report row: the item it names (if any) and its cells.
+type Row = (Option<i64>, Vec<String>);
+
+/// (heading, rows) per section.
+fn sections(report: &Report) -> Vec<(String, Vec<Row>)> {
     report
         .sections
         .iter()

@@ -22,7 +22,9 @@ const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|o
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
-        \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d{{1,2}})\s?[./]\s?(?P<y1>\d{{4}}|\d{{2}})\b
+        \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d{{1,2}})\s?[./,]\s?(?P<y1>\d{{4}}|\d{{2}})\b
+        | \b(?P<d4>\d{{2}})(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})\b
+        | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})-(?P<y5>\d{{4}}|\d{{2}})\b
         | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
         | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b"
     ))
@@ -97,7 +99,9 @@ fn month_of(s: &str) -> Option<u32> {
 }
 
 fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
-    let (d, m, y) = ["1", "2", "3"].iter().find_map(|i| {
+    // Group 4 is OCR having lost the first dot ("0311.2026"); group 5 the
+    // informal "4/11-2026".
+    let (d, m, y) = ["1", "2", "3", "4", "5"].iter().find_map(|i| {
         Some((
             caps.name(&format!("d{i}"))?.as_str(),
             caps.name(&format!("m{i}"))?.as_str(),
@@ -107,8 +111,9 @@ fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year_of(y)?, month_of(m)?, d.parse().ok()?)
 }
 
+/// "Førde, " before a date; OCR may put specks of punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
+    Regex::new(r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
 });
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^|\s)((var|vaar)\s+)?(dato|date)\s*[:.]?\s*$").expect("static regex")
@@ -228,6 +233,11 @@ mod tests {
         ("Dato: 1. des. 2026", "2026-12-01"),
         ("Mosjøen, 2 nov 2026", "2026-11-02"),
         ("Dato: 3.11.26", "2026-11-03"),
+        ("Hilsen\nAndreas\n0311.2026", "2026-11-03"),
+        ("Dato: 03.11,2026", "2026-11-03"),
+        ("Hilsen Tove\n4/11-2026", "2026-11-04"),
+        ("beskjed.\n. Førde, 2. november 2026", "2026-11-02"),
+        ("Kontonr. 1503.2248", "-"),
         ("Skjema\nSøkjar: Liv\nInnsendt 04.11.2026", "2026-11-04"),
         // Not the letter's date.
         ("Ola Nordmann, født 12.03.1948", "-"),

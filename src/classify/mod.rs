@@ -2,10 +2,13 @@
 //! (document type, unit, urgency, leader review, title, person IDs, dates,
 //! sender, quality flags), each decision with its reasons.
 //!
-//! Layout: `rules` (weighted TOML rules → scores), `normalize` (OCR-tolerant
+//! Layout: `rules` (weighted TOML rules → scores; `config/rules.toml` is the
+//! embedded default) and `validate` (its checks), `normalize` (OCR-tolerant
 //! folding and phrase patterns), `person_id` (check digits), `dates` (the
 //! letter's own date, the received stamp), `title` (the emne), `sender`,
-//! `quality` (flags from extraction facts). This file wires them together.
+//! `quality` (flags from extraction facts), `explain` (the `process --json`
+//! fields and the Norwegian `--explain` text), `tests` (excerpt table). This
+//! file owns the public types and wires the parts together.
 //!
 //! **Invariant:** classify does no IO and cannot fail ([`Classifier::new`]
 //! reads and validates the rules once).
@@ -13,12 +16,16 @@
 //! [`Reason`] carries rule labels from the config, never letter text.
 
 mod dates;
+mod explain;
 mod normalize;
 mod person_id;
 mod quality;
 mod rules;
 mod sender;
+#[cfg(test)]
+mod tests;
 mod title;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +36,7 @@ use crate::extract::Extraction;
 use crate::item::{QualityFlag, Source, UnitId};
 
 pub use dates::{document_date, stamped_date};
+pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
@@ -300,11 +308,12 @@ impl Classifier {
             ));
         }
         let sender = sender::sender(&self.rules, &text);
-        if let Some(s) = &sender {
+        if sender.is_some() {
+            // The target names the kind of evidence, not the letterhead line.
             reasons.push(reason(
                 ReasonKind::Sender,
-                s,
-                "kjent avsender i brevhode eller signatur",
+                "avsender",
+                "kjent avsender eller org.nr. i brevhode eller signatur",
             ));
         }
         let quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);

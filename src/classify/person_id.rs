@@ -234,7 +234,7 @@ fn digit_runs(text: &str) -> Vec<Vec<Group>> {
 /// Every person ID in the text, in order of first appearance, each once.
 pub fn find_person_ids(text: &str) -> Vec<PersonId> {
     let mut found: Vec<PersonId> = Vec::new();
-    for run in digit_runs(text) {
+    for run in digit_runs(&ocr_digits(text)) {
         let mut i = 0;
         'groups: while i < run.len() {
             for shape in PERSON_SHAPES {
@@ -255,6 +255,31 @@ pub fn find_person_ids(text: &str) -> Vec<PersonId> {
         }
     }
     found
+}
+
+/// OCR reads `0` as `O` and `1` as `l`/`I`/`|` inside numbers. In a word
+/// that is mostly digits (at least five, no other letters), map those back;
+/// the checksum still decides what is an ID.
+fn ocr_digits(text: &str) -> String {
+    let confusable = |c: char| matches!(c, 'O' | 'o' | 'l' | 'I' | '|');
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let digits = word.chars().filter(char::is_ascii_digit).count();
+        let other_letters = word.chars().any(|c| c.is_alphabetic() && !confusable(c));
+        if digits >= 5 && !other_letters {
+            out.extend(word.chars().map(|c| match c {
+                'O' | 'o' => '0',
+                'l' | 'I' | '|' => '1',
+                c => c,
+            }));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 /// Validates a Norwegian organisation number (9 digits, weights 3 2 7 6 5 4 3 2).
@@ -365,6 +390,11 @@ mod tests {
         // A checksum failure is never reported.
         ("fnr 01818012338", &[]),
         ("Dato 03.11.2026 01818012337", &["018180*****"]),
+        // OCR confusions inside the number.
+        ("fnr. O18180l2337", &["018180*****"]),
+        ("fnr. 0181801233I", &[]),
+        ("fnr 018180 I2337", &[]),
+        ("Oslo 01818012337", &["018180*****"]),
     ];
 
     #[test]

@@ -26,20 +26,23 @@ const GREETINGS: &[&str] = &[
 ];
 
 pub fn sender(rules: &Rules, text: &str) -> Option<String> {
-    let lines: Vec<String> = text
+    let lines: Vec<(&str, String)> = text
         .lines()
         .flat_map(|l| l.split('\u{c}'))
-        .map(fold)
-        .map(|l| l.trim().to_owned())
+        .map(str::trim)
         .filter(|l| !l.is_empty())
+        .map(|l| (l, fold(l)))
         .collect();
     for region in [letterhead(&lines), signature(&lines)] {
-        let region: Vec<&str> = region
-            .into_iter()
-            .filter(|l| !l.starts_with("til") && !l.starts_with("kopi") && !l.starts_with("cc"))
+        let region: Vec<(&str, String)> = region
+            .iter()
+            .filter(|(_, f)| {
+                !f.starts_with("til") && !f.starts_with("kopi") && !f.starts_with("cc")
+            })
+            .cloned()
             .collect();
-        if let Some(name) = rules.sender_in(&region.join("\n")) {
-            return Some(name.to_owned());
+        if let Some(name) = rules.sender_in(&region) {
+            return Some(name);
         }
     }
     find_org_numbers(text)
@@ -48,22 +51,24 @@ pub fn sender(rules: &Rules, text: &str) -> Option<String> {
         .map(|n| format!("org.nr. {n}"))
 }
 
+type Line<'a> = (&'a str, String);
+
 /// Leading short lines, up to the first line that reads like body text.
-fn letterhead(lines: &[String]) -> Vec<&str> {
+fn letterhead<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
     lines
         .iter()
         .take(HEAD_LINES)
-        .take_while(|l| l.split_whitespace().count() <= 8 && !l.ends_with('.'))
-        .map(String::as_str)
+        .take_while(|(_, f)| f.split_whitespace().count() <= 8 && !f.ends_with('.'))
+        .cloned()
         .collect()
 }
 
 /// The few lines under the last greeting.
-fn signature(lines: &[String]) -> Vec<&str> {
-    let Some(greeting) = lines.iter().rposition(|l| {
-        l.split(|c: char| !c.is_alphanumeric())
+fn signature<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
+    let Some(greeting) = lines.iter().rposition(|(_, f)| {
+        f.split(|c: char| !c.is_alphanumeric())
             .any(|w| GREETINGS.contains(&w))
-            && l.split_whitespace().count() <= 4
+            && f.split_whitespace().count() <= 4
     }) else {
         return Vec::new();
     };
@@ -71,6 +76,6 @@ fn signature(lines: &[String]) -> Vec<&str> {
         .iter()
         .skip(greeting)
         .take(SIGNATURE_LINES + 1)
-        .map(String::as_str)
+        .cloned()
         .collect()
 }

@@ -54,6 +54,11 @@ const SUBJECT_STARTS: &[&str] = &[
     "ønskje om",
     "pause i",
     "varsel om",
+    "takk for",
+    "vedtak",
+    "spørreundersøkelse",
+    "spørjeundersøking",
+    "anke",
     "klage",
     "krav ",
     "begjaering",
@@ -125,14 +130,25 @@ pub fn subject_line(text: &str) -> Option<String> {
             lines
                 .iter()
                 .find(|l| is_heading(l))
-                .map(|l| l.trim().to_owned())
+                .map(|l| strip_urgent_prefix(l).trim().to_owned())
         })
         .or_else(|| labelled(&WEAK_LABEL))
 }
 
+/// "HASTER: Melding om …", "HASTESAK – Henvisning …": the urgency is shown
+/// by its own flag, the title is what follows.
+static URGENT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(haster|hastar|hastesak|hast|viktig|snarest)\s*[:!–\-]+\s*")
+        .expect("static regex")
+});
+
+fn strip_urgent_prefix(line: &str) -> &str {
+    URGENT_PREFIX.find(line).map_or(line, |m| &line[m.end()..])
+}
+
 /// A short line that starts like a subject and does not end a sentence.
 fn is_heading(line: &str) -> bool {
-    let folded = fold(line);
+    let folded = fold(strip_urgent_prefix(line));
     let folded = folded.trim();
     let words = folded.split_whitespace().count();
     (1..=14).contains(&words)
@@ -176,6 +192,8 @@ pub fn clean_title(subject: &str) -> Option<String> {
     }
     let all_caps = letters.iter().all(|c| c.is_uppercase());
     let t = if all_caps { lower_heading(&t) } else { t };
+    // Norwegian typography, and OCR reads the en dash as a hyphen.
+    let t = t.replace(" - ", " – ");
     let mut chars = t.chars();
     let first = chars.next()?;
     Some(first.to_uppercase().chain(chars).take(120).collect())
@@ -252,6 +270,14 @@ mod tests {
             "Førespurnad om innsyn i journalen",
         ),
         ("Emne: Har eg rett på BPA?", "Har eg rett på BPA?"),
+        (
+            "Dato: 1.1.2026\nHASTER: Melding om utskrivningsklar pasient",
+            "Melding om utskrivningsklar pasient",
+        ),
+        (
+            "HASTESAK – Henvisning til kommunal oppfølging",
+            "Henvisning til kommunal oppfølging",
+        ),
         (
             "Søknaden gjelder hjelp i hjemmet fordi jeg ikke klarer meg selv lenger.",
             "-",

@@ -33,7 +33,7 @@ pub enum Command {
     Queue(queue::Args),
     /// Allocate a waiting item to a caseworker.
     Allocate(allocate::Args),
-    /// Board accounts: add, disable, enable, reset, role, list.
+    /// Board accounts: add, disable, enable, unlock, reset, role, list.
     User(user::Args),
     /// Shred shelves: list, show, confirm shredded.
     Shelf(shelf::Args),

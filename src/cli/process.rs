@@ -1,6 +1,7 @@
-//! `postmottak process`: read files through the same extract (and, once it
-//! lands, classify) code as the daemon, without a database, and report one
-//! line per file in input order (DESIGN.md §6).
+//! `postmottak process`: read files through the same extract and classify
+//! code as the daemon, without a database, and report one line per file in
+//! input order (DESIGN.md §6). `--explain` adds the classifier's reasons in
+//! Norwegian (on stderr with `--json`, so stdout stays one JSON object a line).
 //!
 //! Exit 0 when every file was processed or rejected with a code; 2 for a
 //! usage or configuration error. One bad file never stops the batch.
@@ -14,9 +15,10 @@ use std::sync::{mpsc, Arc};
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::classify::{explain_nb, Classifier, ClassifyInput, ProcessFields};
 use crate::config::Config;
 use crate::extract::{Extraction, Extractor, Rejection};
-use crate::item::{Sha256, UnitId};
+use crate::item::{Sha256, Source, UnitId};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,6 +32,9 @@ pub struct Args {
     /// Include person ID numbers in full (default: masked only).
     #[arg(long)]
     pub reveal_ids: bool,
+    /// Show why each file was classified as it was (rules and weights).
+    #[arg(long)]
+    pub explain: bool,
     /// OCR workers and files read at once (default: config, else cores).
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -46,6 +51,8 @@ pub struct Args {
 pub struct ReportOptions {
     pub unit: Option<UnitId>,
     pub reveal_ids: bool,
+    pub classifier: Arc<Classifier>,
+    pub explain: bool,
 }
 
 /// One file's line in the `--json` contract. The classification fields are
@@ -69,6 +76,12 @@ pub struct FileReport {
     pub ocr_confidence: Option<Option<f32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blank_pages: Option<Vec<u32>>,
+    /// The classification fields (absent for a rejected file).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<ProcessFields>,
+    /// `--explain` text; printed, never part of the JSON.
+    #[serde(skip)]
+    pub explanation: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -102,9 +115,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(x) => Arc::new(x),
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
+    let classifier = match Classifier::from_config(&config) {
+        Ok(c) => Arc::new(c),
+        Err(e) => return Ok(usage_error(&e.to_string())),
+    };
     let options = ReportOptions {
         unit,
         reveal_ids: args.reveal_ids,
+        classifier,
+        explain: args.explain,
     };
     let jobs = extractor.ocr_workers().min(args.files.len()).max(1);
     process_all(&extractor, &args.files, jobs, &options, args.json)?;
@@ -177,9 +196,18 @@ fn process_all(
                     plain_line(&report)
                 };
                 let mut out = stdout.lock();
+                let mut write = || -> std::io::Result<()> {
+                    writeln!(out, "{line}")?;
+                    match (&report.explanation, json) {
+                        (Some(e), true) => eprintln!("{}:\n{e}", report.file),
+                        (Some(e), false) => writeln!(out, "{e}")?,
+                        (None, _) => {}
+                    }
+                    Ok(())
+                };
                 match &bar {
-                    Some(b) => b.suspend(|| writeln!(out, "{line}"))?,
-                    None => writeln!(out, "{line}")?,
+                    Some(b) => b.suspend(write)?,
+                    None => write()?,
                 }
                 printed += 1;
                 if let Some(b) = &bar {
@@ -210,12 +238,34 @@ fn progress_bar(files: usize) -> Option<indicatif::ProgressBar> {
 
 /// Everything `process` says about one file, built in one place.
 pub fn report_file(extractor: &Extractor, path: &Path, options: &ReportOptions) -> FileReport {
-    let _ = options; // used by the classification fields
     let sha256 = Sha256::of_file(path).ok().map(|s| s.to_hex());
     let file = path.display().to_string();
     match extractor.extract_path(path) {
-        Ok(extraction) => ok_report(file, sha256, &extraction),
+        Ok(extraction) => {
+            let mut report = ok_report(file, sha256, &extraction);
+            classify(&mut report, &extraction, options);
+            report
+        }
         Err(rejection) => rejected_report(file, sha256, rejection),
+    }
+}
+
+/// Adds the classification fields: with `--unit` the file is a scan from that
+/// unit's folder, without it digital post.
+fn classify(report: &mut FileReport, extraction: &Extraction, options: &ReportOptions) {
+    let source = if options.unit.is_some() {
+        Source::Scan
+    } else {
+        Source::Digital
+    };
+    let c = options.classifier.classify(&ClassifyInput {
+        extraction,
+        source,
+        folder_unit: options.unit.as_ref(),
+    });
+    report.classification = Some(ProcessFields::new(&c, options.reveal_ids));
+    if options.explain {
+        report.explanation = Some(explain_nb(&options.classifier, &c));
     }
 }
 
@@ -231,6 +281,8 @@ fn ok_report(file: String, sha256: Option<String>, x: &Extraction) -> FileReport
         text: Some(x.text()),
         ocr_confidence: Some(x.ocr_confidence().map(|c| (c * 10.0).round() / 10.0)),
         blank_pages: Some(x.blank_pages()),
+        classification: None,
+        explanation: None,
     }
 }
 
@@ -249,6 +301,8 @@ fn rejected_report(file: String, sha256: Option<String>, r: Rejection) -> FileRe
         text: None,
         ocr_confidence: None,
         blank_pages: None,
+        classification: None,
+        explanation: None,
     }
 }
 
@@ -267,8 +321,18 @@ fn plain_line(r: &FileReport) -> String {
                 Some(crate::extract::TextSource::Mixed) => "tekstlag og OCR",
                 _ => "ingen tekst",
             };
+            let class = match &r.classification {
+                Some(c) => format!(
+                    "; {} → {}{}{}",
+                    c.document_type,
+                    c.unit,
+                    if c.urgent { ", HASTER" } else { "" },
+                    if c.leader_review { ", til leder" } else { "" }
+                ),
+                None => String::new(),
+            };
             format!(
-                "{}: ok, {} side(r), {source}{conf}, {} tegn",
+                "{}: ok, {} side(r), {source}{conf}, {} tegn{class}",
                 r.file,
                 r.pages.unwrap_or(0),
                 r.text.as_deref().map_or(0, |t| t.chars().count())

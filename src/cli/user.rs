@@ -1,4 +1,4 @@
-//! `postmottak user add|disable|enable|reset|role|list`: board accounts for
+//! `postmottak user add|disable|enable|unlock|reset|role|list`: board accounts for
 //! the administrator. Adding or resetting prints the new password (unless
 //! read from stdin) and the TOTP enrolment as an `otpauth://` URI and a QR
 //! code drawn in the terminal.
@@ -55,6 +55,8 @@ pub enum Action {
     Disable { username: String },
     /// Enable a disabled user again.
     Enable { username: String },
+    /// Lift a lockout after failed sign-ins (password and code unchanged).
+    Unlock { username: String },
     /// New password and new TOTP secret; clears a lockout, ends sessions.
     Reset {
         username: String,
@@ -118,6 +120,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Action::Enable { username } => {
             users::set_disabled(&mut store, &username, false, Actor::System)?;
             println!("{username} er aktivert.");
+        }
+        Action::Unlock { username } => {
+            users::unlock(&mut store, &username, Actor::System)?;
+            println!("{username} kan logge inn igjen.");
         }
         Action::Reset {
             username,

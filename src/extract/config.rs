@@ -9,9 +9,12 @@ use serde::Deserialize;
 
 /// Tesseract language combination used when the config names none.
 ///
-/// Measured on the samples' Norwegian scans (æ, ø, å counted explicitly):
-/// see the extract helper's report and `tests/extract_samples.rs`.
-pub const DEFAULT_LANGUAGES: &str = "nor";
+/// Measured (tesseract 5.3.0, Debian data, PSM 3) on the samples' 13 scanned
+/// Norwegian pages, 9090 characters with 151 æ/ø/å: `nor` 0.33 % CER,
+/// `nor+eng` 0.32 %, `eng+nor` 0.37 % (4 æøå errors), `eng` 2.19 % (every
+/// æøå lost); `nor` and `nor+eng` lost no æ/ø/å. On English text (linn.txt)
+/// `nor+eng` 0.96 % against `nor` 1.34 %. `nor+eng` costs ~15 % more time.
+pub const DEFAULT_LANGUAGES: &str = "nor+eng";
 
 /// The `[extract]` section: pdfium location, OCR languages and workers, limits.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,7 +34,7 @@ pub struct ExtractConfig {
     /// checked from headers and PDF dictionaries before decoding.
     pub max_megapixels_per_page: f64,
     /// OCR time limit per page; a page over it makes the file `unreadable`.
-    pub ocr_timeout_secs_per_page: u64,
+    pub ocr_timeout_secs_per_page: f64,
     /// PDF pages are rendered for OCR at their images' resolution, at least
     /// 300 dpi and at most this.
     pub max_render_dpi: u16,
@@ -46,7 +49,7 @@ impl Default for ExtractConfig {
             max_file_mb: 200,
             max_pages: 500,
             max_megapixels_per_page: 200.0,
-            ocr_timeout_secs_per_page: 120,
+            ocr_timeout_secs_per_page: 120.0,
             max_render_dpi: 400,
         }
     }

@@ -139,6 +139,7 @@ impl Extractor {
         let mut pages = Vec::new();
         let mut batch = self.pool.batch();
         img::for_each_frame(path, kind, &self.limits, |index, frame| {
+            let frame = img::square_pixels(frame, &self.limits);
             let (dpi, ocr_dpi) = frame_dpi(&frame);
             pages.push(Page {
                 number: index as u32 + 1,
@@ -175,6 +176,7 @@ impl Extractor {
         let frame = found.ok_or_else(|| {
             Rejection::new(RejectCode::Unreadable, "Siden finnes ikke i dokumentet.")
         })?;
+        let frame = img::square_pixels(frame, &self.limits);
         let (_, source_dpi) = frame_dpi(&frame);
         let want = u32::from(dpi.max(18));
         if source_dpi > want {
@@ -199,9 +201,10 @@ impl Extractor {
 /// given to tesseract: the header's when credible, else estimated as if the
 /// image were an A4 page wide.
 fn frame_dpi(frame: &Frame) -> (Option<(f32, f32)>, u32) {
+    // A fax's 204 × 98 is credible; a 72 × 72 placeholder is not.
     let credible = frame
         .header_dpi
-        .filter(|(x, y)| x.min(*y) >= MIN_CREDIBLE_DPI);
+        .filter(|(x, y)| x.max(*y) >= MIN_CREDIBLE_DPI && x.min(*y) >= MIN_CREDIBLE_DPI / 2.0);
     let ocr = match credible {
         Some((x, y)) => x.max(y),
         None => frame.image.width() as f32 / A4_WIDTH_IN,
@@ -226,4 +229,14 @@ fn load_pdfium(config: &ExtractConfig) -> Result<Pdfium, ExtractSetupError> {
         };
     }
     Err(ExtractSetupError::PdfiumMissing { tried })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The daemon shares one extractor across tasks (`Arc<Extractor>`).
+    #[test]
+    fn extractor_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Extractor>();
+    }
 }

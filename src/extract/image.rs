@@ -88,6 +88,33 @@ fn single_frame(path: &Path, kind: MediaKind, limits: &PageLimits) -> Result<Fra
     })
 }
 
+/// Horizontal and vertical resolution further apart than this are resampled
+/// to square pixels (fax "normal" mode is 204 × 98 dpi: unsquared, tesseract
+/// sees letters half their height).
+const MAX_DPI_RATIO: f32 = 1.1;
+
+/// Resamples a frame with non-square pixels (from its header) to square ones
+/// at the higher resolution, unless that would break the pixel budget.
+pub fn square_pixels(frame: Frame, limits: &PageLimits) -> Frame {
+    let Some((dx, dy)) = frame.header_dpi else {
+        return frame;
+    };
+    let (hi, lo) = (dx.max(dy), dx.min(dy));
+    if lo <= 0.0 || hi / lo <= MAX_DPI_RATIO {
+        return frame;
+    }
+    let (w, h) = frame.image.dimensions();
+    let nw = (w as f32 * hi / dx).round() as u32;
+    let nh = (h as f32 * hi / dy).round() as u32;
+    if nw == 0 || nh == 0 || limits.check_pixels(u64::from(nw) * u64::from(nh)).is_err() {
+        return frame;
+    }
+    Frame {
+        image: image::imageops::resize(&frame.image, nw, nh, image::imageops::FilterType::Triangle),
+        header_dpi: frame.header_dpi,
+    }
+}
+
 /// Luminance with any alpha composited onto white.
 pub fn to_gray_on_white(img: DynamicImage) -> GrayImage {
     if !img.color().has_alpha() {
@@ -102,23 +129,46 @@ pub fn to_gray_on_white(img: DynamicImage) -> GrayImage {
     })
 }
 
+fn tiff_decoder(
+    path: &Path,
+    limits: &PageLimits,
+) -> Result<TiffDecoder<BufReader<File>>, Rejection> {
+    let mut tl = tiff::decoder::Limits::default();
+    tl.decoding_buffer_size =
+        usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
+    tl.intermediate_buffer_size = tl.decoding_buffer_size;
+    Ok(TiffDecoder::new(open(path)?)
+        .map_err(|_| corrupt())?
+        .with_limits(tl))
+}
+
+/// Walks the TIFF's directories (headers only) and checks the page count
+/// and every page's pixel budget before any page is decoded or OCR'd.
+fn tiff_precheck(path: &Path, limits: &PageLimits) -> Result<(), Rejection> {
+    let mut dec = tiff_decoder(path, limits)?;
+    let mut pages = 0usize;
+    loop {
+        pages += 1;
+        limits.check_page_count(pages)?;
+        let (w, h) = dec.dimensions().map_err(|_| corrupt())?;
+        limits.check_pixels(u64::from(w) * u64::from(h))?;
+        if !dec.more_images() {
+            return Ok(());
+        }
+        dec.next_image().map_err(|_| corrupt())?;
+    }
+}
+
 fn tiff_frames(
     path: &Path,
     limits: &PageLimits,
     sink: &mut impl FnMut(usize, Frame) -> Result<(), Rejection>,
 ) -> Result<usize, Rejection> {
-    let mut tl = tiff::decoder::Limits::default();
-    tl.decoding_buffer_size =
-        usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
-    tl.intermediate_buffer_size = tl.decoding_buffer_size;
-    let mut dec = TiffDecoder::new(open(path)?)
-        .map_err(|_| corrupt())?
-        .with_limits(tl);
+    tiff_precheck(path, limits)?;
+    let mut dec = tiff_decoder(path, limits)?;
     let mut index = 0usize;
     loop {
-        limits.check_page_count(index + 1)?;
         let (w, h) = dec.dimensions().map_err(|_| corrupt())?;
-        limits.check_pixels(u64::from(w) * u64::from(h))?;
         let header_dpi = tiff_dpi(&mut dec);
         let image = tiff_gray(&mut dec, w, h)?;
         sink(index, Frame { image, header_dpi })?;
@@ -150,12 +200,20 @@ fn tiff_gray<R: Read + Seek>(
     let gray: Vec<u8> = match color {
         TiffColor::Gray(1) => unpack_bits(&buf, w, h, white_is_zero),
         TiffColor::Gray(8) => invert_if(buf, white_is_zero),
-        TiffColor::GrayA(8) => flatten(&buf, 2, |p| (p[0], p[1])),
+        TiffColor::GrayA(8)
+        | TiffColor::Multiband {
+            bit_depth: 8,
+            num_samples: 2,
+        } => flatten(&buf, 2, |p| (p[0], p[1])),
         TiffColor::RGB(8) => buf
             .chunks_exact(3)
             .map(|p| luma(p[0], p[1], p[2]))
             .collect(),
-        TiffColor::RGBA(8) => flatten(&buf, 4, |p| (luma(p[0], p[1], p[2]), p[3])),
+        TiffColor::RGBA(8)
+        | TiffColor::Multiband {
+            bit_depth: 8,
+            num_samples: 4,
+        } => flatten(&buf, 4, |p| (luma(p[0], p[1], p[2]), p[3])),
         TiffColor::CMYK(8) => buf
             .chunks_exact(4)
             .map(|p| {

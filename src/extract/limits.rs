@@ -21,9 +21,8 @@ impl PageLimits {
             max_file_bytes: c.max_file_bytes(),
             max_pages: c.max_pages.max(1),
             max_pixels: c.max_pixels_per_page().max(1),
-            ocr_timeout_ms: u32::try_from(c.ocr_timeout_secs_per_page.saturating_mul(1000))
-                .unwrap_or(u32::MAX)
-                .max(1),
+            // `as` saturates: NaN and negatives give 0, huge values u32::MAX.
+            ocr_timeout_ms: ((c.ocr_timeout_secs_per_page * 1000.0) as u32).max(1),
             max_render_dpi: c.max_render_dpi.clamp(72, 1200),
         }
     }

@@ -159,10 +159,12 @@ pub(crate) fn merge_ocr(
     pages: &mut [Page],
     results: Vec<(usize, ocr::OcrOutcome)>,
 ) -> Result<(), Rejection> {
+    let mut answered = vec![false; pages.len()];
     for (index, outcome) in results {
         let Some(page) = pages.get_mut(index) else {
             continue;
         };
+        answered[index] = true;
         match outcome {
             Ok(r) => {
                 page.source = if r.blank {
@@ -192,6 +194,20 @@ pub(crate) fn merge_ocr(
                 ))
             }
         }
+    }
+    // Every page sent to OCR must have come back (a worker may have died).
+    let lost = pages
+        .iter()
+        .zip(&answered)
+        .find(|(p, answered)| p.source == PageSource::Ocr && !**answered);
+    if let Some((page, _)) = lost {
+        return Err(Rejection::new(
+            RejectCode::Unreadable,
+            format!(
+                "Side {} kunne ikke leses av tekstgjenkjenningen.",
+                page.number
+            ),
+        ));
     }
     Ok(())
 }

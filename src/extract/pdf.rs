@@ -13,7 +13,7 @@ use image::GrayImage;
 use pdfium_render::prelude::*;
 
 use super::limits::PageLimits;
-use super::ocr::{OcrBatch, OcrPool};
+use super::ocr::OcrPool;
 use super::{corrupt, quality, Page, PageSource, Rejection};
 use crate::item::RejectCode;
 
@@ -22,7 +22,7 @@ use crate::item::RejectCode;
 const MIN_OCR_DPI: f32 = 300.0;
 /// Never render a page bigger than this, whatever its size or /UserUnit
 /// (a 250×500-inch poster must not become a gigapixel bitmap).
-const MAX_RENDER_PIXELS: f64 = 60_000_000.0;
+const MAX_RENDER_PIXELS: f64 = 35_000_000.0;
 
 /// Opens `path`, mapping pdfium's load errors onto refusal codes.
 pub fn open<'a>(pdfium: &'a Pdfium, path: &Path) -> Result<PdfDocument<'a>, Rejection> {
@@ -38,7 +38,7 @@ pub fn open<'a>(pdfium: &'a Pdfium, path: &Path) -> Result<PdfDocument<'a>, Reje
 /// Per-page facts gathered before anything is rendered.
 struct PagePlan {
     layer_text: Option<String>,
-    /// Highest resolution of the page's images (x, y), if it has any.
+    /// Resolution (x, y) of the page's finest image, if it has any.
     image_dpi: Option<(f32, f32)>,
 }
 
@@ -74,16 +74,12 @@ pub fn extract(
                     number,
                     plan.image_dpi.or(Some((dpi as f32, dpi as f32))),
                 ));
-                submit(&mut batch, i, image, dpi);
+                batch.submit(i, image, dpi);
             }
         }
     }
     super::merge_ocr(&mut pages, batch.finish())?;
     Ok(pages)
-}
-
-fn submit(batch: &mut OcrBatch<'_>, index: usize, image: GrayImage, dpi: u32) {
-    batch.submit(index, image, dpi);
 }
 
 fn text_layer_page(number: u32, text: String) -> Page {
@@ -136,8 +132,8 @@ fn plan_page(
         let dx = img.horizontal_dpi().unwrap_or(0.0);
         let dy = img.vertical_dpi().unwrap_or(0.0);
         if dx.is_finite() && dy.is_finite() && dx > 1.0 && dy > 1.0 {
-            let best = image_dpi.map_or(0.0, |(x, y)| x.max(y));
-            if dx.max(dy) > best {
+            let best = image_dpi.map_or(0.0, |(x, y)| x * y);
+            if dx * dy > best {
                 image_dpi = Some((dx, dy));
             }
         }
@@ -162,7 +158,9 @@ fn normalize_layer_text(text: &str) -> String {
 /// at least [`MIN_OCR_DPI`], at most the configured cap, and shrunk further
 /// when the page is physically huge.
 fn ocr_dpi(page: &PdfPage<'_>, image_dpi: Option<(f32, f32)>, limits: &PageLimits) -> f32 {
-    let native = image_dpi.map_or(MIN_OCR_DPI, |(x, y)| x.max(y));
+    // The geometric mean: pdfium measures x and y against the image's
+    // bounding box, so a 300 dpi scan placed sideways reads as 232 × 388.
+    let native = image_dpi.map_or(MIN_OCR_DPI, |(x, y)| (x * y).sqrt());
     let dpi = native
         .max(MIN_OCR_DPI)
         .min(f32::from(limits.max_render_dpi));

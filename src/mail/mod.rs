@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::calendar::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ConfigIssue};
 use crate::item::Role;
 use crate::store::{Store, StoreError};
 
@@ -128,29 +128,49 @@ impl Default for MailConfig {
 impl MailConfig {
     /// Checks what can be checked without a network: the sender and every
     /// configured recipient are valid addresses, credentials come in pairs.
-    /// (`check-config` and the service's start call this.)
-    pub fn validate(&self) -> Result<(), MailError> {
-        let check = |a: &str| {
-            a.parse::<lettre::message::Mailbox>()
-                .map(|_| ())
-                .map_err(|_| MailError::BadAddress(a.chars().take(80).collect()))
-        };
-        check(&self.from)?;
-        for address in self.recipients.values().flatten() {
-            check(address)?;
+    /// (`check-config` and the service's start use this.)
+    pub fn validate(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        let mut issue = |key: String, message: String| issues.push(ConfigIssue { key, message });
+        let valid = |a: &str| a.parse::<lettre::message::Mailbox>().is_ok();
+        if !valid(&self.from) {
+            issue(
+                "mail.from".into(),
+                format!("{:?} er ikke en gyldig e-postadresse", self.from),
+            );
+        }
+        for (role, list) in &self.recipients {
+            for address in list.iter().filter(|a| !valid(a)) {
+                issue(
+                    format!("mail.recipients.{}", role.as_str()),
+                    format!("{address:?} er ikke en gyldig e-postadresse"),
+                );
+            }
         }
         if self.username.is_some() != self.password.is_some() {
-            return Err(MailError::Config(
-                "username og password må settes sammen i [mail]".into(),
-            ));
+            issue(
+                "mail.username".into(),
+                "username og password må settes sammen".into(),
+            );
         }
         if self.smtp_host.trim().is_empty() {
-            return Err(MailError::Config("smtp_host mangler i [mail]".into()));
+            issue(
+                "mail.smtp_host".into(),
+                "er tom; oppgi e-posttjeneren".into(),
+            );
         }
         if !(self.poll_secs.is_finite() && self.poll_secs > 0.0) {
-            return Err(MailError::Config("poll_secs må være større enn 0".into()));
+            issue("mail.poll_secs".into(), "må være større enn 0".into());
         }
-        Ok(())
+        if let Some(url) = &self.base_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                issue(
+                    "mail.base_url".into(),
+                    format!("{url:?} må begynne med http:// eller https://"),
+                );
+            }
+        }
+        issues
     }
 
     fn poll_interval(&self) -> Duration {
@@ -216,7 +236,14 @@ pub async fn run_with_clock(
     shutdown: CancellationToken,
     clock: Arc<dyn Clock>,
 ) -> Result<(), MailError> {
-    config.raw.mail.validate()?;
+    let issues = config.raw.mail.validate();
+    if !issues.is_empty() {
+        let list: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{}: {}", i.key, i.message))
+            .collect();
+        return Err(MailError::Config(list.join("; ")));
+    }
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
     match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
@@ -306,11 +333,11 @@ mod tests {
             cfg.recipients.get(&Role::RecordsOfficer).unwrap(),
             &vec!["arkiv@kommune.no".to_owned()]
         );
-        assert!(cfg.validate().is_ok());
+        assert!(cfg.validate().is_empty());
         assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
         let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
-        assert!(matches!(bad.validate(), Err(MailError::BadAddress(_))));
+        assert_eq!(bad.validate()[0].key, "mail.from");
         let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
-        assert!(matches!(half.validate(), Err(MailError::Config(_))));
+        assert_eq!(half.validate()[0].key, "mail.username");
     }
 }

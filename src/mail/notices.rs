@@ -9,7 +9,7 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use maud::{html, Markup, DOCTYPE};
 
 use super::compose::{Attachment, Composed};
-use crate::calendar::date_label_nb;
+use crate::calendar::{add_days, date_label_nb};
 use crate::report::{mask_digits, render_text, report_body_html, Report, ReportKind};
 use crate::retention::{Shelf, ShelfItem};
 
@@ -196,10 +196,13 @@ pub fn shelf_ics(shelf: &Shelf, link: &str, from: &str, now: DateTime<Utc>) -> A
             date_label_nb(shelf.shred_from)
         ))
         .url(link)
-        .all_day(shelf.shred_from)
+        // An all-day event: DTEND is exclusive, so the day after.
+        .starts(shelf.shred_from)
+        .ends(add_days(shelf.shred_from, 1))
         .timestamp(now)
         .done();
     let calendar = Calendar::new()
+        .append_property(("METHOD", "PUBLISH"))
         .name("Postmottak makulering")
         .push(event)
         .done();

@@ -73,6 +73,45 @@ fn default_schedule() -> Vec<ScheduleEntry> {
     ]
 }
 
+impl ReportConfig {
+    pub fn validate(&self) -> Vec<crate::config::ConfigIssue> {
+        let mut issues = Vec::new();
+        let mut issue = |key: &str, message: String| {
+            issues.push(crate::config::ConfigIssue {
+                key: key.into(),
+                message,
+            })
+        };
+        if self.unallocated_limit_days < 0 {
+            issue(
+                "reports.unallocated_limit_days",
+                "kan ikke være negativ".into(),
+            );
+        }
+        if self.unregistered_limit_days < 0 {
+            issue(
+                "reports.unregistered_limit_days",
+                "kan ikke være negativ".into(),
+            );
+        }
+        if self.undeliverable_after_attempts < 1 {
+            issue(
+                "reports.undeliverable_after_attempts",
+                "må være minst 1".into(),
+            );
+        }
+        for (i, entry) in self.schedule.iter().enumerate() {
+            if entry.days.is_empty() {
+                issue(
+                    &format!("reports.schedule[{i}].days"),
+                    "er tom; oppgi minst én ukedag".into(),
+                );
+            }
+        }
+        issues
+    }
+}
+
 impl Default for ReportConfig {
     fn default() -> Self {
         ReportConfig {
@@ -258,5 +297,13 @@ mod tests {
             "[[schedule]]\nreport = \"backlog\"\ndays = [\"someday\"]\ntime = \"08:15\"\n"
         )
         .is_err());
+        assert!(toml::from_str::<ReportConfig>(
+            "[[schedule]]\nreport = \"post-list\"\ndays = [\"mon\"]\ntime = \"08:15\"\n"
+        )
+        .is_err());
+        let empty: ReportConfig =
+            toml::from_str("[[schedule]]\nreport = \"backlog\"\ndays = []\ntime = \"08:15\"\n")
+                .unwrap();
+        assert_eq!(empty.validate()[0].key, "reports.schedule[0].days");
     }
 }

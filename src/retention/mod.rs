@@ -44,6 +44,30 @@ fn default_reminder_days() -> u32 {
     7
 }
 
+impl RetentionConfig {
+    pub fn validate(&self) -> Vec<crate::config::ConfigIssue> {
+        let mut issues = Vec::new();
+        // The routine requires at least 62 days; a lower value would let
+        // originals be shredded too early, so it is a config error.
+        if self.min_days < 62 {
+            issues.push(crate::config::ConfigIssue {
+                key: "retention.min_days".into(),
+                message: format!(
+                    "{} er for lavt; originalene skal oppbevares minst 62 dager",
+                    self.min_days
+                ),
+            });
+        }
+        if self.min_days > 3650 {
+            issues.push(crate::config::ConfigIssue {
+                key: "retention.min_days".into(),
+                message: format!("{} er over ti år; er det en skrivefeil?", self.min_days),
+            });
+        }
+        issues
+    }
+}
+
 impl Default for RetentionConfig {
     fn default() -> Self {
         RetentionConfig {
@@ -452,6 +476,14 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn fewer_than_62_days_is_a_config_error() {
+        let short: RetentionConfig = toml::from_str("min_days = 30").unwrap();
+        assert_eq!(short.validate()[0].key, "retention.min_days");
+        assert!(RetentionConfig::default().validate().is_empty());
+        assert!(toml::from_str::<RetentionConfig>("min_dager = 62").is_err());
     }
 
     #[test]

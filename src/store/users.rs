@@ -410,3 +410,23 @@ pub fn set_role(
     tx.commit()?;
     require(store, username)
 }
+
+/// Lifts a lockout (and clears the failure count) without touching the
+/// credentials.
+pub fn unlock(store: &mut Store, username: &str, actor: Actor) -> Result<User, UserError> {
+    let user = require(store, username)?;
+    let tx = store.conn_mut().transaction()?;
+    tx.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+        params![user.id],
+    )?;
+    events::record(
+        &tx,
+        None,
+        actor,
+        "user_unlock",
+        &serde_json::json!({"user": user.id}),
+    )?;
+    tx.commit()?;
+    Ok(user)
+}

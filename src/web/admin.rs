@@ -22,23 +22,43 @@ async fn admin_page(State(state): State<AppState>, viewer: Viewer) -> Result<Res
     if !access::can_admin(&viewer.user) {
         return Err(WebError::Forbidden);
     }
-    let all = state.db.run(|store| Ok(users::list(store)?)).await?;
+    let now = chrono::Utc::now();
+    let all = state
+        .db
+        .run(move |store| {
+            let mut out = Vec::new();
+            for user in users::list(store)? {
+                let locked = users::credentials(store, &user.username)?
+                    .and_then(|c| c.locked_until)
+                    .filter(|t| *t > now);
+                out.push((user, locked));
+            }
+            Ok(out)
+        })
+        .await?;
     let body = html! {
         h1 { "Brukere" }
-        p { "Brukere legges til og endres med " code { "postmottak user add|disable|reset|role" } "." }
+        p { "Brukere legges til og endres med " code { "postmottak user add|disable|enable|unlock|reset|role" } "." }
         table {
             thead { tr {
                 th scope="col" { "Brukernavn" } th scope="col" { "Navn" } th scope="col" { "Rolle" }
                 th scope="col" { "Enheter" } th scope="col" { "Status" }
             } }
             tbody {
-                @for u in &all {
+                @for (u, locked) in &all {
                     tr {
                         td { (u.username) }
                         td { (u.display_name) }
                         td { (layout::role_label(u.role)) }
                         td { (u.units.iter().map(|u| state.unit_name(u)).collect::<Vec<_>>().join(", ")) }
-                        td { (if u.disabled { "deaktivert" } else { "aktiv" }) }
+                        td {
+                            @if u.disabled { "deaktivert" }
+                            @else if let Some(t) = locked {
+                                "låst til " (layout::local_time(&t.to_rfc3339()))
+                                " (" code { "postmottak user unlock " (u.username) } ")"
+                            }
+                            @else { "aktiv" }
+                        }
                     }
                 }
             }

@@ -231,8 +231,12 @@ const LOCKED: &str = "For mange mislykkede forsøk. Kontoen er låst en stund; p
 async fn login(
     state: axum::extract::State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        return WebError::BadRequest("Skjemaet for innlogging er ufullstendig.".into())
+            .into_response();
+    };
     let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if cookie_token.is_empty() || !ct_eq(cookie_token, &form.csrf) {
         return WebError::Csrf.into_response();
@@ -311,8 +315,12 @@ fn check_login(
         }
         _ => {
             let until = Utc::now() + Duration::minutes(i64::from(web.lockout_minutes));
-            let locked =
-                users::record_failed_login(store, creds.user_id, web.lockout_failures, until)?;
+            let locked = users::record_failed_login(
+                store,
+                creds.user_id,
+                web.lockout_failures.max(1),
+                until,
+            )?;
             Ok(if locked {
                 LoginOutcome::Locked
             } else {

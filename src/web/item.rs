@@ -1,6 +1,6 @@
 //! The item page (`/items/{id}`): page images, text, classification with
-//! reasons, history, and the actions on an item (allocate, take, reallocate,
-//! leader review done, correct).
+//! reasons, history, and the forms for the actions (handled in
+//! [`super::actions`]).
 //!
 //! **Invariant:** every handler checks the role rules in [`access`] against
 //! the item's unit and allocation *in the same store call* that reads or
@@ -13,21 +13,20 @@ use std::path::PathBuf;
 
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use chrono::{Duration, Utc};
 use maud::{html, Markup};
-use serde::Deserialize;
 use serde_json::json;
 
-use crate::item::{ItemId, ItemState, UnitId};
-use crate::store::board::{self, AllocationKind, Correction, EventRow, ItemDetail, PageText};
+use crate::item::{ItemId, ItemState};
+use crate::store::board::{self, EventRow, ItemDetail, PageText};
 use crate::store::events::Actor;
-use crate::store::users::{self, User};
-use crate::store::Store;
+use crate::store::users;
 use crate::web::access::{self, ItemFacts};
-use crate::web::auth::{Checked, CsrfForm, CsrfOnly, Viewer};
+use crate::web::actions::checked_facts;
+use crate::web::auth::Viewer;
 use crate::web::layout::{self, local_time, source_label, type_label, DOCUMENT_TYPES};
 use crate::web::{AppState, WebError};
 
@@ -35,56 +34,6 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/items/{id}", get(item_page))
         .route("/items/{id}/pages/{page}", get(page_image))
-        .route("/items/{id}/allocate", post(allocate))
-        .route("/items/{id}/take", post(take))
-        .route("/items/{id}/reallocate", post(reallocate))
-        .route("/items/{id}/leader-review", post(leader_review_done))
-        .route("/items/{id}/correct", post(correct))
-}
-
-/// The item's unit and allocation after checking `allowed`; a refusal is
-/// recorded and answered with 403.
-fn checked_facts(
-    store: &mut Store,
-    user: &User,
-    id: ItemId,
-    action: &'static str,
-    allowed: impl FnOnce(&User, ItemFacts<'_>) -> bool,
-) -> Result<(Option<UnitId>, Option<i64>), WebError> {
-    let (unit, allocated_to) = board::item_access(store, id)?.ok_or(WebError::NotFound)?;
-    let facts = ItemFacts {
-        unit: unit.as_ref(),
-        allocated_to,
-    };
-    if !allowed(user, facts) {
-        board::audit(
-            store,
-            Some(id),
-            Actor::User(user.id),
-            "refused",
-            &json!({"action": action}),
-        )?;
-        return Err(WebError::Forbidden);
-    }
-    Ok((unit, allocated_to))
-}
-
-/// Whether `to` may be given items of `unit`.
-fn assignable(store: &Store, unit: Option<&UnitId>, to: i64) -> Result<bool, WebError> {
-    Ok(match unit {
-        Some(unit) => users::assignable_in_unit(store, unit)?
-            .iter()
-            .any(|(id, _)| *id == to),
-        None => false,
-    })
-}
-
-/// A redirect target from a form: only local paths, never another site.
-fn safe_back(back: Option<&str>, fallback: String) -> String {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
-        _ => fallback,
-    }
 }
 
 struct ItemView {
@@ -95,6 +44,8 @@ struct ItemView {
     suggestion: Option<board::Suggestion>,
     allocated_name: Option<String>,
     original_visible: bool,
+    /// What people most often corrected this item's type to: (type, times).
+    usual_correction: Option<(String, u64)>,
 }
 
 async fn item_page(
@@ -126,6 +77,14 @@ async fn item_page(
                 Some(uid) => users::get(store, uid)?.map(|u| u.display_name),
                 None => None,
             };
+            // Corrections people made before are a suggestion for this one.
+            let usual_correction = match detail.row.document_type.as_deref() {
+                Some(current) => board::type_corrections(store)?
+                    .into_iter()
+                    .find(|(from, _, _)| from == current)
+                    .map(|(_, to, n)| (to, n)),
+                None => None,
+            };
             let original_visible = match detail.row.duplicate_of {
                 Some(orig) => board::item_access(store, orig)?.is_some_and(|(u, a)| {
                     access::can_view(
@@ -153,6 +112,7 @@ async fn item_page(
                 suggestion,
                 allocated_name,
                 original_visible,
+                usual_correction,
             })
         })
         .await?;
@@ -218,7 +178,6 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
-        (classification(d))
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
@@ -232,6 +191,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 }
             }
         }
+        (classification(d, view.usual_correction.as_ref()))
         (history(&view.events))
     }
 }
@@ -245,7 +205,7 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
     html! {
         @if queued {
             @if let Some(s) = &view.suggestion {
-                p { "Forslag: " strong { (s.display_name) } }
+                p { "Forslag: " strong { (s.display_name) } " – " (crate::web::queue::suggestion_text(s)) }
             }
             (crate::web::queue::allocate_form(row, view.suggestion.as_ref(), &view.assignable, viewer, &back))
         }
@@ -305,7 +265,7 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
     }
 }
 
-fn classification(d: &ItemDetail) -> Markup {
+fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> Markup {
     let Some(c) = &d.classification else {
         return html! {};
     };
@@ -324,6 +284,11 @@ fn classification(d: &ItemDetail) -> Markup {
                 @if let Some(s) = c.get("suggestion").and_then(|v| v.as_str()) {
                     dt { "Nest beste type" } dd { (type_label(Some(s))) }
                 }
+                @if let Some((to, times)) = usual_correction {
+                    dt { "Tidligere rettelser" }
+                    dd { "«" (type_label(d.row.document_type.as_deref())) "» er rettet til «"
+                        (type_label(Some(to))) "» " (times) " gang(er)" }
+                }
             }
             h3 { "Begrunnelse" }
             @if reasons.is_empty() { p { "Ingen regler slo til." } }
@@ -334,8 +299,18 @@ fn classification(d: &ItemDetail) -> Markup {
     }
 }
 
-/// One reason as text: the fields of whatever structure classify stored.
+/// One reason as text: "dokumenttype → soknad_bpa: «søknad om BPA» (vekt 3)".
+/// A reason stored in another shape is shown field by field.
 fn reason_text(reason: &serde_json::Value) -> String {
+    if let Ok(r) = serde_json::from_value::<crate::classify::Reason>(reason.clone()) {
+        return format!(
+            "{} → {}: «{}» (vekt {})",
+            r.kind.label_nb(),
+            r.target,
+            r.label,
+            r.weight
+        );
+    }
     match reason {
         serde_json::Value::Object(map) => map
             .iter()
@@ -476,224 +451,4 @@ fn cached_render(
         }
     }
     Ok(png)
-}
-
-#[derive(Deserialize)]
-struct AllocateForm {
-    csrf: String,
-    to: i64,
-    back: Option<String>,
-    suggested: Option<String>,
-}
-
-impl CsrfForm for AllocateForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-async fn allocate(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Checked(viewer, form): Checked<AllocateForm>,
-) -> Result<Response, WebError> {
-    let id = ItemId(id);
-    let to = form.to;
-    let followed = form.suggested.as_deref() == Some(to.to_string().as_str());
-    let user = viewer.user.clone();
-    state
-        .db
-        .run(move |store| {
-            let (unit, _) = checked_facts(store, &user, id, "allocate", |u, f| {
-                access::can_allocate(u, f, to)
-            })?;
-            if !assignable(store, unit.as_ref(), to)? {
-                return Err(WebError::BadRequest(
-                    "Den valgte personen kan ikke få saker i denne enheten.".into(),
-                ));
-            }
-            let kind = if to == user.id {
-                AllocationKind::Take
-            } else {
-                AllocationKind::Meeting
-            };
-            board::allocate(store, id, to, Actor::User(user.id), kind, followed)?;
-            Ok(())
-        })
-        .await?;
-    Ok(Redirect::to(&safe_back(form.back.as_deref(), "/".into())).into_response())
-}
-
-#[derive(Deserialize)]
-struct TakeForm {
-    csrf: String,
-    back: Option<String>,
-}
-
-impl CsrfForm for TakeForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-async fn take(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Checked(viewer, form): Checked<TakeForm>,
-) -> Result<Response, WebError> {
-    let id = ItemId(id);
-    let user = viewer.user.clone();
-    state
-        .db
-        .run(move |store| {
-            let me = user.id;
-            let (unit, _) = checked_facts(store, &user, id, "take", |u, f| {
-                access::can_allocate(u, f, me)
-            })?;
-            if !assignable(store, unit.as_ref(), me)? {
-                return Err(WebError::Forbidden);
-            }
-            board::allocate(store, id, me, Actor::User(me), AllocationKind::Take, false)?;
-            Ok(())
-        })
-        .await?;
-    Ok(Redirect::to(&safe_back(form.back.as_deref(), format!("/items/{id}"))).into_response())
-}
-
-#[derive(Deserialize)]
-struct ReallocateForm {
-    csrf: String,
-    to: String,
-}
-
-impl CsrfForm for ReallocateForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-async fn reallocate(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Checked(viewer, form): Checked<ReallocateForm>,
-) -> Result<Response, WebError> {
-    let id = ItemId(id);
-    let to = match form.to.as_str() {
-        "queue" => None,
-        other => Some(
-            other
-                .parse::<i64>()
-                .map_err(|_| WebError::BadRequest("Ugyldig mottaker.".into()))?,
-        ),
-    };
-    let user = viewer.user.clone();
-    state
-        .db
-        .run(move |store| {
-            let (unit, _) = checked_facts(store, &user, id, "reallocate", access::can_reallocate)?;
-            if let Some(to) = to {
-                if !assignable(store, unit.as_ref(), to)? {
-                    return Err(WebError::BadRequest(
-                        "Den valgte personen kan ikke få saker i denne enheten.".into(),
-                    ));
-                }
-            }
-            board::reallocate(store, id, to, Actor::User(user.id))?;
-            Ok(())
-        })
-        .await?;
-    Ok(Redirect::to(&format!("/items/{id}")).into_response())
-}
-
-async fn leader_review_done(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Checked(viewer, _): Checked<CsrfOnly>,
-) -> Result<Response, WebError> {
-    let id = ItemId(id);
-    let user = viewer.user.clone();
-    state
-        .db
-        .run(move |store| {
-            checked_facts(store, &user, id, "leader_review", access::can_approve)?;
-            if !board::leader_review_done(store, id, Actor::User(user.id))? {
-                return Err(WebError::Conflict(
-                    "Saken venter ikke på lederkontroll.".into(),
-                ));
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(Redirect::to(&format!("/items/{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-struct CorrectForm {
-    csrf: String,
-    document_type: String,
-    unit: String,
-    title: String,
-    urgent: Option<String>,
-}
-
-impl CsrfForm for CorrectForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-async fn correct(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Checked(viewer, form): Checked<CorrectForm>,
-) -> Result<Response, WebError> {
-    let id = ItemId(id);
-    let type_ok = !form.document_type.is_empty()
-        && form.document_type.len() <= 40
-        && form
-            .document_type
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'_');
-    if !type_ok {
-        return Err(WebError::BadRequest("Ugyldig dokumenttype.".into()));
-    }
-    let unit = UnitId::new(&form.unit)
-        .ok()
-        .filter(|u| state.units.iter().any(|(id, _)| id == u))
-        .ok_or_else(|| WebError::BadRequest("Ukjent enhet.".into()))?;
-    let title = form.title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(WebError::BadRequest(
-            "Emnet må ha mellom 1 og 200 tegn.".into(),
-        ));
-    }
-    let correction = Correction {
-        document_type: Some(form.document_type.clone()),
-        unit: Some(unit),
-        title: Some(title),
-        urgent: Some(form.urgent.is_some()),
-    };
-    let user = viewer.user.clone();
-    let still_visible = state
-        .db
-        .run(move |store| {
-            checked_facts(store, &user, id, "correct", access::can_correct)?;
-            board::correct(store, id, &correction, Actor::User(user.id))?;
-            let (unit, allocated_to) = board::item_access(store, id)?.ok_or(WebError::NotFound)?;
-            Ok(access::can_view(
-                &user,
-                ItemFacts {
-                    unit: unit.as_ref(),
-                    allocated_to,
-                },
-            ))
-        })
-        .await?;
-    // Moving an item to a unit one does not work in takes it out of sight.
-    let to = if still_visible {
-        format!("/items/{id}")
-    } else {
-        "/".to_owned()
-    };
-    Ok(Redirect::to(&to).into_response())
 }

@@ -69,8 +69,13 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                                     li { a href="/" { "Kø" } }
                                     li { a href="/?mote=1" { "Møtemodus" } }
                                 }
+                                @if v.user.role == Role::Caseworker {
+                                    li { a href="/reports/backlog" { "Min restanse" } }
+                                }
                                 @if access::can_audit(&v.user) {
                                     li { a href="/audit" { "Revisjonslogg" } }
+                                    li { a href="/shelves" { "Makuleringshyller" } }
+                                    li { a href="/reports" { "Rapporter" } }
                                 }
                                 @if access::can_admin(&v.user) {
                                     li { a href="/admin" { "Brukere" } }
@@ -152,6 +157,17 @@ pub(crate) fn local_time(rfc3339: &str) -> String {
         .map(|t| {
             t.with_timezone(&chrono_tz::Europe::Oslo)
                 .format("%d.%m.%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// A compact local time for the queue, "26.11. 08:15".
+pub(crate) fn local_time_short(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Oslo)
+                .format("%d.%m. %H:%M")
                 .to_string()
         })
         .unwrap_or_else(|_| rfc3339.to_owned())

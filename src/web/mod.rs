@@ -15,7 +15,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -33,6 +33,7 @@ use crate::store::users::UserError;
 use crate::store::{Store, StoreError};
 
 pub mod access;
+mod actions;
 mod admin;
 mod audit;
 pub mod auth;
@@ -105,6 +106,55 @@ pub trait PageRenderer: Send + Sync {
     fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection>;
 }
 
+impl PageRenderer for crate::extract::Extractor {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        crate::extract::Extractor::render_page_png(self, path, page, dpi)
+    }
+}
+
+impl PageRenderer for crate::ingest::engines::RealEngines {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        self.extractor.render_page_png(path, page, dpi)
+    }
+}
+
+/// The board's own extractor, started on the first page image (pdfium load
+/// and one OCR engine cost time and memory a board that is only read from
+/// never needs). When it cannot start, pages are shown as text only.
+struct LazyExtractor {
+    config: crate::extract::ExtractConfig,
+    cell: OnceLock<Option<crate::extract::Extractor>>,
+}
+
+impl PageRenderer for LazyExtractor {
+    fn render_page_png(&self, path: &Path, page: u32, dpi: u16) -> Result<Vec<u8>, Rejection> {
+        let extractor = self.cell.get_or_init(|| {
+            let mut config = self.config.clone();
+            // The board only renders; one OCR engine is the least the
+            // extractor starts with.
+            config.ocr_workers = Some(1);
+            crate::extract::Extractor::new(&config)
+                .map_err(|e| tracing::error!(error = %e, "board cannot render page images"))
+                .ok()
+        });
+        match extractor {
+            Some(extractor) => extractor.render_page_png(path, page, dpi),
+            None => Err(Rejection::new(
+                crate::item::RejectCode::Unreadable,
+                "Sidebilder er ikke tilgjengelige (pdfium mangler; kjør scripts/setup).",
+            )),
+        }
+    }
+}
+
+/// A page renderer that starts an extractor from `config` on first use.
+pub fn lazy_renderer(config: &Config) -> Arc<dyn PageRenderer> {
+    Arc::new(LazyExtractor {
+        config: config.raw.extract.clone(),
+        cell: OnceLock::new(),
+    })
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("kan ikke lytte på {addr}: {source}")]
@@ -175,19 +225,21 @@ impl IntoResponse for WebError {
     }
 }
 
-/// A small pool of store connections for blocking work.
+/// A small pool of store connections for blocking work: page requests run
+/// side by side (WAL lets readers proceed beside the writer), unlike the
+/// single shared connection of `store::Db` the pipeline uses.
 #[derive(Clone)]
-pub(crate) struct Db {
+pub(crate) struct StorePool {
     path: PathBuf,
     pool: Arc<Mutex<Vec<Store>>>,
 }
 
-impl Db {
+impl StorePool {
     const KEEP: usize = 4;
 
-    fn open(path: PathBuf) -> Result<Db, WebError> {
+    fn open(path: PathBuf) -> Result<StorePool, WebError> {
         let store = Store::open(&path)?;
-        Ok(Db {
+        Ok(StorePool {
             path,
             pool: Arc::new(Mutex::new(vec![store])),
         })
@@ -222,7 +274,7 @@ impl Db {
 pub(crate) struct Inner {
     pub config: Arc<Config>,
     pub web: WebConfig,
-    pub db: Db,
+    pub db: StorePool,
     pub renderer: Option<Arc<dyn PageRenderer>>,
     /// Configured units in config order, with display names.
     pub units: Vec<(UnitId, String)>,
@@ -245,7 +297,7 @@ impl AppState {
         std::fs::create_dir_all(&data_dir).map_err(|e| {
             WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
         })?;
-        let db = Db::open(config.database_path())?;
+        let db = StorePool::open(config.database_path())?;
         let units = config
             .raw
             .units
@@ -277,10 +329,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(queue::routes())
         .merge(item::routes())
+        .merge(actions::routes())
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(shelves::routes())
         .merge(layout::static_routes())
+        .fallback(|| async { WebError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -314,15 +368,43 @@ pub(crate) fn router(state: AppState) -> Router {
 }
 
 /// Runs the board on `[web] listen` until `shutdown` is cancelled. Page
-/// images are rendered by the extractor when it can be set up.
+/// images come from an extractor of the board's own, started on first use.
 pub async fn serve(config: Arc<Config>, shutdown: CancellationToken) -> Result<(), WebError> {
-    let addr = config.raw.web.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| WebError::Bind { addr, source })?;
-    tracing::info!(%addr, "board listening");
-    serve_on(listener, config, None, shutdown).await
+    let renderer = lazy_renderer(&config);
+    serve_with(config, Some(renderer), shutdown).await
 }
+
+/// Like [`serve`], with the page renderer given (the daemon shares its
+/// extractor; `None` shows pages as text only).
+///
+/// An address in use (another board, or the old process still stopping) is
+/// logged and retried until it frees up: the intake must not stop because the
+/// board cannot start. Any other bind error is fatal.
+pub async fn serve_with(
+    config: Arc<Config>,
+    renderer: Option<Arc<dyn PageRenderer>>,
+    shutdown: CancellationToken,
+) -> Result<(), WebError> {
+    let addr = config.raw.web.listen;
+    let listener = loop {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => break listener,
+            Err(source) if source.kind() == std::io::ErrorKind::AddrInUse => {
+                tracing::error!(%addr, "board address in use; retrying in {BIND_RETRY:?}");
+                tokio::select! {
+                    _ = tokio::time::sleep(BIND_RETRY) => {}
+                    _ = shutdown.cancelled() => return Ok(()),
+                }
+            }
+            Err(source) => return Err(WebError::Bind { addr, source }),
+        }
+    };
+    tracing::info!(%addr, "board listening");
+    serve_on(listener, config, renderer, shutdown).await
+}
+
+/// How long to wait before binding again when the address is in use.
+const BIND_RETRY: Duration = Duration::from_secs(30);
 
 /// Runs the board on an already bound listener (tests bind port 0).
 pub async fn serve_on(

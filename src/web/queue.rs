@@ -19,7 +19,7 @@ use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
 use crate::store::users;
 use crate::web::auth::{home_of, Viewer};
-use crate::web::layout::{self, local_time, source_label, type_label};
+use crate::web::layout::{self, local_time_short, source_label, type_label};
 use crate::web::{access, AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -113,12 +113,15 @@ async fn queue_page(
             p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
                 kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
         }
-        section aria-labelledby="mine" {
-            h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
-            @if data.mine.is_empty() {
-                p { "Ingen saker er tildelt deg." }
-            } @else {
-                (rows_table(&data.mine))
+        // Clerks share post out but are never given any.
+        @if viewer.user.role != crate::item::Role::Clerk {
+            section aria-labelledby="mine" {
+                h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
+                @if data.mine.is_empty() {
+                    p { "Ingen saker er tildelt deg." }
+                } @else {
+                    (rows_table(&data.mine))
+                }
             }
         }
         @for unit in &data.units {
@@ -144,7 +147,7 @@ async fn queue_page(
     Ok(layout::page("Kø", Some(&viewer), meeting, body).into_response())
 }
 
-fn suggestion_text(s: &Suggestion) -> String {
+pub(crate) fn suggestion_text(s: &Suggestion) -> String {
     match s.reason {
         SuggestionReason::SamePerson { items } => {
             format!("har {items} sak(er) om samme person")
@@ -169,7 +172,7 @@ pub(crate) fn flags(row: &QueueRow) -> Markup {
 
 fn row_cells(row: &QueueRow) -> Markup {
     html! {
-        td { time datetime=(row.received_at) { (local_time(&row.received_at)) } }
+        td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
         td { (source_label(row.source)) }
         td { (type_label(row.document_type.as_deref())) }
         td.title { a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) } }

@@ -79,9 +79,13 @@ scan_folder = "inbox/omsorg"
 folder = "inbox/digital"
 
 [web]
-listen = "127.0.0.1:0"
-{web_extra}
-"#
+{listen}{web_extra}
+"#,
+            listen = if web_extra.contains("listen") {
+                ""
+            } else {
+                "listen = \"127.0.0.1:0\"\n"
+            },
         ),
     )
     .unwrap();
@@ -106,6 +110,11 @@ impl Board {
     }
 
     pub async fn start_with(web_extra: &str) -> Board {
+        Self::start_full(web_extra, false).await
+    }
+
+    /// `render`: page images through a real extractor (pdfium).
+    pub async fn start_full(web_extra: &str, render: bool) -> Board {
         let (dir, path) = write_config(web_extra);
         let config = Arc::new(Config::load(&path).unwrap());
         std::fs::create_dir_all(config.data_dir()).unwrap();
@@ -116,10 +125,11 @@ impl Board {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
+        let renderer = render.then(|| postmottak::web::lazy_renderer(&config));
         tokio::spawn(postmottak::web::serve_on(
             listener,
             config.clone(),
-            None,
+            renderer,
             shutdown.clone(),
         ));
         Board {
@@ -245,6 +255,7 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -400,6 +411,7 @@ fn parse_response(raw: &[u8]) -> Response {
         status,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        bytes: body,
     }
 }
 

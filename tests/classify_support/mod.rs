@@ -117,6 +117,8 @@ pub struct Report {
     /// (expected, got) → count
     pub confusion: BTreeMap<(String, String), usize>,
     pub misses: Vec<String>,
+    /// Quality flags per letter id.
+    pub flags: BTreeMap<String, Vec<postmottak::item::QualityFlag>>,
 }
 
 pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extraction>) -> Report {
@@ -142,6 +144,7 @@ pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extracti
         let e = &letter.expected;
         let id = &letter.id;
         r.letters += 1;
+        r.flags.insert(id.clone(), c.quality_flags.clone());
         *r.confusion
             .entry((e.document_type.clone(), c.document_type.clone()))
             .or_default() += 1;

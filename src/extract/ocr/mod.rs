@@ -9,6 +9,7 @@
 //!
 //! **Invariant:** the number of live tesseract engines is fixed at start.
 
+mod deskew;
 mod page;
 pub mod tess;
 
@@ -129,11 +130,21 @@ impl OcrBatch<'_> {
         }
     }
 
-    /// Waits for every submitted page; results keyed by index.
+    /// Waits for every submitted page; results keyed by index. A page whose
+    /// worker died is simply missing (the caller treats it as a failure).
     pub fn finish(self) -> Vec<(usize, OcrOutcome)> {
-        let mut out = Vec::with_capacity(self.pending);
-        for _ in 0..self.pending {
-            match self.results.recv() {
+        let OcrBatch {
+            reply,
+            results,
+            pending,
+            ..
+        } = self;
+        // Only the queued jobs hold senders now: if a worker dies with one,
+        // recv ends instead of waiting forever.
+        drop(reply);
+        let mut out = Vec::with_capacity(pending);
+        for _ in 0..pending {
+            match results.recv() {
                 Ok(r) => out.push(r),
                 Err(_) => break,
             }
@@ -155,7 +166,12 @@ fn worker_loop(
             Err(_) => return,
         };
         let Ok(job) = job else { return };
-        let outcome = page::read_page(&mut text, &mut osd, job.image, job.dpi, timeout_ms);
+        // A panic in our page code must not take the worker (and with it a
+        // share of the pool) down; the page then counts as failed.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            page::read_page(&mut text, &mut osd, job.image, job.dpi, timeout_ms)
+        }))
+        .unwrap_or(Err(OcrFailure::Engine));
         // The caller may have gone away (it then no longer needs the page).
         let _ = job.reply.send((job.index, outcome));
     }

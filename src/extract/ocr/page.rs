@@ -48,6 +48,10 @@ pub(super) fn read_page(
     if quality::is_blank_by_ink(ink) {
         return Ok(blank_page());
     }
+    let (image, corrected_skew) = match super::deskew::deskew(&image) {
+        Some((straight, angle)) => (straight, Some(angle)),
+        None => (image, None),
+    };
     let first = text.recognize(&image, dpi, timeout_ms).map_err(failure)?;
     let mut best = (first, 0u16);
     if best.0.mean_confidence < RETRY_BELOW_CONFIDENCE && !quality::looks_blank(&best.0.text, ink) {
@@ -65,16 +69,20 @@ pub(super) fn read_page(
     if quality::looks_blank(&r.text, ink) {
         return Ok(blank_page());
     }
+    let text = normalize_text(&r.text);
+    // With no words there is nothing to be confident about (tesseract then
+    // reports an arbitrary number).
+    let confidence = (!text.trim().is_empty()).then(|| r.mean_confidence.clamp(0, 100) as f32);
     Ok(OcrPage {
-        text: normalize_text(&r.text),
-        confidence: Some(r.mean_confidence.clamp(0, 100) as f32),
+        text,
+        confidence,
         blank: false,
         rotation_degrees: if turn != 0 {
             turn
         } else {
             r.orientation_degrees
         },
-        skew_degrees: r.skew_degrees,
+        skew_degrees: corrected_skew.or(r.skew_degrees),
     })
 }
 

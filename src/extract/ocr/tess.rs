@@ -164,37 +164,52 @@ impl TessEngine {
         }
     }
 
-    /// The first block's orientation (clockwise correction) and deskew
-    /// angle in degrees, from the layout analysis.
+    /// The page's orientation (clockwise correction, by majority over its
+    /// text blocks) and the first block's deskew angle in degrees, from the
+    /// layout analysis.
     fn layout_orientation(&mut self) -> (u16, Option<f32>) {
-        // SAFETY: iterators are owned here and deleted before returning; the
-        // page iterator borrowed from the result iterator is not deleted.
+        let mut votes = [0usize; 4];
+        let mut first_deskew: Option<f32> = None;
+        // SAFETY: the result iterator is owned here and deleted before
+        // returning; the page iterator borrowed from it is not deleted.
         unsafe {
             let it = sys::TessBaseAPIGetIterator(self.handle);
             if it.is_null() {
                 return (0, None);
             }
             let page_it = sys::TessResultIteratorGetPageIterator(it);
-            let mut orientation: sys::TessOrientation = 0;
-            let mut direction: sys::TessWritingDirection = 0;
-            let mut order: sys::TessTextlineOrder = 0;
-            let mut deskew: f32 = 0.0;
-            sys::TessPageIteratorOrientation(
-                page_it,
-                &mut orientation,
-                &mut direction,
-                &mut order,
-                &mut deskew,
-            );
+            loop {
+                let mut orientation: sys::TessOrientation = 0;
+                let mut direction: sys::TessWritingDirection = 0;
+                let mut order: sys::TessTextlineOrder = 0;
+                let mut deskew: f32 = 0.0;
+                sys::TessPageIteratorOrientation(
+                    page_it,
+                    &mut orientation,
+                    &mut direction,
+                    &mut order,
+                    &mut deskew,
+                );
+                if let Some(v) = votes.get_mut(orientation as usize) {
+                    *v += 1;
+                }
+                if first_deskew.is_none() && deskew.is_finite() {
+                    first_deskew = Some(deskew.to_degrees());
+                }
+                if sys::TessPageIteratorNext(page_it, sys::TessPageIteratorLevel_RIL_BLOCK) == 0 {
+                    break;
+                }
+            }
             sys::TessResultIteratorDelete(it);
-            let turn = match orientation {
-                sys::TessOrientation_ORIENTATION_PAGE_RIGHT => 90,
-                sys::TessOrientation_ORIENTATION_PAGE_DOWN => 180,
-                sys::TessOrientation_ORIENTATION_PAGE_LEFT => 270,
-                _ => 0,
-            };
-            (turn, deskew.is_finite().then(|| deskew.to_degrees()))
         }
+        let winner = (0..4).max_by_key(|&i| (votes[i], i == 0)).unwrap_or(0) as u32;
+        let turn = match winner {
+            sys::TessOrientation_ORIENTATION_PAGE_RIGHT => 90,
+            sys::TessOrientation_ORIENTATION_PAGE_DOWN => 180,
+            sys::TessOrientation_ORIENTATION_PAGE_LEFT => 270,
+            _ => 0,
+        };
+        (turn, first_deskew)
     }
 
     /// Orientation detection (engine must be initialised with `osd`):

@@ -95,7 +95,12 @@ pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
             "leader_review": item.leader_review,
             "title": item.title,
             "confidence": 0.9,
-            "reasons": [{"rule": "fixture", "weight": 1.0}],
+            "reasons": [{
+                "kind": "document_type",
+                "target": item.document_type,
+                "label": "testdata",
+                "weight": 1.0
+            }],
         });
         tx.execute(
             "INSERT INTO items (sha256, source, folder_unit, source_path, file_name, size_bytes,

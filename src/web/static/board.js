@@ -4,6 +4,9 @@
 //
 //   j / k   next / previous row        a      allocate to the suggestion
 //   /       choose a caseworker        Enter  open the item
+//
+// In meeting mode the page also reloads itself every minute while nobody is
+// typing, so post that arrives during the meeting appears on the board.
 "use strict";
 
 (function () {
@@ -77,11 +80,28 @@
     }
   });
 
-  // In meeting mode start on the first row, so j/k/a work at once.
+  // In meeting mode start on the row we were on before a reload (or the
+  // first), so j/k/a work at once.
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.body.classList.contains("meeting")) {
-      var all = rows();
-      if (all.length > 0) focusRow(all[0]);
-    }
+    if (!document.body.classList.contains("meeting")) return;
+    var all = rows();
+    var kept = sessionStorage.getItem("pm-row");
+    sessionStorage.removeItem("pm-row");
+    var again = all.filter(function (r) { return r.dataset.item === kept; })[0];
+    if (again || all.length > 0) focusRow(again || all[0]);
   });
+
+  // Meeting mode: reload now and then so newly arrived post shows up, but
+  // never while someone is using the keyboard or a form.
+  var lastKey = Date.now();
+  document.addEventListener("keydown", function () { lastKey = Date.now(); }, true);
+  setInterval(function () {
+    if (!document.body.classList.contains("meeting")) return;
+    if (Date.now() - lastKey < 30000) return;
+    var active = document.activeElement;
+    if (active && (active.tagName === "SELECT" || active.tagName === "INPUT")) return;
+    var row = currentRow();
+    if (row) sessionStorage.setItem("pm-row", row.dataset.item);
+    window.location.reload();
+  }, 60000);
 })();

@@ -1,0 +1,235 @@
+//! `postmottak user …` and `postmottak allocate` as the administrator runs
+//! them: the real binary against a real store, and the enrolment it prints
+//! used to sign in to the real board.
+
+mod board_common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use board_common::*;
+use postmottak::config::Config;
+use postmottak::store::board::fixture;
+use postmottak::store::Store;
+
+fn postmottak(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_postmottak"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .env("OMP_THREAD_LIMIT", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[tokio::test]
+async fn enrolment_from_user_add_signs_in_and_allocate_follows_the_rules() {
+    let (_dir, config_path) = write_config("");
+    let add = postmottak(
+        &config_path,
+        &[
+            "user",
+            "add",
+            "kari",
+            "--name",
+            "Kari Nordmann",
+            "--role",
+            "caseworker",
+            "--unit",
+            "mta",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let out = stdout(&add);
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Passord: "))
+        .expect("password printed")
+        .to_owned();
+    let uri = out
+        .lines()
+        .find(|l| l.starts_with("otpauth://totp/Postmottak:kari?"))
+        .expect("otpauth URI printed");
+    let secret = uri
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("secret="))
+        .expect("secret in URI")
+        .to_owned();
+    assert!(out.contains('█') || out.contains('▀'), "QR code drawn");
+
+    // Refusals name the problem.
+    let bad_unit = postmottak(
+        &config_path,
+        &[
+            "user",
+            "add",
+            "x",
+            "--name",
+            "X",
+            "--role",
+            "caseworker",
+            "--unit",
+            "nowhere",
+        ],
+    );
+    assert!(!bad_unit.status.success());
+    assert!(
+        stderr(&bad_unit).contains("enheten «nowhere» finnes ikke"),
+        "{}",
+        stderr(&bad_unit)
+    );
+    let twice = postmottak(
+        &config_path,
+        &[
+            "user",
+            "add",
+            "kari",
+            "--name",
+            "K",
+            "--role",
+            "caseworker",
+            "--unit",
+            "mta",
+        ],
+    );
+    assert!(stderr(&twice).contains("finnes allerede"));
+    let olga = postmottak(
+        &config_path,
+        &[
+            "user",
+            "add",
+            "olga",
+            "--name",
+            "Olga",
+            "--role",
+            "caseworker",
+            "--unit",
+            "omsorg",
+        ],
+    );
+    assert!(olga.status.success());
+
+    // The printed enrolment works on the real board.
+    let config = Arc::new(Config::load(&config_path).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    tokio::spawn(postmottak::web::serve_on(
+        listener,
+        config.clone(),
+        None,
+        shutdown.clone(),
+    ));
+    let mut client = Client::new(addr);
+    let resp = client.login("kari", &password, &totp_now(&secret)).await;
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    assert_eq!(client.get("/").await.status, 200);
+
+    // allocate: to the unit's caseworker yes, across units no.
+    let id = fixture::insert(
+        &mut Store::open(&config.database_path()).unwrap(),
+        &[letter("mta", "klage", "Klage", "x")],
+    )
+    .unwrap()[0];
+    let wrong = postmottak(&config_path, &["allocate", &id.to_string(), "--to", "olga"]);
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("kan ikke få saker i enheten mta"),
+        "{}",
+        stderr(&wrong)
+    );
+    let ok = postmottak(&config_path, &["allocate", &id.to_string(), "--to", "kari"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("fordelt til Kari Nordmann"));
+    let again = postmottak(&config_path, &["allocate", &id.to_string(), "--to", "kari"]);
+    assert!(
+        stderr(&again).contains("venter ikke på fordeling"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(client.get("/").await.body.contains("Tildelt deg (1)"));
+    let listed = stdout(&postmottak(
+        &config_path,
+        &["queue", "list", "--json", "--all"],
+    ));
+    let row: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["allocated_to"], "kari",
+        "queue list shows the allocation: {row}"
+    );
+
+    // Disabling ends the session at once.
+    let disable = postmottak(&config_path, &["user", "disable", "kari"]);
+    assert!(disable.status.success());
+    assert_eq!(client.get("/").await.status, 303);
+
+    // Role change shows in the list.
+    let role = postmottak(
+        &config_path,
+        &["user", "role", "olga", "leader", "--unit", "omsorg"],
+    );
+    assert!(role.status.success(), "{}", stderr(&role));
+    let list = stdout(&postmottak(&config_path, &["user", "list"]));
+    assert!(list.contains("olga\tOlga\tleader\tomsorg\taktiv"), "{list}");
+    assert!(
+        list.contains("kari\tKari Nordmann\tcaseworker\tmta\tdeaktivert"),
+        "{list}"
+    );
+    shutdown.cancel();
+}
+
+#[tokio::test]
+async fn reset_gives_a_new_password_and_code_and_lifts_a_lockout() {
+    let board = Board::start().await;
+    let config_path = board.config.source.clone().unwrap();
+    let mut client = board.client();
+    for _ in 0..5 {
+        client.login("per", "feil", "000000").await;
+    }
+    let locked = client
+        .login("per", PASSWORD, &totp_now(&board.user("per").secret))
+        .await;
+    assert!(locked.body.contains("For mange mislykkede forsøk"));
+    let unlock = postmottak(&config_path, &["user", "unlock", "per"]);
+    assert!(unlock.status.success(), "{}", stderr(&unlock));
+    let mut fresh = board.client();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // The next time step's code (the current one was just used above).
+    let next = postmottak::web::credentials::code_at(&board.user("per").secret, now + 30).unwrap();
+    let ok = fresh.login("per", PASSWORD, &next).await;
+    assert_eq!(ok.status, 303, "unlocked: {}", ok.body);
+    for _ in 0..5 {
+        client.login("per", "feil", "000000").await;
+    }
+    let reset = postmottak(&config_path, &["user", "reset", "per"]);
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let out = stdout(&reset);
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Passord: "))
+        .unwrap()
+        .to_owned();
+    let secret = out
+        .split(['?', '&', '\n'])
+        .find_map(|kv| kv.strip_prefix("secret="))
+        .unwrap()
+        .to_owned();
+    let old = client
+        .login("per", PASSWORD, &totp_now(&board.user("per").secret))
+        .await;
+    assert_eq!(old.status, 200, "old credentials no longer work");
+    let new = client.login("per", &password, &totp_now(&secret)).await;
+    assert_eq!(new.status, 303, "{}", new.body);
+}
