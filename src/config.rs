@@ -183,10 +183,15 @@ impl Config {
         base_dir: PathBuf,
     ) -> Result<Config, ConfigError> {
         let name = display_name(source.as_deref());
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let mut raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: name.clone(),
             message: e.to_string().trim_end().to_owned(),
         })?;
+        // Files named inside sections resolve against the config's folder too,
+        // once, here, so no stage has to remember to do it.
+        let resolve = |p: PathBuf| if p.is_absolute() { p } else { base_dir.join(p) };
+        raw.extract.pdfium_path = raw.extract.pdfium_path.take().map(resolve);
+        raw.classify.rules = raw.classify.rules.take().map(resolve);
         let issues = validate(&raw);
         if !issues.is_empty() {
             return Err(ConfigError::Invalid { path: name, issues });

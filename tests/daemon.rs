@@ -516,3 +516,51 @@ fn an_allocated_item_shows_its_caseworker_and_is_registered_when_taken() {
     env.wait_items(WAIT, "registered", |items| state(&items[0]) == "registered");
     drop(daemon);
 }
+
+#[test]
+fn a_lost_content_copy_is_restored_from_the_original_not_refused() {
+    use postmottak::item::{Sha256, Source, UnitId};
+    use postmottak::store::items::{self, NewArrival};
+    use postmottak::watch::settle::FileStamp;
+
+    // An item admitted before a crash whose content copy has since vanished.
+    let env = Env::new(Opts::default());
+    let bytes = text_pdf(95);
+    let path = env.inbox("mta").join("brev.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let stamp = FileStamp::read(&path).unwrap().unwrap();
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    let sha = Sha256::of_bytes(&bytes);
+    let mut store =
+        postmottak::store::Store::open(&env.data_dir().join("postmottak.sqlite")).unwrap();
+    items::admit(
+        &mut store,
+        &NewArrival {
+            sha256: sha,
+            source: Source::Scan,
+            folder_unit: Some(UnitId::new("mta").unwrap()),
+            source_path: path.to_string_lossy().into_owned(),
+            file_name: "brev.pdf".into(),
+            size: stamp.size,
+            mtime_ns: stamp.mtime_ns,
+            content_path: format!("content/{}/{}", &sha.to_hex()[..2], sha.to_hex()),
+            received_at: chrono::Utc::now(),
+        },
+    )
+    .unwrap();
+    drop(store);
+
+    let daemon = env.start();
+    let items = env.wait_items(WAIT, "resumed and queued", |items| {
+        items.len() == 1 && state(&items[0]) == "queued"
+    });
+    assert_eq!(items[0]["page_count"], 1);
+    assert!(path.exists(), "the original stays in its inbox");
+    let copy = env
+        .data_dir()
+        .join("content")
+        .join(&sha.to_hex()[..2])
+        .join(sha.to_hex());
+    assert_eq!(std::fs::read(copy).unwrap(), bytes);
+    drop(daemon);
+}

@@ -101,6 +101,29 @@ fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
             "content copy of {name}"
         );
     }
+    // The history agrees: one admission and one move to `queued` per item,
+    // whatever was redone after a kill.
+    let store = postmottak::store::Store::open(&env.data_dir().join("postmottak.sqlite")).unwrap();
+    let odd: Vec<(i64, i64, i64)> = store
+        .conn()
+        .prepare(
+            "SELECT i.id,
+                    (SELECT COUNT(*) FROM events e WHERE e.item_id = i.id AND e.kind = 'admitted'),
+                    (SELECT COUNT(*) FROM events e WHERE e.item_id = i.id AND e.to_state = 'queued')
+             FROM items i",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|(_, admitted, queued)| (*admitted, *queued) != (1, 1))
+        .collect();
+    assert!(
+        odd.is_empty(),
+        "items with a history other than one admission and one queueing: {odd:?}"
+    );
+    drop(store);
+
     // No crash leftovers in the content store's scratch folder after a start.
     assert_eq!(
         std::fs::read_dir(env.data_dir().join("content/tmp"))

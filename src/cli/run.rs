@@ -46,12 +46,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Logging to stderr; `RUST_LOG` overrides the default `info`.
+/// Journal under systemd, stderr otherwise (`crate::logging`). A broken
+/// `RUST_LOG` is reported and the service runs with the default filter.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    if let Err(err) = crate::logging::init(crate::logging::Target::Auto) {
+        eprintln!("postmottak: {err}; bruker standard logging til stderr");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                crate::logging::DEFAULT_FILTER,
+            ))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
 }

@@ -50,6 +50,8 @@ enum StepError {
     Join(String),
     #[error("kan ikke flytte avvist fil til _avvist: {0}")]
     Quarantine(std::io::Error),
+    #[error("innholdskopien mangler og originalen er borte eller endret; saken kan ikke leses")]
+    ContentMissing,
 }
 
 pub struct Pipeline {
@@ -200,6 +202,7 @@ impl Pipeline {
     async fn extract_and_classify(&self, item: WorkItem) -> Result<(), StepError> {
         let id = item.id;
         let path = self.content.path_of(&item.content_path);
+        self.ensure_content(&item, &path).await?;
         let engines = self.engines.clone();
         self.health.in_extraction.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -230,6 +233,28 @@ impl Pipeline {
             tracing::info!(item = %id, "til fordeling");
         }
         Ok(())
+    }
+
+    /// The content copy is what gets read; if it vanished (restored backup,
+    /// manual cleanup) it is copied again from the original when the bytes
+    /// still match, so a good original is never refused for our loss.
+    async fn ensure_content(&self, item: &WorkItem, path: &Path) -> Result<(), StepError> {
+        if path.exists() {
+            return Ok(());
+        }
+        let content = self.content.clone();
+        let source = PathBuf::from(&item.source_path);
+        let expected = item.sha256.clone();
+        let restored = tokio::task::spawn_blocking(move || content.copy_in(&source))
+            .await
+            .map_err(|e| StepError::Join(e.to_string()))?;
+        match restored {
+            Ok(copied) if copied.sha256.to_hex() == expected => {
+                tracing::warn!(item = %item.id, "innholdskopien manglet; kopiert på nytt fra originalen");
+                Ok(())
+            }
+            _ => Err(StepError::ContentMissing),
+        }
     }
 
     /// Records the refusal, then moves the original to `_avvist/`.
