@@ -314,7 +314,12 @@ fn idle() {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; `cargo test --benches` passes nothing useful.
+    // `cargo test --all-targets` runs bench targets too, without `--bench`:
+    // there it only has to compile, not spend minutes measuring.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("daemon: skipped (run `cargo bench --bench daemon`)");
+        return;
+    }
     let which = std::env::var("BENCH_ONLY").unwrap_or_default();
     if which.is_empty() || which == "latency" {
         latency();
