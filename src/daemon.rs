@@ -94,7 +94,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    let classifier = crate::classify::Classifier::from_config(&config)
+    let classifier = crate::classify::Classifier::new(&config.raw.classify)
         .map_err(|e| DaemonError::Classify(e.to_string()))?;
     let engines = Arc::new(RealEngines {
         extractor,

@@ -3,7 +3,6 @@
 //! must be waiting, and the person must be an active caseworker or leader of
 //! the item's unit.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -18,13 +17,8 @@ use crate::store::Store;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// Config file.
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
     /// The item's number (as on the board).
     pub item: i64,
     /// User name of the caseworker.
@@ -33,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     let mut store = Store::open(&config.database_path())?;
     let item = ItemId(args.item);
     let user = users::require(&store, &args.to)?;

@@ -2,7 +2,6 @@
 //! folders it names. Prints a short summary when it is in order (exit 0), or
 //! every problem (file, key, what is wrong, what is allowed; exit 2).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
@@ -12,16 +11,12 @@ use crate::watch::fs_kind;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = match Config::load_for_service(&args.config) {
+    let config = match Config::load_for_service(&args.config.path) {
         Ok(c) => c,
         Err(err) => {
             eprintln!("{err}");
@@ -29,7 +24,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     // The classification rules file is read and checked the way `run` will.
-    if let Err(err) = crate::classify::Classifier::from_config(&config) {
+    if let Err(err) = crate::classify::Classifier::new(&config.raw.classify) {
         eprintln!("{}: classify.rules: {err}", config.display_name());
         return Ok(ExitCode::from(2));
     }

@@ -2,6 +2,7 @@
 //! arguments and turns them into calls on the library; nothing below `cli/`
 //! knows about argument parsing.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -15,6 +16,20 @@ pub mod run;
 pub mod shelf;
 pub mod status;
 pub mod user;
+
+/// `--config FILE`, shared by every subcommand that works on an installation.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArg {
+    /// Config file.
+    #[arg(
+        long = "config",
+        value_name = "FILE",
+        env = "POSTMOTTAK_CONFIG",
+        default_value = "config/postmottak.toml",
+        global = true
+    )]
+    pub path: PathBuf,
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "postmottak", version, about = "Postmottak for helse og omsorg")]

@@ -4,7 +4,6 @@
 //! §6b, plus `allocated_to` (username) and `allocated_at`).
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -27,12 +26,8 @@ pub enum QueueCommand {
 
 #[derive(Debug, ClapArgs)]
 pub struct ListArgs {
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
@@ -48,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     let db = config.database_path();
     let rows = if db.exists() {
         let store = Store::open(&db).with_context(|| format!("kan ikke åpne {}", db.display()))?;

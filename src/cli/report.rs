@@ -1,7 +1,6 @@
 //! `postmottak report backlog|deviation|post-list|access-requests`: the
 //! routine's reports on the command line, as text, CSV or HTML on stdout.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -48,12 +47,8 @@ impl From<OutputFormat> for Format {
 pub struct Args {
     #[arg(value_enum)]
     pub report: Which,
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
     /// First day of the period (YYYY-MM-DD, by date received).
     #[arg(long)]
     pub from: Option<NaiveDate>,
@@ -68,7 +63,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     let path = config.database_path();
     let store = Store::open(&path).with_context(|| format!("kan ikke åpne {}", path.display()))?;
     let now = Utc::now();

@@ -2,7 +2,6 @@
 //! config (exit 2, every problem listed); a task failure exits 1 so systemd
 //! restarts the service; SIGTERM exits 0 after draining.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,12 +12,8 @@ use crate::daemon::{self, DaemonError};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -28,7 +23,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .thread_name("postmottak")
         .build()
         .context("kan ikke starte tokio")?;
-    let result = runtime.block_on(daemon::run(args.config));
+    let result = runtime.block_on(daemon::run(args.config.path));
     // Extraction on blocking threads cannot be interrupted; do not wait for
     // it beyond the drain already done (it resumes at the next start).
     runtime.shutdown_timeout(Duration::from_secs(2));

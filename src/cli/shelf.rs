@@ -2,7 +2,6 @@
 //! command line. `--at DATE` previews another day ("what is ready on
 //! Monday?"); for `confirm-shredded` it is the day the shelf was shredded.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -16,13 +15,8 @@ use crate::store::Store;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml",
-        global = true
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
     #[command(subcommand)]
     pub command: ShelfCommand,
 }
@@ -54,7 +48,7 @@ pub enum ShelfCommand {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     let path = config.database_path();
     let mut store =
         Store::open(&path).with_context(|| format!("kan ikke åpne {}", path.display()))?;

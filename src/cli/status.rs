@@ -4,7 +4,6 @@
 //! file the daemon rewrites every second. Exit 0 when running, 3 when not
 //! (the LSB convention `systemctl status` uses).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -18,12 +17,8 @@ use crate::store::{queue_list, Store};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
 }
 
 fn local(t: &DateTime<Utc>) -> String {
@@ -39,7 +34,7 @@ fn is_running(status: &StatusFile) -> bool {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     let status = read_status_file(&config.data_dir());
     let running = status.as_ref().is_some_and(is_running);
     match &status {

@@ -4,7 +4,6 @@
 //! code drawn in the terminal.
 
 use std::io::BufRead;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -19,14 +18,8 @@ use crate::web::credentials;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// Config file.
-    #[arg(
-        long,
-        env = "POSTMOTTAK_CONFIG",
-        default_value = "config/postmottak.toml",
-        global = true
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigArg,
     #[command(subcommand)]
     pub action: Action,
 }
@@ -75,7 +68,7 @@ pub enum Action {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&args.config)?;
+    let config = Config::load(&args.config.path)?;
     std::fs::create_dir_all(config.data_dir())
         .with_context(|| format!("kan ikke lage {}", config.data_dir().display()))?;
     let mut store = Store::open(&config.database_path())?;
