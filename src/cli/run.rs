@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Args as ClapArgs;
 
 use crate::daemon::{self, DaemonError};
+use crate::logging;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -22,7 +23,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    init_logging();
+    // The project's logger: journal under systemd, otherwise plain (no ANSI)
+    // stderr with person-ID-like numbers redacted.
+    if let Err(err) = logging::init(logging::Target::Auto) {
+        eprintln!("postmottak: {err}");
+        return Ok(ExitCode::from(2));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("postmottak")
@@ -44,14 +50,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
-}
-
-/// Logging to stderr; `RUST_LOG` overrides the default `info`.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
