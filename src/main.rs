@@ -10,11 +10,21 @@ fn main() -> ExitCode {
     let cli = postmottak::cli::Cli::parse();
     match cli.run() {
         Ok(code) => code,
+        // `postmottak queue list --json | head`: the reader left, nothing to report.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("postmottak: {err:#}");
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Tesseract's OpenMP reads `OMP_THREAD_LIMIT` once, when the library loads,

@@ -328,7 +328,11 @@ fn sighup_adds_a_folder_and_sigterm_stops_cleanly() {
         items.len() == 2 && items.iter().all(|i| state(i) == "queued")
     });
     assert!(daemon.stop().success(), "SIGTERM must exit 0");
-    assert!(env.log().contains("ugyldig"), "bad reload must be logged");
+    let log = env.log();
+    assert!(log.contains("ugyldig"), "bad reload must be logged");
+    // The log is for files and the journal: plain text, no colour codes.
+    assert!(log.contains("postmottak kjører"), "{log}");
+    assert!(!log.contains('\u{1b}'), "ANSI escapes in the log: {log}");
 }
 
 #[test]

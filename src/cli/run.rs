@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Args as ClapArgs;
 
 use crate::daemon::{self, DaemonError};
+use crate::logging;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -17,7 +18,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    init_logging();
+    // The project's logger: journal under systemd, otherwise plain (no ANSI)
+    // stderr with person-ID-like numbers redacted.
+    if let Err(err) = logging::init(logging::Target::Auto) {
+        eprintln!("postmottak: {err}");
+        return Ok(ExitCode::from(2));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("postmottak")
@@ -38,19 +44,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("postmottak: {err}");
             Ok(ExitCode::from(1))
         }
-    }
-}
-
-/// Journal under systemd, stderr otherwise (`crate::logging`). A broken
-/// `RUST_LOG` is reported and the service runs with the default filter.
-fn init_logging() {
-    if let Err(err) = crate::logging::init(crate::logging::Target::Auto) {
-        eprintln!("postmottak: {err}; bruker standard logging til stderr");
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                crate::logging::DEFAULT_FILTER,
-            ))
-            .with_writer(std::io::stderr)
-            .try_init();
     }
 }

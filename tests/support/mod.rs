@@ -94,6 +94,9 @@ impl Env {
             .arg(&self.config)
             .env("OMP_THREAD_LIMIT", "1")
             .env("RUST_LOG", "info")
+            // Logs must reach daemon.log even when the tests run under systemd.
+            .env_remove("INVOCATION_ID")
+            .env_remove("JOURNAL_STREAM")
             .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
