@@ -31,7 +31,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -86,7 +86,10 @@ pub fn init(target: Target) -> Result<Destination, LoggingError> {
     let destination = choose(
         target,
         systemd_journal_logger::connected_to_journal(),
-        std::env::var_os("INVOCATION_ID").is_some(),
+        // A terminal started as a systemd user service (GNOME Terminal) hands
+        // INVOCATION_ID on to every shell in it; a person at a terminal wants
+        // the log in front of them, not in the journal.
+        std::env::var_os("INVOCATION_ID").is_some() && !std::io::stderr().is_terminal(),
         Path::new(JOURNAL_SOCKET).exists(),
     );
     let installed = match destination {

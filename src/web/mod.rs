@@ -166,7 +166,7 @@ pub enum WebError {
     Serve(std::io::Error),
     #[error("ikke innlogget")]
     Unauthenticated,
-    #[error("du har ikke tilgang til dette")]
+    #[error("Du har ikke tilgang til dette.")]
     Forbidden,
     #[error("finnes ikke")]
     NotFound,
