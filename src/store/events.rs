@@ -63,6 +63,22 @@ pub fn record(
     Ok(())
 }
 
+/// An item's current state, read inside the caller's transaction (so the
+/// decision taken on it and the write that follows see the same row).
+pub fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState, TransitionError> {
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT state FROM items WHERE id = ?1",
+            params![item.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    current
+        .ok_or(TransitionError::NoSuchItem(item))?
+        .parse()
+        .map_err(|_| TransitionError::BadState { item })
+}
+
 /// Moves an item from its current state to `to`, checking the lifecycle, and
 /// records the transition. Returns the state it came from.
 pub fn transition(
@@ -72,17 +88,7 @@ pub fn transition(
     actor: Actor,
     detail: &serde_json::Value,
 ) -> Result<ItemState, TransitionError> {
-    let current: Option<String> = tx
-        .query_row(
-            "SELECT state FROM items WHERE id = ?1",
-            params![item.0],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let current = current.ok_or(TransitionError::NoSuchItem(item))?;
-    let from: ItemState = current
-        .parse()
-        .map_err(|_| TransitionError::BadState { item })?;
+    let from = state_of(tx, item)?;
     if !from.can_become(to) {
         return Err(TransitionError::Illegal { item, from, to });
     }

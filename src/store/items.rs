@@ -290,15 +290,12 @@ pub fn mark_registered(store: &mut Store, id: ItemId, at: DateTime<Utc>) -> Resu
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let state: Option<String> = tx
-        .query_row(
-            "SELECT state FROM items WHERE id = ?1",
-            params![id.0],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(state) = state else { return Ok(false) };
-    if !state_of(id, state)?.can_become(ItemState::Registered) {
+    let state = match events::state_of(&tx, id) {
+        Ok(state) => state,
+        Err(TransitionError::NoSuchItem(_)) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    if !state.can_become(ItemState::Registered) {
         return Ok(false);
     }
     tx.execute(
@@ -323,12 +320,7 @@ pub fn reject(store: &mut Store, id: ItemId, code: RejectCode, message: &str) ->
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let state: String = tx.query_row(
-        "SELECT state FROM items WHERE id = ?1",
-        params![id.0],
-        |r| r.get(0),
-    )?;
-    if !state_of(id, state)?.can_become(ItemState::Rejected) {
+    if !events::state_of(&tx, id)?.can_become(ItemState::Rejected) {
         return Ok(false);
     }
     tx.execute(
@@ -370,12 +362,7 @@ pub fn save_extraction(store: &mut Store, id: ItemId, ex: &Extraction) -> Result
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let state: String = tx.query_row(
-        "SELECT state FROM items WHERE id = ?1",
-        params![id.0],
-        |r| r.get(0),
-    )?;
-    let state = state_of(id, state)?;
+    let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Admitted | ItemState::Registered) {
         return Ok(state);
     }
@@ -458,12 +445,7 @@ pub fn save_classification(
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let state: String = tx.query_row(
-        "SELECT state FROM items WHERE id = ?1",
-        params![id.0],
-        |r| r.get(0),
-    )?;
-    let state = state_of(id, state)?;
+    let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Extracted | ItemState::Registered) {
         return Ok(state);
     }
@@ -519,12 +501,7 @@ pub fn mark_queued(store: &mut Store, id: ItemId) -> Result<ItemState> {
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let state: String = tx.query_row(
-        "SELECT state FROM items WHERE id = ?1",
-        params![id.0],
-        |r| r.get(0),
-    )?;
-    let state = state_of(id, state)?;
+    let state = events::state_of(&tx, id)?;
     if state != ItemState::Classified {
         return Ok(state);
     }

@@ -69,17 +69,11 @@ pub fn allocate(
 }
 
 fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
-    let state: Option<String> = tx
-        .query_row(
-            "SELECT state FROM items WHERE id = ?1",
-            params![item.0],
-            |r| r.get(0),
-        )
-        .optional()?;
-    state
-        .ok_or(BoardError::NoSuchItem(item))?
-        .parse()
-        .map_err(|_| BoardError::BadRow(item))
+    events::state_of(tx, item).map_err(|e| match e {
+        events::TransitionError::NoSuchItem(i) => BoardError::NoSuchItem(i),
+        events::TransitionError::BadState { item } => BoardError::BadRow(item),
+        other => other.into(),
+    })
 }
 
 /// Gives an allocated item to someone else (`Some`) or back to the meeting
