@@ -197,6 +197,23 @@ pub fn date_label_nb(date: NaiveDate) -> String {
     )
 }
 
+/// "05.11.2026": the short Norwegian form for tables and facts.
+pub fn date_nb(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+/// An ISO day ("2026-11-05") as "05.11.2026"; `None` when `text` is not
+/// exactly one. Renderers use it to show the neutral ISO cells of reports
+/// and stored dates the way a person reads them.
+pub fn iso_day_nb(text: &str) -> Option<String> {
+    if text.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(date_nb)
+}
+
 /// Where "now" comes from. The daemon uses [`SystemClock`]; tests move a
 /// [`ManualClock`] to the day a shelf becomes ready or a report is due.
 pub trait Clock: Send + Sync {
@@ -306,5 +323,9 @@ mod tests {
         assert_eq!(month_label_nb(2026, 9), "september 2026");
         assert_eq!(last_day_of_month(d(2028, 2, 10)), d(2028, 2, 29));
         assert_eq!(last_day_of_month(d(2026, 12, 10)), d(2026, 12, 31));
+        assert_eq!(date_nb(d(2026, 11, 5)), "05.11.2026");
+        assert_eq!(iso_day_nb("2026-11-05").as_deref(), Some("05.11.2026"));
+        assert_eq!(iso_day_nb("Sak 2026-11-05"), None);
+        assert_eq!(iso_day_nb("ukjent"), None);
     }
 }

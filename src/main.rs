@@ -8,6 +8,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     ensure_omp_thread_limit();
     let cli = postmottak::cli::Cli::parse();
+    if !matches!(cli.command, postmottak::cli::Command::Run(_)) {
+        quiet_on_closed_pipe();
+    }
     match cli.run() {
         Ok(code) => code,
         // `postmottak queue list --json | head`: the reader left, nothing to report.
@@ -25,6 +28,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// `postmottak status | head`: Rust ignores SIGPIPE, so every `println!`
+/// after the reader left would panic with a backtrace. One-shot commands get
+/// the default disposition back and end as quietly as `cat` does, whichever
+/// way they print. The daemon keeps ignoring it: a closed socket there is an
+/// error to handle, not a reason to die.
+fn quiet_on_closed_pipe() {
+    use nix::sys::signal::{signal, SigHandler, Signal};
+    // SAFETY: set once at start-up, before any thread exists, to the default
+    // disposition (no handler code runs).
+    if let Err(err) = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) } {
+        eprintln!("postmottak: advarsel: kunne ikke sette SIGPIPE: {err}");
+    }
 }
 
 /// Tesseract's OpenMP reads `OMP_THREAD_LIMIT` once, when the library loads,

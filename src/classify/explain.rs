@@ -121,7 +121,11 @@ pub fn explain_nb(classifier: &Classifier, c: &Classification) -> String {
             ReasonKind::Sender,
             Some(format!(
                 "Avsender: {}",
-                c.sender.as_deref().unwrap_or("ikke gjenkjent")
+                match (&c.sender, &c.sender_person) {
+                    (Some(org), _) => org.clone(),
+                    (None, Some(person)) => format!("{person} (privatperson)"),
+                    (None, None) => "ikke gjenkjent".into(),
+                }
             )),
         ),
         (

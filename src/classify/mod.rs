@@ -77,10 +77,20 @@ pub struct Classification {
     pub urgent: bool,
     pub leader_review: bool,
     pub title: String,
+    /// The letter has no subject line: `title` was made from its text
+    /// ([`title::derived_title`]) and the board says so.
+    #[serde(default)]
+    pub title_derived: bool,
     pub person_ids: Vec<PersonId>,
     pub document_date: Option<NaiveDate>,
     pub stamped_date: Option<NaiveDate>,
+    /// An organisation (known sender or org. number); `None` for a letter
+    /// from a private person.
     pub sender: Option<String>,
+    /// The private person who wrote, when no organisation did ("Frå: Kari
+    /// Vik", or the name under the greeting). The board shows it as Avsender.
+    #[serde(default)]
+    pub sender_person: Option<String>,
     pub quality_flags: Vec<QualityFlag>,
     /// 0..1 for `document_type`.
     pub confidence: f32,
@@ -264,6 +274,7 @@ impl Classifier {
             .rules
             .type_label(&decision.document_type)
             .unwrap_or(FALLBACK_TYPE);
+        let mut title_derived = false;
         let title = match subject.as_deref().and_then(title::clean_title) {
             Some(t) => {
                 reasons.push(reason(
@@ -273,14 +284,27 @@ impl Classifier {
                 ));
                 t
             }
-            None => {
-                reasons.push(reason(
-                    ReasonKind::Title,
-                    "dokumenttype",
-                    "ingen emnelinje; dokumenttypens navn",
-                ));
-                type_label.to_owned()
-            }
+            // A queue of GP letters all titled "Helseopplysninger" says
+            // nothing: say what the letter asks for, marked as derived.
+            None => match title::derived_title(&text) {
+                Some(t) => {
+                    title_derived = true;
+                    reasons.push(reason(
+                        ReasonKind::Title,
+                        "utledet",
+                        "ingen emnelinje; utledet fra hva brevet ber om",
+                    ));
+                    t
+                }
+                None => {
+                    reasons.push(reason(
+                        ReasonKind::Title,
+                        "dokumenttype",
+                        "ingen emnelinje; dokumenttypens navn",
+                    ));
+                    type_label.to_owned()
+                }
+            },
         };
 
         let person_ids = find_person_ids(&text);
@@ -316,6 +340,18 @@ impl Classifier {
                 "kjent avsender eller org.nr. i brevhode eller signatur",
             ));
         }
+        let sender_person = if sender.is_none() {
+            sender::person_sender(&text)
+        } else {
+            None
+        };
+        if sender_person.is_some() {
+            reasons.push(reason(
+                ReasonKind::Sender,
+                "privatperson",
+                "navn i «Fra:»-linjen eller under hilsenen",
+            ));
+        }
         let quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
         for flag in &quality_flags {
             reasons.push(reason(ReasonKind::Quality, flag.as_str(), flag.label_nb()));
@@ -327,10 +363,12 @@ impl Classifier {
             urgent,
             leader_review,
             title,
+            title_derived,
             person_ids,
             document_date,
             stamped_date,
             sender,
+            sender_person,
             quality_flags,
             confidence: decision.confidence,
             suggestion: decision.suggestion,

@@ -222,6 +222,137 @@ fn lower_heading(t: &str) -> String {
     words.join(" ")
 }
 
+/// Services a letter asks about, as folded phrases → the name in a title.
+/// Most specific first: "korttidsopphold på sykehjem" is a short stay.
+const SERVICES: &[(&[&str], &str)] = &[
+    (&["korttidsopphold", "korttidsplass", "korttidsopphald"], "korttidsopphold"),
+    (
+        &["langtidsopphold", "langtidsplass", "sykehjemsplass", "plass pa sykehjem",
+          "sjukeheimsplass", "plass pa sjukeheim", "langtidsopphald"],
+        "sykehjemsplass",
+    ),
+    (&["avlastning", "avlasting"], "avlastning"),
+    (&["dagsenter", "dagtilbud", "dagtilbod"], "dagsenter"),
+    (&["stottekontakt", "fritidskontakt"], "støttekontakt"),
+    (&["trygghetsalarm", "tryggleiksalarm"], "trygghetsalarm"),
+    (&["omsorgsbolig", "omsorgsbustad"], "omsorgsbolig"),
+    (&["hjemmesykepleie", "heimesjukepleie"], "hjemmesykepleie"),
+    (
+        &["praktisk bistand", "hjemmehjelp", "heimehjelp", "hjelp til rengjoring",
+          "hjelp til reingjering", "hjelp til vask"],
+        "praktisk bistand",
+    ),
+    (&["brukerstyrt personlig assistanse", "bpa"], "BPA"),
+    (&["omsorgsstonad"], "omsorgsstønad"),
+    (&["rehabilitering", "opptrening"], "rehabilitering"),
+];
+
+/// What the sentence that names the service asks for (folded cue → the
+/// title's start); the first cue found in that sentence decides.
+const ACTIONS: &[(&str, &str)] = &[
+    ("vurder", "Vurdering av"),
+    ("soker", "Søknad om"),
+    ("sokjer", "Søknad om"),
+    ("soknad", "Søknad om"),
+    ("onske", "Ønske om"),
+    ("onskje", "Ønske om"),
+    ("lurer pa", "Spørsmål om"),
+    ("kan jeg fa", "Spørsmål om"),
+    ("kan eg fa", "Spørsmål om"),
+    ("mulig a fa", "Spørsmål om"),
+    ("sporsmal", "Spørsmål om"),
+    ("trenger", "Behov for"),
+    ("treng", "Behov for"),
+    ("behov", "Behov for"),
+    ("ber om", "Behov for"),
+];
+
+/// Who wrote, from the signature or letterhead (folded cue → label).
+const AUTHORS: &[(&str, &str)] = &[
+    ("fastlege", "fastlege"),
+    ("legekontor", "fastlege"),
+    ("legesenter", "fastlege"),
+    ("sykehus", "sykehus"),
+    ("sjukehus", "sykehus"),
+    ("nav ", "NAV"),
+    ("datter", "pårørende"),
+    ("dotter", "pårørende"),
+    ("sonn", "pårørende"),
+    ("ektefelle", "pårørende"),
+    ("parorende", "pårørende"),
+    ("parorande", "pårørende"),
+    ("verge", "verge"),
+];
+
+/// A short title made from the letter when it has no subject line:
+/// "Vurdering av korttidsopphold – fastlege" from "… ber om at hun vurderes
+/// for korttidsopphold snarest" signed by a GP. Built only from the fixed
+/// words above, so it can never carry a name, a number or a diagnosis from
+/// the letter. `None` when the letter names no service we know.
+pub fn derived_title(text: &str) -> Option<String> {
+    let folded = fold(text);
+    let flat = folded.replace('\n', " ");
+    let sentences: Vec<&str> = flat
+        .split(['.', '?', '!', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let service_in = |sentence: &str| {
+        SERVICES
+            .iter()
+            .find(|(cues, _)| cues.iter().any(|c| contains_word(sentence, c)))
+            .map(|(_, name)| *name)
+    };
+    let action_in = |sentence: &str| {
+        ACTIONS
+            .iter()
+            .find(|(cue, _)| sentence.contains(cue))
+            .map(|(_, start)| *start)
+    };
+    // A sentence that asks for a service beats one that only mentions it.
+    let (start, service) = sentences
+        .iter()
+        .find_map(|s| Some((action_in(s)?, service_in(s)?)))
+        .or_else(|| {
+            sentences
+                .iter()
+                .find_map(|s| Some(("Gjelder", service_in(s)?)))
+        })?;
+    let mut title = format!("{start} {service}");
+    if let Some(author) = author(&folded) {
+        title.push_str(" – ");
+        title.push_str(author);
+    }
+    Some(title)
+}
+
+/// `cue` in `sentence` as whole words ("bpa" not inside another word).
+fn contains_word(sentence: &str, cue: &str) -> bool {
+    sentence.match_indices(cue).any(|(i, _)| {
+        let before = sentence[..i].chars().next_back();
+        let after = sentence[i + cue.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The writer's role, from the last lines (signature) or the first (letterhead).
+fn author(folded: &str) -> Option<&'static str> {
+    let lines: Vec<&str> = folded
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines.iter().rev().take(4);
+    let head = lines.iter().take(3);
+    tail.chain(head).find_map(|line| {
+        let line = format!("{line} ");
+        AUTHORS
+            .iter()
+            .find(|(cue, _)| line.contains(cue))
+            .map(|(_, label)| *label)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +418,32 @@ mod tests {
             "Utskrivningsklar pasient – melding til kommunen",
         ),
     ];
+
+    #[test]
+    fn titles_derived_from_the_letter() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "Rana legesenter\n\nPasient: Åse Vold\n\nHun bor alene. Jeg ber om at hun \
+                 vurderes for korttidsopphold snarest.\n\nMed vennlig hilsen\nFrode Nes, fastlege",
+                Some("Vurdering av korttidsopphold – fastlege"),
+            ),
+            (
+                "Til kommunen!\nMor faller hver natt. Vi ber om hjelp med en gang. \
+                 Hun trenger plass på sykehjem.\n\nTove Aune, datter\ntlf 905 55 123",
+                Some("Behov for sykehjemsplass – pårørende"),
+            ),
+            (
+                "Hei. Jeg lurer på om det er mulig å få hjelp til rengjøring og handling?\nHilsen Per",
+                Some("Spørsmål om praktisk bistand"),
+            ),
+            ("Hei!\nTakk for sist.\nHilsen Per", None),
+            // "bpa" only as a word, never inside one.
+            ("Det gjelder Tobpax-saken.", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(derived_title(text).as_deref(), *want, "text {text:?}");
+        }
+    }
 
     #[test]
     fn titles_from_subject_lines() {

@@ -29,7 +29,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     println!("OK: {}", config.display_name());
-    println!("  data_dir: {}", config.data_dir().display());
+    println!(
+        "  data_dir: {}",
+        super::paths::shown(&config.data_dir()).display()
+    );
     for folder in config.inbox_folders() {
         let name = match &folder.unit {
             Some(unit) => config
@@ -40,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         println!(
             "  {name}: {} — {}",
-            folder.path.display(),
+            super::paths::shown(&folder.path).display(),
             fs_kind::choose(&folder.path, folder.poll)
         );
     }
@@ -51,5 +54,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         w.rescan_secs,
         w.ignore.join(" ")
     );
+    // A warning, not an error: the service runs, but its mails cannot link.
+    if let Some(warning) = crate::mail::board_url_warning(&config) {
+        eprintln!("{}: advarsel: {warning}", config.display_name());
+    }
     Ok(ExitCode::SUCCESS)
 }

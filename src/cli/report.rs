@@ -106,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         report::render(
             &built,
             args.format.into(),
-            Some(&crate::mail::board_url(&config))
+            crate::mail::local_board_url(&config).as_deref()
         )
     );
     Ok(ExitCode::SUCCESS)

@@ -62,7 +62,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .as_ref()
             .map(|u| u.to_string())
             .unwrap_or_else(|| "digital".into());
-        println!("  {name:<20} {} — {mode}", folder.path.display());
+        println!(
+            "  {name:<20} {} — {mode}",
+            super::paths::shown(&folder.path).display()
+        );
     }
     let db = config.database_path();
     if db.exists() {
@@ -86,7 +89,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("Siste mottak: {shown}");
         }
     } else {
-        println!("Ingen database ennå ({}).", db.display());
+        println!(
+            "Ingen database ennå ({}).",
+            super::paths::shown(&db).display()
+        );
     }
     if let Some(s) = status.as_ref().filter(|_| running) {
         println!(

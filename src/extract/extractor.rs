@@ -73,10 +73,17 @@ impl Extractor {
     /// Blocking (call from `spawn_blocking`). Sniffs content, enforces
     /// limits, takes text layers and OCRs the rest.
     pub fn extract_path(&self, path: &Path) -> Result<Extraction, Rejection> {
-        let kind = self.precheck(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let named = |r: Rejection| sniff::as_named(r, &name);
+        let kind = self.precheck(path).map_err(named)?;
         let pages = match kind {
-            MediaKind::Pdf => pdf::extract(&self.pdfium, path, &self.limits, &self.pool)?,
-            _ => self.extract_image(path, kind)?,
+            MediaKind::Pdf => {
+                pdf::extract(&self.pdfium, path, &self.limits, &self.pool).map_err(named)?
+            }
+            _ => self.extract_image(path, kind).map_err(named)?,
         };
         Ok(Extraction {
             media_type: kind.media_type().to_owned(),

@@ -70,6 +70,41 @@ pub fn sniff_bytes(head: &[u8]) -> Result<MediaKind, Rejection> {
     })
 }
 
+/// The type a file name claims, among those we read: (extension as named,
+/// type name for people).
+fn claimed_kind(file_name: &str) -> Option<(String, &'static str)> {
+    let (_, ext) = file_name.rsplit_once('.')?;
+    let kind = match ext.to_ascii_lowercase().as_str() {
+        "pdf" => "PDF",
+        "png" => "PNG",
+        "jpg" | "jpeg" | "jpe" => "JPEG",
+        "tif" | "tiff" => "TIFF",
+        _ => return None,
+    };
+    Some((ext.to_ascii_lowercase(), kind))
+}
+
+/// A refusal as the person who scanned `file_name` will read it. A file
+/// called `.pdf` whose bytes are no PDF at all (random bytes, a truncated
+/// download) is a damaged PDF to them, not an unsupported type: it becomes
+/// `corrupt` and says so. Other refusals, and files whose name claims a type
+/// we do not read, are left as they are.
+pub fn as_named(rejection: Rejection, file_name: &str) -> Rejection {
+    let Some((ext, kind)) = claimed_kind(file_name) else {
+        return rejection;
+    };
+    let not_recognised = rejection.code == RejectCode::Unsupported
+        && rejection.message == RejectCode::Unsupported.message_nb();
+    if not_recognised || rejection.code == RejectCode::Corrupt {
+        Rejection::new(
+            RejectCode::Corrupt,
+            format!("Filen heter .{ext}, men er ikke en lesbar {kind} (skadet eller ufullstendig)."),
+        )
+    } else {
+        rejection
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -99,6 +134,17 @@ mod tests {
             RejectCode::Unsupported
         );
         assert_eq!(sniff_bytes(b"").unwrap_err().code, RejectCode::Empty);
+        // Named as a type we read, but no such content: damaged, and said so.
+        let named = as_named(sniff_bytes(b"\x13\x37random").unwrap_err(), "brev.PDF");
+        assert_eq!(named.code, RejectCode::Corrupt);
+        assert_eq!(
+            named.message,
+            "Filen heter .pdf, men er ikke en lesbar PDF (skadet eller ufullstendig)."
+        );
+        let zip = as_named(sniff_bytes(b"PK\x03\x04zip").unwrap_err(), "brev.docx");
+        assert_eq!(zip.code, RejectCode::Unsupported);
+        let empty = as_named(sniff_bytes(b"").unwrap_err(), "brev.pdf");
+        assert_eq!(empty.code, RejectCode::Empty);
         assert_eq!(
             sniff_bytes(b"Hei, dette er tekst").unwrap_err().code,
             RejectCode::Unsupported

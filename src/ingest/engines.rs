@@ -55,7 +55,8 @@ impl Engines for RealEngines {
             leader_review: c.leader_review,
             document_date: c.document_date,
             stamped_date: c.stamped_date,
-            sender: c.sender,
+            // The card's Avsender: the organisation, else the private person.
+            sender: c.sender.or(c.sender_person),
             quality_flags: c.quality_flags,
             json,
         }

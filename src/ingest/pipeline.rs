@@ -210,7 +210,12 @@ impl Pipeline {
         self.health.in_extraction.fetch_sub(1, Ordering::Relaxed);
         let extraction = match extracted.map_err(|e| StepError::Join(e.to_string()))? {
             Ok(ex) => ex,
-            Err(rejection) => return self.refuse(item, rejection).await,
+            // The content copy has no name; the refusal speaks of the
+            // file as it was called in the folder.
+            Err(rejection) => {
+                let rejection = crate::extract::sniff::as_named(rejection, &item.file_name);
+                return self.refuse(item, rejection).await;
+            }
         };
         tracing::info!(item = %id, pages = extraction.pages.len(), ms = started.elapsed().as_millis() as u64, "lest");
         let extraction = Arc::new(extraction);

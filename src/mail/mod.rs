@@ -192,16 +192,53 @@ impl MailConfig {
     }
 }
 
-/// The board's address for links in mail and reports, without a trailing `/`.
-pub fn board_url(config: &Config) -> String {
-    let url = config
+/// The board's address as configured (`[mail] base_url`, else `[web]
+/// base_url`), without a trailing `/`.
+fn configured_board_url(config: &Config) -> Option<String> {
+    config
         .raw
         .mail
         .base_url
         .clone()
         .or_else(|| config.raw.web.base_url.clone())
-        .unwrap_or_else(|| format!("http://{}", config.raw.web.listen));
-    url.trim_end_matches('/').to_owned()
+        .map(|url| url.trim_end_matches('/').to_owned())
+}
+
+/// The board's address for links in mail: the configured `base_url`, else
+/// the listen address only when people on other machines can reach it (not
+/// loopback, not 0.0.0.0, not port 0). `None`: mails leave the link out
+/// rather than print a dead one like `http://127.0.0.1:0`.
+pub fn mail_board_url(config: &Config) -> Option<String> {
+    configured_board_url(config).or_else(|| {
+        let listen = config.raw.web.listen;
+        let ip = listen.ip();
+        (listen.port() != 0 && !ip.is_loopback() && !ip.is_unspecified())
+            .then(|| format!("http://{listen}"))
+    })
+}
+
+/// The board's address for links in a report printed on the server itself
+/// (`postmottak report --format html`): there a loopback address works.
+pub fn local_board_url(config: &Config) -> Option<String> {
+    configured_board_url(config).or_else(|| {
+        let listen = config.raw.web.listen;
+        (listen.port() != 0 && !listen.ip().is_unspecified())
+            .then(|| format!("http://{listen}"))
+    })
+}
+
+/// A warning for `check-config` when mail is on and no board address that
+/// mail readers can reach is known (their mails then carry no board links).
+pub fn board_url_warning(config: &Config) -> Option<String> {
+    (config.raw.mail.enabled && mail_board_url(config).is_none()).then(|| {
+        format!(
+            "web.base_url: er ikke satt, og tavlen lytter på {}, som mottakerne av e-post \
+             ikke når; e-postene sendes derfor uten lenker til tavlen. Sett base_url i [web] \
+             (eller [mail]) til adressen brukerne åpner tavlen på, \
+             f.eks. \"https://postmottak.kommune.no\".",
+            config.raw.web.listen
+        )
+    })
 }
 
 #[derive(Debug, thiserror::Error)]

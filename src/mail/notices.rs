@@ -9,7 +9,7 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use maud::{html, Markup, DOCTYPE};
 
 use super::compose::{Attachment, Composed};
-use crate::calendar::{add_days, date_label_nb};
+use crate::calendar::{add_days, date_label_nb, date_nb};
 use crate::report::{mask_digits, render_text, report_body_html, Report, ReportKind};
 use crate::retention::{Shelf, ShelfItem};
 
@@ -53,6 +53,12 @@ fn board(base_url: &str) -> &str {
     base_url.trim_end_matches('/')
 }
 
+/// `path` on the board, when a board address people can reach is known;
+/// without one a mail names the page instead of printing a dead link.
+fn board_link(base_url: Option<&str>, path: &str) -> Option<String> {
+    base_url.map(|b| format!("{}{path}", board(b)))
+}
+
 const FOOTER: &str = "Denne e-posten er sendt automatisk av postmottak. \
 Den inneholder ikke fødselsnumre eller brevtekst; åpne tavlen for detaljer.";
 
@@ -61,13 +67,17 @@ pub fn shelf_notice(
     notice: ShelfNotice,
     shelf: &Shelf,
     blocking: &[BlockingLine],
-    base_url: &str,
+    base_url: Option<&str>,
     from: &str,
     now: DateTime<Utc>,
 ) -> Composed {
     let label = shelf.id.label_nb();
     let date = date_label_nb(shelf.shred_from);
-    let link = format!("{}/shelves/{}", board(base_url), shelf.id);
+    let link = board_link(base_url, &format!("/shelves/{}", shelf.id));
+    let on_board = match &link {
+        Some(link) => format!("på tavlen ({link})"),
+        None => "på tavlen under «Makuleringshyller»".into(),
+    };
     let count = shelf.items.len();
     let subject = match notice {
         ShelfNotice::Ready => format!("Makuleringshylle {label} kan makuleres fra {date}"),
@@ -96,7 +106,7 @@ pub fn shelf_notice(
         ),
     };
     let confirm = format!(
-        "Bekreft makuleringen på tavlen ({link}) eller med \
+        "Bekreft makuleringen {on_board} eller med \
          «postmottak shelf confirm-shredded {} --by BRUKERNAVN».",
         shelf.id
     );
@@ -104,11 +114,10 @@ pub fn shelf_notice(
     if !blocking.is_empty() {
         text.push_str("Dokumenter som holder hyllen tilbake:\n");
         for line in blocking {
-            text.push_str(&format!(
-                "- {}\n  {}\n",
-                blocking_text(line),
-                item_link(base_url, line)
-            ));
+            text.push_str(&format!("- {}\n", blocking_text(line)));
+            if let Some(link) = item_link(base_url, line) {
+                text.push_str(&format!("  {link}\n"));
+            }
         }
         text.push('\n');
     }
@@ -117,16 +126,20 @@ pub fn shelf_notice(
         text.push_str(&confirm);
         text.push_str("\n\n");
     }
-    text.push_str(&format!("Hylle: {link}\n\n-- \n{FOOTER}\n"));
+    if let Some(link) = &link {
+        text.push_str(&format!("Hylle: {link}\n\n"));
+    }
+    text.push_str(&format!("-- \n{FOOTER}\n"));
     let confirm = if ready { confirm } else { String::new() };
-    let html = shelf_html(&subject, &lead, blocking, base_url, &link, &confirm).into_string();
+    let html =
+        shelf_html(&subject, &lead, blocking, base_url, link.as_deref(), &confirm).into_string();
     Composed {
         notice_key: notice.key(shelf),
         kind: notice.kind(),
         subject,
         text,
         html,
-        attachment: Some(shelf_ics(shelf, &link, from, now)),
+        attachment: Some(shelf_ics(shelf, link.as_deref(), from, now)),
     }
 }
 
@@ -142,23 +155,23 @@ fn blocking_text(line: &BlockingLine) -> String {
     format!(
         "Sak {} · mottatt {} · {}{} – {}",
         item.id,
-        item.received_on,
+        date_nb(item.received_on),
         title,
         ids,
         reasons.join("; ")
     )
 }
 
-fn item_link(base_url: &str, line: &BlockingLine) -> String {
-    format!("{}/items/{}", board(base_url), line.item.id)
+fn item_link(base_url: Option<&str>, line: &BlockingLine) -> Option<String> {
+    board_link(base_url, &format!("/items/{}", line.item.id))
 }
 
 fn shelf_html(
     subject: &str,
     lead: &str,
     blocking: &[BlockingLine],
-    base_url: &str,
-    link: &str,
+    base_url: Option<&str>,
+    link: Option<&str>,
     confirm: &str,
 ) -> Markup {
     html! {
@@ -171,12 +184,17 @@ fn shelf_html(
                     p { "Dokumenter som holder hyllen tilbake:" }
                     ul {
                         @for line in blocking {
-                            li { a href=(item_link(base_url, line)) { (blocking_text(line)) } }
+                            li { @match item_link(base_url, line) {
+                                Some(href) => a href=(href) { (blocking_text(line)) },
+                                None => (blocking_text(line)),
+                            } }
                         }
                     }
                 }
                 @if !confirm.is_empty() { p { (confirm) } }
-                p { a href=(link) { "Åpne makuleringshyllen på tavlen" } }
+                @if let Some(link) = link {
+                    p { a href=(link) { "Åpne makuleringshyllen på tavlen" } }
+                }
                 p style="color:#666;font-size:small" { (FOOTER) }
             }
         }
@@ -185,22 +203,26 @@ fn shelf_html(
 
 /// An all-day event on the shred date. The UID is per shelf, so every
 /// notice about one shelf updates the same calendar entry.
-pub fn shelf_ics(shelf: &Shelf, link: &str, from: &str, now: DateTime<Utc>) -> Attachment {
+pub fn shelf_ics(shelf: &Shelf, link: Option<&str>, from: &str, now: DateTime<Utc>) -> Attachment {
     let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
     let label = shelf.id.label_nb();
-    let event = Event::new()
+    let mut event = Event::new();
+    event
         .uid(&format!("makuleringshylle-{}@{}", shelf.id, domain))
         .summary(&format!("Makuler hylle {label}"))
         .description(&format!(
-            "Makuleringshylle {label} kan makuleres fra {}. {link}",
-            date_label_nb(shelf.shred_from)
+            "Makuleringshylle {label} kan makuleres fra {}.{}",
+            date_label_nb(shelf.shred_from),
+            link.map(|l| format!(" {l}")).unwrap_or_default()
         ))
-        .url(link)
         // An all-day event: DTEND is exclusive, so the day after.
         .starts(shelf.shred_from)
         .ends(add_days(shelf.shred_from, 1))
-        .timestamp(now)
-        .done();
+        .timestamp(now);
+    if let Some(link) = link {
+        event.url(link);
+    }
+    let event = event.done();
     let calendar = Calendar::new()
         .append_property(("METHOD", "PUBLISH"))
         .name("Postmottak makulering")
@@ -215,24 +237,28 @@ pub fn shelf_ics(shelf: &Shelf, link: &str, from: &str, now: DateTime<Utc>) -> A
 
 /// A report as a mail: the text rendering and the HTML rendering with board
 /// links. `key` is unique per scheduled run (and per recipient for backlog).
-pub fn report_mail(report: &Report, key: String, subject: String, base_url: &str) -> Composed {
+pub fn report_mail(
+    report: &Report,
+    key: String,
+    subject: String,
+    base_url: Option<&str>,
+) -> Composed {
     let kind = match report.kind {
         ReportKind::Backlog => "report_backlog",
         ReportKind::Deviation => "report_deviation",
         ReportKind::PostList => "report_post_list",
         ReportKind::AccessRequests => "report_access_requests",
     };
-    let text = format!(
-        "{}\nTavlen: {}\n\n-- \n{FOOTER}\n",
-        render_text(report),
-        board(base_url)
-    );
+    let board_line = base_url
+        .map(|b| format!("Tavlen: {}\n\n", board(b)))
+        .unwrap_or_default();
+    let text = format!("{}\n{board_line}-- \n{FOOTER}\n", render_text(report));
     let html = html! {
         (DOCTYPE)
         html lang="nb" {
             head { meta charset="utf-8"; title { (report.title) } }
             body style="font-family:sans-serif" {
-                (report_body_html(report, Some(base_url)))
+                (report_body_html(report, base_url))
                 p style="color:#666;font-size:small" { (FOOTER) }
             }
         }

@@ -111,8 +111,15 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
             })
             .collect::<Result<Vec<_>, MailError>>()?;
         let mail = &config.raw.mail;
-        let board = super::board_url(config);
-        let composed = notices::shelf_notice(notice, &shelf, &blocking, &board, &mail.from, now);
+        let board = super::mail_board_url(config);
+        let composed = notices::shelf_notice(
+            notice,
+            &shelf,
+            &blocking,
+            board.as_deref(),
+            &mail.from,
+            now,
+        );
         let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
         queued += send(store, config, &recipients, &composed, now)?;
     }
@@ -133,7 +140,7 @@ fn scheduled_report(
         now,
     };
     let mail = &config.raw.mail;
-    let board = super::board_url(config);
+    let board = super::mail_board_url(config);
     let day = date_label_nb(today);
     match which {
         ScheduledReport::Backlog => {
@@ -155,7 +162,7 @@ fn scheduled_report(
                     "Restanse {day}: {n} {} fordelt til deg er ikke registrert",
                     if n == 1 { "dokument" } else { "dokumenter" }
                 );
-                let composed = notices::report_mail(&report, key, subject, &board);
+                let composed = notices::report_mail(&report, key, subject, board.as_deref());
                 queued += send(store, config, &[email], &composed, now)?;
             }
             Ok(queued)
@@ -167,7 +174,7 @@ fn scheduled_report(
             }
             let report = report::deviation(&ctx, None)?;
             let subject = format!("Avviksrapport {day}: {} avvik", report.row_count());
-            let composed = notices::report_mail(&report, key, subject, &board);
+            let composed = notices::report_mail(&report, key, subject, board.as_deref());
             let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
             send(store, config, &recipients, &composed, now)
         }
@@ -181,7 +188,7 @@ fn scheduled_report(
                 "Innsynsbegjæringer {day}: {} ikke registrert",
                 report.row_count()
             );
-            let composed = notices::report_mail(&report, key, subject, &board);
+            let composed = notices::report_mail(&report, key, subject, board.as_deref());
             let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
             send(store, config, &recipients, &composed, now)
         }

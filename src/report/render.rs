@@ -25,8 +25,17 @@ pub fn render(report: &Report, format: Format, base_url: Option<&str>) -> String
 
 fn generated_text(report: &Report) -> String {
     calendar::oslo_datetime(report.generated_at)
-        .format("%Y-%m-%d %H:%M")
+        .format("%d.%m.%Y %H:%M")
         .to_string()
+}
+
+/// A cell as a person reads it: the neutral report keeps days in ISO form
+/// (CSV keeps them so), text and HTML show "05.11.2026".
+fn shown(cell: &str) -> std::borrow::Cow<'_, str> {
+    match calendar::iso_day_nb(cell) {
+        Some(day) => day.into(),
+        None => cell.into(),
+    }
 }
 
 pub fn render_text(report: &Report) -> String {
@@ -57,8 +66,13 @@ pub fn render_text(report: &Report) -> String {
 
 fn text_table(section: &Section) -> String {
     let mut widths: Vec<usize> = section.columns.iter().map(|c| c.chars().count()).collect();
-    for row in &section.rows {
-        for (w, cell) in widths.iter_mut().zip(&row.cells) {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = section
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| shown(c)).collect())
+        .collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
@@ -77,8 +91,8 @@ fn text_table(section: &Section) -> String {
         s
     };
     let mut out = line(&mut section.columns.iter().copied());
-    for row in &section.rows {
-        out.push_str(&line(&mut row.cells.iter().map(String::as_str)));
+    for row in &rows {
+        out.push_str(&line(&mut row.iter().map(|c| c.as_ref())));
     }
     out
 }
@@ -152,9 +166,9 @@ pub fn report_body_html(report: &Report, base_url: Option<&str>) -> Markup {
                                     td {
                                         @match (i, row.item, base_url) {
                                             (0, Some(id), Some(base)) => {
-                                                a href=(format!("{}/items/{}", base.trim_end_matches('/'), id)) { (cell) }
+                                                a href=(format!("{}/items/{}", base.trim_end_matches('/'), id)) { (shown(cell)) }
                                             }
-                                            _ => { (cell) }
+                                            _ => { (shown(cell)) }
                                         }
                                     }
                                 }

@@ -65,6 +65,9 @@ pub struct QueueRow {
     pub quality_flags: Vec<QualityFlag>,
     pub masked_person_ids: Vec<String>,
     pub allocated_to: Option<i64>,
+    /// The title was made from the letter's text (no subject line) and
+    /// nobody has corrected it since.
+    pub title_derived: bool,
 }
 
 const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
@@ -73,7 +76,9 @@ const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
     COALESCE(i.leader_review, 0) AND i.leader_review_done_at IS NULL,
     i.duplicate_of, i.quality_flags, i.quality_cleared_at IS NOT NULL,
     (SELECT group_concat(p.masked, ' ') FROM item_person_ids p WHERE p.item_id = i.id),
-    i.allocated_to";
+    i.allocated_to,
+    COALESCE(json_extract(i.classification_json, '$.title_derived') = 1
+        AND json_extract(i.classification_json, '$.title') = i.title, 0)";
 
 fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
@@ -91,6 +96,7 @@ fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         quality_cleared: row.get(11)?,
         masked: row.get(12)?,
         allocated_to: row.get(13)?,
+        title_derived: row.get(14)?,
     })
 }
 
@@ -109,6 +115,7 @@ struct RawRow {
     quality_cleared: bool,
     masked: Option<String>,
     allocated_to: Option<i64>,
+    title_derived: bool,
 }
 
 impl RawRow {
@@ -141,6 +148,7 @@ impl RawRow {
                 .map(|m| m.split(' ').map(str::to_owned).collect())
                 .unwrap_or_default(),
             allocated_to: self.allocated_to,
+            title_derived: self.title_derived,
         })
     }
 }

@@ -79,7 +79,8 @@ fn safe_back(back: Option<&str>, fallback: String) -> String {
 #[derive(Deserialize)]
 struct AllocateForm {
     csrf: String,
-    to: i64,
+    /// Text, not a number: an empty choice gets a sentence, not a 422.
+    to: String,
     back: Option<String>,
     suggested: Option<String>,
 }
@@ -96,7 +97,11 @@ async fn allocate(
     Checked(viewer, form): Checked<AllocateForm>,
 ) -> Result<Response, WebError> {
     let id = ItemId(id);
-    let to = form.to;
+    let Ok(to) = form.to.trim().parse::<i64>() else {
+        return Err(WebError::BadRequest(
+            "Velg en saksbehandler før du trykker «Fordel».".into(),
+        ));
+    };
     let followed = form.suggested.as_deref() == Some(to.to_string().as_str());
     let user = viewer.user.clone();
     state

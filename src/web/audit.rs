@@ -17,7 +17,7 @@ use crate::store::board::{self, EventRow};
 use crate::store::events::Actor;
 use crate::store::users::{self, User};
 use crate::web::auth::Viewer;
-use crate::web::item::event_text;
+use crate::web::history::{self, Names};
 use crate::web::layout::{self, local_time};
 use crate::web::{access, AppState, WebError};
 
@@ -81,7 +81,7 @@ async fn audit_home(
     Ok(layout::page("Revisjonslogg", Some(&viewer), false, body).into_response())
 }
 
-fn events_table(events: &[EventRow], show_item: bool, show_actor: bool) -> Markup {
+fn events_table(events: &[EventRow], names: &Names, show_item: bool, show_actor: bool) -> Markup {
     html! {
         table.history {
             thead { tr {
@@ -103,7 +103,7 @@ fn events_table(events: &[EventRow], show_item: bool, show_actor: bool) -> Marku
                         @if show_item {
                             td { @if let Some(i) = e.item_id { a href={ "/audit/items/" (i) } { (i) } } @else { "–" } }
                         }
-                        td { (event_text(e)) }
+                        td { (history::sentence(e, names)) }
                     }
                 }
             }
@@ -118,10 +118,11 @@ async fn audit_item(
 ) -> Result<Response, WebError> {
     require_auditor(&viewer)?;
     let me = viewer.user.id;
-    let events = state
+    let (events, names) = state
         .db
         .run(move |store| {
             let events = board::item_events(store, ItemId(id))?;
+            let names = Names::of(&users::list(store)?);
             board::audit(
                 store,
                 None,
@@ -129,14 +130,14 @@ async fn audit_item(
                 "audit_view",
                 &json!({"item": id}),
             )?;
-            Ok(events)
+            Ok((events, names))
         })
         .await?;
     let body = html! {
         p { a href="/audit" { "← Revisjonslogg" } }
         h1 { "Logg for sak " (id) }
         @if events.is_empty() { p { "Ingen hendelser (saken finnes ikke)." } }
-        @else { (events_table(&events, false, true)) }
+        @else { (events_table(&events, &names, false, true)) }
     };
     Ok(layout::page(&format!("Logg for sak {id}"), Some(&viewer), false, body).into_response())
 }
@@ -148,10 +149,11 @@ async fn audit_user(
 ) -> Result<Response, WebError> {
     require_auditor(&viewer)?;
     let me = viewer.user.id;
-    let (user, events) = state
+    let (user, events, names) = state
         .db
         .run(move |store| {
             let user = users::get(store, id)?.ok_or(WebError::NotFound)?;
+            let names = Names::of(&users::list(store)?);
             let events = board::user_events(store, id, USER_EVENTS_LIMIT)?;
             board::audit(
                 store,
@@ -160,14 +162,14 @@ async fn audit_user(
                 "audit_view",
                 &json!({"user": id}),
             )?;
-            Ok((user, events))
+            Ok((user, events, names))
         })
         .await?;
     let body = html! {
         p { a href="/audit" { "← Revisjonslogg" } }
         h1 { "Logg for " (user.display_name) }
         p { "Nyeste først, inntil " (USER_EVENTS_LIMIT) " hendelser." }
-        (events_table(&events, true, false))
+        (events_table(&events, &names, true, false))
     };
     Ok(layout::page("Logg for bruker", Some(&viewer), false, body).into_response())
 }

@@ -27,7 +27,8 @@ use crate::store::users;
 use crate::web::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
-use crate::web::layout::{self, local_time, source_label, type_label, DOCUMENT_TYPES};
+use crate::web::history;
+use crate::web::layout::{self, local_day, local_time, source_label, type_label, DOCUMENT_TYPES};
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -46,6 +47,8 @@ struct ItemView {
     original_visible: bool,
     /// What people most often corrected this item's type to: (type, times).
     usual_correction: Option<(String, u64)>,
+    /// Display names for the people the history names.
+    names: history::Names,
 }
 
 async fn item_page(
@@ -97,6 +100,7 @@ async fn item_page(
                 }),
                 None => false,
             };
+            let names = history::Names::of(&users::list(store)?);
             board::audit(
                 store,
                 Some(id),
@@ -105,6 +109,7 @@ async fn item_page(
                 &json!({}),
             )?;
             Ok(ItemView {
+                names,
                 detail,
                 pages,
                 events,
@@ -137,7 +142,10 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
     let unit_name = row.unit.as_ref().map(|u| state.unit_name(u)).unwrap_or("–");
     html! {
         p { a href="/" { "← Til køen" } }
-        h1 { (row.title.as_deref().unwrap_or("(uten emne)")) }
+        h1 {
+            (row.title.as_deref().unwrap_or("(uten emne)"))
+            @if row.title_derived { " " (crate::web::queue::derived_mark()) }
+        }
         (crate::web::queue::flags(row))
         @if let Some(orig) = row.duplicate_of {
             p.alert role="status" {
@@ -164,12 +172,12 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                         @else { "kreves" }
                     }
                     dt { "Fødselsnr." } dd { (if row.masked_person_ids.is_empty() { "–".to_owned() } else { row.masked_person_ids.join(", ") }) }
-                    dt { "Dokumentdato" } dd { (d.document_date.as_deref().unwrap_or("–")) }
-                    dt { "Stempeldato" } dd { (d.stamped_date.as_deref().unwrap_or("–")) }
+                    dt { "Dokumentdato" } dd { (d.document_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
+                    dt { "Stempeldato" } dd { (d.stamped_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
                     dt { "Avsender" } dd { (d.sender.as_deref().unwrap_or("–")) }
                     dt { "Fil" } dd { (d.file_name) }
                     @if let Some(code) = &d.reject_code {
-                        dt { "Avvist" } dd { (code) ": " (d.reject_message.as_deref().unwrap_or("")) }
+                        dt { "Avvist" } dd { (d.reject_message.clone().unwrap_or_else(|| code.clone())) }
                     }
                 }
             }
@@ -192,7 +200,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
             }
         }
         (classification(d, view.usual_correction.as_ref()))
-        (history(&view.events))
+        (history::table(&view.events, &view.names))
     }
 }
 
@@ -322,58 +330,6 @@ fn reason_text(reason: &serde_json::Value) -> String {
             .join(" · "),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// A Norwegian description of an event.
-pub(crate) fn event_text(e: &EventRow) -> String {
-    let state = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|s| s.parse::<ItemState>().ok())
-            .map(|s| s.label_nb().to_owned())
-            .unwrap_or_default()
-    };
-    let what = match e.kind.as_str() {
-        "transition" => format!("{} → {}", state(&e.from_state), state(&e.to_state)),
-        "view_item" => "åpnet saken".into(),
-        "view_page" => "så sidebilde".into(),
-        "view_queue" => "så køen".into(),
-        "reallocate" => "fordelt på nytt".into(),
-        "leader_review_done" => "lederkontroll utført".into(),
-        "correction" => "rettet klassifiseringen".into(),
-        "refused" => "nektet tilgang".into(),
-        "login" => "logget inn".into(),
-        "logout" => "logget ut".into(),
-        "login_failed" => "mislykket innlogging".into(),
-        "login_locked" => "konto låst etter mislykkede innlogginger".into(),
-        "login_refused_locked" => "innlogging avvist (låst)".into(),
-        "audit_view" => "leste revisjonsloggen".into(),
-        other => other.to_owned(),
-    };
-    if e.detail == "{}" {
-        what
-    } else {
-        format!("{what} {}", e.detail)
-    }
-}
-
-fn history(events: &[EventRow]) -> Markup {
-    html! {
-        section aria-labelledby="hist-h" {
-            h2 #hist-h { "Historikk" }
-            table.history {
-                thead { tr { th scope="col" { "Tid" } th scope="col" { "Hvem" } th scope="col" { "Hva" } } }
-                tbody {
-                    @for e in events.iter().filter(|e| !e.kind.starts_with("view")) {
-                        tr {
-                            td { (local_time(&e.at)) }
-                            td { (e.actor.as_ref().map(|(_, n)| n.as_str()).unwrap_or("systemet")) }
-                            td { (event_text(e)) }
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -169,6 +169,12 @@ pub(crate) fn local_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_owned())
 }
 
+/// A stored day ("2026-11-05") as people read it, "05.11.2026"; anything
+/// else is shown as it is.
+pub(crate) fn local_day(iso: &str) -> String {
+    crate::calendar::iso_day_nb(iso).unwrap_or_else(|| iso.to_owned())
+}
+
 /// A compact local time for the queue, "26.11. 08:15".
 pub(crate) fn local_time_short(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339)

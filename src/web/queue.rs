@@ -158,6 +158,16 @@ pub(crate) fn suggestion_text(s: &Suggestion) -> String {
     }
 }
 
+/// The mark on a title made from the letter's text rather than its subject
+/// line, so nobody takes it for the sender's own words.
+pub(crate) fn derived_mark() -> Markup {
+    html! {
+        small.derived title="Brevet har ingen emnelinje; emnet er laget ut fra hva brevet ber om." {
+            "(utledet)"
+        }
+    }
+}
+
 pub(crate) fn flags(row: &QueueRow) -> Markup {
     html! {
         ul.flags {
@@ -175,7 +185,10 @@ fn row_cells(row: &QueueRow) -> Markup {
         td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
         td { (source_label(row.source)) }
         td { (type_label(row.document_type.as_deref())) }
-        td.title { a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) } }
+        td.title {
+            a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) }
+            @if row.title_derived { " " (derived_mark()) }
+        }
         td.pid { (row.masked_person_ids.join(", ")) }
         td { (flags(row)) }
     }
@@ -248,6 +261,10 @@ pub(crate) fn allocate_form(
         viewer.user.role,
         crate::item::Role::Clerk | crate::item::Role::Leader
     ) && access::can_allocate(&viewer.user, facts, 0);
+    // The suggestion is preselected only when it can be chosen at all.
+    let preselect = suggestion
+        .map(|s| s.user_id)
+        .filter(|s| assignable.iter().any(|(id, _)| id == s));
     html! {
         @if shares_out {
             form.allocate method="post" action={ "/items/" (row.id) "/allocate" } {
@@ -255,9 +272,15 @@ pub(crate) fn allocate_form(
                 input type="hidden" name="back" value=(back);
                 input type="hidden" name="suggested" value=[suggestion.map(|s| s.user_id)];
                 label.visually-hidden for={ "to-" (row.id) } { "Saksbehandler for sak " (row.id) }
-                select id={ "to-" (row.id) } name="to" {
+                // Without a suggestion the chooser starts on an empty choice
+                // the browser will not submit, so one click never gives the
+                // letter to whoever happens to be first in the list.
+                select id={ "to-" (row.id) } name="to" required {
+                    @if preselect.is_none() {
+                        option value="" selected disabled { "Velg saksbehandler" }
+                    }
                     @for (id, name) in assignable {
-                        option value=(id) selected[suggestion.is_some_and(|s| s.user_id == *id)] { (name) }
+                        option value=(id) selected[preselect == Some(*id)] { (name) }
                     }
                 }
                 " "
