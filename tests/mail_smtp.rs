@@ -339,7 +339,7 @@ time = "07:30"
     // Received Friday 20 November, asked Monday 30 November: 6 working days.
     assert!(text.contains("Klage på vedtak  018809*****"), "{text}");
     assert!(
-        text.contains(&format!("{}    2026-11-20  6 ", late.0)),
+        text.contains(&format!("{}    20.11.2026  6 ", late.0)),
         "{text}"
     );
 
