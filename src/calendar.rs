@@ -214,6 +214,11 @@ pub fn iso_day_nb(text: &str) -> Option<String> {
         .map(date_nb)
 }
 
+/// A stored ISO day as "05.11.2026", or the text as it is when it is not one.
+pub fn day_nb(text: &str) -> String {
+    iso_day_nb(text).unwrap_or_else(|| text.to_owned())
+}
+
 /// Where "now" comes from. The daemon uses [`SystemClock`]; tests move a
 /// [`ManualClock`] to the day a shelf becomes ready or a report is due.
 pub trait Clock: Send + Sync {

@@ -205,6 +205,17 @@ mod tests {
     }
 
     #[test]
+    fn people_read_norwegian_days_and_csv_keeps_iso() {
+        let mut report = sample();
+        report.sections[0].columns = vec!["Sak", "Mottatt"];
+        report.sections[0].rows[0].cells = vec!["7".into(), "2026-11-05".into()];
+        assert!(render_text(&report).contains("05.11.2026"));
+        let html = render_html(&report, None).into_string();
+        assert!(html.contains("05.11.2026") && !html.contains("2026-11-05"), "{html}");
+        assert!(render_csv(&report).contains(",2026-11-05\r\n"));
+    }
+
+    #[test]
     fn csv_quotes_commas_and_quotes() {
         let csv = render_csv(&sample());
         assert!(

@@ -18,7 +18,7 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::calendar::{self, date_label_nb, date_nb};
+use crate::calendar::{self, date_label_nb, date_nb, day_nb};
 use crate::item::Role;
 use crate::report::{self, ReportContext, ReportError, ReportKind};
 use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
@@ -144,7 +144,7 @@ fn status_text(shelf: &Shelf) -> String {
     match (shelf.state, &shelf.confirmation) {
         (ShelfState::Blocked, _) => format!("blokkert: {}", shelf.block_summary_nb()),
         (ShelfState::Shredded, Some(c)) => {
-            format!("makulert {} av {}", date_nb(c.shredded_on), c.confirmed_by_name)
+            format!("makulert {} av {}", day_nb(&c.shredded_on), c.confirmed_by_name)
         }
         (state, _) => state.label_nb().to_owned(),
     }
@@ -187,7 +187,7 @@ async fn shelf_page(
         p { "Status per " (date_label_nb(day)) ": " strong { (status_text(&shelf)) } }
         p { "Kan makuleres fra " (date_label_nb(shelf.shred_from)) "." }
         @if let Some(c) = &shelf.confirmation {
-            p { "Makulert " (date_nb(c.shredded_on)) " av " (c.confirmed_by_name)
+            p { "Makulert " (day_nb(&c.shredded_on)) " av " (c.confirmed_by_name)
                 " (registrert " (layout::local_time(&c.recorded_at)) "), "
                 (c.item_ids.len()) " dokumenter." }
         }
