@@ -109,7 +109,8 @@ fn mixed_batch_gives_one_json_line_per_file_in_input_order() {
     // Refusals carry a code and a Norwegian message, and never stop the batch.
     for (line, code) in [
         (&lines[2], "empty"),
-        (&lines[3], "unsupported"),
+        // Named .pdf but a zip: a damaged PDF to whoever scanned it.
+        (&lines[3], "corrupt"),
         (&lines[5], "unreadable"),
     ] {
         assert_eq!(line["status"], "rejected", "{line}");
