@@ -306,5 +306,5 @@ fn the_shelf_cli_lists_previews_and_confirms() {
     assert!(ok, "{err}");
     assert!(out.contains("bekreftet makulert: 2 dokumenter"), "{out}");
     let (_, list, _) = run(&["list"]);
-    assert!(list.contains("makulert 2026-10-02 av Anne Arkiv"), "{list}");
+    assert!(list.contains("makulert 02.10.2026 av Anne Arkiv"), "{list}");
 }

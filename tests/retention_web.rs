@@ -121,7 +121,7 @@ async fn the_records_officer_sees_confirms_shelves_and_opens_reports() {
     assert_eq!(done.status, 303, "{}", done.body);
     let july = anne.get("/shelves/2026-07").await;
     assert!(
-        july.body.contains("makulert 2026-10-05 av Anne Arkiv"),
+        july.body.contains("makulert 05.10.2026 av Anne Arkiv"),
         "{}",
         july.body
     );
