@@ -309,15 +309,13 @@ pub fn derived_title(text: &str) -> Option<String> {
             .find(|(cue, _)| sentence.contains(cue))
             .map(|(_, start)| *start)
     };
-    // A sentence that asks for a service beats one that only mentions it.
+    // Only a sentence that asks for a service counts: one that merely
+    // mentions it ("… der jeg var på korttidsopphold") or declines it
+    // ("trenger ikke hjemmesykepleie") would give a misleading title.
     let (start, service) = sentences
         .iter()
-        .find_map(|s| Some((action_in(s)?, service_in(s)?)))
-        .or_else(|| {
-            sentences
-                .iter()
-                .find_map(|s| Some(("Gjelder", service_in(s)?)))
-        })?;
+        .filter(|s| !s.split_whitespace().any(|w| w == "ikke" || w == "ikkje"))
+        .find_map(|s| Some((action_in(s)?, service_in(s)?)))?;
     let mut title = format!("{start} {service}");
     if let Some(author) = author(&folded) {
         title.push_str(" – ");
@@ -343,7 +341,11 @@ fn author(folded: &str) -> Option<&'static str> {
         .filter(|l| !l.is_empty())
         .collect();
     let tail = lines.iter().rev().take(4);
-    let head = lines.iter().take(3);
+    // Letterhead lines are short; a long first line is already the body.
+    let head = lines
+        .iter()
+        .take(3)
+        .filter(|l| l.split_whitespace().count() <= 6);
     tail.chain(head).find_map(|line| {
         let line = format!("{line} ");
         AUTHORS
@@ -437,6 +439,12 @@ mod tests {
                 Some("Spørsmål om praktisk bistand"),
             ),
             ("Hei!\nTakk for sist.\nHilsen Per", None),
+            // Mentioned, not asked for; declined.
+            ("Jeg vil ha en kopi av journalen fra der jeg var på korttidsopphold.", None),
+            (
+                "Jeg skal besøke datteren min og trenger derfor ikke hjemmesykepleie i uke 48.",
+                None,
+            ),
             // "bpa" only as a word, never inside one.
             ("Det gjelder Tobpax-saken.", None),
         ];
