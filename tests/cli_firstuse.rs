@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use support::*;
 
-const DAMAGED_PDF: &str = "Filen heter .pdf, men er ikke en lesbar PDF (skadet eller ufullstendig).";
+const DAMAGED_PDF: &str =
+    "Filen heter .pdf, men er ikke en lesbar PDF (skadet eller ufullstendig).";
 
 /// Bytes that are no known format (a fixed pseudo-random sequence).
 fn random_bytes(n: usize) -> Vec<u8> {
@@ -121,7 +122,9 @@ fn check_config_warns_when_mail_cannot_link_to_the_board() {
     assert!(out.status.success(), "a warning is not an error");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("advarsel") && stderr.contains("base_url") && stderr.contains("uten lenker"),
+        stderr.contains("advarsel")
+            && stderr.contains("base_url")
+            && stderr.contains("uten lenker"),
         "{stderr}"
     );
 

@@ -86,9 +86,9 @@ fn signature<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
 
 /// Words that start a line that is not a name even when capitalised.
 const NOT_NAMES: &[&str] = &[
-    "med", "til", "kopi", "dato", "sak", "emne", "vedr", "gjelder", "gjeld", "pasient",
-    "kommune", "kommunen", "helse", "omsorg", "tlf", "telefon", "mobil", "adresse", "postboks",
-    "hilsen", "helsing", "vennlig", "venleg", "mvh", "send", "sendt", "fastlege", "lege",
+    "med", "til", "kopi", "dato", "sak", "emne", "vedr", "gjelder", "gjeld", "pasient", "kommune",
+    "kommunen", "helse", "omsorg", "tlf", "telefon", "mobil", "adresse", "postboks", "hilsen",
+    "helsing", "vennlig", "venleg", "mvh", "send", "sendt", "fastlege", "lege",
 ];
 
 /// A private person who wrote the letter: "Frå: Kari Vik" near the top, else
@@ -106,7 +106,7 @@ pub fn person_sender(text: &str) -> Option<String> {
     let from_line = lines.iter().take(HEAD_LINES).find_map(|(line, folded)| {
         let rest = ["fra:", "fra :"]
             .iter()
-            .find_map(|label| folded.starts_with(label).then(|| label.len()))?;
+            .find_map(|label| folded.starts_with(label).then_some(label.len()))?;
         // The folded label is as long as the original ("Frå:" folds to "fra:").
         let original = line.char_indices().nth(rest.min(line.chars().count()))?.0;
         name_in(&line[original..])

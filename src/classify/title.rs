@@ -225,10 +225,20 @@ fn lower_heading(t: &str) -> String {
 /// Services a letter asks about, as folded phrases → the name in a title.
 /// Most specific first: "korttidsopphold på sykehjem" is a short stay.
 const SERVICES: &[(&[&str], &str)] = &[
-    (&["korttidsopphold", "korttidsplass", "korttidsopphald"], "korttidsopphold"),
     (
-        &["langtidsopphold", "langtidsplass", "sykehjemsplass", "plass pa sykehjem",
-          "sjukeheimsplass", "plass pa sjukeheim", "langtidsopphald"],
+        &["korttidsopphold", "korttidsplass", "korttidsopphald"],
+        "korttidsopphold",
+    ),
+    (
+        &[
+            "langtidsopphold",
+            "langtidsplass",
+            "sykehjemsplass",
+            "plass pa sykehjem",
+            "sjukeheimsplass",
+            "plass pa sjukeheim",
+            "langtidsopphald",
+        ],
         "sykehjemsplass",
     ),
     (&["avlastning", "avlasting"], "avlastning"),
@@ -238,8 +248,14 @@ const SERVICES: &[(&[&str], &str)] = &[
     (&["omsorgsbolig", "omsorgsbustad"], "omsorgsbolig"),
     (&["hjemmesykepleie", "heimesjukepleie"], "hjemmesykepleie"),
     (
-        &["praktisk bistand", "hjemmehjelp", "heimehjelp", "hjelp til rengjoring",
-          "hjelp til reingjering", "hjelp til vask"],
+        &[
+            "praktisk bistand",
+            "hjemmehjelp",
+            "heimehjelp",
+            "hjelp til rengjoring",
+            "hjelp til reingjering",
+            "hjelp til vask",
+        ],
         "praktisk bistand",
     ),
     (&["brukerstyrt personlig assistanse", "bpa"], "BPA"),

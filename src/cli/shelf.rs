@@ -116,7 +116,9 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
             day_nb(&c.shredded_on),
             c.confirmed_by_name,
             calendar::parse_instant(&c.recorded_at)
-                .map(|t| calendar::oslo_datetime(t).format("%d.%m.%Y %H:%M").to_string())
+                .map(|t| calendar::oslo_datetime(t)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string())
                 .unwrap_or_else(|| c.recorded_at.clone()),
             c.item_ids.len()
         );

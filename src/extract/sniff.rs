@@ -98,7 +98,9 @@ pub fn as_named(rejection: Rejection, file_name: &str) -> Rejection {
     if not_recognised || rejection.code == RejectCode::Corrupt {
         Rejection::new(
             RejectCode::Corrupt,
-            format!("Filen heter .{ext}, men er ikke en lesbar {kind} (skadet eller ufullstendig)."),
+            format!(
+                "Filen heter .{ext}, men er ikke en lesbar {kind} (skadet eller ufullstendig)."
+            ),
         )
     } else {
         rejection

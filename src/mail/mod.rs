@@ -222,8 +222,7 @@ pub fn mail_board_url(config: &Config) -> Option<String> {
 pub fn local_board_url(config: &Config) -> Option<String> {
     configured_board_url(config).or_else(|| {
         let listen = config.raw.web.listen;
-        (listen.port() != 0 && !listen.ip().is_unspecified())
-            .then(|| format!("http://{listen}"))
+        (listen.port() != 0 && !listen.ip().is_unspecified()).then(|| format!("http://{listen}"))
     })
 }
 

@@ -131,8 +131,15 @@ pub fn shelf_notice(
     }
     text.push_str(&format!("-- \n{FOOTER}\n"));
     let confirm = if ready { confirm } else { String::new() };
-    let html =
-        shelf_html(&subject, &lead, blocking, base_url, link.as_deref(), &confirm).into_string();
+    let html = shelf_html(
+        &subject,
+        &lead,
+        blocking,
+        base_url,
+        link.as_deref(),
+        &confirm,
+    )
+    .into_string();
     Composed {
         notice_key: notice.key(shelf),
         kind: notice.kind(),

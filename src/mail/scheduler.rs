@@ -112,14 +112,8 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
             .collect::<Result<Vec<_>, MailError>>()?;
         let mail = &config.raw.mail;
         let board = super::mail_board_url(config);
-        let composed = notices::shelf_notice(
-            notice,
-            &shelf,
-            &blocking,
-            board.as_deref(),
-            &mail.from,
-            now,
-        );
+        let composed =
+            notices::shelf_notice(notice, &shelf, &blocking, board.as_deref(), &mail.from, now);
         let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
         queued += send(store, config, &recipients, &composed, now)?;
     }

@@ -211,7 +211,10 @@ mod tests {
         report.sections[0].rows[0].cells = vec!["7".into(), "2026-11-05".into()];
         assert!(render_text(&report).contains("05.11.2026"));
         let html = render_html(&report, None).into_string();
-        assert!(html.contains("05.11.2026") && !html.contains("2026-11-05"), "{html}");
+        assert!(
+            html.contains("05.11.2026") && !html.contains("2026-11-05"),
+            "{html}"
+        );
         assert!(render_csv(&report).contains(",2026-11-05\r\n"));
     }
 

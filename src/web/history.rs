@@ -186,7 +186,9 @@ fn transition(
             Some(orig) => format!("Duplikat av sak {orig}: de samme filene kom inn før."),
             None => "Duplikat av en tidligere sak.".into(),
         },
-        (Some(from), Some(to)) => format!("Gikk fra «{}» til «{}».", from.label_nb(), to.label_nb()),
+        (Some(from), Some(to)) => {
+            format!("Gikk fra «{}» til «{}».", from.label_nb(), to.label_nb())
+        }
         _ => "Tilstanden ble endret.".into(),
     }
 }

@@ -144,7 +144,11 @@ fn status_text(shelf: &Shelf) -> String {
     match (shelf.state, &shelf.confirmation) {
         (ShelfState::Blocked, _) => format!("blokkert: {}", shelf.block_summary_nb()),
         (ShelfState::Shredded, Some(c)) => {
-            format!("makulert {} av {}", day_nb(&c.shredded_on), c.confirmed_by_name)
+            format!(
+                "makulert {} av {}",
+                day_nb(&c.shredded_on),
+                c.confirmed_by_name
+            )
         }
         (state, _) => state.label_nb().to_owned(),
     }

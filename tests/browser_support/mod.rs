@@ -184,4 +184,3 @@ impl Drop for Daemon {
         let _ = self.child.wait();
     }
 }
-
