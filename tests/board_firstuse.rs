@@ -247,7 +247,14 @@ async fn scenario(
         history.contains("Fordelt til Per Saksbehandler i morgenmøtet."),
         "{history}"
     );
-    screenshot(&client, "item-leader-allocated").await;
+    client
+        .execute(
+            "document.getElementById('hist-h').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "item-history").await;
 
     // The caseworker who has the letter sees its sender too.
     sign_out(&client).await;

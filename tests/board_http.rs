@@ -206,7 +206,7 @@ async fn letter_text_with_markup_is_shown_as_text() {
     // The classification is shown with its reasons.
     assert!(
         item.body
-            .contains("dokumenttype → annet: «testdata» (vekt 1)"),
+            .contains("dokumenttype → Annet: «testdata» (vekt 1)"),
         "reasons shown"
     );
     // The only script on the page is the static file.

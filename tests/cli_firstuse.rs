@@ -116,6 +116,39 @@ fn status_and_check_config_show_resolved_paths() {
 }
 
 #[test]
+fn day_arguments_take_norwegian_dates() {
+    let (_dir, config) = nested_install("listen = \"127.0.0.1:0\"");
+    let out = run(
+        &[
+            "report",
+            "post-list",
+            "--from",
+            "01.12.2026",
+            "--to",
+            "2.12.2026",
+        ],
+        &config,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.starts_with("Postliste\nmottatt 1. desember 2026 – 2. desember 2026\n"),
+        "{text}"
+    );
+    let out = run(&["shelf", "list", "--at", "31.02.2026"], &config);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("skriv for eksempel 05.11.2026"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn check_config_warns_when_mail_cannot_link_to_the_board() {
     let (_dir, config) = nested_install("listen = \"127.0.0.1:0\"");
     let out = run(&["check-config"], &config);

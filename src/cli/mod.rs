@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 pub mod allocate;
 pub mod check_config;
+pub mod day;
 pub mod paths;
 pub mod process;
 pub mod queue;

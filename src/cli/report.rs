@@ -49,11 +49,11 @@ pub struct Args {
     pub report: Which,
     #[command(flatten)]
     pub config: super::ConfigArg,
-    /// First day of the period (YYYY-MM-DD, by date received).
-    #[arg(long)]
+    /// First day of the period (05.11.2026 or 2026-11-05, by date received).
+    #[arg(long, value_parser = super::day::parse)]
     pub from: Option<NaiveDate>,
     /// Last day of the period, inclusive.
-    #[arg(long)]
+    #[arg(long, value_parser = super::day::parse)]
     pub to: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -95,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Which::Deviation => report::deviation(&ctx, period)?,
         Which::PostList => {
             let (Some(from), Some(to)) = (args.from, args.to) else {
-                bail!("postlisten trenger en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD");
+                bail!("postlisten trenger en periode: --from DD.MM.ÅÅÅÅ --to DD.MM.ÅÅÅÅ");
             };
             report::post_list(&ctx, from, to)?
         }

@@ -25,14 +25,14 @@ pub struct Args {
 pub enum ShelfCommand {
     /// List every shelf with its state and shred date.
     List {
-        /// Show the shelves as they stand on this day (YYYY-MM-DD).
-        #[arg(long)]
+        /// Show the shelves as they stand on this day (05.11.2026 or 2026-11-05).
+        #[arg(long, value_parser = super::day::parse)]
         at: Option<NaiveDate>,
     },
     /// Show one shelf (YYYY-MM) with its items and what blocks it.
     Show {
         shelf: String,
-        #[arg(long)]
+        #[arg(long, value_parser = super::day::parse)]
         at: Option<NaiveDate>,
     },
     /// Record that a ready shelf was shredded, by whom (a records officer).
@@ -42,7 +42,7 @@ pub enum ShelfCommand {
         #[arg(long)]
         by: String,
         /// The day it was shredded (default: today).
-        #[arg(long)]
+        #[arg(long, value_parser = super::day::parse)]
         at: Option<NaiveDate>,
     },
 }

@@ -311,13 +311,25 @@ fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> M
 /// A reason stored in another shape is shown field by field.
 fn reason_text(reason: &serde_json::Value) -> String {
     if let Ok(r) = serde_json::from_value::<crate::classify::Reason>(reason.clone()) {
-        return format!(
-            "{} → {}: «{}» (vekt {})",
-            r.kind.label_nb(),
-            r.target,
-            r.label,
-            r.weight
-        );
+        use crate::classify::ReasonKind;
+        // Type ids read as the type's name; weights only where rules add up.
+        return match r.kind {
+            ReasonKind::DocumentType | ReasonKind::LeaderReview => format!(
+                "{} → {}: «{}» (vekt {})",
+                r.kind.label_nb(),
+                type_label(Some(&r.target)),
+                r.label,
+                r.weight
+            ),
+            ReasonKind::Unit | ReasonKind::Urgent => format!(
+                "{} → {}: «{}» (vekt {})",
+                r.kind.label_nb(),
+                r.target,
+                r.label,
+                r.weight
+            ),
+            _ => format!("{}: {}", r.kind.label_nb(), r.label),
+        };
     }
     match reason {
         serde_json::Value::Object(map) => map
