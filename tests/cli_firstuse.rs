@@ -206,6 +206,17 @@ fn a_file_named_pdf_that_is_no_pdf_is_refused_as_damaged() {
         items.len() == 1 && state(&items[0]) == "rejected"
     });
     assert_eq!(items[0]["reject_code"], "corrupt", "{}", items[0]);
+    // The text listing speaks Norwegian: state label and a Norwegian time.
+    let listing = env.cli(&["queue", "list", "--all"]);
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    assert!(listing.contains(" avvist "), "{listing}");
+    assert!(
+        regex::Regex::new(r"\d\d\.\d\d\.\d{4} \d\d:\d\d")
+            .unwrap()
+            .is_match(&listing),
+        "{listing}"
+    );
+    assert!(!listing.contains("rejected"), "{listing}");
     let reason = env
         .inbox("mta")
         .join("_avvist")

@@ -58,11 +58,25 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
         }
     } else {
         for r in &rows {
+            // People read the state and the arrival time; codes and ISO
+            // times are for `--json`.
+            let state = r
+                .state
+                .parse::<crate::item::ItemState>()
+                .map(|s| s.label_nb().to_owned())
+                .unwrap_or_else(|_| r.state.clone());
+            let received = crate::calendar::parse_instant(&r.received_at)
+                .map(|t| {
+                    crate::calendar::oslo_datetime(t)
+                        .format("%d.%m.%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_else(|| r.received_at.clone());
             writeln!(
                 out,
-                "{:>6} {:<12} {:<18} {:<20} {}{}",
+                "{:>6} {received:<16} {:<14} {:<18} {:<20} {}{}",
                 r.id,
-                r.state,
+                state,
                 r.unit.as_deref().unwrap_or("-"),
                 r.document_type.as_deref().unwrap_or("-"),
                 if r.urgent == Some(true) {
