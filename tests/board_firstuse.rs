@@ -273,12 +273,19 @@ async fn scenario(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_allocation_without_a_chosen_caseworker_is_refused_in_words() {
     let board = Board::start().await;
-    let ids = board.seed(&[letter(
-        "mta",
-        "helseopplysninger",
-        "Epikrise",
-        "Pasienten er utskrevet.",
-    )]);
+    let mut given = letter("mta", "klage", "Klage", "Jeg klager.");
+    given.state = postmottak::store::board::fixture::FixtureState::Allocated {
+        to: board.user("kari").id,
+    };
+    let ids = board.seed(&[
+        letter(
+            "mta",
+            "helseopplysninger",
+            "Epikrise",
+            "Pasienten er utskrevet.",
+        ),
+        given,
+    ]);
     let mut leader = board.signed_in("leder").await;
     let queue = leader.get("/").await;
     assert!(
@@ -302,4 +309,25 @@ async fn an_allocation_without_a_chosen_caseworker_is_refused_in_words() {
         refused.body
     );
     assert_eq!(board.state_of(ids[0]), "queued");
+
+    // Reallocation starts empty too: one click neither moves the letter to
+    // someone else nor sends it back to the meeting.
+    let page = leader.get(&format!("/items/{}", ids[1])).await;
+    assert!(
+        page.body.contains(
+            r#"<select id="realloc" name="to" required><option value="" selected disabled>Velg saksbehandler</option>"#
+        ),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let refused = leader
+        .post(
+            &format!("/items/{}/reallocate", ids[1]),
+            &[("csrf", &csrf), ("to", "")],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("Velg hvem saken skal til"));
+    assert_eq!(board.allocated_to(ids[1]), Some(board.user("kari").id));
 }

@@ -181,7 +181,12 @@ async fn reallocate(
     Checked(viewer, form): Checked<ReallocateForm>,
 ) -> Result<Response, WebError> {
     let id = ItemId(id);
-    let to = match form.to.as_str() {
+    let to = match form.to.trim() {
+        "" => {
+            return Err(WebError::BadRequest(
+                "Velg hvem saken skal til før du trykker «Fordel på nytt».".into(),
+            ))
+        }
         "queue" => None,
         other => Some(
             other

@@ -78,10 +78,10 @@ pub(crate) fn sentence(e: &EventRow, names: &Names) -> String {
         ),
         "leader_review_done" => "Lederkontrollen er utført.".into(),
         "correction" => correction(&detail),
-        "refused" => format!(
-            "Ble nektet tilgang ({}).",
-            action_label(text("action").as_deref())
-        ),
+        "refused" => match action_label(text("action").as_deref()) {
+            Some(what) => format!("Ble nektet tilgang til å {what}."),
+            None => "Ble nektet tilgang.".into(),
+        },
         "view_item" => "Åpnet saken.".into(),
         "view_page" => match number("page") {
             Some(p) => format!("Så side {p} som bilde."),
@@ -183,7 +183,7 @@ fn transition(
             }
         }
         (_, Some(ItemState::Duplicate)) => match number("duplicate_of") {
-            Some(orig) => format!("Duplikat av sak {orig}: de samme filene kom inn før."),
+            Some(orig) => format!("Duplikat av sak {orig}: den samme filen kom inn før."),
             None => "Duplikat av en tidligere sak.".into(),
         },
         (Some(from), Some(to)) => {
@@ -223,18 +223,18 @@ fn correction(detail: &Value) -> String {
     }
 }
 
-fn action_label(action: Option<&str>) -> String {
-    match action {
-        Some("view_item") => "åpne saken".into(),
-        Some("view_page") => "se sidebilde".into(),
-        Some("allocate") => "fordele saken".into(),
-        Some("take") => "ta saken".into(),
-        Some("reallocate") => "fordele saken på nytt".into(),
-        Some("leader_review") | Some("leader_review_done") => "utføre lederkontroll".into(),
-        Some("correct") => "rette klassifiseringen".into(),
-        Some(other) => other.replace('_', " "),
-        None => "ukjent handling".into(),
-    }
+/// What a refused person tried to do, as the end of "… tilgang til å …".
+fn action_label(action: Option<&str>) -> Option<&'static str> {
+    Some(match action? {
+        "view_item" => "åpne saken",
+        "view_page" => "se et sidebilde",
+        "allocate" => "fordele saken",
+        "take" => "ta saken",
+        "reallocate" => "fordele saken på nytt",
+        "leader_review" | "leader_review_done" => "utføre lederkontrollen",
+        "correct" => "rette klassifiseringen",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -311,6 +311,15 @@ mod tests {
                     serde_json::json!({"field": "title", "from": "a", "to": "b"}),
                 ),
                 "Rettet emnet.",
+            ),
+            (
+                event(
+                    "refused",
+                    None,
+                    None,
+                    serde_json::json!({"action": "view_item"}),
+                ),
+                "Ble nektet tilgang til å åpne saken.",
             ),
             (
                 event("some_new_kind", None, None, serde_json::json!({"x": 1})),

@@ -221,7 +221,10 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
             form method="post" action={ "/items/" (row.id) "/reallocate" } {
                 input type="hidden" name="csrf" value=(viewer.csrf);
                 label for="realloc" { "Fordel på nytt" }
-                select #realloc name="to" {
+                // Starts on an empty choice, like allocation: one click
+                // must not send the letter anywhere.
+                select #realloc name="to" required {
+                    option value="" selected disabled { "Velg saksbehandler" }
                     option value="queue" { "Tilbake til morgenmøtet" }
                     @for (id, name) in &view.assignable {
                         @if Some(*id) != row.allocated_to { option value=(id) { (name) } }
