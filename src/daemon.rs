@@ -80,6 +80,11 @@ struct Parts {
 
 fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     let config = Config::load_for_service(config_path)?;
+    // Mail without a board address its readers can reach goes out without
+    // links (issue 15); say so once at start, as check-config does.
+    if let Some(warning) = crate::mail::board_url_warning(&config) {
+        tracing::warn!("{warning}");
+    }
     let data_dir = config.data_dir();
     std::fs::create_dir_all(&data_dir).map_err(|source| DaemonError::DataDir {
         path: data_dir.clone(),
