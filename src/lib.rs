@@ -15,6 +15,7 @@ pub mod item;
 pub mod logging;
 pub mod mail;
 pub mod report;
+pub mod forget;
 pub mod retention;
 pub mod store;
 pub mod watch;

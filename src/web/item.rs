@@ -46,6 +46,8 @@ struct ItemView {
     original_visible: bool,
     /// What people most often corrected this item's type to: (type, times).
     usual_correction: Option<(String, u64)>,
+    /// The notice when the `[forget]` policy deleted the content.
+    forgotten_at: Option<String>,
 }
 
 async fn item_page(
@@ -97,6 +99,9 @@ async fn item_page(
                 }),
                 None => false,
             };
+            let forgotten_at = crate::store::forget::forgotten(store, id)
+                .map_err(WebError::Store)?
+                .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
             board::audit(
                 store,
                 Some(id),
@@ -105,6 +110,7 @@ async fn item_page(
                 &json!({}),
             )?;
             Ok(ItemView {
+                forgotten_at,
                 detail,
                 pages,
                 events,
@@ -138,6 +144,9 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
     html! {
         p { a href="/" { "← Til køen" } }
         h1 { (row.title.as_deref().unwrap_or("(uten emne)")) }
+        @if let Some(at) = &view.forgotten_at {
+            p.alert role="status" { (at) }
+        }
         (crate::web::queue::flags(row))
         @if let Some(orig) = row.duplicate_of {
             p.alert role="status" {
@@ -348,6 +357,7 @@ pub(crate) fn event_text(e: &EventRow) -> String {
         "login_locked" => "konto låst etter mislykkede innlogginger".into(),
         "login_refused_locked" => "innlogging avvist (låst)".into(),
         "audit_view" => "leste revisjonsloggen".into(),
+        "content_forgotten" => "innholdet ble slettet etter lagringsreglene".into(),
         other => other.to_owned(),
     };
     if e.detail == "{}" {
@@ -387,12 +397,14 @@ async fn page_image(
     let user = viewer.user.clone();
     let dpi = state.web.page_dpi;
     let data_dir = state.config.data_dir();
+    let cache_max = state.config.raw.forget.page_cache_max_bytes();
     let png = state
         .db
         .run(move |store| {
             checked_facts(store, &user, id, "view_page", access::can_view)?;
             let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
-            if page == 0 || page > detail.page_count.unwrap_or(0) {
+            let forgotten = crate::store::forget::forgotten(store, id).map_err(WebError::Store)?;
+            if page == 0 || page > detail.page_count.unwrap_or(0) || forgotten.is_some() {
                 return Err(WebError::NotFound);
             }
             board::audit(
@@ -411,6 +423,7 @@ async fn page_image(
                 page,
                 dpi,
                 &*renderer,
+                cache_max,
             )
         })
         .await?;
@@ -433,6 +446,7 @@ fn cached_render(
     page: u32,
     dpi: u16,
     renderer: &dyn crate::web::PageRenderer,
+    cache_max: u64,
 ) -> Result<Vec<u8>, WebError> {
     if let Ok(bytes) = std::fs::read(cache) {
         return Ok(bytes);
@@ -448,6 +462,9 @@ fn cached_render(
         if let Err(e) = written {
             // Serving the page matters more than caching it.
             tracing::warn!(error = %e, "could not cache a page image");
+        } else if let Err(e) = crate::forget::cache::prune(dir, cache_max) {
+            // The cache is bounded ([forget] page_cache_max_mb), oldest out first.
+            tracing::warn!(error = %e, "could not prune the page-image cache");
         }
     }
     Ok(png)
