@@ -45,12 +45,21 @@ impl Plan {
 pub fn plan(store: &Store, cfg: &ForgetConfig, today: NaiveDate) -> Result<Plan, ForgetError> {
     let rows = sql::rows(store)?;
     let all: HashMap<ItemId, ForgetRow> = rows.iter().map(|r| (r.id, r.clone())).collect();
+    Ok(plan_of(&rows, &all, cfg, today))
+}
+
+fn plan_of(
+    rows: &[ForgetRow],
+    all: &HashMap<ItemId, ForgetRow>,
+    cfg: &ForgetConfig,
+    today: NaiveDate,
+) -> Plan {
     let mut plan = Plan {
         today,
         ..Plan::default()
     };
-    for row in &rows {
-        match decide(cfg, row, &all) {
+    for row in rows {
+        match decide(cfg, row, all) {
             Decision::Keep => plan.kept_unregistered += 1,
             Decision::Content { on, policy } if on <= today => {
                 plan.content_due_now.entry(policy).or_default().push(row.id)
@@ -73,7 +82,7 @@ pub fn plan(store: &Store, cfg: &ForgetConfig, today: NaiveDate) -> Result<Plan,
             }
         }
     }
-    Ok(plan)
+    plan
 }
 
 /// What a sweep did.
@@ -103,11 +112,9 @@ pub fn run(
     today: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<Outcome, ForgetError> {
-    let plan = plan(store, cfg, today)?;
-    let rows: HashMap<ItemId, ForgetRow> = sql::rows(store)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let list = sql::rows(store)?;
+    let rows: HashMap<ItemId, ForgetRow> = list.iter().map(|r| (r.id, r.clone())).collect();
+    let plan = plan_of(&list, &rows, cfg, today);
     let mut outcome = Outcome::default();
     for (policy, ids) in &plan.content_due_now {
         for id in ids {
