@@ -143,7 +143,11 @@ fn main() {
             let cache = dir_bytes(&data_dir.join("cache"));
             let db = ["postmottak.sqlite", "postmottak.sqlite-wal"]
                 .iter()
-                .map(|f| std::fs::metadata(data_dir.join(f)).map(|m| m.len()).unwrap_or(0))
+                .map(|f| {
+                    std::fs::metadata(data_dir.join(f))
+                        .map(|m| m.len())
+                        .unwrap_or(0)
+                })
                 .sum::<u64>();
             println!(
                 "{:<8} {:>8} {:>12} {:>10} {:>8} {:>12} {:>14}",

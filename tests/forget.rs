@@ -153,7 +153,10 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
 
     let plan = cli_ok(&env, &["retention", "plan", "--at", "2026-03-31"]);
     assert!(plan.contains("01.04.2026"), "{plan}");
-    assert!(plan.contains("registrert i saksbehandlingssystemet"), "{plan}");
+    assert!(
+        plan.contains("registrert i saksbehandlingssystemet"),
+        "{plan}"
+    );
     assert!(!plan.contains("Kari"), "the plan shows no content: {plan}");
 
     // The day before: nothing goes.
@@ -195,7 +198,10 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(kinds.contains(&"transition:registered".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"transition:registered".to_owned()),
+        "{kinds:?}"
+    );
     assert_eq!(kinds.last().unwrap(), "content_forgotten:", "{kinds:?}");
     drop(s);
 
@@ -213,13 +219,27 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     // Reports still count it; the deviation report counts the deletion.
     let post_list = cli_ok(
         &env,
-        &["report", "post-list", "--from", "2026-03-01", "--to", "2026-03-31"],
+        &[
+            "report",
+            "post-list",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+        ],
     );
     assert!(post_list.contains("(uten emne)"), "{post_list}");
     assert!(!post_list.contains("Kari"), "{post_list}");
     let deviation = cli_ok(
         &env,
-        &["report", "deviation", "--from", "2026-04-01", "--to", "2026-04-01"],
+        &[
+            "report",
+            "deviation",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2026-04-01",
+        ],
     );
     assert!(
         deviation.contains("Slettet etter lagringsreglene"),
@@ -234,7 +254,10 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     // The last user of the shared file goes: so does the file.
     cli_ok(&env, &["retention", "run", "--at", "2026-05-15"]);
     assert!(!holds_content(&store(&env), d));
-    assert!(!exists(&env, &shared), "shared file gone with its last user");
+    assert!(
+        !exists(&env, &shared),
+        "shared file gone with its last user"
+    );
 
     // Records go after keep_records_years (5) from registration.
     cli_ok(&env, &["retention", "run", "--at", "2031-03-01"]);

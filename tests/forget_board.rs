@@ -15,8 +15,16 @@ async fn the_item_page_says_the_content_is_deleted_and_serves_no_images() {
         .join("samples/files/mta/000-soknad-bpa.pdf");
     let board = Board::start_full("", true).await;
     let data_dir = board.config.data_dir();
-    let copy = ContentStore::open(&data_dir).unwrap().copy_in(&sample).unwrap();
-    let mut item = letter("mta", "soknad_bpa", "Søknad om BPA for Ola", "Ola trenger hjelp");
+    let copy = ContentStore::open(&data_dir)
+        .unwrap()
+        .copy_in(&sample)
+        .unwrap();
+    let mut item = letter(
+        "mta",
+        "soknad_bpa",
+        "Søknad om BPA for Ola",
+        "Ola trenger hjelp",
+    );
     item.content_path = copy.content_path.clone();
     item.pages = vec!["Ola trenger hjelp".into(), "side 2".into()];
     item.received_at = "2026-03-02T10:00:00Z".parse().unwrap();
@@ -56,7 +64,9 @@ async fn the_item_page_says_the_content_is_deleted_and_serves_no_images() {
         page.body
     );
     assert!(!page.body.contains("Ola"), "no title or text left");
-    assert!(page.body.contains("innholdet ble slettet etter lagringsreglene"));
+    assert!(page
+        .body
+        .contains("innholdet ble slettet etter lagringsreglene"));
     assert!(!page.body.contains("/pages/1"), "no images offered");
     assert_eq!(clerk.get(&format!("/items/{id}/pages/1")).await.status, 404);
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "cache gone");

@@ -62,6 +62,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 forget::start_of_day(day_of)
             };
+            if day_of > today {
+                // Allowed (the tests and a records officer's "as if" need it),
+                // but it deletes earlier than the policy: say so.
+                eprintln!(
+                    "Merk: kjører som om det var {}; innhold slettes tidligere enn reglene sier.",
+                    day(day_of)
+                );
+            }
             let out = forget::run(&mut store, &config.data_dir(), cfg, day_of, instant)?;
             println!("Sletting per {}:", day(day_of));
             for policy in Policy::ALL {
@@ -100,7 +108,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn print_plan(plan: &Plan, cfg: &forget::ForgetConfig) {
-    println!("Sletteplan per {} (antall saker, ikke innhold):", day(plan.today));
+    println!(
+        "Sletteplan per {} (antall saker, ikke innhold):",
+        day(plan.today)
+    );
     println!("Forfalt nå:");
     if plan.content_due_count() == 0 && plan.records_due_now.is_empty() {
         println!("  ingenting");

@@ -106,3 +106,25 @@ impl ForgetConfig {
         self.page_cache_max_mb.saturating_mul(1024 * 1024)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_bad_values_are_named() {
+        let cfg: ForgetConfig = toml::from_str("").unwrap();
+        assert_eq!(cfg.registered_grace_days, 30);
+        assert_eq!(cfg.refused_days, 90);
+        assert_eq!(cfg.run_at, NaiveTime::from_hms_opt(2, 15, 0).unwrap());
+        assert!(toml::from_str::<ForgetConfig>("grace_days = 3").is_err());
+        assert!(toml::from_str::<ForgetConfig>("run_at = \"25:00\"").is_err());
+        let bad: ForgetConfig =
+            toml::from_str("keep_records_years = 0\npage_cache_max_mb = 0").unwrap();
+        let keys: Vec<String> = bad.validate().into_iter().map(|i| i.key).collect();
+        assert_eq!(
+            keys,
+            vec!["forget.keep_records_years", "forget.page_cache_max_mb"]
+        );
+    }
+}

@@ -183,6 +183,9 @@ mod tests {
         let now = "2026-12-01T01:00:00Z".parse().unwrap();
         assert_eq!(until_next(now, at), Duration::from_secs(15 * 60));
         let now = "2026-12-01T02:00:00Z".parse().unwrap();
-        assert_eq!(until_next(now, at), Duration::from_secs(23 * 3600 + 15 * 60));
+        assert_eq!(
+            until_next(now, at),
+            Duration::from_secs(23 * 3600 + 15 * 60)
+        );
     }
 }

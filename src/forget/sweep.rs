@@ -153,15 +153,11 @@ pub fn run(
         }
     }
     let holding = sql::holding_content(store)?;
-    outcome.cache = cache::sweep(
-        &cache::dir(data_dir),
-        &holding,
-        cfg.page_cache_max_bytes(),
-    )
-    .map_err(|source| ForgetError::Io {
-        path: cache::dir(data_dir),
-        source,
-    })?;
+    outcome.cache = cache::sweep(&cache::dir(data_dir), &holding, cfg.page_cache_max_bytes())
+        .map_err(|source| ForgetError::Io {
+            path: cache::dir(data_dir),
+            source,
+        })?;
     Ok(outcome)
 }
 
@@ -182,13 +178,12 @@ fn remove_pending_files(
                 .push("en sak peker utenfor innholdslageret; filen er ikke rørt".into());
             continue;
         }
-        let removed = sql::remove_content_file(store, &content_path, || {
-            match std::fs::remove_file(&path) {
+        let removed =
+            sql::remove_content_file(store, &content_path, || match std::fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
                 Err(e) => Err(e),
-            }
-        })?;
+            })?;
         match removed {
             Ok(FileOutcome::Removed) => outcome.files_removed += 1,
             Ok(FileOutcome::StillNeeded) => outcome.files_shared += 1,

@@ -60,9 +60,7 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
         let id = ItemId(id);
         out.push(ForgetRow {
             id,
-            state: state
-                .parse()
-                .map_err(|_| ItemsError::BadRow(id, "state"))?,
+            state: state.parse().map_err(|_| ItemsError::BadRow(id, "state"))?,
             received_at,
             registered_at,
             rejected_at,
@@ -106,7 +104,10 @@ pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool
     }
     let id = order.id.0;
     tx.execute("DELETE FROM pages WHERE item_id = ?1", params![id])?;
-    tx.execute("DELETE FROM item_person_ids WHERE item_id = ?1", params![id])?;
+    tx.execute(
+        "DELETE FROM item_person_ids WHERE item_id = ?1",
+        params![id],
+    )?;
     // An unregistered duplicate's file is still in its inbox: its path is
     // what keeps a rescan from taking the file in again, so it stays.
     let keep_path = order.expected_state == ItemState::Duplicate;
