@@ -41,15 +41,6 @@ impl Policy {
         Policy::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
-    /// Norwegian reason without the numbers (the deviation report).
-    pub fn reason_nb(self) -> &'static str {
-        match self {
-            Policy::Registered => "registrert i saksbehandlingssystemet, angrefristen er ute",
-            Policy::Refused => "avvist fil, lagringstiden er ute",
-            Policy::Duplicate => "duplikat av en sak der innholdet er slettet",
-        }
-    }
-
     /// Norwegian reason with the configured period, for the plan.
     pub fn label_nb(self, cfg: &ForgetConfig) -> String {
         match self {
