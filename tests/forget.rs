@@ -341,7 +341,13 @@ fn a_file_put_back_within_the_grace_period_restores_its_item() {
     });
     assert_eq!(state(&items[0]), "registered");
     assert!(exists(&env, &format!("content/{}/{sha}", &sha[..2])));
-    assert!(!env.log().contains("panicked"));
+    let log = env.log();
+    assert!(!log.contains("panicked"));
+    assert!(
+        log.contains("sletting etter retningslinjene er kjørt"),
+        "the daemon sweeps at start-up: {log}"
+    );
+    assert!(!log.contains("brev-til-kari"), "no file name in the log");
     assert!(daemon.stop().success());
 }
 
