@@ -72,3 +72,44 @@ async fn the_item_page_says_the_content_is_deleted_and_serves_no_images() {
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "cache gone");
     assert!(!data_dir.join(&copy.content_path).exists(), "copy gone");
 }
+
+#[tokio::test]
+async fn the_page_image_cache_stays_under_its_bound_oldest_out_first() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/files/mta/000-soknad-bpa.pdf");
+    let board = Board::start_full("[forget]\npage_cache_max_mb = 1\n", true).await;
+    let data_dir = board.config.data_dir();
+    let copy = ContentStore::open(&data_dir).unwrap().copy_in(&sample).unwrap();
+    let items: Vec<_> = (0..12)
+        .map(|n| {
+            let mut item = letter("mta", "soknad_bpa", &format!("Søknad {n}"), "tekst");
+            item.content_path = copy.content_path.clone();
+            item.pages = vec!["side 1".into(), "side 2".into()];
+            item
+        })
+        .collect();
+    let ids = board.seed(&items);
+    let mut clerk = board.signed_in("merkantil").await;
+    let cache = data_dir.join("cache/pages");
+    let size = || -> u64 {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum()
+    };
+    let mut rendered = 0;
+    for id in &ids {
+        for page in 1..=2 {
+            let image = clerk.get(&format!("/items/{id}/pages/{page}")).await;
+            assert_eq!(image.status, 200);
+            rendered += 1;
+            assert!(size() <= 1024 * 1024, "cache over its bound: {}", size());
+        }
+    }
+    let left = std::fs::read_dir(&cache).unwrap().count();
+    assert!(left < rendered, "{left} of {rendered} images kept: nothing pruned");
+    // The newest image is still there, the first one went.
+    let last = ids.last().unwrap();
+    assert!(cache.join(format!("{}-2-110.png", last.0)).exists());
+    assert!(!cache.join(format!("{}-1-110.png", ids[0].0)).exists());
+}
