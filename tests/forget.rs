@@ -148,6 +148,16 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
         )],
     )
     .unwrap()[0];
+    // A duplicate of a (same bytes, same file): it goes with its original.
+    let dup_a = fixture::insert(
+        &mut store(&env),
+        &[letter(
+            &own,
+            "2026-03-02T11:00:00Z",
+            FixtureState::Duplicate { of: a },
+        )],
+    )
+    .unwrap()[0];
     let image_a = cache_image(&env, a);
     let image_b = cache_image(&env, b);
 
@@ -162,7 +172,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     // The day before: nothing goes.
     cli_ok(&env, &["retention", "run", "--at", "2026-03-31"]);
     let s = store(&env);
-    for id in [a, b, c, d, dup] {
+    for id in [a, b, c, d, dup, dup_a] {
         assert!(holds_content(&s, id), "item {id} kept on 31 March");
     }
     assert!(exists(&env, &own) && image_a.exists());
@@ -171,7 +181,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     let out = cli_ok(&env, &["retention", "run", "--at", "2026-04-01"]);
     assert!(out.contains("Sletting per 01.04.2026"), "{out}");
     let s = store(&env);
-    assert!(!holds_content(&s, a) && !holds_content(&s, c));
+    assert!(!holds_content(&s, a) && !holds_content(&s, c) && !holds_content(&s, dup_a));
     assert!(!exists(&env, &own), "a's copy is gone");
     assert!(!image_a.exists(), "a's page image is gone");
     assert!(exists(&env, &shared), "d still needs the shared file");
@@ -246,8 +256,8 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
         "{deviation}"
     );
     assert!(
-        deviation.contains("Innhold slettet: 2 etter registrering, 0 avviste filer"),
-        "two registered items deleted: {deviation}"
+        deviation.contains("Innhold slettet: 2 etter registrering, 0 avviste filer, 1 duplikater."),
+        "two registered items and a duplicate deleted: {deviation}"
     );
 
     // The last user of the shared file goes: so does the file.
@@ -348,6 +358,51 @@ fn a_file_put_back_within_the_grace_period_restores_its_item() {
         "the daemon sweeps at start-up: {log}"
     );
     assert!(!log.contains("brev-til-kari"), "no file name in the log");
+    assert!(daemon.stop().success());
+}
+
+#[test]
+fn a_refused_files_copy_goes_after_its_period_and_the_original_stays_in_avvist() {
+    let env = Env::new(Opts {
+        settle_ms: 150,
+        ..Opts::default()
+    });
+    let daemon = env.start();
+    let bytes = b"%PDF-1.4\nthis is not a pdf at all\n%%EOF\n".to_vec();
+    std::fs::write(env.inbox("mta").join("skadet-brev.pdf"), &bytes).unwrap();
+    let items = env.wait_items(Duration::from_secs(60), "refused", |items| {
+        items.len() == 1 && state(&items[0]) == "rejected"
+    });
+    let id = ItemId(items[0]["id"].as_i64().unwrap());
+    let original = env.inbox("mta").join("_avvist/skadet-brev.pdf");
+    let sha = sha256_hex(&bytes);
+    let copy = format!("content/{}/{sha}", &sha[..2]);
+    let wait = Instant::now();
+    while !original.exists() && wait.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(original.exists() && exists(&env, &copy));
+
+    let plan = cli_ok(&env, &["retention", "plan"]);
+    assert!(plan.contains("avvist for 90 dager siden: 1"), "{plan}");
+    cli_ok(&env, &["retention", "run", "--at", &today_plus(89)]);
+    assert!(exists(&env, &copy), "not a day before");
+    cli_ok(&env, &["retention", "run", "--at", &today_plus(90)]);
+    assert!(!exists(&env, &copy), "postmottak's copy is gone");
+    assert!(original.exists(), "the original in _avvist/ is the admin's");
+    let s = store(&env);
+    assert_eq!(
+        s.conn()
+            .query_row(
+                "SELECT state || ' ' || reject_code || ' ' || content_forget_policy
+                 FROM items WHERE id = ?1",
+                [id.0],
+                |r| r.get::<_, String>(0)
+            )
+            .unwrap(),
+        "rejected corrupt refused"
+    );
+    drop(s);
     assert!(daemon.stop().success());
 }
 

@@ -79,7 +79,10 @@ async fn the_page_image_cache_stays_under_its_bound_oldest_out_first() {
         .join("samples/files/mta/000-soknad-bpa.pdf");
     let board = Board::start_full("[forget]\npage_cache_max_mb = 1\n", true).await;
     let data_dir = board.config.data_dir();
-    let copy = ContentStore::open(&data_dir).unwrap().copy_in(&sample).unwrap();
+    let copy = ContentStore::open(&data_dir)
+        .unwrap()
+        .copy_in(&sample)
+        .unwrap();
     let items: Vec<_> = (0..12)
         .map(|n| {
             let mut item = letter("mta", "soknad_bpa", &format!("Søknad {n}"), "tekst");
@@ -107,7 +110,10 @@ async fn the_page_image_cache_stays_under_its_bound_oldest_out_first() {
         }
     }
     let left = std::fs::read_dir(&cache).unwrap().count();
-    assert!(left < rendered, "{left} of {rendered} images kept: nothing pruned");
+    assert!(
+        left < rendered,
+        "{left} of {rendered} images kept: nothing pruned"
+    );
     // The newest image is still there, the first one went.
     let last = ids.last().unwrap();
     assert!(cache.join(format!("{}-2-110.png", last.0)).exists());
