@@ -130,7 +130,12 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     let ids = fixture::insert(
         &mut store(&env),
         &[
-            letter(&own, "2026-03-02T10:00:00Z", registered()),
+            {
+                let mut a = letter(&own, "2026-03-02T10:00:00Z", registered());
+                a.title = "Unik tittel for sak A".into();
+                a.pages = vec!["Unik brevtekst for sak A".into()];
+                a
+            },
             letter(&shared, "2026-03-02T10:00:00Z", registered()),
             letter(&shared, "2026-04-15T10:00:00Z", registered()),
             // Six years old and never taken by the case system.
@@ -177,8 +182,22 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     }
     assert!(exists(&env, &own) && image_a.exists());
 
+    let db_bytes = || {
+        ["postmottak.sqlite", "postmottak.sqlite-wal"]
+            .iter()
+            .flat_map(|f| std::fs::read(env.data_dir().join(f)).unwrap_or_default())
+            .collect::<Vec<u8>>()
+    };
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(holds(&db_bytes(), "Unik brevtekst for sak A"));
+
     // The day it is due.
     let out = cli_ok(&env, &["retention", "run", "--at", "2026-04-01"]);
+    // Gone from the database file and its WAL, not just from the rows.
+    let bytes = db_bytes();
+    for text in ["Unik brevtekst for sak A", "Unik tittel for sak A"] {
+        assert!(!holds(&bytes, text), "{text:?} still in the database file");
+    }
     assert!(out.contains("Sletting per 01.04.2026"), "{out}");
     let s = store(&env);
     assert!(!holds_content(&s, a) && !holds_content(&s, c) && !holds_content(&s, dup_a));

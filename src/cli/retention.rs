@@ -96,6 +96,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 out.cache.files,
                 out.cache.bytes.div_ceil(1024 * 1024)
             );
+            if out.wal_cleared == Some(false) {
+                println!(
+                    "  merk: databaseloggen (WAL) er i bruk og ble ikke tømt nå; neste kjøring prøver igjen"
+                );
+            }
             for problem in &out.problems {
                 eprintln!("  problem: {problem}");
             }

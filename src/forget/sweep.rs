@@ -96,6 +96,9 @@ pub struct Outcome {
     pub cache: CacheOutcome,
     /// Per-item problems (the sweep goes on; the next one retries).
     pub problems: Vec<String>,
+    /// After deleting: whether the WAL (old versions of scrubbed pages) was
+    /// emptied; readers can hold it, and the next sweep tries again.
+    pub wal_cleared: Option<bool>,
 }
 
 impl Outcome {
@@ -112,6 +115,7 @@ pub fn run(
     today: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<Outcome, ForgetError> {
+    sql::secure_delete(store)?;
     let list = sql::rows(store)?;
     let rows: HashMap<ItemId, ForgetRow> = list.iter().map(|r| (r.id, r.clone())).collect();
     let plan = plan_of(&list, &rows, cfg, today);
@@ -151,6 +155,9 @@ pub fn run(
             Ok(false) => {}
             Err(err) => outcome.problems.push(format!("sak {id}: {err}")),
         }
+    }
+    if outcome.content_total() + outcome.records > 0 {
+        outcome.wal_cleared = Some(sql::checkpoint(store)?);
     }
     let holding = sql::holding_content(store)?;
     outcome.cache = cache::sweep(&cache::dir(data_dir), &holding, cfg.page_cache_max_bytes())

@@ -331,3 +331,21 @@ pub fn undo_registration(
     tx.commit()?;
     Ok(Some((id, state)))
 }
+
+/// Deleted text would otherwise stay in the database file's free pages and
+/// in the WAL until reused: with `secure_delete` SQLite overwrites what it
+/// frees with zeros (for this connection's writes).
+pub fn secure_delete(store: &Store) -> super::Result<()> {
+    store.conn().pragma_update(None, "secure_delete", true)?;
+    Ok(())
+}
+
+/// Copies the WAL into the database and truncates it, so the old versions of
+/// scrubbed pages leave the WAL too. Returns false when readers kept it from
+/// finishing (the next sweep tries again).
+pub fn checkpoint(store: &Store) -> super::Result<bool> {
+    let busy: i64 = store
+        .conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
+}
