@@ -47,7 +47,7 @@ struct ItemView {
     /// What people most often corrected this item's type to: (type, times).
     usual_correction: Option<(String, u64)>,
     /// The notice when the `[forget]` policy deleted the content.
-    forgotten_at: Option<String>,
+    deleted_notice: Option<String>,
 }
 
 async fn item_page(
@@ -99,7 +99,7 @@ async fn item_page(
                 }),
                 None => false,
             };
-            let forgotten_at = crate::store::forget::forgotten(store, id)
+            let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
                 .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
             board::audit(
@@ -110,7 +110,7 @@ async fn item_page(
                 &json!({}),
             )?;
             Ok(ItemView {
-                forgotten_at,
+                deleted_notice,
                 detail,
                 pages,
                 events,
@@ -144,8 +144,8 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
     html! {
         p { a href="/" { "← Til køen" } }
         h1 { (row.title.as_deref().unwrap_or("(uten emne)")) }
-        @if let Some(at) = &view.forgotten_at {
-            p.alert role="status" { (at) }
+        @if let Some(notice) = &view.deleted_notice {
+            p.alert role="status" { (notice) }
         }
         (crate::web::queue::flags(row))
         @if let Some(orig) = row.duplicate_of {
