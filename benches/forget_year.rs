@@ -10,7 +10,7 @@
 //! store, page cache, database, and the no-deletion figure. The content
 //! store stays bounded by arrival rate × (registration delay + grace).
 //!
-//! Run: `cargo bench --bench forget_year` (`-- --per-day N`, default 40).
+//! Run: `cargo bench --bench forget_year` (`-- --per-day N`, default 25; about 200 a day is a year of 50 000 letters).
 //! The database keeps growing by design: the bare records stay for
 //! `keep_records_years` (5), a few hundred bytes an item.
 
@@ -56,7 +56,7 @@ fn main() {
         .position(|a| a == "--per-day")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
-        .unwrap_or(40);
+        .unwrap_or(25);
     let tmp = tempfile::tempdir().expect("temp dir");
     let data_dir = tmp.path().join("var");
     std::fs::create_dir_all(data_dir.join("cache/pages")).expect("cache dir");
