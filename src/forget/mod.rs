@@ -73,12 +73,23 @@ pub fn admit_or_restore(
     arrival: &NewArrival,
 ) -> Result<Admission, ItemsError> {
     let sha = arrival.sha256.to_hex();
-    let outcome = match crate::store::forget::undo_registration(
+    let restored = match crate::store::forget::undo_registration(
         store,
         &arrival.source_path,
         &sha,
         arrival.mtime_ns,
-    )? {
+    ) {
+        Ok(restored) => restored,
+        // A history without its registration event (hand-made or very old
+        // rows) cannot be undone; the file is then simply a new arrival
+        // rather than blocking admission.
+        Err(ItemsError::Transition(err)) => {
+            tracing::warn!(error = %err, "registreringen kan ikke angres; tar filen inn som ny");
+            None
+        }
+        Err(err) => return Err(err),
+    };
+    let outcome = match restored {
         Some((id, state)) => {
             tracing::info!(item = %id, state = %state, "filen kom tilbake: registreringen er angret");
             Admission::Known { id, state }
