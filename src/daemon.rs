@@ -7,6 +7,8 @@
 //! - `pipeline-N`: extraction and classification workers;
 //! - `sweeper`: offers waiting items from the store (resume after restart);
 //! - `status`: status file, systemd STATUS and watchdog pings;
+//! - `forget`: deletes postmottak's own copies the policy says are due
+//!   (at start-up, then daily; `forget::run_daemon`);
 //! - the board and the mailer (spawned below by their owners).
 //!
 //! SIGTERM/SIGINT: stop taking new work, finish the items being extracted
@@ -247,6 +249,13 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
                     .await
                     .map_err(|e| e.to_string())
             }
+        }),
+    );
+    spawn(
+        "forget".into(),
+        Box::pin({
+            let (c, t) = (config.clone(), token.clone());
+            async move { crate::forget::run_daemon(c, t).await }
         }),
     );
     spawn(

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod extract;
+pub mod forget;
 pub mod ingest;
 pub mod item;
 pub mod logging;

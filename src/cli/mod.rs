@@ -14,6 +14,7 @@ pub mod paths;
 pub mod process;
 pub mod queue;
 pub mod report;
+pub mod retention;
 pub mod run;
 pub mod shelf;
 pub mod status;
@@ -56,6 +57,8 @@ pub enum Command {
     Shelf(shelf::Args),
     /// Reports: backlog, deviation, post list, access requests.
     Report(report::Args),
+    /// Deleting postmottak's own copies after registration: plan, run.
+    Retention(retention::Args),
     /// Validate a config file and the folders it names.
     CheckConfig(check_config::Args),
     /// Health summary of the daemon: folders, queue, OCR, last arrival and error.
@@ -72,6 +75,7 @@ impl Cli {
             Command::User(args) => user::run(args),
             Command::Shelf(args) => shelf::run(args),
             Command::Report(args) => report::run(args),
+            Command::Retention(args) => retention::run(args),
             Command::CheckConfig(args) => check_config::run(args),
             Command::Status(args) => status::run(args),
         }

@@ -488,7 +488,14 @@ impl Intake {
             content_path: copied.content_path,
             received_at: received_at(ctime, ctime_ns),
         };
-        match self.db.call(move |s| items::admit(s, &arrival)).await {
+        // A file the case system took and gave back (within the grace
+        // period) restores its item instead of becoming a duplicate.
+        let content = self.content.clone();
+        match self
+            .db
+            .call(move |s| crate::forget::admit_or_restore(s, &content, &arrival))
+            .await
+        {
             Ok(Ok(outcome)) => {
                 self.known.insert(path, stamp);
                 self.admitted(outcome, &folder).await;

@@ -197,6 +197,7 @@ pub fn deviation(
         unregistered_section(ctx, today)?,
         blocked_shelves_section(ctx, today)?,
         undeliverable_section(ctx)?,
+        crate::forget::report::deletion_section(ctx.store, from, to)?,
     ];
     Ok(Report {
         kind: ReportKind::Deviation,

@@ -111,3 +111,52 @@ pub fn transition(
     )?;
     Ok(from)
 }
+
+/// Undoes a registration: the file came back to its folder within the grace
+/// period (a mistaken "yes, delete the file" in the case system), so the item
+/// returns to the state it had before `registered`, with a transition event
+/// saying so. The one move out of `registered`; `can_become` keeps
+/// `registered` terminal for everything else. Returns the restored state.
+pub fn undo_registration(
+    tx: &Transaction<'_>,
+    item: ItemId,
+    actor: Actor,
+    detail: &serde_json::Value,
+) -> Result<ItemState, TransitionError> {
+    let from = state_of(tx, item)?;
+    if from != ItemState::Registered {
+        return Err(TransitionError::Illegal {
+            item,
+            from,
+            to: ItemState::Queued,
+        });
+    }
+    let before: Option<String> = tx
+        .query_row(
+            "SELECT from_state FROM events
+             WHERE item_id = ?1 AND kind = 'transition' AND to_state = 'registered'
+             ORDER BY id DESC LIMIT 1",
+            params![item.0],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let to: ItemState = before
+        .ok_or(TransitionError::BadState { item })?
+        .parse()
+        .map_err(|_| TransitionError::BadState { item })?;
+    if !to.can_become(ItemState::Registered) {
+        return Err(TransitionError::BadState { item });
+    }
+    let now = Utc::now().to_rfc3339();
+    tx.execute(
+        "UPDATE items SET state = ?1, registered_at = NULL, updated_at = ?2 WHERE id = ?3",
+        params![to.as_str(), now, item.0],
+    )?;
+    tx.execute(
+        "INSERT INTO events (item_id, at, actor, kind, from_state, to_state, detail)
+         VALUES (?1, ?2, ?3, 'transition', 'registered', ?4, ?5)",
+        params![item.0, now, actor.as_sql(), to.as_str(), detail.to_string()],
+    )?;
+    Ok(to)
+}

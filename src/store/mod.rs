@@ -16,6 +16,7 @@ use rusqlite::Connection;
 
 pub mod board;
 pub mod events;
+pub mod forget;
 pub mod handle;
 pub mod items;
 pub mod outbox;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_retention_mail",
         include_str!("migrations/0003_retention_mail.sql"),
     ),
+    ("0005_forget", include_str!("migrations/0005_forget.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -94,6 +94,7 @@ pub(crate) fn sentence(e: &EventRow, names: &Names) -> String {
         "login_locked" => "Kontoen ble låst etter for mange mislykkede innlogginger.".into(),
         "login_refused_locked" => "Innlogging avvist: kontoen er låst.".into(),
         "audit_view" => "Leste revisjonsloggen.".into(),
+        "content_forgotten" => "Innholdet ble slettet etter lagringsreglene.".into(),
         "shelf_shredded" => match text("shelf") {
             Some(shelf) => format!("Bekreftet makuleringshylle {shelf} makulert."),
             None => "Bekreftet en makuleringshylle makulert.".into(),

@@ -49,6 +49,8 @@ struct ItemView {
     usual_correction: Option<(String, u64)>,
     /// Display names for the people the history names.
     names: history::Names,
+    /// The notice when the `[forget]` policy deleted the content.
+    deleted_notice: Option<String>,
 }
 
 async fn item_page(
@@ -101,6 +103,9 @@ async fn item_page(
                 None => false,
             };
             let names = history::Names::of(&users::list(store)?);
+            let deleted_notice = crate::store::forget::forgotten(store, id)
+                .map_err(WebError::Store)?
+                .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
             board::audit(
                 store,
                 Some(id),
@@ -110,6 +115,7 @@ async fn item_page(
             )?;
             Ok(ItemView {
                 names,
+                deleted_notice,
                 detail,
                 pages,
                 events,
@@ -145,6 +151,9 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         h1 {
             (row.title.as_deref().unwrap_or("(uten emne)"))
             @if row.title_derived { " " (crate::web::queue::derived_mark()) }
+        }
+        @if let Some(notice) = &view.deleted_notice {
+            p.alert role="status" { (notice) }
         }
         (crate::web::queue::flags(row))
         @if let Some(orig) = row.duplicate_of {
@@ -358,12 +367,14 @@ async fn page_image(
     let user = viewer.user.clone();
     let dpi = state.web.page_dpi;
     let data_dir = state.config.data_dir();
+    let cache_max = state.config.raw.forget.page_cache_max_bytes();
     let png = state
         .db
         .run(move |store| {
             checked_facts(store, &user, id, "view_page", access::can_view)?;
             let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
-            if page == 0 || page > detail.page_count.unwrap_or(0) {
+            let forgotten = crate::store::forget::forgotten(store, id).map_err(WebError::Store)?;
+            if page == 0 || page > detail.page_count.unwrap_or(0) || forgotten.is_some() {
                 return Err(WebError::NotFound);
             }
             board::audit(
@@ -382,6 +393,7 @@ async fn page_image(
                 page,
                 dpi,
                 &*renderer,
+                cache_max,
             )
         })
         .await?;
@@ -404,6 +416,7 @@ fn cached_render(
     page: u32,
     dpi: u16,
     renderer: &dyn crate::web::PageRenderer,
+    cache_max: u64,
 ) -> Result<Vec<u8>, WebError> {
     if let Ok(bytes) = std::fs::read(cache) {
         return Ok(bytes);
@@ -419,6 +432,9 @@ fn cached_render(
         if let Err(e) = written {
             // Serving the page matters more than caching it.
             tracing::warn!(error = %e, "could not cache a page image");
+        } else if let Err(e) = crate::forget::cache::prune(dir, cache_max) {
+            // The cache is bounded ([forget] page_cache_max_mb), oldest out first.
+            tracing::warn!(error = %e, "could not prune the page-image cache");
         }
     }
     Ok(png)
