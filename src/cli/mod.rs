@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 pub mod allocate;
 pub mod check_config;
 pub mod process;
+pub mod quality;
 pub mod queue;
 pub mod report;
 pub mod run;
@@ -52,6 +53,8 @@ pub enum Command {
     User(user::Args),
     /// Shred shelves: list, show, confirm shredded.
     Shelf(shelf::Args),
+    /// A scan's quality: confirm it was checked, or replace it by a new scan.
+    Quality(quality::Args),
     /// Reports: backlog, deviation, post list, access requests.
     Report(report::Args),
     /// Validate a config file and the folders it names.
@@ -69,6 +72,7 @@ impl Cli {
             Command::Allocate(args) => allocate::run(args),
             Command::User(args) => user::run(args),
             Command::Shelf(args) => shelf::run(args),
+            Command::Quality(args) => quality::run(args),
             Command::Report(args) => report::run(args),
             Command::CheckConfig(args) => check_config::run(args),
             Command::Status(args) => status::run(args),

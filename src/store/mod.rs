@@ -14,12 +14,16 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub mod after_meeting;
 pub mod board;
+pub mod direct;
 pub mod events;
 pub mod handle;
 pub mod items;
+pub mod my_post;
 pub mod outbox;
 pub mod person_key;
+pub mod quality;
 pub mod queue_list;
 pub mod reports;
 pub mod sessions;
@@ -37,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_retention_mail",
         include_str!("migrations/0003_retention_mail.sql"),
+    ),
+    (
+        "0006_after_meeting",
+        include_str!("migrations/0006_after_meeting.sql"),
     ),
 ];
 

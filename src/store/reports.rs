@@ -99,7 +99,7 @@ impl Store {
                 to,
             ),
             ItemFilter::OpenQualityFlags => (
-                "i.state <> 'rejected' AND i.quality_flags <> '[]'
+                "i.state NOT IN ('rejected','superseded') AND i.quality_flags <> '[]'
                  AND i.quality_cleared_at IS NULL",
                 "",
                 "",

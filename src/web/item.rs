@@ -46,6 +46,9 @@ struct ItemView {
     original_visible: bool,
     /// What people most often corrected this item's type to: (type, times).
     usual_correction: Option<(String, u64)>,
+    /// Issue 13: the journal-entry card and the scan's quality sign-off.
+    journal: Option<crate::web::journal_card::Card>,
+    quality: Option<crate::web::quality::QualityView>,
 }
 
 async fn item_page(
@@ -56,6 +59,7 @@ async fn item_page(
     let id = ItemId(id);
     let user = viewer.user.clone();
     let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
+    let config = state.config.clone();
     let view = state
         .db
         .run(move |store| {
@@ -97,6 +101,8 @@ async fn item_page(
                 }),
                 None => false,
             };
+            let journal = crate::web::journal_card::load(store, &config, &user, &detail, false)?;
+            let quality = crate::web::quality::load(store, &user, id)?;
             board::audit(
                 store,
                 Some(id),
@@ -105,6 +111,8 @@ async fn item_page(
                 &json!({}),
             )?;
             Ok(ItemView {
+                journal,
+                quality,
                 detail,
                 pages,
                 events,
@@ -178,6 +186,8 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
+        @if let Some(card) = &view.journal { (crate::web::journal_card::render(card)) }
+        @if let Some(q) = &view.quality { (crate::web::quality::render(q, viewer)) }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
@@ -348,6 +358,12 @@ pub(crate) fn event_text(e: &EventRow) -> String {
         "login_locked" => "konto låst etter mislykkede innlogginger".into(),
         "login_refused_locked" => "innlogging avvist (låst)".into(),
         "audit_view" => "leste revisjonsloggen".into(),
+        "quality_confirmed" => "bekreftet skannekvaliteten (alle sider er med)".into(),
+        "replaces" => "erstatter en tidligere skanning".into(),
+        "reveal_person_id" => "viste fullt fødselsnummer".into(),
+        "direct_allocation_refused" => {
+            "kunne ikke fordeles direkte fra saksbehandlers hylle; venter på morgenmøtet".into()
+        }
         other => other.to_owned(),
     };
     if e.detail == "{}" {

@@ -66,6 +66,9 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                     @if let Some(v) = viewer {
                         nav aria-label="Hovedmeny" {
                             ul {
+                                @if access::sees_my_post(&v.user) {
+                                    li { a href="/min-post" { "Min post" } }
+                                }
                                 @if access::sees_queue(&v.user) {
                                     li { a href="/" { "Kø" } }
                                     li { a href="/?mote=1" { "Møtemodus" } }

@@ -39,9 +39,14 @@ mod audit;
 pub mod auth;
 pub mod credentials;
 mod item;
+mod journal_card;
 mod layout;
+mod my_post;
+mod quality;
 mod queue;
 mod shelves;
+
+pub(crate) use layout::type_label;
 
 /// The `web` section of the config file.
 #[derive(Debug, Clone, Deserialize)]
@@ -333,6 +338,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(shelves::routes())
+        .merge(my_post::routes())
+        .merge(journal_card::routes())
+        .merge(quality::routes())
         .merge(layout::static_routes())
         .fallback(|| async { WebError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
