@@ -213,7 +213,16 @@ impl Intake {
         let same = wanted.len() == self.folders.len()
             && wanted.iter().all(|f| self.folders.iter().any(|w| &w.folder == f));
         if !same {
+            let new: Vec<PathBuf> = wanted
+                .iter()
+                .filter(|f| !self.folders.iter().any(|w| &w.folder == *f))
+                .map(|f| f.path.clone())
+                .collect();
             self.apply_config(self.config.clone());
+            // Files put there before the watch began.
+            for path in new {
+                self.list_folder(&path);
+            }
         }
     }
 

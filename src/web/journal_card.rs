@@ -210,7 +210,7 @@ fn full_person_ids(store: &Store, config: &Config, id: ItemId) -> Result<Vec<Str
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let mut found = Vec::new();
     for page in board::pages(store, id)? {
-        for pid in crate::classify::person_id::find_person_ids(&page.text) {
+        for pid in crate::classify::find_person_ids(&page.text) {
             let hash = crate::store::person_key_hash(&key, pid.value());
             if hashes.contains(&hash) && !found.iter().any(|v: &String| v == pid.value()) {
                 found.push(pid.value().to_owned());
@@ -268,7 +268,7 @@ pub(crate) fn render(card: &Card) -> Markup {
                     (field("emne", 4, "Emne", card.title.as_deref().unwrap_or("–"), None))
                     (field("dokumentdato", 5, "Dokumentdato", &card.document_date.map(date_nb).unwrap_or_else(|| dash.clone()), None))
                     (field("avsender", 6, "Avsender", card.sender.as_deref().unwrap_or("–"), None))
-                    (field("nysak", 7, "Ny sak?", new_case, Some(&card.new_case.reason)))
+                    (field("nysak", 7, "Ny sak?", new_case, Some(card.new_case.reason.as_str())))
                     (field("mappe", 8, "Hent dokument: mappe", &card.folder, None))
                     (field("filnavn", 9, "Hent dokument: filnavn", &card.file_name, None))
                 }
