@@ -60,7 +60,9 @@ fn cli_ok(env: &Env, args: &[&str]) -> String {
 }
 
 fn sample(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/files/mta").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/files/mta")
+        .join(name)
 }
 
 #[test]
@@ -70,7 +72,11 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
     let daemon = env.start();
     let mta = env.inbox("mta");
     // A duplex scan with blank back pages, and a scan that will be redone.
-    std::fs::copy(sample("002-soknad-omsorgsstonad.pdf"), mta.join("duplex.pdf")).unwrap();
+    std::fs::copy(
+        sample("002-soknad-omsorgsstonad.pdf"),
+        mta.join("duplex.pdf"),
+    )
+    .unwrap();
     std::fs::write(mta.join("skjev.pdf"), support::text_pdf(1)).unwrap();
     let items = env.wait_items(Duration::from_secs(180), "both queued", |items| {
         item_state(items, "duplex.pdf") == "queued" && item_state(items, "skjev.pdf") == "queued"
@@ -116,7 +122,10 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
             "kari",
         ],
     );
-    assert!(out.contains(&format!("Sak {redo} er erstattet av sak {new}")), "{out}");
+    assert!(
+        out.contains(&format!("Sak {redo} er erstattet av sak {new}")),
+        "{out}"
+    );
     let items = env.items();
     assert_eq!(item_state(&items, "skjev.pdf"), "superseded");
     assert_eq!(item_state(&items, "skjev-ny.pdf"), "allocated");
@@ -147,7 +156,13 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
     assert!(!refused.status.success(), "Per does not have the item");
     let out = cli_ok(
         &env,
-        &["quality", "confirm", &duplex.to_string(), "--by", "merkantil"],
+        &[
+            "quality",
+            "confirm",
+            &duplex.to_string(),
+            "--by",
+            "merkantil",
+        ],
     );
     assert!(out.contains("blanke sider"), "{out}");
     let after = show(&env);
@@ -210,12 +225,17 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
     let allocated = |id: ItemId| -> Option<i64> {
         store
             .conn()
-            .query_row("SELECT allocated_to FROM items WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT allocated_to FROM items WHERE id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )
             .unwrap()
     };
-    assert_eq!(allocated(id_of(&items, "fra-kari.pdf")), Some(users["kari"].id));
+    assert_eq!(
+        allocated(id_of(&items, "fra-kari.pdf")),
+        Some(users["kari"].id)
+    );
     let olga_item = id_of(&items, "fra-olga.pdf");
     assert_eq!(allocated(olga_item), None);
     let note: String = store
@@ -267,7 +287,10 @@ after_meeting_quiet_secs = 3
     let users = cast(&env);
     let ids = {
         let mut store = db(&env);
-        for (name, address) in [("kari", "kari@example.kommune.no"), ("per", "per@example.kommune.no")] {
+        for (name, address) in [
+            ("kari", "kari@example.kommune.no"),
+            ("per", "per@example.kommune.no"),
+        ] {
             store
                 .conn()
                 .execute(
@@ -311,14 +334,26 @@ after_meeting_quiet_secs = 3
         .expect("a mail to Kari");
     let raw = |m: &serde_json::Value| m.to_string();
     let kari_text = raw(to_kari);
-    assert!(kari_text.contains(&format!("Sak {}", ids[0])), "{kari_text}");
+    assert!(
+        kari_text.contains(&format!("Sak {}", ids[0])),
+        "{kari_text}"
+    );
     assert!(kari_text.contains(&format!("Sak {}", ids[1])));
-    assert!(!kari_text.contains(&format!("Sak {}:", ids[2])), "Per's is not in Kari's mail");
+    assert!(
+        !kari_text.contains(&format!("Sak {}:", ids[2])),
+        "Per's is not in Kari's mail"
+    );
     assert!(kari_text.contains("HASTER") && kari_text.contains("KLAGE"));
     assert!(kari_text.contains("https://postmottak.example.kommune.no/min-post"));
     for m in &got {
         let all = raw(m);
-        for private in ["Ola Nordmann", "ola-nordmann", "178541", "Privat tekst", "Kari Saksbehandler"] {
+        for private in [
+            "Ola Nordmann",
+            "ola-nordmann",
+            "178541",
+            "Privat tekst",
+            "Kari Saksbehandler",
+        ] {
             assert!(!all.contains(private), "{private} leaked: {all}");
         }
     }

@@ -184,7 +184,9 @@ async fn min_post_lists_my_items_urgent_and_appeals_first_then_oldest() {
     assert!(!page.body.contains("Pers søknad"), "only my own post");
     assert!(page.body.contains("fvl. § 11 a"), "40 days: a month passed");
     assert!(page.body.contains("over fristen"));
-    assert!(board.events(None, kari).contains(&"view_my_post".to_owned()));
+    assert!(board
+        .events(None, kari)
+        .contains(&"view_my_post".to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -120,7 +120,9 @@ impl Scenario {
         Store::open(&self.db)
             .unwrap()
             .conn()
-            .query_row("SELECT state FROM items WHERE id = ?1", [id.0], |r| r.get(0))
+            .query_row("SELECT state FROM items WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
             .unwrap()
     }
 
@@ -133,7 +135,10 @@ impl Scenario {
             if let Some(found) = self.queued_item() {
                 break found;
             }
-            assert!(Instant::now() < deadline, "the scan never reached the queue");
+            assert!(
+                Instant::now() < deadline,
+                "the scan never reached the queue"
+            );
             tokio::time::sleep(Duration::from_millis(500)).await;
         };
         // The meeting gives it to Kari (the leader, as on the board).
@@ -159,7 +164,10 @@ impl Scenario {
             .unwrap();
         wait_for_url(&client, |u| u.ends_with("/min-post")).await;
         let page = wait_for_text(&client, |s| s.contains(&format!("data-item=\"{id}\""))).await;
-        assert!(page.contains("arbeidsdager"), "days waiting against the limit");
+        assert!(
+            page.contains("arbeidsdager"),
+            "days waiting against the limit"
+        );
         client
             .find(Locator::Css(&format!("tr[data-item='{id}'] a")))
             .await
@@ -224,10 +232,13 @@ impl Scenario {
             "the scan folder: {}",
             copied["mappe"]
         );
-        let date_shape = |s: &str| {
-            s.len() == 10 && s.as_bytes()[2] == b'.' && s.as_bytes()[5] == b'.'
-        };
-        assert!(date_shape(&copied["dato"]), "dd.mm.yyyy: {}", copied["dato"]);
+        let date_shape =
+            |s: &str| s.len() == 10 && s.as_bytes()[2] == b'.' && s.as_bytes()[5] == b'.';
+        assert!(
+            date_shape(&copied["dato"]),
+            "dd.mm.yyyy: {}",
+            copied["dato"]
+        );
         assert_eq!(copied["nysak"], "Ja", "an application from a new person");
 
         // The case system takes the file: registered, and off Min post.
@@ -237,7 +248,10 @@ impl Scenario {
             assert!(Instant::now() < deadline, "never registered");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        client.goto(&format!("{}/min-post", self.base)).await.unwrap();
+        client
+            .goto(&format!("{}/min-post", self.base))
+            .await
+            .unwrap();
         let page = wait_for_text(&client, |s| s.contains("Du har ingen post som venter")).await;
         assert!(!page.contains(&format!("data-item=\"{id}\"")));
     }

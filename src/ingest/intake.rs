@@ -211,7 +211,9 @@ impl Intake {
         }
         let wanted = self.config.inbox_folders();
         let same = wanted.len() == self.folders.len()
-            && wanted.iter().all(|f| self.folders.iter().any(|w| &w.folder == f));
+            && wanted
+                .iter()
+                .all(|f| self.folders.iter().any(|w| &w.folder == f));
         if !same {
             let new: Vec<PathBuf> = wanted
                 .iter()

@@ -155,7 +155,10 @@ pub fn enqueue_round(
             }
             None => {
                 // Nobody to tell: remember that, or every cycle would try.
-                tracing::warn!(user = user_id, "saksbehandler uten e-postadresse; ingen e-post etter møtet");
+                tracing::warn!(
+                    user = user_id,
+                    "saksbehandler uten e-postadresse; ingen e-post etter møtet"
+                );
                 after_meeting::record_told(store, &items, "no_address")?;
             }
         }
@@ -175,7 +178,9 @@ pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), Ma
         match super::blocking(move || enqueue_round(&super::lock(&s), &c, Utc::now())).await {
             Ok(Ok(0)) => {}
             Ok(Ok(n)) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
-            Ok(Err(e)) | Err(e) => tracing::warn!(error = %e, "e-post etter møtet feilet; prøver igjen"),
+            Ok(Err(e)) | Err(e) => {
+                tracing::warn!(error = %e, "e-post etter møtet feilet; prøver igjen")
+            }
         }
         tokio::select! {
             _ = token.cancelled() => return Ok(()),
@@ -206,8 +211,18 @@ mod tests {
         let items = [untold(1, "2026-12-01T08:00:00+00:00", "klage", false)];
         let quiet = chrono::Duration::minutes(15);
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        assert!(!round_closed(&items, None, quiet, at("2026-12-01T08:10:00Z")));
-        assert!(round_closed(&items, None, quiet, at("2026-12-01T08:15:00Z")));
+        assert!(!round_closed(
+            &items,
+            None,
+            quiet,
+            at("2026-12-01T08:10:00Z")
+        ));
+        assert!(round_closed(
+            &items,
+            None,
+            quiet,
+            at("2026-12-01T08:15:00Z")
+        ));
         assert!(round_closed(
             &items,
             Some("2026-12-01T08:05:00+00:00"),
@@ -225,12 +240,23 @@ mod tests {
         ];
         let now = "2026-12-01T08:30:00Z".parse().unwrap();
         let m = compose_for(2, &items, "http://tavle", now);
-        assert!(m.text.contains("Sak 12: Søknad om BPA · HASTER"), "{}", m.text);
+        assert!(
+            m.text.contains("Sak 12: Søknad om BPA · HASTER"),
+            "{}",
+            m.text
+        );
         assert!(m.text.contains("Sak 14: Klage · KLAGE"), "{}", m.text);
         assert!(m.text.contains("30.12.2026"), "{}", m.text);
         assert!(m.text.contains("http://tavle/min-post"));
         let again = compose_for(2, &items, "http://tavle", now);
-        assert_eq!((m.notice_key.as_str(), m.text.as_str()), (again.notice_key.as_str(), again.text.as_str()), "stable");
-        assert_ne!(m.notice_key, compose_for(2, &items[..1], "http://tavle", now).notice_key);
+        assert_eq!(
+            (m.notice_key.as_str(), m.text.as_str()),
+            (again.notice_key.as_str(), again.text.as_str()),
+            "stable"
+        );
+        assert_ne!(
+            m.notice_key,
+            compose_for(2, &items[..1], "http://tavle", now).notice_key
+        );
     }
 }

@@ -175,7 +175,9 @@ pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(
         return Err(bad("den nye skanningen er ikke ferdig lest"));
     }
     if n.superseded_by.is_some() || n.replaces.is_some() {
-        return Err(bad("den nye skanningen er allerede knyttet til en annen sak"));
+        return Err(bad(
+            "den nye skanningen er allerede knyttet til en annen sak",
+        ));
     }
     if !o.state.can_become(ItemState::Superseded) {
         return Err(bad("saken kan ikke erstattes i sin nåværende tilstand"));

@@ -89,8 +89,7 @@ pub fn sees_my_post(user: &User) -> bool {
 /// only the person who registers the item (it is allocated to them) and the
 /// unit's leader. Everyone else sees the masked form.
 pub fn can_reveal_person_id(user: &User, item: ItemFacts<'_>) -> bool {
-    item.allocated_to == Some(user.id)
-        || (user.role == Role::Leader && works_in(user, item.unit))
+    item.allocated_to == Some(user.id) || (user.role == Role::Leader && works_in(user, item.unit))
 }
 
 /// Whether the user may end meeting mode (which sends the after-meeting

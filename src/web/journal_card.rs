@@ -1,6 +1,7 @@
 //! The journal-entry card: the case system's postjournal row (DESIGN.md §12),
 //! field by field in the order the caseworker types them into Profil, each
-//! with a copy button (`/static/journal.js`; keys 1–9 copy too).
+//! with a copy button (`static/journal.js`, served inside `/static/board.js`;
+//! keys 1–9 copy too).
 //!
 //! **Invariant:** the card shows a person ID in full only to whom
 //! [`access::can_reveal_person_id`] allows, only when they ask for it
@@ -11,7 +12,6 @@
 use std::path::Path as FsPath;
 
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -31,23 +31,8 @@ use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::{layout, AppState, WebError};
 
-const JOURNAL_JS: &str = include_str!("static/journal.js");
-
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/items/{id}/journal", get(card_page))
-        .route(
-            "/static/journal.js",
-            get(|| async {
-                (
-                    [
-                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                        (CACHE_CONTROL, "max-age=300"),
-                    ],
-                    JOURNAL_JS,
-                )
-            }),
-        )
+    Router::new().route("/items/{id}/journal", get(card_page))
 }
 
 /// Whether the case system should open a new case for the item.
@@ -280,7 +265,6 @@ pub(crate) fn render(card: &Card) -> Markup {
                 }
             }
             p.status role="status" aria-live="polite" {}
-            script src="/static/journal.js" defer {}
         }
     }
 }
@@ -365,6 +349,9 @@ mod tests {
             received_date(None, "2026-11-04T23:30:00Z"),
             (d(2026, 11, 5), false)
         );
-        assert_eq!(date_nb(NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()), "05.11.2026");
+        assert_eq!(
+            date_nb(NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()),
+            "05.11.2026"
+        );
     }
 }

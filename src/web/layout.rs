@@ -16,7 +16,12 @@ use crate::report::ReportKind;
 use crate::web::auth::Viewer;
 use crate::web::{access, AppState};
 
-const BOARD_JS: &str = include_str!("static/board.js");
+// The journal-entry card's copy buttons ride along in the one script every
+// page loads (pages carry no other script tag).
+const BOARD_JS: &str = concat!(
+    include_str!("static/board.js"),
+    include_str!("static/journal.js")
+);
 const BOARD_CSS: &str = include_str!("static/board.css");
 
 pub(crate) fn static_routes() -> Router<AppState> {

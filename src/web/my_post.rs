@@ -53,10 +53,22 @@ async fn end_meeting(
         .db
         .run(move |store| {
             if !access::can_end_meeting(&user) {
-                board::audit(store, None, Actor::User(user.id), "refused", &json!({"action": "end_meeting"}))?;
+                board::audit(
+                    store,
+                    None,
+                    Actor::User(user.id),
+                    "refused",
+                    &json!({"action": "end_meeting"}),
+                )?;
                 return Err(WebError::Forbidden);
             }
-            board::audit(store, None, Actor::User(user.id), "meeting_ended", &json!({}))?;
+            board::audit(
+                store,
+                None,
+                Actor::User(user.id),
+                "meeting_ended",
+                &json!({}),
+            )?;
             Ok(())
         })
         .await?;
@@ -218,7 +230,10 @@ mod tests {
         assert_eq!(ids, vec![2, 3, 4, 1]);
         // 20.10 → 20.11 has passed; 02.11 → 02.12 is within the week;
         // 20.11 → 20.12 is not.
-        assert_eq!(list[2].preliminary_by, NaiveDate::from_ymd_opt(2026, 11, 20));
+        assert_eq!(
+            list[2].preliminary_by,
+            NaiveDate::from_ymd_opt(2026, 11, 20)
+        );
         assert_eq!(list[3].preliminary_by, NaiveDate::from_ymd_opt(2026, 12, 2));
         assert_eq!(list[0].preliminary_by, None);
     }

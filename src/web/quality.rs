@@ -46,7 +46,11 @@ pub(crate) struct QualityView {
 }
 
 /// Loads the section's data for an item the viewer may see.
-pub(crate) fn load(store: &Store, user: &User, id: ItemId) -> Result<Option<QualityView>, WebError> {
+pub(crate) fn load(
+    store: &Store,
+    user: &User,
+    id: ItemId,
+) -> Result<Option<QualityView>, WebError> {
     let Some(facts) = quality::facts(store, id)? else {
         return Ok(None);
     };
@@ -134,7 +138,13 @@ async fn confirm(
     state
         .db
         .run(move |store| {
-            checked_facts(store, &user, id, "quality_confirm", access::can_check_quality)?;
+            checked_facts(
+                store,
+                &user,
+                id,
+                "quality_confirm",
+                access::can_check_quality,
+            )?;
             quality::confirm(store, id, user.id)?;
             Ok(())
         })
@@ -165,7 +175,13 @@ async fn replace(
     state
         .db
         .run(move |store| {
-            checked_facts(store, &user, old, "quality_replace", access::can_check_quality)?;
+            checked_facts(
+                store,
+                &user,
+                old,
+                "quality_replace",
+                access::can_check_quality,
+            )?;
             // The new scan must be one the person may see too.
             checked_facts(store, &user, new, "quality_replace", access::can_view)?;
             quality::replace(store, old, new, user.id)?;

@@ -164,14 +164,14 @@ pub async fn wait_for_text(client: &Client, ok: impl Fn(&str) -> bool) -> String
     }
 }
 
-
 /// Grants the page clipboard access (WebDriver Permissions extension, which
 /// chromedriver implements), so a test can read back what a copy button put
 /// on the clipboard with `navigator.clipboard.readText()`.
 pub async fn grant_clipboard(client: &Client, driver: &Driver) {
     let session = client.session_id().await.unwrap().expect("a session");
     for name in ["clipboard-read", "clipboard-write"] {
-        let body = serde_json::json!({"descriptor": {"name": name}, "state": "granted"}).to_string();
+        let body =
+            serde_json::json!({"descriptor": {"name": name}, "state": "granted"}).to_string();
         let request = format!(
             "POST /session/{session}/permissions HTTP/1.1\r\nHost: 127.0.0.1\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -190,7 +190,10 @@ pub async fn grant_clipboard(client: &Client, driver: &Driver) {
             .expect("chromedriver answers")
             .unwrap();
         let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
-        assert!(answer.starts_with("HTTP/1.1 200"), "permission {name}: {answer}");
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "permission {name}: {answer}"
+        );
     }
 }
 

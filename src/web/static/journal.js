@@ -1,6 +1,6 @@
-// Copy buttons of the journal-entry card. Loaded from /static (the CSP
-// forbids inline script). Each button copies the text of the element named
-// by its data-copy; the keys 1–9 press the button of that field, so the
+// Copy buttons of the journal-entry card. Served as part of
+// /static/board.js (the CSP forbids inline script). Each button copies the
+// text of the element named by its data-copy; the keys 1–9 press the button of that field, so the
 // caseworker can copy field by field while typing into the case system.
 "use strict";
 
