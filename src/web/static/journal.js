@@ -1,7 +1,8 @@
 // Copy buttons of the journal-entry card. Served as part of
 // /static/board.js (the CSP forbids inline script). Each button copies the
-// text of the element named by its data-copy; the keys 1–9 press the button of that field, so the
-// caseworker can copy field by field while typing into the case system.
+// text of the element named by its data-copy; the keys 1–9 press the button
+// of that field, so the caseworker can copy field by field while typing into
+// the case system.
 "use strict";
 
 (function () {
