@@ -10,7 +10,6 @@ mod board_common;
 mod support;
 
 #[path = "support_mail/seed.rs"]
-#[allow(dead_code)]
 mod seed;
 
 use std::path::Path;
