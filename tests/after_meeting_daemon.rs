@@ -145,6 +145,10 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
     let before = show(&env);
     assert!(before.contains("Status: blokkert"), "{before}");
     assert!(before.contains("blanke sider"), "{before}");
+    assert!(
+        before.contains("(hos ikke fordelt)"),
+        "who has it: {before}"
+    );
     assert!(before.contains(&format!("sak {:>6}", new.0)), "{before}");
     assert!(
         !before.contains(&format!("sak {:>6}", redo.0)),
