@@ -239,6 +239,11 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
         allocated(id_of(&items, "fra-kari.pdf")),
         Some(users["kari"].id)
     );
+    // Her own scan is no news to her: no after-meeting mail about it.
+    let untold = postmottak::store::after_meeting::untold(&store).unwrap();
+    assert!(untold
+        .iter()
+        .all(|u| u.item != id_of(&items, "fra-kari.pdf")));
     let olga_item = id_of(&items, "fra-olga.pdf");
     assert_eq!(allocated(olga_item), None);
     let note: String = store

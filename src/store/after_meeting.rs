@@ -22,13 +22,17 @@ pub struct Untold {
 }
 
 /// Items allocated to someone and not registered, whose current allocation
-/// has not been mailed, oldest allocation first.
+/// has not been mailed, oldest allocation first. Scans from a caseworker's
+/// own shelf allocated to them are left out (they scanned them).
 pub fn untold(store: &Store) -> Result<Vec<Untold>> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT i.id, i.allocated_to, i.allocated_at, i.document_type, COALESCE(i.urgent, 0),
                 i.received_at, i.stamped_date
          FROM items i
          WHERE i.state = 'allocated' AND i.allocated_to IS NOT NULL AND i.allocated_at IS NOT NULL
+           -- A scan from the caseworker's own shelf is no news to them.
+           AND NOT (i.shelf_owner IS NOT NULL
+                    AND i.allocated_to = (SELECT u.id FROM users u WHERE u.username = i.shelf_owner))
            AND NOT EXISTS (SELECT 1 FROM allocation_mail m
                            WHERE m.item_id = i.id AND m.user_id = i.allocated_to
                              AND m.allocated_at = i.allocated_at)

@@ -104,8 +104,10 @@ impl Store {
                 "",
                 "",
             ),
+            // A superseded scan is the same letter as its replacement.
             ItemFilter::Received { from, to } => (
-                "i.state <> 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
+                "i.state NOT IN ('rejected','superseded')
+                 AND i.received_at >= ?1 AND i.received_at < ?2",
                 from,
                 to,
             ),
