@@ -253,3 +253,58 @@ async fn the_journal_card_reveals_a_person_id_only_to_whom_has_the_item_and_logs
         .events(Some(id), kari)
         .contains(&"reveal_person_id".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
+    let board = Board::start().await;
+    let kari = board.user("kari").id;
+    let store = board.store();
+    store
+        .conn()
+        .execute(
+            "UPDATE users SET email = 'kari@example.kommune.no' WHERE id = ?1",
+            [kari],
+        )
+        .unwrap();
+    let mut item = letter("mta", "klage", "Klage", "x");
+    item.state = FixtureState::Allocated { to: kari };
+    board.seed(&[item]);
+    let now = Utc::now();
+    // Within the quiet period: nothing yet.
+    assert_eq!(
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, now).unwrap(),
+        0
+    );
+
+    // A caseworker cannot end the meeting; the leader can, in meeting mode.
+    let mut per = board.signed_in("per").await;
+    let csrf = per.get("/min-post").await.csrf();
+    assert_eq!(
+        per.post("/meeting/end", &[("csrf", &csrf)]).await.status,
+        403
+    );
+    let mut leader = board.signed_in("leder").await;
+    let meeting = leader.get("/?mote=1").await;
+    assert!(meeting.body.contains("Avslutt møtet"), "{}", meeting.body);
+    let ended = leader
+        .post("/meeting/end", &[("csrf", &meeting.csrf())])
+        .await;
+    assert_eq!(ended.status, 303);
+
+    let queued =
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, Utc::now()).unwrap();
+    assert_eq!(queued, 1, "Kari's mail goes at once");
+    let rows = store.outbox_rows().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0]
+        .notice_key
+        .starts_with(&format!("after_meeting:{kari}:")));
+    // Asked again: the allocation was told once.
+    assert_eq!(
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, Utc::now()).unwrap(),
+        0
+    );
+    assert!(board
+        .events(None, board.user("leder").id)
+        .contains(&"meeting_ended".to_owned()));
+}
