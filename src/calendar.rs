@@ -188,6 +188,19 @@ pub fn month_label_nb(year: i32, month: u32) -> String {
     format!("{name} {year}")
 }
 
+/// An item's received date (mottaksdato): the stamp's date when one was
+/// read (`YYYY-MM-DD…`), else the Oslo day of `received_at` (RFC 3339). The
+/// bool says whether it came from the stamp.
+pub fn received_day(stamped: Option<&str>, received_at: &str) -> (Option<NaiveDate>, bool) {
+    let stamp = stamped
+        .and_then(|t| t.get(..10))
+        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+    match stamp {
+        Some(day) => (Some(day), true),
+        None => (parse_instant(received_at).map(oslo_date), false),
+    }
+}
+
 /// "2. desember 2026".
 pub fn date_label_nb(date: NaiveDate) -> String {
     format!(

@@ -61,6 +61,14 @@ pub struct UnitConfig {
     /// Force polling (network shares that deliver no events).
     #[serde(default)]
     pub poll: bool,
+    /// Caseworkers' own scanner shelves: a file in `scan_folder/USERNAME/`
+    /// is allocated to that user at once, without the meeting (issue 13).
+    #[serde(default)]
+    pub direct_allocation: bool,
+    /// The folder as the case system names it (where "Hent dokument" looks),
+    /// shown on the journal-entry card; default: the scan folder's path.
+    #[serde(default)]
+    pub case_folder: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -240,6 +248,20 @@ impl Config {
                 poll: u.poll,
             })
             .collect();
+        // Caseworkers' scanner shelves (`direct_allocation`): each sub-folder
+        // of the unit's scan folder, one level deep, listed now (a new one is
+        // picked up by the intake's next rescan).
+        for u in self.raw.units.iter().filter(|u| u.direct_allocation) {
+            let base = self.resolve(&u.scan_folder);
+            for path in crate::ingest::direct::shelf_folders(&base) {
+                folders.push(InboxFolder {
+                    path,
+                    source: Source::Scan,
+                    unit: Some(u.id.clone()),
+                    poll: u.poll,
+                });
+            }
+        }
         folders.push(InboxFolder {
             path: self.resolve(&self.raw.digital.folder),
             source: Source::Digital,

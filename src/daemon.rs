@@ -266,6 +266,22 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         }),
     );
 
+    spawn(
+        "direct".into(),
+        Box::pin(crate::ingest::direct::run(config.clone(), token.clone())),
+    );
+    spawn(
+        "after-meeting".into(),
+        Box::pin({
+            let (c, t) = (config.clone(), token.clone());
+            async move {
+                crate::mail::after_meeting::run(c, t)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }),
+    );
+
     tracing::info!(
         workers,
         folders = config.inbox_folders().len(),

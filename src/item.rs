@@ -160,10 +160,13 @@ pub enum ItemState {
     Registered,
     Rejected,
     Duplicate,
+    /// Replaced by a new scan of the same paper (`superseded_by`): closed,
+    /// off the board and off the shred shelf (the paper follows the new scan).
+    Superseded,
 }
 
 impl ItemState {
-    pub const ALL: [ItemState; 8] = [
+    pub const ALL: [ItemState; 9] = [
         ItemState::Admitted,
         ItemState::Extracted,
         ItemState::Classified,
@@ -172,6 +175,7 @@ impl ItemState {
         ItemState::Registered,
         ItemState::Rejected,
         ItemState::Duplicate,
+        ItemState::Superseded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -184,6 +188,7 @@ impl ItemState {
             ItemState::Registered => "registered",
             ItemState::Rejected => "rejected",
             ItemState::Duplicate => "duplicate",
+            ItemState::Superseded => "superseded",
         }
     }
 
@@ -198,6 +203,7 @@ impl ItemState {
             ItemState::Registered => "registrert",
             ItemState::Rejected => "avvist",
             ItemState::Duplicate => "duplikat",
+            ItemState::Superseded => "erstattet",
         }
     }
 
@@ -225,6 +231,10 @@ impl ItemState {
             (Admitted | Extracted | Classified | Queued | Allocated | Duplicate, Registered) => {
                 true
             }
+            // A new scan replaces a bad one (quality check): possible while
+            // the item lives, and after registration (the case system got
+            // the bad scan; the new one is registered in its place).
+            (Queued | Allocated | Duplicate | Registered, Superseded) => true,
             _ => false,
         }
     }
@@ -465,6 +475,8 @@ mod tests {
         assert!(!Rejected.can_become(Queued));
         assert!(!Queued.can_become(Admitted));
         assert!(!Admitted.can_become(Queued), "no stage may be skipped");
+        assert!(Allocated.can_become(Superseded) && Registered.can_become(Superseded));
+        assert!(!Superseded.can_become(Registered) && !Rejected.can_become(Superseded));
     }
 
     #[test]

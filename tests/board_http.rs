@@ -454,9 +454,9 @@ async fn the_menu_shows_each_role_its_pages_and_every_link_opens() {
     let board = Board::start().await;
     let cases: &[(&str, &[&str])] = &[
         ("arkiv", &["/audit", "/shelves", "/reports"]),
-        ("kari", &["/", "/?mote=1", "/reports/backlog"]),
-        ("merkantil", &["/", "/?mote=1"]),
-        ("leder", &["/", "/?mote=1"]),
+        ("kari", &["/min-post", "/", "/?mote=1", "/reports/backlog"]),
+        ("merkantil", &["/min-post", "/", "/?mote=1"]),
+        ("leder", &["/min-post", "/", "/?mote=1"]),
         ("admin", &["/admin"]),
     ];
     // One sign-in per user: a TOTP code is accepted only once.

@@ -12,6 +12,7 @@ pub mod check_config;
 pub mod day;
 pub mod paths;
 pub mod process;
+pub mod quality;
 pub mod queue;
 pub mod report;
 pub mod retention;
@@ -55,6 +56,8 @@ pub enum Command {
     User(user::Args),
     /// Shred shelves: list, show, confirm shredded.
     Shelf(shelf::Args),
+    /// A scan's quality: confirm it was checked, or replace it by a new scan.
+    Quality(quality::Args),
     /// Reports: backlog, deviation, post list, access requests.
     Report(report::Args),
     /// Deleting postmottak's own copies after registration: plan, run.
@@ -74,6 +77,7 @@ impl Cli {
             Command::Allocate(args) => allocate::run(args),
             Command::User(args) => user::run(args),
             Command::Shelf(args) => shelf::run(args),
+            Command::Quality(args) => quality::run(args),
             Command::Report(args) => report::run(args),
             Command::Retention(args) => retention::run(args),
             Command::CheckConfig(args) => check_config::run(args),

@@ -145,7 +145,11 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
             if reasons.is_empty() {
                 String::new()
             } else {
-                format!("  ← {}", reasons.join("; "))
+                format!(
+                    "  ← {} (hos {})",
+                    reasons.join("; "),
+                    item.holder.as_deref().unwrap_or("ikke fordelt")
+                )
             }
         );
     }

@@ -88,8 +88,10 @@ fn content_due(
             let on = day(row.rejected_at.as_deref()).or(day(Some(&row.received_at)))?;
             Some((add_days(on, cfg.refused_days), Policy::Refused))
         }
-        ItemState::Duplicate if depth == 0 => {
-            let original = all.get(&row.duplicate_of?)?;
+        // A duplicate goes with its original; a superseded scan with its
+        // replacement (its paper follows the replacement too).
+        ItemState::Duplicate | ItemState::Superseded if depth == 0 => {
+            let original = all.get(&row.follows?)?;
             let (orig_due, _) = content_due(cfg, original, all, depth + 1)?;
             // Staff still get the grace period to see a late duplicate.
             let own = add_days(day(Some(&row.received_at))?, cfg.registered_grace_days);
@@ -129,7 +131,7 @@ mod tests {
             received_at: "2026-03-01T09:00:00+00:00".into(),
             registered_at: registered.map(str::to_owned),
             rejected_at: None,
-            duplicate_of: None,
+            follows: None,
             content_forgotten_at: None,
         }
     }
@@ -172,7 +174,7 @@ mod tests {
         let cfg = ForgetConfig::default();
         let original = row(1, ItemState::Registered, Some("2026-03-01T09:00:00+00:00"));
         let mut dup = row(2, ItemState::Duplicate, None);
-        dup.duplicate_of = Some(ItemId(1));
+        dup.follows = Some(ItemId(1));
         let mut all = HashMap::new();
         all.insert(ItemId(1), original);
         assert_eq!(

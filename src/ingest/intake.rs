@@ -202,6 +202,32 @@ impl Intake {
         );
     }
 
+    /// Caseworkers' scanner shelves (sub-folders of a `direct_allocation`
+    /// unit, see `ingest::direct`) come and go while the daemon runs: watch
+    /// the folders the config names now.
+    fn follow_shelves(&mut self) {
+        if !self.config.raw.units.iter().any(|u| u.direct_allocation) {
+            return;
+        }
+        let wanted = self.config.inbox_folders();
+        let same = wanted.len() == self.folders.len()
+            && wanted
+                .iter()
+                .all(|f| self.folders.iter().any(|w| &w.folder == f));
+        if !same {
+            let new: Vec<PathBuf> = wanted
+                .iter()
+                .filter(|f| !self.folders.iter().any(|w| &w.folder == *f))
+                .map(|f| f.path.clone())
+                .collect();
+            self.apply_config(self.config.clone());
+            // Files put there before the watch began.
+            for path in new {
+                self.list_folder(&path);
+            }
+        }
+    }
+
     fn folder_of(&self, path: &Path) -> Option<&InboxFolder> {
         let parent = path.parent()?;
         self.folders
@@ -218,6 +244,11 @@ impl Intake {
 
     async fn on_hint(&mut self, hint: Hint) {
         let now = Instant::now();
+        // A folder appeared or went in an inbox: maybe a caseworker's shelf.
+        if matches!(&hint, Hint::Path(p) if p.is_dir() || self.folders.iter().any(|w| &w.folder.path == p))
+        {
+            self.follow_shelves();
+        }
         match hint {
             Hint::Rescan => self.rescan_all().await,
             Hint::Path(path) | Hint::ClosedWrite(path)
@@ -318,6 +349,7 @@ impl Intake {
     }
 
     async fn rescan_all(&mut self) {
+        self.follow_shelves();
         let folders: Vec<(PathBuf, WatchMode)> = self
             .folders
             .iter()

@@ -13,6 +13,7 @@
 //! (`_avvist/` and reason files), [`health`] (what `status` and systemd see).
 
 pub mod content;
+pub mod direct;
 pub mod engines;
 pub mod health;
 pub mod intake;

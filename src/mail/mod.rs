@@ -25,6 +25,7 @@ use crate::item::Role;
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 
+pub mod after_meeting;
 pub mod compose;
 pub mod notices;
 pub mod scheduler;
@@ -79,6 +80,14 @@ pub struct MailConfig {
     /// Per-connection SMTP timeout.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// The after-meeting mail to each caseworker goes when allocations have
+    /// been quiet this long (or when a leader ends meeting mode).
+    #[serde(default = "default_after_meeting_quiet")]
+    pub after_meeting_quiet_secs: u64,
+}
+
+fn default_after_meeting_quiet() -> u64 {
+    15 * 60
 }
 
 fn yes() -> bool {
@@ -122,6 +131,7 @@ impl Default for MailConfig {
             retry_max_secs: default_retry_max(),
             poll_secs: default_poll(),
             timeout_secs: default_timeout(),
+            after_meeting_quiet_secs: default_after_meeting_quiet(),
         }
     }
 }

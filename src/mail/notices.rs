@@ -159,13 +159,20 @@ fn blocking_text(line: &BlockingLine) -> String {
         format!(" ({})", line.masked_ids)
     };
     let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
+    // Who the shelf waits for: the quality check or the registration is
+    // theirs to do.
+    let holder = match &item.holder {
+        Some(name) => format!(" – hos {name}"),
+        None => " – ikke fordelt".to_owned(),
+    };
     format!(
-        "Sak {} · mottatt {} · {}{} – {}",
+        "Sak {} · mottatt {} · {}{} – {}{}",
         item.id,
         date_nb(item.received_on),
         title,
         ids,
-        reasons.join("; ")
+        reasons.join("; "),
+        holder
     )
 }
 

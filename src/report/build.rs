@@ -268,6 +268,10 @@ fn quality_section(ctx: &ReportContext<'_>) -> Result<Section, ReportError> {
                     unit(&r),
                     title(&r),
                     labels.join(", "),
+                    // Who the check waits for (the person who has the item).
+                    r.allocated_to_name
+                        .clone()
+                        .unwrap_or_else(|| "ikke fordelt".into()),
                 ],
             }
         })
@@ -275,7 +279,7 @@ fn quality_section(ctx: &ReportContext<'_>) -> Result<Section, ReportError> {
     Ok(Section {
         heading: "Åpne kvalitetsavvik".into(),
         empty_text: "Ingen åpne kvalitetsavvik.".into(),
-        columns: vec!["Sak", "Mottatt", "Enhet", "Emne", "Avvik"],
+        columns: vec!["Sak", "Mottatt", "Enhet", "Emne", "Avvik", "Hos"],
         rows,
     })
 }

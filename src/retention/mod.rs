@@ -224,6 +224,9 @@ pub struct ShelfItem {
     pub file_name: String,
     pub title: Option<String>,
     pub blocking: Vec<BlockReason>,
+    /// Who has the item (the person it is allocated to): who the quality
+    /// check or the registration waits for.
+    pub holder: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -357,6 +360,7 @@ pub fn shelves(
                 file_name: row.file_name,
                 title: row.title,
                 blocking,
+                holder: row.holder,
             });
     }
     let mut confirmations: BTreeMap<ShelfId, ConfirmationRow> = BTreeMap::new();

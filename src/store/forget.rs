@@ -30,7 +30,9 @@ pub struct ForgetRow {
     pub registered_at: Option<String>,
     /// When the refusal was recorded.
     pub rejected_at: Option<String>,
-    pub duplicate_of: Option<ItemId>,
+    /// The item whose content this one's follows: the original of a
+    /// duplicate, or the replacement of a superseded scan.
+    pub follows: Option<ItemId>,
     pub content_forgotten_at: Option<String>,
 }
 
@@ -40,7 +42,7 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
         "SELECT i.id, i.state, i.received_at, i.registered_at,
                 (SELECT MAX(e.at) FROM events e
                   WHERE e.item_id = i.id AND e.kind = 'transition' AND e.to_state = 'rejected'),
-                i.duplicate_of, i.content_forgotten_at
+                COALESCE(i.duplicate_of, i.superseded_by), i.content_forgotten_at
          FROM items i WHERE i.record_purged_at IS NULL ORDER BY i.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -56,7 +58,7 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, state, received_at, registered_at, rejected_at, duplicate_of, forgotten) = row?;
+        let (id, state, received_at, registered_at, rejected_at, follows, forgotten) = row?;
         let id = ItemId(id);
         out.push(ForgetRow {
             id,
@@ -64,7 +66,7 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
             received_at,
             registered_at,
             rejected_at,
-            duplicate_of: duplicate_of.map(ItemId),
+            follows: follows.map(ItemId),
             content_forgotten_at: forgotten,
         });
     }
@@ -231,6 +233,14 @@ pub fn purge_record(
     tx.execute("DELETE FROM events WHERE item_id = ?1", params![id.0])?;
     tx.execute(
         "UPDATE items SET duplicate_of = NULL WHERE duplicate_of = ?1",
+        params![id.0],
+    )?;
+    tx.execute(
+        "UPDATE items SET superseded_by = NULL WHERE superseded_by = ?1",
+        params![id.0],
+    )?;
+    tx.execute(
+        "DELETE FROM allocation_mail WHERE item_id = ?1",
         params![id.0],
     )?;
     let confirmed: i64 = tx.query_row(

@@ -14,13 +14,17 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub mod after_meeting;
 pub mod board;
+pub mod direct;
 pub mod events;
 pub mod forget;
 pub mod handle;
 pub mod items;
+pub mod my_post;
 pub mod outbox;
 pub mod person_key;
+pub mod quality;
 pub mod queue_list;
 pub mod reports;
 pub mod sessions;
@@ -40,6 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0003_retention_mail.sql"),
     ),
     ("0005_forget", include_str!("migrations/0005_forget.sql")),
+    (
+        "0006_after_meeting",
+        include_str!("migrations/0006_after_meeting.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

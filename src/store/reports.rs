@@ -99,13 +99,15 @@ impl Store {
                 to,
             ),
             ItemFilter::OpenQualityFlags => (
-                "i.state <> 'rejected' AND i.quality_flags <> '[]'
+                "i.state NOT IN ('rejected','superseded') AND i.quality_flags <> '[]'
                  AND i.quality_cleared_at IS NULL",
                 "",
                 "",
             ),
+            // A superseded scan is the same letter as its replacement.
             ItemFilter::Received { from, to } => (
-                "i.state <> 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
+                "i.state NOT IN ('rejected','superseded')
+                 AND i.received_at >= ?1 AND i.received_at < ?2",
                 from,
                 to,
             ),

@@ -23,6 +23,8 @@ pub struct ScanItemRow {
     pub quality_flags: String,
     pub quality_cleared_at: Option<String>,
     pub registered_at: Option<String>,
+    /// Who has the item: the person it is allocated to (display name).
+    pub holder: Option<String>,
 }
 
 /// A shelf confirmed shredded.
@@ -59,13 +61,15 @@ pub enum ConfirmError {
 impl Store {
     /// Every scanned item that has a paper original on a shelf. Rejected
     /// scans are left out: their file was refused, the paper goes back to be
-    /// scanned again and sits on the shelf of that new scan.
+    /// scanned again and sits on the shelf of that new scan. Superseded scans
+    /// likewise: their paper follows the replacement scan.
     pub fn shelf_scan_items(&self) -> Result<Vec<ScanItemRow>> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, received_at, state, unit, file_name, title, quality_flags,
-                    quality_cleared_at, registered_at
-             FROM items WHERE source = 'scan' AND state <> 'rejected'
-             ORDER BY received_at, id",
+            "SELECT i.id, i.received_at, i.state, i.unit, i.file_name, i.title, i.quality_flags,
+                    i.quality_cleared_at, i.registered_at, u.display_name
+             FROM items i LEFT JOIN users u ON u.id = i.allocated_to
+             WHERE i.source = 'scan' AND i.state NOT IN ('rejected','superseded')
+             ORDER BY i.received_at, i.id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(ScanItemRow {
@@ -78,6 +82,7 @@ impl Store {
                 quality_flags: r.get(6)?,
                 quality_cleared_at: r.get(7)?,
                 registered_at: r.get(8)?,
+                holder: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -68,6 +68,37 @@ pub fn can_correct(user: &User, item: ItemFacts<'_>) -> bool {
     }
 }
 
+/// Whether the user may sign off a scan's quality or replace it by a new
+/// scan: the person who has it (the caseworker it is allocated to, who
+/// scanned it from their own shelf) and the unit's clerks and leaders, who
+/// scan the post that goes to the meeting.
+pub fn can_check_quality(user: &User, item: ItemFacts<'_>) -> bool {
+    match user.role {
+        Role::Clerk | Role::Leader => works_in(user, item.unit),
+        Role::Caseworker => item.allocated_to == Some(user.id),
+        Role::Admin | Role::RecordsOfficer => false,
+    }
+}
+
+/// Whether the user has a *Min post* page (items allocated to them).
+pub fn sees_my_post(user: &User) -> bool {
+    matches!(user.role, Role::Clerk | Role::Caseworker | Role::Leader)
+}
+
+/// Whether the user may see a person ID in full on the journal-entry card:
+/// only the person who registers the item (it is allocated to them) and the
+/// unit's leader. Everyone else sees the masked form.
+pub fn can_reveal_person_id(user: &User, item: ItemFacts<'_>) -> bool {
+    item.allocated_to == Some(user.id) || (user.role == Role::Leader && works_in(user, item.unit))
+}
+
+/// Whether the user may end meeting mode (which sends the after-meeting
+/// mail at once): the leader who runs the meeting, and the clerks who share
+/// out the post with them.
+pub fn can_end_meeting(user: &User) -> bool {
+    matches!(user.role, Role::Leader | Role::Clerk)
+}
+
 /// Whether the user may read the audit log.
 pub fn can_audit(user: &User) -> bool {
     user.role == Role::RecordsOfficer
@@ -156,6 +187,11 @@ mod tests {
         assert!(can_audit(&records) && !can_audit(&leader));
 
         assert!(can_keep_shelves(&records) && !can_keep_shelves(&leader));
+        assert!(can_check_quality(&clerk, item) && !can_check_quality(&cw, item));
+        assert!(can_check_quality(&other_cw, theirs), "the one who has it");
+        assert!(!can_check_quality(&records, item) && !can_check_quality(&admin, item));
+        assert!(can_reveal_person_id(&other_cw, theirs) && can_reveal_person_id(&leader, theirs));
+        assert!(!can_reveal_person_id(&clerk, theirs) && !can_reveal_person_id(&cw, theirs));
         assert!(can_read_report(&records, ReportKind::PostList));
         assert!(can_read_report(&cw, ReportKind::Backlog));
         assert!(!can_read_report(&cw, ReportKind::Deviation));

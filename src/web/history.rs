@@ -94,6 +94,12 @@ pub(crate) fn sentence(e: &EventRow, names: &Names) -> String {
         "login_locked" => "Kontoen ble låst etter for mange mislykkede innlogginger.".into(),
         "login_refused_locked" => "Innlogging avvist: kontoen er låst.".into(),
         "audit_view" => "Leste revisjonsloggen.".into(),
+        "quality_confirmed" => "Bekreftet skannekvaliteten: alle sider er med.".into(),
+        "replaces" => "Erstatter en tidligere skanning.".into(),
+        "reveal_person_id" => "Viste fullt fødselsnummer.".into(),
+        "direct_allocation_refused" => {
+            "Kunne ikke fordeles direkte fra saksbehandlerens hylle; venter på morgenmøtet.".into()
+        }
         "content_forgotten" => "Innholdet ble slettet etter lagringsreglene.".into(),
         "shelf_shredded" => match text("shelf") {
             Some(shelf) => format!("Bekreftet makuleringshylle {shelf} makulert."),

@@ -51,6 +51,9 @@ struct ItemView {
     names: history::Names,
     /// The notice when the `[forget]` policy deleted the content.
     deleted_notice: Option<String>,
+    /// Issue 13: the journal-entry card and the scan's quality sign-off.
+    journal: Option<crate::web::journal_card::Card>,
+    quality: Option<crate::web::quality::QualityView>,
 }
 
 async fn item_page(
@@ -61,6 +64,7 @@ async fn item_page(
     let id = ItemId(id);
     let user = viewer.user.clone();
     let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
+    let config = state.config.clone();
     let view = state
         .db
         .run(move |store| {
@@ -106,6 +110,8 @@ async fn item_page(
             let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
                 .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
+            let journal = crate::web::journal_card::load(store, &config, &user, &detail, false)?;
+            let quality = crate::web::quality::load(store, &user, id)?;
             board::audit(
                 store,
                 Some(id),
@@ -116,6 +122,8 @@ async fn item_page(
             Ok(ItemView {
                 names,
                 deleted_notice,
+                journal,
+                quality,
                 detail,
                 pages,
                 events,
@@ -195,6 +203,8 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
+        @if let Some(card) = &view.journal { (crate::web::journal_card::render(card)) }
+        @if let Some(q) = &view.quality { (crate::web::quality::render(q, viewer)) }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {

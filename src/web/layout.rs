@@ -16,7 +16,12 @@ use crate::report::ReportKind;
 use crate::web::auth::Viewer;
 use crate::web::{access, AppState};
 
-const BOARD_JS: &str = include_str!("static/board.js");
+// The journal-entry card's copy buttons ride along in the one script every
+// page loads (pages carry no other script tag).
+const BOARD_JS: &str = concat!(
+    include_str!("static/board.js"),
+    include_str!("static/journal.js")
+);
 const BOARD_CSS: &str = include_str!("static/board.css");
 
 pub(crate) fn static_routes() -> Router<AppState> {
@@ -66,6 +71,9 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                     @if let Some(v) = viewer {
                         nav aria-label="Hovedmeny" {
                             ul {
+                                @if access::sees_my_post(&v.user) {
+                                    li { a href="/min-post" { "Min post" } }
+                                }
                                 @if access::sees_queue(&v.user) {
                                     li { a href="/" { "Kø" } }
                                     li { a href="/?mote=1" { "Møtemodus" } }

@@ -40,9 +40,14 @@ pub mod auth;
 pub mod credentials;
 mod history;
 mod item;
+mod journal_card;
 mod layout;
+mod my_post;
+mod quality;
 mod queue;
 mod shelves;
+
+pub(crate) use layout::type_label;
 
 /// The `web` section of the config file.
 #[derive(Debug, Clone, Deserialize)]
@@ -334,6 +339,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(shelves::routes())
+        .merge(my_post::routes())
+        .merge(journal_card::routes())
+        .merge(quality::routes())
         .merge(layout::static_routes())
         .fallback(|| async { WebError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(

@@ -112,6 +112,7 @@ async fn queue_page(
         } @else {
             p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
                 kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
+            (crate::web::my_post::end_meeting_form(&viewer))
         }
         // Clerks share post out but are never given any.
         @if viewer.user.role != crate::item::Role::Clerk {

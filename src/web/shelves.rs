@@ -218,7 +218,13 @@ async fn shelf_page(
                         td { (item.unit.as_deref().unwrap_or("–")) }
                         td { (report::mask_digits(item.title.as_deref().unwrap_or("(uten emne)"))) }
                         td { (ids) }
-                        td { @for r in &item.blocking { (r.label_nb()) br; } }
+                        td {
+                            @for r in &item.blocking { (r.label_nb()) br; }
+                            // Who the check or the registration waits for.
+                            @if !item.blocking.is_empty() {
+                                "Hos: " (item.holder.as_deref().unwrap_or("ikke fordelt"))
+                            }
+                        }
                     }
                 }
             }

@@ -22,7 +22,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// chromedriver on a free port; killed (by its pid) when dropped.
 pub struct Driver {
     child: Child,
-    port: u16,
+    pub port: u16,
     _profile: tempfile::TempDir,
 }
 
@@ -183,4 +183,49 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+/// Grants the page clipboard access (WebDriver Permissions extension, which
+/// chromedriver implements), so a test can read back what a copy button put
+/// on the clipboard with `navigator.clipboard.readText()`.
+pub async fn grant_clipboard(client: &Client, driver: &Driver) {
+    let session = client.session_id().await.unwrap().expect("a session");
+    for name in ["clipboard-read", "clipboard-write"] {
+        let body =
+            serde_json::json!({"descriptor": {"name": name}, "state": "granted"}).to_string();
+        let request = format!(
+            "POST /session/{session}/permissions HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", driver.port))
+            .await
+            .unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        // chromedriver may keep the connection open: the status line is
+        // all we need.
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
+            .await
+            .expect("chromedriver answers")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "permission {name}: {answer}"
+        );
+    }
+}
+
+/// What the page can read from the clipboard now.
+pub async fn clipboard(client: &Client) -> String {
+    let value = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.clipboard.readText().then(done, e => done('ERROR: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_owned()
 }
