@@ -73,6 +73,16 @@ impl Extractor {
     /// Blocking (call from `spawn_blocking`). Sniffs content, enforces
     /// limits, takes text layers and OCRs the rest.
     pub fn extract_path(&self, path: &Path) -> Result<Extraction, Rejection> {
+        // E-mail and SvarInn deliveries are recognised by content first.
+        if let Some(format) = super::delivery::detect_path(path)? {
+            return super::delivery::read::extract(
+                &self.pdfium,
+                &self.limits,
+                &self.pool,
+                path,
+                format,
+            );
+        }
         let kind = self.precheck(path)?;
         let pages = match kind {
             MediaKind::Pdf => pdf::extract(&self.pdfium, path, &self.limits, &self.pool)?,
@@ -81,6 +91,8 @@ impl Extractor {
         Ok(Extraction {
             media_type: kind.media_type().to_owned(),
             pages,
+            delivery: None,
+            printout: None,
         })
     }
 

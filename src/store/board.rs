@@ -65,6 +65,8 @@ pub struct QueueRow {
     pub quality_flags: Vec<QualityFlag>,
     pub masked_person_ids: Vec<String>,
     pub allocated_to: Option<i64>,
+    /// E-mail or SvarUt, for digital deliveries (the queue's *Kilde*).
+    pub delivery: Option<crate::extract::delivery::DeliveryKind>,
 }
 
 const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
@@ -73,7 +75,8 @@ const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
     COALESCE(i.leader_review, 0) AND i.leader_review_done_at IS NULL,
     i.duplicate_of, i.quality_flags, i.quality_cleared_at IS NOT NULL,
     (SELECT group_concat(p.masked, ' ') FROM item_person_ids p WHERE p.item_id = i.id),
-    i.allocated_to";
+    i.allocated_to,
+    (SELECT d.kind FROM item_deliveries d WHERE d.item_id = i.id)";
 
 fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
@@ -91,6 +94,7 @@ fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         quality_cleared: row.get(11)?,
         masked: row.get(12)?,
         allocated_to: row.get(13)?,
+        delivery: row.get(14)?,
     })
 }
 
@@ -109,6 +113,7 @@ struct RawRow {
     quality_cleared: bool,
     masked: Option<String>,
     allocated_to: Option<i64>,
+    delivery: Option<String>,
 }
 
 impl RawRow {
@@ -141,6 +146,11 @@ impl RawRow {
                 .map(|m| m.split(' ').map(str::to_owned).collect())
                 .unwrap_or_default(),
             allocated_to: self.allocated_to,
+            delivery: match self.delivery.as_deref() {
+                Some("email") => Some(crate::extract::delivery::DeliveryKind::Email),
+                Some("svarut") => Some(crate::extract::delivery::DeliveryKind::SvarUt),
+                _ => None,
+            },
         })
     }
 }

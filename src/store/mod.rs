@@ -15,6 +15,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub mod board;
+pub mod deliveries;
 pub mod events;
 pub mod handle;
 pub mod items;
@@ -37,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_retention_mail",
         include_str!("migrations/0003_retention_mail.sql"),
+    ),
+    (
+        "0007_digital_post",
+        include_str!("migrations/0007_digital_post.sql"),
     ),
 ];
 

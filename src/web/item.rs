@@ -46,6 +46,8 @@ struct ItemView {
     original_visible: bool,
     /// What people most often corrected this item's type to: (type, times).
     usual_correction: Option<(String, u64)>,
+    /// E-mail or SvarInn facts and documents, for digital deliveries.
+    delivery: Option<crate::store::deliveries::DeliveryView>,
 }
 
 async fn item_page(
@@ -62,6 +64,7 @@ async fn item_page(
             let (unit, _) = checked_facts(store, &user, id, "view_item", access::can_view)?;
             let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
             let pages = board::pages(store, id)?;
+            let delivery = crate::store::deliveries::get(store, id).map_err(store_error)?;
             let events = board::item_events(store, id)?;
             let assignable = match &unit {
                 Some(u) => users::assignable_in_unit(store, u)?,
@@ -113,6 +116,7 @@ async fn item_page(
                 allocated_name,
                 original_visible,
                 usual_correction,
+                delivery,
             })
         })
         .await?;
@@ -152,7 +156,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 dl {
                     dt { "Sak" } dd { (row.id) }
                     dt { "Mottatt" } dd { (local_time(&row.received_at)) }
-                    dt { "Kilde" } dd { (source_label(row.source)) }
+                    dt { "Kilde" } dd { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
                     dt { "Enhet" } dd { (unit_name) }
                     dt { "Type" } dd { (type_label(row.document_type.as_deref())) }
                     dt { "Tilstand" } dd { (row.state.label_nb()) }
@@ -178,10 +182,13 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 (actions(view, viewer, facts, state))
             }
         }
+        @if let Some(delivery) = &view.delivery {
+            (crate::web::delivery::section(delivery, row.document_type.as_deref()))
+        }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
-                figure.page {
+                figure.page id={ "side-" (page.number) } {
                     @if images {
                         img src={ "/items/" (row.id) "/pages/" (page.number) } alt={ "Side " (page.number) " av dokumentet" } loading="lazy";
                     }
@@ -405,9 +412,17 @@ async fn page_image(
             let cache = data_dir
                 .join("cache/pages")
                 .join(format!("{}-{page}-{dpi}.png", id.0));
+            // A delivery's pages are its printout's.
+            let mut content = data_dir.join(&detail.content_path);
+            if crate::store::deliveries::kind(store, id)
+                .map_err(store_error)?
+                .is_some()
+            {
+                content = crate::extract::delivery::printout_path(&content);
+            }
             cached_render(
                 &cache,
-                &data_dir.join(&detail.content_path),
+                &content,
                 page,
                 dpi,
                 &*renderer,
@@ -451,4 +466,11 @@ fn cached_render(
         }
     }
     Ok(png)
+}
+
+fn store_error(e: crate::store::items::ItemsError) -> WebError {
+    match e {
+        crate::store::items::ItemsError::Sql(e) => WebError::from(e),
+        other => WebError::Internal(other.to_string()),
+    }
 }

@@ -36,6 +36,7 @@ pub mod access;
 mod actions;
 mod admin;
 mod audit;
+mod delivery;
 pub mod auth;
 pub mod credentials;
 mod item;
