@@ -172,6 +172,18 @@ pub fn get(store: &Store, id: ItemId) -> Result<Option<DeliveryView>> {
     }))
 }
 
+/// The stored kind (`email`, `svarut`) of an item's delivery, if any.
+pub fn kind_name(store: &Store, id: ItemId) -> rusqlite::Result<Option<String>> {
+    store
+        .conn()
+        .query_row(
+            "SELECT kind FROM item_deliveries WHERE item_id = ?1",
+            params![id.0],
+            |r| r.get(0),
+        )
+        .optional()
+}
+
 /// The kind of delivery an item is (for the queue's *Kilde*), if any.
 pub fn kind(store: &Store, id: ItemId) -> Result<Option<DeliveryKind>> {
     let kind: Option<String> = store

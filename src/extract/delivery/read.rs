@@ -34,7 +34,10 @@ pub fn extract(
             email::parse(
                 &bytes,
                 PartLimits {
-                    max_part_bytes: limits.max_file_bytes,
+                    // An attachment travels base64-encoded (4/3 of its size)
+                    // inside a file under the file limit; half of that limit
+                    // leaves room for the rest of the e-mail.
+                    max_part_bytes: limits.max_file_bytes / 2,
                 },
             )?,
             "message/rfc822",
