@@ -149,3 +149,23 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
     assert!(daemon.stop().success());
     assert!(!env.log().contains("Kari Nordmann"), "no names in the log");
 }
+
+#[test]
+fn a_svarinn_pdf_with_its_json_is_one_delivery_and_the_json_is_no_item() {
+    let env = Env::new(Opts::default());
+    let pdf = text_pdf(88);
+    let json = email_support::forsendelse_json(&[("vedtak.pdf", &pdf)], true);
+    // The metadata first, then the document, as a SvarInn client saves them.
+    std::fs::write(env.inbox("digital").join("vedtak.json"), &json).unwrap();
+    std::fs::write(env.inbox("digital").join("vedtak.pdf"), &pdf).unwrap();
+    let daemon = env.start();
+    env.wait_items(WAIT, "the delivery queued", |items| {
+        items.iter().any(|i| state(i) == "queued")
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let items = env.items();
+    assert_eq!(items.len(), 1, "{items:#?}");
+    assert_eq!(items[0]["title"], "Vedtak om helsetjenester i hjemmet");
+    assert!(env.inbox("digital").join("vedtak.json").exists(), "kept with its document");
+    assert!(daemon.stop().success());
+}

@@ -283,3 +283,22 @@ fn a_cms_encrypted_delivery_is_refused_in_plain_norwegian() {
     let r = refused(&zip(&[("brev.pdf", &cms)]));
     assert_eq!(r.code, RejectCode::Encrypted);
 }
+
+#[test]
+fn a_pdf_with_svarinn_json_beside_it_is_read_with_its_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = support::text_pdf(9);
+    let path = write(dir.path(), "brev.pdf", &pdf);
+    write(
+        dir.path(),
+        "brev.json",
+        forsendelse_json(&[("vedtak.pdf", &pdf)], true).as_bytes(),
+    );
+    let e = extract_support::extractor().extract_path(&path).unwrap();
+    let d = e.delivery.as_ref().unwrap();
+    assert_eq!(d.kind, DeliveryKind::SvarUt);
+    assert_eq!(d.subject.as_deref(), Some("Vedtak om helsetjenester i hjemmet"));
+    assert_eq!(docs(&e)[1].1, "vedtak.pdf");
+    assert!(!docs(&e)[1].5, "checksum verified");
+    assert!(e.pages.last().unwrap().text.contains("Brev nummer 9"));
+}

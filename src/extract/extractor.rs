@@ -84,6 +84,22 @@ impl Extractor {
             );
         }
         let kind = self.precheck(path)?;
+        if kind == MediaKind::Pdf {
+            if let Some((_, json)) = super::delivery::sidecar::find(path) {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                return super::delivery::read::extract_with_sidecar(
+                    &self.pdfium,
+                    &self.limits,
+                    &self.pool,
+                    path,
+                    &name,
+                    &json,
+                );
+            }
+        }
         let pages = match kind {
             MediaKind::Pdf => pdf::extract(&self.pdfium, path, &self.limits, &self.pool)?,
             _ => self.extract_image(path, kind)?,

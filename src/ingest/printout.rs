@@ -205,8 +205,11 @@ async fn hand_over(
         tracing::info!(item = %item.id, "utskrift levert til mappen");
         let original = PathBuf::from(&item.source_path);
         if original != target {
-            if let Err(err) = move_original(&original) {
-                tracing::warn!(item = %item.id, error = %err, "originalen ble liggende i innboksen");
+            let sidecar = crate::extract::delivery::sidecar::find(&original).map(|(p, _)| p);
+            for file in std::iter::once(original).chain(sidecar) {
+                if let Err(err) = move_original(&file) {
+                    tracing::warn!(item = %item.id, error = %err, "originalen ble liggende i innboksen");
+                }
             }
         }
     }

@@ -21,6 +21,7 @@
 pub mod email;
 pub mod printout;
 pub mod read;
+pub mod sidecar;
 pub mod svarinn;
 
 use std::path::{Path, PathBuf};

@@ -182,7 +182,13 @@ pub fn parse_with_sidecar(
             "Metadata fra SvarInn (JSON) kan ikke leses.",
         )
     })?;
-    Ok(build(Some(meta), vec![(name.to_owned(), bytes)]))
+    // The metadata names the file; the copy we read may be named otherwise
+    // (the content store names files by hash).
+    let name = match meta.filmetadata.as_slice() {
+        [only] => only.filnavn.clone(),
+        _ => name.to_owned(),
+    };
+    Ok(build(Some(meta), vec![(name, bytes)]))
 }
 
 fn text(v: &Option<serde_json::Value>) -> Option<String> {
