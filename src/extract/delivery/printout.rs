@@ -61,15 +61,16 @@ impl<'a> Writer<'a, '_> {
                 ),
             ));
         }
-        self.page = None;
+        self.close_page()?;
         let page = self
             .doc
             .pages_mut()
             .create_page_at_end(PdfPagePaperSize::a4())
             .map_err(|_| corrupt())?;
         let mut page = page;
-        // One content regeneration per page, not one per line of text.
-        page.set_content_regeneration_strategy(PdfPageContentRegenerationStrategy::AutomaticOnDrop);
+        // One content regeneration per page (in `close_page`), not one per
+        // line of text. (pdfium-render 0.9's `AutomaticOnDrop` never fires.)
+        page.set_content_regeneration_strategy(PdfPageContentRegenerationStrategy::Manual);
         self.page = Some(page);
         self.y = PAGE_H - MARGIN;
         Ok(())
@@ -124,8 +125,12 @@ impl<'a> Writer<'a, '_> {
         Ok(())
     }
 
-    fn finish_page(&mut self) {
-        self.page = None;
+    /// Writes the current page's content stream and lets it go.
+    fn close_page(&mut self) -> Result<(), Rejection> {
+        if let Some(mut page) = self.page.take() {
+            page.regenerate_content().map_err(|_| corrupt())?;
+        }
+        Ok(())
     }
 
     fn pages(&self) -> u32 {
@@ -159,7 +164,7 @@ pub fn print(
     header_block(&mut w, d, &entries, 1)?;
     let body_first = 1;
     body_block(&mut w, d)?;
-    w.finish_page();
+    w.close_page()?;
     documents.push(DocumentEntry {
         role: "body",
         name: match d.kind {
@@ -182,7 +187,7 @@ pub fn print(
                 let nested: Vec<&DocumentEntry> = Vec::new();
                 header_block(&mut w, inner, &nested, entry.depth + 1)
                     .and_then(|_| body_block(&mut w, inner))
-                    .map(|_| w.finish_page())
+                    .and_then(|_| w.close_page())
             }
             PartContent::Printable(bytes) => place(&mut w, pdfium, bytes, limits, scratch),
         };
@@ -298,7 +303,7 @@ fn place(
 ) -> Result<(), Rejection> {
     limits.check_file_size(bytes.len() as u64)?;
     let kind = sniff::sniff_bytes(&bytes[..bytes.len().min(1024)])?;
-    w.finish_page();
+    w.close_page()?;
     if kind == MediaKind::Pdf {
         let src = pdfium
             .load_pdf_from_byte_slice(bytes, None)
