@@ -63,7 +63,12 @@ fn delivery() -> Delivery {
 async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
     let board = Board::start().await;
     let ids = board.seed(&[
-        letter("mta", "innsyn", "Krav om innsyn", "Jeg ber om innsyn i journalen min."),
+        letter(
+            "mta",
+            "innsyn",
+            "Krav om innsyn",
+            "Jeg ber om innsyn i journalen min.",
+        ),
         letter("mta", "innsyn", "Innsyn på papir", "Jeg ber om innsyn."),
     ]);
     postmottak::store::deliveries::save(&mut board.store(), ids[0], &delivery()).unwrap();
@@ -81,7 +86,10 @@ async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
     assert!(email_row.contains("<td>e-post</td>"), "{email_row}");
     assert!(email_row.contains("Bekreft identitet"), "{email_row}");
     let paper_row = row(ids[1]);
-    assert!(!paper_row.contains("e-post") && !paper_row.contains("Bekreft identitet"), "{paper_row}");
+    assert!(
+        !paper_row.contains("e-post") && !paper_row.contains("Bekreft identitet"),
+        "{paper_row}"
+    );
 
     let page = clerk.get(&format!("/items/{}", ids[0])).await;
     assert_eq!(page.status, 200);
@@ -99,9 +107,15 @@ async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
         "Ikke lest: winmail.dat (Outlook TNEF) kan ikke leses.",
         "eForvaltningsforskriften § 4",
     ] {
-        assert!(page.body.contains(expected), "{expected:?} missing in item page");
+        assert!(
+            page.body.contains(expected),
+            "{expected:?} missing in item page"
+        );
     }
-    assert!(!page.body.contains("<script>alert"), "the body is never markup");
+    assert!(
+        !page.body.contains("<script>alert"),
+        "the body is never markup"
+    );
 
     let mut records = board.signed_in("arkiv").await;
     let report = records.get("/reports/access-requests?format=csv").await;
@@ -112,6 +126,9 @@ async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
         .find(|l| l.contains("Krav om innsyn"))
         .unwrap_or_else(|| panic!("{}", report.body));
     assert!(email_line.contains("må bekreftes"), "{email_line}");
-    let paper_line = lines.iter().find(|l| l.contains("Innsyn på papir")).unwrap();
+    let paper_line = lines
+        .iter()
+        .find(|l| l.contains("Innsyn på papir"))
+        .unwrap();
     assert!(!paper_line.contains("må bekreftes"), "{paper_line}");
 }

@@ -78,7 +78,11 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
             .expect("a delivery");
         assert_eq!(d.from_name.as_deref(), Some("Kari Nordmann øst"));
         assert_eq!(d.from_address.as_deref(), Some("kari.nordmann@example.no"));
-        assert!(d.body.contains("Jeg søker om praktisk bistand"), "{}", d.body);
+        assert!(
+            d.body.contains("Jeg søker om praktisk bistand"),
+            "{}",
+            d.body
+        );
         let docs: Vec<(&str, &str, u32, u32)> = d
             .documents
             .iter()
@@ -104,7 +108,11 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
     }
 
     let out = env.cli(&["allocate", &id.to_string(), "--to", "kari"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let printout = env.inbox("mta").join(format!("epost-sak-{id}.pdf"));
     wait_for("the printout in the MTA folder", || printout.is_file());
@@ -118,7 +126,9 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
     );
 
     // The printout reads like the printed e-mail: pdfium's text layer.
-    let read = extract_support::extractor().extract_path(&printout).unwrap();
+    let read = extract_support::extractor()
+        .extract_path(&printout)
+        .unwrap();
     assert_eq!(read.pages.len(), 2);
     let first = &read.pages[0].text;
     for expected in [
@@ -132,9 +142,16 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
         "soknad.pdf",
         "Jeg søker om praktisk bistand i hjemmet",
     ] {
-        assert!(first.contains(expected), "{expected:?} missing in {first:?}");
+        assert!(
+            first.contains(expected),
+            "{expected:?} missing in {first:?}"
+        );
     }
-    assert!(read.pages[1].text.contains("Brev nummer 77"), "{:?}", read.pages[1].text);
+    assert!(
+        read.pages[1].text.contains("Brev nummer 77"),
+        "{:?}",
+        read.pages[1].text
+    );
 
     // Our own output is never a new arrival, even after a rescan's worth of time.
     std::thread::sleep(Duration::from_secs(3));
@@ -167,6 +184,9 @@ fn a_svarinn_pdf_with_its_json_is_one_delivery_and_the_json_is_no_item() {
     let items = env.items();
     assert_eq!(items.len(), 1, "{items:#?}");
     assert_eq!(items[0]["title"], "Vedtak om helsetjenester i hjemmet");
-    assert!(env.inbox("digital").join("vedtak.json").exists(), "kept with its document");
+    assert!(
+        env.inbox("digital").join("vedtak.json").exists(),
+        "kept with its document"
+    );
     assert!(daemon.stop().success());
 }

@@ -67,11 +67,13 @@ fn bokmal_iso_8859_1_quoted_printable_with_a_pdf() {
         d.to,
         vec!["Postmottak Helse og omsorg <postmottak.helse@example.kommune.no>"]
     );
-    assert_eq!(
-        d.date.unwrap().to_rfc3339(),
-        "2026-11-05T08:15:00+00:00"
+    assert_eq!(d.date.unwrap().to_rfc3339(), "2026-11-05T08:15:00+00:00");
+    assert!(
+        d.body
+            .contains("Jeg søker om praktisk bistand i hjemmet, se vedlagt søknad. Hilsen Kari"),
+        "{}",
+        d.body
     );
-    assert!(d.body.contains("Jeg søker om praktisk bistand i hjemmet, se vedlagt søknad. Hilsen Kari"), "{}", d.body);
     assert_eq!(
         docs(&e),
         vec![
@@ -101,8 +103,16 @@ fn nynorsk_utf8_html_only_becomes_plain_text() {
     let e = read(eml.as_bytes());
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.subject.as_deref(), Some("Søknad om omsorgsstønad"));
-    assert!(d.body.contains("Eg søkjer om omsorgsstønad for mor mi."), "{}", d.body);
-    assert!(!d.body.contains('<') && !d.body.contains("&oslash;"), "{}", d.body);
+    assert!(
+        d.body.contains("Eg søkjer om omsorgsstønad for mor mi."),
+        "{}",
+        d.body
+    );
+    assert!(
+        !d.body.contains('<') && !d.body.contains("&oslash;"),
+        "{}",
+        d.body
+    );
     assert_eq!(e.pages.len(), 1);
 }
 
@@ -142,10 +152,26 @@ fn bad_attachments_are_listed_and_flagged_and_the_rest_is_read() {
         b"Se vedlegg.",
         &[
             // A PDF that claims to be a JPEG: the bytes decide.
-            Attachment { name: "bilde.jpg", content_type: "image/jpeg", bytes: &pdf },
-            Attachment { name: "winmail.dat", content_type: "application/ms-tnef", bytes: &[0x78, 0x9F, 0x3E, 0x22, 1, 2, 3] },
-            Attachment { name: "notat.docx", content_type: "application/octet-stream", bytes: b"PK\x03\x04rest" },
-            Attachment { name: "skadet.pdf", content_type: "application/pdf", bytes: b"%PDF-1.4\nnot really" },
+            Attachment {
+                name: "bilde.jpg",
+                content_type: "image/jpeg",
+                bytes: &pdf,
+            },
+            Attachment {
+                name: "winmail.dat",
+                content_type: "application/ms-tnef",
+                bytes: &[0x78, 0x9F, 0x3E, 0x22, 1, 2, 3],
+            },
+            Attachment {
+                name: "notat.docx",
+                content_type: "application/octet-stream",
+                bytes: b"PK\x03\x04rest",
+            },
+            Attachment {
+                name: "skadet.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4\nnot really",
+            },
         ],
     );
     let e = read(&eml);
@@ -153,7 +179,11 @@ fn bad_attachments_are_listed_and_flagged_and_the_rest_is_read() {
     let by = |name: &str| d.documents.iter().find(|x| x.name == name).unwrap();
     assert_eq!(by("bilde.jpg").media_type, "application/pdf");
     assert_eq!(by("bilde.jpg").page_count, 1);
-    assert!(by("winmail.dat").flag.as_deref().unwrap().contains("winmail.dat"));
+    assert!(by("winmail.dat")
+        .flag
+        .as_deref()
+        .unwrap()
+        .contains("winmail.dat"));
     assert!(by("notat.docx").flag.is_some());
     assert!(by("skadet.pdf").flag.as_deref().unwrap().contains("skadet"));
     assert_eq!(e.pages.len(), 2, "body page + the one readable attachment");
@@ -164,12 +194,24 @@ fn five_hundred_attachments_and_an_oversized_one_still_make_one_item() {
     let small: Vec<String> = (0..500).map(|i| format!("fil-{i}.txt")).collect();
     let mut attachments: Vec<Attachment<'_>> = small
         .iter()
-        .map(|n| Attachment { name: n, content_type: "text/plain", bytes: b"x" })
+        .map(|n| Attachment {
+            name: n,
+            content_type: "text/plain",
+            bytes: b"x",
+        })
         .collect();
     let big = vec![b'%'; 1100 * 1024];
-    attachments.push(Attachment { name: "stor.pdf", content_type: "application/pdf", bytes: &big });
+    attachments.push(Attachment {
+        name: "stor.pdf",
+        content_type: "application/pdf",
+        bytes: &big,
+    });
     let eml = mixed(
-        &headers("a@example.no", "Mange vedlegg", "Wed, 4 Nov 2026 10:00:00 +0100"),
+        &headers(
+            "a@example.no",
+            "Mange vedlegg",
+            "Wed, 4 Nov 2026 10:00:00 +0100",
+        ),
         "Content-Type: text/plain; charset=utf-8",
         b"Her er alt.",
         &attachments,
@@ -180,11 +222,16 @@ fn five_hundred_attachments_and_an_oversized_one_still_make_one_item() {
         max_file_mb: 2,
         ..ExtractConfig::default()
     };
-    let e = extract_support::extractor_with(config).extract_path(&path).unwrap();
+    let e = extract_support::extractor_with(config)
+        .extract_path(&path)
+        .unwrap();
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.documents.len(), 502);
     let stor = d.documents.iter().find(|x| x.name == "stor.pdf").unwrap();
-    assert!(stor.flag.as_deref().unwrap().contains("for stort"), "{stor:?}");
+    assert!(
+        stor.flag.as_deref().unwrap().contains("for stort"),
+        "{stor:?}"
+    );
     assert!(d.documents.iter().skip(1).all(|x| x.flag.is_some()));
 }
 
@@ -205,7 +252,11 @@ fn outlook_msg_and_winmail_dat_are_refused_with_a_reason() {
     ole.extend_from_slice(&[0u8; 504]);
     let r = refused(&ole);
     assert_eq!(r.code, RejectCode::Unsupported);
-    assert!(r.message.contains(".msg") && r.message.contains(".eml"), "{}", r.message);
+    assert!(
+        r.message.contains(".msg") && r.message.contains(".eml"),
+        "{}",
+        r.message
+    );
     let r = refused(&[0x78, 0x9F, 0x3E, 0x22, 1, 0, 0, 0]);
     assert!(r.message.contains("winmail.dat"), "{}", r.message);
 }
@@ -214,11 +265,18 @@ fn outlook_msg_and_winmail_dat_are_refused_with_a_reason() {
 fn svarinn_zip_with_metadata_takes_the_metadata_as_facts() {
     let (a, b) = (support::text_pdf(4), support::text_pdf(5));
     let json = forsendelse_json(&[("vedtak.pdf", &a), ("vedlegg.pdf", &b)], true);
-    let z = zip(&[("forsendelse.json", json.as_bytes()), ("vedtak.pdf", &a), ("vedlegg.pdf", &b)]);
+    let z = zip(&[
+        ("forsendelse.json", json.as_bytes()),
+        ("vedtak.pdf", &a),
+        ("vedlegg.pdf", &b),
+    ]);
     let e = read(&z);
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.kind, DeliveryKind::SvarUt);
-    assert_eq!(d.subject.as_deref(), Some("Vedtak om helsetjenester i hjemmet"));
+    assert_eq!(
+        d.subject.as_deref(),
+        Some("Vedtak om helsetjenester i hjemmet")
+    );
     assert_eq!(d.from_name.as_deref(), Some("Eksempel sykehus HF"));
     assert_eq!(d.sender_reference.as_deref(), Some("2026/4711"));
     assert_eq!(d.date.unwrap().date_naive().to_string(), "2026-10-30");
@@ -236,8 +294,16 @@ fn svarinn_checksums_are_verified() {
     let json = forsendelse_json(&[("vedtak.pdf", &a)], false);
     let e = read(&zip(&[("m.json", json.as_bytes()), ("vedtak.pdf", &a)]));
     let d = e.delivery.as_ref().unwrap();
-    assert!(d.documents[1].flag.as_deref().unwrap().contains("Sjekksummen"));
-    assert_eq!(e.pages.len(), 1, "a file that fails its checksum is not printed");
+    assert!(d.documents[1]
+        .flag
+        .as_deref()
+        .unwrap()
+        .contains("Sjekksummen"));
+    assert_eq!(
+        e.pages.len(),
+        1,
+        "a file that fails its checksum is not printed"
+    );
 }
 
 #[test]
@@ -246,8 +312,13 @@ fn zip_bombs_and_traversal_names_are_handled() {
     let r = refused(&zip(&[("null.pdf", &zeros)]));
     assert_eq!(r.code, RejectCode::TooLarge, "{}", r.message);
 
-    let many: Vec<(String, Vec<u8>)> = (0..300).map(|i| (format!("f{i}.txt"), vec![b'a'])).collect();
-    let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let many: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| (format!("f{i}.txt"), vec![b'a']))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     assert_eq!(refused(&zip(&refs)).code, RejectCode::TooLarge);
 
     let a = support::text_pdf(7);
@@ -261,20 +332,42 @@ fn a_cms_encrypted_delivery_is_refused_in_plain_norwegian() {
     let d = dir.path();
     let pdf = write(d, "brev.pdf", &support::text_pdf(8));
     let ok = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=fagsystem"])
-        .arg("-keyout").arg(d.join("key.pem"))
-        .arg("-out").arg(d.join("cert.pem"))
-        .output()
-        .unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    let ok = std::process::Command::new("openssl")
-        .args(["cms", "-encrypt", "-binary", "-outform", "DER", "-aes256"])
-        .arg("-in").arg(&pdf)
-        .arg("-out").arg(d.join("brev.pdf.cms"))
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=fagsystem",
+        ])
+        .arg("-keyout")
+        .arg(d.join("key.pem"))
+        .arg("-out")
         .arg(d.join("cert.pem"))
         .output()
         .unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let ok = std::process::Command::new("openssl")
+        .args(["cms", "-encrypt", "-binary", "-outform", "DER", "-aes256"])
+        .arg("-in")
+        .arg(&pdf)
+        .arg("-out")
+        .arg(d.join("brev.pdf.cms"))
+        .arg(d.join("cert.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let cms = std::fs::read(d.join("brev.pdf.cms")).unwrap();
     let r = refused(&cms);
     assert_eq!(r.code, RejectCode::Encrypted);
@@ -297,7 +390,10 @@ fn a_pdf_with_svarinn_json_beside_it_is_read_with_its_metadata() {
     let e = extract_support::extractor().extract_path(&path).unwrap();
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.kind, DeliveryKind::SvarUt);
-    assert_eq!(d.subject.as_deref(), Some("Vedtak om helsetjenester i hjemmet"));
+    assert_eq!(
+        d.subject.as_deref(),
+        Some("Vedtak om helsetjenester i hjemmet")
+    );
     assert_eq!(docs(&e)[1].1, "vedtak.pdf");
     assert!(!docs(&e)[1].5, "checksum verified");
     assert!(e.pages.last().unwrap().text.contains("Brev nummer 9"));

@@ -116,7 +116,10 @@ pub async fn run(
         let pending = match db.call(|s| deliveries::pending_printouts(s)).await {
             Ok(Ok(p)) => p,
             Ok(Err(err)) => {
-                survive(&health, format!("kan ikke lese utskrifter som venter: {err}"));
+                survive(
+                    &health,
+                    format!("kan ikke lese utskrifter som venter: {err}"),
+                );
                 continue;
             }
             Err(err) => {
@@ -126,7 +129,10 @@ pub async fn run(
         };
         for item in pending {
             if let Err(err) = hand_over(&config, &db, &content, &item).await {
-                survive(&health, format!("sak {}: utskriften kunne ikke leveres: {err}", item.id));
+                survive(
+                    &health,
+                    format!("sak {}: utskriften kunne ikke leveres: {err}", item.id),
+                );
             }
         }
     }
@@ -227,7 +233,9 @@ fn write_whole(src: &Path, dst: &Path, mtime_ns: i64) -> std::io::Result<()> {
             return Ok(());
         }
     }
-    let folder = dst.parent().ok_or_else(|| std::io::Error::other("mappe mangler"))?;
+    let folder = dst
+        .parent()
+        .ok_or_else(|| std::io::Error::other("mappe mangler"))?;
     let name = dst
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -16,7 +16,10 @@ pub fn save(store: &mut Store, id: ItemId, d: &Delivery) -> Result<()> {
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute("DELETE FROM item_documents WHERE item_id = ?1", params![id.0])?;
+    tx.execute(
+        "DELETE FROM item_documents WHERE item_id = ?1",
+        params![id.0],
+    )?;
     tx.execute(
         "INSERT OR REPLACE INTO item_deliveries (item_id, kind, from_name, from_address, to_json,
              cc_json, sent_at, subject, message_id, sender_reference, forsendelse_id, body, notes_json)

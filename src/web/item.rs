@@ -420,13 +420,7 @@ async fn page_image(
             {
                 content = crate::extract::delivery::printout_path(&content);
             }
-            cached_render(
-                &cache,
-                &content,
-                page,
-                dpi,
-                &*renderer,
-            )
+            cached_render(&cache, &content, page, dpi, &*renderer)
         })
         .await?;
     Ok((

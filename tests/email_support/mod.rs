@@ -24,7 +24,12 @@ pub struct Attachment<'a> {
 /// A multipart/mixed e-mail: headers as given (already encoded), a text
 /// body part (`body_headers` says charset and encoding, `body` is already
 /// encoded), then the attachments in base64.
-pub fn mixed(headers: &str, body_headers: &str, body: &[u8], attachments: &[Attachment<'_>]) -> Vec<u8> {
+pub fn mixed(
+    headers: &str,
+    body_headers: &str,
+    body: &[u8],
+    attachments: &[Attachment<'_>],
+) -> Vec<u8> {
     let boundary = "==grense-42==";
     let mut out = Vec::new();
     out.extend_from_slice(headers.replace('\n', "\r\n").as_bytes());

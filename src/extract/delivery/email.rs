@@ -84,7 +84,9 @@ fn read_message(
     let mut body = body_text(message);
     if body.chars().count() > MAX_BODY_CHARS {
         body = body.chars().take(MAX_BODY_CHARS).collect();
-        notes.push("Teksten i e-posten er for lang og er kuttet; originalen er tatt vare på.".into());
+        notes.push(
+            "Teksten i e-posten er for lang og er kuttet; originalen er tatt vare på.".into(),
+        );
     }
     let date = message
         .date()

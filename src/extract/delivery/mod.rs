@@ -163,10 +163,29 @@ const ENVELOPED_DATA_OID: &[u8] = &[
 
 /// Header names an e-mail file starts with (RFC 5322 and what servers add).
 const MAIL_HEADERS: &[&str] = &[
-    "from", "to", "cc", "subject", "date", "message-id", "mime-version", "received",
-    "return-path", "delivered-to", "reply-to", "sender", "content-type",
-    "x-", "dkim-signature", "arc-", "authentication-results", "thread-topic",
-    "thread-index", "in-reply-to", "references", "importance", "user-agent",
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "received",
+    "return-path",
+    "delivered-to",
+    "reply-to",
+    "sender",
+    "content-type",
+    "x-",
+    "dkim-signature",
+    "arc-",
+    "authentication-results",
+    "thread-topic",
+    "thread-index",
+    "in-reply-to",
+    "references",
+    "importance",
+    "user-agent",
 ];
 
 /// Recognises a delivery format from the first bytes of a file; `None` for

@@ -80,7 +80,11 @@ impl<'a> Writer<'a, '_> {
         if self.page.is_none() || self.y < MARGIN {
             self.new_page()?;
         }
-        let font = if bold { self.fonts.bold } else { self.fonts.regular };
+        let font = if bold {
+            self.fonts.bold
+        } else {
+            self.fonts.regular
+        };
         if !text.trim().is_empty() {
             if let Some(page) = self.page.as_mut() {
                 page.objects_mut()
@@ -344,7 +348,10 @@ fn place(
         if w.pages() >= w.max_pages {
             return Err(Rejection::new(
                 RejectCode::TooLarge,
-                format!("Utskriften får for mange sider (grensen er {}).", w.max_pages),
+                format!(
+                    "Utskriften får for mange sider (grensen er {}).",
+                    w.max_pages
+                ),
             ));
         }
         let (iw, ih) = frame.image.dimensions();
@@ -382,7 +389,8 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
             out.push(word.drain(..width).collect());
         }
         let word: String = word.into_iter().collect();
-        let needed = current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if needed > width && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }

@@ -155,9 +155,9 @@ pub fn parse_zip(bytes: &[u8], max_total: u64) -> Result<Parsed, Rejection> {
     if files.iter().any(|(_, data)| is_cms_enveloped(data)) {
         return Err(refusal(Format::CmsEnveloped).unwrap_or_else(crate::extract::corrupt));
     }
-    let meta_index = files
-        .iter()
-        .position(|(name, data)| name.to_ascii_lowercase().ends_with(".json") && is_forsendelse(data));
+    let meta_index = files.iter().position(|(name, data)| {
+        name.to_ascii_lowercase().ends_with(".json") && is_forsendelse(data)
+    });
     let meta: Option<Forsendelse> = match meta_index {
         Some(i) => Some(serde_json::from_slice(&files.remove(i).1).map_err(|_| {
             Rejection::new(
@@ -171,11 +171,7 @@ pub fn parse_zip(bytes: &[u8], max_total: u64) -> Result<Parsed, Rejection> {
 }
 
 /// A single document with its SvarInn JSON beside it (sidecar).
-pub fn parse_with_sidecar(
-    name: &str,
-    bytes: Vec<u8>,
-    json: &[u8],
-) -> Result<Parsed, Rejection> {
+pub fn parse_with_sidecar(name: &str, bytes: Vec<u8>, json: &[u8]) -> Result<Parsed, Rejection> {
     let meta: Forsendelse = serde_json::from_slice(json).map_err(|_| {
         Rejection::new(
             RejectCode::Corrupt,
@@ -239,7 +235,10 @@ fn build(meta: Option<Forsendelse>, files: Vec<(String, Vec<u8>)>) -> Parsed {
     let system = meta.metadata_fra_avleverende_system.unwrap_or_default();
     let mut notes = Vec::new();
     if meta.filmetadata.is_empty() {
-        notes.push("Forsendelsen mangler metadata fra SvarInn; opplysningene er lest fra dokumentene.".into());
+        notes.push(
+            "Forsendelsen mangler metadata fra SvarInn; opplysningene er lest fra dokumentene."
+                .into(),
+        );
     }
     let reference = meta.ekstern_ref.clone().or_else(|| {
         match (text(&system.saksaar), text(&system.sakssekvensnummer)) {
@@ -286,22 +285,35 @@ fn build(meta: Option<Forsendelse>, files: Vec<(String, Vec<u8>)>) -> Parsed {
             media_type: fm
                 .and_then(|f| f.mimetype.clone())
                 .unwrap_or_else(|| "application/octet-stream".into()),
-            size: data.map(|d| d.len() as u64).or(fm.and_then(|f| f.size)).unwrap_or(0),
+            size: data
+                .map(|d| d.len() as u64)
+                .or(fm.and_then(|f| f.size))
+                .unwrap_or(0),
             depth: 1,
             first_page: 0,
             page_count: 0,
             flag: None,
         };
         let Some(data) = data else {
-            entry.flag = Some("Filen er oppført i metadata fra SvarInn, men mangler i forsendelsen.".into());
-            parts.push(Part { entry, content: PartContent::Listed });
+            entry.flag =
+                Some("Filen er oppført i metadata fra SvarInn, men mangler i forsendelsen.".into());
+            parts.push(Part {
+                entry,
+                content: PartContent::Listed,
+            });
             continue;
         };
         if let Some(expected) = fm.and_then(|f| f.sha256hash.as_deref()) {
-            if !Sha256::of_bytes(data).to_hex().eq_ignore_ascii_case(expected.trim()) {
+            if !Sha256::of_bytes(data)
+                .to_hex()
+                .eq_ignore_ascii_case(expected.trim())
+            {
                 entry.flag = Some("Sjekksummen (sha256) stemmer ikke med metadata fra SvarInn: filen kan være endret eller skadet.".into());
                 notes.push(format!("Sjekksummen stemmer ikke for {name}."));
-                parts.push(Part { entry, content: PartContent::Listed });
+                parts.push(Part {
+                    entry,
+                    content: PartContent::Listed,
+                });
                 continue;
             }
         }
@@ -311,14 +323,17 @@ fn build(meta: Option<Forsendelse>, files: Vec<(String, Vec<u8>)>) -> Parsed {
                 PartContent::Printable(data.clone())
             }
             Err(_) => {
-                entry.flag = Some("Filtypen leses ikke (bare PDF, PNG, JPEG og TIFF); åpne originalen.".into());
+                entry.flag = Some(
+                    "Filtypen leses ikke (bare PDF, PNG, JPEG og TIFF); åpne originalen.".into(),
+                );
                 PartContent::Listed
             }
         };
         listed.push(name);
         parts.push(Part { entry, content });
     }
-    let document_date = date_value(&system.dokumentets_dato).or_else(|| meta.date.and_then(from_ms));
+    let document_date =
+        date_value(&system.dokumentets_dato).or_else(|| meta.date.and_then(from_ms));
     let delivery = Delivery {
         kind: DeliveryKind::SvarUt,
         from_name: avsender.navn.clone(),
