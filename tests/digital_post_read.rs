@@ -247,17 +247,45 @@ fn malformed_mime_is_read_as_far_as_it_goes() {
 }
 
 #[test]
-fn outlook_msg_and_winmail_dat_are_refused_with_a_reason() {
-    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    ole.extend_from_slice(&[0u8; 504]);
-    let r = refused(&ole);
-    assert_eq!(r.code, RejectCode::Unsupported);
-    assert!(
-        r.message.contains(".msg") && r.message.contains(".eml"),
-        "{}",
-        r.message
-    );
+fn outlook_msg_is_read_and_a_broken_one_refused_with_a_reason() {
+    let msg = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"),
+    )
+    .unwrap();
+    let e = read(&msg);
+    assert_eq!(e.media_type, "application/vnd.ms-outlook");
+    let d = e.delivery.as_ref().unwrap();
+    assert_eq!(d.kind, DeliveryKind::Email);
+    assert_eq!(d.subject.as_deref(), Some("creating an outlook message file"));
+    assert_eq!(d.from_address.as_deref(), Some("from@domain.com"));
+    assert_eq!(d.to, vec!["to@domain.com"]);
+    assert!(d.body.contains("This message is created by Aspose.Email"), "{}", d.body);
+    assert!(e.pages[0].text.contains("creating an outlook message file"));
+
+    // Broken streams: the OLE header intact, the rest cut off or zeroed.
+    for broken in [msg[..msg.len() / 3].to_vec(), {
+        let mut b = msg[..512].to_vec();
+        b.extend_from_slice(&[0u8; 4096]);
+        b
+    }] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "skadet.msg", &broken);
+        match extract_support::extractor().extract_path(&path) {
+            // What could be read, as an item…
+            Ok(e) => assert!(e.delivery.is_some()),
+            // …or a refusal that says what to do.
+            Err(r) => {
+                assert_eq!(r.code, RejectCode::Corrupt);
+                assert!(r.message.contains(".msg") && r.message.contains(".eml"), "{}", r.message);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_lone_winmail_dat_is_refused_with_a_reason() {
     let r = refused(&[0x78, 0x9F, 0x3E, 0x22, 1, 0, 0, 0]);
+    assert_eq!(r.code, RejectCode::Unsupported);
     assert!(r.message.contains("winmail.dat"), "{}", r.message);
 }
 

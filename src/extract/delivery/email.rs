@@ -31,6 +31,12 @@ pub fn parse(bytes: &[u8], limits: PartLimits) -> Result<Parsed, Rejection> {
     let mut counter = Counter::default();
     let delivery = read_message(&message, 1, limits, &mut parts, &mut counter);
     let mut delivery = delivery;
+    add_count_notes(&mut delivery, &counter);
+    Ok(Parsed { delivery, parts })
+}
+
+/// Notes for attachments beyond the listing and reading limits.
+pub(super) fn add_count_notes(delivery: &mut Delivery, counter: &Counter) {
     if counter.listed_only > 0 {
         delivery.notes.push(format!(
             "E-posten har {} vedlegg til som ikke er listet (grensen er {MAX_LISTED_ATTACHMENTS}).",
@@ -44,15 +50,14 @@ pub fn parse(bytes: &[u8], limits: PartLimits) -> Result<Parsed, Rejection> {
             counter.not_read
         ));
     }
-    Ok(Parsed { delivery, parts })
 }
 
 #[derive(Default)]
-struct Counter {
-    attachments: usize,
-    read: usize,
-    not_read: usize,
-    listed_only: usize,
+pub(super) struct Counter {
+    pub attachments: usize,
+    pub read: usize,
+    pub not_read: usize,
+    pub listed_only: usize,
 }
 
 fn addresses(a: Option<&Address<'_>>) -> Vec<String> {
@@ -165,39 +170,49 @@ fn read_message(
             parts[index].content = PartContent::Email(Box::new(forwarded));
             continue;
         }
-        if size > limits.max_part_bytes {
-            entry.flag = Some(format!(
-                "Vedlegget er for stort til å leses ({} MB; grensen er {} MB).",
-                size / (1024 * 1024),
-                limits.max_part_bytes / (1024 * 1024)
-            ));
-            parts.push(Part {
-                entry,
-                content: PartContent::Listed,
-            });
-            continue;
-        }
-        let content = match sniff::sniff_bytes(&contents[..contents.len().min(1024)]) {
-            Ok(kind) => {
-                // The bytes decide, whatever the Content-Type claims.
-                entry.media_type = kind.media_type().into();
-                if counter.read >= MAX_READ_ATTACHMENTS {
-                    counter.not_read += 1;
-                    entry.flag = Some("Ikke lest: for mange vedlegg i e-posten.".into());
-                    PartContent::Listed
-                } else {
-                    counter.read += 1;
-                    PartContent::Printable(contents.to_vec())
-                }
-            }
-            Err(_) => {
-                entry.flag = Some(unreadable_reason(&entry.name, contents));
-                PartContent::Listed
-            }
-        };
-        parts.push(Part { entry, content });
+        parts.push(file_part(entry, contents, limits, counter));
     }
     delivery
+}
+
+/// An attached file: printed when its bytes are a PDF or an image within
+/// the limits, else listed with the reason.
+pub(super) fn file_part(
+    mut entry: DocumentEntry,
+    contents: &[u8],
+    limits: PartLimits,
+    counter: &mut Counter,
+) -> Part {
+    if entry.size > limits.max_part_bytes {
+        entry.flag = Some(format!(
+            "Vedlegget er for stort til å leses ({} MB; grensen er {} MB).",
+            entry.size / (1024 * 1024),
+            limits.max_part_bytes / (1024 * 1024)
+        ));
+        return Part {
+            entry,
+            content: PartContent::Listed,
+        };
+    }
+    let content = match sniff::sniff_bytes(&contents[..contents.len().min(1024)]) {
+        Ok(kind) => {
+            // The bytes decide, whatever the Content-Type claims.
+            entry.media_type = kind.media_type().into();
+            if counter.read >= MAX_READ_ATTACHMENTS {
+                counter.not_read += 1;
+                entry.flag = Some("Ikke lest: for mange vedlegg i e-posten.".into());
+                PartContent::Listed
+            } else {
+                counter.read += 1;
+                PartContent::Printable(contents.to_vec())
+            }
+        }
+        Err(_) => {
+            entry.flag = Some(unreadable_reason(&entry.name, contents));
+            PartContent::Listed
+        }
+    };
+    Part { entry, content }
 }
 
 /// Why an attachment is only listed, in words a clerk can act on.
@@ -235,7 +250,7 @@ fn body_text(message: &Message<'_>) -> String {
 }
 
 /// Header text without control characters (a header may carry anything).
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()

@@ -19,6 +19,7 @@
 //! separate file `<content>.utskrift.pdf`.
 
 pub mod email;
+pub mod msg;
 pub mod printout;
 pub mod read;
 pub mod sidecar;
@@ -295,12 +296,7 @@ pub fn refusal(format: Format) -> Option<Rejection> {
             "Dette er en winmail.dat-fil (Outlook TNEF) som ikke kan leses. \
              Be avsender sende på nytt som vanlig e-post med PDF-vedlegg.",
         )),
-        Format::Msg => Some(Rejection::new(
-            RejectCode::Unsupported,
-            "Outlook-meldinger (.msg) leses ikke ennå. Åpne e-posten i Outlook og \
-             lagre den som .eml (Fil → Lagre som), og legg den i mappen på nytt.",
-        )),
-        Format::Eml | Format::Zip => None,
+        Format::Eml | Format::Msg | Format::Zip => None,
     }
 }
 

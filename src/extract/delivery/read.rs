@@ -6,7 +6,7 @@ use std::path::Path;
 use pdfium_render::prelude::Pdfium;
 
 use super::email::{self, PartLimits};
-use super::{printout, refusal, svarinn, Format, Parsed};
+use super::{msg, printout, refusal, svarinn, Format, Parsed};
 use crate::extract::limits::PageLimits;
 use crate::extract::ocr::OcrPool;
 use crate::extract::{io_rejection, pdf, unsupported, Extraction, PrintoutPdf, Rejection};
@@ -41,6 +41,15 @@ pub fn extract(
                 },
             )?,
             "message/rfc822",
+        ),
+        Format::Msg => (
+            msg::parse(
+                &bytes,
+                PartLimits {
+                    max_part_bytes: limits.max_file_bytes / 2,
+                },
+            )?,
+            "application/vnd.ms-outlook",
         ),
         Format::Zip => (
             svarinn::parse_zip(
