@@ -426,3 +426,31 @@ fn a_pdf_with_svarinn_json_beside_it_is_read_with_its_metadata() {
     assert!(!docs(&e)[1].5, "checksum verified");
     assert!(e.pages.last().unwrap().text.contains("Brev nummer 9"));
 }
+
+/// Third-party e-mails from the shared corpus (paperless-ngx's samples), by
+/// path: read with their subject, or refused with a code; never a panic.
+#[test]
+fn corpus_emails_are_read_or_refused() {
+    let Some(corpus) = extract_support::corpus("corpus_emails_are_read_or_refused") else {
+        return;
+    };
+    let x = extract_support::extractor();
+    for (file, subject) in [
+        ("paperless/paperless-samples/mail/simple_text.eml", Some("Simple Text Mail")),
+        ("paperless/paperless-samples/mail/html.eml", Some("HTML Message")),
+        ("paperless/documents-samples/eml_with_umlaut.eml", Some("No Umlauts here")),
+        ("paperless/paperless-samples/mail/broken.eml", None),
+    ] {
+        let result = x.extract_path(&corpus.join(file));
+        match subject {
+            Some(subject) => {
+                let e = result.unwrap_or_else(|r| panic!("{file}: {r}"));
+                let d = e.delivery.as_ref().unwrap();
+                assert_eq!(d.subject.as_deref(), Some(subject), "{file}");
+                assert!(!d.body.contains("<html"), "{file}: {}", d.body);
+            }
+            // Not an e-mail at all: refused as an unsupported file.
+            None => assert_eq!(result.unwrap_err().code, RejectCode::Unsupported, "{file}"),
+        }
+    }
+}
