@@ -190,3 +190,55 @@ fn a_svarinn_pdf_with_its_json_is_one_delivery_and_the_json_is_no_item() {
     );
     assert!(daemon.stop().success());
 }
+
+#[test]
+fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
+    let env = Env::new(Opts::default());
+    let daemon = env.start();
+    let digital = env.inbox("digital");
+    // Still CMS-encrypted for the receiving system (EnvelopedData OID).
+    let mut cms = vec![0x30, 0x82, 0x04, 0x00, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x03];
+    cms.extend_from_slice(&[0xA0; 1024]);
+    std::fs::write(digital.join("forsendelse.pdf"), &cms).unwrap();
+    // A zip bomb: 60 MB of zeros in a small zip.
+    let zeros = vec![0u8; 60 * 1024 * 1024];
+    std::fs::write(digital.join("bombe.zip"), email_support::zip(&[("a.pdf", &zeros)])).unwrap();
+    std::fs::write(digital.join("winmail.dat"), [0x78, 0x9F, 0x3E, 0x22, 1, 0, 0]).unwrap();
+    let mut msg = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    msg.extend_from_slice(&[0xFF; 2000]);
+    std::fs::write(digital.join("skadet.msg"), &msg).unwrap();
+    // And after them a good e-mail, which must still get through.
+    let eml = email_support::bokmal_with_pdf(&text_pdf(99));
+    std::fs::write(digital.join("god.eml"), &eml).unwrap();
+
+    let items = env.wait_items(WAIT, "four refused and one queued", |items| {
+        items.len() == 5
+            && items.iter().filter(|i| state(i) == "rejected").count() == 4
+            && items.iter().any(|i| state(i) == "queued")
+    });
+    let code = |name: &str| by_name(&items, name)[0]["reject_code"].as_str().unwrap().to_owned();
+    assert_eq!(code("forsendelse.pdf"), "encrypted");
+    assert_eq!(code("bombe.zip"), "too_large");
+    assert_eq!(code("winmail.dat"), "unsupported");
+    assert_eq!(code("skadet.msg"), "corrupt");
+    wait_for("the refused files in _avvist", || {
+        ["forsendelse.pdf", "bombe.zip", "winmail.dat", "skadet.msg"]
+            .iter()
+            .all(|n| digital.join("_avvist").join(n).is_file())
+    });
+    let reasons: String = std::fs::read_dir(digital.join("_avvist"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(reasons.contains("lastes ned dekryptert"), "{reasons}");
+    assert!(reasons.contains("zip-bombe"), "{reasons}");
+    assert!(reasons.contains("winmail.dat"), "{reasons}");
+    assert!(reasons.contains("Lagre som"), "{reasons}");
+    assert!(daemon.stop().success());
+    let log = env.log();
+    for secret in ["Kari Nordmann", "praktisk bistand", "kari.nordmann", "god.eml"] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+}

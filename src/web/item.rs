@@ -355,6 +355,7 @@ pub(crate) fn event_text(e: &EventRow) -> String {
         "login_locked" => "konto låst etter mislykkede innlogginger".into(),
         "login_refused_locked" => "innlogging avvist (låst)".into(),
         "audit_view" => "leste revisjonsloggen".into(),
+        "printout_written" => "utskrift lagt i mappen til fagsystemet".into(),
         other => other.to_owned(),
     };
     if e.detail == "{}" {
