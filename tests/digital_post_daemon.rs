@@ -202,7 +202,12 @@ fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
     std::fs::write(digital.join("forsendelse.pdf"), &cms).unwrap();
     // A zip bomb: 60 MB of zeros in a small zip.
     let zeros = vec![0u8; 60 * 1024 * 1024];
-    std::fs::write(digital.join("bombe.zip"), email_support::zip(&[("a.pdf", &zeros)])).unwrap();
+    let json = email_support::forsendelse_json(&[("a.pdf", &zeros)], true);
+    std::fs::write(
+        digital.join("bombe.zip"),
+        email_support::zip(&[("m.json", json.as_bytes()), ("a.pdf", &zeros)]),
+    )
+    .unwrap();
     std::fs::write(digital.join("winmail.dat"), [0x78, 0x9F, 0x3E, 0x22, 1, 0, 0]).unwrap();
     let mut msg = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     msg.extend_from_slice(&[0xFF; 2000]);

@@ -337,11 +337,12 @@ fn svarinn_checksums_are_verified() {
 #[test]
 fn zip_bombs_and_traversal_names_are_handled() {
     let zeros = vec![0u8; 50 * 1024 * 1024];
-    let r = refused(&zip(&[("null.pdf", &zeros)]));
+    let json = forsendelse_json(&[("null.pdf", &zeros)], true);
+    let r = refused(&zip(&[("m.json", json.as_bytes()), ("null.pdf", &zeros)]));
     assert_eq!(r.code, RejectCode::TooLarge, "{}", r.message);
 
     let many: Vec<(String, Vec<u8>)> = (0..300)
-        .map(|i| (format!("f{i}.txt"), vec![b'a']))
+        .map(|i| (format!("f{i}.json"), vec![b'a']))
         .collect();
     let refs: Vec<(&str, &[u8])> = many
         .iter()
@@ -350,8 +351,20 @@ fn zip_bombs_and_traversal_names_are_handled() {
     assert_eq!(refused(&zip(&refs)).code, RejectCode::TooLarge);
 
     let a = support::text_pdf(7);
-    let e = read(&zip(&[("../../../etc/vedtak.pdf", &a)]));
-    assert_eq!(e.delivery.as_ref().unwrap().documents[1].name, "vedtak.pdf");
+    let json = forsendelse_json(&[("vedtak.pdf", &a)], true);
+    let e = read(&zip(&[
+        ("m.json", json.as_bytes()),
+        ("../../../etc/vedtak.pdf", &a),
+    ]));
+    let d = e.delivery.as_ref().unwrap();
+    assert_eq!(d.documents.len(), 2, "{:?}", d.documents);
+    assert_eq!(d.documents[1].name, "vedtak.pdf");
+    assert!(d.documents[1].flag.is_none(), "{:?}", d.documents[1]);
+
+    // A zip without SvarInn metadata (an Office document, say) is refused.
+    let r = refused(&zip(&[("content.xml", b"<office/>"), ("mimetype", b"x")]));
+    assert_eq!(r.code, RejectCode::Unsupported);
+    assert!(r.message.contains("SvarInn"), "{}", r.message);
 }
 
 #[test]

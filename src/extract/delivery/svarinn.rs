@@ -90,8 +90,24 @@ pub fn is_forsendelse(bytes: &[u8]) -> bool {
 
 /// Reads a zip delivery: its JSON metadata (if any) and its documents.
 pub fn parse_zip(bytes: &[u8], max_total: u64) -> Result<Parsed, Rejection> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| Rejection::new(RejectCode::Corrupt, "Zip-filen er skadet."))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        // A broken zip that names no JSON file was never a SvarInn delivery
+        // (a damaged Office document, say): unsupported, not corrupt.
+        if bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b".json")) {
+            Rejection::new(RejectCode::Corrupt, "Zip-filen er skadet.")
+        } else {
+            not_svarinn()
+        }
+    })?;
+    // Office documents (.docx, .odt) are zips too: without SvarInn's
+    // metadata a zip is not a delivery we know how to read, and nothing in
+    // it is unpacked.
+    if !zip
+        .file_names()
+        .any(|n| n.to_ascii_lowercase().ends_with(".json"))
+    {
+        return Err(not_svarinn());
+    }
     if zip.len() > MAX_ENTRIES {
         return Err(Rejection::new(
             RejectCode::TooLarge,
@@ -158,16 +174,25 @@ pub fn parse_zip(bytes: &[u8], max_total: u64) -> Result<Parsed, Rejection> {
     let meta_index = files.iter().position(|(name, data)| {
         name.to_ascii_lowercase().ends_with(".json") && is_forsendelse(data)
     });
-    let meta: Option<Forsendelse> = match meta_index {
-        Some(i) => Some(serde_json::from_slice(&files.remove(i).1).map_err(|_| {
-            Rejection::new(
-                RejectCode::Corrupt,
-                "Metadata fra SvarInn (JSON) kan ikke leses.",
-            )
-        })?),
-        None => None,
+    let Some(i) = meta_index else {
+        return Err(not_svarinn());
     };
-    Ok(build(meta, files))
+    let meta: Forsendelse = serde_json::from_slice(&files.remove(i).1).map_err(|_| {
+        Rejection::new(
+            RejectCode::Corrupt,
+            "Metadata fra SvarInn (JSON) kan ikke leses.",
+        )
+    })?;
+    Ok(build(Some(meta), files))
+}
+
+fn not_svarinn() -> Rejection {
+    Rejection::new(
+        RejectCode::Unsupported,
+        "Zip-filen er ikke en SvarInn-forsendelse (mangler metadata i JSON), eller den er \
+         et Office-dokument. Godtatt: PDF, PNG, JPEG, TIFF, e-post (.eml, .msg) og \
+         SvarInn-forsendelser.",
+    )
 }
 
 /// A single document with its SvarInn JSON beside it (sidecar).
