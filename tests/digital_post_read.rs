@@ -467,3 +467,26 @@ fn corpus_emails_are_read_or_refused() {
         }
     }
 }
+
+/// Windows-1252 and ISO-8859-15 (Outlook and older Norwegian mail clients),
+/// in encoded headers and in an 8-bit body.
+#[test]
+fn windows_1252_and_latin_9_are_decoded() {
+    let mut eml = headers(
+        "=?windows-1252?Q?=C5se_Bj=F8rnsen?= <ase@example.no>",
+        "=?iso-8859-15?Q?Klage_p=E5_vedtak_=A4?=",
+        "Fri, 6 Nov 2026 12:00:00 +0100",
+    )
+    .replace('\n', "\r\n")
+    .into_bytes();
+    eml.extend_from_slice(
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+    );
+    // "Jeg klager på vedtaket – «praktisk bistand»." in Windows-1252.
+    eml.extend_from_slice(b"Jeg klager p\xe5 vedtaket \x96 \xabpraktisk bistand\xbb.\r\n");
+    let e = read(&eml);
+    let d = e.delivery.as_ref().unwrap();
+    assert_eq!(d.from_name.as_deref(), Some("Åse Bjørnsen"));
+    assert_eq!(d.subject.as_deref(), Some("Klage på vedtak €"));
+    assert!(d.body.contains("Jeg klager på vedtaket – «praktisk bistand»."), "{}", d.body);
+}

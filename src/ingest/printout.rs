@@ -17,7 +17,8 @@ use std::fs::{File, FileTimes};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -29,6 +30,7 @@ use super::health::Health;
 use crate::classify::{Classification, Reason, ReasonKind};
 use crate::config::Config;
 use crate::extract::delivery::{printout_path, Delivery, DeliveryKind};
+use crate::item::ItemId;
 use crate::store::deliveries::{self, PendingPrintout};
 use crate::store::Db;
 
@@ -42,6 +44,9 @@ pub enum PrintoutTarget {
     /// The digital share itself.
     Digital,
 }
+
+/// How long a failed hand-over waits before it is tried again.
+const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Where originals go once their printout is handed over.
 pub const ORIGINALS_DIR: &str = "_originaler";
@@ -107,6 +112,9 @@ pub async fn run(
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // A failed hand-over (folder missing, disk full) is retried a minute
+    // later, not every second.
+    let mut retry_at: HashMap<ItemId, Instant> = HashMap::new();
     loop {
         tokio::select! {
             _ = token.cancelled() => return,
@@ -127,12 +135,22 @@ pub async fn run(
                 continue;
             }
         };
+        let now = Instant::now();
         for item in pending {
-            if let Err(err) = hand_over(&config, &db, &content, &item).await {
-                survive(
-                    &health,
-                    format!("sak {}: utskriften kunne ikke leveres: {err}", item.id),
-                );
+            if retry_at.get(&item.id).is_some_and(|at| *at > now) {
+                continue;
+            }
+            match hand_over(&config, &db, &content, &item).await {
+                Ok(()) => {
+                    retry_at.remove(&item.id);
+                }
+                Err(err) => {
+                    retry_at.insert(item.id, now + RETRY_AFTER);
+                    survive(
+                        &health,
+                        format!("sak {}: utskriften kunne ikke leveres: {err}", item.id),
+                    );
+                }
             }
         }
     }
