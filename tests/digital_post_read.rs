@@ -490,3 +490,23 @@ fn windows_1252_and_latin_9_are_decoded() {
     assert_eq!(d.subject.as_deref(), Some("Klage på vedtak €"));
     assert!(d.body.contains("Jeg klager på vedtaket – «praktisk bistand»."), "{}", d.body);
 }
+
+/// An Outlook message attached to an e-mail is read like a forwarded one.
+#[test]
+fn an_attached_msg_is_read_recursively() {
+    let msg = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"),
+    )
+    .unwrap();
+    let eml = mixed(
+        &headers("a@example.no", "VS: melding", "Wed, 4 Nov 2026 10:00:00 +0100"),
+        "Content-Type: text/plain; charset=utf-8",
+        b"Se vedlagt melding.",
+        &[Attachment { name: "melding.msg", content_type: "application/vnd.ms-outlook", bytes: &msg }],
+    );
+    let e = read(&eml);
+    let listed = docs(&e);
+    assert_eq!(listed[1].0, "email", "{listed:?}");
+    assert!(!listed[1].5, "{listed:?}");
+    assert!(e.text().contains("This message is created by Aspose.Email"));
+}

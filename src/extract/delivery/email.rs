@@ -170,6 +170,26 @@ fn read_message(
             parts[index].content = PartContent::Email(Box::new(forwarded));
             continue;
         }
+        // An Outlook message attached to the e-mail is read like a
+        // forwarded one (an Office file that is no message stays listed).
+        if contents.starts_with(&super::OLE_MAGIC)
+            && depth < MAX_NESTING
+            && size <= limits.max_part_bytes
+        {
+            if let Some(inner) = super::msg::parse_at(contents, limits, depth + 1)
+                .ok()
+                .filter(|m| m.delivery.subject.is_some() || m.delivery.from_address.is_some())
+            {
+                entry.role = "email";
+                entry.media_type = "application/vnd.ms-outlook".into();
+                parts.push(Part {
+                    entry,
+                    content: PartContent::Email(Box::new(inner.delivery)),
+                });
+                parts.extend(inner.parts);
+                continue;
+            }
+        }
         parts.push(file_part(entry, contents, limits, counter));
     }
     delivery

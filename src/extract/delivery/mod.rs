@@ -157,6 +157,9 @@ pub enum Format {
     CmsEnveloped,
 }
 
+/// The first bytes of an OLE compound file (Outlook `.msg`, old Office).
+pub const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// DER encoding of the OID 1.2.840.113549.1.7.3 (pkcs7-envelopedData).
 const ENVELOPED_DATA_OID: &[u8] = &[
     0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x03,
@@ -192,7 +195,7 @@ const MAIL_HEADERS: &[&str] = &[
 /// Recognises a delivery format from the first bytes of a file; `None` for
 /// everything else (PDFs and images go through the ordinary readers).
 pub fn detect(head: &[u8]) -> Option<Format> {
-    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+    if head.starts_with(&OLE_MAGIC) {
         return Some(Format::Msg);
     }
     if head.starts_with(&[0x78, 0x9F, 0x3E, 0x22]) {

@@ -46,6 +46,11 @@ fn date(outlook: &msg_parser::Outlook) -> Option<DateTime<Utc>> {
 
 /// Parses an Outlook message's bytes into a delivery with its parts.
 pub fn parse(bytes: &[u8], limits: PartLimits) -> Result<Parsed, Rejection> {
+    parse_at(bytes, limits, 1)
+}
+
+/// As [`parse`], for a message attached at `depth` (its attachments one deeper).
+pub fn parse_at(bytes: &[u8], limits: PartLimits, depth: u8) -> Result<Parsed, Rejection> {
     let outlook = std::panic::catch_unwind(|| msg_parser::Outlook::from_slice(bytes))
         .map_err(|_| broken())?
         .map_err(|_| broken())?;
@@ -105,7 +110,7 @@ pub fn parse(bytes: &[u8], limits: PartLimits) -> Result<Parsed, Rejection> {
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "application/octet-stream".into()),
             size: a.payload_bytes.len() as u64,
-            depth: 1,
+            depth,
             first_page: 0,
             page_count: 0,
             flag: None,
