@@ -197,7 +197,9 @@ fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
     let daemon = env.start();
     let digital = env.inbox("digital");
     // Still CMS-encrypted for the receiving system (EnvelopedData OID).
-    let mut cms = vec![0x30, 0x82, 0x04, 0x00, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x03];
+    let mut cms = vec![
+        0x30, 0x82, 0x04, 0x00, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x03,
+    ];
     cms.extend_from_slice(&[0xA0; 1024]);
     std::fs::write(digital.join("forsendelse.pdf"), &cms).unwrap();
     // A zip bomb: 60 MB of zeros in a small zip.
@@ -208,7 +210,11 @@ fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
         email_support::zip(&[("m.json", json.as_bytes()), ("a.pdf", &zeros)]),
     )
     .unwrap();
-    std::fs::write(digital.join("winmail.dat"), [0x78, 0x9F, 0x3E, 0x22, 1, 0, 0]).unwrap();
+    std::fs::write(
+        digital.join("winmail.dat"),
+        [0x78, 0x9F, 0x3E, 0x22, 1, 0, 0],
+    )
+    .unwrap();
     let mut msg = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     msg.extend_from_slice(&[0xFF; 2000]);
     std::fs::write(digital.join("skadet.msg"), &msg).unwrap();
@@ -221,7 +227,12 @@ fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
             && items.iter().filter(|i| state(i) == "rejected").count() == 4
             && items.iter().any(|i| state(i) == "queued")
     });
-    let code = |name: &str| by_name(&items, name)[0]["reject_code"].as_str().unwrap().to_owned();
+    let code = |name: &str| {
+        by_name(&items, name)[0]["reject_code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     assert_eq!(code("forsendelse.pdf"), "encrypted");
     assert_eq!(code("bombe.zip"), "too_large");
     assert_eq!(code("winmail.dat"), "unsupported");
@@ -243,7 +254,12 @@ fn bad_deliveries_are_refused_into_avvist_and_the_service_goes_on() {
     assert!(reasons.contains("Lagre som"), "{reasons}");
     assert!(daemon.stop().success());
     let log = env.log();
-    for secret in ["Kari Nordmann", "praktisk bistand", "kari.nordmann", "god.eml"] {
+    for secret in [
+        "Kari Nordmann",
+        "praktisk bistand",
+        "kari.nordmann",
+        "god.eml",
+    ] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
 }

@@ -248,18 +248,24 @@ fn malformed_mime_is_read_as_far_as_it_goes() {
 
 #[test]
 fn outlook_msg_is_read_and_a_broken_one_refused_with_a_reason() {
-    let msg = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"),
-    )
-    .unwrap();
+    let msg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"))
+            .unwrap();
     let e = read(&msg);
     assert_eq!(e.media_type, "application/vnd.ms-outlook");
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.kind, DeliveryKind::Email);
-    assert_eq!(d.subject.as_deref(), Some("creating an outlook message file"));
+    assert_eq!(
+        d.subject.as_deref(),
+        Some("creating an outlook message file")
+    );
     assert_eq!(d.from_address.as_deref(), Some("from@domain.com"));
     assert_eq!(d.to, vec!["to@domain.com"]);
-    assert!(d.body.contains("This message is created by Aspose.Email"), "{}", d.body);
+    assert!(
+        d.body.contains("This message is created by Aspose.Email"),
+        "{}",
+        d.body
+    );
     assert!(e.pages[0].text.contains("creating an outlook message file"));
 
     // Broken streams: the OLE header intact, the rest cut off or zeroed.
@@ -276,7 +282,11 @@ fn outlook_msg_is_read_and_a_broken_one_refused_with_a_reason() {
             // …or a refusal that says what to do.
             Err(r) => {
                 assert_eq!(r.code, RejectCode::Corrupt);
-                assert!(r.message.contains(".msg") && r.message.contains(".eml"), "{}", r.message);
+                assert!(
+                    r.message.contains(".msg") && r.message.contains(".eml"),
+                    "{}",
+                    r.message
+                );
             }
         }
     }
@@ -449,9 +459,18 @@ fn corpus_emails_are_read_or_refused() {
     };
     let x = extract_support::extractor();
     for (file, subject) in [
-        ("paperless/paperless-samples/mail/simple_text.eml", Some("Simple Text Mail")),
-        ("paperless/paperless-samples/mail/html.eml", Some("HTML Message")),
-        ("paperless/documents-samples/eml_with_umlaut.eml", Some("No Umlauts here")),
+        (
+            "paperless/paperless-samples/mail/simple_text.eml",
+            Some("Simple Text Mail"),
+        ),
+        (
+            "paperless/paperless-samples/mail/html.eml",
+            Some("HTML Message"),
+        ),
+        (
+            "paperless/documents-samples/eml_with_umlaut.eml",
+            Some("No Umlauts here"),
+        ),
         ("paperless/paperless-samples/mail/broken.eml", None),
     ] {
         let result = x.extract_path(&corpus.join(file));
@@ -488,21 +507,33 @@ fn windows_1252_and_latin_9_are_decoded() {
     let d = e.delivery.as_ref().unwrap();
     assert_eq!(d.from_name.as_deref(), Some("Åse Bjørnsen"));
     assert_eq!(d.subject.as_deref(), Some("Klage på vedtak €"));
-    assert!(d.body.contains("Jeg klager på vedtaket – «praktisk bistand»."), "{}", d.body);
+    assert!(
+        d.body
+            .contains("Jeg klager på vedtaket – «praktisk bistand»."),
+        "{}",
+        d.body
+    );
 }
 
 /// An Outlook message attached to an e-mail is read like a forwarded one.
 #[test]
 fn an_attached_msg_is_read_recursively() {
-    let msg = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"),
-    )
-    .unwrap();
+    let msg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/msg/ascii.msg"))
+            .unwrap();
     let eml = mixed(
-        &headers("a@example.no", "VS: melding", "Wed, 4 Nov 2026 10:00:00 +0100"),
+        &headers(
+            "a@example.no",
+            "VS: melding",
+            "Wed, 4 Nov 2026 10:00:00 +0100",
+        ),
         "Content-Type: text/plain; charset=utf-8",
         b"Se vedlagt melding.",
-        &[Attachment { name: "melding.msg", content_type: "application/vnd.ms-outlook", bytes: &msg }],
+        &[Attachment {
+            name: "melding.msg",
+            content_type: "application/vnd.ms-outlook",
+            bytes: &msg,
+        }],
     );
     let e = read(&eml);
     let listed = docs(&e);

@@ -13,11 +13,11 @@
 //! as known.
 //! **Invariant:** the file is written whole (temporary name, fsync, rename).
 
+use std::collections::HashMap;
 use std::fs::{File, FileTimes};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;

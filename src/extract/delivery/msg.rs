@@ -60,10 +60,16 @@ pub fn parse_at(bytes: &[u8], limits: PartLimits, depth: u8) -> Result<Parsed, R
     } else {
         outlook.body.clone()
     };
-    body = body.replace("\r\n", "\n").replace('\r', "\n").trim().to_owned();
+    body = body
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_owned();
     if body.chars().count() > MAX_BODY_CHARS {
         body = body.chars().take(MAX_BODY_CHARS).collect();
-        notes.push("Teksten i e-posten er for lang og er kuttet; originalen er tatt vare på.".into());
+        notes.push(
+            "Teksten i e-posten er for lang og er kuttet; originalen er tatt vare på.".into(),
+        );
     }
     let name = clean(&outlook.sender.name);
     let address = clean(&outlook.sender.email);
