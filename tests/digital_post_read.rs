@@ -424,7 +424,8 @@ fn a_cms_encrypted_delivery_is_refused_in_plain_norwegian() {
     assert_eq!(r.code, RejectCode::Encrypted);
     assert!(r.message.contains("dekryptert"), "{}", r.message);
     // The same inside a SvarInn zip.
-    let r = refused(&zip(&[("brev.pdf", &cms)]));
+    let json = forsendelse_json(&[("brev.pdf", &cms)], true);
+    let r = refused(&zip(&[("m.json", json.as_bytes()), ("brev.pdf", &cms)]));
     assert_eq!(r.code, RejectCode::Encrypted);
 }
 
