@@ -5,6 +5,7 @@
 //! the board and in the access-requests report.
 
 mod board_common;
+mod support;
 
 use board_common::*;
 use chrono::TimeZone;
@@ -61,7 +62,7 @@ fn delivery() -> Delivery {
 
 #[tokio::test]
 async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
-    let board = Board::start().await;
+    let board = Board::start_full("", true).await;
     let ids = board.seed(&[
         letter(
             "mta",
@@ -116,6 +117,24 @@ async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
         !page.body.contains("<script>alert"),
         "the body is never markup"
     );
+
+    // The page images are the printout's (the original is an e-mail file).
+    let content: String = board
+        .store()
+        .conn()
+        .query_row(
+            "SELECT content_path FROM items WHERE id = ?1",
+            [ids[0].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let printout =
+        postmottak::extract::delivery::printout_path(&board.config.data_dir().join(content));
+    std::fs::create_dir_all(printout.parent().unwrap()).unwrap();
+    std::fs::write(&printout, support::text_pdf(5)).unwrap();
+    let image = clerk.get(&format!("/items/{}/pages/1", ids[0])).await;
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-type"), Some("image/png"));
 
     let mut records = board.signed_in("arkiv").await;
     let report = records.get("/reports/access-requests?format=csv").await;
