@@ -77,6 +77,10 @@ pub struct DigitalConfig {
     pub folder: PathBuf,
     #[serde(default)]
     pub poll: bool,
+    /// Where printouts of e-mail and SvarInn deliveries go: `unit` (the
+    /// allocated unit's scan folder) or `digital` (this share).
+    #[serde(default)]
+    pub printout_to: crate::ingest::printout::PrintoutTarget,
 }
 
 /// A folder the daemon takes files from: a unit's scan folder or the digital

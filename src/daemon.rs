@@ -171,6 +171,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         engines,
         health.clone(),
     );
+    let printout_parts = (config_tx.subscribe(), db.clone(), content.clone());
     let intake = Intake::new(
         config.clone(),
         db.clone(),
@@ -234,6 +235,17 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             "status".into(),
             Box::pin(async move {
                 status_task(h, dir, t).await;
+                Ok(())
+            }),
+        );
+    }
+    {
+        let (rx, db, content) = printout_parts;
+        let (h, t) = (health.clone(), token.clone());
+        spawn(
+            "printout".into(),
+            Box::pin(async move {
+                crate::ingest::printout::run(rx, db, content, h, t).await;
                 Ok(())
             }),
         );

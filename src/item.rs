@@ -297,7 +297,7 @@ impl RejectCode {
             RejectCode::Encrypted => {
                 "Filen er passordbeskyttet. Be avsender om en utgave uten passord."
             }
-            RejectCode::Unsupported => "Filtypen støttes ikke. Godtatt: PDF, PNG, JPEG og TIFF.",
+            RejectCode::Unsupported => "Filtypen støttes ikke. Godtatt: PDF, PNG, JPEG, TIFF, e-post (.eml, .msg) og SvarInn-forsendelser.",
             RejectCode::TooLarge => "Filen er for stor (sider, bildestørrelse eller filstørrelse).",
             RejectCode::Unreadable => "Filen kunne ikke leses (tidsgrense eller lesefeil).",
         }

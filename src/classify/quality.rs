@@ -90,6 +90,8 @@ mod tests {
         let e = Extraction {
             media_type: "application/pdf".into(),
             pages,
+            delivery: None,
+            printout: None,
         };
         flags(&e, &fold(&e.text()), &limits())
     }

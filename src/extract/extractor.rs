@@ -73,12 +73,34 @@ impl Extractor {
     /// Blocking (call from `spawn_blocking`). Sniffs content, enforces
     /// limits, takes text layers and OCRs the rest.
     pub fn extract_path(&self, path: &Path) -> Result<Extraction, Rejection> {
+        // E-mail and SvarInn deliveries are recognised by content first.
+        if let Some(format) = super::delivery::detect_path(path)? {
+            return super::delivery::read::extract(
+                &self.pdfium,
+                &self.limits,
+                &self.pool,
+                path,
+                format,
+            );
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let named = |r: Rejection| sniff::as_named(r, &name);
         let kind = self.precheck(path).map_err(named)?;
+        if kind == MediaKind::Pdf {
+            if let Some((_, json)) = super::delivery::sidecar::find(path) {
+                return super::delivery::read::extract_with_sidecar(
+                    &self.pdfium,
+                    &self.limits,
+                    &self.pool,
+                    path,
+                    &name,
+                    &json,
+                );
+            }
+        }
         let pages = match kind {
             MediaKind::Pdf => {
                 pdf::extract(&self.pdfium, path, &self.limits, &self.pool).map_err(named)?
@@ -88,6 +110,8 @@ impl Extractor {
         Ok(Extraction {
             media_type: kind.media_type().to_owned(),
             pages,
+            delivery: None,
+            printout: None,
         })
     }
 

@@ -12,6 +12,7 @@
 //! Owner of this stage's types; `classify` reads [`Extraction`], nothing else.
 
 mod config;
+pub mod delivery;
 mod extractor;
 pub mod image;
 pub mod limits;
@@ -33,6 +34,23 @@ pub struct Extraction {
     /// Sniffed media type: `application/pdf`, `image/png`, `image/jpeg`, `image/tiff`.
     pub media_type: String,
     pub pages: Vec<Page>,
+    /// An e-mail or SvarInn delivery: its header facts and documents (the
+    /// pages above are those of its printout).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<delivery::Delivery>,
+    /// The delivery's printout, for the caller to keep beside the original.
+    #[serde(skip)]
+    pub printout: Option<PrintoutPdf>,
+}
+
+/// The bytes of a delivery's printout PDF (`Debug` shows only the size).
+#[derive(Clone)]
+pub struct PrintoutPdf(pub Vec<u8>);
+
+impl std::fmt::Debug for PrintoutPdf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PrintoutPdf({} bytes)", self.0.len())
+    }
 }
 
 impl Extraction {
@@ -45,6 +63,8 @@ impl Extraction {
                 .zip(texts)
                 .map(|(number, text)| Page::text_layer(number, text))
                 .collect(),
+            delivery: None,
+            printout: None,
         }
     }
 

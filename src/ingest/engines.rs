@@ -21,7 +21,18 @@ pub struct RealEngines {
 
 impl Engines for RealEngines {
     fn extract(&self, path: &Path) -> Result<Extraction, Rejection> {
-        self.extractor.extract_path(path)
+        let extraction = self.extractor.extract_path(path)?;
+        if let Some(pdf) = &extraction.printout {
+            // The printout lives beside the original's content copy: the
+            // board renders its pages and the printout task hands it over.
+            super::printout::keep_beside(path, &pdf.0).map_err(|e| {
+                Rejection::new(
+                    crate::item::RejectCode::Unreadable,
+                    format!("Utskriften kunne ikke lagres ({}).", e.kind()),
+                )
+            })?;
+        }
+        Ok(extraction)
     }
 
     fn classify(
@@ -35,6 +46,11 @@ impl Engines for RealEngines {
             source,
             folder_unit,
         });
+        let mut c = c;
+        if let Some(delivery) = &extraction.delivery {
+            // The delivery's own facts beat what the text suggests.
+            super::printout::apply_delivery_facts(&mut c, delivery);
+        }
         // `PersonId::value` is not serialized: the JSON holds masked forms only.
         let json = serde_json::to_string(&c).unwrap_or_else(|_| "{}".into());
         ClassificationRecord {

@@ -457,6 +457,13 @@ impl Intake {
         let Some(folder) = self.folder_of(&path).cloned() else {
             return;
         };
+        let digital = folder.source == crate::item::Source::Digital;
+        if digital && crate::extract::delivery::sidecar::is_sidecar(&path) {
+            // SvarInn metadata travels with its document: read with it, and
+            // moved aside with it when the printout is handed over.
+            self.known.insert(path, stamp);
+            return;
+        }
         let source_path = path.to_string_lossy().into_owned();
         let sp = source_path.clone();
         let open = match self.db.call(move |s| items::open_arrivals_at(s, &sp)).await {
@@ -478,6 +485,12 @@ impl Intake {
         let p = path.clone();
         let copied = match tokio::task::spawn_blocking(move || {
             let copied = content.copy_in(&p)?;
+            if digital {
+                crate::extract::delivery::sidecar::keep_beside(
+                    &p,
+                    &content.path_of(&copied.content_path),
+                )?;
+            }
             let after = FileStamp::read(&p)?;
             let meta = std::fs::metadata(&p)?;
             Ok::<_, std::io::Error>((copied, after, meta.ctime(), meta.ctime_nsec()))

@@ -18,6 +18,7 @@ pub mod engines;
 pub mod health;
 pub mod intake;
 pub mod pipeline;
+pub mod printout;
 pub mod quarantine;
 
 use serde::Deserialize;

@@ -221,7 +221,13 @@ impl Pipeline {
         let extraction = Arc::new(extraction);
         let ex = extraction.clone();
         self.db
-            .call(move |s| items::save_extraction(s, id, &ex))
+            .call(move |s| {
+                let state = items::save_extraction(s, id, &ex)?;
+                if let Some(delivery) = &ex.delivery {
+                    crate::store::deliveries::save(s, id, delivery)?;
+                }
+                Ok::<_, items::ItemsError>(state)
+            })
             .await??;
         let engines = self.engines.clone();
         let record = tokio::task::spawn_blocking(move || {

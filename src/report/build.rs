@@ -527,6 +527,7 @@ pub fn access_requests(
                 r.allocated_to_name.clone().unwrap_or_else(|| "–".into()),
                 title(&r),
                 ctx.masked_ids(&r)?,
+                identity_text(ctx, &r)?,
             ],
         });
     }
@@ -550,8 +551,23 @@ pub fn access_requests(
                 "Saksbehandler",
                 "Emne",
                 "Fødselsnr. (maskert)",
+                "Identitet",
             ],
             rows,
         }],
+    })
+}
+
+/// A request for access that came by e-mail needs the sender's identity
+/// confirmed before anything is sent (eForvaltningsforskriften § 4).
+fn identity_text(ctx: &ReportContext<'_>, r: &ReportItemRow) -> Result<String, ReportError> {
+    let by_email = crate::store::deliveries::kind_name(ctx.store, r.id)
+        .map_err(crate::store::StoreError::from)?
+        .as_deref()
+        == Some("email");
+    Ok(if by_email {
+        "må bekreftes (e-post, eForvaltningsforskriften § 4)".into()
+    } else {
+        "–".into()
     })
 }

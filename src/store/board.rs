@@ -68,6 +68,8 @@ pub struct QueueRow {
     /// The title was made from the letter's text (no subject line) and
     /// nobody has corrected it since.
     pub title_derived: bool,
+    /// E-mail or SvarUt, for digital deliveries (the queue's *Kilde*).
+    pub delivery: Option<crate::extract::delivery::DeliveryKind>,
 }
 
 const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
@@ -78,7 +80,8 @@ const ROW_COLUMNS: &str = "i.id, i.received_at, i.source, i.state,
     (SELECT group_concat(p.masked, ' ') FROM item_person_ids p WHERE p.item_id = i.id),
     i.allocated_to,
     COALESCE(json_extract(i.classification_json, '$.title_derived') = 1
-        AND json_extract(i.classification_json, '$.title') = i.title, 0)";
+        AND json_extract(i.classification_json, '$.title') = i.title, 0),
+    (SELECT d.kind FROM item_deliveries d WHERE d.item_id = i.id)";
 
 fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
@@ -97,6 +100,7 @@ fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         masked: row.get(12)?,
         allocated_to: row.get(13)?,
         title_derived: row.get(14)?,
+        delivery: row.get(15)?,
     })
 }
 
@@ -116,6 +120,7 @@ struct RawRow {
     masked: Option<String>,
     allocated_to: Option<i64>,
     title_derived: bool,
+    delivery: Option<String>,
 }
 
 impl RawRow {
@@ -149,6 +154,11 @@ impl RawRow {
                 .unwrap_or_default(),
             allocated_to: self.allocated_to,
             title_derived: self.title_derived,
+            delivery: match self.delivery.as_deref() {
+                Some("email") => Some(crate::extract::delivery::DeliveryKind::Email),
+                Some("svarut") => Some(crate::extract::delivery::DeliveryKind::SvarUt),
+                _ => None,
+            },
         })
     }
 }

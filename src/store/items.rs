@@ -166,8 +166,15 @@ pub fn admit(store: &mut Store, a: &NewArrival) -> Result<Admission> {
 /// Open rows whose file is at `source_path`.
 pub fn open_arrivals_at(store: &Store, source_path: &str) -> Result<Vec<OpenArrival>> {
     let mut stmt = store.conn().prepare_cached(
+        // A printout postmottak wrote into a watched folder is known by the
+        // size and mtime it was planned with: never a new arrival.
         "SELECT id, sha256, size_bytes, source_mtime_ns, state FROM items
-         WHERE source_path = ?1 AND registered_at IS NULL ORDER BY id",
+         WHERE source_path = ?1 AND registered_at IS NULL
+         UNION ALL
+         SELECT i.id, i.sha256, p.size_bytes, p.mtime_ns, i.state
+         FROM printouts p JOIN items i ON i.id = p.item_id
+         WHERE p.path = ?1 AND i.registered_at IS NULL
+         ORDER BY 1",
     )?;
     let rows = stmt.query_map(params![source_path], |r| {
         Ok((

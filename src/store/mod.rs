@@ -16,6 +16,7 @@ use rusqlite::Connection;
 
 pub mod after_meeting;
 pub mod board;
+pub mod deliveries;
 pub mod direct;
 pub mod events;
 pub mod forget;
@@ -47,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_after_meeting",
         include_str!("migrations/0006_after_meeting.sql"),
+    ),
+    (
+        "0007_digital_post",
+        include_str!("migrations/0007_digital_post.sql"),
     ),
 ];
 

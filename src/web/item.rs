@@ -54,6 +54,8 @@ struct ItemView {
     /// Issue 13: the journal-entry card and the scan's quality sign-off.
     journal: Option<crate::web::journal_card::Card>,
     quality: Option<crate::web::quality::QualityView>,
+    /// E-mail or SvarInn facts and documents, for digital deliveries.
+    delivery: Option<crate::store::deliveries::DeliveryView>,
 }
 
 async fn item_page(
@@ -71,6 +73,7 @@ async fn item_page(
             let (unit, _) = checked_facts(store, &user, id, "view_item", access::can_view)?;
             let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
             let pages = board::pages(store, id)?;
+            let delivery = crate::store::deliveries::get(store, id).map_err(store_error)?;
             let events = board::item_events(store, id)?;
             let assignable = match &unit {
                 Some(u) => users::assignable_in_unit(store, u)?,
@@ -132,6 +135,7 @@ async fn item_page(
                 allocated_name,
                 original_visible,
                 usual_correction,
+                delivery,
             })
         })
         .await?;
@@ -177,7 +181,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 dl {
                     dt { "Sak" } dd { (row.id) }
                     dt { "Mottatt" } dd { (local_time(&row.received_at)) }
-                    dt { "Kilde" } dd { (source_label(row.source)) }
+                    dt { "Kilde" } dd { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
                     dt { "Enhet" } dd { (unit_name) }
                     dt { "Type" } dd { (type_label(row.document_type.as_deref())) }
                     dt { "Tilstand" } dd { (row.state.label_nb()) }
@@ -205,10 +209,13 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         }
         @if let Some(card) = &view.journal { (crate::web::journal_card::render(card)) }
         @if let Some(q) = &view.quality { (crate::web::quality::render(q, viewer)) }
+        @if let Some(delivery) = &view.delivery {
+            (crate::web::delivery::section(delivery, row.document_type.as_deref()))
+        }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
             @for page in &view.pages {
-                figure.page {
+                figure.page id={ "side-" (page.number) } {
                     @if images {
                         img src={ "/items/" (row.id) "/pages/" (page.number) } alt={ "Side " (page.number) " av dokumentet" } loading="lazy";
                     }
@@ -397,14 +404,15 @@ async fn page_image(
             let cache = data_dir
                 .join("cache/pages")
                 .join(format!("{}-{page}-{dpi}.png", id.0));
-            cached_render(
-                &cache,
-                &data_dir.join(&detail.content_path),
-                page,
-                dpi,
-                &*renderer,
-                cache_max,
-            )
+            // A delivery's pages are its printout's.
+            let mut content = data_dir.join(&detail.content_path);
+            if crate::store::deliveries::kind(store, id)
+                .map_err(store_error)?
+                .is_some()
+            {
+                content = crate::extract::delivery::printout_path(&content);
+            }
+            cached_render(&cache, &content, page, dpi, &*renderer, cache_max)
         })
         .await?;
     Ok((
@@ -448,4 +456,11 @@ fn cached_render(
         }
     }
     Ok(png)
+}
+
+fn store_error(e: crate::store::items::ItemsError) -> WebError {
+    match e {
+        crate::store::items::ItemsError::Sql(e) => WebError::from(e),
+        other => WebError::Internal(other.to_string()),
+    }
 }

@@ -38,6 +38,7 @@ mod admin;
 mod audit;
 pub mod auth;
 pub mod credentials;
+mod delivery;
 mod history;
 mod item;
 mod journal_card;

@@ -175,6 +175,9 @@ pub(crate) fn flags(row: &QueueRow) -> Markup {
             @if row.urgent { li.flag.urgent { "Haster" } }
             @if row.leader_review_pending { li.flag { "Lederkontroll" } }
             @if row.document_type.as_deref() == Some("innsyn") { li.flag.access { "Innsyn" } }
+            @if crate::web::delivery::identity_check(row.delivery, row.document_type.as_deref()) {
+                li.flag.access { "Bekreft identitet" }
+            }
             @if row.duplicate_of.is_some() { li.flag { "Duplikat" } }
             @for f in &row.quality_flags { li.flag.quality { "Kvalitet: " (f.label_nb()) } }
         }
@@ -184,7 +187,7 @@ pub(crate) fn flags(row: &QueueRow) -> Markup {
 fn row_cells(row: &QueueRow) -> Markup {
     html! {
         td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
-        td { (source_label(row.source)) }
+        td { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
         td { (type_label(row.document_type.as_deref())) }
         td.title {
             a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) }
