@@ -85,6 +85,12 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         path: data_dir.clone(),
         source,
     })?;
+    // Data written before the umask was set (an older version, a hand start)
+    // may be world-readable: closing the folder to others closes it all.
+    crate::safe_fs::close_to_others(&data_dir).map_err(|source| DaemonError::DataDir {
+        path: data_dir.clone(),
+        source,
+    })?;
     let lock = lock_data_dir(&data_dir)?;
     let store = Store::open(&config.database_path())?;
     let key = PersonIdKey::load_or_create(&data_dir)?;
@@ -94,7 +100,8 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    let classifier = crate::classify::Classifier::new(&config.raw.classify)
+    // from_config also checks that every unit the rules name is configured.
+    let classifier = crate::classify::Classifier::from_config(&config)
         .map_err(|e| DaemonError::Classify(e.to_string()))?;
     let engines = Arc::new(RealEngines {
         extractor,
@@ -328,7 +335,8 @@ async fn signals(
 }
 
 /// Writes the status file and the systemd STATUS line every second; pings
-/// the watchdog at half its interval when systemd asks for one.
+/// the watchdog at half its interval when systemd asks for one, and only
+/// while no stage is stalled ([`Health::stalled`]).
 async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: CancellationToken) {
     let usec = watchdog_usec();
     let watchdog = usec.is_some();
@@ -349,8 +357,14 @@ async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: Cancellation
         if let Ok(Err(err)) = tokio::task::spawn_blocking(move || h.write_status_file(&dir)).await {
             tracing::warn!(error = %err, "kan ikke skrive statusfilen");
         }
+        // The watchdog is fed only while every stage makes progress: a stuck
+        // intake or pipeline gets the service restarted instead of vouched for.
+        let stalled = health.stalled();
+        for stage in &stalled {
+            tracing::error!(stage, "står fast; vaktbikkja mates ikke");
+        }
         let line = health.status_line();
-        if watchdog {
+        if watchdog && stalled.is_empty() {
             notify(&[NotifyState::Status(&line), NotifyState::Watchdog]);
         } else {
             notify(&[NotifyState::Status(&line)]);

@@ -103,7 +103,10 @@ fn events_table(events: &[EventRow], show_item: bool, show_actor: bool) -> Marku
                         @if show_item {
                             td { @if let Some(i) = e.item_id { a href={ "/audit/items/" (i) } { (i) } } @else { "–" } }
                         }
-                        td { (event_text(e)) }
+                        // Details can hold file names, and file names are content:
+                        // the roles that read the audit log see them with person
+                        // IDs masked (the one rule in `privacy`).
+                        td { (crate::privacy::mask_person_ids(&event_text(e))) }
                     }
                 }
             }
