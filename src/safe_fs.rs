@@ -24,16 +24,14 @@ use nix::sys::stat::Mode;
 
 /// The error for "this is not a regular file" (a FIFO, socket, device,
 /// folder or link where a file was expected).
-pub fn not_regular(path: &Path) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        NotRegular(path.file_name().map(|n| n.to_owned()).unwrap_or_default()),
-    )
+pub fn not_regular(_path: &Path) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, NotRegular)
 }
 
-/// Marker inside the `io::Error` of [`not_regular`].
+/// Marker inside the `io::Error` of [`not_regular`]; says only the kind of
+/// problem (a file name can carry personal data).
 #[derive(Debug)]
-struct NotRegular(std::ffi::OsString);
+struct NotRegular;
 
 impl std::fmt::Display for NotRegular {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

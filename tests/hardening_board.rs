@@ -5,7 +5,6 @@ mod board_common;
 
 use std::time::Instant;
 
-use board_common::http::{totp_now, Client, PASSWORD};
 use board_common::*;
 
 fn failed_attempts(board: &Board, user: i64) -> usize {

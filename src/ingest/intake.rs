@@ -10,7 +10,7 @@
 //! Failures here (full disk, unreadable file, database busy) are logged,
 //! recorded in [`Health`] and retried; they never stop the task.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -27,7 +27,6 @@ use super::pipeline::{self, Pipeline};
 use crate::config::{Config, InboxFolder};
 use crate::item::ItemState;
 use crate::safe_fs;
-use crate::store::arrivals;
 use crate::store::items::{self, Admission, NewArrival};
 use crate::store::Db;
 use crate::watch::settle::FileStamp;
