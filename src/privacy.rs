@@ -23,10 +23,12 @@ use regex::Regex;
 const SEP: &str = r"[ .\-/_]";
 
 static PERSON_ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    // DD MM YY(YY), each optionally separated, then up to a few separators,
-    // then NNN NN (optionally separated). A fixed pattern: cannot fail.
+    // Free-standing (no letter or digit on either side; the boundaries are
+    // part of the pattern so every way to split the digits is tried), then
+    // DD MM YY(YY), each optionally separated, up to a few separators, and
+    // NNN NN (optionally separated). A fixed pattern: cannot fail.
     let pattern = format!(
-        r"(\d{{2}}){SEP}?(\d{{2}}){SEP}?(\d{{4}}|\d{{2}}){SEP}{{0,3}}(\d{{3}}){SEP}?(\d{{2}})"
+        r"(?:^|[^0-9A-Za-z])((\d{{2}}){SEP}?(\d{{2}}){SEP}?(\d{{4}}|\d{{2}}){SEP}{{0,3}}\d{{3}}{SEP}?\d{{2}})(?:$|[^0-9A-Za-z])"
     );
     Regex::new(&pattern).expect("static regex")
 });
@@ -34,30 +36,25 @@ static PERSON_ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 /// Masks every person-ID-like number in `text` as `DDMMYY*****`.
 pub fn mask_person_ids(text: &str) -> Cow<'_, str> {
     let re = &*PERSON_ID_LIKE;
-    let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut at = 0;
     while let Some(caps) = re.captures_at(text, at) {
-        let Some(m) = caps.get(0) else { break };
-        let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
-        let after_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
-        if !(before_ok && after_ok) {
-            // Not free-standing here; a later start may still be (the regex
-            // is greedy, so try again one character on).
-            at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let year = &caps[3];
-        let yy = &year[year.len() - 2..];
+        let (Some(id), Some(dd), Some(mm), Some(year)) =
+            (caps.get(1), caps.get(2), caps.get(3), caps.get(4))
+        else {
+            break;
+        };
+        let year = year.as_str();
         let s = out.get_or_insert_with(|| String::with_capacity(text.len()));
-        s.push_str(&text[copied..m.start()]);
-        s.push_str(&caps[1]);
-        s.push_str(&caps[2]);
-        s.push_str(yy);
+        s.push_str(&text[copied..id.start()]);
+        s.push_str(dd.as_str());
+        s.push_str(mm.as_str());
+        s.push_str(&year[year.len() - 2..]);
         s.push_str("*****");
-        copied = m.end();
-        at = m.end();
+        copied = id.end();
+        // The character after the ID may start the next one's boundary.
+        at = id.end();
     }
     match out {
         None => Cow::Borrowed(text),

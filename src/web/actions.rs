@@ -91,7 +91,7 @@ fn is_local_page(back: &str) -> bool {
     let first = segments.next().unwrap_or("");
     back.len() <= 200
         && PAGES.contains(&first)
-        && !rest.contains("//")
+        && !path.contains("//")
         && path[1..].chars().all(|c| plain(c) || c == '/')
         && !path.contains("..")
         && query.chars().all(plain)
