@@ -100,9 +100,16 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    // from_config also checks that every unit the rules name is configured.
-    let classifier = crate::classify::Classifier::from_config(&config)
+    let classifier = crate::classify::Classifier::new(&config.raw.classify)
         .map_err(|e| DaemonError::Classify(e.to_string()))?;
+    // The rules' units must be configured units (as `process` and
+    // `check-config` insist); a mismatch is named in `status` rather than
+    // stopping the intake of post that still needs taking in.
+    let health = Arc::new(Health::default());
+    if let Err(err) = crate::classify::Classifier::from_config(&config) {
+        tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
+        health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
+    }
     let engines = Arc::new(RealEngines {
         extractor,
         classifier,
@@ -115,7 +122,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         content: Arc::new(content),
         engines: engines.clone(),
         renderer: engines,
-        health: Arc::new(Health::default()),
+        health,
     })
 }
 

@@ -175,15 +175,18 @@ async fn the_records_officer_sees_file_names_with_ids_masked() {
 #[tokio::test]
 async fn a_back_field_outside_the_board_is_not_followed() {
     let board = Board::start().await;
-    let ids = board.seed(&[letter("mta", "soknad", "Søknad", "tekst")]);
+    let ids = board.seed(&[
+        letter("mta", "soknad", "Søknad", "tekst"),
+        letter("mta", "soknad", "Søknad 2", "tekst"),
+    ]);
     let mut clerk = board.signed_in("merkantil").await;
     let page = clerk.get("/").await;
     let csrf = page.csrf();
     let to = board.user("kari").id.to_string();
-    for back in ["/\t/evil.example/", "/items/1\nX-Evil: 1"] {
+    for (id, back) in ids.iter().zip(["/\t/evil.example/", "/items/1\nX-Evil: 1"]) {
         let resp = clerk
             .post(
-                &format!("/items/{}/allocate", ids[0]),
+                &format!("/items/{id}/allocate"),
                 &[("csrf", &csrf), ("to", &to), ("back", back)],
             )
             .await;
