@@ -159,7 +159,13 @@ fn a_file_over_max_file_mb_is_refused_without_a_copy() {
     assert_eq!(by_name(&items, "stor.bin")[0]["reject_code"], "too_large");
     let stored = du(&env.data_dir().join("content"));
     assert!(stored < 1 << 20, "content store holds {stored} bytes");
-    assert!(env.inbox("omsorg").join("_avvist/stor.bin").exists());
+    // Moved after the refusal is committed.
+    let moved = env.inbox("omsorg").join("_avvist/stor.bin");
+    let start = Instant::now();
+    while !moved.exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(moved.exists(), "{}", env.log());
     drop(daemon);
 }
 
