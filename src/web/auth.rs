@@ -228,8 +228,8 @@ enum LoginOutcome {
 /// code, locked account or unknown user all look alike (and take alike: a
 /// locked or unknown name still costs one password check), so the form
 /// tells nobody which user names exist.
-const FAILED: &str = "Innloggingen lyktes ikke. Sjekk brukernavn, passord og engangskode. \
-Etter for mange mislykkede forsøk er kontoen låst en stund; kontakt systemadministrator om det ikke går.";
+const FAILED: &str = "Feil brukernavn, passord eller engangskode – eller kontoen er låst en stund \
+etter for mange mislykkede forsøk. Prøv igjen senere, eller kontakt systemadministrator.";
 const BUSY: &str = "Mange logger inn akkurat nå. Vent litt og prøv igjen.";
 const TOO_MANY: &str = "For mange innloggingsforsøk fra denne maskinen. Vent et minutt og prøv igjen.";
 
