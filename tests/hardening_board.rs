@@ -61,7 +61,9 @@ async fn concurrent_wrong_codes_are_checked_no_more_than_the_limit() {
     let board = Board::start_with("login_attempts_per_minute = 0").await;
     let kari = board.user("kari").id;
     let answers = concurrent_logins(&board, 20, "kari", PASSWORD, "000000").await;
-    assert!(answers.iter().all(|(status, session)| *status == 200 && !session));
+    assert!(answers
+        .iter()
+        .all(|(status, session)| *status == 200 && !session));
     // Exactly the limit (5) was checked; the rest were refused as locked.
     assert_eq!(failed_attempts(&board, kari), 5);
     let refused = board
@@ -208,4 +210,3 @@ fn rss_kb() -> u64 {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
 }
-

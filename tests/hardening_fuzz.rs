@@ -101,29 +101,30 @@ fn hostile_names_and_special_files_do_not_stop_real_letters() {
     for n in 0..2500 {
         let name = hostile_name(&mut rng, n);
         let path = hostile.join(&name);
-        let made_ok = match rng.below(8) {
-            0 => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
-                .is_ok(),
-            1 => match std::os::unix::net::UnixListener::bind(&path) {
-                Ok(l) => {
-                    sockets.push(l);
-                    true
+        let made_ok =
+            match rng.below(8) {
+                0 => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
+                    .is_ok(),
+                1 => match std::os::unix::net::UnixListener::bind(&path) {
+                    Ok(l) => {
+                        sockets.push(l);
+                        true
+                    }
+                    Err(_) => false,
+                },
+                2 => std::os::unix::fs::symlink(&secret, &path).is_ok(),
+                3 => std::os::unix::fs::symlink(&outside, &path).is_ok(),
+                4 => std::os::unix::fs::symlink(env.path().join("finnes-ikke"), &path).is_ok(),
+                5 => std::os::unix::fs::symlink("/", &path).is_ok(),
+                6 => std::fs::create_dir(&path).is_ok(),
+                // Regular junk files with hostile names: taken in and refused.
+                _ if regular < 150 => {
+                    regular += 1;
+                    std::fs::write(&path, format!("søppel {n}")).is_ok()
                 }
-                Err(_) => false,
-            },
-            2 => std::os::unix::fs::symlink(&secret, &path).is_ok(),
-            3 => std::os::unix::fs::symlink(&outside, &path).is_ok(),
-            4 => std::os::unix::fs::symlink(env.path().join("finnes-ikke"), &path).is_ok(),
-            5 => std::os::unix::fs::symlink("/", &path).is_ok(),
-            6 => std::fs::create_dir(&path).is_ok(),
-            // Regular junk files with hostile names: taken in and refused.
-            _ if regular < 150 => {
-                regular += 1;
-                std::fs::write(&path, format!("søppel {n}")).is_ok()
-            }
-            _ => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
-                .is_ok(),
-        };
+                _ => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
+                    .is_ok(),
+            };
         made += usize::from(made_ok);
         if n % 250 == 0 {
             // Real letters arrive meanwhile, in the hostile folder too.
@@ -169,7 +170,10 @@ fn hostile_names_and_special_files_do_not_stop_real_letters() {
     let start = Instant::now();
     let status = daemon.stop();
     assert!(status.success(), "{status:?}");
-    assert!(start.elapsed() < Duration::from_secs(20), "SIGTERM too slow");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "SIGTERM too slow"
+    );
     drop(sockets);
 }
 

@@ -67,7 +67,11 @@ fn a_fifo_where_a_refused_file_lay_neither_blocks_intake_nor_sigterm() {
     // Several full rescans pass over the FIFO.
     std::thread::sleep(Duration::from_secs(3));
     for (folder, n) in [("omsorg", 1), ("digital", 2), ("mta", 3)] {
-        std::fs::write(env.inbox(folder).join(format!("etter-{n}.pdf")), text_pdf(900 + n)).unwrap();
+        std::fs::write(
+            env.inbox(folder).join(format!("etter-{n}.pdf")),
+            text_pdf(900 + n),
+        )
+        .unwrap();
     }
     env.wait_items(WAIT, "letters after the FIFO queued", |items| {
         (1..=3).all(|n| {
@@ -102,7 +106,11 @@ fn a_linked_avvist_is_a_folder_problem_and_nothing_is_written_through_it() {
     assert!(text.contains("_avvist"), "{text}");
     // Let a few rescans retry the move.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(std::fs::read_dir(&pages).unwrap().count(), 0, "nothing in the page cache");
+    assert_eq!(
+        std::fs::read_dir(&pages).unwrap().count(),
+        0,
+        "nothing in the page cache"
+    );
     assert_eq!(
         std::fs::read(env.inbox("digital").join("10-1-110.png")).unwrap(),
         png,
@@ -179,7 +187,10 @@ fn a_vanished_folder_is_named_in_status_which_exits_non_zero() {
     let text = wait_status(&env, 1, "the vanished folder");
     assert!(text.contains("FEIL siden"), "{text}");
     let problems = status_json(&env)["problems"].to_string();
-    assert!(problems.contains("folder:") && problems.contains("since"), "{problems}");
+    assert!(
+        problems.contains("folder:") && problems.contains("since"),
+        "{problems}"
+    );
     std::fs::rename(&moved, env.inbox("digital")).unwrap();
     wait_status(&env, 0, "the folder back");
     drop(daemon);
@@ -192,7 +203,10 @@ fn names_that_are_not_utf8_are_reported_not_ignored() {
     let name = std::ffi::OsStr::from_bytes(b"brev-\xff\xfe.pdf");
     std::fs::write(env.inbox("mta").join(name), text_pdf(3)).unwrap();
     let text = wait_status(&env, 1, "the unreadable name");
-    assert!(text.contains("ikke UTF-8") && text.contains("brev-"), "{text}");
+    assert!(
+        text.contains("ikke UTF-8") && text.contains("brev-"),
+        "{text}"
+    );
     drop(daemon);
 }
 
@@ -208,7 +222,10 @@ fn data_files_are_not_world_readable_even_under_umask_022() {
     let data = env.data_dir();
     let mut checked = 0;
     for path in walk(&data) {
-        let mode = std::fs::symlink_metadata(&path).unwrap().permissions().mode();
+        let mode = std::fs::symlink_metadata(&path)
+            .unwrap()
+            .permissions()
+            .mode();
         if path == data {
             assert_eq!(mode & 0o007, 0, "{} is {mode:o}", path.display());
         }

@@ -4,9 +4,9 @@
 //! all at once. No SQLITE_BUSY, no 500, nothing lost, the lockout limit exact.
 
 mod board_common;
-mod support;
 #[path = "support_mail/seed.rs"]
 mod seed;
+mod support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -82,8 +82,11 @@ schedule = []
             let mut n = 0u32;
             while !stop.load(Ordering::Relaxed) {
                 let folder = &inboxes[n as usize % 3];
-                std::fs::write(folder.join(format!("last-{n}.pdf")), support::text_pdf(20_000 + n))
-                    .unwrap();
+                std::fs::write(
+                    folder.join(format!("last-{n}.pdf")),
+                    support::text_pdf(20_000 + n),
+                )
+                .unwrap();
                 n += 1;
                 std::thread::sleep(Duration::from_millis(300));
             }
@@ -122,10 +125,15 @@ schedule = []
                         )
                         .await;
                     requests.fetch_add(2, Ordering::Relaxed);
-                    for (what, status) in [("correct", correct.status), ("allocate", allocate.status)] {
+                    for (what, status) in
+                        [("correct", correct.status), ("allocate", allocate.status)]
+                    {
                         // 409: another clerk was first; 403 is a role answer. Never 5xx.
                         if status >= 500 {
-                            errors.lock().unwrap().push(format!("{what} {id}: {status}"));
+                            errors
+                                .lock()
+                                .unwrap()
+                                .push(format!("{what} {id}: {status}"));
                         }
                     }
                 }
@@ -160,11 +168,17 @@ schedule = []
                 let resp = c.login("arkiv", PASSWORD, &totp_now(&secret)).await;
                 requests.fetch_add(1, Ordering::Relaxed);
                 if resp.status >= 500 {
-                    errors.lock().unwrap().push(format!("login: {}", resp.status));
+                    errors
+                        .lock()
+                        .unwrap()
+                        .push(format!("login: {}", resp.status));
                 }
                 let page = c.get("/audit").await;
                 if page.status >= 500 {
-                    errors.lock().unwrap().push(format!("audit: {}", page.status));
+                    errors
+                        .lock()
+                        .unwrap()
+                        .push(format!("audit: {}", page.status));
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
@@ -232,7 +246,10 @@ fn queued_ids(db: &std::path::Path) -> Vec<i64> {
 async fn wait_for_board(addr: std::net::SocketAddr) {
     let start = Instant::now();
     while tokio::net::TcpStream::connect(addr).await.is_err() {
-        assert!(start.elapsed() < Duration::from_secs(60), "board never listened");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "board never listened"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

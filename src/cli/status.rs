@@ -63,7 +63,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .iter()
             .find(|p| p.key == format!("folder:{}", folder.path.display()));
         let mode = match folder_problem {
-            Some(p) => format!("FEIL siden {}: mappen mangler eller er byttet ut", local(&p.since)),
+            Some(p) => format!(
+                "FEIL siden {}: mappen mangler eller er byttet ut",
+                local(&p.since)
+            ),
             None => status
                 .as_ref()
                 .filter(|_| running)

@@ -153,7 +153,10 @@ impl ContentStore {
 pub enum Intake {
     Copied(Copied),
     /// Above the limit: not copied, only hashed.
-    TooLarge { sha256: Sha256, size: u64 },
+    TooLarge {
+        sha256: Sha256,
+        size: u64,
+    },
 }
 
 #[cfg(test)]

@@ -615,4 +615,3 @@ fn received_at(ctime: i64, ctime_ns: i64) -> DateTime<Utc> {
         .filter(|t| *t <= now)
         .unwrap_or(now)
 }
-

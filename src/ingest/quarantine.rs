@@ -60,17 +60,12 @@ pub fn quarantine(
         return Ok(Moved::Replaced);
     }
     let inbox_dir = std::fs::File::open(inbox)?;
-    let dir = OwnDir::open(&inbox.join(QUARANTINE_DIR), true).map_err(|p| {
-        std::io::Error::new(std::io::ErrorKind::PermissionDenied, FolderProblem(p))
-    })?;
+    let dir = OwnDir::open(&inbox.join(QUARANTINE_DIR), true)
+        .map_err(|p| std::io::Error::new(std::io::ErrorKind::PermissionDenied, FolderProblem(p)))?;
     let target_name = free_name(&dir, refusal.file_name);
     // Reason first: if the disk is full we fail before moving, and retry.
     let reason_name = format!("{target_name}{REASON_SUFFIX}");
-    dir.write_atomic(
-        reason_name.as_ref(),
-        reason_text(refusal).as_bytes(),
-        0o640,
-    )?;
+    dir.write_atomic(reason_name.as_ref(), reason_text(refusal).as_bytes(), 0o640)?;
     dir.move_in(&inbox_dir, source_name, target_name.as_ref())?;
     dir.sync()?;
     Ok(Moved::To(dir.path().join(target_name)))
@@ -132,7 +127,9 @@ fn free_name(dir: &OwnDir, name: &str) -> String {
 
 pub fn reason_text(r: &Refusal<'_>) -> String {
     // Staff read this in Norway whatever the host's time zone is.
-    let when = r.at.with_timezone(&chrono_tz::Europe::Oslo).format("%d.%m.%Y kl. %H:%M");
+    let when =
+        r.at.with_timezone(&chrono_tz::Europe::Oslo)
+            .format("%d.%m.%Y kl. %H:%M");
     let reason = r.code.message_nb();
     let detail = if r.detail.trim().is_empty() || r.detail.trim() == reason {
         String::new()

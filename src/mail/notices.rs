@@ -294,7 +294,10 @@ mod tests {
             for leak in ["Ødegård", "Ragnhild", "Klage på vedtak", "150679", "40013"] {
                 assert!(!body.contains(leak), "{leak} in {body}");
             }
-            assert!(body.contains("unsupported") && body.contains("klage"), "{body}");
+            assert!(
+                body.contains("unsupported") && body.contains("klage"),
+                "{body}"
+            );
         }
         assert!(mail.html.contains("https://b/items/7"), "{}", mail.html);
     }

@@ -41,7 +41,12 @@ pub fn live_files(store: &Store) -> Result<Vec<LiveFile>> {
 /// The item's file now has another name in the same folder. Returns false
 /// when nothing changed (item gone, registered, or another open row already
 /// holds that path with those bytes).
-pub fn record_rename(store: &mut Store, id: ItemId, new_path: &str, new_name: &str) -> Result<bool> {
+pub fn record_rename(
+    store: &mut Store,
+    id: ItemId,
+    new_path: &str,
+    new_name: &str,
+) -> Result<bool> {
     let tx = store.write()?;
     let old: Option<String> = tx
         .query_row(

@@ -42,7 +42,15 @@ pub fn reserve(
     now: DateTime<Utc>,
 ) -> Result<Reservation, UserError> {
     let tx = store.write()?;
-    type Row = (i64, Option<String>, Option<String>, i64, bool, i64, Option<String>);
+    type Row = (
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        bool,
+        i64,
+        Option<String>,
+    );
     let row: Option<Row> = tx
         .query_row(
             "SELECT id, password_hash, totp_secret, totp_last_step, disabled, failed_logins, locked_until

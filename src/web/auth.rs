@@ -27,8 +27,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::item::Role;
-use crate::store::{sessions, sign_in};
 use crate::store::users::{self, User};
+use crate::store::{sessions, sign_in};
 use crate::web::{credentials, layout, login_guard, AppState, WebError};
 
 const LOGIN_COOKIE: &str = "pm_login";
@@ -231,7 +231,8 @@ enum LoginOutcome {
 const FAILED: &str = "Feil brukernavn, passord eller engangskode – eller kontoen er låst en stund \
 etter for mange mislykkede forsøk. Prøv igjen senere, eller kontakt systemadministrator.";
 const BUSY: &str = "Mange logger inn akkurat nå. Vent litt og prøv igjen.";
-const TOO_MANY: &str = "For mange innloggingsforsøk fra denne maskinen. Vent et minutt og prøv igjen.";
+const TOO_MANY: &str =
+    "For mange innloggingsforsøk fra denne maskinen. Vent et minutt og prøv igjen.";
 
 /// The peer address, when the server was started with connect info.
 fn client_addr(headers: &Request) -> Option<std::net::IpAddr> {
@@ -244,7 +245,11 @@ fn client_addr(headers: &Request) -> Option<std::net::IpAddr> {
 async fn login(state: axum::extract::State<AppState>, req: Request) -> Response {
     let addr = client_addr(&req);
     let headers = req.headers().clone();
-    if !login_guard::allow(&state.login_buckets, addr, state.web.login_attempts_per_minute) {
+    if !login_guard::allow(
+        &state.login_buckets,
+        addr,
+        state.web.login_attempts_per_minute,
+    ) {
         tracing::warn!("for mange innloggingsforsøk fra én adresse");
         return (
             axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -333,9 +338,10 @@ fn check_login(
             credentials::dummy_verify(&form.password);
             false
         });
-    let step = attempt.totp_secret.as_deref().and_then(|s| {
-        credentials::check_totp(s, &form.code, unix_now(), attempt.totp_last_step)
-    });
+    let step = attempt
+        .totp_secret
+        .as_deref()
+        .and_then(|s| credentials::check_totp(s, &form.code, unix_now(), attempt.totp_last_step));
     if let (true, false, Some(step)) = (password_ok, attempt.disabled, step) {
         if sign_in::succeed(store, attempt.user_id, step)
             .map_err(|e| WebError::Internal(e.to_string()))?

@@ -9,8 +9,6 @@
 //! `data_dir/cache/pages/`; the cache holds content and lives beside the
 //! content store, never in a public place.
 
-use std::path::PathBuf;
-
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -429,7 +427,7 @@ async fn page_image(
 /// written whole under a temporary name and renamed, so a crash leaves no
 /// half image.
 fn cached_render(
-    cache: &PathBuf,
+    cache: &std::path::Path,
     content: &std::path::Path,
     page: u32,
     dpi: u16,

@@ -38,9 +38,9 @@ mod admin;
 mod audit;
 pub mod auth;
 pub mod credentials;
-pub mod login_guard;
 mod item;
 mod layout;
+pub mod login_guard;
 mod queue;
 mod shelves;
 
@@ -428,6 +428,6 @@ pub async fn serve_on(
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
-        .map_err(WebError::Serve)
+    .await
+    .map_err(WebError::Serve)
 }

@@ -118,7 +118,6 @@ impl Intake {
             Err(err) => self.survive(err.to_string()),
         }
     }
-
 }
 
 /// For each gone item, the path in its own folder that now holds the same
