@@ -36,6 +36,7 @@ use crate::watch::{fs_kind, FolderWatchers, Hint, IgnoreSet, Settler, Verdict, W
 /// full, unreadable).
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
+mod problems;
 mod registration;
 
 /// The longest any one blocking file operation of the intake (copy, hash,
@@ -242,27 +243,6 @@ impl Intake {
             .is_some_and(|n| !self.ignore.is_ignored(n))
     }
 
-    /// Files whose names are not UTF-8 cannot be admitted (their path could
-    /// not be stored and found again); they are named as a folder problem in
-    /// `status`, with the names shown lossily, until someone renames them.
-    fn report_unreadable_names(&self, folder: &Path, names: &[String]) {
-        let key = format!("names:{}", folder.display());
-        if names.is_empty() {
-            self.health.clear_problem(&key);
-            return;
-        }
-        let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
-        self.health.set_problem(
-            &key,
-            format!(
-                "{} fil(er) i {} har navn som ikke kan leses (ikke UTF-8) og tas ikke inn: {}; gi dem nytt navn",
-                names.len(),
-                folder.display(),
-                shown.join(", ")
-            ),
-        );
-    }
-
     async fn on_hint(&mut self, hint: Hint) {
         let now = Instant::now();
         match hint {
@@ -354,7 +334,7 @@ impl Intake {
             }
             self.settler.observe(path, now);
         }
-        self.report_unreadable_names(folder, &unreadable);
+        problems::report_unreadable_names(&self.health, folder, &unreadable);
         true
     }
 
@@ -395,6 +375,7 @@ impl Intake {
                 self.health.set_problem(&key, msg);
             } else {
                 self.health.clear_problem(&key);
+                problems::check_quarantine_dir(&self.health, &w.folder.path);
             }
         }
         for (folder, mode) in &folders {
