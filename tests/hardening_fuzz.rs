@@ -118,9 +118,15 @@ fn hostile_names_and_special_files_do_not_stop_real_letters() {
                 5 => std::os::unix::fs::symlink("/", &path).is_ok(),
                 6 => std::fs::create_dir(&path).is_ok(),
                 // Regular junk files with hostile names: taken in and refused.
+                // Valid UTF-8, so they can be taken in: newlines, `..`,
+                // formulas, escapes, person IDs and long names stay.
                 _ if regular < 150 => {
                     regular += 1;
-                    std::fs::write(&path, format!("søppel {n}")).is_ok()
+                    let mut utf8 = name.to_string_lossy().into_owned();
+                    while utf8.len() > 255 {
+                        utf8.pop();
+                    }
+                    std::fs::write(hostile.join(utf8), format!("søppel {n}")).is_ok()
                 }
                 _ => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644))
                     .is_ok(),
@@ -135,7 +141,40 @@ fn hostile_names_and_special_files_do_not_stop_real_letters() {
         }
     }
     assert!(made > 2000, "only {made} hostile entries could be made");
-    let items = env.wait_items(WAIT, "every real letter queued", |items| {
+    env.wait_items(WAIT, "every real letter queued", |items| {
+        letters.iter().all(|l| {
+            by_name(items, l)
+                .first()
+                .is_some_and(|i| state(i) == "queued")
+        })
+    });
+    // The junk files are refused into `_avvist/`; a FIFO then takes each
+    // refused name (the original repro, many times over). Full rescans pass
+    // over them, and later letters must still be taken in.
+    let refused = env.wait_items(WAIT, "the regular junk files refused", |items| {
+        items.iter().filter(|i| state(i) == "rejected").count() >= regular / 2
+    });
+    // The moves follow the committed refusals at once.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut fifos = 0;
+    for item in refused.iter().filter(|i| state(i) == "rejected") {
+        let Some(name) = item["file_name"].as_str() else {
+            continue;
+        };
+        let path = hostile.join(name);
+        if nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o644)).is_ok() {
+            fifos += 1;
+        }
+    }
+    assert!(fifos > 10, "only {fifos} FIFOs where refused files were");
+    std::thread::sleep(Duration::from_secs(5));
+    for n in 0..3 {
+        let folder = ["mta", "omsorg", "digital"][n];
+        let name = format!("etter-fifo-{n}.pdf");
+        std::fs::write(env.inbox(folder).join(&name), text_pdf(9000 + n as u32)).unwrap();
+        letters.push(name);
+    }
+    let items = env.wait_items(WAIT, "letters after the FIFOs queued", |items| {
         letters.iter().all(|l| {
             by_name(items, l)
                 .first()
