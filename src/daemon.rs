@@ -100,16 +100,20 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    let classifier = crate::classify::Classifier::new(&config.raw.classify)
-        .map_err(|e| DaemonError::Classify(e.to_string()))?;
     // The rules' units must be configured units (as `process` and
     // `check-config` insist); a mismatch is named in `status` rather than
     // stopping the intake of post that still needs taking in.
     let health = Arc::new(Health::default());
-    if let Err(err) = crate::classify::Classifier::from_config(&config) {
-        tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
-        health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
-    }
+    let classifier = match crate::classify::Classifier::from_config(&config) {
+        Ok(classifier) => classifier,
+        Err(err) => {
+            let classifier = crate::classify::Classifier::new(&config.raw.classify)
+                .map_err(|e| DaemonError::Classify(e.to_string()))?;
+            tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
+            health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
+            classifier
+        }
+    };
     let engines = Arc::new(RealEngines {
         extractor,
         classifier,
@@ -147,6 +151,14 @@ fn lock_data_dir(data_dir: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, Da
 
 /// Runs the daemon until SIGTERM/SIGINT (Ok) or a task failure (Err).
 pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
+    // Handlers first: a SIGTERM during start-up (pdfium, tesseract, the
+    // store) is kept and honoured as a clean stop once the tasks run, instead
+    // of killing the process with the default action.
+    let handlers = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    );
     let path = config_path.clone();
     let parts = tokio::task::spawn_blocking(move || prepare(&path))
         .await
@@ -273,7 +285,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     );
     notify(&[NotifyState::Ready, NotifyState::Status("starter")]);
 
-    signals(&config_path, &config_tx, &health, &token).await;
+    signals(handlers, &config_path, &config_tx, &health, &token).await;
 
     notify(&[NotifyState::Stopping]);
     token.cancel();
@@ -299,17 +311,20 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
 
 /// Waits for SIGTERM/SIGINT (returns) or a task failure (returns); handles
 /// SIGHUP reloads in between.
+type Handlers = (
+    std::io::Result<tokio::signal::unix::Signal>,
+    std::io::Result<tokio::signal::unix::Signal>,
+    std::io::Result<tokio::signal::unix::Signal>,
+);
+
 async fn signals(
+    handlers: Handlers,
     config_path: &Path,
     config_tx: &watch::Sender<Arc<Config>>,
     health: &Health,
     token: &CancellationToken,
 ) {
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = handlers else {
         tracing::error!("kan ikke installere signalhåndtering; stopper");
         return;
     };
