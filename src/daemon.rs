@@ -92,6 +92,12 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         path: data_dir.clone(),
         source,
     })?;
+    // Data written before the umask was set (an older version, a hand start)
+    // may be world-readable: closing the folder to others closes it all.
+    crate::safe_fs::close_to_others(&data_dir).map_err(|source| DaemonError::DataDir {
+        path: data_dir.clone(),
+        source,
+    })?;
     let lock = lock_data_dir(&data_dir)?;
     let store = Store::open(&config.database_path())?;
     let key = PersonIdKey::load_or_create(&data_dir)?;
@@ -101,8 +107,20 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    let classifier = crate::classify::Classifier::new(&config.raw.classify)
-        .map_err(|e| DaemonError::Classify(e.to_string()))?;
+    // The rules' units must be configured units (as `process` and
+    // `check-config` insist); a mismatch is named in `status` rather than
+    // stopping the intake of post that still needs taking in.
+    let health = Arc::new(Health::default());
+    let classifier = match crate::classify::Classifier::from_config(&config) {
+        Ok(classifier) => classifier,
+        Err(err) => {
+            let classifier = crate::classify::Classifier::new(&config.raw.classify)
+                .map_err(|e| DaemonError::Classify(e.to_string()))?;
+            tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
+            health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
+            classifier
+        }
+    };
     let engines = Arc::new(RealEngines {
         extractor,
         classifier,
@@ -115,7 +133,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         content: Arc::new(content),
         engines: engines.clone(),
         renderer: engines,
-        health: Arc::new(Health::default()),
+        health,
     })
 }
 
@@ -140,6 +158,14 @@ fn lock_data_dir(data_dir: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, Da
 
 /// Runs the daemon until SIGTERM/SIGINT (Ok) or a task failure (Err).
 pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
+    // Handlers first: a SIGTERM during start-up (pdfium, tesseract, the
+    // store) is kept and honoured as a clean stop once the tasks run, instead
+    // of killing the process with the default action.
+    let handlers = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    );
     let path = config_path.clone();
     let parts = tokio::task::spawn_blocking(move || prepare(&path))
         .await
@@ -301,7 +327,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     );
     notify(&[NotifyState::Ready, NotifyState::Status("starter")]);
 
-    signals(&config_path, &config_tx, &health, &token).await;
+    signals(handlers, &config_path, &config_tx, &health, &token).await;
 
     notify(&[NotifyState::Stopping]);
     token.cancel();
@@ -327,17 +353,20 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
 
 /// Waits for SIGTERM/SIGINT (returns) or a task failure (returns); handles
 /// SIGHUP reloads in between.
+type Handlers = (
+    std::io::Result<tokio::signal::unix::Signal>,
+    std::io::Result<tokio::signal::unix::Signal>,
+    std::io::Result<tokio::signal::unix::Signal>,
+);
+
 async fn signals(
+    handlers: Handlers,
     config_path: &Path,
     config_tx: &watch::Sender<Arc<Config>>,
     health: &Health,
     token: &CancellationToken,
 ) {
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = handlers else {
         tracing::error!("kan ikke installere signalhåndtering; stopper");
         return;
     };
@@ -370,7 +399,8 @@ async fn signals(
 }
 
 /// Writes the status file and the systemd STATUS line every second; pings
-/// the watchdog at half its interval when systemd asks for one.
+/// the watchdog at half its interval when systemd asks for one, and only
+/// while no stage is stalled ([`Health::stalled`]).
 async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: CancellationToken) {
     let usec = watchdog_usec();
     let watchdog = usec.is_some();
@@ -391,8 +421,14 @@ async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: Cancellation
         if let Ok(Err(err)) = tokio::task::spawn_blocking(move || h.write_status_file(&dir)).await {
             tracing::warn!(error = %err, "kan ikke skrive statusfilen");
         }
+        // The watchdog is fed only while every stage makes progress: a stuck
+        // intake or pipeline gets the service restarted instead of vouched for.
+        let stalled = health.stalled();
+        for stage in &stalled {
+            tracing::error!(stage, "står fast; vaktbikkja mates ikke");
+        }
         let line = health.status_line();
-        if watchdog {
+        if watchdog && stalled.is_empty() {
             notify(&[NotifyState::Status(&line), NotifyState::Watchdog]);
         } else {
             notify(&[NotifyState::Status(&line)]);

@@ -32,11 +32,17 @@ impl Sha256 {
     }
 
     /// Hashes a file in streaming fashion (scans can be hundreds of MB).
+    /// The digest of a regular file (never a FIFO, device or link: see
+    /// [`crate::safe_fs::open_regular`]).
     pub fn of_file(path: &std::path::Path) -> std::io::Result<Self> {
+        let mut file = crate::safe_fs::open_regular(path)?;
+        Self::of_reader(&mut file)
+    }
+
+    pub fn of_reader(reader: &mut impl std::io::Read) -> std::io::Result<Self> {
         use sha2::Digest;
-        let mut file = std::fs::File::open(path)?;
         let mut hasher = sha2::Sha256::new();
-        std::io::copy(&mut file, &mut hasher)?;
+        std::io::copy(reader, &mut hasher)?;
         Ok(Sha256(hasher.finalize().into()))
     }
 

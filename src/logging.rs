@@ -10,8 +10,8 @@
 //! named after the client), so prefer the item id and the unit over a path.
 //!
 //! As a last line of defence every line is passed through [`redact`] before it
-//! leaves the process: any free-standing 11-digit number (also written
-//! `DDMMYY NNNNN`) is replaced by `***********`. This catches a number that
+//! leaves the process: every person ID number, however it is written, is
+//! masked as `DDMMYY*****` (the one rule in [`crate::privacy`]). This catches a number that
 //! slips in through a path or a third-party error message; it is not a licence
 //! to log text.
 //!
@@ -33,9 +33,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use systemd_journal_logger::JournalLog;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -141,16 +139,10 @@ pub fn choose(
     }
 }
 
-/// Masks every free-standing 11-digit number (`01018912345`, `010189 12345`).
-///
-/// "Free-standing" means not part of a longer word or number, so SHA-256 hex
-/// digests, 12-digit numbers and timestamps are left alone.
+/// Masks person ID numbers in every way people write them, by the one rule
+/// in [`crate::privacy`].
 pub fn redact(text: &str) -> Cow<'_, str> {
-    static PERSON_ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-        // A fixed, valid pattern: compiling it cannot fail.
-        Regex::new(r"\b\d{6} ?\d{5}\b").expect("static regex")
-    });
-    PERSON_ID_LIKE.replace_all(text, "***********")
+    crate::privacy::mask_person_ids(text)
 }
 
 /// The human-readable stderr format, writing through `make_writer`.
@@ -308,7 +300,7 @@ mod tests {
     fn redact_masks_person_id_like_numbers_only() {
         assert_eq!(
             redact("item 7: 01898500035 in /inbox/mta/010985 00035.pdf"),
-            "item 7: *********** in /inbox/mta/***********.pdf"
+            "item 7: 018985***** in /inbox/mta/010985*****.pdf"
         );
         // Not free-standing: digest hex, longer numbers, phone numbers and dates stay.
         let untouched = "sha256 ab01898500035cd 123456789012 tlf 912 34 567 2026-11-04 12:00:01";
@@ -379,7 +371,7 @@ mod tests {
         assert!(out.contains("queued") && out.contains("item=42"), "{out}");
         assert!(out.contains("cannot read"), "{out}");
         assert!(!out.contains("12885707767"), "person number leaked: {out}");
-        assert!(out.contains("/inbox/mta/***********.pdf"), "{out}");
+        assert!(out.contains("/inbox/mta/128857*****.pdf"), "{out}");
         assert!(!out.contains("hidden"), "{out}");
         assert_eq!(out.lines().count(), 2, "{out}");
     }
@@ -405,6 +397,6 @@ mod tests {
         });
         let lines = sink.lock().unwrap().clone();
         assert_eq!(lines[0], "extracted in 812 ms item=7 state=Level(Info)");
-        assert_eq!(lines[1], "must never show person=***********");
+        assert_eq!(lines[1], "must never show person=249278*****");
     }
 }

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // The database (letter text, TOTP secrets), the content store, the page
+    // cache and status.json must never be world-readable, however the binary
+    // was started (the systemd unit sets UMask=0027; run-demo, a shell with
+    // umask 022 and cron do not). Group read stays for the admin group.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o027));
     ensure_omp_thread_limit();
     let cli = postmottak::cli::Cli::parse();
     if !matches!(cli.command, postmottak::cli::Command::Run(_)) {

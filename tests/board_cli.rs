@@ -198,7 +198,7 @@ async fn reset_gives_a_new_password_and_code_and_lifts_a_lockout() {
     let locked = client
         .login("per", PASSWORD, &totp_now(&board.user("per").secret))
         .await;
-    assert!(locked.body.contains("For mange mislykkede forsøk"));
+    assert!(locked.body.contains("for mange mislykkede forsøk"));
     let unlock = postmottak(&config_path, &["user", "unlock", "per"]);
     assert!(unlock.status.success(), "{}", stderr(&unlock));
     let mut fresh = board.client();

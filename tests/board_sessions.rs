@@ -195,7 +195,7 @@ async fn lockout_after_repeated_failures() {
         .await;
     assert_eq!(resp.status, 200);
     assert!(
-        resp.body.contains("For mange mislykkede forsøk"),
+        resp.body.contains("for mange mislykkede forsøk"),
         "{}",
         resp.body
     );

@@ -315,7 +315,7 @@ fn sighup_adds_a_folder_and_sigterm_stops_cleanly() {
     let items = env.wait_items(WAIT, "file in the new folder", |items| {
         items.first().is_some_and(|i| state(i) == "queued")
     });
-    assert_eq!(items[0]["unit"], "rus-psykisk-helse");
+    assert_eq!(items[0]["unit"], "ekstra");
 
     // A bad config on SIGHUP is refused and the old one kept.
     let good = std::fs::read_to_string(&env.config).unwrap();

@@ -24,7 +24,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     // The classification rules file is read and checked the way `run` will.
-    if let Err(err) = crate::classify::Classifier::new(&config.raw.classify) {
+    if let Err(err) = crate::classify::Classifier::from_config(&config) {
         eprintln!("{}: classify.rules: {err}", config.display_name());
         return Ok(ExitCode::from(2));
     }

@@ -1,13 +1,15 @@
 //! `postmottak status --config FILE`: a short health summary for admins —
 //! whether the daemon runs, each folder and how it is watched, queue depth,
 //! items under OCR, last arrival, last error. Reads the store and the status
-//! file the daemon rewrites every second. Exit 0 when running, 3 when not
-//! (the LSB convention `systemctl status` uses).
+//! file the daemon rewrites every second. Exit 0 when running and healthy,
+//! 1 when running with a problem (a folder gone, `_avvist` unusable, a stage
+//! stuck: each named with since when), 3 when not running (the LSB
+//! convention `systemctl status` uses), so monitoring can alert on it.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use clap::Args as ClapArgs;
 
 use crate::config::Config;
@@ -21,8 +23,9 @@ pub struct Args {
     pub config: super::ConfigArg,
 }
 
+/// Norwegian time whatever the host's time zone.
 fn local(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
+    t.with_timezone(&chrono_tz::Europe::Oslo)
         .format("%d.%m.%Y %H:%M:%S")
         .to_string()
 }
@@ -49,14 +52,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         None => println!("postmottak kjører ikke (har aldri kjørt med denne datamappen)"),
     }
+    let problems = status
+        .as_ref()
+        .filter(|_| running)
+        .map(|s| s.problems.clone())
+        .unwrap_or_default();
     println!("Mapper:");
     for folder in config.inbox_folders() {
-        let mode = status
-            .as_ref()
-            .filter(|_| running)
-            .and_then(|s| s.folders.iter().find(|f| f.path == folder.path))
-            .map(|f| f.mode_text.clone())
-            .unwrap_or_else(|| "ikke overvåket".into());
+        let folder_problem = problems
+            .iter()
+            .find(|p| p.key == format!("folder:{}", folder.path.display()));
+        let mode = match folder_problem {
+            Some(p) => format!(
+                "FEIL siden {}: mappen mangler eller er byttet ut",
+                local(&p.since)
+            ),
+            None => status
+                .as_ref()
+                .filter(|_| running)
+                .and_then(|s| s.folders.iter().find(|f| f.path == folder.path))
+                .map(|f| f.mode_text.clone())
+                .unwrap_or_else(|| "ikke overvåket".into()),
+        };
         let name = folder
             .unit
             .as_ref()
@@ -100,12 +117,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.in_extraction, s.settling
         );
     }
+    if !problems.is_empty() {
+        println!("Problemer nå:");
+        for p in &problems {
+            println!("  siden {}: {}", local(&p.since), p.message);
+        }
+    }
     if let Some(err) = status.as_ref().and_then(|s| s.last_error.as_ref()) {
         println!("Siste feil ({}): {}", local(&err.at), err.message);
     }
-    Ok(if running {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if !running {
         ExitCode::from(3)
+    } else if !problems.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -67,6 +67,7 @@ fn single_frame(path: &Path, kind: MediaKind, limits: &PageLimits) -> Result<Fra
         .into_dimensions()
         .map_err(|_| corrupt())?;
     limits.check_pixels(u64::from(w) * u64::from(h))?;
+    limits.check_image_memory(w, h)?;
     let mut reader = ImageReader::with_format(open(path)?, format);
     reader.limits(decoder_limits(limits));
     let decoded = reader.decode().map_err(|e| match e {
@@ -152,6 +153,7 @@ fn tiff_precheck(path: &Path, limits: &PageLimits) -> Result<(), Rejection> {
         limits.check_page_count(pages)?;
         let (w, h) = dec.dimensions().map_err(|_| corrupt())?;
         limits.check_pixels(u64::from(w) * u64::from(h))?;
+        limits.check_image_memory(w, h)?;
         if !dec.more_images() {
             return Ok(());
         }

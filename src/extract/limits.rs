@@ -74,6 +74,32 @@ impl PageLimits {
     }
 }
 
+/// Pixels one image may decode to, whatever `max_megapixels_per_page` says:
+/// a 24 KB PNG of 14000 × 14000 1-bit pixels decodes to 196 MB of gray and
+/// takes tesseract to ~2 GB, so memory, not only the pixel count, is
+/// budgeted. 72 MP holds an A3 page at 600 dpi, far above what OCR needs.
+pub const IMAGE_MEMORY_BUDGET_PIXELS: u64 = 72_000_000;
+
+impl PageLimits {
+    /// A source image's size against the memory budget, checked from its
+    /// header before decoding.
+    pub fn check_image_memory(&self, w: u32, h: u32) -> Result<(), Rejection> {
+        let pixels = u64::from(w) * u64::from(h);
+        if pixels > IMAGE_MEMORY_BUDGET_PIXELS {
+            return Err(Rejection::new(
+                RejectCode::TooLarge,
+                format!(
+                    "Bildet er {w} × {h} piksler ({} megapiksler); over {} megapiksler leses ikke. \
+                     Skann på nytt med 300 dpi.",
+                    pixels / 1_000_000,
+                    IMAGE_MEMORY_BUDGET_PIXELS / 1_000_000
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 pub fn too_large_rejection() -> Rejection {
     Rejection::new(RejectCode::TooLarge, RejectCode::TooLarge.message_nb())
 }

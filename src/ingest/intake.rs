@@ -21,11 +21,12 @@ use chrono::{DateTime, TimeZone, Utc};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::content::ContentStore;
+use super::content::{ContentStore, Copied, Intake as ContentIntake};
 use super::health::{FolderStatus, Health};
 use super::pipeline::{self, Pipeline};
 use crate::config::{Config, InboxFolder};
 use crate::item::ItemState;
+use crate::safe_fs;
 use crate::store::items::{self, Admission, NewArrival};
 use crate::store::Db;
 use crate::watch::settle::FileStamp;
@@ -34,6 +35,29 @@ use crate::watch::{fs_kind, FolderWatchers, Hint, IgnoreSet, Settler, Verdict, W
 /// How long to wait before retrying a file whose admission failed (disk
 /// full, unreadable).
 const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+mod problems;
+mod registration;
+
+/// The longest any one blocking file operation of the intake (copy, hash,
+/// rename search) may take before the intake gives up on it and goes on:
+/// nothing on the intake path waits without a deadline. Well under the
+/// intake's stall limit ([`super::health::stall_limit`]).
+const IO_DEADLINE: Duration = Duration::from_secs(90);
+
+/// Runs blocking file work off the async threads, bounded by [`IO_DEADLINE`].
+async fn bounded<T: Send + 'static>(
+    f: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> std::io::Result<T> {
+    match tokio::time::timeout(IO_DEADLINE, tokio::task::spawn_blocking(f)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(std::io::Error::other(join.to_string())),
+        Err(_) => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("filoperasjonen tok mer enn {} s", IO_DEADLINE.as_secs()),
+        )),
+    }
+}
 
 struct Watched {
     folder: InboxFolder,
@@ -129,6 +153,9 @@ impl Intake {
         }
         rescan.reset();
         loop {
+            // Each turn of this loop is progress; a turn that never ends (a
+            // blocked call) stops the beat and the watchdog with it.
+            self.health.beat("intake");
             tokio::select! {
                 _ = token.cancelled() => return Ok(()),
                 Some(hint) = self.hints.recv() => self.on_hint(hint).await,
@@ -317,9 +344,19 @@ impl Intake {
             }
         };
         let now = Instant::now();
+        let mut unreadable = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
-            if !entry.file_type().is_ok_and(|t| t.is_file()) || !self.is_candidate_name(&path) {
+            // The entry's own type, links not followed: FIFOs, sockets,
+            // devices, folders and links are never candidates.
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if entry.file_name().to_str().is_none() {
+                unreadable.push(entry.file_name().to_string_lossy().into_owned());
+                continue;
+            }
+            if !self.is_candidate_name(&path) {
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
@@ -328,6 +365,7 @@ impl Intake {
             }
             self.settler.observe(path, now);
         }
+        problems::report_unreadable_names(&self.health, folder, &unreadable);
         true
     }
 
@@ -357,13 +395,19 @@ impl Intake {
             .collect();
         self.known.retain(|p, _| p.exists());
         for w in &self.folders {
-            if w.device.is_some() && device_of(&w.folder.path) != w.device {
+            let key = format!("folder:{}", w.folder.path.display());
+            let now = device_of(&w.folder.path);
+            if now.is_none() || (w.device.is_some() && now != w.device) {
                 let msg = format!(
-                    "mappen {} er avmontert eller byttet ut; ingen saker markeres som registrert derfra før den er tilbake eller konfigurasjonen leses på nytt (SIGHUP)",
+                    "mappen {} er borte, avmontert eller byttet ut; ingen saker markeres som registrert derfra før den er tilbake eller konfigurasjonen leses på nytt (SIGHUP)",
                     w.folder.path.display()
                 );
                 tracing::warn!("{msg}");
-                self.health.error(msg);
+                self.health.error(msg.clone());
+                self.health.set_problem(&key, msg);
+            } else {
+                self.health.clear_problem(&key);
+                problems::check_quarantine_dir(&self.health, &w.folder.path);
             }
         }
         for (folder, mode) in &folders {
@@ -388,61 +432,6 @@ impl Intake {
             }
         }
         self.check_registrations(None).await;
-    }
-
-    /// Items whose file left its folder are registered (taken into the case
-    /// system). `only`: just the item(s) at this path. A full check (rescans)
-    /// also finishes moves of refused files into `_avvist/` that failed.
-    async fn check_registrations(&mut self, only: Option<PathBuf>) {
-        let folders: Vec<PathBuf> = self
-            .folders
-            .iter()
-            .filter(|w| w.device.is_some() && device_of(&w.folder.path) == w.device)
-            .map(|w| w.folder.path.clone())
-            .collect();
-        let full = only.is_none();
-        let result = self
-            .db
-            .call(move |s| -> Result<_, items::ItemsError> {
-                let watched = |path: &Path| {
-                    path.parent()
-                        .is_some_and(|p| folders.iter().any(|f| f == p))
-                };
-                let mut registered = Vec::new();
-                for item in items::live_items(s)? {
-                    let path = Path::new(&item.source_path);
-                    if only.as_deref().is_some_and(|o| o != path) || !watched(path) || path.exists()
-                    {
-                        continue;
-                    }
-                    if items::mark_registered(s, item.id, Utc::now())? {
-                        registered.push(item.id);
-                    }
-                }
-                let mut stranded = Vec::new();
-                if full {
-                    for item in items::rejected_items(s)? {
-                        let path = Path::new(&item.source_path);
-                        if watched(path) && path.exists() {
-                            stranded.push(item.id);
-                        }
-                    }
-                }
-                Ok((registered, stranded))
-            })
-            .await;
-        match result {
-            Ok(Ok((registered, stranded))) => {
-                for id in registered {
-                    tracing::info!(item = %id, "filen er tatt ut av mappen: registrert");
-                }
-                for id in stranded {
-                    self.requarantine(id).await;
-                }
-            }
-            Ok(Err(err)) => self.survive(format!("registreringssjekk feilet: {err}")),
-            Err(err) => self.survive(err.to_string()),
-        }
     }
 
     fn survive(&self, message: String) {
@@ -483,26 +472,33 @@ impl Intake {
         }
         let content = self.content.clone();
         let p = path.clone();
-        let copied = match tokio::task::spawn_blocking(move || {
-            let copied = content.copy_in(&p)?;
-            if digital {
+        let max_bytes = self.config.raw.extract.max_file_bytes();
+        let copied = match bounded(move || {
+            let copied = content.copy_in_limited(&p, max_bytes)?;
+            if let (true, ContentIntake::Copied(c)) = (digital, &copied) {
                 crate::extract::delivery::sidecar::keep_beside(
                     &p,
-                    &content.path_of(&copied.content_path),
+                    &content.path_of(&c.content_path),
                 )?;
             }
             let after = FileStamp::read(&p)?;
-            let meta = std::fs::metadata(&p)?;
-            Ok::<_, std::io::Error>((copied, after, meta.ctime(), meta.ctime_nsec()))
+            let meta = std::fs::symlink_metadata(&p)?;
+            Ok((copied, after, meta.ctime(), meta.ctime_nsec()))
         })
         .await
         {
-            Ok(Ok(c)) => c,
-            Ok(Err(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            Ok(c) => c,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 tracing::info!(folder = %folder.path.display(), "fil forsvant under kopiering");
                 return;
             }
-            Ok(Err(err)) => {
+            Err(err) if safe_fs::is_not_regular(&err) => {
+                // Replaced by a link, FIFO or folder since it was listed: not a file
+                // for us; a later listing decides again.
+                tracing::info!(folder = %folder.path.display(), "ikke en vanlig fil; hoppes over");
+                return;
+            }
+            Err(err) => {
                 return self.retry_later(
                     path,
                     format!(
@@ -511,9 +507,20 @@ impl Intake {
                     ),
                 )
             }
-            Err(err) => return self.retry_later(path, err.to_string()),
         };
         let (copied, after, ctime, ctime_ns) = copied;
+        let (copied, too_large) = match copied {
+            ContentIntake::Copied(c) => (c, None),
+            // Above the limit: refused without a copy in the store.
+            ContentIntake::TooLarge { sha256, size } => (
+                Copied {
+                    sha256,
+                    content_path: String::new(),
+                    size,
+                },
+                Some(size),
+            ),
+        };
         if after != Some(stamp) {
             // It changed while we copied: not settled after all.
             self.settler.observe(path, Instant::now());
@@ -533,14 +540,24 @@ impl Intake {
             content_path: copied.content_path,
             received_at: received_at(ctime, ctime_ns),
         };
-        // A file the case system took and gave back (within the grace
-        // period) restores its item instead of becoming a duplicate.
         let content = self.content.clone();
-        match self
-            .db
-            .call(move |s| crate::forget::admit_or_restore(s, &content, &arrival))
-            .await
-        {
+        let restore = too_large.is_none();
+        let admission = self.db.call(move |s| {
+            if restore {
+                // A file the case system took and gave back (within the grace
+                // period) restores its item instead of becoming a duplicate.
+                crate::forget::admit_or_restore(s, &content, &arrival)
+            } else {
+                items::admit(s, &arrival)
+            }
+        });
+        match admission.await {
+            Ok(Ok(Admission::New(id))) if too_large.is_some() => {
+                self.known.insert(path, stamp);
+                self.health.arrival();
+                self.refuse_too_large(id, too_large.unwrap_or(0), max_bytes)
+                    .await;
+            }
             Ok(Ok(outcome)) => {
                 self.known.insert(path, stamp);
                 self.admitted(outcome, &folder).await;
@@ -574,6 +591,28 @@ impl Intake {
         }
     }
 
+    /// A file above `max_file_mb`: refused at once, before any copy.
+    async fn refuse_too_large(&mut self, id: crate::item::ItemId, size: u64, max: u64) {
+        let message = format!(
+            "Filen er for stor ({} MB; grensen er {} MB).",
+            size / (1024 * 1024),
+            max / (1024 * 1024)
+        );
+        let code = crate::item::RejectCode::TooLarge;
+        match self
+            .db
+            .call(move |s| items::reject(s, id, code, &message))
+            .await
+        {
+            Ok(Ok(_)) => {
+                tracing::warn!(item = %id, code = code.as_str(), "avvist");
+                self.requarantine(id).await;
+            }
+            Ok(Err(err)) => self.survive(err.to_string()),
+            Err(err) => self.survive(err.to_string()),
+        }
+    }
+
     /// A refused file is still in its inbox (crash between commit and move,
     /// or a failed move): move it now.
     async fn requarantine(&mut self, id: crate::item::ItemId) {
@@ -589,7 +628,9 @@ impl Intake {
             Ok(Err(err)) => return self.survive(err.to_string()),
             Err(err) => return self.survive(err.to_string()),
         };
-        if let Err(err) = pipeline::move_to_quarantine(&item, code, &detail).await {
+        let moved = pipeline::move_to_quarantine(&item, code, &detail).await;
+        super::quarantine::report_folder(&self.health, &item.source_path, &moved);
+        if let Err(err) = moved {
             self.survive(format!(
                 "sak {id}: kan ikke flytte avvist fil til _avvist: {err}"
             ));

@@ -123,6 +123,8 @@ impl Pipeline {
     }
 
     fn finish(&self, id: ItemId, result: Result<(), StepError>) {
+        // An item finished (either way): the pipeline is making progress.
+        self.health.beat("pipeline");
         let mut backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok(()) => {
@@ -149,6 +151,11 @@ impl Pipeline {
             tokio::select! {
                 _ = token.cancelled() => return,
                 _ = tick.tick() => {}
+            }
+            // Nothing being extracted means nothing can be stuck; while
+            // something is, only a finished item counts as progress.
+            if self.health.in_extraction.load(Ordering::Relaxed) == 0 {
+                self.health.beat("pipeline");
             }
             if let Err(err) = self.sweep().await {
                 tracing::error!(error = %err, "kan ikke lese ventende saker fra databasen");
@@ -279,7 +286,9 @@ impl Pipeline {
         tracing::warn!(item = %id, code = code.as_str(), "avvist");
         // The refusal is committed; a failed move is reported here and
         // finished by the intake's next rescan (the file stays in its inbox).
-        if let Err(err) = move_to_quarantine(&item, code, &rejection.message).await {
+        let moved = move_to_quarantine(&item, code, &rejection.message).await;
+        quarantine::report_folder(&self.health, &item.source_path, &moved);
+        if let Err(err) = moved {
             let err = StepError::Quarantine(err);
             tracing::error!(item = %id, error = %err, "prøver igjen ved neste gjennomgang");
             self.health.error(format!("sak {id}: {err}"));

@@ -49,6 +49,25 @@ pub fn message_id(notice_key: &str, from: &str) -> String {
     format!("<{}.postmottak@{}>", hex::encode(&digest[..16]), domain)
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834): out-of-office replies and
+/// other automatic responders must not answer it, so no mail loops.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
+}
+
 fn mailbox(address: &str) -> Result<Mailbox, MailError> {
     address
         .parse()
@@ -63,6 +82,7 @@ pub fn format_message(
     created_at: DateTime<Utc>,
 ) -> Result<Vec<u8>, MailError> {
     let mut builder = Message::builder()
+        .header(AutoSubmitted)
         .from(mailbox(from)?)
         .subject(notice.subject.clone())
         .message_id(Some(message_id(&notice.notice_key, from)))
@@ -129,5 +149,26 @@ mod tests {
             message_id("shelf:2026-10:ready", "postmottak@kommune.no")
         );
         assert!(a.starts_with('<') && a.ends_with("@kommune.no>"), "{a}");
+    }
+
+    #[test]
+    fn automated_mail_says_it_is_auto_generated() {
+        let notice = Composed {
+            notice_key: "k".into(),
+            kind: "test",
+            subject: "s".into(),
+            text: "t".into(),
+            html: "<p>t</p>".into(),
+            attachment: None,
+        };
+        let raw = format_message(
+            "postmottak@kommune.no",
+            &["a@kommune.no".into()],
+            &notice,
+            Utc::now(),
+        )
+        .unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.contains("Auto-Submitted: auto-generated\r\n"), "{raw}");
     }
 }

@@ -1,8 +1,11 @@
 //! The notices, in Norwegian: shelf ready / blocked / reminder (plain text +
 //! HTML + an iCalendar event on the shred date) and report mails.
 //!
-//! **Invariant:** what goes in here is counts, titles (11-digit runs masked),
-//! masked person IDs, dates and board links — never letter text.
+//! **Invariant:** e-mail leaves the secure zone through the municipality's
+//! mail system, so a mail carries item numbers, document types, units,
+//! dates, counts, reasons and board links only. Titles, names, file names and
+//! person IDs (even masked) stay on the board: reports pass through
+//! [`Report::for_mail`], shelf notices never look at them.
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
@@ -10,7 +13,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::compose::{Attachment, Composed};
 use crate::calendar::{add_days, date_label_nb, date_nb};
-use crate::report::{mask_digits, render_text, report_body_html, Report, ReportKind};
+use crate::report::{render_text, report_body_html, Report, ReportKind};
 use crate::retention::{Shelf, ShelfItem};
 
 /// A blocking item as a notice shows it.
@@ -60,7 +63,8 @@ fn board_link(base_url: Option<&str>, path: &str) -> Option<String> {
 }
 
 const FOOTER: &str = "Denne e-posten er sendt automatisk av postmottak. \
-Den inneholder ikke fødselsnumre eller brevtekst; åpne tavlen for detaljer.";
+Den inneholder bare saksnumre, datoer og antall – ikke titler, navn, filnavn, \
+fødselsnumre eller brevtekst; åpne tavlen for detaljer.";
 
 /// A shelf notice with its calendar event.
 pub fn shelf_notice(
@@ -152,12 +156,6 @@ pub fn shelf_notice(
 
 fn blocking_text(line: &BlockingLine) -> String {
     let item = &line.item;
-    let title = mask_digits(item.title.as_deref().unwrap_or("(uten emne)"));
-    let ids = if line.masked_ids.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", line.masked_ids)
-    };
     let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
     // Who the shelf waits for: the quality check or the registration is
     // theirs to do.
@@ -166,11 +164,9 @@ fn blocking_text(line: &BlockingLine) -> String {
         None => " – ikke fordelt".to_owned(),
     };
     format!(
-        "Sak {} · mottatt {} · {}{} – {}{}",
+        "Sak {} · mottatt {} – {}{}",
         item.id,
         date_nb(item.received_on),
-        title,
-        ids,
         reasons.join("; "),
         holder
     )
@@ -263,6 +259,7 @@ pub fn report_mail(
         ReportKind::PostList => "report_post_list",
         ReportKind::AccessRequests => "report_access_requests",
     };
+    let report = &report.for_mail();
     let board_line = base_url
         .map(|b| format!("Tavlen: {}\n\n", board(b)))
         .unwrap_or_default();
@@ -284,5 +281,69 @@ pub fn report_mail(
         text,
         html: html.into_string(),
         attachment: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::item::ItemId;
+    use crate::report::{Row, Section};
+
+    #[test]
+    fn a_report_mail_carries_no_titles_file_names_or_ids() {
+        let report = Report {
+            kind: ReportKind::Deviation,
+            title: "Avviksrapport".into(),
+            subtitle: "per i dag".into(),
+            generated_at: Utc::now(),
+            sections: vec![
+                Section {
+                    heading: "Avviste filer".into(),
+                    empty_text: "Ingen.".into(),
+                    columns: vec!["Sak", "Mottatt", "Enhet", "Fil", "Årsak"],
+                    rows: vec![Row {
+                        item: Some(ItemId(7)),
+                        cells: vec![
+                            "7".into(),
+                            "05.11.2026".into(),
+                            "MTA".into(),
+                            "Åse Ødegård 150679 40013.docx".into(),
+                            "unsupported".into(),
+                        ],
+                    }],
+                },
+                Section {
+                    heading: "Restanse".into(),
+                    empty_text: "Ingen.".into(),
+                    columns: vec!["Sak", "Type", "Emne", "Fødselsnr. (maskert)"],
+                    rows: vec![Row {
+                        item: Some(ItemId(8)),
+                        cells: vec![
+                            "8".into(),
+                            "klage".into(),
+                            "Klage på vedtak om omsorgsstønad – Ragnhild Ås".into(),
+                            "150679*****".into(),
+                        ],
+                    }],
+                },
+            ],
+        };
+        let mail = report_mail(
+            &report,
+            "k".into(),
+            "Avviksrapport".into(),
+            Some("https://b"),
+        );
+        for body in [&mail.text, &mail.html] {
+            for leak in ["Ødegård", "Ragnhild", "Klage på vedtak", "150679", "40013"] {
+                assert!(!body.contains(leak), "{leak} in {body}");
+            }
+            assert!(
+                body.contains("unsupported") && body.contains("klage"),
+                "{body}"
+            );
+        }
+        assert!(mail.html.contains("https://b/items/7"), "{}", mail.html);
     }
 }

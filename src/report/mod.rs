@@ -4,7 +4,7 @@
 //!
 //! **Invariant:** a report never carries letter text or a whole person ID:
 //! person IDs only in their masked form, and titles and file names pass
-//! through [`mask_digits`] in case an 11-digit number hides in them. That is
+//! through [`mask_digits`] (person IDs in every written form masked). That is
 //! what makes a report safe to send by e-mail.
 
 use std::str::FromStr;
@@ -218,7 +218,32 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
+/// Columns that carry content (from the letter or its file): they stay on
+/// the board and in reports read there, never in e-mail.
+pub const CONTENT_COLUMNS: &[&str] = &["Emne", "Fil", "Fødselsnr. (maskert)"];
+
 impl Report {
+    /// The report as e-mail may carry it: the [`CONTENT_COLUMNS`] removed
+    /// from every section (item numbers, dates, units, types, counts and
+    /// board links stay).
+    pub fn for_mail(&self) -> Report {
+        let mut report = self.clone();
+        for section in &mut report.sections {
+            let keep: Vec<bool> = section
+                .columns
+                .iter()
+                .map(|c| !CONTENT_COLUMNS.contains(c))
+                .collect();
+            let mut k = keep.iter();
+            section.columns.retain(|_| *k.next().unwrap_or(&true));
+            for row in &mut section.rows {
+                let mut k = keep.iter();
+                row.cells.retain(|_| *k.next().unwrap_or(&true));
+            }
+        }
+        report
+    }
+
     /// Rows across all sections.
     pub fn row_count(&self) -> usize {
         self.sections.iter().map(|s| s.rows.len()).sum()
@@ -241,31 +266,10 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-/// Masks any run of exactly 11 digits (a possible person ID) as
-/// `DDMMYY*****`; other text is kept.
+/// Masks person ID numbers, however written, as `DDMMYY*****` (the one
+/// rule in [`crate::privacy`]); other text is kept.
 pub fn mask_digits(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run = &chars[start..i];
-            if run.len() == 11 {
-                out.extend(&run[..6]);
-                out.push_str("*****");
-            } else {
-                out.extend(run);
-            }
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
+    crate::privacy::mask_person_ids(text).into_owned()
 }
 
 #[cfg(test)]

@@ -97,8 +97,19 @@ fn text_table(section: &Section) -> String {
     out
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r', ';']) {
+/// One CSV cell. A cell that a spreadsheet would read as a formula (it begins
+/// with `=`, `+`, `-`, `@`, tab or carriage return: OWASP's rule) gets a
+/// leading `'`, so a title or file name from a hostile sender is shown as
+/// text instead of run. Applies to every column, headers included.
+pub fn csv_field(text: &str) -> String {
+    let neutral;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{text}");
+        neutral.as_str()
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r', ';', '\t']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_owned()
@@ -216,6 +227,25 @@ mod tests {
             "{html}"
         );
         assert!(render_csv(&report).contains(",2026-11-05\r\n"));
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised() {
+        for hostile in [
+            "=cmd|' /C calc'!A0",
+            "=HYPERLINK(\"http://x\").pdf",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            let cell = csv_field(hostile);
+            let inner = cell.trim_start_matches('"');
+            assert!(inner.starts_with('\''), "{hostile:?} -> {cell:?}");
+        }
+        assert_eq!(csv_field("Klage"), "Klage");
+        assert_eq!(csv_field("a=b"), "a=b");
     }
 
     #[test]

@@ -397,7 +397,7 @@ pub fn audit(
     kind: &str,
     detail: &serde_json::Value,
 ) -> Result<()> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     events::record(&tx, item, actor, kind, detail)?;
     tx.commit()?;
     Ok(())

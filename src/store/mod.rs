@@ -15,6 +15,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub mod after_meeting;
+pub mod arrivals;
 pub mod board;
 pub mod deliveries;
 pub mod direct;
@@ -30,6 +31,7 @@ pub mod queue_list;
 pub mod reports;
 pub mod sessions;
 pub mod shelves;
+pub mod sign_in;
 pub mod users;
 
 pub use handle::Db;
@@ -146,6 +148,15 @@ impl Store {
 
     pub fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// The one way to begin a write transaction: `BEGIN IMMEDIATE`, so a
+    /// read-then-write transaction takes the write lock up front and waits
+    /// out the busy timeout, instead of failing with SQLITE_BUSY when a
+    /// deferred read lock cannot be upgraded under concurrent writers.
+    pub fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 }
 

@@ -128,7 +128,7 @@ impl Store {
         &mut self,
         new: &NewConfirmation<'_>,
     ) -> std::result::Result<i64, ConfirmError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.write()?;
         let existing: Option<i64> = tx
             .query_row(
                 "SELECT id FROM shred_confirmations WHERE shelf = ?1",

@@ -76,7 +76,7 @@ fn role_of(id: i64, text: &str) -> Result<Role, UserError> {
 
 /// Creates a user with their units; records an audit event by `actor`.
 pub fn create(store: &mut Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, UserError> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let exists: Option<i64> = tx
         .query_row(
             "SELECT id FROM users WHERE username = ?1",
@@ -280,7 +280,7 @@ pub fn record_failed_login(
     max_failures: u32,
     lock_until: DateTime<Utc>,
 ) -> Result<bool, UserError> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let failed: i64 = tx.query_row(
         "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
         params![user_id],
@@ -310,7 +310,7 @@ pub fn record_failed_login(
 
 /// A successful sign-in: counters reset, TOTP step remembered, event written.
 pub fn record_login(store: &mut Store, user_id: i64, totp_step: i64) -> Result<(), UserError> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     tx.execute(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = ?1 WHERE id = ?2",
         params![totp_step, user_id],
@@ -335,7 +335,7 @@ pub fn reset(
     actor: Actor,
 ) -> Result<User, UserError> {
     let user = require(store, username)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     tx.execute(
         "UPDATE users SET password_hash = ?1, totp_secret = ?2, totp_last_step = 0,
                 failed_logins = 0, locked_until = NULL WHERE id = ?3",
@@ -361,7 +361,7 @@ pub fn set_disabled(
     actor: Actor,
 ) -> Result<User, UserError> {
     let user = require(store, username)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     tx.execute(
         "UPDATE users SET disabled = ?1 WHERE id = ?2",
         params![disabled, user.id],
@@ -394,7 +394,7 @@ pub fn set_role(
     actor: Actor,
 ) -> Result<User, UserError> {
     let user = require(store, username)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     tx.execute(
         "UPDATE users SET role = ?1 WHERE id = ?2",
         params![role.as_str(), user.id],
@@ -427,7 +427,7 @@ pub fn set_role(
 /// credentials.
 pub fn unlock(store: &mut Store, username: &str, actor: Actor) -> Result<User, UserError> {
     let user = require(store, username)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     tx.execute(
         "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
         params![user.id],

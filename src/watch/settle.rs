@@ -193,7 +193,8 @@ pub fn looks_complete(path: &Path, size: u64) -> bool {
     if size == 0 {
         return false;
     }
-    let Ok(mut file) = std::fs::File::open(path) else {
+    // Never a FIFO or link (opening a FIFO blocks until a writer comes).
+    let Ok(mut file) = crate::safe_fs::open_regular(path) else {
         return false;
     };
     let mut head = [0u8; 8];

@@ -68,11 +68,59 @@ fn assignable(store: &Store, unit: Option<&UnitId>, to: i64) -> Result<bool, Web
     })
 }
 
-/// A redirect target from a form: only local paths, never another site.
-fn safe_back(back: Option<&str>, fallback: String) -> String {
+/// A redirect target from a form: only the board's own pages (the queue,
+/// an item, a shelf, a report, the audit log), written with plain path and
+/// query characters. Anything else (another site, `/\t/evil.example/`, a
+/// newline that would break the header) falls back. Checked by whitelist,
+/// not by spotting bad characters, since browsers strip and fold so many.
+pub(crate) fn safe_back(back: Option<&str>, fallback: String) -> String {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        Some(b) if is_local_page(b) => b.to_owned(),
         _ => fallback,
+    }
+}
+
+fn is_local_page(back: &str) -> bool {
+    const PAGES: &[&str] = &["", "items", "shelves", "reports", "audit", "admin"];
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.=&%#".contains(c);
+    let (path, query) = back.split_once('?').unwrap_or((back, ""));
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    let mut segments = rest.split('/');
+    let first = segments.next().unwrap_or("");
+    back.len() <= 200
+        && PAGES.contains(&first)
+        && !path.contains("//")
+        && path[1..].chars().all(|c| plain(c) || c == '/')
+        && !path.contains("..")
+        && query.chars().all(plain)
+}
+
+#[cfg(test)]
+mod back_tests {
+    use super::safe_back;
+
+    #[test]
+    fn only_the_boards_own_pages_are_redirect_targets() {
+        for good in ["/", "/?mote=1", "/items/12", "/shelves/2026-09"] {
+            assert_eq!(safe_back(Some(good), "/f".into()), good);
+        }
+        for bad in [
+            "/\t/evil.example/",
+            "/\t/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/items/1\r\nSet-Cookie: x=1",
+            "/items/1\nX",
+            "/ /evil.example",
+            "/unknown",
+            "/items/../../x",
+            "",
+        ] {
+            assert_eq!(safe_back(Some(bad), "/f".into()), "/f", "{bad:?}");
+        }
     }
 }
 

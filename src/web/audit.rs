@@ -103,7 +103,9 @@ fn events_table(events: &[EventRow], names: &Names, show_item: bool, show_actor:
                         @if show_item {
                             td { @if let Some(i) = e.item_id { a href={ "/audit/items/" (i) } { (i) } } @else { "–" } }
                         }
-                        td { (history::sentence(e, names)) }
+                        // A sentence never prints an event's raw detail; masking
+                        // is the last safety net for what it does name (issue 9).
+                        td { (crate::privacy::mask_person_ids(&history::sentence(e, names))) }
                     }
                 }
             }

@@ -27,9 +27,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::item::Role;
-use crate::store::sessions;
 use crate::store::users::{self, User};
-use crate::web::{credentials, layout, AppState, WebError};
+use crate::store::{sessions, sign_in};
+use crate::web::{credentials, layout, login_guard, AppState, WebError};
 
 const LOGIN_COOKIE: &str = "pm_login";
 
@@ -222,17 +222,43 @@ struct LoginForm {
 enum LoginOutcome {
     Success { token: String, role: Role },
     Failed,
-    Locked,
 }
 
-const FAILED: &str = "Feil brukernavn, passord eller engangskode.";
-const LOCKED: &str = "For mange mislykkede forsøk. Kontoen er låst en stund; prøv igjen senere eller kontakt systemadministrator.";
+/// The one answer to every failed sign-in: wrong name, wrong password, wrong
+/// code, locked account or unknown user all look alike (and take alike: a
+/// locked or unknown name still costs one password check), so the form
+/// tells nobody which user names exist.
+const FAILED: &str = "Feil brukernavn, passord eller engangskode – eller kontoen er låst en stund \
+etter for mange mislykkede forsøk. Prøv igjen senere, eller kontakt systemadministrator.";
+const BUSY: &str = "Mange logger inn akkurat nå. Vent litt og prøv igjen.";
+const TOO_MANY: &str =
+    "For mange innloggingsforsøk fra denne maskinen. Vent et minutt og prøv igjen.";
 
-async fn login(
-    state: axum::extract::State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
+/// The peer address, when the server was started with connect info.
+fn client_addr(headers: &Request) -> Option<std::net::IpAddr> {
+    headers
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+async fn login(state: axum::extract::State<AppState>, req: Request) -> Response {
+    let addr = client_addr(&req);
+    let headers = req.headers().clone();
+    if !login_guard::allow(
+        &state.login_buckets,
+        addr,
+        state.web.login_attempts_per_minute,
+    ) {
+        tracing::warn!("for mange innloggingsforsøk fra én adresse");
+        return (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "60")],
+            login_form(&state, Some(TOO_MANY)),
+        )
+            .into_response();
+    }
+    let form = Form::<LoginForm>::from_request(req, &state).await;
     let Ok(Form(form)) = form else {
         return WebError::BadRequest("Skjemaet for innlogging er ufullstendig.".into())
             .into_response();
@@ -241,10 +267,23 @@ async fn login(
     if cookie_token.is_empty() || !ct_eq(cookie_token, &form.csrf) {
         return WebError::Csrf.into_response();
     }
+    // Bounded memory: only a few argon2 checks at once, whoever asks.
+    let Some(turn) = login_guard::turn().await else {
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "5")],
+            login_form(&state, Some(BUSY)),
+        )
+            .into_response();
+    };
     let web = state.web.clone();
     let outcome = state
         .db
-        .run(move |store| check_login(store, &web, &form))
+        .run(move |store| {
+            let outcome = check_login(store, &web, &form);
+            drop(turn);
+            outcome
+        })
         .await;
     match outcome {
         Ok(LoginOutcome::Success { token, role }) => {
@@ -261,32 +300,37 @@ async fn login(
                 .into_response()
         }
         Ok(LoginOutcome::Failed) => login_form(&state, Some(FAILED)),
-        Ok(LoginOutcome::Locked) => login_form(&state, Some(LOCKED)),
         Err(e) => e.into_response(),
     }
 }
 
-/// The whole credential check, on the blocking pool (argon2 is slow on purpose).
+/// The whole credential check, on the blocking pool (argon2 is slow on
+/// purpose). The attempt is counted before the secrets are checked and the
+/// TOTP step consumed atomically ([`sign_in`]), so concurrency cannot beat
+/// the lockout limit or reuse a code.
 fn check_login(
     store: &mut crate::store::Store,
     web: &crate::web::WebConfig,
     form: &LoginForm,
 ) -> Result<LoginOutcome, WebError> {
-    let Some(creds) = users::credentials(store, form.username.trim())? else {
-        credentials::dummy_verify(&form.password);
-        return Ok(LoginOutcome::Failed);
+    let now = Utc::now();
+    let until = now + Duration::minutes(i64::from(web.lockout_minutes));
+    let reservation = sign_in::reserve(
+        store,
+        form.username.trim(),
+        web.lockout_failures.max(1),
+        until,
+        now,
+    )
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let attempt = match reservation {
+        sign_in::Reservation::Unknown | sign_in::Reservation::Locked { .. } => {
+            credentials::dummy_verify(&form.password);
+            return Ok(LoginOutcome::Failed);
+        }
+        sign_in::Reservation::Go(attempt) => attempt,
     };
-    if creds.locked_until.is_some_and(|t| t > Utc::now()) {
-        crate::store::board::audit(
-            store,
-            None,
-            crate::store::events::Actor::User(creds.user_id),
-            "login_refused_locked",
-            &serde_json::json!({}),
-        )?;
-        return Ok(LoginOutcome::Locked);
-    }
-    let password_ok = creds
+    let password_ok = attempt
         .password_hash
         .as_deref()
         .map(|h| credentials::verify_password(h, &form.password))
@@ -294,40 +338,29 @@ fn check_login(
             credentials::dummy_verify(&form.password);
             false
         });
-    let step = creds
+    let step = attempt
         .totp_secret
         .as_deref()
-        .and_then(|s| credentials::check_totp(s, &form.code, unix_now(), creds.totp_last_step));
-    match (password_ok && !creds.disabled, step) {
-        (true, Some(step)) => {
-            users::record_login(store, creds.user_id, step)?;
-            let user = users::get(store, creds.user_id)?.ok_or(WebError::Unauthenticated)?;
+        .and_then(|s| credentials::check_totp(s, &form.code, unix_now(), attempt.totp_last_step));
+    if let (true, false, Some(step)) = (password_ok, attempt.disabled, step) {
+        if sign_in::succeed(store, attempt.user_id, step)
+            .map_err(|e| WebError::Internal(e.to_string()))?
+        {
+            let user = users::get(store, attempt.user_id)?.ok_or(WebError::Unauthenticated)?;
             let token = random_token();
-            sessions::create(store, &token, creds.user_id, &random_token())?;
+            sessions::create(store, &token, attempt.user_id, &random_token())?;
             sessions::purge_idle(
                 store,
                 Utc::now() - Duration::minutes(i64::from(web.session_idle_minutes)),
             )?;
-            Ok(LoginOutcome::Success {
+            return Ok(LoginOutcome::Success {
                 token,
                 role: user.role,
-            })
-        }
-        _ => {
-            let until = Utc::now() + Duration::minutes(i64::from(web.lockout_minutes));
-            let locked = users::record_failed_login(
-                store,
-                creds.user_id,
-                web.lockout_failures.max(1),
-                until,
-            )?;
-            Ok(if locked {
-                LoginOutcome::Locked
-            } else {
-                LoginOutcome::Failed
-            })
+            });
         }
     }
+    sign_in::fail(store, &attempt).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(LoginOutcome::Failed)
 }
 
 #[derive(Deserialize)]

@@ -94,6 +94,7 @@ pub(crate) fn sentence(e: &EventRow, names: &Names) -> String {
         "login_locked" => "Kontoen ble låst etter for mange mislykkede innlogginger.".into(),
         "login_refused_locked" => "Innlogging avvist: kontoen er låst.".into(),
         "audit_view" => "Leste revisjonsloggen.".into(),
+        "renamed" => "Filen fikk nytt navn i samme mappe.".into(),
         "printout_written" => "Utskriften ble lagt i mappen fagsystemet henter fra.".into(),
         "quality_confirmed" => "Bekreftet skannekvaliteten: alle sider er med.".into(),
         "replaces" => "Erstatter en tidligere skanning.".into(),

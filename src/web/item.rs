@@ -9,8 +9,6 @@
 //! `data_dir/cache/pages/`; the cache holds content and lives beside the
 //! content store, never in a public place.
 
-use std::path::PathBuf;
-
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -429,24 +427,29 @@ async fn page_image(
 /// written whole under a temporary name and renamed, so a crash leaves no
 /// half image.
 fn cached_render(
-    cache: &PathBuf,
+    cache: &std::path::Path,
     content: &std::path::Path,
     page: u32,
     dpi: u16,
     renderer: &dyn crate::web::PageRenderer,
     cache_max: u64,
 ) -> Result<Vec<u8>, WebError> {
-    if let Ok(bytes) = std::fs::read(cache) {
+    if let Ok(bytes) = crate::safe_fs::open_regular(cache).and_then(|mut f| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).map(|_| bytes)
+    }) {
         return Ok(bytes);
     }
     let png = renderer
         .render_page_png(content, page, dpi)
         .map_err(WebError::Render)?;
-    if let Some(dir) = cache.parent() {
-        let tmp = cache.with_extension("tmp");
-        let written = std::fs::create_dir_all(dir)
-            .and_then(|_| std::fs::write(&tmp, &png))
-            .and_then(|_| std::fs::rename(&tmp, cache));
+    if let (Some(dir), Some(name)) = (cache.parent(), cache.file_name()) {
+        // Never through a link (safe_fs): the cache holds content.
+        let written = std::fs::create_dir_all(dir).and_then(|_| {
+            crate::safe_fs::OwnDir::open(dir, false)
+                .map_err(crate::safe_fs::DirProblem::into_io)?
+                .write_atomic(name, &png, 0o640)
+        });
         if let Err(e) = written {
             // Serving the page matters more than caching it.
             tracing::warn!(error = %e, "could not cache a page image");

@@ -43,6 +43,7 @@ mod history;
 mod item;
 mod journal_card;
 mod layout;
+pub mod login_guard;
 mod my_post;
 mod quality;
 mod queue;
@@ -70,6 +71,9 @@ pub struct WebConfig {
     pub lockout_failures: u32,
     /// …for this long.
     pub lockout_minutes: u32,
+    /// Sign-in attempts one client address may make per minute (0 = no
+    /// limit); see `web/login_guard.rs`.
+    pub login_attempts_per_minute: u32,
     /// How far back "most frequent caseworker" suggestions look.
     pub suggestion_days: u32,
     /// Resolution of page images on the item page.
@@ -88,6 +92,7 @@ impl Default for WebConfig {
             session_max_hours: 12,
             lockout_failures: 5,
             lockout_minutes: 15,
+            login_attempts_per_minute: 20,
             suggestion_days: 180,
             page_dpi: 110,
             queue_limit: 300,
@@ -285,6 +290,8 @@ pub(crate) struct Inner {
     pub renderer: Option<Arc<dyn PageRenderer>>,
     /// Configured units in config order, with display names.
     pub units: Vec<(UnitId, String)>,
+    /// Sign-in attempts per client address (`login_guard`).
+    pub login_buckets: login_guard::Buckets,
 }
 
 /// Shared state of every handler.
@@ -317,6 +324,7 @@ impl AppState {
             db,
             renderer,
             units,
+            login_buckets: login_guard::Buckets::default(),
         })))
     }
 
@@ -424,8 +432,12 @@ pub async fn serve_on(
     shutdown: CancellationToken,
 ) -> Result<(), WebError> {
     let state = AppState::new(config, renderer)?;
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
-        .map_err(WebError::Serve)
+    // The peer address feeds the per-address sign-in limit.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.cancelled_owned())
+    .await
+    .map_err(WebError::Serve)
 }

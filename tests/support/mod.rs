@@ -58,7 +58,7 @@ impl Default for Opts {
 impl Env {
     pub fn new(opts: Opts) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        for f in ["mta", "omsorg", "digital"] {
+        for f in ["mta", "omsorg", "rus-psykisk-helse", "digital"] {
             std::fs::create_dir_all(dir.path().join("inbox").join(f)).unwrap();
         }
         let config = dir.path().join("c.toml");
@@ -173,7 +173,7 @@ impl Env {
 
 fn config_text(opts: &Opts, extra_unit: bool) -> String {
     let extra = if extra_unit {
-        "[[units]]\nid = \"rus-psykisk-helse\"\nname = \"Rus og psykisk helse\"\nscan_folder = \"inbox/rus\"\n"
+        "[[units]]\nid = \"ekstra\"\nname = \"Ekstra\"\nscan_folder = \"inbox/rus\"\n"
     } else {
         ""
     };
@@ -188,6 +188,11 @@ id = "omsorg"
 name = "Omsorg"
 scan_folder = "inbox/omsorg"
 poll = {poll}
+# Every unit the default rules name must be configured (run/check-config check it).
+[[units]]
+id = "rus-psykisk-helse"
+name = "Rus og psykisk helse"
+scan_folder = "inbox/rus-psykisk-helse"
 {extra}
 [digital]
 folder = "inbox/digital"

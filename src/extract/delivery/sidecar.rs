@@ -23,10 +23,9 @@ pub fn candidates(document: &Path) -> Vec<PathBuf> {
 }
 
 fn read_small(path: &Path) -> Option<Vec<u8>> {
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
+    // Never a plain open in the share: a FIFO named `x.json` would block the
+    // intake, a link would read elsewhere (issue 9).
+    let file = crate::safe_fs::open_regular(path).ok()?;
     let mut bytes = Vec::new();
     file.take(MAX_JSON_BYTES + 1).read_to_end(&mut bytes).ok()?;
     (bytes.len() as u64 <= MAX_JSON_BYTES).then_some(bytes)

@@ -48,7 +48,7 @@ pub fn allocate(
     kind: AllocationKind,
     followed_suggestion: bool,
 ) -> Result<()> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let state = state_of(&tx, item)?;
     if state != ItemState::Queued {
         return Err(BoardError::NotQueued(item));
@@ -79,7 +79,7 @@ fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
 /// Gives an allocated item to someone else (`Some`) or back to the meeting
 /// (`None`, allocated → queued).
 pub fn reallocate(store: &mut Store, item: ItemId, to: Option<i64>, actor: Actor) -> Result<()> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     if state_of(&tx, item)? != ItemState::Allocated {
         return Err(BoardError::NotAllocated(item));
     }
@@ -123,7 +123,7 @@ pub fn reallocate(store: &mut Store, item: ItemId, to: Option<i64>, actor: Actor
 /// Marks a leader-review item as reviewed. Returns false when there was
 /// nothing to mark (not a leader-review item, or already done).
 pub fn leader_review_done(store: &mut Store, item: ItemId, actor: Actor) -> Result<bool> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let changed = tx.execute(
         "UPDATE items SET leader_review_done_at = ?1, updated_at = ?1
          WHERE id = ?2 AND leader_review = 1 AND leader_review_done_at IS NULL",
@@ -156,7 +156,7 @@ pub fn correct(
     correction: &Correction,
     actor: Actor,
 ) -> Result<Vec<&'static str>> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let current: Option<CurrentClassification> = tx
         .query_row(
             "SELECT document_type, unit, title, urgent FROM items WHERE id = ?1",

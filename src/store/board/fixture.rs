@@ -75,7 +75,7 @@ impl FixtureItem {
 
 /// Inserts items in one transaction; returns their ids in order.
 pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let mut ids = Vec::with_capacity(items.len());
     for (n, item) in items.iter().enumerate() {
         let at = item.received_at.to_rfc3339();
