@@ -157,8 +157,7 @@ pub fn enqueue_round(
             .filter(|e| !e.trim().is_empty());
         let composed = compose_for(user_id, &items, board.as_deref(), now);
         let tx = store
-            .conn()
-            .unchecked_transaction()
+            .write_spanning()
             .map_err(|e| MailError::Store(e.into()))?;
         match &address {
             Some(address) => {

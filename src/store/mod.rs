@@ -158,6 +158,13 @@ impl Store {
         self.conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
+
+    /// [`Store::write`] for a transaction that spans several store calls
+    /// taking `&Store` (e.g. an outbox row and its bookkeeping): also
+    /// `BEGIN IMMEDIATE`. Dropped without commit, it rolls back.
+    pub fn write_spanning(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    }
 }
 
 #[cfg(test)]
