@@ -29,11 +29,18 @@ fn random_bytes(n: usize) -> Vec<u8> {
         .collect()
 }
 
-/// An installation whose config sits in `config/` and names its folders
+/// An installation (every unit the rules route to) whose config sits in `config/` and names its folders
 /// with `../`, as a packaged install under /srv does.
 fn nested_install(web: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    for f in ["config", "inbox/mta", "inbox/digital", "var"] {
+    for f in [
+        "config",
+        "inbox/mta",
+        "inbox/rus",
+        "inbox/omsorg",
+        "inbox/digital",
+        "var",
+    ] {
         std::fs::create_dir_all(dir.path().join(f)).unwrap();
     }
     let config = dir.path().join("config/postmottak.toml");
@@ -41,7 +48,11 @@ fn nested_install(web: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         &config,
         format!(
             "data_dir = \"../var\"\n[[units]]\nid = \"mta\"\nname = \"MTA\"\n\
-             scan_folder = \"../inbox/mta\"\n[digital]\nfolder = \"../inbox/digital\"\n\
+             scan_folder = \"../inbox/mta\"\n\
+             [[units]]\nid = \"rus-psykisk-helse\"\nname = \"Rus og psykisk helse\"\n\
+             scan_folder = \"../inbox/rus\"\n\
+             [[units]]\nid = \"omsorg\"\nname = \"Omsorg\"\nscan_folder = \"../inbox/omsorg\"\n\
+             [digital]\nfolder = \"../inbox/digital\"\n\
              [web]\n{web}\n"
         ),
     )

@@ -191,9 +191,14 @@ fn content_decides_not_the_name_and_bad_bytes_are_refused() {
     let cut_pdf = tmp.path().join("avkuttet.pdf");
     std::fs::write(&cut_pdf, &pdf[..200]).unwrap();
     assert_eq!(refusal(&extractor, &cut_pdf), RejectCode::Corrupt);
-    let text = tmp.path().join("brev.pdf");
+    // A text file is unsupported; called `.pdf`, it is a damaged PDF to the
+    // person who scanned it (issue 15).
+    let text = tmp.path().join("brev.txt");
     std::fs::write(&text, "Hei! Dette er et brev i ren tekst.").unwrap();
     assert_eq!(refusal(&extractor, &text), RejectCode::Unsupported);
+    let text_as_pdf = tmp.path().join("brev.pdf");
+    std::fs::write(&text_as_pdf, "Hei! Dette er et brev i ren tekst.").unwrap();
+    assert_eq!(refusal(&extractor, &text_as_pdf), RejectCode::Corrupt);
     let empty = tmp.path().join("tom.tif");
     std::fs::write(&empty, b"").unwrap();
     assert_eq!(refusal(&extractor, &empty), RejectCode::Empty);

@@ -66,7 +66,7 @@ async fn the_item_page_says_the_content_is_deleted_and_serves_no_images() {
     assert!(!page.body.contains("Ola"), "no title or text left");
     assert!(page
         .body
-        .contains("innholdet ble slettet etter lagringsreglene"));
+        .contains("Innholdet ble slettet etter lagringsreglene."));
     assert!(!page.body.contains("/pages/1"), "no images offered");
     assert_eq!(clerk.get(&format!("/items/{id}/pages/1")).await.status, 404);
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "cache gone");

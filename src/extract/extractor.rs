@@ -73,6 +73,10 @@ impl Extractor {
     /// Blocking (call from `spawn_blocking`). Sniffs content, enforces
     /// limits, takes text layers and OCRs the rest.
     pub fn extract_path(&self, path: &Path) -> Result<Extraction, Rejection> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // E-mail and SvarInn deliveries are recognised by content first.
         if let Some(format) = super::delivery::detect_path(path)? {
             return super::delivery::read::extract(
@@ -81,12 +85,9 @@ impl Extractor {
                 &self.pool,
                 path,
                 format,
-            );
+            )
+            .map_err(|r| sniff::as_named_other_format(r, &name));
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let named = |r: Rejection| sniff::as_named(r, &name);
         let kind = self.precheck(path).map_err(named)?;
         if kind == MediaKind::Pdf {

@@ -107,6 +107,24 @@ pub fn as_named(rejection: Rejection, file_name: &str) -> Rejection {
     }
 }
 
+/// [`as_named`] for content that was recognised as another format (a zip or
+/// an e-mail called `.pdf`): any refusal as unsupported means the file is
+/// not what its name claims.
+pub fn as_named_other_format(rejection: Rejection, file_name: &str) -> Rejection {
+    if rejection.code == RejectCode::Unsupported {
+        let generic = Rejection::new(
+            RejectCode::Unsupported,
+            RejectCode::Unsupported.message_nb(),
+        );
+        match as_named(generic, file_name) {
+            named if named.code == RejectCode::Corrupt => named,
+            _ => rejection,
+        }
+    } else {
+        rejection
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -168,6 +168,14 @@ pub fn run(
     Ok(outcome)
 }
 
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Removes the content-store files the store marks pending, each only when
 /// no item still holding content shares it.
 fn remove_pending_files(
@@ -185,12 +193,14 @@ fn remove_pending_files(
                 .push("en sak peker utenfor innholdslageret; filen er ikke rørt".into());
             continue;
         }
-        let removed =
-            sql::remove_content_file(store, &content_path, || match std::fs::remove_file(&path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(e),
-            })?;
+        let removed = sql::remove_content_file(store, &content_path, || {
+            // The printout and sidecar beside a delivery's copy first:
+            // a crash in between leaves the copy, so the next run retries.
+            for companion in crate::extract::delivery::companions(&path) {
+                remove_if_present(&companion)?;
+            }
+            remove_if_present(&path)
+        })?;
         match removed {
             Ok(FileOutcome::Removed) => outcome.files_removed += 1,
             Ok(FileOutcome::StillNeeded) => outcome.files_shared += 1,

@@ -286,6 +286,15 @@ pub fn printout_path(content: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The files the intake keeps beside a content copy: its printout and its
+/// SvarInn sidecar. They hold content too, and go when the copy goes.
+pub fn companions(content: &Path) -> [PathBuf; 2] {
+    [
+        printout_path(content),
+        sidecar::candidates(content).remove(0),
+    ]
+}
+
 /// Refusals for formats that are recognised but not read.
 pub fn refusal(format: Format) -> Option<Rejection> {
     match format {
