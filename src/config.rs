@@ -48,6 +48,8 @@ pub struct RawConfig {
     pub retention: crate::retention::RetentionConfig,
     #[serde(default)]
     pub reports: crate::report::ReportConfig,
+    #[serde(default)]
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -427,6 +429,7 @@ fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
     issues.extend(raw.mail.validate());
     issues.extend(raw.retention.validate());
     issues.extend(raw.reports.validate());
+    issues.extend(raw.metrics.validate());
     // Section owners: add `issues.extend(raw.<section>.validate());` here.
     issues
 }

@@ -14,6 +14,8 @@ pub mod ingest;
 pub mod item;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
+pub mod reload;
 pub mod report;
 pub mod retention;
 pub mod store;

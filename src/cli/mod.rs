@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod allocate;
+pub mod backup;
 pub mod check_config;
 pub mod process;
 pub mod queue;
@@ -58,6 +59,12 @@ pub enum Command {
     CheckConfig(check_config::Args),
     /// Health summary of the daemon: folders, queue, OCR, last arrival and error.
     Status(status::Args),
+    /// Back up the database, the content store and the key, while the daemon runs.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data folder.
+    Restore(backup::RestoreArgs),
+    /// Check the store against its content: every item's file present, hashes right.
+    Verify(backup::VerifyArgs),
 }
 
 impl Cli {
@@ -72,6 +79,9 @@ impl Cli {
             Command::Report(args) => report::run(args),
             Command::CheckConfig(args) => check_config::run(args),
             Command::Status(args) => status::run(args),
+            Command::Backup(args) => backup::backup(args),
+            Command::Restore(args) => backup::restore(args),
+            Command::Verify(args) => backup::verify(args),
         }
     }
 }

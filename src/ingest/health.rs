@@ -93,6 +93,7 @@ impl Health {
 
     /// Records an error that was survived (and is logged by the caller).
     pub fn error(&self, message: impl Into<String>) {
+        crate::metrics::live().errors.inc();
         self.inner().last_error = Some(ErrorNote {
             at: Utc::now(),
             message: message.into(),

@@ -14,10 +14,12 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub mod backup;
 pub mod board;
 pub mod events;
 pub mod handle;
 pub mod items;
+pub mod operations;
 pub mod outbox;
 pub mod person_key;
 pub mod queue_list;
@@ -37,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_retention_mail",
         include_str!("migrations/0003_retention_mail.sql"),
+    ),
+    (
+        "0008_operations",
+        include_str!("migrations/0008_operations.sql"),
     ),
 ];
 

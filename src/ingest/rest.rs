@@ -1,0 +1,72 @@
+//! The daemon at rest: when the post has been read and nothing has arrived
+//! for `[extract] idle_release_secs`, drop the OCR engines (they load again
+//! on the next arrival), shrink SQLite's page cache and ask glibc to return
+//! freed memory to the OS. A municipality's IT expects a service that was
+//! idle all night to hold little memory.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::pipeline::Engines;
+use super::Health;
+use crate::store::Db;
+
+/// Runs until `shutdown`; a no-op when `idle` is zero.
+pub async fn run(
+    idle: Duration,
+    engines: Arc<dyn Engines>,
+    db: Db,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+) {
+    if idle.is_zero() {
+        return;
+    }
+    // Look often enough that the release comes soon after the idle period,
+    // rarely enough to cost nothing.
+    let mut tick = tokio::time::interval((idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let busy = health.pipeline_waiting.load(Ordering::Relaxed)
+            + health.in_extraction.load(Ordering::Relaxed)
+            + health.settling.load(Ordering::Relaxed);
+        if busy > 0 {
+            continue;
+        }
+        let e = engines.clone();
+        let released = tokio::task::spawn_blocking(move || e.rest(idle))
+            .await
+            .unwrap_or(false);
+        if !released {
+            continue;
+        }
+        if let Ok(Err(err)) = db.call(|store| store.release_memory()).await {
+            tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
+        }
+        let before = crate::metrics::resident_bytes();
+        let _ = tokio::task::spawn_blocking(trim_heap).await;
+        let after = crate::metrics::resident_bytes();
+        tracing::info!(
+            rss_mb_before = before.map(|b| b / (1024 * 1024)),
+            rss_mb_after = after.map(|b| b / (1024 * 1024)),
+            "i ro: OCR-motorene er sluppet og minnet gitt tilbake"
+        );
+    }
+}
+
+/// Asks the allocator to give freed heap back to the OS (glibc keeps it
+/// otherwise, so RSS stays at the burst's peak).
+pub fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        nix::libc::malloc_trim(0);
+    }
+}
