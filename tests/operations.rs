@@ -49,7 +49,11 @@ fn rows(db: &Path, table: &str) -> Vec<Vec<Sql>> {
         .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
         .unwrap();
     let n = stmt.column_count();
-    stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Sql>(i)).collect())
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| r.get::<_, Sql>(i))
+            .collect::<rusqlite::Result<Vec<Sql>>>()
+    })
         .unwrap()
         .map(Result::unwrap)
         .collect()
@@ -245,7 +249,6 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     let daemon = env.start();
     let before = scrape(port).expect("metrics endpoint");
     assert_eq!(value(&before, "postmottak_items_admitted_total"), Some(0.0), "{before}");
-    assert_eq!(value(&before, "postmottak_ocr_engines_loaded"), Some(1.0));
     for (unit, mode) in [("mta", "events"), ("omsorg", "events"), ("digital", "events")] {
         let source = if unit == "digital" { "digital" } else { "scan" };
         let series = format!("postmottak_folder_up{{unit=\"{unit}\",source=\"{source}\",mode=\"{mode}\"}}");
@@ -300,10 +303,16 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
         value(&scrape(port).unwrap(), "postmottak_ocr_engines_loaded") == Some(0.0)
     });
     assert!(env.log().contains("OCR-motorene er sluppet"), "{}", env.log());
+    let resting = scrape(port).unwrap();
+    let reloads = value(&resting, "postmottak_ocr_engine_reloads_total").unwrap();
     std::fs::write(env.inbox("mta").join("brev-c.pdf"), text_pdf(3)).unwrap();
     env.wait_items(Duration::from_secs(60), "4 queued", |i| queued(i) == 4);
     let reloaded = scrape(port).unwrap();
-    assert_eq!(value(&reloaded, "postmottak_ocr_engine_reloads_total"), Some(1.0), "{reloaded}");
+    assert_eq!(
+        value(&reloaded, "postmottak_ocr_engine_reloads_total"),
+        Some(reloads + 1.0),
+        "{reloaded}"
+    );
     let secs = value(&reloaded, "postmottak_ocr_engine_reload_seconds").unwrap();
     assert!(secs > 0.0 && secs < 1.0, "reloading the OCR engines took {secs} s");
     assert_eq!(daemon.stop().code(), Some(0));
@@ -327,4 +336,35 @@ fn sighup_applies_a_new_metrics_section_without_a_restart() {
     assert_eq!(daemon.pid(), pid);
     assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok());
     assert_eq!(daemon.stop().code(), Some(0));
+}
+
+#[test]
+fn the_nightly_backup_timer_and_service_verify() {
+    let Some(analyze) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
+        .iter()
+        .map(Path::new)
+        .find(|p| p.is_file())
+    else {
+        eprintln!("SKIPPED: systemd-analyze not found");
+        return;
+    };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["postmottak-backup.service", "postmottak-backup.timer"] {
+        let text = std::fs::read_to_string(repo.join("systemd").join(name))
+            .unwrap()
+            .replace("/usr/local/bin/postmottak", BIN);
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let service = std::fs::read_to_string(dir.path().join("postmottak-backup.service")).unwrap();
+    assert!(service.contains(&format!("ExecStart={BIN} backup --to /var/backups/postmottak")));
+    let out = std::process::Command::new(analyze)
+        .arg("verify")
+        .arg(dir.path().join("postmottak-backup.timer"))
+        .arg(dir.path().join("postmottak-backup.service"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("postmottak-backup"), "warnings: {stderr}");
 }
