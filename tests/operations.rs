@@ -313,8 +313,13 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
         Some(reloads + 1.0),
         "{reloaded}"
     );
-    let secs = value(&reloaded, "postmottak_ocr_engine_reload_seconds").unwrap();
-    assert!(secs > 0.0 && secs < 1.0, "reloading the OCR engines took {secs} s");
+    // The cost is the loading thread's CPU time: the wall time on a shared
+    // two-core machine under test load says more about the neighbours.
+    let cpu = value(&reloaded, "postmottak_ocr_engine_reload_cpu_seconds").unwrap();
+    let wall = value(&reloaded, "postmottak_ocr_engine_reload_seconds").unwrap();
+    eprintln!("OCR engine reload: {cpu:.3} s CPU, {wall:.3} s wall");
+    assert!(cpu > 0.0 && cpu < 1.0, "reloading the OCR engines cost {cpu} s CPU");
+    assert!(wall < 10.0, "reloading the OCR engines took {wall} s");
     assert_eq!(daemon.stop().code(), Some(0));
 }
 
