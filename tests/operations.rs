@@ -323,16 +323,37 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     assert_eq!(daemon.stop().code(), Some(0));
 }
 
+/// The status line of `GET /login` on the board at `port`, if it answers.
+fn board_answers(port: u16) -> bool {
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.write_all(b"GET /login HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200")
+}
+
 #[test]
-fn sighup_applies_a_new_metrics_section_without_a_restart() {
+fn sighup_applies_new_web_and_metrics_sections_without_a_restart() {
     let env = Env::new(Opts::default());
-    append_config(&env, "\n[mail]\nenabled = false\n");
+    let (board, moved, port) = (free_port(), free_port(), free_port());
+    append_config(
+        &env,
+        &format!("\n[mail]\nenabled = false\n[web]\nlisten = \"127.0.0.1:{board}\"\n"),
+    );
     let daemon = env.start();
-    let port = free_port();
+    wait_for("the board", 20, || board_answers(board));
     assert!(scrape(port).is_none());
+    let config = std::fs::read_to_string(&env.config)
+        .unwrap()
+        .replace(&format!("127.0.0.1:{board}"), &format!("127.0.0.1:{moved}"));
+    std::fs::write(&env.config, config).unwrap();
     append_config(&env, &format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n"));
     daemon.signal(nix::sys::signal::Signal::SIGHUP);
     wait_for("metrics after SIGHUP", 20, || scrape(port).is_some());
+    wait_for("the board on its new address", 20, || board_answers(moved));
+    assert!(!board_answers(board), "the board still answers on its old address");
     let pid = daemon.pid();
     let text = scrape(port).unwrap();
     assert!(text.contains("postmottak_items_admitted_total 0"), "{text}");
