@@ -61,7 +61,10 @@ fn done(store: &Store) -> usize {
 fn wait_done(store: &Store, n: usize) {
     let t = Instant::now();
     while done(store) < n {
-        assert!(t.elapsed() < Duration::from_secs(3600), "burst never finished");
+        assert!(
+            t.elapsed() < Duration::from_secs(3600),
+            "burst never finished"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
 }
@@ -142,7 +145,10 @@ fn metric(text: &str, name: &str) -> Option<f64> {
 fn wait_rest(port: u16, idle: u64) {
     let t = Instant::now();
     while metric(&scrape(port), "postmottak_ocr_engines_loaded") != Some(0.0) {
-        assert!(t.elapsed() < Duration::from_secs(idle * 4 + 60), "never came to rest");
+        assert!(
+            t.elapsed() < Duration::from_secs(idle * 4 + 60),
+            "never came to rest"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     // Let the trim and the page cache release settle.
@@ -209,8 +215,7 @@ fn main() {
     wait_done(&store, burst as usize + 1);
     let text = scrape(port);
     let reload = metric(&text, "postmottak_ocr_engine_reload_seconds").unwrap_or(f64::NAN);
-    let reload_cpu =
-        metric(&text, "postmottak_ocr_engine_reload_cpu_seconds").unwrap_or(f64::NAN);
+    let reload_cpu = metric(&text, "postmottak_ocr_engine_reload_cpu_seconds").unwrap_or(f64::NAN);
 
     let mut rounds = Vec::new();
     let mut next = burst + 1;
@@ -234,11 +239,17 @@ fn main() {
     println!("\n## Memory at rest (idle_release_secs = {idle})\n");
     println!("| measurement | RSS | target | |");
     println!("| --- | --- | --- | --- |");
-    println!("| right after start | {at_start:.1} MB | ≤ 60 MB | {} |", verdict(at_start <= 60.0));
+    println!(
+        "| right after start | {at_start:.1} MB | ≤ 60 MB | {} |",
+        verdict(at_start <= 60.0)
+    );
     println!(
         "| end of a {burst}-letter burst ({burst_secs:.0} s) | {after_burst:.1} MB | (peak) | |"
     );
-    println!("| at rest after the burst | {at_rest:.1} MB | ≤ 150 MB | {} |", verdict(at_rest <= 150.0));
+    println!(
+        "| at rest after the burst | {at_rest:.1} MB | ≤ 150 MB | {} |",
+        verdict(at_rest <= 150.0)
+    );
     println!(
         "| OCR engine reload | {reload:.3} s wall, {reload_cpu:.3} s CPU | < 1 s | {} |",
         verdict(reload < 1.0)

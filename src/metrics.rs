@@ -185,7 +185,11 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         "Dokumenter per enhet og tilstand (unit er tom før klassifisering)",
         queue,
     );
-    registry.register("items_admitted", "Filer tatt inn (alle tilstander)", admitted);
+    registry.register(
+        "items_admitted",
+        "Filer tatt inn (alle tilstander)",
+        admitted,
+    );
 
     let rejected = Family::<Labels, Counter>::default();
     for (code, n) in store.metrics_rejections()? {
@@ -201,7 +205,11 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
     registry.register("outbox_pending", "Usendte e-poster", pending);
     let failed = Gauge::<i64, AtomicI64>::default();
     failed.set(outbox.failed);
-    registry.register("outbox_failed", "E-poster tjeneren avviste for godt", failed);
+    registry.register(
+        "outbox_failed",
+        "E-poster tjeneren avviste for godt",
+        failed,
+    );
     let oldest = Gauge::<f64, AtomicU64>::default();
     oldest.set(age_secs(outbox.oldest_pending.as_deref()));
     registry.register(
@@ -226,7 +234,11 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
     let snapshot = health.snapshot();
     let folders = Family::<Labels, Gauge>::default();
     for f in &snapshot.folders {
-        let mode = if f.mode == "poll" { "polling" } else { "events" };
+        let mode = if f.mode == "poll" {
+            "polling"
+        } else {
+            "events"
+        };
         let up = std::fs::read_dir(&f.path).is_ok();
         folders
             .get_or_create(&vec![
@@ -243,7 +255,11 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
     );
     let waiting = Gauge::<i64, AtomicI64>::default();
     waiting.set(gauge(snapshot.pipeline_waiting));
-    registry.register("pipeline_waiting", "Dokumenter som venter på lesing", waiting);
+    registry.register(
+        "pipeline_waiting",
+        "Dokumenter som venter på lesing",
+        waiting,
+    );
     let reading = Gauge::<i64, AtomicI64>::default();
     reading.set(gauge(snapshot.in_extraction));
     registry.register("pipeline_in_extraction", "Dokumenter som leses nå", reading);

@@ -58,7 +58,10 @@ where
         if shutdown.is_cancelled() {
             return Ok(());
         }
-        tracing::info!(service = what, "startet på nytt med ny konfigurasjon (SIGHUP)");
+        tracing::info!(
+            service = what,
+            "startet på nytt med ny konfigurasjon (SIGHUP)"
+        );
         config = next;
     }
 }

@@ -54,9 +54,9 @@ fn rows(db: &Path, table: &str) -> Vec<Vec<Sql>> {
             .map(|i| r.get::<_, Sql>(i))
             .collect::<rusqlite::Result<Vec<Sql>>>()
     })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
 }
 
 fn queued(items: &[serde_json::Value]) -> usize {
@@ -96,7 +96,10 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
     let backup = tempfile::tempdir().unwrap();
     let to = backup.path().to_str().unwrap();
     let first = ok(&env.cli(&["backup", "--to", to]));
-    assert!(first.contains("10 nye innholdsfiler kopiert, 0 fantes fra før"), "{first}");
+    assert!(
+        first.contains("10 nye innholdsfiler kopiert, 0 fantes fra før"),
+        "{first}"
+    );
 
     // The second backup runs while thirty more letters arrive.
     let inbox = env.inbox("mta");
@@ -147,7 +150,15 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
     assert!(out.contains("40 dokumenter"), "{out}");
     assert!(out.contains("alle 40 innholdsfiler finnes"), "{out}");
     let restored_db = env.path().join("restored/postmottak.sqlite");
-    for table in ["items", "events", "users", "user_units", "outbox", "pages", "item_person_ids"] {
+    for table in [
+        "items",
+        "events",
+        "users",
+        "user_units",
+        "outbox",
+        "pages",
+        "item_person_ids",
+    ] {
         let (a, b) = (rows(&db, table), rows(&restored_db, table));
         assert_eq!(a, b, "table {table} differs after restore");
     }
@@ -201,14 +212,27 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
     // verify finds a damaged content file and names the item, not the file.
     let content: String = rusqlite::Connection::open(&restored_db)
         .unwrap()
-        .query_row("SELECT content_path FROM items WHERE id = ?1", [ids[0]], |r| r.get(0))
+        .query_row(
+            "SELECT content_path FROM items WHERE id = ?1",
+            [ids[0]],
+            |r| r.get(0),
+        )
         .unwrap();
     std::fs::write(env.path().join("restored").join(&content), b"damaged").unwrap();
     let verify = restore(&["verify"]);
     let text = String::from_utf8_lossy(&verify.stdout);
     assert_eq!(verify.status.code(), Some(1), "{text}");
-    assert!(text.contains(&format!("dokument #{}: innholdsfilen har feil sjekksum", ids[0])), "{text}");
-    assert!(!text.contains("brev-"), "a file name in verify's output: {text}");
+    assert!(
+        text.contains(&format!(
+            "dokument #{}: innholdsfilen har feil sjekksum",
+            ids[0]
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("brev-"),
+        "a file name in verify's output: {text}"
+    );
 }
 
 /// `GET /metrics` over plain HTTP/1.0; `None` when nothing listens.
@@ -219,7 +243,10 @@ fn scrape(port: u16) -> Option<String> {
         .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
-    assert!(response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"),
+        "{response}"
+    );
     Some(response.split_once("\r\n\r\n")?.1.to_owned())
 }
 
@@ -233,7 +260,10 @@ fn value(text: &str, series: &str) -> Option<f64> {
 fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -248,18 +278,32 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     );
     let daemon = env.start();
     let before = scrape(port).expect("metrics endpoint");
-    assert_eq!(value(&before, "postmottak_items_admitted_total"), Some(0.0), "{before}");
-    for (unit, mode) in [("mta", "events"), ("omsorg", "events"), ("digital", "events")] {
+    assert_eq!(
+        value(&before, "postmottak_items_admitted_total"),
+        Some(0.0),
+        "{before}"
+    );
+    for (unit, mode) in [
+        ("mta", "events"),
+        ("omsorg", "events"),
+        ("digital", "events"),
+    ] {
         let source = if unit == "digital" { "digital" } else { "scan" };
-        let series = format!("postmottak_folder_up{{unit=\"{unit}\",source=\"{source}\",mode=\"{mode}\"}}");
+        let series =
+            format!("postmottak_folder_up{{unit=\"{unit}\",source=\"{source}\",mode=\"{mode}\"}}");
         assert_eq!(value(&before, &series), Some(1.0), "{series} in\n{before}");
     }
 
     std::fs::write(env.inbox("mta").join("brev-a.pdf"), text_pdf(1)).unwrap();
     std::fs::write(env.inbox("omsorg").join("brev-b.pdf"), text_pdf(2)).unwrap();
-    let scan = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/files/mta/004-innsyn-journal.jpg");
+    let scan =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/files/mta/004-innsyn-journal.jpg");
     std::fs::copy(&scan, env.inbox("mta").join("skann-innsyn.jpg")).unwrap();
-    std::fs::write(env.inbox("digital").join("notat.docx"), b"PK\x03\x04 not really a document").unwrap();
+    std::fs::write(
+        env.inbox("digital").join("notat.docx"),
+        b"PK\x03\x04 not really a document",
+    )
+    .unwrap();
     let items = env.wait_items(Duration::from_secs(120), "3 queued, 1 refused", |i| {
         queued(i) == 3 && i.iter().any(|x| state(x) == "rejected")
     });
@@ -271,16 +315,37 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
         .to_owned();
 
     let after = scrape(port).unwrap();
-    assert_eq!(value(&after, "postmottak_items_admitted_total"), Some(4.0), "{after}");
     assert_eq!(
-        value(&after, &format!("postmottak_items_rejected_total{{code=\"{code}\"}}")),
+        value(&after, "postmottak_items_admitted_total"),
+        Some(4.0),
+        "{after}"
+    );
+    assert_eq!(
+        value(
+            &after,
+            &format!("postmottak_items_rejected_total{{code=\"{code}\"}}")
+        ),
         Some(1.0),
         "{after}"
     );
-    assert_eq!(value(&after, "postmottak_items{unit=\"mta\",state=\"queued\"}"), Some(2.0), "{after}");
-    assert_eq!(value(&after, "postmottak_items{unit=\"omsorg\",state=\"queued\"}"), Some(1.0), "{after}");
-    assert!(value(&after, "postmottak_ocr_page_seconds_count").unwrap() >= 1.0, "{after}");
-    assert!(value(&after, "postmottak_ocr_page_seconds_sum").unwrap() > 0.0, "{after}");
+    assert_eq!(
+        value(&after, "postmottak_items{unit=\"mta\",state=\"queued\"}"),
+        Some(2.0),
+        "{after}"
+    );
+    assert_eq!(
+        value(&after, "postmottak_items{unit=\"omsorg\",state=\"queued\"}"),
+        Some(1.0),
+        "{after}"
+    );
+    assert!(
+        value(&after, "postmottak_ocr_page_seconds_count").unwrap() >= 1.0,
+        "{after}"
+    );
+    assert!(
+        value(&after, "postmottak_ocr_page_seconds_sum").unwrap() > 0.0,
+        "{after}"
+    );
     assert!(value(&after, "postmottak_last_arrival_timestamp_seconds").unwrap() > 1.7e9);
     assert_eq!(value(&after, "postmottak_outbox_pending"), Some(0.0));
     // No person data, title or file name in any line.
@@ -302,7 +367,11 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     wait_for("engines released", 30, || {
         value(&scrape(port).unwrap(), "postmottak_ocr_engines_loaded") == Some(0.0)
     });
-    assert!(env.log().contains("OCR-motorene er sluppet"), "{}", env.log());
+    assert!(
+        env.log().contains("OCR-motorene er sluppet"),
+        "{}",
+        env.log()
+    );
     let resting = scrape(port).unwrap();
     let reloads = value(&resting, "postmottak_ocr_engine_reloads_total").unwrap();
     std::fs::write(env.inbox("mta").join("brev-c.pdf"), text_pdf(3)).unwrap();
@@ -318,7 +387,10 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     let cpu = value(&reloaded, "postmottak_ocr_engine_reload_cpu_seconds").unwrap();
     let wall = value(&reloaded, "postmottak_ocr_engine_reload_seconds").unwrap();
     eprintln!("OCR engine reload: {cpu:.3} s CPU, {wall:.3} s wall");
-    assert!(cpu > 0.0 && cpu < 1.0, "reloading the OCR engines cost {cpu} s CPU");
+    assert!(
+        cpu > 0.0 && cpu < 1.0,
+        "reloading the OCR engines cost {cpu} s CPU"
+    );
     assert!(wall < 10.0, "reloading the OCR engines took {wall} s");
     assert_eq!(daemon.stop().code(), Some(0));
 }
@@ -353,11 +425,18 @@ fn sighup_applies_new_web_and_metrics_sections_without_a_restart() {
     daemon.signal(nix::sys::signal::Signal::SIGHUP);
     wait_for("metrics after SIGHUP", 20, || scrape(port).is_some());
     wait_for("the board on its new address", 20, || board_answers(moved));
-    assert!(!board_answers(board), "the board still answers on its old address");
+    assert!(
+        !board_answers(board),
+        "the board still answers on its old address"
+    );
     let pid = daemon.pid();
     let text = scrape(port).unwrap();
     assert!(text.contains("postmottak_items_admitted_total 0"), "{text}");
-    assert!(env.log().contains("startet på nytt med ny konfigurasjon"), "{}", env.log());
+    assert!(
+        env.log().contains("startet på nytt med ny konfigurasjon"),
+        "{}",
+        env.log()
+    );
     // Same process: a reload, not a restart.
     assert_eq!(daemon.pid(), pid);
     assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok());
@@ -383,7 +462,9 @@ fn the_nightly_backup_timer_and_service_verify() {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let service = std::fs::read_to_string(dir.path().join("postmottak-backup.service")).unwrap();
-    assert!(service.contains(&format!("ExecStart={BIN} backup --to /var/backups/postmottak")));
+    assert!(service.contains(&format!(
+        "ExecStart={BIN} backup --to /var/backups/postmottak"
+    )));
     let out = std::process::Command::new(analyze)
         .arg("verify")
         .arg(dir.path().join("postmottak-backup.timer"))

@@ -120,7 +120,10 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
         let items = sql::items_using(&conn, &r.path)?;
         let src = data_dir.join(&r.path);
         copy_checked(&src, &dest, Some(&r.sha256), 0o640).with_context(|| {
-            format!("innholdet til dokument {} kan ikke sikkerhetskopieres", ids(&items))
+            format!(
+                "innholdet til dokument {} kan ikke sikkerhetskopieres",
+                ids(&items)
+            )
         })?;
         copied += 1;
     }
@@ -189,7 +192,10 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     )
     .with_context(|| format!("{MANIFEST} i {name} er ødelagt"))?;
     if manifest.format != MANIFEST_FORMAT {
-        bail!("sikkerhetskopien har format {}, denne versjonen kjenner {MANIFEST_FORMAT}", manifest.format);
+        bail!(
+            "sikkerhetskopien har format {}, denne versjonen kjenner {MANIFEST_FORMAT}",
+            manifest.format
+        );
     }
     create_private_dir(&data_dir)?;
     copy_checked(
@@ -207,8 +213,13 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     )
     .context("nøkkelfilen i sikkerhetskopien stemmer ikke med manifestet")?;
     for r in &manifest.content {
-        copy_checked(&args.from.join(&r.path), &data_dir.join(&r.path), Some(&r.sha256), 0o640)
-            .with_context(|| format!("innholdsfilen {} i sikkerhetskopien", r.sha256))?;
+        copy_checked(
+            &args.from.join(&r.path),
+            &data_dir.join(&r.path),
+            Some(&r.sha256),
+            0o640,
+        )
+        .with_context(|| format!("innholdsfilen {} i sikkerhetskopien", r.sha256))?;
     }
     // Opening through the store brings an older snapshot's schema up to date
     // (and refuses one from a newer postmottak).

@@ -48,7 +48,11 @@ struct Watched {
 /// (the rescan's first tick is one period away: start-up already listed).
 fn timers(
     w: &crate::watch::WatchConfig,
-) -> (tokio::time::Interval, tokio::time::Interval, tokio::time::Interval) {
+) -> (
+    tokio::time::Interval,
+    tokio::time::Interval,
+    tokio::time::Interval,
+) {
     let mut tick = tokio::time::interval(
         Duration::from_millis(w.settle_ms / 10)
             .clamp(Duration::from_millis(20), Duration::from_millis(250)),

@@ -27,7 +27,9 @@ pub async fn run(
     }
     // Look often enough that the release comes soon after the idle period,
     // rarely enough to cost nothing.
-    let mut tick = tokio::time::interval((idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30)));
+    let mut tick = tokio::time::interval(
+        (idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30)),
+    );
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

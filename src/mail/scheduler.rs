@@ -44,7 +44,12 @@ const FIRST_RUN: &str = "scheduler_first_run";
 fn last_due_day(entry: &ScheduleEntry, now: DateTime<Utc>) -> Option<NaiveDate> {
     let local = calendar::oslo_datetime(now);
     (0..7u64)
-        .filter_map(|back| Some((back, local.date().checked_sub_days(chrono::Days::new(back))?)))
+        .filter_map(|back| {
+            Some((
+                back,
+                local.date().checked_sub_days(chrono::Days::new(back))?,
+            ))
+        })
         .find(|(back, day)| {
             entry.days.contains(&day.weekday()) && (*back > 0 || local.time() >= entry.time)
         })

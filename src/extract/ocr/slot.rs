@@ -64,7 +64,11 @@ impl OcrSlot {
         live.ocr_engine_reloads.inc();
         live.ocr_engine_reload_seconds.set(secs);
         live.ocr_engine_reload_cpu_seconds.set(cpu);
-        tracing::info!(seconds = secs, cpu_seconds = cpu, "OCR-motorene er lastet på nytt");
+        tracing::info!(
+            seconds = secs,
+            cpu_seconds = cpu,
+            "OCR-motorene er lastet på nytt"
+        );
         *slot = Some(pool.clone());
         Ok(pool)
     }
