@@ -100,8 +100,44 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     create_private_dir(&args.to)?;
     create_private_dir(&snapshots)?;
     create_private_dir(&work)?;
+    // A failed run leaves no half snapshot behind (the next run starts over).
+    let (manifest, copied, reused) = match write_snapshot(&config, &args.to, &work) {
+        Ok(done) => done,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&work);
+            return Err(err);
+        }
+    };
+    let done = snapshots.join(&name);
+    std::fs::rename(&work, &done)?;
+    write_synced(&args.to.join(LATEST), name.as_bytes())?;
+    println!(
+        "Sikkerhetskopi {name} i {}: {} dokumenter, {} hendelser, {} brukere, {} e-poster; \
+         {copied} nye innholdsfiler kopiert, {reused} fantes fra før.",
+        args.to.display(),
+        manifest.counts.items,
+        manifest.counts.events,
+        manifest.counts.users,
+        manifest.counts.outbox,
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
-    sql::snapshot_into(&db, &work.join(DB_FILE)).context("kopien av databasen feilet")?;
+/// Writes one complete snapshot into `work`: database copy, key, the
+/// content files new since the last run (into the shared `to/content`), and
+/// the manifest last. Returns the manifest and how many content files were
+/// copied and how many were already there.
+fn write_snapshot(
+    config: &Config,
+    to: &Path,
+    work: &Path,
+) -> anyhow::Result<(Manifest, usize, usize)> {
+    let data_dir = config.data_dir();
+    sql::snapshot_into(&config.database_path(), &work.join(DB_FILE))
+        .context("kopien av databasen feilet")?;
+    // The copy holds health information: never world-readable, whatever
+    // the caller's umask.
+    std::fs::set_permissions(work.join(DB_FILE), std::fs::Permissions::from_mode(0o640))?;
     let key = copy_checked(&data_dir.join(KEY_FILE), &work.join(KEY_FILE), None, 0o600)
         .context("kan ikke kopiere personnummernøkkelen")?;
     let database = sum_file(&work.join(DB_FILE))?;
@@ -112,7 +148,7 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let schema_version = sql::schema_version(&conn)?;
     let (mut copied, mut reused) = (0usize, 0usize);
     for r in &refs {
-        let dest = args.to.join(&r.path);
+        let dest = to.join(&r.path);
         if dest.is_file() && std::fs::metadata(&dest)?.len() == r.size {
             reused += 1;
             continue;
@@ -148,19 +184,7 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
         content: refs,
     };
     write_synced(&work.join(MANIFEST), &serde_json::to_vec_pretty(&manifest)?)?;
-    let done = snapshots.join(&name);
-    std::fs::rename(&work, &done)?;
-    write_synced(&args.to.join(LATEST), name.as_bytes())?;
-    println!(
-        "Sikkerhetskopi {name} i {}: {} dokumenter, {} hendelser, {} brukere, {} e-poster; \
-         {copied} nye innholdsfiler kopiert, {reused} fantes fra før.",
-        args.to.display(),
-        manifest.counts.items,
-        manifest.counts.events,
-        manifest.counts.users,
-        manifest.counts.outbox,
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok((manifest, copied, reused))
 }
 
 pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
