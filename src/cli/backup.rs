@@ -90,6 +90,7 @@ pub struct FileSum {
 pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load(&args.config.path)?;
     let data_dir = config.data_dir();
+    same_user_as(&data_dir)?;
     let db = config.database_path();
     if !db.is_file() {
         bail!("fant ingen database i {}", data_dir.display());
@@ -199,6 +200,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    same_user_as(&data_dir)?;
     let name = match args.snapshot {
         Some(name) => name,
         None => std::fs::read_to_string(args.from.join(LATEST))
@@ -268,6 +270,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
 
 pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load(&args.config.path)?;
+    same_user_as(&config.data_dir())?;
     verify_data_dir(&config)
 }
 
@@ -315,6 +318,24 @@ fn verify_data_dir(config: &Config) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// Refuses root on a data folder the service user owns: SQLite would
+/// create its `-wal`/`-shm` files as root, and the daemon could then no
+/// longer open its own database.
+fn same_user_as(data_dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(data_dir) else {
+        return Ok(());
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if me == 0 && meta.uid() != 0 {
+        bail!(
+            "kjør som eieren av {} (f.eks. sudo -u postmottak postmottak …), ikke som root",
+            data_dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn ids(items: &[i64]) -> String {
