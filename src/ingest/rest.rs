@@ -1,7 +1,8 @@
 //! The daemon at rest: when the post has been read and nothing has arrived
-//! for `[extract] idle_release_secs`, drop the OCR engines (they load again
-//! on the next arrival), shrink SQLite's page cache and ask glibc to return
-//! freed memory to the OS. A municipality's IT expects a service that was
+//! for `[extract] idle_release_secs` (and once right after a start with
+//! nothing to read), drop the OCR engines (they load again on the next
+//! arrival), shrink SQLite's page cache and ask glibc to return freed memory
+//! to the OS. A municipality's IT expects a service that was
 //! idle all night to hold little memory.
 
 use std::sync::atomic::Ordering;
@@ -14,6 +15,10 @@ use super::pipeline::Engines;
 use super::Health;
 use crate::store::Db;
 
+/// After start, how long the start-up backlog has to reach the pipeline
+/// before an idle service drops the engines it loaded to check its setup.
+const START_GRACE: Duration = Duration::from_secs(5);
+
 /// Runs until `shutdown`; a no-op when `idle` is zero.
 pub async fn run(
     idle: Duration,
@@ -24,6 +29,16 @@ pub async fn run(
 ) {
     if idle.is_zero() {
         return;
+    }
+    // The engines were loaded at start only to prove the setup (languages
+    // present); a service that starts with nothing to read gives them back
+    // at once instead of holding them for a whole idle period.
+    tokio::select! {
+        _ = shutdown.cancelled() => return,
+        _ = tokio::time::sleep(START_GRACE.min(idle)) => {}
+    }
+    if !busy(&health) {
+        release(Duration::ZERO, &engines, &db).await;
     }
     // Look often enough that the release comes soon after the idle period,
     // rarely enough to cost nothing.
@@ -36,31 +51,42 @@ pub async fn run(
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let busy = health.pipeline_waiting.load(Ordering::Relaxed)
-            + health.in_extraction.load(Ordering::Relaxed)
-            + health.settling.load(Ordering::Relaxed);
-        if busy > 0 {
-            continue;
+        if !busy(&health) {
+            release(idle, &engines, &db).await;
         }
-        let e = engines.clone();
-        let released = tokio::task::spawn_blocking(move || e.rest(idle))
-            .await
-            .unwrap_or(false);
-        if !released {
-            continue;
-        }
-        if let Ok(Err(err)) = db.call(|store| store.release_memory()).await {
-            tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
-        }
-        let before = crate::metrics::resident_bytes();
-        let _ = tokio::task::spawn_blocking(trim_heap).await;
-        let after = crate::metrics::resident_bytes();
-        tracing::info!(
-            rss_mb_before = before.map(|b| b / (1024 * 1024)),
-            rss_mb_after = after.map(|b| b / (1024 * 1024)),
-            "i ro: OCR-motorene er sluppet og minnet gitt tilbake"
-        );
     }
+}
+
+/// Files settling, waiting or being read.
+fn busy(health: &Health) -> bool {
+    health.pipeline_waiting.load(Ordering::Relaxed)
+        + health.in_extraction.load(Ordering::Relaxed)
+        + health.settling.load(Ordering::Relaxed)
+        > 0
+}
+
+/// Drops the engines if they were idle for `idle`, then shrinks SQLite's
+/// cache and trims the heap. A document being read keeps its own handle on
+/// the engines, so a race with an arrival only delays the release.
+async fn release(idle: Duration, engines: &Arc<dyn Engines>, db: &Db) {
+    let e = engines.clone();
+    let released = tokio::task::spawn_blocking(move || e.rest(idle))
+        .await
+        .unwrap_or(false);
+    if !released {
+        return;
+    }
+    if let Ok(Err(err)) = db.call(|store| store.release_memory()).await {
+        tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
+    }
+    let before = crate::metrics::resident_bytes();
+    let _ = tokio::task::spawn_blocking(trim_heap).await;
+    let after = crate::metrics::resident_bytes();
+    tracing::info!(
+        rss_mb_before = before.map(|b| b / (1024 * 1024)),
+        rss_mb_after = after.map(|b| b / (1024 * 1024)),
+        "i ro: OCR-motorene er sluppet og minnet gitt tilbake"
+    );
 }
 
 /// Asks the allocator to give freed heap back to the OS (glibc keeps it
