@@ -50,6 +50,7 @@ pub struct RawConfig {
     pub reports: crate::report::ReportConfig,
     #[serde(default)]
     pub forget: crate::forget::ForgetConfig,
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -456,6 +457,7 @@ fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
     issues.extend(raw.retention.validate());
     issues.extend(raw.reports.validate());
     issues.extend(raw.forget.validate());
+    issues.extend(raw.metrics.validate());
     // Section owners: add `issues.extend(raw.<section>.validate());` here.
     issues
 }

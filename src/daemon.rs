@@ -190,6 +190,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
 
     let ocr_workers = config.raw.extract.worker_count();
     let workers = config.raw.ingest.effective_workers(ocr_workers);
+    let resting = engines.clone();
     let pipeline = Pipeline::new(
         config.raw.ingest.queue_capacity,
         db.clone(),
@@ -205,6 +206,8 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         pipeline.clone(),
         health.clone(),
     )?;
+    // Board, mail and metrics restart with the new config on SIGHUP.
+    let reloads = config_rx.clone();
 
     let spawn =
         |name: String, fut: std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>| {
@@ -276,17 +279,28 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             }),
         );
     }
+    {
+        let idle = Duration::from_secs(config.raw.extract.idle_release_secs);
+        let (e, d, h, t) = (resting, db.clone(), health.clone(), token.clone());
+        spawn(
+            "rest".into(),
+            Box::pin(async move {
+                crate::ingest::rest::run(idle, e, d, h, t).await;
+                Ok(())
+            }),
+        );
+    }
     // Services owned by other modules: one line each, same shape
-    // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`.
+    // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`,
+    // restarted with the new config on SIGHUP (`reload::restart_on_reload`).
+    use crate::reload::{all_sections, restart_on_reload};
     spawn(
         "board".into(),
         Box::pin({
-            let (c, r, t) = (config.clone(), renderer, token.clone());
-            async move {
-                crate::web::serve_with(c, Some(r), t)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
+            let (rx, r, t) = (reloads.clone(), renderer, token.clone());
+            restart_on_reload("board", rx, all_sections, t, move |c, t| {
+                crate::web::serve_with(c, Some(r.clone()), t)
+            })
         }),
     );
     spawn(
@@ -299,8 +313,17 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     spawn(
         "mail".into(),
         Box::pin({
-            let (c, t) = (config.clone(), token.clone());
-            async move { crate::mail::run(c, t).await.map_err(|e| e.to_string()) }
+            let (rx, t) = (reloads.clone(), token.clone());
+            restart_on_reload("mail", rx, all_sections, t, crate::mail::run)
+        }),
+    );
+    spawn(
+        "metrics".into(),
+        Box::pin({
+            let (rx, h, t) = (reloads, health.clone(), token.clone());
+            restart_on_reload("metrics", rx, all_sections, t, move |c, t| {
+                crate::metrics::serve(c, h.clone(), t)
+            })
         }),
     );
 

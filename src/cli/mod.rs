@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod allocate;
+pub mod backup;
 pub mod check_config;
 pub mod day;
 pub mod paths;
@@ -66,6 +67,12 @@ pub enum Command {
     CheckConfig(check_config::Args),
     /// Health summary of the daemon: folders, queue, OCR, last arrival and error.
     Status(status::Args),
+    /// Back up the database, the content store and the key, while the daemon runs.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data folder.
+    Restore(backup::RestoreArgs),
+    /// Check the store against its content: every item's file present, hashes right.
+    Verify(backup::VerifyArgs),
 }
 
 impl Cli {
@@ -82,6 +89,9 @@ impl Cli {
             Command::Retention(args) => retention::run(args),
             Command::CheckConfig(args) => check_config::run(args),
             Command::Status(args) => status::run(args),
+            Command::Backup(args) => backup::backup(args),
+            Command::Restore(args) => backup::restore(args),
+            Command::Verify(args) => backup::verify(args),
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct ExtractConfig {
     /// PDF pages are rendered for OCR at their images' resolution, at least
     /// 300 dpi and at most this.
     pub max_render_dpi: u16,
+    /// The daemon drops its OCR engines (and gives memory back to the OS)
+    /// after this many seconds without a file to read; they load again on
+    /// the next arrival. 0 = keep them loaded.
+    pub idle_release_secs: u64,
 }
 
 impl Default for ExtractConfig {
@@ -51,6 +55,7 @@ impl Default for ExtractConfig {
             max_megapixels_per_page: 200.0,
             ocr_timeout_secs_per_page: 120.0,
             max_render_dpi: 400,
+            idle_release_secs: 600,
         }
     }
 }

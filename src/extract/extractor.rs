@@ -13,7 +13,7 @@ use pdfium_render::prelude::{Pdfium, PdfiumError};
 
 use super::image::{self as img, Frame};
 use super::limits::PageLimits;
-use super::ocr::{OcrPool, OcrSettings};
+use super::ocr::{OcrPool, OcrSettings, OcrSlot};
 use super::sniff::{self, MediaKind};
 use super::{merge_ocr, pdf, ExtractConfig, Extraction, Page, Rejection};
 use crate::item::RejectCode;
@@ -46,7 +46,7 @@ fn list(paths: &[PathBuf]) -> String {
 /// Reads files into [`Extraction`]s. `Send + Sync`; share as `Arc<Extractor>`.
 pub struct Extractor {
     pdfium: Pdfium,
-    pool: OcrPool,
+    ocr: OcrSlot,
     limits: PageLimits,
     languages: String,
 }
@@ -57,14 +57,14 @@ impl Extractor {
     pub fn new(config: &ExtractConfig) -> Result<Extractor, ExtractSetupError> {
         let pdfium = load_pdfium(config)?;
         let limits = PageLimits::from_config(config);
-        let pool = OcrPool::start(&OcrSettings {
+        let ocr = OcrSlot::start(&OcrSettings {
             languages: config.languages.clone(),
             workers: config.worker_count(),
             timeout_ms: limits.ocr_timeout_ms,
         })?;
         Ok(Extractor {
             pdfium,
-            pool,
+            ocr,
             limits,
             languages: config.languages.clone(),
         })
@@ -79,23 +79,19 @@ impl Extractor {
             .unwrap_or_default();
         // E-mail and SvarInn deliveries are recognised by content first.
         if let Some(format) = super::delivery::detect_path(path)? {
-            return super::delivery::read::extract(
-                &self.pdfium,
-                &self.limits,
-                &self.pool,
-                path,
-                format,
-            )
-            .map_err(|r| sniff::as_named_other_format(r, &name));
+            let pool = self.pool()?;
+            return super::delivery::read::extract(&self.pdfium, &self.limits, &pool, path, format)
+                .map_err(|r| sniff::as_named_other_format(r, &name));
         }
         let named = |r: Rejection| sniff::as_named(r, &name);
         let kind = self.precheck(path).map_err(named)?;
+        let pool = self.pool()?;
         if kind == MediaKind::Pdf {
             if let Some((_, json)) = super::delivery::sidecar::find(path) {
                 return super::delivery::read::extract_with_sidecar(
                     &self.pdfium,
                     &self.limits,
-                    &self.pool,
+                    &pool,
                     path,
                     &name,
                     &json,
@@ -104,9 +100,9 @@ impl Extractor {
         }
         let pages = match kind {
             MediaKind::Pdf => {
-                pdf::extract(&self.pdfium, path, &self.limits, &self.pool).map_err(named)?
+                pdf::extract(&self.pdfium, path, &self.limits, &pool).map_err(named)?
             }
-            _ => self.extract_image(path, kind).map_err(named)?,
+            _ => self.extract_image(path, kind, &pool).map_err(named)?,
         };
         Ok(Extraction {
             media_type: kind.media_type().to_owned(),
@@ -137,11 +133,34 @@ impl Extractor {
 
     /// Pages ever sent to OCR by this extractor (text-layer pages never are).
     pub fn ocr_pages_submitted(&self) -> u64 {
-        self.pool.pages_submitted()
+        self.ocr.pages_submitted()
     }
 
     pub fn ocr_workers(&self) -> usize {
-        self.pool.worker_count()
+        self.ocr.worker_count()
+    }
+
+    /// Drops the OCR engines when nothing was read for `idle` (they load
+    /// again on the next file); returns whether they were released now.
+    pub fn release_ocr_if_idle(&self, idle: std::time::Duration) -> bool {
+        self.ocr.release_if_idle(idle)
+    }
+
+    pub fn ocr_loaded(&self) -> bool {
+        self.ocr.is_loaded()
+    }
+
+    /// The OCR pool, loaded again after a release. Loading only fails when
+    /// tesseract's data went missing since the start; the file is then
+    /// unreadable for now and the error is logged for the operator.
+    fn pool(&self) -> Result<std::sync::Arc<OcrPool>, Rejection> {
+        self.ocr.get().map_err(|err| {
+            tracing::error!(error = %err, "OCR-motorene kan ikke lastes på nytt");
+            Rejection::new(
+                RejectCode::Unreadable,
+                "Tekstlesingen (OCR) kunne ikke startes; se tjenestens logg.",
+            )
+        })
     }
 
     pub fn languages(&self) -> &str {
@@ -167,9 +186,14 @@ impl Extractor {
         sniff::sniff_path(path)
     }
 
-    fn extract_image(&self, path: &Path, kind: MediaKind) -> Result<Vec<Page>, Rejection> {
+    fn extract_image(
+        &self,
+        path: &Path,
+        kind: MediaKind,
+        pool: &OcrPool,
+    ) -> Result<Vec<Page>, Rejection> {
         let mut pages = Vec::new();
-        let mut batch = self.pool.batch();
+        let mut batch = pool.batch();
         img::for_each_frame(path, kind, &self.limits, |index, frame| {
             let frame = img::square_pixels(frame, &self.limits);
             let (dpi, ocr_dpi) = frame_dpi(&frame);

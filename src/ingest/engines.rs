@@ -20,6 +20,10 @@ pub struct RealEngines {
 }
 
 impl Engines for RealEngines {
+    fn rest(&self, idle: std::time::Duration) -> bool {
+        self.extractor.release_ocr_if_idle(idle)
+    }
+
     fn extract(&self, path: &Path) -> Result<Extraction, Rejection> {
         let extraction = self.extractor.extract_path(path)?;
         if let Some(pdf) = &extraction.printout {

@@ -128,6 +128,7 @@ impl Health {
     /// Records an error that was survived (and is logged by the caller).
     pub fn error(&self, message: impl Into<String>) {
         let message = crate::privacy::mask_person_ids(&message.into()).into_owned();
+        crate::metrics::live().errors.inc();
         self.inner().last_error = Some(ErrorNote {
             at: Utc::now(),
             message,

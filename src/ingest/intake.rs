@@ -68,6 +68,28 @@ struct Watched {
     device: Option<u64>,
 }
 
+/// The settle tick, the poll interval and the full rescan, from `[watch]`
+/// (the rescan's first tick is one period away: start-up already listed).
+fn timers(
+    w: &crate::watch::WatchConfig,
+) -> (
+    tokio::time::Interval,
+    tokio::time::Interval,
+    tokio::time::Interval,
+) {
+    let mut tick = tokio::time::interval(
+        Duration::from_millis(w.settle_ms / 10)
+            .clamp(Duration::from_millis(20), Duration::from_millis(250)),
+    );
+    let mut poll = tokio::time::interval(Duration::from_millis(w.poll_interval_ms));
+    let mut rescan = tokio::time::interval(Duration::from_secs(w.rescan_secs));
+    for t in [&mut tick, &mut poll, &mut rescan] {
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    }
+    rescan.reset();
+    (tick, poll, rescan)
+}
+
 fn device_of(path: &Path) -> Option<u64> {
     std::fs::metadata(path)
         .ok()
@@ -141,17 +163,7 @@ impl Intake {
         token: CancellationToken,
     ) -> Result<(), IntakeError> {
         self.rescan_all().await;
-        let w = self.config.raw.watch.clone();
-        let mut tick = tokio::time::interval(
-            Duration::from_millis(w.settle_ms / 10)
-                .clamp(Duration::from_millis(20), Duration::from_millis(250)),
-        );
-        let mut poll = tokio::time::interval(Duration::from_millis(w.poll_interval_ms));
-        let mut rescan = tokio::time::interval(Duration::from_secs(w.rescan_secs));
-        for t in [&mut tick, &mut poll, &mut rescan] {
-            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        }
-        rescan.reset();
+        let (mut tick, mut poll, mut rescan) = timers(&self.config.raw.watch);
         loop {
             // Each turn of this loop is progress; a turn that never ends (a
             // blocked call) stops the beat and the watchdog with it.
@@ -165,6 +177,9 @@ impl Intake {
                 changed = configs.changed() => {
                     if changed.is_err() { return Ok(()); }
                     let config = configs.borrow_and_update().clone();
+                    // A reload applies the watch intervals too (SIGHUP
+                    // re-reads every section).
+                    (tick, poll, rescan) = timers(&config.raw.watch);
                     self.apply_config(config);
                     self.rescan_all().await;
                 }
@@ -209,7 +224,6 @@ impl Intake {
         }
         self.folders = kept;
         self.ignore = config.raw.watch.ignore_set();
-        // Tick and rescan intervals keep their start-up values until restart.
         self.settler.set_timing(
             Duration::from_millis(config.raw.watch.settle_ms),
             Duration::from_secs(config.raw.watch.incomplete_grace_secs),

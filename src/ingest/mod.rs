@@ -10,7 +10,8 @@
 //!
 //! Files: [`content`] (content store), [`intake`] (watch → settle → admit →
 //! registration), [`pipeline`] (extract → classify → queued), [`quarantine`]
-//! (`_avvist/` and reason files), [`health`] (what `status` and systemd see).
+//! (`_avvist/` and reason files), [`health`] (what `status` and systemd see),
+//! [`rest`] (memory given back when the post has been read).
 
 pub mod content;
 pub mod direct;
@@ -20,6 +21,7 @@ pub mod intake;
 pub mod pipeline;
 pub mod printout;
 pub mod quarantine;
+pub mod rest;
 
 use serde::Deserialize;
 

@@ -38,6 +38,12 @@ pub trait Engines: Send + Sync + 'static {
         source: Source,
         folder_unit: Option<&UnitId>,
     ) -> ClassificationRecord;
+    /// Gives memory back when nothing was read for `idle` (the daemon at
+    /// rest; see `ingest::rest`). Returns whether anything was released.
+    /// Blocking.
+    fn rest(&self, _idle: Duration) -> bool {
+        false
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

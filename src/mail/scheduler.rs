@@ -3,9 +3,13 @@
 //! ready`, `report:deviation:2026-11-30`) and the outbox refuses a key twice,
 //! so running it every few seconds, or after a restart, queues nothing twice.
 //!
-//! A day the daemon was down entirely is not caught up for reports (Monday's
-//! backlog report is not sent on Tuesday); shelf notices are state-based and
-//! go out on the first run after the shelf's date.
+//! A scheduled report is keyed by the day it fell due, and the scheduler
+//! always looks at each schedule's most recent due moment: a report that fell
+//! due while the daemon was stopped (Monday's backlog report, daemon down
+//! until Tuesday) is sent once when it starts again, and never twice. Only
+//! moments on or after the day the scheduler first ran count, so a new
+//! installation does not send last week's reports. Shelf notices are
+//! state-based and go out on the first run after the shelf's date.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
@@ -23,17 +27,33 @@ use crate::store::Store;
 /// Queues what is due at `now`; returns how many mails were queued.
 pub fn enqueue_due(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<usize, MailError> {
     let mut queued = shelf_notices(store, config, now)?;
+    let first_day = calendar::oslo_date(store.service_mark(FIRST_RUN, now)?);
     for entry in &config.raw.reports.schedule {
-        if is_due(entry, now) {
-            queued += scheduled_report(store, config, entry.report, now)?;
+        if let Some(day) = last_due_day(entry, now).filter(|d| *d >= first_day) {
+            queued += scheduled_report(store, config, entry.report, day, now)?;
         }
     }
     Ok(queued)
 }
 
-fn is_due(entry: &ScheduleEntry, now: DateTime<Utc>) -> bool {
+/// `service_marks` name of the scheduler's first run.
+const FIRST_RUN: &str = "scheduler_first_run";
+
+/// The Oslo day of the schedule's most recent due moment at or before
+/// `now`, looking back one week (every schedule repeats weekly).
+fn last_due_day(entry: &ScheduleEntry, now: DateTime<Utc>) -> Option<NaiveDate> {
     let local = calendar::oslo_datetime(now);
-    entry.days.contains(&local.weekday()) && local.time() >= entry.time
+    (0..7u64)
+        .filter_map(|back| {
+            Some((
+                back,
+                local.date().checked_sub_days(chrono::Days::new(back))?,
+            ))
+        })
+        .find(|(back, day)| {
+            entry.days.contains(&day.weekday()) && (*back > 0 || local.time() >= entry.time)
+        })
+        .map(|(_, day)| day)
 }
 
 fn send(
@@ -124,9 +144,10 @@ fn scheduled_report(
     store: &Store,
     config: &Config,
     which: ScheduledReport,
+    // The day it fell due (today, or a day the daemon was stopped).
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, MailError> {
-    let today = calendar::oslo_date(now);
     let ctx = ReportContext {
         store,
         reports: &config.raw.reports,

@@ -16,6 +16,7 @@ use rusqlite::Connection;
 
 pub mod after_meeting;
 pub mod arrivals;
+pub mod backup;
 pub mod board;
 pub mod deliveries;
 pub mod direct;
@@ -24,6 +25,7 @@ pub mod forget;
 pub mod handle;
 pub mod items;
 pub mod my_post;
+pub mod operations;
 pub mod outbox;
 pub mod person_key;
 pub mod quality;
@@ -54,6 +56,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_digital_post",
         include_str!("migrations/0007_digital_post.sql"),
+    ),
+    (
+        "0008_operations",
+        include_str!("migrations/0008_operations.sql"),
     ),
 ];
 

@@ -7,10 +7,12 @@
 //! workers. Tesseract must run with `OMP_THREAD_LIMIT=1` (set by `main`,
 //! the tests and the benchmark) or each engine spawns its own thread team.
 //!
-//! **Invariant:** the number of live tesseract engines is fixed at start.
+//! **Invariant:** the number of live tesseract engines is fixed when a pool
+//! starts (an idle daemon drops the whole pool and starts a new one: `slot.rs`).
 
 mod deskew;
 mod page;
+mod slot;
 pub mod tess;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +23,7 @@ use std::thread::JoinHandle;
 use image::GrayImage;
 
 pub use page::{rotate, OcrFailure, OcrOutcome, OcrPage};
+pub use slot::OcrSlot;
 use tess::{TessEngine, TessError};
 
 /// One page waiting for OCR.
@@ -52,6 +55,15 @@ impl OcrPool {
     /// Initialises all engines on the calling thread (so a missing language
     /// is reported here, once) and starts the workers.
     pub fn start(settings: &OcrSettings) -> Result<OcrPool, TessError> {
+        Self::start_counting(settings, Arc::new(AtomicU64::new(0)))
+    }
+
+    /// [`OcrPool::start`], counting submitted pages in `submitted` (shared by
+    /// the pools an [`OcrSlot`] loads one after another).
+    pub fn start_counting(
+        settings: &OcrSettings,
+        submitted: Arc<AtomicU64>,
+    ) -> Result<OcrPool, TessError> {
         let n = settings.workers.max(1);
         let mut engines = Vec::with_capacity(n);
         for _ in 0..n {
@@ -76,7 +88,7 @@ impl OcrPool {
         Ok(OcrPool {
             queue: Some(tx),
             workers,
-            submitted: Arc::new(AtomicU64::new(0)),
+            submitted,
             worker_count: n,
         })
     }
@@ -168,10 +180,14 @@ fn worker_loop(
         let Ok(job) = job else { return };
         // A panic in our page code must not take the worker (and with it a
         // share of the pool) down; the page then counts as failed.
+        let started = std::time::Instant::now();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             page::read_page(&mut text, &mut osd, job.image, job.dpi, timeout_ms)
         }))
         .unwrap_or(Err(OcrFailure::Engine));
+        crate::metrics::live()
+            .ocr_page_seconds
+            .observe(started.elapsed().as_secs_f64());
         // The caller may have gone away (it then no longer needs the page).
         let _ = job.reply.send((job.index, outcome));
     }

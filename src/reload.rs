@@ -1,0 +1,74 @@
+//! SIGHUP for the services that take their config once at start (board,
+//! mail, metrics): [`restart_on_reload`] runs a service and, when the daemon
+//! publishes a new config, stops it gracefully and starts it again with the
+//! new one. So `systemctl reload` re-reads every section — mail settings and
+//! recipients, report schedules, web limits — not only the folders (the
+//! intake applies those itself, without a restart).
+//!
+//! A service is restarted only when its config actually changed, so a reload
+//! that touches nothing drops no board connection.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+/// Runs `start(config, token)` until `shutdown` (Ok) or a failure (Err);
+/// restarts it with the new config when `configs` changes and `relevant`
+/// differs between the old and the new one.
+pub async fn restart_on_reload<F, Fut, E>(
+    what: &'static str,
+    mut configs: watch::Receiver<Arc<Config>>,
+    relevant: fn(&Config) -> String,
+    shutdown: CancellationToken,
+    mut start: F,
+) -> Result<(), String>
+where
+    F: FnMut(Arc<Config>, CancellationToken) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: Display,
+{
+    let mut config = configs.borrow_and_update().clone();
+    loop {
+        let token = shutdown.child_token();
+        let service = start(config.clone(), token.clone());
+        tokio::pin!(service);
+        // Wait for the service to end, or for a config that concerns it.
+        let next = loop {
+            tokio::select! {
+                result = &mut service => return result.map_err(|e| e.to_string()),
+                changed = configs.changed() => {
+                    if changed.is_err() {
+                        // The daemon is stopping; the service follows `shutdown`.
+                        return service.await.map_err(|e| e.to_string());
+                    }
+                    let new = configs.borrow_and_update().clone();
+                    if relevant(&new) != relevant(&config) {
+                        break new;
+                    }
+                }
+            }
+        };
+        token.cancel();
+        service.await.map_err(|e| e.to_string())?;
+        if shutdown.is_cancelled() {
+            return Ok(());
+        }
+        tracing::info!(
+            service = what,
+            "startet på nytt med ny konfigurasjon (SIGHUP)"
+        );
+        config = next;
+    }
+}
+
+/// Everything but the folders (which the intake applies itself): any change
+/// restarts the board, the mailer and the metrics endpoint. Compared by
+/// their `Debug` form, which covers every key of every section.
+pub fn all_sections(config: &Config) -> String {
+    format!("{:?}", config.raw)
+}
