@@ -50,6 +50,7 @@ pub struct RawConfig {
     pub reports: crate::report::ReportConfig,
     #[serde(default)]
     pub forget: crate::forget::ForgetConfig,
+    #[serde(default)]
     pub metrics: crate::metrics::MetricsConfig,
 }
 
