@@ -8,166 +8,18 @@
 //! shortcuts over seeded items.
 
 mod board_common;
+mod browser_support;
 
 use std::net::SocketAddr;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use board_common::*;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use browser_support::*;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use postmottak::store::board::fixture::FixtureState;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// chromedriver on a free port; killed (by its pid) when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // chromedriver runs in its own process group with the Chromium it
-        // started; end the whole group (by its id) so no browser outlives us.
-        let pgid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGTERM);
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_driver() -> Option<Driver> {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!("SKIPPED: {CHROMIUM} or {CHROMEDRIVER} missing (run scripts/setup)");
-        return None;
-    }
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    while tokio::net::TcpStream::connect(addr).await.is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Some(Driver {
-        child,
-        port,
-        _profile: tempfile::tempdir().unwrap(),
-    })
-}
-
-async fn browser(driver: &Driver) -> Client {
-    // Both ring and aws-lc-rs are in the graph; rustls wants one chosen.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let profile = driver._profile.path().display().to_string();
-    let caps = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000",
-                format!("--user-data-dir={profile}"),
-            ]
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session")
-}
-
-async fn press(client: &Client, key: char) {
-    let keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: key })
-        .then(KeyAction::Up { value: key });
-    client.perform_actions(keys).await.unwrap();
-}
-
-async fn sign_in(client: &Client, base: &str, user: &TestUser) {
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(&user.username)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    let code = client.find(Locator::Id("code")).await.unwrap();
-    code.send_keys(&totp_now(&user.secret)).await.unwrap();
-    code.send_keys(&String::from(char::from(Key::Enter)))
-        .await
-        .unwrap();
-    wait_for_url(client, |u| !u.ends_with("/login")).await;
-}
-
-/// Presses «Logg ut» in the page header and waits for the sign-in page.
-async fn sign_out(client: &Client) {
-    client
-        .find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_url(client, |u| u.ends_with("/login")).await;
-}
-
-async fn wait_for_url(client: &Client, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let url = client.current_url().await.unwrap().to_string();
-        if ok(&url) {
-            return url;
-        }
-        assert!(Instant::now() < deadline, "still at {url}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn wait_for_text(client: &Client, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let source = client.source().await.unwrap();
-        if ok(&source) {
-            return source;
-        }
-        assert!(Instant::now() < deadline, "page never matched:\n{source}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meeting_allocates_with_the_keyboard_and_the_caseworker_finds_it() {
@@ -273,27 +125,6 @@ async fn scenario(client: Client, board: Board) {
         s.contains("Jeg søker om praktisk bistand i hjemmet.")
     })
     .await;
-}
-
-/// `postmottak run` as a child process; stopped with SIGTERM when dropped.
-struct Daemon {
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ mod browser_support;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use board_common::*;
@@ -20,27 +20,6 @@ use postmottak::item::ItemId;
 use postmottak::store::board::{self, AllocationKind};
 use postmottak::store::events::Actor;
 use postmottak::store::Store;
-
-/// `postmottak run` as a child process; stopped with SIGTERM when dropped.
-struct Daemon {
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caseworker_copies_the_journal_fields_and_registration_clears_min_post() {
