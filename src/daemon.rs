@@ -313,8 +313,10 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     spawn(
         "mail".into(),
         Box::pin({
-            let (rx, t) = (reloads.clone(), token.clone());
-            restart_on_reload("mail", rx, all_sections, t, crate::mail::run)
+            let (rx, h, t) = (reloads.clone(), health.clone(), token.clone());
+            restart_on_reload("mail", rx, all_sections, t, move |c, t| {
+                crate::mail::run_reporting(c, t, h.clone())
+            })
         }),
     );
     spawn(

@@ -278,11 +278,31 @@ pub async fn run(config: Arc<Config>, shutdown: CancellationToken) -> Result<(),
     run_with_clock(config, shutdown, Arc::new(SystemClock)).await
 }
 
+/// [`run`] for the daemon: each time the loop comes round it tells the
+/// daemon's health, so the watchdog vouches for the mailer too and a mailer
+/// stuck past its stall limit gets the service restarted (issue 9).
+pub async fn run_reporting(
+    config: Arc<Config>,
+    shutdown: CancellationToken,
+    health: Arc<crate::ingest::health::Health>,
+) -> Result<(), MailError> {
+    serve(config, shutdown, Arc::new(SystemClock), Some(health)).await
+}
+
 /// [`run`] with an injected clock (tests move it to a shelf's date).
 pub async fn run_with_clock(
     config: Arc<Config>,
     shutdown: CancellationToken,
     clock: Arc<dyn Clock>,
+) -> Result<(), MailError> {
+    serve(config, shutdown, clock, None).await
+}
+
+async fn serve(
+    config: Arc<Config>,
+    shutdown: CancellationToken,
+    clock: Arc<dyn Clock>,
+    health: Option<Arc<crate::ingest::health::Health>>,
 ) -> Result<(), MailError> {
     let issues = config.raw.mail.validate();
     if !issues.is_empty() {
@@ -313,6 +333,9 @@ pub async fn run_with_clock(
             // One bad cycle (database busy, a report that fails to build) must
             // not stop the service: the next cycle tries again.
             tracing::warn!(error = %err, "e-posttjenesten: runden feilet");
+        }
+        if let Some(health) = &health {
+            health.beat("mail");
         }
         tokio::select! {
             _ = shutdown.cancelled() => break,
