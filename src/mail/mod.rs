@@ -184,8 +184,10 @@ impl MailConfig {
         issues
     }
 
+    /// At most 5 minutes: the loop coming round is the mailer's heartbeat,
+    /// well inside its stall limit (`ingest::health::stall_limit`).
     fn poll_interval(&self) -> Duration {
-        Duration::from_secs_f64(self.poll_secs.clamp(0.05, 3600.0))
+        Duration::from_secs_f64(self.poll_secs.clamp(0.05, 300.0))
     }
 
     /// Addresses for a role: the configured ones, else the active users'
