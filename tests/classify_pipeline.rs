@@ -13,7 +13,7 @@ mod classify_support;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use classify_support::{evaluate, load_letters, repo, Letter};
+use classify_support::{evaluate, is_held_out, load_letters, repo, Letter};
 use postmottak::extract::{ExtractConfig, Extraction, Extractor};
 
 fn rendered(letter: &Letter) -> PathBuf {
@@ -69,13 +69,29 @@ fn through_the_extractor() {
         }
     });
     let results = results.into_inner().unwrap();
-    let report = evaluate(&letters, |letter| {
+    let extracted = |letter: &Letter| {
         results
             .iter()
             .find(|(id, _)| *id == letter.id)
             .map(|(_, e)| e.clone())
-    });
+    };
+    let report = evaluate(&letters, extracted);
     report.print("rendered files through the real Extractor");
+    let held_out: Vec<Letter> = letters.into_iter().filter(is_held_out).collect();
+    let unseen = evaluate(&held_out, extracted);
+    if unseen.letters > 0 {
+        unseen.print_summary("rendered files, HELD-OUT letters 300-399");
+        unseen.assert_targets();
+    }
+    // The received stamp (issue 11): right on ≥ 95 % of the stamped scans,
+    // never invented on a letter without one.
+    assert!(
+        report.stamped_right * 100 >= report.stamped_total * 95,
+        "stamp date right on {}/{} stamped letters",
+        report.stamped_right,
+        report.stamped_total
+    );
+    assert_eq!(report.stamp_invented, 0, "stamp date invented");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",

@@ -34,6 +34,10 @@ impl Engines for RealEngines {
             extraction,
             source,
             folder_unit,
+            // Classification follows arrival within seconds (or, after a
+            // restart, days): today is the arrival day as the stamp's
+            // plausibility window needs it.
+            received_on: Some(crate::calendar::oslo_date(chrono::Utc::now())),
         });
         // `PersonId::value` is not serialized: the JSON holds masked forms only.
         let json = serde_json::to_string(&c).unwrap_or_else(|_| "{}".into());

@@ -11,6 +11,7 @@
 
 mod deskew;
 mod page;
+mod stamp;
 pub mod tess;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -169,7 +170,14 @@ fn worker_loop(
         // A panic in our page code must not take the worker (and with it a
         // share of the pool) down; the page then counts as failed.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            page::read_page(&mut text, &mut osd, job.image, job.dpi, timeout_ms)
+            page::read_page(
+                &mut text,
+                &mut osd,
+                job.image,
+                job.dpi,
+                timeout_ms,
+                job.index == 0,
+            )
         }))
         .unwrap_or(Err(OcrFailure::Engine));
         // The caller may have gone away (it then no longer needs the page).

@@ -1,0 +1,397 @@
+//! The received stamp on a scan's first page, read on its own and left out
+//! of the letter's text.
+//!
+//! A rubber stamp ("RANA KOMMUNE / MOTTATT / 15 NOV 2026") is often pressed
+//! over the sender's address; read with the page, its words merge into the
+//! address lines ("Stenneset 45 T 15 NOV 2") and both are lost. So, after
+//! the page's first reading:
+//!
+//! 1. **Find** it by its words: a stamp word ("MOTTATT", OCR-tolerant) in
+//!    capitals or followed by a date, or a month in capitals after a day
+//!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
+//!    stroke around the word that is mostly empty inside).
+//! 2. **Read** the region alone, upscaled, as one block: first with the
+//!    letter's own ink taken out, then as it is, then as sparse text; stop
+//!    at the first reading whose date parses after a stamp word.
+//! 3. **Leave it out** of the letter's text: when the frame holds whole
+//!    lines only, those lines are dropped (no second pass); otherwise the
+//!    stamp's ink is whitened where it is lighter than the letter's print
+//!    and the page is read again.
+//!
+//! Measured on the samples: the letter's print is near black (cores < 60
+//! of 255) while stamp ink on grey scans is 85–115 (red, blue, violet,
+//! grey); black ink stays (it cannot be told from print by its grey).
+
+use image::{imageops, GrayImage};
+
+use super::tess::{
+    OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT,
+};
+use crate::classify::{has_stamp_word, parse_stamp_date};
+
+/// Darker than this is the letter's print (or black stamp ink).
+const PRINT_CORE: u8 = 58;
+/// Lighter than this is paper.
+const PAPER: u8 = 225;
+/// What whitened pixels become (the samples' paper is ~248).
+const WHITE: u8 = 248;
+/// Stamps are read at about this resolution (a short block of bold
+/// capitals reads best with ~40 px capitals).
+const STAMP_READ_DPI: u32 = 500;
+
+/// What was found: the stamp's readings (best first), and the page's text
+/// without it.
+pub(super) struct StampFound {
+    pub reading: String,
+    pub body_text: String,
+}
+
+/// Looks for the stamp among the page's lines; reads it and gives the body
+/// text without it. `None` when there is no stamp (or nothing stamp-like
+/// could be read in the place that looked like one).
+pub(super) fn separate(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &[OcrLine],
+    deadline_ms: u32,
+) -> Result<Option<StampFound>, TessError> {
+    let Some(anchor) = find_anchor(lines) else {
+        return Ok(None);
+    };
+    let region = around(anchor, image.dimensions());
+    let frame = frame_box(image, region, anchor);
+    let stamp_box = frame.unwrap_or(region);
+    let Some(reading) = read_stamp(engine, image, dpi, stamp_box, deadline_ms)? else {
+        return Ok(None);
+    };
+    let body_text = match frame.and_then(|f| text_without(lines, f)) {
+        Some(text) => text,
+        None => {
+            let mut masked = image.clone();
+            remove_stamp_ink(&mut masked, stamp_box, dpi);
+            let r = engine.recognize(&masked, dpi, deadline_ms)?;
+            r.text
+        }
+    };
+    Ok(Some(StampFound { reading, body_text }))
+}
+
+const MONTHS_CAPS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAI", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DES",
+];
+
+/// The box of the stamp's most telling word(s).
+fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
+    for (i, line) in lines.iter().enumerate() {
+        let line_text = line_text(line);
+        let next = lines.get(i + 1).map(line_text_of).unwrap_or_default();
+        for (n, word) in line.words.iter().enumerate() {
+            let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
+            if has_stamp_word(w) {
+                let capitals = w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+                let dated = parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
+                if capitals || dated {
+                    return Some(word.bbox);
+                }
+            }
+            // "15 NOV 2026" with the stamp word lost under the print.
+            let caps = w.len() == 3 && MONTHS_CAPS.contains(&w);
+            let day_before = n > 0
+                && line.words[n - 1]
+                    .text
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                && (1..=2).contains(&line.words[n - 1].text.trim().len());
+            if caps && day_before {
+                return Some(union(line.words[n - 1].bbox, word.bbox));
+            }
+        }
+    }
+    None
+}
+
+fn line_text_of(line: &OcrLine) -> String {
+    line_text(line)
+}
+
+fn line_text(line: &OcrLine) -> String {
+    line.words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn union(a: PxBox, b: PxBox) -> PxBox {
+    PxBox {
+        left: a.left.min(b.left),
+        top: a.top.min(b.top),
+        right: a.right.max(b.right),
+        bottom: a.bottom.max(b.bottom),
+    }
+}
+
+/// A generous box around the anchor: a stamp's lines are centred on one
+/// another, a few capitals' heights above and below, and may be wide
+/// ("RANA KOMMUNE HELSE OG OMSORG").
+fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
+    let cap = anchor.height().max(8);
+    PxBox {
+        left: anchor.left.saturating_sub(12 * cap),
+        top: anchor.top.saturating_sub(5 * cap),
+        right: (anchor.right + 12 * cap).min(w),
+        bottom: (anchor.bottom + 5 * cap).min(h),
+    }
+}
+
+/// The stamp's frame: the largest connected stroke in `region` whose box
+/// holds the anchor, is clearly bigger than it and is mostly empty inside.
+fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<PxBox> {
+    let (rw, rh) = (region.width() as usize, region.height() as usize);
+    if rw == 0 || rh == 0 {
+        return None;
+    }
+    let dark = |x: usize, y: usize| image.get_pixel((region.left as usize + x) as u32, (region.top as usize + y) as u32)[0] < 185;
+    let mut seen = vec![false; rw * rh];
+    let (cx, cy) = (
+        (anchor.left + anchor.right) / 2,
+        (anchor.top + anchor.bottom) / 2,
+    );
+    let mut best: Option<(u64, PxBox)> = None;
+    let mut stack = Vec::new();
+    for start in 0..rw * rh {
+        if seen[start] || !dark(start % rw, start / rw) {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (mut x0, mut y0, mut x1, mut y1, mut count) = (usize::MAX, usize::MAX, 0, 0, 0u64);
+        while let Some(p) = stack.pop() {
+            let (x, y) = (p % rw, p / rw);
+            count += 1;
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+            for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)] {
+                let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                if nx < 0 || ny < 0 || nx >= rw as i64 || ny >= rh as i64 {
+                    continue;
+                }
+                let q = ny as usize * rw + nx as usize;
+                if !seen[q] && dark(nx as usize, ny as usize) {
+                    seen[q] = true;
+                    stack.push(q);
+                }
+            }
+        }
+        let b = PxBox {
+            left: region.left + x0 as u32,
+            top: region.top + y0 as u32,
+            right: region.left + x1 as u32 + 1,
+            bottom: region.top + y1 as u32 + 1,
+        };
+        let area = u64::from(b.width()) * u64::from(b.height());
+        let holds = b.left <= cx && cx < b.right && b.top <= cy && cy < b.bottom;
+        let bigger = b.width() * 10 >= anchor.width() * 12 && b.height() >= anchor.height() * 2;
+        let hollow = count * 3 <= area;
+        if holds && bigger && hollow && best.is_none_or(|(a, _)| area > a) {
+            best = Some((area, b));
+        }
+    }
+    best.map(|(_, b)| b)
+}
+
+/// The page's text without the lines inside the frame, when every line is
+/// either inside it or clear of it; `None` when a line straddles it (the
+/// stamp is pressed over the letter's print).
+fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
+    let mut out = String::new();
+    let mut dropped = 0;
+    for line in lines {
+        let inside = line.words.iter().all(|w| frame.contains(&w.bbox));
+        if inside {
+            dropped += 1;
+            continue;
+        }
+        if line.words.iter().any(|w| w.bbox.intersects(&frame)) || line.bbox.intersects(&frame) {
+            return None;
+        }
+        if line.starts_block && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line_text(line));
+        out.push('\n');
+    }
+    (dropped > 0).then_some(out)
+}
+
+/// The stamp's readings, best first: a reading whose date follows a stamp
+/// word ends the search. `None` when nothing stamp-like was read.
+fn read_stamp(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    stamp_box: PxBox,
+    deadline_ms: u32,
+) -> Result<Option<String>, TessError> {
+    let margin = (dpi / 50).max(4);
+    let b = PxBox {
+        left: stamp_box.left.saturating_sub(margin),
+        top: stamp_box.top.saturating_sub(margin),
+        right: (stamp_box.right + margin).min(image.width()),
+        bottom: (stamp_box.bottom + margin).min(image.height()),
+    };
+    if b.width() < 8 || b.height() < 8 {
+        return Ok(None);
+    }
+    let crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
+    let factor = (STAMP_READ_DPI as f32 / dpi.max(70) as f32).clamp(1.0, 3.0);
+    let scale = |img: &GrayImage| {
+        if factor <= 1.05 {
+            return img.clone();
+        }
+        let (w, h) = img.dimensions();
+        imageops::resize(
+            img,
+            (w as f32 * factor) as u32,
+            (h as f32 * factor) as u32,
+            imageops::FilterType::CatmullRom,
+        )
+    };
+    let read_dpi = (dpi as f32 * factor) as u32;
+    let mut without_print = crop.clone();
+    remove_print(&mut without_print, dpi);
+    let variants = [
+        (scale(&without_print), PSM_SINGLE_BLOCK),
+        (scale(&crop), PSM_SINGLE_BLOCK),
+        (scale(&crop), PSM_SPARSE_TEXT),
+    ];
+    let mut readings: Vec<String> = Vec::new();
+    for (img, psm) in &variants {
+        let r = engine.recognize_with_psm(img, read_dpi, deadline_ms, *psm)?;
+        let text = r.text.trim().to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        let keyed = has_stamp_word(&text) && parse_stamp_date(&text).is_some();
+        if keyed {
+            readings.insert(0, text);
+            break;
+        }
+        readings.push(text);
+    }
+    let stamp_like = readings
+        .iter()
+        .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
+    Ok(stamp_like.then(|| readings.join("\n\n")))
+}
+
+/// Marks the letter's print: dark cores grown by a pixel or two.
+fn print_mask(image: &GrayImage, dpi: u32) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let r = (dpi / 150).max(1) as usize;
+    let mut mask = vec![false; w * h];
+    for (i, p) in image.as_raw().iter().enumerate() {
+        if *p < PRINT_CORE {
+            let (x, y) = (i % w, i / w);
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                    mask[yy * w + xx] = true;
+                }
+            }
+        }
+    }
+    mask
+}
+
+/// Whitens the letter's print in a stamp crop, so the stamp reads alone.
+fn remove_print(crop: &mut GrayImage, dpi: u32) {
+    let mask = print_mask(crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if m {
+            *p = WHITE;
+        }
+    }
+}
+
+/// Whitens the stamp's ink inside `b`, keeping the letter's print.
+fn remove_stamp_ink(image: &mut GrayImage, b: PxBox, dpi: u32) {
+    let mut crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
+    let mask = print_mask(&crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if !m && *p < PAPER {
+            *p = WHITE;
+        }
+    }
+    imageops::replace(image, &crop, i64::from(b.left), i64::from(b.top));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tess::OcrWord;
+    use super::*;
+
+    fn word(text: &str, left: u32, top: u32, right: u32, bottom: u32) -> OcrWord {
+        OcrWord {
+            text: text.into(),
+            bbox: PxBox {
+                left,
+                top,
+                right,
+                bottom,
+            },
+        }
+    }
+
+    fn line(words: Vec<OcrWord>) -> OcrLine {
+        let bbox = words.iter().fold(words[0].bbox, |a, w| union(a, w.bbox));
+        OcrLine {
+            words,
+            bbox,
+            starts_block: false,
+        }
+    }
+
+    #[test]
+    fn a_stamp_word_in_capitals_or_a_capital_month_after_a_day_is_the_anchor() {
+        let stamp = [line(vec![word("MOTTATT", 100, 10, 300, 50)])];
+        assert_eq!(find_anchor(&stamp).map(|b| b.left), Some(100));
+        let merged = [line(vec![
+            word("Stenneset", 0, 0, 90, 30),
+            word("45", 100, 0, 120, 30),
+            word("15", 300, 0, 330, 40),
+            word("NOV", 340, 0, 400, 40),
+        ])];
+        assert_eq!(find_anchor(&merged).map(|b| b.left), Some(300));
+        let prose = [line(vec![
+            word("Vi", 0, 0, 20, 30),
+            word("har", 30, 0, 60, 30),
+            word("mottatt", 70, 0, 140, 30),
+            word("brevet", 150, 0, 210, 30),
+        ])];
+        assert_eq!(find_anchor(&prose), None);
+    }
+
+    #[test]
+    fn lines_inside_the_frame_are_dropped_unless_one_straddles_it() {
+        let frame = PxBox {
+            left: 500,
+            top: 0,
+            right: 900,
+            bottom: 200,
+        };
+        let lines = [
+            line(vec![word("MOTTATT", 600, 50, 800, 90)]),
+            line(vec![word("Ola", 10, 300, 60, 330), word("Nordmann", 70, 300, 200, 330)]),
+        ];
+        assert_eq!(text_without(&lines, frame).as_deref(), Some("Ola Nordmann\n"));
+        let straddling = [
+            line(vec![word("MOTTATT", 600, 50, 800, 90)]),
+            line(vec![word("Ola", 10, 150, 60, 180), word("Nordmann", 450, 150, 560, 180)]),
+        ];
+        assert_eq!(text_without(&straddling, frame), None);
+    }
+}
