@@ -422,9 +422,8 @@ def stamp_layer(page_size: tuple[int, int], stamp: str, dpi: int, rng, look: dic
         # Over the sender's name and address, the first lines of the letter.
         left, top = px(MARGIN_LEFT_MM + 15 + 10 * jitter_x, dpi), px(24 + 4 * jitter_y, dpi)
     elif position == "address":
-        # To the right, straddling the address block and the first lines of text.
-        left = page_w - px(MARGIN_RIGHT_MM + 20 + 12 * jitter_x, dpi) - layer.width
-        top = px(30 + 6 * jitter_y, dpi)
+        # Across the right-hand ends of the address lines and the first lines of text.
+        left, top = px(MARGIN_LEFT_MM + 35 + 10 * jitter_x, dpi), px(32 + 6 * jitter_y, dpi)
     elif position == "middle":
         left = page_w - px(MARGIN_RIGHT_MM + 5 + 5 * jitter_x, dpi) - layer.width
         top = round(page_h * 0.42) + px(15 * jitter_y, dpi)
