@@ -60,9 +60,26 @@ pub(super) fn separate(
         return Ok(None);
     };
     let region = around(anchor, image.dimensions());
-    let frame = frame_box(image, region, anchor);
+    let found = frame_box(image, region, anchor);
+    let frame = found.as_ref().map(|f| f.bbox);
     let stamp_box = frame.unwrap_or(region);
-    let Some(reading) = read_stamp(engine, image, dpi, stamp_box, deadline_ms)? else {
+    // The frame's own strokes read as "|" and "[": read the stamp without them.
+    let mut unframed;
+    let source = match &found {
+        Some(f) => {
+            unframed = image.clone();
+            for &(x, y) in &f.pixels {
+                unframed.put_pixel(x, y, image::Luma([WHITE]));
+            }
+            &unframed
+        }
+        None => image,
+    };
+    let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+    if std::env::var_os("STAMP_DEBUG").is_some() {
+        eprintln!("DEBUG anchor {anchor:?} region {region:?} frame {frame:?} reading {reading:?}");
+    }
+    let Some(reading) = reading else {
         return Ok(None);
     };
     let body_text = match frame.and_then(|f| text_without(lines, f)) {
@@ -146,9 +163,15 @@ fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
     }
 }
 
+/// A stamp's frame: its box and its pixels.
+struct Frame {
+    bbox: PxBox,
+    pixels: Vec<(u32, u32)>,
+}
+
 /// The stamp's frame: the largest connected stroke in `region` whose box
 /// holds the anchor, is clearly bigger than it and is mostly empty inside.
-fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<PxBox> {
+fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<Frame> {
     let (rw, rh) = (region.width() as usize, region.height() as usize);
     if rw == 0 || rh == 0 {
         return None;
@@ -159,7 +182,8 @@ fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<PxBox> {
         (anchor.left + anchor.right) / 2,
         (anchor.top + anchor.bottom) / 2,
     );
-    let mut best: Option<(u64, PxBox)> = None;
+    let mut best: Option<(u64, PxBox, Vec<usize>)> = None;
+    let mut members = Vec::new();
     let mut stack = Vec::new();
     for start in 0..rw * rh {
         if seen[start] || !dark(start % rw, start / rw) {
@@ -168,7 +192,9 @@ fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<PxBox> {
         seen[start] = true;
         stack.push(start);
         let (mut x0, mut y0, mut x1, mut y1, mut count) = (usize::MAX, usize::MAX, 0, 0, 0u64);
+        members.clear();
         while let Some(p) = stack.pop() {
+            members.push(p);
             let (x, y) = (p % rw, p / rw);
             count += 1;
             x0 = x0.min(x);
@@ -197,11 +223,17 @@ fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<PxBox> {
         let holds = b.left <= cx && cx < b.right && b.top <= cy && cy < b.bottom;
         let bigger = b.width() * 10 >= anchor.width() * 12 && b.height() >= anchor.height() * 2;
         let hollow = count * 3 <= area;
-        if holds && bigger && hollow && best.is_none_or(|(a, _)| area > a) {
-            best = Some((area, b));
+        if holds && bigger && hollow && best.as_ref().is_none_or(|(a, _, _)| area > *a) {
+            best = Some((area, b, members.clone()));
         }
     }
-    best.map(|(_, b)| b)
+    best.map(|(_, bbox, members)| Frame {
+        bbox,
+        pixels: members
+            .into_iter()
+            .map(|p| (region.left + (p % rw) as u32, region.top + (p / rw) as u32))
+            .collect(),
+    })
 }
 
 /// The page's text without the lines inside the frame, when every line is
