@@ -98,7 +98,15 @@ fn samples() -> Vec<Sample> {
             if !id.starts_with('0') && !extra {
                 continue;
             }
-            if extra && out.iter().filter(|s: &&Sample| s.stamp.is_some() && !s.path.to_string_lossy().contains("/0")).count() >= STAMPED_EXTRA {
+            if extra
+                && out
+                    .iter()
+                    .filter(|s: &&Sample| {
+                        s.stamp.is_some() && !s.path.to_string_lossy().contains("/0")
+                    })
+                    .count()
+                    >= STAMPED_EXTRA
+            {
                 continue;
             }
             let truth =

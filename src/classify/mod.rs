@@ -37,13 +37,13 @@ use crate::extract::Extraction;
 use crate::item::{QualityFlag, Source, UnitId};
 
 pub use dates::{document_date, stamped_date};
-pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
+pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
 
 /// The default rules, shipped in the binary; `[classify] rules` replaces them.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
@@ -304,8 +304,7 @@ impl Classifier {
                 "dato i brevhodet eller ved stedsnavn",
             ));
         }
-        let (stamped_date, stamp_unreadable) =
-            stamp_date(input, &text, document_date);
+        let (stamped_date, stamp_unreadable) = stamp_date(input, &text, document_date);
         if stamped_date.is_some() {
             reasons.push(reason(
                 ReasonKind::StampedDate,
@@ -322,8 +321,7 @@ impl Classifier {
                 "kjent avsender eller org.nr. i brevhode eller signatur",
             ));
         }
-        let mut quality_flags =
-            quality::flags(input.extraction, &folded, &self.rules.file.quality);
+        let mut quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
         if stamp_unreadable {
             quality_flags.push(QualityFlag::StampUnreadable);
         }
@@ -432,7 +430,11 @@ fn stamp_date(
         .iter()
         .find_map(|p| p.stamp.as_deref());
     let from_region = reading.and_then(|r| stamp::parse_stamp_date_where(r, ok));
-    let from_text = || stamp::stamp_dates_in_text(text).into_iter().find(|d| ok(*d));
+    let from_text = || {
+        stamp::stamp_dates_in_text(text)
+            .into_iter()
+            .find(|d| ok(*d))
+    };
     let date = from_region.or_else(from_text);
     (date, reading.is_some() && date.is_none())
 }

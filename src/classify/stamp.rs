@@ -68,10 +68,7 @@ pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Like [`parse_stamp_date`], considering only dates that pass `ok`.
-pub fn parse_stamp_date_where(
-    text: &str,
-    ok: impl Fn(NaiveDate) -> bool,
-) -> Option<NaiveDate> {
+pub fn parse_stamp_date_where(text: &str, ok: impl Fn(NaiveDate) -> bool) -> Option<NaiveDate> {
     let found: Vec<StampDate> = stamp_dates(text)
         .into_iter()
         .filter(|s| ok(s.date))
@@ -196,12 +193,7 @@ fn tokens(text: &str) -> Vec<String> {
         }
         let run: String = run.chars().map(fold_char).collect();
         match GLUED.captures(&run) {
-            Some(caps) => out.extend(
-                caps.iter()
-                    .skip(1)
-                    .flatten()
-                    .map(|m| m.as_str().to_owned()),
-            ),
+            Some(caps) => out.extend(caps.iter().skip(1).flatten().map(|m| m.as_str().to_owned())),
             None => out.push(run),
         }
     }
@@ -210,7 +202,8 @@ fn tokens(text: &str) -> Vec<String> {
 
 /// A day, a month in letters and a year run together, or a month and year.
 static GLUED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(\d{1,2})([A-Z]{3,9})(\d{2}|\d{4})?|([A-Z]{3,9})(\d{4}))$").expect("static regex")
+    Regex::new(r"^(?:(\d{1,2})([A-Z]{3,9})(\d{2}|\d{4})?|([A-Z]{3,9})(\d{4}))$")
+        .expect("static regex")
 });
 
 fn fold_char(c: char) -> char {
@@ -331,7 +324,10 @@ mod tests {
     fn every_stamp_format_and_its_ocr_confusions() {
         let cases = [
             ("RANA KOMMUNE\nMOTTATT\n15 NOV 2026", "2026-11-15"),
-            ("Rana kommune Helse og omsorg MOTTATT 21 NOV 2026", "2026-11-21"),
+            (
+                "Rana kommune Helse og omsorg MOTTATT 21 NOV 2026",
+                "2026-11-21",
+            ),
             ("MOTTATT 15. nov. 2026", "2026-11-15"),
             ("Mottatt 15.11.2026", "2026-11-15"),
             ("MOTTATT 15.11.26", "2026-11-15"),
@@ -388,7 +384,10 @@ mod tests {
     #[test]
     fn running_text_only_gives_a_stamp_after_a_stamp_word() {
         let got = |t: &str| stamp_dates_in_text(t);
-        assert_eq!(got("RANA KOMMUNE\nMOTTATT\n15 NOV 2026\nOla"), vec![d("2026-11-15")]);
+        assert_eq!(
+            got("RANA KOMMUNE\nMOTTATT\n15 NOV 2026\nOla"),
+            vec![d("2026-11-15")]
+        );
         assert_eq!(got("Mottatt: 04.11.2026"), vec![d("2026-11-04")]);
         assert_eq!(
             got("Rana kommune Helse og omsorg MOTTATT 21 NOV 2026"),

@@ -255,9 +255,9 @@ pub fn report_file(extractor: &Extractor, path: &Path, options: &ReportOptions) 
 /// writes the file when it scans): the stamp date must fit it.
 fn arrival_day(path: &Path) -> Option<chrono::NaiveDate> {
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    Some(crate::calendar::oslo_date(chrono::DateTime::<chrono::Utc>::from(
-        modified,
-    )))
+    Some(crate::calendar::oslo_date(
+        chrono::DateTime::<chrono::Utc>::from(modified),
+    ))
 }
 
 /// Adds the classification fields: with `--unit` the file is a scan from that

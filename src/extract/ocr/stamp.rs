@@ -22,11 +22,10 @@
 //! of 255) while stamp ink on grey scans is 85–115 (red, blue, violet,
 //! grey); black ink stays (it cannot be told from print by its grey).
 
+use chrono::Datelike;
 use image::{imageops, GrayImage};
 
-use super::tess::{
-    OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT,
-};
+use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
 use crate::classify::{has_stamp_word, parse_stamp_date};
 
 /// Darker than this is the letter's print (or black stamp ink).
@@ -56,42 +55,86 @@ pub(super) fn separate(
     lines: &[OcrLine],
     deadline_ms: u32,
 ) -> Result<Option<StampFound>, TessError> {
-    let Some(anchor) = find_anchor(lines) else {
-        return Ok(None);
+    // Where the stamp may be: around its words, or (when the page's reading
+    // lost them under the print) any stamp-sized frame in the top half.
+    let candidates: Vec<(PxBox, Option<Frame>)> = match find_anchor(lines) {
+        Some(anchor) => {
+            let region = around(anchor, image.dimensions());
+            let frame = frame_box(image, region, |b, _| {
+                let (cx, cy) = (
+                    (anchor.left + anchor.right) / 2,
+                    (anchor.top + anchor.bottom) / 2,
+                );
+                b.left <= cx
+                    && cx < b.right
+                    && b.top <= cy
+                    && cy < b.bottom
+                    && b.width() * 10 >= anchor.width() * 12
+                    && b.height() >= anchor.height() * 2
+            });
+            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame)]
+        }
+        None => stamp_sized_frames(image, dpi)
+            .into_iter()
+            .map(|f| (f.bbox, Some(f)))
+            .collect(),
     };
-    let region = around(anchor, image.dimensions());
-    let found = frame_box(image, region, anchor);
-    let frame = found.as_ref().map(|f| f.bbox);
-    let stamp_box = frame.unwrap_or(region);
-    // The frame's own strokes read as "|" and "[": read the stamp without them.
-    let mut unframed;
-    let source = match &found {
-        Some(f) => {
-            unframed = image.clone();
-            for &(x, y) in &f.pixels {
-                unframed.put_pixel(x, y, image::Luma([WHITE]));
+    for (stamp_box, frame) in candidates {
+        // The frame's own strokes read as "|" and "[": read the stamp
+        // without them.
+        let mut unframed;
+        let source = match &frame {
+            Some(f) => {
+                unframed = image.clone();
+                for &(x, y) in &f.pixels {
+                    unframed.put_pixel(x, y, image::Luma([WHITE]));
+                }
+                &unframed
             }
-            &unframed
-        }
-        None => image,
-    };
-    let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
-    if std::env::var_os("STAMP_DEBUG").is_some() {
-        eprintln!("DEBUG anchor {anchor:?} region {region:?} frame {frame:?} reading {reading:?}");
+            None => image,
+        };
+        let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+        let Some(reading) = reading else {
+            continue;
+        };
+        let body_text = match frame.as_ref().and_then(|f| text_without(lines, f.bbox)) {
+            Some(text) => text,
+            None => {
+                let mut masked = image.clone();
+                remove_stamp_ink(&mut masked, stamp_box, dpi);
+                engine.recognize(&masked, dpi, deadline_ms)?.text
+            }
+        };
+        return Ok(Some(StampFound { reading, body_text }));
     }
-    let Some(reading) = reading else {
-        return Ok(None);
+    Ok(None)
+}
+
+/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high) in
+/// the top half of the page, largest first, at most three.
+fn stamp_sized_frames(image: &GrayImage, dpi: u32) -> Vec<Frame> {
+    let mm = |v: u32| v * dpi / 25;
+    let (w, h) = image.dimensions();
+    let top_half = PxBox {
+        left: 0,
+        top: 0,
+        right: w,
+        bottom: h / 2,
     };
-    let body_text = match frame.and_then(|f| text_without(lines, f)) {
-        Some(text) => text,
-        None => {
-            let mut masked = image.clone();
-            remove_stamp_ink(&mut masked, stamp_box, dpi);
-            let r = engine.recognize(&masked, dpi, deadline_ms)?;
-            r.text
+    let mut frames = Vec::new();
+    for _ in 0..3 {
+        let taken: Vec<PxBox> = frames.iter().map(|f: &Frame| f.bbox).collect();
+        let next = frame_box(image, top_half, |b, _| {
+            (mm(25)..=mm(120)).contains(&b.width())
+                && (mm(8)..=mm(60)).contains(&b.height())
+                && !taken.contains(&b)
+        });
+        match next {
+            Some(f) => frames.push(f),
+            None => break,
         }
-    };
-    Ok(Some(StampFound { reading, body_text }))
+    }
+    frames
 }
 
 const MONTHS_CAPS: [&str; 12] = [
@@ -105,9 +148,13 @@ fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
         let next = lines.get(i + 1).map(line_text_of).unwrap_or_default();
         for (n, word) in line.words.iter().enumerate() {
             let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
-            if has_stamp_word(w) {
-                let capitals = w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-                let dated = parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
+            if let Some(part) = stamp_word_in(w) {
+                // A stamp shouts; prose "Mottatt …" only counts opening its
+                // line with a date after it.
+                let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+                let upper = part.chars().filter(|c| c.is_uppercase()).count();
+                let capitals = upper * 10 >= letters * 7;
+                let dated = n == 0 && parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
                 if capitals || dated {
                     return Some(word.bbox);
                 }
@@ -127,6 +174,22 @@ fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
         }
     }
     None
+}
+
+/// The stamp word in an OCR word, also when the print under the stamp ran
+/// into it ("heMaTTATT").
+fn stamp_word_in(word: &str) -> Option<String> {
+    if has_stamp_word(word) {
+        return Some(word.to_owned());
+    }
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() <= 7 {
+        return None;
+    }
+    chars
+        .windows(7)
+        .map(|w| w.iter().collect::<String>())
+        .find(|w| has_stamp_word(w))
 }
 
 fn line_text_of(line: &OcrLine) -> String {
@@ -169,19 +232,20 @@ struct Frame {
     pixels: Vec<(u32, u32)>,
 }
 
-/// The stamp's frame: the largest connected stroke in `region` whose box
-/// holds the anchor, is clearly bigger than it and is mostly empty inside.
-fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<Frame> {
+/// The largest connected stroke in `region` that is mostly empty inside
+/// (a frame) and whose box `fits`.
+fn frame_box(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox, u64) -> bool) -> Option<Frame> {
     let (rw, rh) = (region.width() as usize, region.height() as usize);
     if rw == 0 || rh == 0 {
         return None;
     }
-    let dark = |x: usize, y: usize| image.get_pixel((region.left as usize + x) as u32, (region.top as usize + y) as u32)[0] < 185;
+    let dark = |x: usize, y: usize| {
+        image.get_pixel(
+            (region.left as usize + x) as u32,
+            (region.top as usize + y) as u32,
+        )[0] < 185
+    };
     let mut seen = vec![false; rw * rh];
-    let (cx, cy) = (
-        (anchor.left + anchor.right) / 2,
-        (anchor.top + anchor.bottom) / 2,
-    );
     let mut best: Option<(u64, PxBox, Vec<usize>)> = None;
     let mut members = Vec::new();
     let mut stack = Vec::new();
@@ -201,7 +265,16 @@ fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<Frame> {
             y0 = y0.min(y);
             x1 = x1.max(x);
             y1 = y1.max(y);
-            for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)] {
+            for (dx, dy) in [
+                (-1i64, 0i64),
+                (1, 0),
+                (0, -1),
+                (0, 1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+            ] {
                 let (nx, ny) = (x as i64 + dx, y as i64 + dy);
                 if nx < 0 || ny < 0 || nx >= rw as i64 || ny >= rh as i64 {
                     continue;
@@ -220,10 +293,8 @@ fn frame_box(image: &GrayImage, region: PxBox, anchor: PxBox) -> Option<Frame> {
             bottom: region.top + y1 as u32 + 1,
         };
         let area = u64::from(b.width()) * u64::from(b.height());
-        let holds = b.left <= cx && cx < b.right && b.top <= cy && cy < b.bottom;
-        let bigger = b.width() * 10 >= anchor.width() * 12 && b.height() >= anchor.height() * 2;
         let hollow = count * 3 <= area;
-        if holds && bigger && hollow && best.as_ref().is_none_or(|(a, _, _)| area > *a) {
+        if hollow && fits(b, count) && best.as_ref().is_none_or(|(a, _, _)| area > *a) {
             best = Some((area, b, members.clone()));
         }
     }
@@ -308,7 +379,8 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
-        let keyed = has_stamp_word(&text) && parse_stamp_date(&text).is_some();
+        let keyed = has_stamp_word(&text)
+            && parse_stamp_date(&text).is_some_and(|d| (2000..=2100).contains(&d.year()));
         if keyed {
             readings.insert(0, text);
             break;
@@ -417,12 +489,21 @@ mod tests {
         };
         let lines = [
             line(vec![word("MOTTATT", 600, 50, 800, 90)]),
-            line(vec![word("Ola", 10, 300, 60, 330), word("Nordmann", 70, 300, 200, 330)]),
+            line(vec![
+                word("Ola", 10, 300, 60, 330),
+                word("Nordmann", 70, 300, 200, 330),
+            ]),
         ];
-        assert_eq!(text_without(&lines, frame).as_deref(), Some("Ola Nordmann\n"));
+        assert_eq!(
+            text_without(&lines, frame).as_deref(),
+            Some("Ola Nordmann\n")
+        );
         let straddling = [
             line(vec![word("MOTTATT", 600, 50, 800, 90)]),
-            line(vec![word("Ola", 10, 150, 60, 180), word("Nordmann", 450, 150, 560, 180)]),
+            line(vec![
+                word("Ola", 10, 150, 60, 180),
+                word("Nordmann", 450, 150, 560, 180),
+            ]),
         ];
         assert_eq!(text_without(&straddling, frame), None);
     }

@@ -206,8 +206,10 @@ impl TessEngine {
             }
             let page_it = sys::TessResultIteratorGetPageIterator(it);
             loop {
-                let new_block =
-                    sys::TessPageIteratorIsAtBeginningOf(page_it, sys::TessPageIteratorLevel_RIL_BLOCK) != 0;
+                let new_block = sys::TessPageIteratorIsAtBeginningOf(
+                    page_it,
+                    sys::TessPageIteratorLevel_RIL_BLOCK,
+                ) != 0;
                 let new_line = new_block
                     || sys::TessPageIteratorIsAtBeginningOf(
                         page_it,
