@@ -12,7 +12,7 @@ use postmottak::extract::Extraction;
 use postmottak::item::{Source, UnitId};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Letter {
     #[serde(skip)]
     pub id: String,
@@ -24,7 +24,7 @@ pub struct Letter {
     pub expected: Expected,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Expected {
     pub document_type: String,
     pub unit: String,
