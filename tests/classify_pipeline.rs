@@ -75,25 +75,37 @@ fn through_the_extractor() {
             .find(|(id, _)| *id == letter.id)
             .map(|(_, e)| e.clone())
     };
-    let report = evaluate(&letters, extracted);
-    report.print("rendered files through the real Extractor");
+    let tuned: Vec<Letter> = letters
+        .iter()
+        .filter(|l| !is_held_out(l))
+        .cloned()
+        .collect();
+    let report = evaluate(&tuned, extracted);
+    report.print("rendered files through the real Extractor, letters 000-299");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",
         report.skipped
     );
-    // The received stamp (issue 11): right on ≥ 95 % of the stamped scans,
-    // never invented on a letter without one.
-    assert!(
-        report.stamped_right * 100 >= report.stamped_total * 95,
-        "stamp date right on {}/{} stamped letters",
-        report.stamped_right,
-        report.stamped_total
-    );
-    assert_eq!(report.stamp_invented, 0, "stamp date invented");
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
     let unseen = evaluate(&held_out, extracted);
     unseen.print_summary("rendered files, HELD-OUT letters 300-399");
+    // The received stamp (issue 11), over both parts: right on ≥ 95 % of the
+    // stamped scans, never invented on a letter without one.
+    let (right, stamped) = (
+        report.stamped_right + unseen.stamped_right,
+        report.stamped_total + unseen.stamped_total,
+    );
+    println!("stamp date over all scans: {right}/{stamped} right");
+    assert!(
+        right * 100 >= stamped * 95,
+        "stamp date right on {right}/{stamped} stamped letters"
+    );
+    assert_eq!(
+        report.stamp_invented + unseen.stamp_invented,
+        0,
+        "stamp date invented"
+    );
     // The set the rules were built on (000–199) keeps the targets; the
     // held-out set's are asserted in classify_labelled's ignored test
     // (not met yet, issue 11).

@@ -343,14 +343,16 @@ fn text_layer_pages_never_reach_ocr() {
 /// (~0.4 s): a lazy extractor loads them for the first page that needs OCR.
 #[test]
 fn lazy_extractor_loads_ocr_engines_only_for_a_scan() {
-    let extractor = postmottak::extract::Extractor::new_lazy(
-        &postmottak::extract::ExtractConfig::default(),
-    )
-    .unwrap();
+    let extractor =
+        postmottak::extract::Extractor::new_lazy(&postmottak::extract::ExtractConfig::default())
+            .unwrap();
     let digital = samples().into_iter().find(is_digital).unwrap();
     let x = extractor.extract_path(&digital.path).unwrap();
     assert_eq!(x.pages[0].source, PageSource::TextLayer);
-    assert!(!extractor.ocr_engines_loaded(), "engines loaded for a text layer");
+    assert!(
+        !extractor.ocr_engines_loaded(),
+        "engines loaded for a text layer"
+    );
     let png = samples()
         .into_iter()
         .find(|s| s.path.extension().is_some_and(|e| e == "png"))
