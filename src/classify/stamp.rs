@@ -135,8 +135,39 @@ fn best(found: &[StampDate]) -> Option<StampDate> {
         .copied()
 }
 
-/// Every (day, month, year) triple of consecutive tokens.
+/// Every (day, month, year) triple of consecutive tokens; failing those,
+/// numeric dates whose separators OCR lost ("13.1126", "1311.26").
 pub fn stamp_dates(text: &str) -> Vec<StampDate> {
+    let mut out = token_dates(text);
+    if out.is_empty() {
+        let upper = text.to_uppercase();
+        for caps in GLUED_NUMERIC.captures_iter(&upper) {
+            let (Some(all), Some(d), Some(m), Some(y)) =
+                (caps.get(0), caps.get(1), caps.get(2), caps.get(3))
+            else {
+                continue;
+            };
+            let Some(date) = triple(d.as_str(), m.as_str(), y.as_str()) else {
+                continue;
+            };
+            let before: String = upper[..all.start()].chars().rev().take(16).collect();
+            let before: String = before.chars().rev().collect();
+            out.push(StampDate {
+                date,
+                keyed: has_stamp_word(&before),
+            });
+        }
+    }
+    out
+}
+
+/// Day, month and year digits with at most a dot or comma between them.
+static GLUED_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])([0-3]?[0-9])[.,]?([01][0-9])[.,]?(20[0-9]{2}|[0-9]{2})(?:[^0-9]|$)")
+        .expect("static regex")
+});
+
+fn token_dates(text: &str) -> Vec<StampDate> {
     let toks = tokens(text);
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
@@ -341,6 +372,8 @@ mod tests {
             ("RECEIVED 04 OCT 2026", "2026-10-04"),
             ("MOTTATT I5 SEP 2026", "2026-09-15"),
             ("INNKOMMET 30 JUN 2026", "2026-06-30"),
+            ("Mottatt 13.1126", "2026-11-13"),
+            ("Mottatt 1311.26", "2026-11-13"),
         ];
         for (text, want) in cases {
             assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");

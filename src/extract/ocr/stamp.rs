@@ -367,14 +367,23 @@ fn read_stamp(
     let read_dpi = (dpi as f32 * factor) as u32;
     let mut without_print = crop.clone();
     remove_print(&mut without_print, dpi);
-    let variants = [
-        (scale(&without_print), PSM_SINGLE_BLOCK),
-        (scale(&crop), PSM_SINGLE_BLOCK),
-        (scale(&crop), PSM_SPARSE_TEXT),
+    // Tried in order until one reads a stamp word and a date; each later
+    // one only runs when the earlier ones failed.
+    let variants: [(&GrayImage, bool, _); 5] = [
+        (&without_print, true, PSM_SINGLE_BLOCK),
+        (&crop, true, PSM_SINGLE_BLOCK),
+        (&crop, true, PSM_SPARSE_TEXT),
+        (&without_print, false, PSM_SINGLE_BLOCK),
+        (&without_print, true, PSM_SPARSE_TEXT),
     ];
     let mut readings: Vec<String> = Vec::new();
-    for (img, psm) in &variants {
-        let r = engine.recognize_with_psm(img, read_dpi, deadline_ms, *psm)?;
+    for (img, upscale, psm) in variants {
+        let (img, img_dpi) = if upscale {
+            (scale(img), read_dpi)
+        } else {
+            (img.clone(), dpi)
+        };
+        let r = engine.recognize_with_psm(&img, img_dpi, deadline_ms, psm)?;
         let text = r.text.trim().to_owned();
         if text.is_empty() {
             continue;
