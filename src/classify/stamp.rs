@@ -50,9 +50,10 @@ const KEYWORDS: [&str; 7] = [
 /// scanned within days of being stamped; a "date" months older is a misread.
 pub const MAX_DAYS_BEFORE_ARRIVAL: u64 = 90;
 /// A letter is stamped on or after the day it was written (a few days of
-/// slack for a letter dated ahead), and not half a year later.
+/// slack for a letter dated ahead).
 const MAX_DAYS_BEFORE_LETTER: u64 = 3;
-const MAX_DAYS_AFTER_LETTER: u64 = 180;
+/// A letter date older than this at arrival is taken for a misreading.
+const MAX_LETTER_AGE_DAYS: u64 = 365;
 
 /// A date found in stamp text, and whether a stamp word stood just before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,14 +201,19 @@ pub fn plausible(
             return false;
         }
     }
-    if let Some(d) = document_date {
+    // The letter's date bounds the stamp only from below, and only when it
+    // is itself credible (a misread letter date must not veto the stamp).
+    let credible_letter_date = document_date.filter(|d| {
+        received.is_none_or(|r| {
+            r.checked_sub_days(Days::new(MAX_LETTER_AGE_DAYS))
+                .is_none_or(|oldest| *d >= oldest && *d <= r)
+        })
+    });
+    if let Some(d) = credible_letter_date {
         let earliest = d
             .checked_sub_days(Days::new(MAX_DAYS_BEFORE_LETTER))
             .unwrap_or(d);
-        let latest = d
-            .checked_add_days(Days::new(MAX_DAYS_AFTER_LETTER))
-            .unwrap_or(d);
-        if date < earliest || date > latest {
+        if date < earliest {
             return false;
         }
     }

@@ -74,20 +74,38 @@ pub(super) fn separate(
             });
             vec![(frame.as_ref().map_or(region, |f| f.bbox), frame)]
         }
-        None => stamp_sized_frames(image, dpi)
-            .into_iter()
-            .map(|f| (f.bbox, Some(f)))
-            .collect(),
+        None => Vec::new(),
     };
+    // Frames of a stamp's size come next: the words may have been misread
+    // or belong to the letter.
+    let anchored = candidates.first().map(|(b, _)| *b);
+    let candidates = candidates.into_iter().chain(
+        stamp_sized_frames(image, dpi)
+            .into_iter()
+            .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
+            .map(|f| (f.bbox, Some(f))),
+    );
+    // The first reading with a stamp word and a date wins; else the first
+    // stamp-like one (its date may still be read by the classifier).
+    let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
     for (stamp_box, frame) in candidates {
         // The frame's own strokes read as "|" and "[": read the stamp
         // without them.
+        // Only the frame's strokes near its edges: letters touching it (the
+        // stamp's or the print's) belong to the same stroke.
         let mut unframed;
         let source = match &frame {
             Some(f) => {
                 unframed = image.clone();
+                let band = (f.bbox.width().min(f.bbox.height()) / 8).max(6);
                 for &(x, y) in &f.pixels {
-                    unframed.put_pixel(x, y, image::Luma([WHITE]));
+                    let edge = (x - f.bbox.left)
+                        .min(f.bbox.right - 1 - x)
+                        .min(y - f.bbox.top)
+                        .min(f.bbox.bottom - 1 - y);
+                    if edge <= band {
+                        unframed.put_pixel(x, y, image::Luma([WHITE]));
+                    }
                 }
                 &unframed
             }
@@ -97,17 +115,65 @@ pub(super) fn separate(
         let Some(reading) = reading else {
             continue;
         };
-        let body_text = match frame.as_ref().and_then(|f| text_without(lines, f.bbox)) {
-            Some(text) => text,
-            None => {
-                let mut masked = image.clone();
-                remove_stamp_ink(&mut masked, stamp_box, dpi);
-                engine.recognize(&masked, dpi, deadline_ms)?.text
-            }
-        };
-        return Ok(Some(StampFound { reading, body_text }));
+        if keyed(&reading) {
+            return finish(
+                engine,
+                image,
+                dpi,
+                lines,
+                deadline_ms,
+                reading,
+                stamp_box,
+                frame,
+            );
+        }
+        if fallback.is_none() {
+            fallback = Some((reading, stamp_box, frame));
+        }
     }
-    Ok(None)
+    match fallback {
+        Some((reading, stamp_box, frame)) => finish(
+            engine,
+            image,
+            dpi,
+            lines,
+            deadline_ms,
+            reading,
+            stamp_box,
+            frame,
+        ),
+        None => Ok(None),
+    }
+}
+
+/// A stamp word and a date with a credible year.
+fn keyed(text: &str) -> bool {
+    has_stamp_word(text)
+        && parse_stamp_date(text).is_some_and(|d| (2000..=2100).contains(&d.year()))
+}
+
+/// The body's text without the stamp: the frame's lines dropped, or the
+/// stamp's ink whitened and the page read again.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &[OcrLine],
+    deadline_ms: u32,
+    reading: String,
+    stamp_box: PxBox,
+    frame: Option<Frame>,
+) -> Result<Option<StampFound>, TessError> {
+    let body_text = match frame.as_ref().and_then(|f| text_without(lines, f.bbox)) {
+        Some(text) => text,
+        None => {
+            let mut masked = image.clone();
+            remove_stamp_ink(&mut masked, stamp_box, dpi);
+            engine.recognize(&masked, dpi, deadline_ms)?.text
+        }
+    };
+    Ok(Some(StampFound { reading, body_text }))
 }
 
 /// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high) in
@@ -388,9 +454,7 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
-        let keyed = has_stamp_word(&text)
-            && parse_stamp_date(&text).is_some_and(|d| (2000..=2100).contains(&d.year()));
-        if keyed {
+        if keyed(&text) {
             readings.insert(0, text);
             break;
         }
