@@ -20,6 +20,11 @@ use postmottak::extract::{Extraction, PageSource, DEFAULT_LANGUAGES};
 const MAX_AGGREGATE_CER: f64 = 0.01;
 /// Worst single page (scan200 pages with a stamp are the hardest, ~1 %).
 const MAX_PAGE_CER: f64 = 0.03;
+/// A first page with a stamp pressed over the print (the held-in letters
+/// 2xx): the print under the stamp's strokes is partly lost (measured up to
+/// 5.2 %, 220: a violet frameless stamp over the address; the CLI's
+/// aggregate on the same pages is twice ours).
+const MAX_STAMPED_PAGE_CER: f64 = 0.06;
 /// Text-layer PDFs must give exactly the drawn text, modulo whitespace.
 const MAX_TEXT_LAYER_CER: f64 = 0.002;
 
@@ -30,6 +35,8 @@ struct Sample {
     truth: Vec<String>,
     /// The stamp's text, when the letter is stamped.
     stamp: Option<String>,
+    /// One of the stamped held-in letters (not a showcase letter).
+    extra: bool,
 }
 
 /// Stamped scans from the held-in labelled letters (200–299; the held-out
@@ -116,6 +123,7 @@ fn samples() -> Vec<Sample> {
                 path,
                 truth: body_truth(pages, stamp.as_deref()),
                 stamp,
+                extra,
             });
         }
     }
@@ -202,7 +210,12 @@ fn check_scan(
         );
         let chars = support::normalize(truth).chars().count();
         let mut t = t.lock().unwrap();
-        if page.source != PageSource::Ocr || ours as f64 / chars as f64 > MAX_PAGE_CER {
+        let limit = if s.extra && i == 0 {
+            MAX_STAMPED_PAGE_CER
+        } else {
+            MAX_PAGE_CER
+        };
+        if page.source != PageSource::Ocr || ours as f64 / chars as f64 > limit {
             t.problems.push(format!(
                 "{name} p{}: {:?}, CER {:.2} %",
                 page.number,
