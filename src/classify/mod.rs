@@ -429,7 +429,7 @@ fn stamp_date(
         .pages
         .iter()
         .find_map(|p| p.stamp.as_deref());
-    let from_region = reading.and_then(|r| stamp::parse_stamp_date_where(r, ok));
+    let from_region = reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, ok));
     let from_text = || {
         stamp::stamp_dates_in_text(text)
             .into_iter()

@@ -91,21 +91,14 @@ pub(super) fn separate(
     for (stamp_box, frame) in candidates {
         // The frame's own strokes read as "|" and "[": read the stamp
         // without them.
-        // Only the frame's strokes near its edges: letters touching it (the
-        // stamp's or the print's) belong to the same stroke.
+        // The frame's strokes read as "|" and "[": read the stamp without
+        // them.
         let mut unframed;
         let source = match &frame {
             Some(f) => {
                 unframed = image.clone();
-                let band = (f.bbox.width().min(f.bbox.height()) / 8).max(6);
                 for &(x, y) in &f.pixels {
-                    let edge = (x - f.bbox.left)
-                        .min(f.bbox.right - 1 - x)
-                        .min(y - f.bbox.top)
-                        .min(f.bbox.bottom - 1 - y);
-                    if edge <= band {
-                        unframed.put_pixel(x, y, image::Luma([WHITE]));
-                    }
+                    unframed.put_pixel(x, y, image::Luma([WHITE]));
                 }
                 &unframed
             }
@@ -127,7 +120,9 @@ pub(super) fn separate(
                 frame,
             );
         }
-        if fallback.is_none() {
+        // Without a stamp word a date in the crop may be the letter's own:
+        // never taken for a stamp.
+        if fallback.is_none() && has_stamp_word(&reading) {
             fallback = Some((reading, stamp_box, frame));
         }
     }
