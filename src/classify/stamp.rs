@@ -68,6 +68,52 @@ pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
     best(&stamp_dates(text)).map(|s| s.date)
 }
 
+/// Stamp dates in a letter's running text (a text layer, or OCR text that
+/// kept the stamp): only right after a stamp word that is written in
+/// capitals or opens its line ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026",
+/// "MOTTATT" above "04 NOV 2026"), never "vi har mottatt brevet datert …".
+pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let stamp_word = words.iter().enumerate().any(|(n, w)| {
+            let capitals = w.chars().all(|c| !c.is_lowercase());
+            (capitals || n == 0) && is_keyword(&w.chars().map(fold_char).collect::<String>())
+        });
+        if !stamp_word {
+            continue;
+        }
+        // The date follows on the same line or on the next one.
+        let mut rest: Vec<String> = Vec::new();
+        let mut seen_keyword = false;
+        for t in tokens(line) {
+            if seen_keyword {
+                rest.push(t);
+            } else if is_keyword(&t) {
+                seen_keyword = true;
+            }
+        }
+        if let Some(next) = lines.get(i + 1) {
+            rest.extend(tokens(next));
+        }
+        for start in 0..rest.len().min(2) {
+            if let (Some(d), Some(m), Some(y)) =
+                (rest.get(start), rest.get(start + 1), rest.get(start + 2))
+            {
+                if let Some(date) = triple(d, m, y) {
+                    out.push(date);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The date right after a stamp word in a stamp reading, when it passes
 /// `ok`: a date elsewhere in the crop may be the letter's own.
 pub fn parse_keyed_stamp_date_where(
