@@ -63,7 +63,20 @@ RENDERS = {
 }
 SINGLE_PAGE_RENDERS = ("png", "jpeg")
 ID_RE = re.compile(r"^\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOP_KEYS = {"written", "folder", "render", "stamp", "pages", "expected", "note"}
+TOP_KEYS = {"written", "folder", "render", "stamp", "stamp_look", "colour", "pages", "expected", "note"}
+# How a received stamp looks (the optional `stamp_look` table); every key is optional and the
+# defaults are the original look: grey ink, rounded frame, top right, a random tilt of ±3°.
+STAMP_LOOK_KEYS = {"position", "ink", "frame", "angle", "size"}
+STAMP_POSITIONS = ("top-right", "top-left", "address", "middle", "bottom")
+# Ink as drawn on a colour scan (RGB) and the grey it leaves on a grey scan.
+STAMP_INKS = {
+    "grey": ((90, 90, 90), 90),
+    "black": ((35, 35, 40), 35),
+    "red": ((200, 35, 45), 115),
+    "blue": ((35, 60, 175), 85),
+    "violet": ((110, 50, 150), 95),
+}
+STAMP_FRAMES = ("rounded", "box", "double", "none")
 EXPECTED_REQUIRED = {
     "document_type": str,
     "unit": str,
@@ -155,6 +168,8 @@ class Letter:
     render: str
     stamp: str | None
     pages: list[str]
+    stamp_look: dict | None = None
+    colour: bool = False
 
     @property
     def ext(self) -> str:
@@ -203,9 +218,40 @@ def load_letter(path: Path) -> Letter:
     if stamp is not None and render == "text_pdf":
         raise fail("digital post (text_pdf) is never stamped; drop the stamp")
 
+    look = data.get("stamp_look")
+    if look is not None:
+        check_stamp_look(look, stamp, fail)
+    colour = data.get("colour", False)
+    if not isinstance(colour, bool):
+        raise fail("colour must be true or false")
+    if colour and render not in ("scan300", "scan200", "scan_upside_down", "scan_duplex_blank", "jpeg"):
+        raise fail("colour applies to JPEG scans only (scan300, scan200, scan_upside_down, scan_duplex_blank, jpeg)")
+
     check_expected(data.get("expected"), fail)
     check_person_numbers(pages, data["expected"], fail)
-    return Letter(letter_id, path, data["folder"], render, stamp, pages)
+    return Letter(letter_id, path, data["folder"], render, stamp, pages, look, colour)
+
+
+def check_stamp_look(look: object, stamp: str | None, fail) -> None:
+    if stamp is None:
+        raise fail("stamp_look needs a stamp")
+    if not isinstance(look, dict):
+        raise fail("stamp_look must be a table")
+    unknown = set(look) - STAMP_LOOK_KEYS
+    if unknown:
+        raise fail(f"unknown stamp_look keys {sorted(unknown)}; allowed: {sorted(STAMP_LOOK_KEYS)}")
+    if look.get("position", "top-right") not in STAMP_POSITIONS:
+        raise fail(f"stamp_look.position must be one of {STAMP_POSITIONS}")
+    if look.get("ink", "grey") not in STAMP_INKS:
+        raise fail(f"stamp_look.ink must be one of {tuple(STAMP_INKS)}")
+    if look.get("frame", "rounded") not in STAMP_FRAMES:
+        raise fail(f"stamp_look.frame must be one of {STAMP_FRAMES}")
+    angle = look.get("angle", 0.0)
+    if not isinstance(angle, (int, float)) or abs(angle) > 10:
+        raise fail("stamp_look.angle must be a number of degrees within ±10")
+    size = look.get("size", 13)
+    if not isinstance(size, (int, float)) or not 8 <= size <= 20:
+        raise fail("stamp_look.size must be a font size in points, 8 to 20")
 
 
 def check_expected(expected: object, fail) -> None:
@@ -297,8 +343,10 @@ def px(mm: float, dpi: int) -> int:
     return round(mm / 25.4 * dpi)
 
 
-def draw_page(lines: list[str], dpi: int, font: str, stamp: str | None, rng) -> Image.Image:
-    """A clean grayscale A4 page with the lines (and the stamp) drawn on it."""
+def draw_page(
+    lines: list[str], dpi: int, font: str, stamp: str | None, rng, look: dict | None = None, colour: bool = False
+) -> Image.Image:
+    """A clean A4 page with the lines (and the stamp) drawn on it: grayscale, or RGB for a colour scan."""
     size = (px(PAGE_W_MM, dpi), px(PAGE_H_MM, dpi))
     page = Image.new("L", size, 255)
     draw = ImageDraw.Draw(page)
@@ -308,44 +356,91 @@ def draw_page(lines: list[str], dpi: int, font: str, stamp: str | None, rng) -> 
     for i, line in enumerate(lines):
         if line:
             draw.text((x, round(y + i * step)), line, font=pil_font, fill=20)
-    if stamp:
-        draw_stamp(page, stamp, dpi, rng)
-    return page
+    if not stamp:
+        return page.convert("RGB") if colour else page
+    look = look or {}
+    layer, (left, top) = stamp_layer(page.size, stamp, dpi, rng, look)
+    if not colour:
+        region = page.crop((left, top, left + layer.width, top + layer.height))
+        page.paste(ImageChops.darker(region, layer), (left, top))
+        return page
+    # Colour scan: the stamp's ink multiplies the paper and the print below it, as real ink does.
+    rgb, grey = STAMP_INKS[look.get("ink", "grey")]
+    mask = Image.new("L", page.size, 255)
+    mask.paste(layer, (left, top))
+    strength = ((255.0 - np.asarray(mask, dtype=np.float32)) / (255.0 - grey)).clip(0.0, 1.0)[..., None]
+    ink = np.array(rgb, dtype=np.float32) / 255.0
+    base = np.asarray(page.convert("RGB"), dtype=np.float32)
+    out = base * (1.0 - strength + strength * ink)
+    return Image.fromarray(out.clip(0, 255).astype(np.uint8), mode="RGB")
 
 
-def draw_stamp(page: Image.Image, stamp: str, dpi: int, rng) -> None:
-    """A framed received stamp, slightly rotated, with uneven ink, top right above the text."""
-    font = ImageFont.truetype(str(FONTS["stamp"]), size=round(13 * dpi / 72))
+def stamp_layer(page_size: tuple[int, int], stamp: str, dpi: int, rng, look: dict):
+    """A received stamp (grayscale layer, white background) and where its top-left corner goes.
+
+    The default look is the original one (framed, rounded, grey, tilted ±3°, top right above the
+    text) and draws the same random numbers, so older letters render byte for byte as before.
+    """
+    font = ImageFont.truetype(str(FONTS["stamp"]), size=round(look.get("size", 13) * dpi / 72))
+    fill = STAMP_INKS[look.get("ink", "grey")][1]
+    frame = look.get("frame", "rounded")
     lines = stamp.split("\n")
-    probe = ImageDraw.Draw(page)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     widths = [probe.textlength(line, font=font) for line in lines]
-    line_h = round(16 * dpi / 72)
+    line_h = round(look.get("size", 13) * 16 / 13 * dpi / 72)
     pad = round(5 * dpi / 72)
     w = round(max(widths)) + 2 * pad
     h = line_h * len(lines) + 2 * pad
     layer = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(layer)
     border = max(2, dpi // 100)
-    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, outline=90, width=border)
+    if frame == "rounded":
+        draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, outline=fill, width=border)
+    elif frame == "box":
+        draw.rectangle((0, 0, w - 1, h - 1), outline=fill, width=border)
+    elif frame == "double":
+        draw.rectangle((0, 0, w - 1, h - 1), outline=fill, width=border)
+        gap = border * 2
+        draw.rectangle((gap, gap, w - 1 - gap, h - 1 - gap), outline=fill, width=max(1, border // 2))
     for i, line in enumerate(lines):
-        draw.text((pad + (w - 2 * pad - widths[i]) / 2, pad + i * line_h), line, font=font, fill=90)
+        draw.text((pad + (w - 2 * pad - widths[i]) / 2, pad + i * line_h), line, font=font, fill=fill)
     # Uneven ink: lighten a random share of the inked pixels.
     ink = np.asarray(layer, dtype=np.float32)
     fade = rng.uniform(0.0, 1.0, ink.shape) < 0.18
     ink = np.where(fade & (ink < 200), ink + 70.0, ink)
     layer = Image.fromarray(ink.clip(0, 255).astype(np.uint8))
-    layer = layer.rotate(float(rng.uniform(-3.0, 3.0)), resample=Image.BICUBIC, expand=True, fillcolor=255)
-    left = page.width - px(MARGIN_RIGHT_MM, dpi) - layer.width
-    top = px(8.0, dpi)
-    region = page.crop((left, top, left + layer.width, top + layer.height))
-    page.paste(ImageChops.darker(region, layer), (left, top))
+    angle = float(rng.uniform(-3.0, 3.0))
+    if "angle" in look:
+        angle = float(look["angle"])
+    layer = layer.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    page_w, page_h = page_size
+    position = look.get("position", "top-right")
+    if position == "top-right":
+        return layer, (page_w - px(MARGIN_RIGHT_MM, dpi) - layer.width, px(8.0, dpi))
+    jitter_x, jitter_y = (float(v) for v in rng.uniform(-1.0, 1.0, 2))
+    if position == "top-left":
+        # Over the sender's name and address, the first lines of the letter.
+        left, top = px(MARGIN_LEFT_MM + 15 + 10 * jitter_x, dpi), px(24 + 4 * jitter_y, dpi)
+    elif position == "address":
+        # Across the right-hand ends of the address lines and the first lines of text.
+        left, top = px(MARGIN_LEFT_MM + 35 + 10 * jitter_x, dpi), px(32 + 6 * jitter_y, dpi)
+    elif position == "middle":
+        left = page_w - px(MARGIN_RIGHT_MM + 5 + 5 * jitter_x, dpi) - layer.width
+        top = round(page_h * 0.42) + px(15 * jitter_y, dpi)
+    else:  # bottom: over the signature or in the empty space below it
+        left = px(MARGIN_LEFT_MM + 60 + 30 * jitter_x, dpi)
+        top = page_h - px(MARGIN_BOTTOM_MM + 25 + 8 * jitter_y, dpi) - layer.height
+    left = min(max(0, left), page_w - layer.width)
+    top = min(max(0, top), page_h - layer.height)
+    return layer, (left, top)
 
 
 def scan_effects(page: Image.Image, dpi: int, rng, paper_noise: bool = True) -> Image.Image:
     """Make a clean page look scanned: optics blur, skew, paper texture, noise, dust."""
     page = page.filter(ImageFilter.GaussianBlur(radius=0.5 * dpi / 300))
     angle = float(rng.uniform(0.3, MAX_SKEW_DEG)) * float(rng.choice([-1.0, 1.0]))
-    page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    white = (255, 255, 255) if page.mode == "RGB" else 255
+    page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=white)
     if paper_noise:
         page = paper(page, rng, PAPER_NOISE)
     return dust(page, dpi, rng)
@@ -361,8 +456,12 @@ def paper(page: Image.Image, rng, noise: float) -> Image.Image:
     shade = rng.normal(0.0, 2.0, (cells[1], cells[0])).astype(np.float32)
     shade_img = Image.fromarray(shade, mode="F").resize((w, h), Image.BILINEAR)
     arr = np.asarray(page, dtype=np.float32) * (PAPER_WHITE / 255.0)
-    arr += np.asarray(shade_img, dtype=np.float32)
-    arr += rng.normal(0.0, noise, (h, w)).astype(np.float32)
+    shade_arr = np.asarray(shade_img, dtype=np.float32)
+    noise_arr = rng.normal(0.0, noise, (h, w)).astype(np.float32)
+    if arr.ndim == 3:  # colour: the same shading and sensor noise on every channel
+        shade_arr, noise_arr = shade_arr[..., None], noise_arr[..., None]
+    arr += shade_arr
+    arr += noise_arr
     return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
 
 
@@ -374,7 +473,8 @@ def dust(page: Image.Image, dpi: int, rng) -> Image.Image:
     for _ in range(int(rng.integers(15, 40))):
         cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h))
         r = float(rng.uniform(0.5, 2.0)) * dpi / 300
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=int(rng.integers(60, 160)))
+        grey = int(rng.integers(60, 160))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(grey,) * 3 if out.mode == "RGB" else grey)
     return out
 
 
@@ -453,7 +553,7 @@ def render(letter: Letter, out_root: Path) -> None:
         images = []
         for n, lines in enumerate(laid_out):
             stamp = letter.stamp if n == 0 else None
-            page = draw_page(lines, dpi, font, stamp, rng)
+            page = draw_page(lines, dpi, font, stamp, rng, letter.stamp_look, letter.colour)
             # PNG is lossless: sensor noise would make it huge, so it gets blur, skew and dust only.
             images.append(scan_effects(page, dpi, rng, paper_noise=letter.render != "png"))
         write_images(letter, target, images, dpi)

@@ -393,15 +393,18 @@ pub enum QualityFlag {
     MissingPages,
     StrongSkew,
     LowResolution,
+    /// A received stamp was found but no plausible date could be read in it.
+    StampUnreadable,
 }
 
 impl QualityFlag {
-    pub const ALL: [QualityFlag; 5] = [
+    pub const ALL: [QualityFlag; 6] = [
         QualityFlag::LowOcrConfidence,
         QualityFlag::BlankPages,
         QualityFlag::MissingPages,
         QualityFlag::StrongSkew,
         QualityFlag::LowResolution,
+        QualityFlag::StampUnreadable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -411,6 +414,7 @@ impl QualityFlag {
             QualityFlag::MissingPages => "missing_pages",
             QualityFlag::StrongSkew => "strong_skew",
             QualityFlag::LowResolution => "low_resolution",
+            QualityFlag::StampUnreadable => "stamp_unreadable",
         }
     }
 
@@ -421,6 +425,7 @@ impl QualityFlag {
             QualityFlag::MissingPages => "mangler sider",
             QualityFlag::StrongSkew => "skjev skanning",
             QualityFlag::LowResolution => "lav oppløsning",
+            QualityFlag::StampUnreadable => "mottaksstempelet kunne ikke leses",
         }
     }
 }

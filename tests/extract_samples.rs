@@ -20,12 +20,64 @@ use postmottak::extract::{Extraction, PageSource, DEFAULT_LANGUAGES};
 const MAX_AGGREGATE_CER: f64 = 0.01;
 /// Worst single page (scan200 pages with a stamp are the hardest, ~1 %).
 const MAX_PAGE_CER: f64 = 0.03;
+/// A first page with a stamp pressed over the print (the held-in letters
+/// 2xx): the print under the stamp's strokes is partly lost (measured up to
+/// 5.2 %, 220: a violet frameless stamp over the address; the CLI's
+/// aggregate on the same pages is twice ours).
+const MAX_STAMPED_PAGE_CER: f64 = 0.06;
 /// Text-layer PDFs must give exactly the drawn text, modulo whitespace.
 const MAX_TEXT_LAYER_CER: f64 = 0.002;
 
 struct Sample {
     path: PathBuf,
+    /// The page texts as drawn, the received stamp left out (it is read on
+    /// its own, not as part of the letter).
     truth: Vec<String>,
+    /// The stamp's text, when the letter is stamped.
+    stamp: Option<String>,
+    /// One of the stamped held-in letters (not a showcase letter).
+    extra: bool,
+}
+
+/// Stamped scans from the held-in labelled letters (200–299; the held-out
+/// 300–399 are never measured letter by letter) that join the showcase
+/// letters here: stamps in every look, over the address block too.
+const STAMPED_EXTRA: usize = 12;
+
+fn letter_stamp(root: &Path, id: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("letters").join(format!("{id}.toml"))).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    value.get("stamp")?.as_str().map(str::to_owned)
+}
+
+/// The truth without the stamp's lines that open a stamped page 1.
+fn body_truth(mut pages: Vec<String>, stamp: Option<&str>) -> Vec<String> {
+    if let (Some(stamp), Some(first)) = (stamp, pages.first_mut()) {
+        let lines = stamp.lines().count();
+        *first = first.lines().skip(lines).collect::<Vec<_>>().join("\n");
+    }
+    pages
+}
+
+/// Takes the stamp's words out of an OCR text: each word of the stamp that
+/// the text holds more often than the letter's own truth does is dropped
+/// (first occurrences first), so neither reader is charged for the stamp
+/// and neither gets credit for it.
+fn without_stamp_words(text: &str, stamp: Option<&str>, truth: &str) -> String {
+    let Some(stamp) = stamp else {
+        return text.to_owned();
+    };
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    for w in stamp.split_whitespace() {
+        let in_truth = truth.split_whitespace().filter(|t| t == &w).count();
+        let in_text = words.iter().filter(|t| *t == &w).count();
+        if in_text > in_truth {
+            if let Some(i) = words.iter().position(|t| *t == w) {
+                words.remove(i);
+            }
+        }
+    }
+    words.join(" ")
 }
 
 fn samples() -> Vec<Sample> {
@@ -45,16 +97,33 @@ fn samples() -> Vec<Sample> {
         files.sort();
         for path in files {
             let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-            // The showcase letters (000–099) cover every render kind; the
-            // classification letters (100–) would only make the suite slower.
-            if !id.starts_with('0') {
+            // The showcase letters (000–099) cover every render kind; of the
+            // others only some stamped held-in scans (the rest would only
+            // make the suite slower).
+            let stamp = letter_stamp(&root, &id);
+            let extra = id.starts_with('2') && stamp.is_some();
+            if !id.starts_with('0') && !extra {
+                continue;
+            }
+            if extra
+                && out
+                    .iter()
+                    .filter(|s: &&Sample| {
+                        s.stamp.is_some() && !s.path.to_string_lossy().contains("/0")
+                    })
+                    .count()
+                    >= STAMPED_EXTRA
+            {
                 continue;
             }
             let truth =
                 std::fs::read_to_string(root.join("truth").join(format!("{id}.txt"))).unwrap();
+            let pages = truth.split('\u{c}').map(str::to_owned).collect();
             out.push(Sample {
                 path,
-                truth: truth.split('\u{c}').map(str::to_owned).collect(),
+                truth: body_truth(pages, stamp.as_deref()),
+                stamp,
+                extra,
             });
         }
     }
@@ -115,7 +184,8 @@ fn check_scan(
         ));
         return;
     }
-    for (page, truth) in x.pages.iter().zip(&s.truth) {
+    for (i, (page, truth)) in x.pages.iter().zip(&s.truth).enumerate() {
+        let stamp = if i == 0 { s.stamp.as_deref() } else { None };
         if truth.trim().is_empty() {
             if !page.blank {
                 t.lock().unwrap().problems.push(format!(
@@ -125,8 +195,10 @@ fn check_scan(
             }
             continue;
         }
-        let ours =
-            support::edit_distance(&support::normalize(truth), &support::normalize(&page.text));
+        let ours = support::edit_distance(
+            &support::normalize(truth),
+            &support::normalize(&without_stamp_words(&page.text, stamp, truth)),
+        );
         let png = extractor
             .render_page_png(&s.path, page.number, 300)
             .unwrap();
@@ -134,11 +206,16 @@ fn check_scan(
         std::fs::write(&png_path, png).unwrap();
         let cli = support::edit_distance(
             &support::normalize(truth),
-            &support::normalize(&cli_ocr(&png_path)),
+            &support::normalize(&without_stamp_words(&cli_ocr(&png_path), stamp, truth)),
         );
         let chars = support::normalize(truth).chars().count();
         let mut t = t.lock().unwrap();
-        if page.source != PageSource::Ocr || ours as f64 / chars as f64 > MAX_PAGE_CER {
+        let limit = if s.extra && i == 0 {
+            MAX_STAMPED_PAGE_CER
+        } else {
+            MAX_PAGE_CER
+        };
+        if page.source != PageSource::Ocr || ours as f64 / chars as f64 > limit {
             t.problems.push(format!(
                 "{name} p{}: {:?}, CER {:.2} %",
                 page.number,
@@ -154,8 +231,12 @@ fn check_scan(
             t.upright_cli += cli;
             t.upright_chars += chars;
         }
-        t.aoa_truth += aoa_count(truth);
-        t.aoa_diff += aoa_count(truth).abs_diff(aoa_count(&page.text));
+        // æøå on the showcase letters (the stamped extras lose some under
+        // the stamp's strokes; their CER counts them).
+        if !s.extra {
+            t.aoa_truth += aoa_count(truth);
+            t.aoa_diff += aoa_count(truth).abs_diff(aoa_count(&page.text));
+        }
     }
 }
 
@@ -273,4 +354,24 @@ fn text_layer_pages_never_reach_ocr() {
     let x = extractor.extract_path(&png.path).unwrap();
     assert_eq!(x.pages[0].source, PageSource::Ocr);
     assert_eq!(extractor.ocr_pages_submitted(), 1);
+}
+
+/// `process` on text-layer PDFs never pays for loading the OCR engines
+/// (~0.4 s): a lazy extractor loads them for the first page that needs OCR.
+#[test]
+fn lazy_extractor_loads_ocr_engines_only_for_a_scan() {
+    let extractor =
+        postmottak::extract::Extractor::new_lazy(&postmottak::extract::ExtractConfig::default())
+            .unwrap();
+    let digital = samples().into_iter().find(is_digital).unwrap();
+    let x = extractor.extract_path(&digital.path).unwrap();
+    assert_eq!(x.pages[0].source, PageSource::TextLayer);
+    assert!(!extractor.ocr_loaded(), "engines loaded for a text layer");
+    let png = samples()
+        .into_iter()
+        .find(|s| s.path.extension().is_some_and(|e| e == "png"))
+        .unwrap();
+    let x = extractor.extract_path(&png.path).unwrap();
+    assert_eq!(x.pages[0].source, PageSource::Ocr);
+    assert!(extractor.ocr_loaded());
 }

@@ -158,6 +158,13 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
 fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32 {
     let prefix = &line[..start];
     let suffix = line[end..].trim_matches(|c: char| c.is_whitespace() || ".,;".contains(c));
+    // A noisy scan leaves specks after the date ("Skonseng 16.10.2026 ‘ ."):
+    // a few characters without a letter or digit are no text.
+    let suffix = if suffix.chars().count() <= 4 && !suffix.chars().any(char::is_alphanumeric) {
+        ""
+    } else {
+        suffix
+    };
     // "Deres dato" is the other party's date, not this letter's.
     let tail: String = prefix
         .chars()
@@ -195,19 +202,11 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
     score
 }
 
-/// The date of a received stamp ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026",
-/// the date on the line under "MOTTATT").
+/// The date of a received stamp in running text ("MOTTATT 04 NOV 2026",
+/// "Mottatt: 04.11.2026", the date on the line under "MOTTATT"), OCR
+/// confusions included (see `stamp`); the first one found.
 pub fn stamped_date(text: &str) -> Option<NaiveDate> {
-    let folded = fold(text);
-    for m in STAMP.find_iter(&folded) {
-        let rest: String = folded[m.end()..].chars().take(40).collect();
-        if let Some(caps) = DATE.captures(&rest) {
-            if let Some(date) = parse_caps(&caps) {
-                return Some(date);
-            }
-        }
-    }
-    None
+    super::stamp::stamp_dates_in_text(text).into_iter().next()
 }
 
 #[cfg(test)]
@@ -260,6 +259,11 @@ mod tests {
             "2026-11-03",
         ),
         ("MOTTATT 04 NOV 2026\nRana, 2. november 2026", "2026-11-02"),
+        // The place and date line on a noisy scan.
+        ("Skonseng 16.10.2026", "2026-10-16"),
+        ("Mo, 26. oktober 2026", "2026-10-26"),
+        ("| Skonseng 16.10.2026 ‘ .", "2026-10-16"),
+        ("Mo, 26. oktober 2026 »", "2026-10-26"),
     ];
 
     #[test]

@@ -180,6 +180,7 @@ mod tests {
             extraction: &extraction,
             source: Source::Digital,
             folder_unit: None,
+            received_on: None,
         });
         (classifier, c)
     }

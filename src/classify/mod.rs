@@ -22,6 +22,7 @@ mod person_id;
 mod quality;
 mod rules;
 mod sender;
+mod stamp;
 #[cfg(test)]
 mod tests;
 mod title;
@@ -42,6 +43,7 @@ pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
+pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
 
 /// The default rules, shipped in the binary; `[classify] rules` replaces them.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
@@ -66,6 +68,9 @@ pub struct ClassifyInput<'a> {
     /// Scan (unit = folder unit) or Digital (unit classified from content).
     pub source: Source,
     pub folder_unit: Option<&'a UnitId>,
+    /// The day the file arrived (Oslo time), when known: a stamp date after
+    /// it, or long before it, is a misreading.
+    pub received_on: Option<NaiveDate>,
 }
 
 /// The classifier's verdict on one item (stored as JSON and shown).
@@ -323,7 +328,7 @@ impl Classifier {
                 "dato i brevhodet eller ved stedsnavn",
             ));
         }
-        let stamped_date = stamped_date(&text);
+        let (stamped_date, stamp_unreadable) = stamp_date(input, &text, document_date);
         if stamped_date.is_some() {
             reasons.push(reason(
                 ReasonKind::StampedDate,
@@ -352,7 +357,10 @@ impl Classifier {
                 "navn i «Fra:»-linjen eller under hilsenen",
             ));
         }
-        let quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
+        let mut quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
+        if stamp_unreadable {
+            quality_flags.push(QualityFlag::StampUnreadable);
+        }
         for flag in &quality_flags {
             reasons.push(reason(ReasonKind::Quality, flag.as_str(), flag.label_nb()));
         }
@@ -396,6 +404,19 @@ impl Classifier {
         }
         // The default unit is the first unit the rules name (validated).
         let default = || self.rules.units[0].clone();
+        // "Att.: Tildelingskontoret": the sender named the unit; that beats
+        // the type's unit and every topic word.
+        if let Some(att) = self.rules.addressed_unit(folded) {
+            if let Ok(unit) = UnitId::new(&att.target) {
+                reasons.push(Reason {
+                    kind: ReasonKind::Unit,
+                    target: att.target,
+                    label: att.label,
+                    weight: att.weight,
+                });
+                return unit;
+            }
+        }
         let (best, fired) = self.rules.score_units(folded, folded_subject);
         let type_def = self.rules.type_def(document_type);
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
@@ -428,6 +449,32 @@ impl Classifier {
             }
         }
     }
+}
+
+/// The received stamp's date, and whether a stamp was found whose date
+/// could not be read. The extractor's reading of the stamp region comes
+/// first; running text (a text layer, or a stamp the extractor did not
+/// isolate) is the fallback. Either way the date must be plausible for the
+/// day the file arrived and the letter's own date.
+fn stamp_date(
+    input: &ClassifyInput<'_>,
+    text: &str,
+    document_date: Option<NaiveDate>,
+) -> (Option<NaiveDate>, bool) {
+    let ok = |d: NaiveDate| stamp::plausible(d, input.received_on, document_date);
+    let reading = input
+        .extraction
+        .pages
+        .iter()
+        .find_map(|p| p.stamp.as_deref());
+    let from_region = reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, ok));
+    let from_text = || {
+        stamp::stamp_dates_in_text(text)
+            .into_iter()
+            .find(|d| ok(*d))
+    };
+    let date = from_region.or_else(from_text);
+    (date, reading.is_some() && date.is_none())
 }
 
 /// The unit rules that pointed at the chosen unit.

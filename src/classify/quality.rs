@@ -75,6 +75,7 @@ mod tests {
             dpi: (source == PageSource::Ocr).then_some((300.0, 300.0)),
             rotation_degrees: 0,
             skew_degrees: Some(0.2),
+            stamp: None,
         }
     }
 

@@ -11,12 +11,19 @@
 //! **Invariant:** validated once at start; scoring cannot fail.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use super::normalize::phrase_pattern;
 use crate::item::UnitId;
+
+/// "Att.: Tildelingskontoret", "Att: …", "Attn. …", "Til: …" on folded text;
+/// group 1 is what it names.
+static ATT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:att|attn|attention)\s*[.:]+\s*(.{3,80})$").expect("static regex")
+});
 
 /// The document type used when no type is confident enough.
 pub const FALLBACK_TYPE: &str = "annet";
@@ -55,6 +62,18 @@ pub struct RulesFile {
     pub urgent: UrgentDef,
     #[serde(default)]
     pub senders: Vec<SenderDef>,
+    /// Units an "Att.:" line may name (digital post).
+    #[serde(default)]
+    pub addressees: Vec<AddresseeDef>,
+}
+
+/// A unit as a sender addresses it on an "Att.:" line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddresseeDef {
+    pub unit: String,
+    pub phrases: Vec<String>,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +183,8 @@ pub struct Rules {
     negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
+    /// (addressee index, pattern) for "Att.:" lines.
+    addressees: Vec<(usize, Regex)>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -260,11 +281,22 @@ impl Rules {
             .zip(owner)
             .map(|(p, o)| Ok((o, regex(origin, p)?)))
             .collect::<Result<Vec<_>, RulesError>>()?;
+        let (patterns, owner) = compile_phrases(
+            origin,
+            "adressat ([[addressees]])",
+            file.addressees.iter().map(|a| &a.phrases),
+        )?;
+        let addressees = patterns
+            .iter()
+            .zip(owner)
+            .map(|(p, o)| Ok((o, regex(origin, p)?)))
+            .collect::<Result<Vec<_>, RulesError>>()?;
         let mut units = Vec::new();
         for id in std::iter::once(&file.default_unit)
             .chain(file.unit_rules.iter().map(|r| &r.unit))
             .chain(file.types.iter().filter_map(|t| t.unit.as_ref()))
             .chain(file.types.iter().flat_map(|t| &t.content_units))
+            .chain(file.addressees.iter().map(|a| &a.unit))
         {
             let unit = UnitId::new(id)
                 .map_err(|_| invalid(origin, format!("ugyldig enhets-id «{id}»")))?;
@@ -282,6 +314,7 @@ impl Rules {
             negated_phrases,
             negation_words,
             senders,
+            addressees,
             units,
         })
     }
@@ -363,6 +396,21 @@ impl Rules {
                 fired,
             }
         }
+    }
+
+    /// The unit an "Att.:" line names (folded text), with its rule.
+    pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
+        folded.lines().find_map(|line| {
+            let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
+            self.addressees.iter().find_map(|(owner, re)| {
+                let a = &self.file.addressees[*owner];
+                re.is_match(rest).then(|| Fired {
+                    target: a.unit.clone(),
+                    label: a.label.clone(),
+                    weight: 1.0,
+                })
+            })
+        })
     }
 
     /// Unit scores for digital post: the best unit when it reaches

@@ -190,6 +190,52 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         false,
     ),
     ("Tusen takk for god hjelp!", "annet", "mta", false),
+    // Issue 11: an appeal that never says "klage".
+    (
+        "Vedtak om praktisk bistand\nJeg er uenig i vedtaket og ber om at saken vurderes på nytt.",
+        "klage",
+        "mta",
+        false,
+    ),
+    (
+        "Eg er ueinig i avgjerda og ber om at saka blir vurdert på nytt.",
+        "klage",
+        "mta",
+        false,
+    ),
+    // The Att.: line beats topic words.
+    (
+        "Att.: Tildelingskontoret\nSøknad om støttekontakt. Mor drikker mye og er psykisk dårlig.",
+        "soknad_tjenester",
+        "mta",
+        false,
+    ),
+    (
+        "Att.: Rus og psykisk helse\nSøknad om trygghetsalarm og hjemmesykepleie for min far.",
+        "soknad_tjenester",
+        "rus-psykisk-helse",
+        false,
+    ),
+    // A relative's drinking or mental health, no service named.
+    (
+        "Jeg søker om hjelp til sønnen min. Han drikker hver dag og ruser seg på piller.",
+        "soknad_tjenester",
+        "rus-psykisk-helse",
+        false,
+    ),
+    (
+        "Eg søkjer om hjelp til dottera mi. Ho høyrer stemmer og isolerer seg.",
+        "soknad_tjenester",
+        "rus-psykisk-helse",
+        false,
+    ),
+    // Consent to obtain information is a fullmakt.
+    (
+        "Samtykke til innhenting av opplysninger\nJeg samtykker til at kommunen innhenter helseopplysninger fra fastlegen og sykehuset.",
+        "fullmakt",
+        "mta",
+        false,
+    ),
 ];
 
 fn extraction(text: &str) -> Extraction {
@@ -206,6 +252,7 @@ fn excerpts_classify_as_expected() {
             extraction: &x,
             source: Source::Digital,
             folder_unit: None,
+            received_on: None,
         });
         let got = (c.document_type.as_str(), c.unit.as_str(), c.urgent);
         if got != (*document_type, *unit, *urgent) {
@@ -227,6 +274,7 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
         extraction: &x,
         source: Source::Scan,
         folder_unit: Some(&omsorg),
+        received_on: None,
     });
     assert_eq!(c.unit, omsorg);
     // A lone weak cue: not confident, so "annet" with the cue's type offered.
@@ -235,6 +283,7 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
         extraction: &x,
         source: Source::Digital,
         folder_unit: None,
+        received_on: None,
     });
     assert_eq!(c.document_type, "annet");
     assert_eq!(c.suggestion.as_deref(), Some("soknad_tjenester"));
@@ -245,6 +294,7 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
         extraction: &x,
         source: Source::Digital,
         folder_unit: None,
+        received_on: None,
     });
     assert_eq!((c.document_type.as_str(), c.suggestion), ("annet", None));
 }
@@ -262,6 +312,7 @@ fn config_overrides_threshold_and_leader_review() {
         extraction: &x,
         source: Source::Digital,
         folder_unit: None,
+        received_on: None,
     });
     assert!(c.leader_review || c.document_type == "annet");
     let bad = ClassifyConfig {

@@ -111,7 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         extract_config.ocr_workers = Some(jobs);
     }
-    let extractor = match Extractor::new(&extract_config) {
+    // Lazy: a run over text-layer PDFs never loads the OCR engines.
+    let extractor = match Extractor::new_lazy(&extract_config) {
         Ok(x) => Arc::new(x),
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
@@ -243,16 +244,30 @@ pub fn report_file(extractor: &Extractor, path: &Path, options: &ReportOptions) 
     match extractor.extract_path(path) {
         Ok(extraction) => {
             let mut report = ok_report(file, sha256, &extraction);
-            classify(&mut report, &extraction, options);
+            classify(&mut report, &extraction, options, arrival_day(path));
             report
         }
         Err(rejection) => rejected_report(file, sha256, rejection),
     }
 }
 
+/// The day the file arrived, as its modification time says (a scanner
+/// writes the file when it scans): the stamp date must fit it.
+fn arrival_day(path: &Path) -> Option<chrono::NaiveDate> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    Some(crate::calendar::oslo_date(
+        chrono::DateTime::<chrono::Utc>::from(modified),
+    ))
+}
+
 /// Adds the classification fields: with `--unit` the file is a scan from that
 /// unit's folder, without it digital post.
-fn classify(report: &mut FileReport, extraction: &Extraction, options: &ReportOptions) {
+fn classify(
+    report: &mut FileReport,
+    extraction: &Extraction,
+    options: &ReportOptions,
+    received_on: Option<chrono::NaiveDate>,
+) {
     let source = if options.unit.is_some() {
         Source::Scan
     } else {
@@ -262,6 +277,7 @@ fn classify(report: &mut FileReport, extraction: &Extraction, options: &ReportOp
         extraction,
         source,
         folder_unit: options.unit.as_ref(),
+        received_on,
     });
     report.classification = Some(ProcessFields::new(&c, options.reveal_ids));
     if options.explain {

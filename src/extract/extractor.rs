@@ -46,6 +46,10 @@ fn list(paths: &[PathBuf]) -> String {
 /// Reads files into [`Extraction`]s. `Send + Sync`; share as `Arc<Extractor>`.
 pub struct Extractor {
     pdfium: Pdfium,
+    /// Loaded at construction ([`Extractor::new`]) or, for one-shot runs
+    /// ([`Extractor::new_lazy`]), when the first page needs OCR: loading the
+    /// engines costs ~0.4 s that a text-layer PDF never needs. The daemon
+    /// releases them when idle and they load again on the next scan.
     ocr: OcrSlot,
     limits: PageLimits,
     languages: String,
@@ -55,16 +59,28 @@ impl Extractor {
     /// Loads pdfium and starts the OCR worker pool. The error names what is
     /// missing and what to do.
     pub fn new(config: &ExtractConfig) -> Result<Extractor, ExtractSetupError> {
+        let extractor = Self::new_lazy(config)?;
+        // Eager for the daemon: a missing language is reported at start,
+        // not at the first letter.
+        extractor.ocr.get()?;
+        Ok(extractor)
+    }
+
+    /// Like [`Self::new`], but the OCR engines are loaded only when the
+    /// first page needs OCR (`process` on text-layer PDFs never pays for
+    /// them). A missing language then refuses that file as `unreadable`
+    /// with the setup error as its message.
+    pub fn new_lazy(config: &ExtractConfig) -> Result<Extractor, ExtractSetupError> {
         let pdfium = load_pdfium(config)?;
         let limits = PageLimits::from_config(config);
-        let ocr = OcrSlot::start(&OcrSettings {
+        let settings = OcrSettings {
             languages: config.languages.clone(),
             workers: config.worker_count(),
             timeout_ms: limits.ocr_timeout_ms,
-        })?;
+        };
         Ok(Extractor {
             pdfium,
-            ocr,
+            ocr: OcrSlot::empty(&settings),
             limits,
             languages: config.languages.clone(),
         })
@@ -79,19 +95,23 @@ impl Extractor {
             .unwrap_or_default();
         // E-mail and SvarInn deliveries are recognised by content first.
         if let Some(format) = super::delivery::detect_path(path)? {
-            let pool = self.pool()?;
-            return super::delivery::read::extract(&self.pdfium, &self.limits, &pool, path, format)
-                .map_err(|r| sniff::as_named_other_format(r, &name));
+            return super::delivery::read::extract(
+                &self.pdfium,
+                &self.limits,
+                &|| self.pool(),
+                path,
+                format,
+            )
+            .map_err(|r| sniff::as_named_other_format(r, &name));
         }
         let named = |r: Rejection| sniff::as_named(r, &name);
         let kind = self.precheck(path).map_err(named)?;
-        let pool = self.pool()?;
         if kind == MediaKind::Pdf {
             if let Some((_, json)) = super::delivery::sidecar::find(path) {
                 return super::delivery::read::extract_with_sidecar(
                     &self.pdfium,
                     &self.limits,
-                    &pool,
+                    &|| self.pool(),
                     path,
                     &name,
                     &json,
@@ -100,9 +120,9 @@ impl Extractor {
         }
         let pages = match kind {
             MediaKind::Pdf => {
-                pdf::extract(&self.pdfium, path, &self.limits, &pool).map_err(named)?
+                pdf::extract(&self.pdfium, path, &self.limits, &|| self.pool()).map_err(named)?
             }
-            _ => self.extract_image(path, kind, &pool).map_err(named)?,
+            _ => self.extract_image(path, kind).map_err(named)?,
         };
         Ok(Extraction {
             media_type: kind.media_type().to_owned(),
@@ -186,13 +206,9 @@ impl Extractor {
         sniff::sniff_path(path)
     }
 
-    fn extract_image(
-        &self,
-        path: &Path,
-        kind: MediaKind,
-        pool: &OcrPool,
-    ) -> Result<Vec<Page>, Rejection> {
+    fn extract_image(&self, path: &Path, kind: MediaKind) -> Result<Vec<Page>, Rejection> {
         let mut pages = Vec::new();
+        let pool = self.pool()?;
         let mut batch = pool.batch();
         img::for_each_frame(path, kind, &self.limits, |index, frame| {
             let frame = img::square_pixels(frame, &self.limits);

@@ -131,6 +131,10 @@ pub struct Page {
     pub rotation_degrees: u16,
     /// Residual skew detected by OCR, in degrees, when known.
     pub skew_degrees: Option<f32>,
+    /// The received stamp read on its own (first page of a scan), when one
+    /// was found; its text is then not part of `text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
 }
 
 impl Page {
@@ -145,6 +149,7 @@ impl Page {
             dpi: None,
             rotation_degrees: 0,
             skew_degrees: None,
+            stamp: None,
         }
     }
 
@@ -159,6 +164,7 @@ impl Page {
             dpi,
             rotation_degrees: 0,
             skew_degrees: None,
+            stamp: None,
         }
     }
 }
@@ -239,6 +245,7 @@ pub(crate) fn merge_ocr(
                 page.blank = r.blank;
                 page.rotation_degrees = r.rotation_degrees;
                 page.skew_degrees = r.skew_degrees;
+                page.stamp = r.stamp;
             }
             Err(ocr::OcrFailure::Timeout) => {
                 return Err(Rejection::new(

@@ -46,7 +46,7 @@ pub fn extract(
     pdfium: &Pdfium,
     path: &Path,
     limits: &PageLimits,
-    pool: &OcrPool,
+    ocr: &dyn Fn() -> Result<std::sync::Arc<OcrPool>, Rejection>,
 ) -> Result<Vec<Page>, Rejection> {
     let doc = open(pdfium, path)?;
     let count = usize::try_from(doc.pages().len()).unwrap_or(0);
@@ -63,7 +63,11 @@ pub fn extract(
         .map(|i| plan_page(&doc, i, limits))
         .collect::<Result<Vec<_>, _>>()?;
     let mut pages: Vec<Page> = Vec::with_capacity(count);
-    let mut batch = pool.batch();
+    // The pool is asked for only when a page needs OCR (a lazy extractor
+    // then loads its engines).
+    // Declared before the batch that borrows it.
+    let pool = std::cell::OnceCell::new();
+    let mut batch = None;
     for (i, plan) in plans.into_iter().enumerate() {
         let number = i as u32 + 1;
         match plan.layer_text {
@@ -74,11 +78,20 @@ pub fn extract(
                     number,
                     plan.image_dpi.or(Some((dpi as f32, dpi as f32))),
                 ));
-                batch.submit(i, image, dpi);
+                if batch.is_none() {
+                    // The engines are asked for only when a page needs OCR.
+                    if pool.get().is_none() {
+                        let _ = pool.set(ocr()?);
+                    }
+                    batch = pool.get().map(|p| p.batch());
+                }
+                if let Some(b) = batch.as_mut() {
+                    b.submit(i, image, dpi);
+                }
             }
         }
     }
-    super::merge_ocr(&mut pages, batch.finish())?;
+    super::merge_ocr(&mut pages, batch.map(|b| b.finish()).unwrap_or_default())?;
     Ok(pages)
 }
 

@@ -49,6 +49,10 @@ impl Engines for RealEngines {
             extraction,
             source,
             folder_unit,
+            // Classification follows arrival within seconds (or, after a
+            // restart, days): today is the arrival day as the stamp's
+            // plausibility window needs it.
+            received_on: Some(crate::calendar::oslo_date(chrono::Utc::now())),
         });
         let mut c = c;
         if let Some(delivery) = &extraction.delivery {

@@ -19,7 +19,7 @@ const UNPACKED_FACTOR: u64 = 4;
 pub fn extract(
     pdfium: &Pdfium,
     limits: &PageLimits,
-    pool: &OcrPool,
+    ocr: &dyn Fn() -> Result<std::sync::Arc<OcrPool>, Rejection>,
     path: &Path,
     format: Format,
 ) -> Result<Extraction, Rejection> {
@@ -60,14 +60,14 @@ pub fn extract(
         ),
         _ => return Err(unsupported("Filtypen støttes ikke.")),
     };
-    read_parsed(pdfium, limits, pool, parsed, media_type)
+    read_parsed(pdfium, limits, ocr, parsed, media_type)
 }
 
 /// A PDF with SvarInn's JSON metadata beside it.
 pub fn extract_with_sidecar(
     pdfium: &Pdfium,
     limits: &PageLimits,
-    pool: &OcrPool,
+    ocr: &dyn Fn() -> Result<std::sync::Arc<OcrPool>, Rejection>,
     path: &Path,
     name: &str,
     json: &[u8],
@@ -79,13 +79,13 @@ pub fn extract_with_sidecar(
         return Err(refusal(Format::CmsEnveloped).unwrap_or_else(crate::extract::corrupt));
     }
     let parsed = svarinn::parse_with_sidecar(name, bytes, json)?;
-    read_parsed(pdfium, limits, pool, parsed, "application/pdf")
+    read_parsed(pdfium, limits, ocr, parsed, "application/pdf")
 }
 
 fn read_parsed(
     pdfium: &Pdfium,
     limits: &PageLimits,
-    pool: &OcrPool,
+    ocr: &dyn Fn() -> Result<std::sync::Arc<OcrPool>, Rejection>,
     parsed: Parsed,
     media_type: &str,
 ) -> Result<Extraction, Rejection> {
@@ -97,7 +97,7 @@ fn read_parsed(
     let printed = printout::print(pdfium, &parsed, limits, scratch.path())?;
     let pdf_path = scratch.path().join("utskrift.pdf");
     std::fs::write(&pdf_path, &printed.pdf).map_err(|e| io_rejection(&e))?;
-    let pages = pdf::extract(pdfium, &pdf_path, limits, pool)?;
+    let pages = pdf::extract(pdfium, &pdf_path, limits, ocr)?;
     let mut delivery = parsed.delivery;
     delivery.documents = printed.documents;
     Ok(Extraction {

@@ -13,6 +13,7 @@
 mod deskew;
 mod page;
 mod slot;
+mod stamp;
 pub mod tess;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -182,7 +183,14 @@ fn worker_loop(
         // share of the pool) down; the page then counts as failed.
         let started = std::time::Instant::now();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            page::read_page(&mut text, &mut osd, job.image, job.dpi, timeout_ms)
+            page::read_page(
+                &mut text,
+                &mut osd,
+                job.image,
+                job.dpi,
+                timeout_ms,
+                job.index == 0,
+            )
         }))
         .unwrap_or(Err(OcrFailure::Engine));
         crate::metrics::live()

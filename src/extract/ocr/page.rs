@@ -26,6 +26,9 @@ pub struct OcrPage {
     /// Clockwise turn applied (or found) to read the page upright.
     pub rotation_degrees: u16,
     pub skew_degrees: Option<f32>,
+    /// The received stamp's readings (first page only), when one was found;
+    /// `text` then leaves it out.
+    pub stamp: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,7 @@ pub(super) fn read_page(
     image: GrayImage,
     dpi: u32,
     timeout_ms: u32,
+    first_page: bool,
 ) -> OcrOutcome {
     let started = Instant::now();
     let ink = quality::ink_fraction(&image);
@@ -52,22 +56,41 @@ pub(super) fn read_page(
         Some((straight, angle)) => (straight, Some(angle)),
         None => (image, None),
     };
-    let first = text.recognize(&image, dpi, timeout_ms).map_err(failure)?;
+    // Only a first page is searched for the received stamp; its lines and
+    // word boxes come from the same pass.
+    let first = text
+        .recognize_lines(&image, dpi, timeout_ms)
+        .map_err(failure)?;
+    let mut image = image;
     let mut best = (first, 0u16);
-    if best.0.mean_confidence < RETRY_BELOW_CONFIDENCE && !quality::looks_blank(&best.0.text, ink) {
+    if best.0 .0.mean_confidence < RETRY_BELOW_CONFIDENCE
+        && !quality::looks_blank(&best.0 .0.text, ink)
+    {
         if let Some(turn) = detect_turn(osd, &image, dpi) {
             let remaining = remaining_ms(started, timeout_ms).ok_or(OcrFailure::Timeout)?;
             let turned = rotate(&image, turn);
-            drop(image);
-            let second = text.recognize(&turned, dpi, remaining).map_err(failure)?;
-            if second.mean_confidence > best.0.mean_confidence {
+            let second = text
+                .recognize_lines(&turned, dpi, remaining)
+                .map_err(failure)?;
+            if second.0.mean_confidence > best.0 .0.mean_confidence {
                 best = (second, turn);
+                image = turned;
             }
         }
     }
-    let (r, turn) = best;
+    let ((mut r, lines), turn) = best;
     if quality::looks_blank(&r.text, ink) {
         return Ok(blank_page());
+    }
+    let mut stamp = None;
+    if first_page {
+        let remaining = remaining_ms(started, timeout_ms).ok_or(OcrFailure::Timeout)?;
+        if let Some(found) =
+            super::stamp::separate(text, &image, dpi, &lines, remaining).map_err(failure)?
+        {
+            r.text = found.body_text;
+            stamp = Some(found.reading);
+        }
     }
     let text = normalize_text(&r.text);
     // With no words there is nothing to be confident about (tesseract then
@@ -83,6 +106,7 @@ pub(super) fn read_page(
             r.orientation_degrees
         },
         skew_degrees: corrected_skew.or(r.skew_degrees),
+        stamp,
     })
 }
 
@@ -93,6 +117,7 @@ fn blank_page() -> OcrPage {
         blank: true,
         rotation_degrees: 0,
         skew_degrees: None,
+        stamp: None,
     }
 }
 

@@ -9,9 +9,10 @@
 //! `postmottak_ocr_engine_reload_seconds`), so an idle service need not keep
 //! them.
 //!
-//! **Invariant:** the first start is eager (a missing language is reported
-//! when the service starts, not at the first letter); only a release makes
-//! the next use load again.
+//! The daemon's extractor loads the engines at start (a missing language is
+//! reported when the service starts, not at the first letter); a one-shot
+//! `process` starts [`OcrSlot::empty`] and loads them only for a scan. After
+//! a release the next use loads them again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -42,7 +43,18 @@ impl OcrSlot {
         })
     }
 
-    /// The pool, loading the engines again if they were released. Blocking.
+    /// No engines yet: the first [`OcrSlot::get`] loads them.
+    pub fn empty(settings: &OcrSettings) -> OcrSlot {
+        OcrSlot {
+            settings: settings.clone(),
+            pool: Mutex::new(None),
+            submitted: Arc::new(AtomicU64::new(0)),
+            last_used: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// The pool, loading the engines if none are loaded (first use or after
+    /// a release). Blocking.
     pub fn get(&self) -> Result<Arc<OcrPool>, TessError> {
         *self.last_used.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());

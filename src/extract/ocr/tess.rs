@@ -19,6 +19,58 @@ use tesseract_sys as sys;
 pub const PSM_AUTO: sys::TessPageSegMode = sys::TessPageSegMode_PSM_AUTO;
 /// Orientation and script detection only (needs the `osd` data).
 pub const PSM_OSD_ONLY: sys::TessPageSegMode = sys::TessPageSegMode_PSM_OSD_ONLY;
+/// One uniform block of text: a received stamp cropped out of its page.
+pub const PSM_SINGLE_BLOCK: sys::TessPageSegMode = sys::TessPageSegMode_PSM_SINGLE_BLOCK;
+/// As much text as possible in no particular order: a stamp whose lines the
+/// block model splits wrongly (a tilted frame, letter text around it).
+pub const PSM_SPARSE_TEXT: sys::TessPageSegMode = sys::TessPageSegMode_PSM_SPARSE_TEXT;
+
+/// A box in image pixels: left, top, right, bottom (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PxBox {
+    pub left: u32,
+    pub top: u32,
+    pub right: u32,
+    pub bottom: u32,
+}
+
+impl PxBox {
+    pub fn width(&self) -> u32 {
+        self.right.saturating_sub(self.left)
+    }
+    pub fn height(&self) -> u32 {
+        self.bottom.saturating_sub(self.top)
+    }
+    pub fn intersects(&self, other: &PxBox) -> bool {
+        self.left < other.right
+            && other.left < self.right
+            && self.top < other.bottom
+            && other.top < self.bottom
+    }
+    /// True when `other` lies inside this box.
+    pub fn contains(&self, other: &PxBox) -> bool {
+        other.left >= self.left
+            && other.right <= self.right
+            && other.top >= self.top
+            && other.bottom <= self.bottom
+    }
+}
+
+/// One recognised word and where it stands.
+#[derive(Debug, Clone)]
+pub struct OcrWord {
+    pub text: String,
+    pub bbox: PxBox,
+}
+
+/// One recognised text line: its words, and whether it starts a new block
+/// (tesseract puts a blank line between blocks).
+#[derive(Debug, Clone)]
+pub struct OcrLine {
+    pub words: Vec<OcrWord>,
+    pub bbox: PxBox,
+    pub starts_block: bool,
+}
 
 /// What recognising one image produced.
 #[derive(Debug, Clone)]
@@ -104,6 +156,104 @@ impl TessEngine {
             sys::TessBaseAPISetSourceResolution(self.handle, dpi.clamp(70, 2400) as i32);
         }
         Ok(())
+    }
+
+    /// Like [`Self::recognize`], also giving every line with its words and
+    /// boxes (the received stamp is looked for among them).
+    pub fn recognize_lines(
+        &mut self,
+        img: &GrayImage,
+        dpi: u32,
+        deadline_ms: u32,
+    ) -> Result<(Recognized, Vec<OcrLine>), TessError> {
+        self.set_image(img, dpi)?;
+        let result = self
+            .recognize_current(deadline_ms)
+            .map(|r| (r, self.lines()));
+        // SAFETY: valid handle; frees the image and results.
+        unsafe { sys::TessBaseAPIClear(self.handle) };
+        result
+    }
+
+    /// Recognises with another page segmentation mode for this one call
+    /// (a stamp's crop), then restores automatic segmentation.
+    pub fn recognize_with_psm(
+        &mut self,
+        img: &GrayImage,
+        dpi: u32,
+        deadline_ms: u32,
+        psm: sys::TessPageSegMode,
+    ) -> Result<Recognized, TessError> {
+        // SAFETY: valid handle.
+        unsafe { sys::TessBaseAPISetPageSegMode(self.handle, psm) };
+        let result = self.recognize(img, dpi, deadline_ms);
+        // SAFETY: valid handle.
+        unsafe { sys::TessBaseAPISetPageSegMode(self.handle, PSM_AUTO) };
+        result
+    }
+
+    /// Every text line of the current result with its words and boxes.
+    fn lines(&mut self) -> Vec<OcrLine> {
+        let mut lines: Vec<OcrLine> = Vec::new();
+        let word_level = sys::TessPageIteratorLevel_RIL_WORD;
+        // SAFETY: the result iterator is owned here and deleted before
+        // returning; the page iterator borrowed from it is not deleted; each
+        // word's text is freed with TessDeleteText.
+        unsafe {
+            let it = sys::TessBaseAPIGetIterator(self.handle);
+            if it.is_null() {
+                return lines;
+            }
+            let page_it = sys::TessResultIteratorGetPageIterator(it);
+            loop {
+                let new_block = sys::TessPageIteratorIsAtBeginningOf(
+                    page_it,
+                    sys::TessPageIteratorLevel_RIL_BLOCK,
+                ) != 0;
+                let new_line = new_block
+                    || sys::TessPageIteratorIsAtBeginningOf(
+                        page_it,
+                        sys::TessPageIteratorLevel_RIL_TEXTLINE,
+                    ) != 0;
+                if new_line || lines.is_empty() {
+                    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+                    sys::TessPageIteratorBoundingBox(
+                        page_it,
+                        sys::TessPageIteratorLevel_RIL_TEXTLINE,
+                        &mut l,
+                        &mut t,
+                        &mut r,
+                        &mut b,
+                    );
+                    lines.push(OcrLine {
+                        words: Vec::new(),
+                        bbox: px_box(l, t, r, b),
+                        starts_block: new_block,
+                    });
+                }
+                let p = sys::TessResultIteratorGetUTF8Text(it, word_level);
+                if !p.is_null() {
+                    let text = CStr::from_ptr(p).to_string_lossy().into_owned();
+                    sys::TessDeleteText(p);
+                    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+                    sys::TessPageIteratorBoundingBox(
+                        page_it, word_level, &mut l, &mut t, &mut r, &mut b,
+                    );
+                    if let Some(line) = lines.last_mut() {
+                        line.words.push(OcrWord {
+                            text,
+                            bbox: px_box(l, t, r, b),
+                        });
+                    }
+                }
+                if sys::TessResultIteratorNext(it, word_level) == 0 {
+                    break;
+                }
+            }
+            sys::TessResultIteratorDelete(it);
+        }
+        lines.retain(|l| !l.words.is_empty());
+        lines
     }
 
     /// Recognises `img` (8-bit gray) at `dpi`, giving up after `deadline_ms`.
@@ -241,6 +391,16 @@ impl TessEngine {
         // correction is the clockwise turn that undoes it.
         let clockwise = ((360 - deg.rem_euclid(360)) % 360) as u16;
         Some((clockwise, conf))
+    }
+}
+
+fn px_box(l: i32, t: i32, r: i32, b: i32) -> PxBox {
+    let c = |v: i32| v.max(0) as u32;
+    PxBox {
+        left: c(l),
+        top: c(t),
+        right: c(r),
+        bottom: c(b),
     }
 }
 

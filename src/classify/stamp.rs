@@ -1,0 +1,450 @@
+//! The received stamp's date ("stemples med mottaksdato"): every way such
+//! stamps write it (`15 NOV 2026`, `15. nov. 2026`, `15.11.2026`,
+//! `15.11.26`, `15NOV2026`), Norwegian and English month abbreviations, and
+//! the OCR confusions a stamp suffers (0/O, 1/I/l, 5/S, 6/G, 8/B).
+//!
+//! Parsing ([`parse_stamp_date`]) is separate from plausibility
+//! ([`plausible`]): the extractor parses its stamp readings to choose one,
+//! the classifier accepts a date only if it fits the day the file arrived
+//! and the letter's own date.
+//!
+//! **Invariant:** a date is only ever read from text, never invented; an
+//! unreadable or implausible stamp gives no date.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, NaiveDate};
+use regex::Regex;
+
+/// Norwegian stamp abbreviations first; English ones some scanners' stamps use.
+const MONTHS: [(&str, &str, u32); 15] = [
+    ("JAN", "JANUAR", 1),
+    ("FEB", "FEBRUAR", 2),
+    ("MAR", "MARS", 3),
+    ("APR", "APRIL", 4),
+    ("MAI", "MAI", 5),
+    ("JUN", "JUNI", 6),
+    ("JUL", "JULI", 7),
+    ("AUG", "AUGUST", 8),
+    ("SEP", "SEPTEMBER", 9),
+    ("OKT", "OKTOBER", 10),
+    ("NOV", "NOVEMBER", 11),
+    ("DES", "DESEMBER", 12),
+    ("MAY", "MAY", 5),
+    ("OCT", "OCTOBER", 10),
+    ("DEC", "DECEMBER", 12),
+];
+
+/// Words of a received stamp (folded to upper-case ASCII letters).
+const KEYWORDS: [&str; 7] = [
+    "MOTTATT",
+    "MOTTEKE",
+    "MOTTAKSDATO",
+    "INNKOMMET",
+    "INNKOME",
+    "INNGATT",
+    "RECEIVED",
+];
+
+/// A stamp is at most this long before the day its file arrived: post is
+/// scanned within days of being stamped; a "date" months older is a misread.
+pub const MAX_DAYS_BEFORE_ARRIVAL: u64 = 90;
+/// A letter is stamped on or after the day it was written (a few days of
+/// slack for a letter dated ahead).
+const MAX_DAYS_BEFORE_LETTER: u64 = 3;
+/// A letter date older than this at arrival is taken for a misreading.
+const MAX_LETTER_AGE_DAYS: u64 = 365;
+
+/// A date found in stamp text, and whether a stamp word stood just before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StampDate {
+    pub date: NaiveDate,
+    pub keyed: bool,
+}
+
+/// The most stamp-like date in a stamp reading: one after "MOTTATT" (or the
+/// like) first, else one with its month in letters, else the first.
+pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
+    best(&stamp_dates(text)).map(|s| s.date)
+}
+
+/// Stamp dates in a letter's running text (a text layer, or OCR text that
+/// kept the stamp): only right after a stamp word that is written in
+/// capitals or opens its line ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026",
+/// "MOTTATT" above "04 NOV 2026"), never "vi har mottatt brevet datert …".
+pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let stamp_word = words.iter().enumerate().any(|(n, w)| {
+            let capitals = w.chars().all(|c| !c.is_lowercase());
+            (capitals || n == 0) && is_keyword(&w.chars().map(fold_char).collect::<String>())
+        });
+        if !stamp_word {
+            continue;
+        }
+        // The date follows on the same line or on the next one.
+        let mut rest: Vec<String> = Vec::new();
+        let mut seen_keyword = false;
+        for t in tokens(line) {
+            if seen_keyword {
+                rest.push(t);
+            } else if is_keyword(&t) {
+                seen_keyword = true;
+            }
+        }
+        if let Some(next) = lines.get(i + 1) {
+            rest.extend(tokens(next));
+        }
+        for start in 0..rest.len().min(2) {
+            if let (Some(d), Some(m), Some(y)) =
+                (rest.get(start), rest.get(start + 1), rest.get(start + 2))
+            {
+                if let Some(date) = triple(d, m, y) {
+                    out.push(date);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The date right after a stamp word in a stamp reading, when it passes
+/// `ok`: a date elsewhere in the crop may be the letter's own.
+pub fn parse_keyed_stamp_date_where(
+    text: &str,
+    ok: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDate> {
+    stamp_dates(text)
+        .into_iter()
+        .find(|s| s.keyed && ok(s.date))
+        .map(|s| s.date)
+}
+
+/// True when the text holds a stamp word (OCR-tolerant).
+pub fn has_stamp_word(text: &str) -> bool {
+    tokens(text).iter().any(|t| is_keyword(t))
+}
+
+fn best(found: &[StampDate]) -> Option<StampDate> {
+    found
+        .iter()
+        .find(|s| s.keyed)
+        .or_else(|| found.first())
+        .copied()
+}
+
+/// Every (day, month, year) triple of consecutive tokens; failing those,
+/// numeric dates whose separators OCR lost ("13.1126", "1311.26").
+pub fn stamp_dates(text: &str) -> Vec<StampDate> {
+    let mut out = token_dates(text);
+    if out.is_empty() {
+        let upper = text.to_uppercase();
+        for caps in GLUED_NUMERIC.captures_iter(&upper) {
+            let (Some(all), Some(d), Some(m), Some(y)) =
+                (caps.get(0), caps.get(1), caps.get(2), caps.get(3))
+            else {
+                continue;
+            };
+            let Some(date) = triple(d.as_str(), m.as_str(), y.as_str()) else {
+                continue;
+            };
+            let before: String = upper[..all.start()].chars().rev().take(16).collect();
+            let before: String = before.chars().rev().collect();
+            out.push(StampDate {
+                date,
+                keyed: has_stamp_word(&before),
+            });
+        }
+    }
+    out
+}
+
+/// Day, month and year digits with at most a dot or comma between them.
+static GLUED_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])([0-3]?[0-9])[.,]?([01][0-9])[.,]?(20[0-9]{2}|[0-9]{2})(?:[^0-9]|$)")
+        .expect("static regex")
+});
+
+fn token_dates(text: &str) -> Vec<StampDate> {
+    let toks = tokens(text);
+    let mut out = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        let Some(date) = triple(&toks[i], &toks[i + 1], &toks[i + 2]) else {
+            continue;
+        };
+        let keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t));
+        out.push(StampDate { date, keyed });
+    }
+    out
+}
+
+/// Whether a stamp date fits: not after the day the file arrived (one day
+/// of slack for time zones), not more than [`MAX_DAYS_BEFORE_ARRIVAL`]
+/// before it, and on or after the letter's own date (with slack).
+pub fn plausible(
+    date: NaiveDate,
+    received: Option<NaiveDate>,
+    document_date: Option<NaiveDate>,
+) -> bool {
+    if !(2000..=2100).contains(&date.year()) {
+        return false;
+    }
+    if let Some(r) = received {
+        let latest = r.checked_add_days(Days::new(1)).unwrap_or(r);
+        let earliest = r
+            .checked_sub_days(Days::new(MAX_DAYS_BEFORE_ARRIVAL))
+            .unwrap_or(r);
+        if date > latest || date < earliest {
+            return false;
+        }
+    }
+    // The letter's date bounds the stamp only from below, and only when it
+    // is itself credible (a misread letter date must not veto the stamp).
+    let credible_letter_date = document_date.filter(|d| {
+        received.is_none_or(|r| {
+            r.checked_sub_days(Days::new(MAX_LETTER_AGE_DAYS))
+                .is_none_or(|oldest| *d >= oldest && *d <= r)
+        })
+    });
+    if let Some(d) = credible_letter_date {
+        let earliest = d
+            .checked_sub_days(Days::new(MAX_DAYS_BEFORE_LETTER))
+            .unwrap_or(d);
+        if date < earliest {
+            return false;
+        }
+    }
+    true
+}
+
+/// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
+/// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in text.split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!')) {
+        if run.is_empty() {
+            continue;
+        }
+        let run: String = run.chars().map(fold_char).collect();
+        match GLUED.captures(&run) {
+            Some(caps) => out.extend(caps.iter().skip(1).flatten().map(|m| m.as_str().to_owned())),
+            None => out.push(run),
+        }
+    }
+    out
+}
+
+/// A day, a month in letters and a year run together, or a month and year.
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(\d{1,2})([A-Z]{3,9})(\d{2}|\d{4})?|([A-Z]{3,9})(\d{4}))$")
+        .expect("static regex")
+});
+
+fn fold_char(c: char) -> char {
+    match c {
+        'æ' | 'Æ' => 'A',
+        'ø' | 'Ø' => 'O',
+        'å' | 'Å' => 'A',
+        _ => c.to_ascii_uppercase(),
+    }
+}
+
+/// Digits as OCR misreads them in a stamp: O/D/Q for 0, I/L/|/! for 1, S
+/// for 5, G for 6, B for 8, Z for 2. `None` unless every char maps.
+fn digitize(token: &str) -> Option<String> {
+    token
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => Some(c),
+            'O' | 'D' | 'Q' => Some('0'),
+            'I' | 'L' | '|' | '!' | 'J' => Some('1'),
+            'S' => Some('5'),
+            'G' => Some('6'),
+            'B' => Some('8'),
+            'Z' => Some('2'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Letters as OCR misreads them in a month abbreviation ("N0V", "DE5").
+fn letterize(token: &str) -> String {
+    token
+        .chars()
+        .map(|c| match c {
+            '0' => 'O',
+            '1' | '|' | '!' => 'I',
+            '5' => 'S',
+            '6' => 'G',
+            '8' => 'B',
+            '2' => 'Z',
+            _ => c,
+        })
+        .collect()
+}
+
+fn month_of(token: &str) -> Option<u32> {
+    if let Some(m) = digitize(token)
+        .filter(|d| d.len() <= 2)
+        .and_then(|d| d.parse::<u32>().ok())
+    {
+        return (1..=12).contains(&m).then_some(m);
+    }
+    let word = letterize(token);
+    if word.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .find(|(abbr, full, _)| {
+            // "NOV", "NOVEMBER" and OCR's "NOVEM"; not "MARKERT" for MAR.
+            (word.len() <= 4 && word.starts_with(abbr)) || full.starts_with(word.as_str())
+        })
+        .map(|(_, _, m)| *m)
+}
+
+fn triple(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
+    let day: u32 = digitize(d).filter(|s| s.len() <= 2)?.parse().ok()?;
+    let month = month_of(m)?;
+    let year_digits = digitize(y)?;
+    let year: i32 = match year_digits.len() {
+        4 => year_digits.parse().ok()?,
+        2 => 2000 + year_digits.parse::<i32>().ok()?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn is_keyword(token: &str) -> bool {
+    let word = letterize(token);
+    if word.len() < 5 {
+        return false;
+    }
+    KEYWORDS.iter().any(|k| {
+        // Two slips in the common long words; one elsewhere ("MOTTEKE" is
+        // two from "MOTTAKER", "INNGATT" two from "INNLAGT").
+        let loose = ["MOTTATT", "MOTTAKSDATO", "INNKOMMET", "RECEIVED"].contains(k);
+        let allowed = if word.len() >= 7 && loose { 2 } else { 1 };
+        edit_distance(&word, k) <= allowed
+    })
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_stamp_format_and_its_ocr_confusions() {
+        let cases = [
+            ("RANA KOMMUNE\nMOTTATT\n15 NOV 2026", "2026-11-15"),
+            (
+                "Rana kommune Helse og omsorg MOTTATT 21 NOV 2026",
+                "2026-11-21",
+            ),
+            ("MOTTATT 15. nov. 2026", "2026-11-15"),
+            ("Mottatt 15.11.2026", "2026-11-15"),
+            ("MOTTATT 15.11.26", "2026-11-15"),
+            ("M0TTATT 1S N0V 2O26", "2026-11-15"),
+            ("MOTTATT l5 0KT 2026", "2026-10-15"),
+            ("MOTTATT 03 DE5 2026", "2026-12-03"),
+            ("MOTTATT 07 MA1 2026", "2026-05-07"),
+            ("MOTTATT\n15NOV2026", "2026-11-15"),
+            ("MOTTEKE 5. DES 2026", "2026-12-05"),
+            ("Mottatt: 04.11.2026", "2026-11-04"),
+            ("RECEIVED 04 OCT 2026", "2026-10-04"),
+            ("MOTTATT I5 SEP 2026", "2026-09-15"),
+            ("INNKOMMET 30 JUN 2026", "2026-06-30"),
+            ("Mottatt 13.1126", "2026-11-13"),
+            ("Mottatt 1311.26", "2026-11-13"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_stamps_date_beats_other_dates_in_the_crop() {
+        let text = "Mo, 26. oktober 2026\nRANA KOMMUNE\nMOTTATT\n02 NOV 2026";
+        assert_eq!(parse_stamp_date(text), Some(d("2026-11-02")));
+    }
+
+    #[test]
+    fn no_date_is_invented() {
+        for text in [
+            "MOTTATT",
+            "RANA KOMMUNE MOTTATT 15 NOV",
+            "Stenneset 45 T 15 NOV 2",
+            "8610 Mo i Rana",
+            "Telefon 75 14 50 00",
+            "MOTTATT 31 NOV 2026",
+        ] {
+            assert_eq!(parse_stamp_date(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plausibility_against_arrival_and_letter_date() {
+        let arrived = Some(d("2026-11-17"));
+        let letter = Some(d("2026-11-10"));
+        assert!(plausible(d("2026-11-15"), arrived, letter));
+        assert!(plausible(d("2026-11-17"), arrived, None));
+        // After the file arrived, long before it, before the letter was written.
+        assert!(!plausible(d("2026-11-19"), arrived, letter));
+        assert!(!plausible(d("2025-11-15"), arrived, None));
+        assert!(!plausible(d("2026-11-01"), arrived, letter));
+        assert!(!plausible(d("2196-11-15"), None, None));
+        assert!(plausible(d("2026-11-15"), None, None));
+    }
+
+    #[test]
+    fn running_text_only_gives_a_stamp_after_a_stamp_word() {
+        let got = |t: &str| stamp_dates_in_text(t);
+        assert_eq!(
+            got("RANA KOMMUNE\nMOTTATT\n15 NOV 2026\nOla"),
+            vec![d("2026-11-15")]
+        );
+        assert_eq!(got("Mottatt: 04.11.2026"), vec![d("2026-11-04")]);
+        assert_eq!(
+            got("Rana kommune Helse og omsorg MOTTATT 21 NOV 2026"),
+            vec![d("2026-11-21")]
+        );
+        assert!(got("Vi har mottatt brevet ditt datert 03.11.2026.").is_empty());
+        assert!(got("Eg har mottatt 03.11.2026 eit vedtak").is_empty());
+        assert!(got("Rana, 3. november 2026").is_empty());
+    }
+
+    #[test]
+    fn keywords_are_ocr_tolerant_but_not_loose() {
+        assert!(has_stamp_word("M0TTATT"));
+        assert!(has_stamp_word("MOTIATT"));
+        assert!(has_stamp_word("Mottatt:"));
+        assert!(!has_stamp_word("Mottaker"));
+        assert!(!has_stamp_word("mottar"));
+        assert!(!has_stamp_word("Innlagt"));
+    }
+}

@@ -1,0 +1,578 @@
+//! The received stamp on a scan's first page, read on its own and left out
+//! of the letter's text.
+//!
+//! A rubber stamp ("RANA KOMMUNE / MOTTATT / 15 NOV 2026") is often pressed
+//! over the sender's address; read with the page, its words merge into the
+//! address lines ("Stenneset 45 T 15 NOV 2") and both are lost. So, after
+//! the page's first reading:
+//!
+//! 1. **Find** it by its words: a stamp word ("MOTTATT", OCR-tolerant) in
+//!    capitals or followed by a date, or a month in capitals after a day
+//!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
+//!    stroke around the word that is mostly empty inside).
+//! 2. **Read** the region alone, upscaled, as one block: first with the
+//!    letter's own ink taken out, then as it is, then as sparse text; stop
+//!    at the first reading whose date parses after a stamp word.
+//! 3. **Leave it out** of the letter's text: when the frame holds whole
+//!    lines only, those lines are dropped (no second pass); otherwise the
+//!    stamp's ink is whitened where it is lighter than the letter's print
+//!    and the page is read again.
+//!
+//! Measured on the samples: the letter's print is near black (cores < 60
+//! of 255) while stamp ink on grey scans is 85–115 (red, blue, violet,
+//! grey); black ink stays (it cannot be told from print by its grey).
+
+use chrono::Datelike;
+use image::{imageops, GrayImage};
+
+use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
+use crate::classify::{has_stamp_word, parse_stamp_date};
+
+/// Darker than this is the letter's print (or black stamp ink).
+const PRINT_CORE: u8 = 58;
+/// Lighter than this is paper.
+const PAPER: u8 = 225;
+/// What whitened pixels become (the samples' paper is ~248).
+const WHITE: u8 = 248;
+/// Stamps are read at about this resolution (a short block of bold
+/// capitals reads best with ~40 px capitals).
+const STAMP_READ_DPI: u32 = 500;
+
+/// What was found: the stamp's readings (best first), and the page's text
+/// without it.
+pub(super) struct StampFound {
+    pub reading: String,
+    pub body_text: String,
+}
+
+/// Looks for the stamp among the page's lines; reads it and gives the body
+/// text without it. `None` when there is no stamp (or nothing stamp-like
+/// could be read in the place that looked like one).
+pub(super) fn separate(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &[OcrLine],
+    deadline_ms: u32,
+) -> Result<Option<StampFound>, TessError> {
+    // Where the stamp may be: around its words, or (when the page's reading
+    // lost them under the print) any stamp-sized frame in the top half.
+    let candidates: Vec<(PxBox, Option<Frame>)> = match find_anchor(lines) {
+        Some(anchor) => {
+            let region = around(anchor, image.dimensions());
+            let frame = frame_box(image, region, |b, _| {
+                let (cx, cy) = (
+                    (anchor.left + anchor.right) / 2,
+                    (anchor.top + anchor.bottom) / 2,
+                );
+                b.left <= cx
+                    && cx < b.right
+                    && b.top <= cy
+                    && cy < b.bottom
+                    && b.width() * 10 >= anchor.width() * 12
+                    && b.height() >= anchor.height() * 2
+            });
+            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame)]
+        }
+        None => Vec::new(),
+    };
+    // Frames of a stamp's size come next: the words may have been misread
+    // or belong to the letter.
+    let anchored = candidates.first().map(|(b, _)| *b);
+    let candidates = candidates.into_iter().chain(
+        stamp_sized_frames(image, dpi)
+            .into_iter()
+            .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
+            .map(|f| (f.bbox, Some(f))),
+    );
+    // The first reading with a stamp word and a date wins; else the first
+    // stamp-like one (its date may still be read by the classifier).
+    let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
+    for (stamp_box, frame) in candidates {
+        // The frame's own strokes read as "|" and "[": read the stamp
+        // without them.
+        // The frame's strokes read as "|" and "[": read the stamp without
+        // them.
+        let mut unframed;
+        let source = match &frame {
+            Some(f) => {
+                unframed = image.clone();
+                for &(x, y) in &f.pixels {
+                    unframed.put_pixel(x, y, image::Luma([WHITE]));
+                }
+                &unframed
+            }
+            None => image,
+        };
+        let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+        let Some(reading) = reading else {
+            continue;
+        };
+        if keyed(&reading) {
+            return finish(
+                engine,
+                image,
+                dpi,
+                lines,
+                deadline_ms,
+                reading,
+                stamp_box,
+                frame,
+            );
+        }
+        // Without a stamp word a date in the crop may be the letter's own:
+        // never taken for a stamp.
+        if fallback.is_none() && has_stamp_word(&reading) {
+            fallback = Some((reading, stamp_box, frame));
+        }
+    }
+    match fallback {
+        Some((reading, stamp_box, frame)) => finish(
+            engine,
+            image,
+            dpi,
+            lines,
+            deadline_ms,
+            reading,
+            stamp_box,
+            frame,
+        ),
+        None => Ok(None),
+    }
+}
+
+/// A stamp word and a date with a credible year.
+fn keyed(text: &str) -> bool {
+    has_stamp_word(text)
+        && parse_stamp_date(text).is_some_and(|d| (2000..=2100).contains(&d.year()))
+}
+
+/// The body's text without the stamp: the frame's lines dropped, or the
+/// stamp's ink whitened and the page read again.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &[OcrLine],
+    deadline_ms: u32,
+    reading: String,
+    stamp_box: PxBox,
+    frame: Option<Frame>,
+) -> Result<Option<StampFound>, TessError> {
+    let body_text = match frame.as_ref().and_then(|f| text_without(lines, f.bbox)) {
+        Some(text) => text,
+        None => {
+            let mut masked = image.clone();
+            remove_stamp_ink(&mut masked, stamp_box, dpi);
+            engine.recognize(&masked, dpi, deadline_ms)?.text
+        }
+    };
+    Ok(Some(StampFound { reading, body_text }))
+}
+
+/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high) in
+/// the top half of the page, largest first, at most three.
+fn stamp_sized_frames(image: &GrayImage, dpi: u32) -> Vec<Frame> {
+    let mm = |v: u32| v * dpi / 25;
+    let (w, h) = image.dimensions();
+    let top_half = PxBox {
+        left: 0,
+        top: 0,
+        right: w,
+        bottom: h / 2,
+    };
+    let mut frames = Vec::new();
+    for _ in 0..3 {
+        let taken: Vec<PxBox> = frames.iter().map(|f: &Frame| f.bbox).collect();
+        let next = frame_box(image, top_half, |b, _| {
+            (mm(25)..=mm(120)).contains(&b.width())
+                && (mm(8)..=mm(60)).contains(&b.height())
+                && !taken.contains(&b)
+        });
+        match next {
+            Some(f) => frames.push(f),
+            None => break,
+        }
+    }
+    frames
+}
+
+const MONTHS_CAPS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAI", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DES",
+];
+
+/// The box of the stamp's most telling word(s).
+fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
+    for (i, line) in lines.iter().enumerate() {
+        let line_text = line_text(line);
+        let next = lines.get(i + 1).map(line_text_of).unwrap_or_default();
+        for (n, word) in line.words.iter().enumerate() {
+            let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
+            if let Some(part) = stamp_word_in(w) {
+                // A stamp shouts; prose "Mottatt …" only counts opening its
+                // line with a date after it.
+                let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+                let upper = part.chars().filter(|c| c.is_uppercase()).count();
+                let capitals = upper * 10 >= letters * 7;
+                let dated = n == 0 && parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
+                if capitals || dated {
+                    return Some(word.bbox);
+                }
+            }
+            // "15 NOV 2026" with the stamp word lost under the print.
+            let caps = w.len() == 3 && MONTHS_CAPS.contains(&w);
+            let day_before = n > 0
+                && line.words[n - 1]
+                    .text
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                && (1..=2).contains(&line.words[n - 1].text.trim().len());
+            if caps && day_before {
+                return Some(union(line.words[n - 1].bbox, word.bbox));
+            }
+        }
+    }
+    None
+}
+
+/// The stamp word in an OCR word, also when the print under the stamp ran
+/// into it ("heMaTTATT").
+fn stamp_word_in(word: &str) -> Option<String> {
+    if has_stamp_word(word) {
+        return Some(word.to_owned());
+    }
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() <= 7 {
+        return None;
+    }
+    chars
+        .windows(7)
+        .map(|w| w.iter().collect::<String>())
+        .find(|w| has_stamp_word(w))
+}
+
+fn line_text_of(line: &OcrLine) -> String {
+    line_text(line)
+}
+
+fn line_text(line: &OcrLine) -> String {
+    line.words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn union(a: PxBox, b: PxBox) -> PxBox {
+    PxBox {
+        left: a.left.min(b.left),
+        top: a.top.min(b.top),
+        right: a.right.max(b.right),
+        bottom: a.bottom.max(b.bottom),
+    }
+}
+
+/// A generous box around the anchor: a stamp's lines are centred on one
+/// another, a few capitals' heights above and below, and may be wide
+/// ("RANA KOMMUNE HELSE OG OMSORG").
+fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
+    let cap = anchor.height().max(8);
+    PxBox {
+        left: anchor.left.saturating_sub(12 * cap),
+        top: anchor.top.saturating_sub(5 * cap),
+        right: (anchor.right + 12 * cap).min(w),
+        bottom: (anchor.bottom + 5 * cap).min(h),
+    }
+}
+
+/// A stamp's frame: its box and its pixels.
+struct Frame {
+    bbox: PxBox,
+    pixels: Vec<(u32, u32)>,
+}
+
+/// The largest connected stroke in `region` that is mostly empty inside
+/// (a frame) and whose box `fits`.
+fn frame_box(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox, u64) -> bool) -> Option<Frame> {
+    let (rw, rh) = (region.width() as usize, region.height() as usize);
+    if rw == 0 || rh == 0 {
+        return None;
+    }
+    let dark = |x: usize, y: usize| {
+        image.get_pixel(
+            (region.left as usize + x) as u32,
+            (region.top as usize + y) as u32,
+        )[0] < 185
+    };
+    let mut seen = vec![false; rw * rh];
+    let mut best: Option<(u64, PxBox, Vec<usize>)> = None;
+    let mut members = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..rw * rh {
+        if seen[start] || !dark(start % rw, start / rw) {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (mut x0, mut y0, mut x1, mut y1, mut count) = (usize::MAX, usize::MAX, 0, 0, 0u64);
+        members.clear();
+        while let Some(p) = stack.pop() {
+            members.push(p);
+            let (x, y) = (p % rw, p / rw);
+            count += 1;
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+            for (dx, dy) in [
+                (-1i64, 0i64),
+                (1, 0),
+                (0, -1),
+                (0, 1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+            ] {
+                let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                if nx < 0 || ny < 0 || nx >= rw as i64 || ny >= rh as i64 {
+                    continue;
+                }
+                let q = ny as usize * rw + nx as usize;
+                if !seen[q] && dark(nx as usize, ny as usize) {
+                    seen[q] = true;
+                    stack.push(q);
+                }
+            }
+        }
+        let b = PxBox {
+            left: region.left + x0 as u32,
+            top: region.top + y0 as u32,
+            right: region.left + x1 as u32 + 1,
+            bottom: region.top + y1 as u32 + 1,
+        };
+        let area = u64::from(b.width()) * u64::from(b.height());
+        let hollow = count * 3 <= area;
+        if hollow && fits(b, count) && best.as_ref().is_none_or(|(a, _, _)| area > *a) {
+            best = Some((area, b, members.clone()));
+        }
+    }
+    best.map(|(_, bbox, members)| Frame {
+        bbox,
+        pixels: members
+            .into_iter()
+            .map(|p| (region.left + (p % rw) as u32, region.top + (p / rw) as u32))
+            .collect(),
+    })
+}
+
+/// The page's text without the lines inside the frame, when every line is
+/// either inside it or clear of it; `None` when a line straddles it (the
+/// stamp is pressed over the letter's print).
+fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
+    let mut out = String::new();
+    let mut dropped = 0;
+    for line in lines {
+        let inside = line.words.iter().all(|w| frame.contains(&w.bbox));
+        if inside {
+            dropped += 1;
+            continue;
+        }
+        if line.words.iter().any(|w| w.bbox.intersects(&frame)) || line.bbox.intersects(&frame) {
+            return None;
+        }
+        if line.starts_block && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line_text(line));
+        out.push('\n');
+    }
+    (dropped > 0).then_some(out)
+}
+
+/// The stamp's readings, best first: a reading whose date follows a stamp
+/// word ends the search. `None` when nothing stamp-like was read.
+fn read_stamp(
+    engine: &mut TessEngine,
+    image: &GrayImage,
+    dpi: u32,
+    stamp_box: PxBox,
+    deadline_ms: u32,
+) -> Result<Option<String>, TessError> {
+    let margin = (dpi / 50).max(4);
+    let b = PxBox {
+        left: stamp_box.left.saturating_sub(margin),
+        top: stamp_box.top.saturating_sub(margin),
+        right: (stamp_box.right + margin).min(image.width()),
+        bottom: (stamp_box.bottom + margin).min(image.height()),
+    };
+    if b.width() < 8 || b.height() < 8 {
+        return Ok(None);
+    }
+    let crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
+    let factor = (STAMP_READ_DPI as f32 / dpi.max(70) as f32).clamp(1.0, 3.0);
+    let scale = |img: &GrayImage| {
+        if factor <= 1.05 {
+            return img.clone();
+        }
+        let (w, h) = img.dimensions();
+        imageops::resize(
+            img,
+            (w as f32 * factor) as u32,
+            (h as f32 * factor) as u32,
+            imageops::FilterType::CatmullRom,
+        )
+    };
+    let read_dpi = (dpi as f32 * factor) as u32;
+    let mut without_print = crop.clone();
+    remove_print(&mut without_print, dpi);
+    // Tried in order until one reads a stamp word and a date; each later
+    // one only runs when the earlier ones failed.
+    let variants: [(&GrayImage, bool, _); 5] = [
+        (&without_print, true, PSM_SINGLE_BLOCK),
+        (&crop, true, PSM_SINGLE_BLOCK),
+        (&crop, true, PSM_SPARSE_TEXT),
+        (&without_print, false, PSM_SINGLE_BLOCK),
+        (&without_print, true, PSM_SPARSE_TEXT),
+    ];
+    let mut readings: Vec<String> = Vec::new();
+    for (img, upscale, psm) in variants {
+        let (img, img_dpi) = if upscale {
+            (scale(img), read_dpi)
+        } else {
+            (img.clone(), dpi)
+        };
+        let r = engine.recognize_with_psm(&img, img_dpi, deadline_ms, psm)?;
+        let text = r.text.trim().to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        if keyed(&text) {
+            readings.insert(0, text);
+            break;
+        }
+        readings.push(text);
+    }
+    let stamp_like = readings
+        .iter()
+        .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
+    Ok(stamp_like.then(|| readings.join("\n\n")))
+}
+
+/// Marks the letter's print: dark cores grown by a pixel or two.
+fn print_mask(image: &GrayImage, dpi: u32) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let r = (dpi / 150).max(1) as usize;
+    let mut mask = vec![false; w * h];
+    for (i, p) in image.as_raw().iter().enumerate() {
+        if *p < PRINT_CORE {
+            let (x, y) = (i % w, i / w);
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                    mask[yy * w + xx] = true;
+                }
+            }
+        }
+    }
+    mask
+}
+
+/// Whitens the letter's print in a stamp crop, so the stamp reads alone.
+fn remove_print(crop: &mut GrayImage, dpi: u32) {
+    let mask = print_mask(crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if m {
+            *p = WHITE;
+        }
+    }
+}
+
+/// Whitens the stamp's ink inside `b`, keeping the letter's print.
+fn remove_stamp_ink(image: &mut GrayImage, b: PxBox, dpi: u32) {
+    let mut crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
+    let mask = print_mask(&crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if !m && *p < PAPER {
+            *p = WHITE;
+        }
+    }
+    imageops::replace(image, &crop, i64::from(b.left), i64::from(b.top));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tess::OcrWord;
+    use super::*;
+
+    fn word(text: &str, left: u32, top: u32, right: u32, bottom: u32) -> OcrWord {
+        OcrWord {
+            text: text.into(),
+            bbox: PxBox {
+                left,
+                top,
+                right,
+                bottom,
+            },
+        }
+    }
+
+    fn line(words: Vec<OcrWord>) -> OcrLine {
+        let bbox = words.iter().fold(words[0].bbox, |a, w| union(a, w.bbox));
+        OcrLine {
+            words,
+            bbox,
+            starts_block: false,
+        }
+    }
+
+    #[test]
+    fn a_stamp_word_in_capitals_or_a_capital_month_after_a_day_is_the_anchor() {
+        let stamp = [line(vec![word("MOTTATT", 100, 10, 300, 50)])];
+        assert_eq!(find_anchor(&stamp).map(|b| b.left), Some(100));
+        let merged = [line(vec![
+            word("Stenneset", 0, 0, 90, 30),
+            word("45", 100, 0, 120, 30),
+            word("15", 300, 0, 330, 40),
+            word("NOV", 340, 0, 400, 40),
+        ])];
+        assert_eq!(find_anchor(&merged).map(|b| b.left), Some(300));
+        let prose = [line(vec![
+            word("Vi", 0, 0, 20, 30),
+            word("har", 30, 0, 60, 30),
+            word("mottatt", 70, 0, 140, 30),
+            word("brevet", 150, 0, 210, 30),
+        ])];
+        assert_eq!(find_anchor(&prose), None);
+    }
+
+    #[test]
+    fn lines_inside_the_frame_are_dropped_unless_one_straddles_it() {
+        let frame = PxBox {
+            left: 500,
+            top: 0,
+            right: 900,
+            bottom: 200,
+        };
+        let lines = [
+            line(vec![word("MOTTATT", 600, 50, 800, 90)]),
+            line(vec![
+                word("Ola", 10, 300, 60, 330),
+                word("Nordmann", 70, 300, 200, 330),
+            ]),
+        ];
+        assert_eq!(
+            text_without(&lines, frame).as_deref(),
+            Some("Ola Nordmann\n")
+        );
+        let straddling = [
+            line(vec![word("MOTTATT", 600, 50, 800, 90)]),
+            line(vec![
+                word("Ola", 10, 150, 60, 180),
+                word("Nordmann", 450, 150, 560, 180),
+            ]),
+        ];
+        assert_eq!(text_without(&straddling, frame), None);
+    }
+}
