@@ -293,7 +293,7 @@ impl Config {
                     key,
                     message: format!(
                         "mappen {} {problem}; den må finnes og være skrivbar for tjenesten",
-                        folder.display()
+                        crate::paths::shown(&folder).display()
                     ),
                 });
             }
@@ -314,14 +314,17 @@ impl Config {
                         key: "data_dir".into(),
                         message: format!(
                             "{} {problem}; datamappen (eller mappen den skal lages i) må være skrivbar",
-                            dir.display()
+                            crate::paths::shown(&dir).display()
                         ),
                     });
                 }
             }
             None => issues.push(ConfigIssue {
                 key: "data_dir".into(),
-                message: format!("{} kan ikke opprettes", data_dir.display()),
+                message: format!(
+                    "{} kan ikke opprettes",
+                    crate::paths::shown(&data_dir).display()
+                ),
             }),
         }
         issues.extend(self.duplicate_folders());
@@ -366,7 +369,7 @@ impl Config {
                     key,
                     message: format!(
                         "{} er samme mappe som {first}; hver innboks må ha sin egen mappe",
-                        folder.display()
+                        crate::paths::shown(&folder).display()
                     ),
                 });
             } else {

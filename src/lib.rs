@@ -16,6 +16,7 @@ pub mod item;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
+pub mod paths;
 pub mod privacy;
 pub mod reload;
 pub mod report;

@@ -240,3 +240,25 @@ fn a_file_named_pdf_that_is_no_pdf_is_refused_as_damaged() {
     assert!(text.contains(DAMAGED_PDF), "{text}");
     assert!(!text.contains("Filtypen støttes ikke"), "{text}");
 }
+
+#[test]
+fn config_errors_name_folders_as_resolved_paths() {
+    let (dir, config) = nested_install("listen = \"127.0.0.1:0\"");
+    std::fs::remove_dir(dir.path().join("inbox/omsorg")).unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let out = run(&["check-config"], &config);
+    assert!(!out.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("/../"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "mappen {} finnes ikke",
+            root.join("inbox/omsorg").display()
+        )),
+        "{text}"
+    );
+}

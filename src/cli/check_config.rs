@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("OK: {}", config.display_name());
     println!(
         "  data_dir: {}",
-        super::paths::shown(&config.data_dir()).display()
+        crate::paths::shown(&config.data_dir()).display()
     );
     for folder in config.inbox_folders() {
         let name = match &folder.unit {
@@ -43,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         println!(
             "  {name}: {} — {}",
-            super::paths::shown(&folder.path).display(),
+            crate::paths::shown(&folder.path).display(),
             fs_kind::choose(&folder.path, folder.poll)
         );
     }

@@ -11,7 +11,6 @@ pub mod allocate;
 pub mod backup;
 pub mod check_config;
 pub mod day;
-pub mod paths;
 pub mod process;
 pub mod quality;
 pub mod queue;

@@ -81,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "digital".into());
         println!(
             "  {name:<20} {} — {mode}",
-            super::paths::shown(&folder.path).display()
+            crate::paths::shown(&folder.path).display()
         );
     }
     let db = config.database_path();
@@ -108,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         println!(
             "Ingen database ennå ({}).",
-            super::paths::shown(&db).display()
+            crate::paths::shown(&db).display()
         );
     }
     if let Some(s) = status.as_ref().filter(|_| running) {

@@ -1,4 +1,4 @@
-//! Paths as an admin should read them: `/srv/postmottak/inbox/mta`, not
+//! Paths as an admin should read them (status, check-config, config errors): `/srv/postmottak/inbox/mta`, not
 //! `/srv/postmottak/config/../inbox/mta` (config paths are joined onto the
 //! config file's folder as written).
 
