@@ -417,7 +417,7 @@ pub async fn serve_with(
             Err(source) => return Err(WebError::Bind { addr, source }),
         }
     };
-    tracing::info!(%addr, "board listening");
+    tracing::info!(%addr, "tavlen lytter");
     serve_on(listener, config, renderer, shutdown).await
 }
 
