@@ -208,16 +208,26 @@ impl Extractor {
 
     fn extract_image(&self, path: &Path, kind: MediaKind) -> Result<Vec<Page>, Rejection> {
         let mut pages = Vec::new();
-        let pool = self.pool()?;
-        let mut batch = pool.batch();
+        // The engines are asked for at the first frame that passed its
+        // limits: an image refused from its header never loads them.
+        let pool = std::cell::OnceCell::new();
+        let mut batch = None;
         img::for_each_frame(path, kind, &self.limits, |index, frame| {
             let frame = img::square_pixels(frame, &self.limits);
             let (dpi, ocr_dpi) = frame_dpi(&frame);
             pages.push(Page::pending_ocr(index as u32 + 1, dpi));
-            batch.submit(index, frame.image, ocr_dpi);
+            if pool.get().is_none() {
+                let _ = pool.set(self.pool()?);
+            }
+            if batch.is_none() {
+                batch = pool.get().map(|p| p.batch());
+            }
+            if let Some(b) = batch.as_mut() {
+                b.submit(index, frame.image, ocr_dpi);
+            }
             Ok(())
         })?;
-        merge_ocr(&mut pages, batch.finish())?;
+        merge_ocr(&mut pages, batch.map(|b| b.finish()).unwrap_or_default())?;
         Ok(pages)
     }
 
