@@ -374,7 +374,10 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     );
     let resting = scrape(port).unwrap();
     let reloads = value(&resting, "postmottak_ocr_engine_reloads_total").unwrap();
-    std::fs::write(env.inbox("mta").join("brev-c.pdf"), text_pdf(3)).unwrap();
+    // A scan (a text-layer PDF never needs the engines).
+    let scan =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/files/mta/186-stottekontakt-sonn.tif");
+    std::fs::copy(&scan, env.inbox("mta").join("skann-c.tif")).unwrap();
     env.wait_items(Duration::from_secs(60), "4 queued", |i| queued(i) == 4);
     let reloaded = scrape(port).unwrap();
     assert_eq!(
