@@ -272,60 +272,6 @@ pub fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>,
     }))
 }
 
-/// Counts a failed sign-in; locks the account until `lock_until` when the
-/// count reaches `max_failures`. Returns whether the account is now locked.
-pub fn record_failed_login(
-    store: &mut Store,
-    user_id: i64,
-    max_failures: u32,
-    lock_until: DateTime<Utc>,
-) -> Result<bool, UserError> {
-    let tx = store.write()?;
-    let failed: i64 = tx.query_row(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
-        params![user_id],
-        |r| r.get(0),
-    )?;
-    let locked = failed >= i64::from(max_failures);
-    if locked {
-        tx.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = ?1 WHERE id = ?2",
-            params![lock_until.to_rfc3339(), user_id],
-        )?;
-    }
-    events::record(
-        &tx,
-        None,
-        Actor::User(user_id),
-        if locked {
-            "login_locked"
-        } else {
-            "login_failed"
-        },
-        &serde_json::json!({}),
-    )?;
-    tx.commit()?;
-    Ok(locked)
-}
-
-/// A successful sign-in: counters reset, TOTP step remembered, event written.
-pub fn record_login(store: &mut Store, user_id: i64, totp_step: i64) -> Result<(), UserError> {
-    let tx = store.write()?;
-    tx.execute(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = ?1 WHERE id = ?2",
-        params![totp_step, user_id],
-    )?;
-    events::record(
-        &tx,
-        None,
-        Actor::User(user_id),
-        "login",
-        &serde_json::json!({}),
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
 /// Sets a new password and TOTP secret, clears lockout, ends sessions.
 pub fn reset(
     store: &mut Store,
