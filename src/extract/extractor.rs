@@ -59,18 +59,22 @@ impl Extractor {
     /// Loads pdfium and starts the OCR worker pool. The error names what is
     /// missing and what to do.
     pub fn new(config: &ExtractConfig) -> Result<Extractor, ExtractSetupError> {
-        let extractor = Self::new_lazy(config)?;
         // Eager for the daemon: a missing language is reported at start,
-        // not at the first letter.
-        extractor.ocr.get()?;
-        Ok(extractor)
+        // not at the first letter (and the start is no "reload").
+        Self::build(config, OcrSlot::start)
     }
 
     /// Like [`Self::new`], but the OCR engines are loaded only when the
     /// first page needs OCR (`process` on text-layer PDFs never pays for
-    /// them). A missing language then refuses that file as `unreadable`
-    /// with the setup error as its message.
+    /// them). A missing language then refuses that file as `unreadable`.
     pub fn new_lazy(config: &ExtractConfig) -> Result<Extractor, ExtractSetupError> {
+        Self::build(config, |settings| Ok(OcrSlot::empty(settings)))
+    }
+
+    fn build(
+        config: &ExtractConfig,
+        slot: impl FnOnce(&OcrSettings) -> Result<OcrSlot, super::ocr::tess::TessError>,
+    ) -> Result<Extractor, ExtractSetupError> {
         let pdfium = load_pdfium(config)?;
         let limits = PageLimits::from_config(config);
         let settings = OcrSettings {
@@ -80,7 +84,7 @@ impl Extractor {
         };
         Ok(Extractor {
             pdfium,
-            ocr: OcrSlot::empty(&settings),
+            ocr: slot(&settings)?,
             limits,
             languages: config.languages.clone(),
         })

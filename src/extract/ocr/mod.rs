@@ -54,13 +54,9 @@ pub struct OcrSettings {
 
 impl OcrPool {
     /// Initialises all engines on the calling thread (so a missing language
-    /// is reported here, once) and starts the workers.
-    pub fn start(settings: &OcrSettings) -> Result<OcrPool, TessError> {
-        Self::start_counting(settings, Arc::new(AtomicU64::new(0)))
-    }
-
-    /// [`OcrPool::start`], counting submitted pages in `submitted` (shared by
-    /// the pools an [`OcrSlot`] loads one after another).
+    /// is reported here, once) and starts the workers, counting submitted
+    /// pages in `submitted` (shared by the pools an [`OcrSlot`] loads one
+    /// after another).
     pub fn start_counting(
         settings: &OcrSettings,
         submitted: Arc<AtomicU64>,
