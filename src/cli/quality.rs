@@ -12,7 +12,7 @@ use crate::item::{ItemId, UnitId};
 use crate::store::quality;
 use crate::store::users::{self, User};
 use crate::store::Store;
-use crate::web::access::{self, ItemFacts};
+use crate::access::{self, ItemFacts};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {

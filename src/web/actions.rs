@@ -18,7 +18,7 @@ use crate::store::board::{self, AllocationKind, Correction};
 use crate::store::events::Actor;
 use crate::store::users::{self, User};
 use crate::store::Store;
-use crate::web::access::{self, ItemFacts};
+use crate::access::{self, ItemFacts};
 use crate::web::auth::{Checked, CsrfForm, CsrfOnly};
 use crate::web::{AppState, WebError};
 

@@ -12,7 +12,8 @@ use maud::html;
 use crate::store::users;
 use crate::web::auth::Viewer;
 use crate::web::layout;
-use crate::web::{access, AppState, WebError};
+use crate::access;
+use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/admin", get(admin_page))

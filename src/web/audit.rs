@@ -19,7 +19,8 @@ use crate::store::users::{self, User};
 use crate::web::auth::Viewer;
 use crate::web::history::{self, Names};
 use crate::web::layout::{self, local_time};
-use crate::web::{access, AppState, WebError};
+use crate::access;
+use crate::web::{AppState, WebError};
 
 const USER_EVENTS_LIMIT: u32 = 1000;
 

@@ -22,7 +22,7 @@ use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
 use crate::store::events::Actor;
 use crate::store::users;
-use crate::web::access::{self, ItemFacts};
+use crate::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;

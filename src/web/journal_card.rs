@@ -26,7 +26,7 @@ use crate::item::{ItemId, Source};
 use crate::store::board::{self, ItemDetail};
 use crate::store::events::Actor;
 use crate::store::{my_post, users, Store};
-use crate::web::access::{self, ItemFacts};
+use crate::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::{layout, AppState, WebError};

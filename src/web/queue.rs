@@ -20,7 +20,8 @@ use crate::store::events::Actor;
 use crate::store::users;
 use crate::web::auth::{home_of, Viewer};
 use crate::web::layout::{self, local_time_short, source_label, type_label};
-use crate::web::{access, AppState, WebError};
+use crate::access;
+use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/", get(queue_page))
