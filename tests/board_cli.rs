@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use board_common::*;
 use postmottak::config::Config;
+use postmottak::item::ItemId;
 use postmottak::store::board::fixture;
 use postmottak::store::Store;
 
@@ -232,4 +233,83 @@ async fn reset_gives_a_new_password_and_code_and_lifts_a_lockout() {
     assert_eq!(old.status, 200, "old credentials no longer work");
     let new = client.login("per", &password, &totp_now(&secret)).await;
     assert_eq!(new.status, 303, "{}", new.body);
+}
+
+/// `postmottak allocate` gives items to exactly the people the board does:
+/// whoever the meeting's chooser leaves out (a clerk, a caseworker of
+/// another unit, the records officer, the admin, a disabled leader) is
+/// refused by the CLI too, and whoever the board accepts the CLI accepts.
+#[tokio::test]
+async fn allocate_refuses_whom_the_board_refuses() {
+    let board = Board::start().await;
+    let config_path = board.config.source.clone().unwrap();
+    let add = postmottak(
+        &config_path,
+        &[
+            "user", "add", "gunn", "--name", "Gunn", "--role", "leader", "--unit", "mta",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let disable = postmottak(&config_path, &["user", "disable", "gunn"]);
+    assert!(disable.status.success(), "{}", stderr(&disable));
+    let gunn = postmottak::store::users::require(&board.store(), "gunn")
+        .unwrap()
+        .id;
+    let mut people: Vec<(&str, i64)> = CAST
+        .iter()
+        .map(|(name, ..)| (*name, board.user(name).id))
+        .collect();
+    people.push(("gunn", gunn));
+
+    let items: Vec<Vec<ItemId>> = people
+        .iter()
+        .map(|(name, _)| {
+            board.seed(&[
+                letter("mta", "klage", &format!("Klage til {name} på tavla"), "x"),
+                letter("mta", "klage", &format!("Klage til {name} fra CLI"), "x"),
+            ])
+        })
+        .collect();
+
+    let mut leader = board.signed_in("leder").await;
+    let queue = leader.get("/").await;
+    let csrf = queue.csrf();
+    let mut given = Vec::new();
+    for ((name, id), items) in people.iter().zip(&items) {
+        let on_board = leader
+            .post(
+                &format!("/items/{}/allocate", items[0]),
+                &[("csrf", &csrf), ("to", &id.to_string())],
+            )
+            .await;
+        assert!(
+            on_board.status == 303 || on_board.status == 400,
+            "{name}: {} {}",
+            on_board.status,
+            on_board.body
+        );
+        let by_cli = postmottak(&config_path, &["allocate", &items[1].to_string(), "--to", name]);
+        assert_eq!(
+            on_board.status == 303,
+            by_cli.status.success(),
+            "{name}: board {} vs CLI {}",
+            on_board.status,
+            stderr(&by_cli)
+        );
+        if by_cli.status.success() {
+            assert_eq!(board.allocated_to(items[1]), Some(*id));
+            given.push(*name);
+        } else {
+            assert!(
+                stderr(&by_cli).contains("kan ikke få saker i enheten mta"),
+                "{name}: {}",
+                stderr(&by_cli)
+            );
+            assert_eq!(board.state_of(items[1]), "queued");
+        }
+        // The chooser offers exactly the people both accept.
+        let offered = queue.body.contains(&format!("<option value=\"{id}\""));
+        assert_eq!(offered, by_cli.status.success(), "{name} in the chooser");
+    }
+    assert_eq!(given, ["kari", "per", "leder"]);
 }

@@ -1,13 +1,16 @@
 //! `postmottak allocate ITEM --to USER`: allocate a waiting item from a
 //! script, as the meeting would. The same rules as on the board: the item
-//! must be waiting, and the person must be an active caseworker or leader of
-//! the item's unit.
+//! must be waiting, and the person must be one `access::can_be_given` allows
+//! (an active caseworker or leader of the item's unit). The one acting is
+//! the administrator at the terminal (`Actor::System`), who stands in for
+//! the meeting, so only the receiving side is checked.
 
 use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Args as ClapArgs;
 
+use crate::access;
 use crate::config::Config;
 use crate::item::ItemId;
 use crate::store::board::{self, AllocationKind};
@@ -37,8 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(unit) = unit else {
         bail!("sak {item} har ingen enhet ennå");
     };
-    let assignable = users::assignable_in_unit(&store, &unit)?;
-    if user.disabled || !assignable.iter().any(|(id, _)| *id == user.id) {
+    if !access::can_be_given(&user, &unit) {
         bail!(
             "{} kan ikke få saker i enheten {unit} (må være aktiv saksbehandler eller leder der)",
             args.to

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args as ClapArgs, Subcommand};
 
+use crate::access;
 use crate::config::Config;
 use crate::item::{Role, UnitId};
 use crate::store::events::Actor;
@@ -83,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } => {
             let role = parse_role(&role)?;
             let units = parse_units(&config, &units)?;
-            if units.is_empty() && matches!(role, Role::Clerk | Role::Caseworker | Role::Leader) {
+            if units.is_empty() && access::works_in_units(&role) {
                 bail!("en {} må ha minst én enhet (--unit)", role.label_nb());
             }
             check_username(&username)?;

@@ -19,6 +19,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
+use crate::access;
 use crate::calendar::{Clock, SystemClock};
 use crate::config::{Config, ConfigIssue};
 use crate::item::Role;
@@ -316,7 +317,7 @@ async fn serve(
     }
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
-    match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
+    match config.raw.mail.recipients_for(access::RECORDS_KEEPER, &store) {
         Ok(list) if list.is_empty() => tracing::warn!(
             "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
              [mail.recipients] records_officer eller e-post på arkivansvarlig"

@@ -115,8 +115,7 @@ async fn queue_page(
                 kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
             (crate::web::my_post::end_meeting_form(&viewer))
         }
-        // Clerks share post out but are never given any.
-        @if viewer.user.role != crate::item::Role::Clerk {
+        @if access::receives_items(&viewer.user) {
             section aria-labelledby="mine" {
                 h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
                 @if data.mine.is_empty() {
@@ -262,10 +261,7 @@ pub(crate) fn allocate_form(
         unit: row.unit.as_ref(),
         allocated_to: row.allocated_to,
     };
-    let shares_out = matches!(
-        viewer.user.role,
-        crate::item::Role::Clerk | crate::item::Role::Leader
-    ) && access::can_allocate(&viewer.user, facts, 0);
+    let shares_out = access::can_share_out(&viewer.user, facts);
     // The suggestion is preselected only when it can be chosen at all.
     let preselect = suggestion
         .map(|s| s.user_id)
