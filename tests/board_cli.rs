@@ -313,3 +313,44 @@ async fn allocate_refuses_whom_the_board_refuses() {
     }
     assert_eq!(given, ["kari", "per", "leder"]);
 }
+
+/// A role that works in units needs one, whether the user is added with it
+/// or changed to it: `user role` without `--unit` keeps the user's units,
+/// so a user without any cannot become a clerk, caseworker or leader.
+#[test]
+fn a_unit_role_needs_a_unit_when_added_and_when_changed_to() {
+    let (_dir, config_path) = write_config("");
+    let add = |name: &str, role: &str, unit: Option<&str>| {
+        let mut args = vec!["user", "add", name, "--name", name, "--role", role];
+        args.extend(unit.iter().flat_map(|u| ["--unit", *u]));
+        postmottak(&config_path, &args)
+    };
+    let no_unit = add("mona", "clerk", None);
+    assert!(!no_unit.status.success());
+    assert!(
+        stderr(&no_unit).contains("en merkantil må ha minst én enhet (--unit)"),
+        "{}",
+        stderr(&no_unit)
+    );
+    assert!(add("arne", "records_officer", None).status.success());
+    assert!(add("lise", "leader", Some("mta")).status.success());
+
+    let to_clerk = postmottak(&config_path, &["user", "role", "arne", "clerk"]);
+    assert!(!to_clerk.status.success());
+    assert!(
+        stderr(&to_clerk).contains("en merkantil må ha minst én enhet (--unit)"),
+        "{}",
+        stderr(&to_clerk)
+    );
+    let with_unit = postmottak(
+        &config_path,
+        &["user", "role", "arne", "clerk", "--unit", "omsorg"],
+    );
+    assert!(with_unit.status.success(), "{}", stderr(&with_unit));
+    // A leader who already has units keeps them when changed without --unit.
+    let keeps = postmottak(&config_path, &["user", "role", "lise", "caseworker"]);
+    assert!(keeps.status.success(), "{}", stderr(&keeps));
+    let list = stdout(&postmottak(&config_path, &["user", "list"]));
+    assert!(list.contains("arne\tarne\tclerk\tomsorg\taktiv"), "{list}");
+    assert!(list.contains("lise\tlise\tcaseworker\tmta\taktiv"), "{list}");
+}
