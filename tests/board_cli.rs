@@ -354,3 +354,64 @@ fn a_unit_role_needs_a_unit_when_added_and_when_changed_to() {
     assert!(list.contains("arne\tarne\tclerk\tomsorg\taktiv"), "{list}");
     assert!(list.contains("lise\tlise\tcaseworker\tmta\taktiv"), "{list}");
 }
+
+/// `postmottak allocate --by USER` lets exactly those allocate whom the
+/// board lets: the unit's clerk and leader share out, a caseworker only
+/// takes for themselves, other units, the records officer and the admin
+/// are refused. The allocation is recorded as theirs.
+#[tokio::test]
+async fn allocate_by_a_person_follows_the_board_s_rules() {
+    let board = Board::start().await;
+    let config_path = board.config.source.clone().unwrap();
+    let kari = board.user("kari").id;
+    let mut allowed = Vec::new();
+    for (name, ..) in CAST {
+        let items = board.seed(&[
+            letter("mta", "klage", &format!("Klage fordelt av {name} på tavla"), "x"),
+            letter("mta", "klage", &format!("Klage fordelt av {name} fra CLI"), "x"),
+        ]);
+        let mut client = board.signed_in(name).await;
+        // The sign-out form in the menu of the role's landing page.
+        let mut page = client.get("/").await;
+        if page.status == 303 {
+            let home = page.header("location").unwrap().to_owned();
+            page = client.get(&home).await;
+        }
+        let csrf = page.csrf();
+        let on_board = client
+            .post(
+                &format!("/items/{}/allocate", items[0]),
+                &[("csrf", &csrf), ("to", &kari.to_string())],
+            )
+            .await;
+        let by_cli = postmottak(
+            &config_path,
+            &["allocate", &items[1].to_string(), "--to", "kari", "--by", name],
+        );
+        assert_eq!(
+            on_board.status == 303,
+            by_cli.status.success(),
+            "{name}: board {} vs CLI {}",
+            on_board.status,
+            stderr(&by_cli)
+        );
+        if by_cli.status.success() {
+            allowed.push(*name);
+            assert_eq!(board.allocated_to(items[1]), Some(kari));
+            let me = board.user(name).id;
+            assert!(
+                board.events(Some(items[1]), me).contains(&"transition".to_owned()),
+                "{name}: {:?}",
+                board.events(Some(items[1]), me)
+            );
+        } else {
+            assert!(
+                stderr(&by_cli).contains(&format!("{name} (")),
+                "{name}: {}",
+                stderr(&by_cli)
+            );
+            assert_eq!(board.state_of(items[1]), "queued");
+        }
+    }
+    assert_eq!(allowed, ["merkantil", "kari", "leder"]);
+}
