@@ -30,14 +30,8 @@ fn patterns() -> Vec<(&'static str, Regex)> {
             "a Role variant",
             re(r"\bRole::(Clerk|Caseworker|Leader|RecordsOfficer|Admin)\b"),
         ),
-        (
-            "a role code in a string",
-            re(&format!(r#""({CODES})""#)),
-        ),
-        (
-            "a role code in SQL",
-            re(&format!(r"'({CODES})'")),
-        ),
+        ("a role code in a string", re(&format!(r#""({CODES})""#))),
+        ("a role code in SQL", re(&format!(r"'({CODES})'"))),
         (
             "a comparison with a role",
             re(r"\brole(\(\))?\s*[!=]=|[!=]=\s*[\w.]*\brole\b(\(\))?|label_nb\(\)\s*[!=]="),

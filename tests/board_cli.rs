@@ -288,7 +288,10 @@ async fn allocate_refuses_whom_the_board_refuses() {
             on_board.status,
             on_board.body
         );
-        let by_cli = postmottak(&config_path, &["allocate", &items[1].to_string(), "--to", name]);
+        let by_cli = postmottak(
+            &config_path,
+            &["allocate", &items[1].to_string(), "--to", name],
+        );
         assert_eq!(
             on_board.status == 303,
             by_cli.status.success(),
@@ -352,7 +355,10 @@ fn a_unit_role_needs_a_unit_when_added_and_when_changed_to() {
     assert!(keeps.status.success(), "{}", stderr(&keeps));
     let list = stdout(&postmottak(&config_path, &["user", "list"]));
     assert!(list.contains("arne\tarne\tclerk\tomsorg\taktiv"), "{list}");
-    assert!(list.contains("lise\tlise\tcaseworker\tmta\taktiv"), "{list}");
+    assert!(
+        list.contains("lise\tlise\tcaseworker\tmta\taktiv"),
+        "{list}"
+    );
 }
 
 /// `postmottak allocate --by USER` lets exactly those allocate whom the
@@ -367,8 +373,18 @@ async fn allocate_by_a_person_follows_the_board_s_rules() {
     let mut allowed = Vec::new();
     for (name, ..) in CAST {
         let items = board.seed(&[
-            letter("mta", "klage", &format!("Klage fordelt av {name} på tavla"), "x"),
-            letter("mta", "klage", &format!("Klage fordelt av {name} fra CLI"), "x"),
+            letter(
+                "mta",
+                "klage",
+                &format!("Klage fordelt av {name} på tavla"),
+                "x",
+            ),
+            letter(
+                "mta",
+                "klage",
+                &format!("Klage fordelt av {name} fra CLI"),
+                "x",
+            ),
         ]);
         let mut client = board.signed_in(name).await;
         // The sign-out form in the menu of the role's landing page.
@@ -386,7 +402,14 @@ async fn allocate_by_a_person_follows_the_board_s_rules() {
             .await;
         let by_cli = postmottak(
             &config_path,
-            &["allocate", &items[1].to_string(), "--to", "kari", "--by", name],
+            &[
+                "allocate",
+                &items[1].to_string(),
+                "--to",
+                "kari",
+                "--by",
+                name,
+            ],
         );
         assert_eq!(
             on_board.status == 303,
@@ -400,7 +423,9 @@ async fn allocate_by_a_person_follows_the_board_s_rules() {
             assert_eq!(board.allocated_to(items[1]), Some(kari));
             let me = board.user(name).id;
             assert!(
-                board.events(Some(items[1]), me).contains(&"transition".to_owned()),
+                board
+                    .events(Some(items[1]), me)
+                    .contains(&"transition".to_owned()),
                 "{name}: {:?}",
                 board.events(Some(items[1]), me)
             );

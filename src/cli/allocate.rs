@@ -70,14 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.to
         );
     }
-    board::allocate(
-        &mut store,
-        item,
-        user.id,
-        actor,
-        AllocationKind::Cli,
-        false,
-    )?;
+    board::allocate(&mut store, item, user.id, actor, AllocationKind::Cli, false)?;
     println!(
         "Sak {item} er fordelt til {} ({}).",
         user.display_name, user.username

@@ -317,7 +317,11 @@ async fn serve(
     }
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
-    match config.raw.mail.recipients_for(access::RECORDS_KEEPER, &store) {
+    match config
+        .raw
+        .mail
+        .recipients_for(access::RECORDS_KEEPER, &store)
+    {
         Ok(list) if list.is_empty() => tracing::warn!(
             "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
              [mail.recipients] records_officer eller e-post på arkivansvarlig"

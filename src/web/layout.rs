@@ -11,10 +11,10 @@ use axum::Router;
 use chrono::DateTime;
 use maud::{html, Markup, DOCTYPE};
 
+use crate::access;
 use crate::item::Role;
 use crate::report::ReportKind;
 use crate::web::auth::Viewer;
-use crate::access;
 use crate::web::AppState;
 
 // The journal-entry card's copy buttons ride along in the one script every

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::access;
 use crate::item::UnitId;
 use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
@@ -21,7 +22,6 @@ use crate::store::users;
 use crate::store::Store;
 use crate::web::auth::{home_of, Viewer};
 use crate::web::layout::{self, local_time_short, source_label, type_label};
-use crate::access;
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {

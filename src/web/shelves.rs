@@ -18,6 +18,7 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access;
 use crate::calendar::{self, date_label_nb, date_nb, day_nb};
 use crate::report::{self, ReportContext, ReportError, ReportKind};
 use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
@@ -25,7 +26,6 @@ use crate::store::board;
 use crate::store::events::Actor;
 use crate::web::auth::{Checked, CsrfForm, Viewer};
 use crate::web::layout;
-use crate::access;
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
