@@ -7,11 +7,14 @@
 pub mod calendar;
 pub mod classify;
 pub mod cli;
+pub mod check;
 pub mod config;
 pub mod daemon;
+pub mod data_dir;
 pub mod extract;
 pub mod forget;
 pub mod ingest;
+pub mod issues;
 pub mod item;
 pub mod logging;
 pub mod mail;

@@ -15,6 +15,7 @@
 //! **Invariant:** nothing here logs letter text or person numbers; a
 //! [`Reason`] carries rule labels from the config, never letter text.
 
+pub mod config;
 mod dates;
 mod explain;
 mod normalize;
@@ -28,7 +29,7 @@ mod tests;
 mod title;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::extract::Extraction;
 use crate::item::{QualityFlag, Source, UnitId};
 
+pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
@@ -48,19 +50,6 @@ pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausi
 /// The default rules, shipped in the binary; `[classify] rules` replaces them.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
 
-/// The `[classify]` section of the config file. Everything is optional.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassifyConfig {
-    /// A rules file replacing the embedded `config/rules.toml`. Relative
-    /// paths resolve against the config file's folder (see
-    /// [`Classifier::from_config`]).
-    pub rules: Option<PathBuf>,
-    /// Overrides the rules file's confidence threshold (0–1).
-    pub threshold: Option<f32>,
-    /// Overrides which document types need a leader's review.
-    pub leader_review: Option<Vec<String>>,
-}
 
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {
