@@ -45,18 +45,33 @@ fn sources() -> BTreeMap<String, String> {
     out
 }
 
-/// The text without comments and without the `#[cfg(test)]` module.
+/// The text without comments and without `#[cfg(test)]` items.
 fn code_only(text: &str) -> String {
     let mut out = String::new();
+    // Inside a `#[cfg(test)]` item: the brace depth, once its body opened.
+    let mut skipping: Option<i32> = None;
     for line in text.lines() {
-        if line.trim_start().starts_with("#[cfg(test)]") {
-            break;
-        }
         let code = match line.find(" //") {
             Some(at) => &line[..at],
             None => line,
         };
         if code.trim_start().starts_with("//") {
+            continue;
+        }
+        if code.trim_start().starts_with("#[cfg(test)]") {
+            skipping = Some(0);
+            continue;
+        }
+        if let Some(depth) = skipping.as_mut() {
+            let opened = code.matches('{').count() as i32;
+            let closed = code.matches('}').count() as i32;
+            let was = *depth;
+            *depth += opened - closed;
+            // Ends with the line that closes its body, or with a body-less
+            // item (`mod tests;`, `use …;`).
+            if *depth <= 0 && (was > 0 || opened > 0 || code.trim_end().ends_with(';')) {
+                skipping = None;
+            }
             continue;
         }
         out.push_str(code);

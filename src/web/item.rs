@@ -400,7 +400,7 @@ async fn page_image(
                 &json!({"page": page}),
             )?;
             let cache = data_dir
-                .join("cache/pages")
+                .page_cache()
                 .join(format!("{}-{page}-{dpi}.png", id.0));
             // A delivery's pages are its printout's.
             let mut content = data_dir.join(&detail.content_path);
