@@ -516,6 +516,40 @@ folder = "inbox/digital"
     }
 
     #[test]
+    fn every_section_is_validated_in_one_pass() {
+        let text = format!(
+            "{MINIMAL}\n[extract]\nlanguages = \"nor+\"\nmax_pages = 0\n\
+             [classify]\nthreshold = -0.1\nleader_review = [\"\"]\n\
+             [web]\nbase_url = \"postmottak.kommune.no\"\nqueue_limit = 0\n\
+             [ingest]\nqueue_capacity = 0\n[retention]\nmin_days = 10\n"
+        );
+        let err = Config::from_toml(&text, None, PathBuf::from("/tmp"))
+            .unwrap_err()
+            .to_string();
+        for key in [
+            "extract.languages",
+            "extract.max_pages",
+            "classify.threshold",
+            "classify.leader_review[0]",
+            "web.base_url",
+            "web.queue_limit",
+            "ingest.queue_capacity",
+            "retention.min_days",
+        ] {
+            assert!(err.contains(key), "{key} missing in {err}");
+        }
+    }
+
+    #[test]
+    fn the_data_folder_names_the_database() {
+        let config = Config::from_toml(MINIMAL, None, PathBuf::from("/srv/p/config")).unwrap();
+        assert_eq!(
+            config.database_path(),
+            PathBuf::from("/srv/p/config/var/postmottak.sqlite")
+        );
+    }
+
+    #[test]
     fn missing_and_shared_folders_are_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("inbox/mta")).unwrap();

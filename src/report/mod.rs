@@ -108,6 +108,7 @@ pub fn mask_digits(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Weekday;
 
     #[test]
     fn eleven_digit_runs_are_masked_and_others_kept() {
