@@ -38,7 +38,9 @@ pub fn one_shot(config: Config) -> Checked {
 
 fn rules_and_warnings(config: Config) -> Checked {
     let classifier = Classifier::from_config(&config);
-    let warnings = crate::mail::board_url_warning(&config).into_iter().collect();
+    let warnings = crate::mail::board_url_warning(&config)
+        .into_iter()
+        .collect();
     Checked {
         config,
         classifier,

@@ -189,7 +189,14 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     );
     notify(&[NotifyState::Ready, NotifyState::Status("starter")]);
 
-    signals(handlers, &config_path, &config_tx, &parts.health, &tasks.token).await;
+    signals(
+        handlers,
+        &config_path,
+        &config_tx,
+        &parts.health,
+        &tasks.token,
+    )
+    .await;
 
     notify(&[NotifyState::Stopping]);
     drain(&tasks).await;
@@ -256,7 +263,11 @@ impl Tasks {
 
     /// Ok, or the first task failure.
     fn outcome(&self) -> Result<(), DaemonError> {
-        let failed = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let failed = self
+            .failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         match failed {
             Some(err) => Err(err),
             None => {
@@ -331,11 +342,7 @@ fn spawn_intake_and_pipeline(
 fn spawn_housekeeping(tasks: &Tasks, parts: &Parts, config_tx: &watch::Sender<Arc<Config>>) {
     let config = &parts.config;
     {
-        let (h, t, dir) = (
-            parts.health.clone(),
-            tasks.token.clone(),
-            config.data_dir(),
-        );
+        let (h, t, dir) = (parts.health.clone(), tasks.token.clone(), config.data_dir());
         tasks.spawn(
             "status".into(),
             Box::pin(async move {

@@ -5,9 +5,9 @@
 //! report, mail.
 
 pub mod calendar;
+pub mod check;
 pub mod classify;
 pub mod cli;
-pub mod check;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;

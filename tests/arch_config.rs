@@ -84,7 +84,10 @@ fn code_only(text: &str) -> String {
 fn module_of(file: &str) -> Vec<String> {
     let rel = file.trim_start_matches("src/").trim_end_matches(".rs");
     let mut parts: Vec<String> = rel.split('/').map(str::to_owned).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts

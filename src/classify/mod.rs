@@ -50,7 +50,6 @@ pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausi
 /// The default rules, shipped in the binary; `[classify] rules` replaces them.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
 
-
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {
     pub extraction: &'a Extraction,

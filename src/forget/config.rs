@@ -69,7 +69,10 @@ impl Default for ForgetConfig {
 impl ForgetConfig {
     pub fn validate(&self, issues: &mut Issues) {
         if self.keep_records_years == 0 {
-            issues.push("forget.keep_records_years", "må være minst 1; rapportene og revisjonsloggen trenger historikken");
+            issues.push(
+                "forget.keep_records_years",
+                "må være minst 1; rapportene og revisjonsloggen trenger historikken",
+            );
         }
         if self.keep_records_years > 100 {
             issues.push("forget.keep_records_years", "kan være høyst 100");
@@ -106,7 +109,10 @@ mod tests {
         assert!(toml::from_str::<ForgetConfig>("run_at = \"25:00\"").is_err());
         let bad: ForgetConfig =
             toml::from_str("keep_records_years = 0\npage_cache_max_mb = 0").unwrap();
-        let keys: Vec<String> = Issues::of(|i| bad.validate(i)).into_iter().map(|i| i.key).collect();
+        let keys: Vec<String> = Issues::of(|i| bad.validate(i))
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
         assert_eq!(
             keys,
             vec!["forget.keep_records_years", "forget.page_cache_max_mb"]

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-pub use super::folders::shelf_folders;
 use super::folders::is_shelf_name;
+pub use super::folders::shelf_folders;
 use crate::config::Config;
 use crate::item::UnitId;
 use crate::store::direct::{self, ShelfOutcome};

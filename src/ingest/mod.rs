@@ -28,4 +28,3 @@ pub mod rest;
 pub use config::IngestConfig;
 pub use folders::QUARANTINE_DIR;
 pub use health::Health;
-

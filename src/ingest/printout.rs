@@ -24,16 +24,15 @@ use chrono::NaiveDate;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+pub use super::config::PrintoutTarget;
 use super::content::ContentStore;
 use super::health::Health;
 use crate::classify::{Classification, Reason, ReasonKind};
 use crate::config::Config;
-pub use super::config::PrintoutTarget;
 use crate::extract::delivery::{printout_path, Delivery, DeliveryKind};
 use crate::item::ItemId;
 use crate::store::deliveries::{self, PendingPrintout};
 use crate::store::Db;
-
 
 /// How long a failed hand-over waits before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(60);

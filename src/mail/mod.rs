@@ -259,8 +259,14 @@ mod tests {
         assert!(crate::issues::Issues::of(|i| cfg.validate(i)).is_empty());
         assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
         let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
-        assert_eq!(crate::issues::Issues::of(|i| bad.validate(i))[0].key, "mail.from");
+        assert_eq!(
+            crate::issues::Issues::of(|i| bad.validate(i))[0].key,
+            "mail.from"
+        );
         let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
-        assert_eq!(crate::issues::Issues::of(|i| half.validate(i))[0].key, "mail.username");
+        assert_eq!(
+            crate::issues::Issues::of(|i| half.validate(i))[0].key,
+            "mail.username"
+        );
     }
 }

@@ -37,7 +37,6 @@ pub mod config;
 
 pub use config::MetricsConfig;
 
-
 /// What only the running process knows, recorded where it happens.
 pub struct Live {
     /// Seconds of tesseract per page (count = pages read by OCR).

@@ -16,10 +16,9 @@ mod build;
 pub mod config;
 mod render;
 
-pub use config::{parse_weekday, ReportConfig, ScheduleEntry, ScheduledReport};
 pub use build::{access_requests, backlog, deviation, post_list, ReportContext};
+pub use config::{parse_weekday, ReportConfig, ScheduleEntry, ScheduledReport};
 pub use render::{render, render_csv, render_html, render_text, report_body_html, Format};
-
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -142,6 +141,9 @@ mod tests {
         let empty: ReportConfig =
             toml::from_str("[[schedule]]\nreport = \"backlog\"\ndays = []\ntime = \"08:15\"\n")
                 .unwrap();
-        assert_eq!(crate::issues::Issues::of(|i| empty.validate(i))[0].key, "reports.schedule[0].days");
+        assert_eq!(
+            crate::issues::Issues::of(|i| empty.validate(i))[0].key,
+            "reports.schedule[0].days"
+        );
     }
 }

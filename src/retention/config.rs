@@ -31,13 +31,19 @@ impl RetentionConfig {
         // The routine requires at least 62 days; a lower value would let
         // originals be shredded too early, so it is a config error.
         if self.min_days < 62 {
-            issues.push("retention.min_days", format!(
+            issues.push(
+                "retention.min_days",
+                format!(
                     "{} er for lavt; originalene skal oppbevares minst 62 dager",
                     self.min_days
-                ));
+                ),
+            );
         }
         if self.min_days > 3650 {
-            issues.push("retention.min_days", format!("{} er over ti år; er det en skrivefeil?", self.min_days));
+            issues.push(
+                "retention.min_days",
+                format!("{} er over ti år; er det en skrivefeil?", self.min_days),
+            );
         }
     }
 }

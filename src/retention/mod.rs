@@ -27,7 +27,6 @@ use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, Scan
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 
-
 #[derive(Debug, thiserror::Error)]
 pub enum RetentionError {
     #[error("ukjent makuleringshylle {0:?}: bruk formen ÅÅÅÅ-MM, for eksempel 2026-09")]
@@ -433,7 +432,10 @@ mod tests {
     #[test]
     fn fewer_than_62_days_is_a_config_error() {
         let short: RetentionConfig = toml::from_str("min_days = 30").unwrap();
-        assert_eq!(crate::issues::Issues::of(|i| short.validate(i))[0].key, "retention.min_days");
+        assert_eq!(
+            crate::issues::Issues::of(|i| short.validate(i))[0].key,
+            "retention.min_days"
+        );
         assert!(crate::issues::Issues::of(|i| RetentionConfig::default().validate(i)).is_empty());
         assert!(toml::from_str::<RetentionConfig>("min_dager = 62").is_err());
     }

@@ -21,4 +21,3 @@ pub use fs_kind::WatchMode;
 pub use ignore::IgnoreSet;
 pub use settle::{Settler, Verdict};
 pub use watcher::{FolderWatchers, Hint};
-

@@ -403,7 +403,7 @@ async fn page_image(
                 .page_cache()
                 .join(format!("{}-{page}-{dpi}.png", id.0));
             // A delivery's pages are its printout's.
-            let mut content = data_dir.join(&detail.content_path);
+            let mut content = data_dir.file(&detail.content_path);
             if crate::store::deliveries::kind(store, id)
                 .map_err(store_error)?
                 .is_some()

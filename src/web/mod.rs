@@ -52,7 +52,6 @@ mod shelves;
 pub use config::WebConfig;
 pub(crate) use layout::type_label;
 
-
 /// Renders page images for the item page. Implemented by the extractor
 /// (`Extractor::render_page_png`); a trait so the board can run without
 /// pdfium (it then shows text only).
