@@ -35,6 +35,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Extraction;
+use crate::issues::Issues;
 use crate::item::{QualityFlag, Source, UnitId};
 
 pub use config::ClassifyConfig;
@@ -160,13 +161,15 @@ impl Classifier {
                 rules::Rules::from_toml(&text, &path.display().to_string())?
             }
         };
+        // The section's own rules live beside it; a section that did not come
+        // through `Config` (tests, tools) is held to them here.
+        if let Some(issue) = Issues::of(|i| config.validate(i)).into_iter().next() {
+            return Err(RulesError::Invalid {
+                origin: "[classify]".into(),
+                message: issue.to_string(),
+            });
+        }
         if let Some(t) = config.threshold {
-            if !(0.0..=1.0).contains(&t) {
-                return Err(RulesError::Invalid {
-                    origin: "[classify]".into(),
-                    message: format!("threshold må være mellom 0 og 1, er {t}"),
-                });
-            }
             rules.file.threshold = t;
         }
         let leader_review = config
