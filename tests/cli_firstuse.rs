@@ -271,7 +271,7 @@ fn run_check_config_and_process_refuse_a_broken_section_alike() {
     // [classify] threshold, and to start with a zero OCR time limit that made
     // every scan unreadable.
     let (dir, config) = nested_install(
-        "listen = \"127.0.0.1:0\"\nsession_idle_minutes = 0\n\
+        "listen = \"127.0.0.1:0\"\nqueue_limit = 0\n\
          [classify]\nthreshold = 1.5\n\
          [extract]\nocr_timeout_secs_per_page = 0\n",
     );
@@ -285,7 +285,7 @@ fn run_check_config_and_process_refuse_a_broken_section_alike() {
         for key in [
             "classify.threshold",
             "extract.ocr_timeout_secs_per_page",
-            "web.session_idle_minutes",
+            "web.queue_limit",
         ] {
             assert!(err.contains(key), "{args:?}: {key} missing in {err}");
         }
