@@ -1,26 +1,44 @@
 //! Config: the TOML file (DESIGN.md §6b), parsed and then validated into a
-//! [`Config`] that the rest of the program can trust. Each stage owns the
-//! struct of its own section (`extract::ExtractConfig`, `web::WebConfig`, …);
-//! this module owns the top level, path resolution and error reporting.
+//! [`Config`] that the rest of the program can trust. This module only
+//! assembles: each stage owns its section struct and its `validate` in a
+//! `config.rs` of its own (`watch::config::WatchConfig`, …), which uses
+//! nothing but the shared vocabulary in leaf modules (`issues`, `paths`,
+//! `data_dir`) — so no stage imports `config` back for them
+//! (`tests/arch_config.rs`).
 //!
-//! Relative paths resolve against the config file's folder.
+//! Relative paths resolve against the config file's folder ([`paths::resolve`]).
 //!
 //! **Invariant:** a [`Config`] only exists after validation; every problem is
 //! reported at once as a [`ConfigIssue`] naming the key, what is wrong and
 //! what is allowed. Unknown keys are refused (serde `deny_unknown_fields`).
 //!
-//! Two levels of checking: [`Config::load`] checks the file itself (enough
-//! for one-shot commands such as `process`); [`Config::check_folders`] also
-//! checks the file system (folders exist and are writable), which `run` and
-//! `check-config` require.
+//! Two levels of checking: [`Config::load`] runs the one validation pass over
+//! every section (enough for one-shot commands such as `process`);
+//! [`Config::check_folders`] also checks the file system (folders exist and
+//! are writable), which `run` and `check-config` require. The rules file the
+//! config names is checked by `crate::check`, which all three commands use.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::classify::config::ClassifyConfig;
+use crate::data_dir::DataDir;
+use crate::extract::config::ExtractConfig;
+use crate::forget::config::ForgetConfig;
+use crate::ingest::config::{IngestConfig, PrintoutTarget};
+use crate::ingest::folders::shelf_folders;
+pub use crate::issues::ConfigIssue;
+use crate::issues::Issues;
 use crate::item::{Source, UnitId};
+use crate::mail::config::MailConfig;
+use crate::metrics::config::MetricsConfig;
+use crate::paths;
+use crate::report::config::ReportConfig;
+use crate::retention::config::RetentionConfig;
+use crate::watch::config::WatchConfig;
+use crate::web::config::WebConfig;
 
 /// The embedded default (also the documented example): `config/postmottak.toml`.
 pub const DEFAULT_CONFIG_TOML: &str = include_str!("../config/postmottak.toml");
@@ -33,25 +51,25 @@ pub struct RawConfig {
     pub units: Vec<UnitConfig>,
     pub digital: DigitalConfig,
     #[serde(default)]
-    pub watch: crate::watch::WatchConfig,
+    pub watch: WatchConfig,
     #[serde(default)]
-    pub ingest: crate::ingest::IngestConfig,
+    pub ingest: IngestConfig,
     #[serde(default)]
-    pub extract: crate::extract::ExtractConfig,
+    pub extract: ExtractConfig,
     #[serde(default)]
-    pub classify: crate::classify::ClassifyConfig,
+    pub classify: ClassifyConfig,
     #[serde(default)]
-    pub web: crate::web::WebConfig,
+    pub web: WebConfig,
     #[serde(default)]
-    pub mail: crate::mail::MailConfig,
+    pub mail: MailConfig,
     #[serde(default)]
-    pub retention: crate::retention::RetentionConfig,
+    pub retention: RetentionConfig,
     #[serde(default)]
-    pub reports: crate::report::ReportConfig,
+    pub reports: ReportConfig,
     #[serde(default)]
-    pub forget: crate::forget::ForgetConfig,
+    pub forget: ForgetConfig,
     #[serde(default)]
-    pub metrics: crate::metrics::MetricsConfig,
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,7 +100,7 @@ pub struct DigitalConfig {
     /// Where printouts of e-mail and SvarInn deliveries go: `unit` (the
     /// allocated unit's scan folder) or `digital` (this share).
     #[serde(default)]
-    pub printout_to: crate::ingest::printout::PrintoutTarget,
+    pub printout_to: PrintoutTarget,
 }
 
 /// A folder the daemon takes files from: a unit's scan folder or the digital
@@ -97,16 +115,6 @@ pub struct InboxFolder {
     pub poll: bool,
 }
 
-impl InboxFolder {
-    /// Where refused files from this folder go, with their reason files.
-    pub fn quarantine(&self) -> PathBuf {
-        self.path.join(QUARANTINE_DIR)
-    }
-}
-
-/// The quarantine folder inside every inbox folder.
-pub const QUARANTINE_DIR: &str = "_avvist";
-
 /// A validated configuration: paths absolute, references checked.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -115,20 +123,6 @@ pub struct Config {
     pub raw: RawConfig,
     /// Folder against which relative paths were resolved.
     pub base_dir: PathBuf,
-}
-
-/// One problem in a config file: which key, what is wrong and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigIssue {
-    /// Dotted key path, e.g. `units[1].scan_folder`.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,13 +157,7 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        let base_dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let base_dir = std::path::absolute(&base_dir).unwrap_or(base_dir);
-        Self::from_toml(&text, Some(path.to_owned()), base_dir)
+        Self::from_toml(&text, Some(path.to_owned()), paths::config_base_dir(path))
     }
 
     /// Reads a config file for a service (`run`, `check-config`): the file and
@@ -205,12 +193,15 @@ impl Config {
         })?;
         // Files named inside sections resolve against the config's folder too,
         // once, here, so no stage has to remember to do it.
-        let resolve = |p: PathBuf| if p.is_absolute() { p } else { base_dir.join(p) };
+        let resolve = |p: PathBuf| paths::resolve(&base_dir, &p);
         raw.extract.pdfium_path = raw.extract.pdfium_path.take().map(resolve);
         raw.classify.rules = raw.classify.rules.take().map(resolve);
         let issues = validate(&raw);
         if !issues.is_empty() {
-            return Err(ConfigError::Invalid { path: name, issues });
+            return Err(ConfigError::Invalid {
+                path: name,
+                issues: issues.into_vec(),
+            });
         }
         Ok(Config {
             source,
@@ -226,19 +217,16 @@ impl Config {
 
     /// Resolves a configured path against the config file's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
-        if path.is_absolute() {
-            path.to_owned()
-        } else {
-            self.base_dir.join(path)
-        }
+        paths::resolve(&self.base_dir, path)
     }
 
-    pub fn data_dir(&self) -> PathBuf {
-        self.resolve(&self.raw.data_dir)
+    /// The data folder, resolved; it names every file in it.
+    pub fn data_dir(&self) -> DataDir {
+        DataDir::new(self.resolve(&self.raw.data_dir))
     }
 
     pub fn database_path(&self) -> PathBuf {
-        self.data_dir().join("postmottak.sqlite")
+        self.data_dir().database()
     }
 
     /// Every inbox folder: the units' scan folders, then the digital share.
@@ -259,7 +247,7 @@ impl Config {
         // picked up by the intake's next rescan).
         for u in self.raw.units.iter().filter(|u| u.direct_allocation) {
             let base = self.resolve(&u.scan_folder);
-            for path in crate::ingest::direct::shelf_folders(&base) {
+            for path in shelf_folders(&base) {
                 folders.push(InboxFolder {
                     path,
                     source: Source::Scan,
@@ -298,7 +286,7 @@ impl Config {
                 });
             }
         }
-        let data_dir = self.data_dir();
+        let data_dir = self.data_dir().into_path_buf();
         let existing = if data_dir.exists() {
             Some(data_dir.clone())
         } else {
@@ -407,63 +395,74 @@ fn folder_problem(path: &Path) -> Option<&'static str> {
     }
 }
 
-/// Checks that need only the parsed file. Each section owner may add a
-/// `validate(&self) -> Vec<ConfigIssue>` on their struct; it is called here.
-fn validate(raw: &RawConfig) -> Vec<ConfigIssue> {
-    let mut issues = Vec::new();
+/// The one validation pass over the parsed file: the top level, then every
+/// section's own `validate`, in the file's order. A new section adds its
+/// line here.
+fn validate(raw: &RawConfig) -> Issues {
+    let mut issues = Issues::new();
     if raw.data_dir.as_os_str().is_empty() {
-        issues.push(ConfigIssue {
-            key: "data_dir".into(),
-            message: "er tom; oppgi mappen for database og innholdslager".into(),
-        });
+        issues.push(
+            "data_dir",
+            "er tom; oppgi mappen for database og innholdslager",
+        );
     }
     if raw.units.is_empty() {
-        issues.push(ConfigIssue {
-            key: "units".into(),
-            message:
-                "ingen enheter er satt opp; minst én [[units]] med id, name og scan_folder kreves"
-                    .into(),
-        });
+        issues.push(
+            "units",
+            "ingen enheter er satt opp; minst én [[units]] med id, name og scan_folder kreves",
+        );
     }
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (i, unit) in raw.units.iter().enumerate() {
         if let Some(first) = ids.insert(unit.id.as_str(), i) {
-            issues.push(ConfigIssue {
-                key: format!("units[{i}].id"),
-                message: format!(
+            issues.push(
+                format!("units[{i}].id"),
+                format!(
                     "\"{}\" er allerede brukt av units[{first}]; hver enhet må ha en unik id",
                     unit.id
                 ),
-            });
+            );
         }
-        if unit.name.trim().is_empty() {
-            issues.push(ConfigIssue {
-                key: format!("units[{i}].name"),
-                message: "er tom; oppgi enhetens navn slik de ansatte kjenner det".into(),
-            });
-        }
-        if unit.scan_folder.as_os_str().is_empty() {
-            issues.push(ConfigIssue {
-                key: format!("units[{i}].scan_folder"),
-                message: "er tom; oppgi skannemappen".into(),
-            });
-        }
+        unit.validate(i, &mut issues);
     }
-    if raw.digital.folder.as_os_str().is_empty() {
-        issues.push(ConfigIssue {
-            key: "digital.folder".into(),
-            message: "er tom; oppgi mappen for digital post".into(),
-        });
-    }
-    issues.extend(raw.watch.validate());
-    issues.extend(raw.ingest.validate());
-    issues.extend(raw.mail.validate());
-    issues.extend(raw.retention.validate());
-    issues.extend(raw.reports.validate());
-    issues.extend(raw.forget.validate());
-    issues.extend(raw.metrics.validate());
-    // Section owners: add `issues.extend(raw.<section>.validate());` here.
+    raw.digital.validate(&mut issues);
+    raw.watch.validate(&mut issues);
+    raw.ingest.validate(&mut issues);
+    raw.extract.validate(&mut issues);
+    raw.classify.validate(&mut issues);
+    raw.web.validate(&mut issues);
+    raw.mail.validate(&mut issues);
+    raw.retention.validate(&mut issues);
+    raw.reports.validate(&mut issues);
+    raw.forget.validate(&mut issues);
+    raw.metrics.validate(&mut issues);
     issues
+}
+
+impl UnitConfig {
+    /// `i`: the unit's place in `[[units]]`, for the key.
+    pub fn validate(&self, i: usize, issues: &mut Issues) {
+        if self.name.trim().is_empty() {
+            issues.push(
+                format!("units[{i}].name"),
+                "er tom; oppgi enhetens navn slik de ansatte kjenner det",
+            );
+        }
+        if self.scan_folder.as_os_str().is_empty() {
+            issues.push(
+                format!("units[{i}].scan_folder"),
+                "er tom; oppgi skannemappen",
+            );
+        }
+    }
+}
+
+impl DigitalConfig {
+    pub fn validate(&self, issues: &mut Issues) {
+        if self.folder.as_os_str().is_empty() {
+            issues.push("digital.folder", "er tom; oppgi mappen for digital post");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -514,6 +513,40 @@ folder = "inbox/digital"
         ] {
             assert!(err.contains(key), "{key} missing in {err}");
         }
+    }
+
+    #[test]
+    fn every_section_is_validated_in_one_pass() {
+        let text = format!(
+            "{MINIMAL}\n[extract]\nlanguages = \"nor+\"\nmax_pages = 0\n\
+             [classify]\nthreshold = -0.1\nleader_review = [\"\"]\n\
+             [web]\nbase_url = \"postmottak.kommune.no\"\nqueue_limit = 0\n\
+             [ingest]\nqueue_capacity = 0\n[retention]\nmin_days = 10\n"
+        );
+        let err = Config::from_toml(&text, None, PathBuf::from("/tmp"))
+            .unwrap_err()
+            .to_string();
+        for key in [
+            "extract.languages",
+            "extract.max_pages",
+            "classify.threshold",
+            "classify.leader_review[0]",
+            "web.base_url",
+            "web.queue_limit",
+            "ingest.queue_capacity",
+            "retention.min_days",
+        ] {
+            assert!(err.contains(key), "{key} missing in {err}");
+        }
+    }
+
+    #[test]
+    fn the_data_folder_names_the_database() {
+        let config = Config::from_toml(MINIMAL, None, PathBuf::from("/srv/p/config")).unwrap();
+        assert_eq!(
+            config.database_path(),
+            PathBuf::from("/srv/p/config/var/postmottak.sqlite")
+        );
     }
 
     #[test]

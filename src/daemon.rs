@@ -30,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::{Config, ConfigError};
+use crate::data_dir::DataDir;
 use crate::ingest::content::ContentStore;
 use crate::ingest::engines::RealEngines;
 use crate::ingest::intake::Intake;
@@ -81,46 +82,26 @@ struct Parts {
 }
 
 fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
-    let config = Config::load_for_service(config_path)?;
+    // The one validation pass `check-config` and `process` also use.
+    let checked = crate::check::service(config_path)?;
+    let config = checked.config;
     // Mail without a board address its readers can reach goes out without
     // links (issue 15); say so once at start, as check-config does.
-    if let Some(warning) = crate::mail::board_url_warning(&config) {
+    for warning in &checked.warnings {
         tracing::warn!("{warning}");
     }
-    let data_dir = config.data_dir();
-    std::fs::create_dir_all(&data_dir).map_err(|source| DaemonError::DataDir {
-        path: data_dir.clone(),
-        source,
-    })?;
-    // Data written before the umask was set (an older version, a hand start)
-    // may be world-readable: closing the folder to others closes it all.
-    crate::safe_fs::close_to_others(&data_dir).map_err(|source| DaemonError::DataDir {
-        path: data_dir.clone(),
-        source,
-    })?;
+    let data_dir = open_data_dir(&config)?;
     let lock = lock_data_dir(&data_dir)?;
-    let store = Store::open(&config.database_path())?;
+    let store = Store::open(&data_dir.database())?;
     let key = PersonIdKey::load_or_create(&data_dir)?;
     let content = ContentStore::open(&data_dir).map_err(|source| DaemonError::DataDir {
-        path: data_dir.join("content"),
+        path: data_dir.content(),
         source,
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    // The rules' units must be configured units (as `process` and
-    // `check-config` insist); a mismatch is named in `status` rather than
-    // stopping the intake of post that still needs taking in.
     let health = Arc::new(Health::default());
-    let classifier = match crate::classify::Classifier::from_config(&config) {
-        Ok(classifier) => classifier,
-        Err(err) => {
-            let classifier = crate::classify::Classifier::new(&config.raw.classify)
-                .map_err(|e| DaemonError::Classify(e.to_string()))?;
-            tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
-            health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
-            classifier
-        }
-    };
+    let classifier = classifier_or_problem(checked.classifier, &config, &health)?;
     let engines = Arc::new(RealEngines {
         extractor,
         classifier,
@@ -137,11 +118,47 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })
 }
 
+/// Creates the data folder and closes it to others.
+fn open_data_dir(config: &Config) -> Result<DataDir, DaemonError> {
+    let data_dir = config.data_dir();
+    std::fs::create_dir_all(&data_dir).map_err(|source| DaemonError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    // Data written before the umask was set (an older version, a hand start)
+    // may be world-readable: closing the folder to others closes it all.
+    crate::safe_fs::close_to_others(&data_dir).map_err(|source| DaemonError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    Ok(data_dir)
+}
+
+/// The rules' units must be configured units (as `process` and
+/// `check-config` insist); a mismatch is named in `status` rather than
+/// stopping the intake of post that still needs taking in.
+fn classifier_or_problem(
+    checked: Result<crate::classify::Classifier, crate::classify::RulesError>,
+    config: &Config,
+    health: &Health,
+) -> Result<crate::classify::Classifier, DaemonError> {
+    match checked {
+        Ok(classifier) => Ok(classifier),
+        Err(err) => {
+            let classifier = crate::classify::Classifier::new(&config.raw.classify)
+                .map_err(|e| DaemonError::Classify(e.to_string()))?;
+            tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
+            health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
+            Ok(classifier)
+        }
+    }
+}
+
 /// Takes `data_dir/postmottak.lock` (flock; released by the kernel when the
 /// process dies, so a `kill -9` never leaves a stale lock).
-fn lock_data_dir(data_dir: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, DaemonError> {
+fn lock_data_dir(data_dir: &DataDir) -> Result<nix::fcntl::Flock<std::fs::File>, DaemonError> {
     use nix::fcntl::{Flock, FlockArg};
-    let path = data_dir.join("postmottak.lock");
+    let path = data_dir.lock_file();
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -152,84 +169,144 @@ fn lock_data_dir(data_dir: &Path) -> Result<nix::fcntl::Flock<std::fs::File>, Da
             source,
         })?;
     Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|_| DaemonError::AlreadyRunning {
-        path: data_dir.to_owned(),
+        path: data_dir.to_path_buf(),
     })
 }
 
 /// Runs the daemon until SIGTERM/SIGINT (Ok) or a task failure (Err).
 pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
-    // Handlers first: a SIGTERM during start-up (pdfium, tesseract, the
-    // store) is kept and honoured as a clean stop once the tasks run, instead
-    // of killing the process with the default action.
-    let handlers = (
+    let handlers = install_signal_handlers();
+    let parts = start_up(config_path.clone()).await?;
+    let tasks = Tasks::new();
+    let (config_tx, config_rx) = watch::channel(parts.config.clone());
+    let workers = spawn_intake_and_pipeline(&tasks, &parts, config_rx.clone())?;
+    spawn_housekeeping(&tasks, &parts, &config_tx);
+    spawn_services(&tasks, &parts, config_rx);
+    tracing::info!(
+        workers,
+        folders = parts.config.inbox_folders().len(),
+        "postmottak kjører"
+    );
+    notify(&[NotifyState::Ready, NotifyState::Status("starter")]);
+
+    signals(
+        handlers,
+        &config_path,
+        &config_tx,
+        &parts.health,
+        &tasks.token,
+    )
+    .await;
+
+    notify(&[NotifyState::Stopping]);
+    drain(&tasks).await;
+    write_last_status(&parts).await;
+    tasks.outcome()
+}
+
+/// Handlers first: a SIGTERM during start-up (pdfium, tesseract, the store)
+/// is kept and honoured as a clean stop once the tasks run, instead of
+/// killing the process with the default action.
+fn install_signal_handlers() -> Handlers {
+    (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
-    );
-    let path = config_path.clone();
-    let parts = tokio::task::spawn_blocking(move || prepare(&path))
+    )
+}
+
+/// Everything that must succeed before a task starts ([`prepare`]), off the
+/// async threads (it loads pdfium and the OCR engines).
+async fn start_up(config_path: PathBuf) -> Result<Parts, DaemonError> {
+    tokio::task::spawn_blocking(move || prepare(&config_path))
         .await
         .map_err(|e| DaemonError::TaskFailed {
             task: "oppstart".into(),
             message: e.to_string(),
-        })??;
-    let Parts {
-        _lock,
-        config,
-        db,
-        content,
-        engines,
-        renderer,
-        health,
-    } = parts;
+        })?
+}
 
-    let token = CancellationToken::new();
-    let tracker = TaskTracker::new();
-    let failure: Arc<Mutex<Option<DaemonError>>> = Arc::new(Mutex::new(None));
-    let (config_tx, config_rx) = watch::channel(config.clone());
+/// The running tasks: one token stops them all; the first failure is kept
+/// and stops the rest.
+struct Tasks {
+    token: CancellationToken,
+    tracker: TaskTracker,
+    failure: Arc<Mutex<Option<DaemonError>>>,
+}
 
+type TaskFuture = std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+impl Tasks {
+    fn new() -> Tasks {
+        Tasks {
+            token: CancellationToken::new(),
+            tracker: TaskTracker::new(),
+            failure: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    fn spawn(&self, name: String, fut: TaskFuture) {
+        let token = self.token.clone();
+        let failure = self.failure.clone();
+        self.tracker.spawn(async move {
+            if let Err(message) = fut.await {
+                tracing::error!(task = %name, error = %message, "tjenesten stoppet med feil");
+                let mut slot = failure.lock().unwrap_or_else(|e| e.into_inner());
+                slot.get_or_insert(DaemonError::TaskFailed {
+                    task: name,
+                    message,
+                });
+                token.cancel();
+            }
+        });
+    }
+
+    /// Ok, or the first task failure.
+    fn outcome(&self) -> Result<(), DaemonError> {
+        let failed = self
+            .failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match failed {
+            Some(err) => Err(err),
+            None => {
+                tracing::info!("postmottak stoppet");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `intake`, `pipeline-N` and `sweeper`; returns the number of pipeline
+/// workers.
+fn spawn_intake_and_pipeline(
+    tasks: &Tasks,
+    parts: &Parts,
+    config_rx: watch::Receiver<Arc<Config>>,
+) -> Result<usize, DaemonError> {
+    let config = &parts.config;
     let ocr_workers = config.raw.extract.worker_count();
     let workers = config.raw.ingest.effective_workers(ocr_workers);
-    let resting = engines.clone();
     let pipeline = Pipeline::new(
         config.raw.ingest.queue_capacity,
-        db.clone(),
-        content.clone(),
-        engines,
-        health.clone(),
+        parts.db.clone(),
+        parts.content.clone(),
+        parts.engines.clone(),
+        parts.health.clone(),
     );
-    let printout_parts = (config_tx.subscribe(), db.clone(), content.clone());
     let intake = Intake::new(
         config.clone(),
-        db.clone(),
-        content,
+        parts.db.clone(),
+        parts.content.clone(),
         pipeline.clone(),
-        health.clone(),
+        parts.health.clone(),
     )?;
-    // Board, mail and metrics restart with the new config on SIGHUP.
-    let reloads = config_rx.clone();
-
-    let spawn =
-        |name: String, fut: std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>| {
-            let token = token.clone();
-            let failure = failure.clone();
-            tracker.spawn(async move {
-                if let Err(message) = fut.await {
-                    tracing::error!(task = %name, error = %message, "tjenesten stoppet med feil");
-                    let mut slot = failure.lock().unwrap_or_else(|e| e.into_inner());
-                    slot.get_or_insert(DaemonError::TaskFailed {
-                        task: name,
-                        message,
-                    });
-                    token.cancel();
-                }
-            });
-        };
-
-    spawn(
+    // The intake applies folder and interval changes from SIGHUP itself.
+    tasks.spawn(
         "intake".into(),
         Box::pin({
-            let token = token.clone();
+            let token = tasks.token.clone();
             async move {
                 intake
                     .run(config_rx, token)
@@ -239,8 +316,8 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         }),
     );
     for n in 0..workers {
-        let (p, t) = (pipeline.clone(), token.clone());
-        spawn(
+        let (p, t) = (pipeline.clone(), tasks.token.clone());
+        tasks.spawn(
             format!("pipeline-{n}"),
             Box::pin(async move {
                 p.run_worker(t).await;
@@ -249,8 +326,8 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         );
     }
     {
-        let (p, t) = (pipeline.clone(), token.clone());
-        spawn(
+        let (p, t) = (pipeline.clone(), tasks.token.clone());
+        tasks.spawn(
             "sweeper".into(),
             Box::pin(async move {
                 p.run_sweeper(t).await;
@@ -258,9 +335,15 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             }),
         );
     }
+    Ok(workers)
+}
+
+/// `status`, `printout` and `rest`.
+fn spawn_housekeeping(tasks: &Tasks, parts: &Parts, config_tx: &watch::Sender<Arc<Config>>) {
+    let config = &parts.config;
     {
-        let (h, t, dir) = (health.clone(), token.clone(), config.data_dir());
-        spawn(
+        let (h, t, dir) = (parts.health.clone(), tasks.token.clone(), config.data_dir());
+        tasks.spawn(
             "status".into(),
             Box::pin(async move {
                 status_task(h, dir, t).await;
@@ -269,9 +352,10 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         );
     }
     {
-        let (rx, db, content) = printout_parts;
-        let (h, t) = (health.clone(), token.clone());
-        spawn(
+        let rx = config_tx.subscribe();
+        let (db, content) = (parts.db.clone(), parts.content.clone());
+        let (h, t) = (parts.health.clone(), tasks.token.clone());
+        tasks.spawn(
             "printout".into(),
             Box::pin(async move {
                 crate::ingest::printout::run(rx, db, content, h, t).await;
@@ -281,8 +365,13 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     }
     {
         let idle = Duration::from_secs(config.raw.extract.idle_release_secs);
-        let (e, d, h, t) = (resting, db.clone(), health.clone(), token.clone());
-        spawn(
+        let (e, d, h, t) = (
+            parts.engines.clone(),
+            parts.db.clone(),
+            parts.health.clone(),
+            tasks.token.clone(),
+        );
+        tasks.spawn(
             "rest".into(),
             Box::pin(async move {
                 crate::ingest::rest::run(idle, e, d, h, t).await;
@@ -290,27 +379,32 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             }),
         );
     }
-    // Services owned by other modules: one line each, same shape
-    // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`,
-    // restarted with the new config on SIGHUP (`reload::restart_on_reload`).
+}
+/// Services owned by other modules: one call each. Board, mail and metrics
+/// have the shape `async fn(Arc<Config>, CancellationToken) -> Result<(),
+/// E: Display>` and are restarted with the new config on SIGHUP
+/// (`reload::restart_on_reload`); `forget`, `direct` and `after-meeting`
+/// take their config at start.
+fn spawn_services(tasks: &Tasks, parts: &Parts, reloads: watch::Receiver<Arc<Config>>) {
     use crate::reload::{all_sections, restart_on_reload};
-    spawn(
+    let (config, health, token) = (&parts.config, &parts.health, &tasks.token);
+    tasks.spawn(
         "board".into(),
         Box::pin({
-            let (rx, r, t) = (reloads.clone(), renderer, token.clone());
+            let (rx, r, t) = (reloads.clone(), parts.renderer.clone(), token.clone());
             restart_on_reload("board", rx, all_sections, t, move |c, t| {
                 crate::web::serve_with(c, Some(r.clone()), t)
             })
         }),
     );
-    spawn(
+    tasks.spawn(
         "forget".into(),
         Box::pin({
             let (c, t) = (config.clone(), token.clone());
             async move { crate::forget::run_daemon(c, t).await }
         }),
     );
-    spawn(
+    tasks.spawn(
         "mail".into(),
         Box::pin({
             let (rx, h, t) = (reloads.clone(), health.clone(), token.clone());
@@ -319,7 +413,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             })
         }),
     );
-    spawn(
+    tasks.spawn(
         "metrics".into(),
         Box::pin({
             let (rx, h, t) = (reloads, health.clone(), token.clone());
@@ -328,12 +422,11 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             })
         }),
     );
-
-    spawn(
+    tasks.spawn(
         "direct".into(),
         Box::pin(crate::ingest::direct::run(config.clone(), token.clone())),
     );
-    spawn(
+    tasks.spawn(
         "after-meeting".into(),
         Box::pin({
             let (c, t) = (config.clone(), token.clone());
@@ -344,36 +437,26 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
             }
         }),
     );
+}
 
-    tracing::info!(
-        workers,
-        folders = config.inbox_folders().len(),
-        "postmottak kjører"
-    );
-    notify(&[NotifyState::Ready, NotifyState::Status("starter")]);
-
-    signals(handlers, &config_path, &config_tx, &health, &token).await;
-
-    notify(&[NotifyState::Stopping]);
-    token.cancel();
-    tracker.close();
-    if tokio::time::timeout(DRAIN_TIMEOUT, tracker.wait())
+/// Stops every task and waits for the items being extracted, at most
+/// [`DRAIN_TIMEOUT`].
+async fn drain(tasks: &Tasks) {
+    tasks.token.cancel();
+    tasks.tracker.close();
+    if tokio::time::timeout(DRAIN_TIMEOUT, tasks.tracker.wait())
         .await
         .is_err()
     {
         tracing::warn!("ikke alt arbeid ble ferdig før stopp; det fortsetter ved neste start");
     }
-    let dir = config.data_dir();
-    let h = health.clone();
+}
+
+/// The status file as the service leaves it.
+async fn write_last_status(parts: &Parts) {
+    let dir = parts.config.data_dir();
+    let h = parts.health.clone();
     let _ = tokio::task::spawn_blocking(move || h.write_status_file(&dir)).await;
-    let failed = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
-    match failed {
-        Some(err) => Err(err),
-        None => {
-            tracing::info!("postmottak stoppet");
-            Ok(())
-        }
-    }
 }
 
 /// Waits for SIGTERM/SIGINT (returns) or a task failure (returns); handles
@@ -426,7 +509,7 @@ async fn signals(
 /// Writes the status file and the systemd STATUS line every second; pings
 /// the watchdog at half its interval when systemd asks for one, and only
 /// while no stage is stalled ([`Health::stalled`]).
-async fn status_task(health: Arc<Health>, data_dir: PathBuf, token: CancellationToken) {
+async fn status_task(health: Arc<Health>, data_dir: DataDir, token: CancellationToken) {
     let usec = watchdog_usec();
     let watchdog = usec.is_some();
     let usec = usec.unwrap_or(0);

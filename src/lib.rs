@@ -6,13 +6,16 @@
 
 pub mod access;
 pub mod calendar;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod data_dir;
 pub mod extract;
 pub mod forget;
 pub mod ingest;
+pub mod issues;
 pub mod item;
 pub mod logging;
 pub mod mail;

@@ -262,3 +262,32 @@ fn config_errors_name_folders_as_resolved_paths() {
         "{text}"
     );
 }
+
+#[test]
+fn run_check_config_and_process_refuse_a_broken_section_alike() {
+    // One validation pass (issue 10): sections that had no checks of their
+    // own ([extract], [classify], [web]) are refused by every command with
+    // the key named and exit 2 — `run` used to stop with exit 1 on a bad
+    // [classify] threshold, and to start with a zero OCR time limit that made
+    // every scan unreadable.
+    let (dir, config) = nested_install(
+        "listen = \"127.0.0.1:0\"\nqueue_limit = 0\n\
+         [classify]\nthreshold = 1.5\n\
+         [extract]\nocr_timeout_secs_per_page = 0\n",
+    );
+    let letter = dir.path().join("brev.txt");
+    std::fs::write(&letter, "Hei").unwrap();
+    let letter = letter.to_string_lossy().into_owned();
+    for args in [&["check-config"][..], &["run"], &["process", &letter]] {
+        let out = run(args, &config);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        for key in [
+            "classify.threshold",
+            "extract.ocr_timeout_secs_per_page",
+            "web.queue_limit",
+        ] {
+            assert!(err.contains(key), "{args:?}: {key} missing in {err}");
+        }
+    }
+}

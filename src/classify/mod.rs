@@ -15,6 +15,7 @@
 //! **Invariant:** nothing here logs letter text or person numbers; a
 //! [`Reason`] carries rule labels from the config, never letter text.
 
+pub mod config;
 mod dates;
 mod explain;
 mod normalize;
@@ -28,14 +29,16 @@ mod tests;
 mod title;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Extraction;
+use crate::issues::Issues;
 use crate::item::{QualityFlag, Source, UnitId};
 
+pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
@@ -47,20 +50,6 @@ pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausi
 
 /// The default rules, shipped in the binary; `[classify] rules` replaces them.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
-
-/// The `[classify]` section of the config file. Everything is optional.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassifyConfig {
-    /// A rules file replacing the embedded `config/rules.toml`. Relative
-    /// paths resolve against the config file's folder (see
-    /// [`Classifier::from_config`]).
-    pub rules: Option<PathBuf>,
-    /// Overrides the rules file's confidence threshold (0–1).
-    pub threshold: Option<f32>,
-    /// Overrides which document types need a leader's review.
-    pub leader_review: Option<Vec<String>>,
-}
 
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {
@@ -172,13 +161,15 @@ impl Classifier {
                 rules::Rules::from_toml(&text, &path.display().to_string())?
             }
         };
+        // The section's own rules live beside it; a section that did not come
+        // through `Config` (tests, tools) is held to them here.
+        if let Some(issue) = Issues::of(|i| config.validate(i)).into_iter().next() {
+            return Err(RulesError::Invalid {
+                origin: "[classify]".into(),
+                message: issue.to_string(),
+            });
+        }
         if let Some(t) = config.threshold {
-            if !(0.0..=1.0).contains(&t) {
-                return Err(RulesError::Invalid {
-                    origin: "[classify]".into(),
-                    message: format!("threshold må være mellom 0 og 1, er {t}"),
-                });
-            }
             rules.file.threshold = t;
         }
         let leader_review = config

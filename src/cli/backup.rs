@@ -31,10 +31,11 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use crate::config::Config;
+use crate::data_dir::DataDir;
 use crate::store::backup::{self as sql, ContentRef, RowCounts};
-use crate::store::person_key::KEY_FILE;
 
-const DB_FILE: &str = "postmottak.sqlite";
+const KEY_FILE: &str = DataDir::PERSON_ID_KEY;
+const DB_FILE: &str = DataDir::DATABASE;
 const MANIFEST: &str = "manifest.json";
 const LATEST: &str = "LATEST";
 const MANIFEST_FORMAT: u32 = 1;
@@ -139,7 +140,7 @@ fn write_snapshot(
     // The copy holds health information: never world-readable, whatever
     // the caller's umask.
     std::fs::set_permissions(work.join(DB_FILE), std::fs::Permissions::from_mode(0o640))?;
-    let key = copy_checked(&data_dir.join(KEY_FILE), &work.join(KEY_FILE), None, 0o600)
+    let key = copy_checked(&data_dir.person_id_key(), &work.join(KEY_FILE), None, 0o600)
         .context("kan ikke kopiere personnummernøkkelen")?;
     let database = sum_file(&work.join(DB_FILE))?;
 
@@ -152,13 +153,13 @@ fn write_snapshot(
         let dest = to.join(&r.path);
         // A printout is written after its delivery's copy: looked for on
         // every run, not only when the copy itself is new.
-        copy_companions(&data_dir.join(&r.path), &dest)?;
+        copy_companions(&data_dir.file(&r.path), &dest)?;
         if dest.is_file() && std::fs::metadata(&dest)?.len() == r.size {
             reused += 1;
             continue;
         }
         let items = sql::items_using(&conn, &r.path)?;
-        let src = data_dir.join(&r.path);
+        let src = data_dir.file(&r.path);
         copy_checked(&src, &dest, Some(&r.sha256), 0o640).with_context(|| {
             format!(
                 "innholdet til dokument {} kan ikke sikkerhetskopieres",
@@ -236,7 +237,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     .context("databasen i sikkerhetskopien stemmer ikke med manifestet")?;
     copy_checked(
         &snap.join(KEY_FILE),
-        &data_dir.join(KEY_FILE),
+        &data_dir.person_id_key(),
         Some(&manifest.key.sha256),
         0o600,
     )
@@ -244,12 +245,12 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     for r in &manifest.content {
         copy_checked(
             &args.from.join(&r.path),
-            &data_dir.join(&r.path),
+            &data_dir.file(&r.path),
             Some(&r.sha256),
             0o640,
         )
         .with_context(|| format!("innholdsfilen {} i sikkerhetskopien", r.sha256))?;
-        copy_companions(&args.from.join(&r.path), &data_dir.join(&r.path))?;
+        copy_companions(&args.from.join(&r.path), &data_dir.file(&r.path))?;
     }
     // Opening through the store brings an older snapshot's schema up to date
     // (and refuses one from a newer postmottak).
@@ -289,7 +290,7 @@ fn verify_data_dir(config: &Config) -> anyhow::Result<ExitCode> {
         .collect();
     let refs = sql::content_refs(&conn)?;
     for r in &refs {
-        let path = data_dir.join(&r.path);
+        let path = data_dir.file(&r.path);
         let found = match File::open(&path) {
             Ok(file) => Some(sum_reader(file)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -304,7 +305,7 @@ fn verify_data_dir(config: &Config) -> anyhow::Result<ExitCode> {
             Some(_) => {}
         }
     }
-    match std::fs::metadata(data_dir.join(KEY_FILE)) {
+    match std::fs::metadata(data_dir.person_id_key()) {
         Ok(m) if m.len() == 32 => {}
         Ok(m) => problems.push(format!("{KEY_FILE} er {} byte, skal være 32", m.len())),
         Err(_) => problems.push(format!("{KEY_FILE} mangler")),

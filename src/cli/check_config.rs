@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
 
-use crate::config::Config;
 use crate::watch::fs_kind;
 
 #[derive(Debug, ClapArgs)]
@@ -16,15 +15,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = match Config::load_for_service(&args.config.path) {
+    let checked = match crate::check::service(&args.config.path) {
         Ok(c) => c,
         Err(err) => {
             eprintln!("{err}");
             return Ok(ExitCode::from(2));
         }
     };
-    // The classification rules file is read and checked the way `run` will.
-    if let Err(err) = crate::classify::Classifier::from_config(&config) {
+    let config = &checked.config;
+    // The classification rules file is read and checked the way `run` does.
+    if let Err(err) = &checked.classifier {
         eprintln!("{}: classify.rules: {err}", config.display_name());
         return Ok(ExitCode::from(2));
     }
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         w.ignore.join(" ")
     );
     // A warning, not an error: the service runs, but its mails cannot link.
-    if let Some(warning) = crate::mail::board_url_warning(&config) {
+    for warning in &checked.warnings {
         eprintln!("{}: advarsel: {warning}", config.display_name());
     }
     Ok(ExitCode::SUCCESS)

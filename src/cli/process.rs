@@ -116,7 +116,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(x) => Arc::new(x),
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
-    let classifier = match Classifier::from_config(&config) {
+    // The same pass as `run` and `check-config`, without the inbox folders.
+    let classifier = match crate::check::one_shot(config).classifier {
         Ok(c) => Arc::new(c),
         Err(e) => return Ok(usage_error(&e.to_string())),
     };

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::issues::Issues;
+
 /// Tesseract language combination used when the config names none.
 ///
 /// Measured (tesseract 5.3.0, Debian data, PSM 3) on the samples' 13 scanned
@@ -68,6 +70,36 @@ impl Default for ExtractConfig {
 }
 
 impl ExtractConfig {
+    /// Values that would refuse every file, or stop a page's OCR before it
+    /// starts. (`max_render_dpi` is clamped where used, as before.)
+    pub fn validate(&self, issues: &mut Issues) {
+        let languages_ok = !self.languages.is_empty()
+            && self.languages.split('+').all(|l| {
+                !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+        if !languages_ok {
+            issues.push(
+                "extract.languages",
+                format!(
+                    "{:?} er ikke en språkliste for tesseract; bruk f.eks. \"nor\" eller \"nor+eng\"",
+                    self.languages
+                ),
+            );
+        }
+        if self.max_file_mb == 0 {
+            issues.push("extract.max_file_mb", "må være minst 1");
+        }
+        if self.max_pages == 0 {
+            issues.push("extract.max_pages", "må være minst 1");
+        }
+        if !(self.max_megapixels_per_page.is_finite() && self.max_megapixels_per_page > 0.0) {
+            issues.push("extract.max_megapixels_per_page", "må være større enn 0");
+        }
+        if !(self.ocr_timeout_secs_per_page.is_finite() && self.ocr_timeout_secs_per_page > 0.0) {
+            issues.push("extract.ocr_timeout_secs_per_page", "må være større enn 0");
+        }
+    }
+
     /// Number of OCR workers: configured, else the number of cores.
     pub fn worker_count(&self) -> usize {
         self.ocr_workers.filter(|&n| n > 0).unwrap_or_else(|| {

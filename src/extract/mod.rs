@@ -11,7 +11,7 @@
 //!
 //! Owner of this stage's types; `classify` reads [`Extraction`], nothing else.
 
-mod config;
+pub mod config;
 pub mod delivery;
 mod extractor;
 pub mod image;

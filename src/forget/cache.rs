@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 /// The cache folder under a data folder.
 pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("cache/pages")
+    crate::data_dir::DataDir::new(data_dir).page_cache()
 }
 
 /// What a cache pass did.

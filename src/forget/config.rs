@@ -5,7 +5,7 @@
 use chrono::NaiveTime;
 use serde::{Deserialize, Deserializer};
 
-use crate::config::ConfigIssue;
+use crate::issues::Issues;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,39 +67,27 @@ impl Default for ForgetConfig {
 }
 
 impl ForgetConfig {
-    pub fn validate(&self) -> Vec<ConfigIssue> {
-        let mut issues = Vec::new();
+    pub fn validate(&self, issues: &mut Issues) {
         if self.keep_records_years == 0 {
-            issues.push(ConfigIssue {
-                key: "forget.keep_records_years".into(),
-                message: "må være minst 1; rapportene og revisjonsloggen trenger historikken"
-                    .into(),
-            });
+            issues.push(
+                "forget.keep_records_years",
+                "må være minst 1; rapportene og revisjonsloggen trenger historikken",
+            );
         }
         if self.keep_records_years > 100 {
-            issues.push(ConfigIssue {
-                key: "forget.keep_records_years".into(),
-                message: "kan være høyst 100".into(),
-            });
+            issues.push("forget.keep_records_years", "kan være høyst 100");
         }
         for (key, days) in [
             ("forget.registered_grace_days", self.registered_grace_days),
             ("forget.refused_days", self.refused_days),
         ] {
             if days > 3650 {
-                issues.push(ConfigIssue {
-                    key: key.into(),
-                    message: "kan være høyst 3650 dager (ti år)".into(),
-                });
+                issues.push(key, "kan være høyst 3650 dager (ti år)");
             }
         }
         if self.page_cache_max_mb == 0 {
-            issues.push(ConfigIssue {
-                key: "forget.page_cache_max_mb".into(),
-                message: "må være minst 1".into(),
-            });
+            issues.push("forget.page_cache_max_mb", "må være minst 1");
         }
-        issues
     }
 
     pub fn page_cache_max_bytes(&self) -> u64 {
@@ -121,7 +109,10 @@ mod tests {
         assert!(toml::from_str::<ForgetConfig>("run_at = \"25:00\"").is_err());
         let bad: ForgetConfig =
             toml::from_str("keep_records_years = 0\npage_cache_max_mb = 0").unwrap();
-        let keys: Vec<String> = bad.validate().into_iter().map(|i| i.key).collect();
+        let keys: Vec<String> = Issues::of(|i| bad.validate(i))
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
         assert_eq!(
             keys,
             vec!["forget.keep_records_years", "forget.page_cache_max_mb"]

@@ -32,7 +32,7 @@ use crate::store::items::{self, Admission, ItemsError, NewArrival};
 use crate::store::Store;
 
 pub mod cache;
-mod config;
+pub mod config;
 pub mod policy;
 pub mod report;
 pub mod sweep;

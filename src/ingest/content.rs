@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::Digest;
 
+use crate::data_dir::DataDir;
 use crate::item::Sha256;
 use crate::safe_fs::{self, OwnDir};
 
@@ -36,7 +37,7 @@ pub struct Copied {
 impl ContentStore {
     /// Creates the folders; removes crash leftovers.
     pub fn open(data_dir: &Path) -> std::io::Result<ContentStore> {
-        let tmp = data_dir.join("content").join("tmp");
+        let tmp = DataDir::new(data_dir).content_tmp();
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
@@ -75,7 +76,7 @@ impl ContentStore {
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let name = format!("{}-{n}", std::process::id());
-        let tmp_dir = OwnDir::open(&self.data_dir.join("content/tmp"), true)
+        let tmp_dir = OwnDir::open(&DataDir::new(&self.data_dir).content_tmp(), true)
             .map_err(safe_fs::DirProblem::into_io)?;
         let tmp = tmp_dir.path().join(&name);
         let result = self.copy_via(&mut input, &tmp_dir, &name, max_bytes);
@@ -129,7 +130,7 @@ impl ContentStore {
         drop(output);
         let sha256 = Sha256(hasher.finalize().into());
         let hex = sha256.to_hex();
-        let rel = format!("content/{}/{hex}", &hex[..2]);
+        let rel = DataDir::content_relative(&hex);
         let dest = self.data_dir.join(&rel);
         if dest.exists() {
             std::fs::remove_file(&tmp)?;

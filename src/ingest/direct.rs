@@ -12,40 +12,22 @@
 //! restart redoes nothing and misses nothing. Only one level below the scan
 //! folder counts (the intake watches nothing deeper).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use super::folders::is_shelf_name;
+pub use super::folders::shelf_folders;
 use crate::access;
-use crate::config::{Config, QUARANTINE_DIR};
+use crate::config::Config;
 use crate::item::UnitId;
 use crate::store::direct::{self, ShelfOutcome};
 use crate::store::{users, Store};
 
 /// How often the task looks for new shelf arrivals.
 const INTERVAL: Duration = Duration::from_millis(500);
-
-/// The caseworker shelves in a unit's scan folder: its sub-folders, one level
-/// deep, except the quarantine and hidden or system folders.
-pub fn shelf_folders(scan_folder: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(scan_folder) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n != QUARANTINE_DIR && !n.starts_with(['.', '_', '~']))
-        })
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
-}
 
 /// The unit and caseworker (user name) whose shelf `source_path` lies on,
 /// when it is directly in a sub-folder of a `direct_allocation` unit's scan
@@ -54,7 +36,7 @@ pub fn shelf_of(config: &Config, source_path: &Path) -> Option<(UnitId, String)>
     let shelf = source_path.parent()?;
     let base = shelf.parent()?;
     let owner = shelf.file_name()?.to_str()?;
-    if owner == QUARANTINE_DIR || owner.starts_with(['.', '_', '~']) {
+    if !is_shelf_name(owner) {
         return None;
     }
     config

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// File name of the status file inside `data_dir`.
-pub const STATUS_FILE: &str = "status.json";
+pub const STATUS_FILE: &str = crate::data_dir::DataDir::STATUS;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FolderStatus {
@@ -251,7 +251,7 @@ impl Health {
 
 /// Reads the status file a daemon wrote, if any.
 pub fn read_status_file(data_dir: &Path) -> Option<StatusFile> {
-    let bytes = std::fs::read(data_dir.join(STATUS_FILE)).ok()?;
+    let bytes = std::fs::read(crate::data_dir::DataDir::new(data_dir).status_file()).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 

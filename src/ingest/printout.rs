@@ -21,10 +21,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
-use serde::Deserialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+pub use super::config::PrintoutTarget;
 use super::content::ContentStore;
 use super::health::Health;
 use crate::classify::{Classification, Reason, ReasonKind};
@@ -33,17 +33,6 @@ use crate::extract::delivery::{printout_path, Delivery, DeliveryKind};
 use crate::item::ItemId;
 use crate::store::deliveries::{self, PendingPrintout};
 use crate::store::Db;
-
-/// Where printouts go (`[digital] printout_to`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PrintoutTarget {
-    /// The scan folder of the unit the item is allocated to.
-    #[default]
-    Unit,
-    /// The digital share itself.
-    Digital,
-}
 
 /// How long a failed hand-over waits before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(60);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::config::QUARANTINE_DIR;
+use super::folders::QUARANTINE_DIR;
 use crate::item::{ItemId, RejectCode, Sha256};
 use crate::safe_fs::{self, OwnDir};
 

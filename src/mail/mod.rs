@@ -12,179 +12,29 @@
 //! `Message-ID`, so receivers drop the repeat. E-mail carries no person ID
 //! and no letter text: counts, titles with masked IDs, and links to the board.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::access;
 use crate::calendar::{Clock, SystemClock};
-use crate::config::{Config, ConfigIssue};
+use crate::config::Config;
 use crate::item::Role;
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 
 pub mod after_meeting;
 pub mod compose;
+pub mod config;
 pub mod notices;
 pub mod scheduler;
 pub mod sender;
 pub mod transport;
 
-/// How the SMTP connection is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsMode {
-    /// Plain SMTP (a relay on loopback or inside the secure zone).
-    #[default]
-    None,
-    /// Plain connection upgraded with STARTTLS (required).
-    Starttls,
-    /// TLS from the first byte (SMTPS, usually port 465).
-    Tls,
-}
-
-/// The `mail` section of the config file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MailConfig {
-    /// `false` keeps queueing mail but never connects (e.g. a test server).
-    #[serde(default = "yes")]
-    pub enabled: bool,
-    #[serde(default = "default_host")]
-    pub smtp_host: String,
-    #[serde(default = "default_port")]
-    pub smtp_port: u16,
-    #[serde(default)]
-    pub tls: TlsMode,
-    #[serde(default = "default_from")]
-    pub from: String,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    /// Addresses per role, e.g. `records_officer = ["arkiv@kommune.no"]`.
-    /// When a role has none here, its active users' addresses are used.
-    #[serde(default)]
-    pub recipients: HashMap<Role, Vec<String>>,
-    /// The board's address as users reach it, for links in mail. Default:
-    /// `[web] base_url`, else `http://` + `[web] listen`.
-    pub base_url: Option<String>,
-    /// First retry after this many seconds, doubling up to `retry_max_secs`.
-    #[serde(default = "default_retry_base")]
-    pub retry_base_secs: u64,
-    #[serde(default = "default_retry_max")]
-    pub retry_max_secs: u64,
-    /// How often the service looks for due notices and mail.
-    #[serde(default = "default_poll")]
-    pub poll_secs: f64,
-    /// Per-connection SMTP timeout.
-    #[serde(default = "default_timeout")]
-    pub timeout_secs: u64,
-    /// The after-meeting mail to each caseworker goes when allocations have
-    /// been quiet this long (or when a leader ends meeting mode).
-    #[serde(default = "default_after_meeting_quiet")]
-    pub after_meeting_quiet_secs: u64,
-}
-
-fn default_after_meeting_quiet() -> u64 {
-    15 * 60
-}
-
-fn yes() -> bool {
-    true
-}
-fn default_host() -> String {
-    "127.0.0.1".into()
-}
-fn default_port() -> u16 {
-    25
-}
-fn default_from() -> String {
-    "postmottak@localhost".into()
-}
-fn default_retry_base() -> u64 {
-    30
-}
-fn default_retry_max() -> u64 {
-    3600
-}
-fn default_poll() -> f64 {
-    15.0
-}
-fn default_timeout() -> u64 {
-    30
-}
-
-impl Default for MailConfig {
-    fn default() -> Self {
-        MailConfig {
-            enabled: true,
-            smtp_host: default_host(),
-            smtp_port: default_port(),
-            tls: TlsMode::None,
-            from: default_from(),
-            username: None,
-            password: None,
-            recipients: HashMap::new(),
-            base_url: None,
-            retry_base_secs: default_retry_base(),
-            retry_max_secs: default_retry_max(),
-            poll_secs: default_poll(),
-            timeout_secs: default_timeout(),
-            after_meeting_quiet_secs: default_after_meeting_quiet(),
-        }
-    }
-}
+pub use config::{MailConfig, TlsMode};
 
 impl MailConfig {
-    /// Checks what can be checked without a network: the sender and every
-    /// configured recipient are valid addresses, credentials come in pairs.
-    /// (`check-config` and the service's start use this.)
-    pub fn validate(&self) -> Vec<ConfigIssue> {
-        let mut issues = Vec::new();
-        let mut issue = |key: String, message: String| issues.push(ConfigIssue { key, message });
-        let valid = |a: &str| a.parse::<lettre::message::Mailbox>().is_ok();
-        if !valid(&self.from) {
-            issue(
-                "mail.from".into(),
-                format!("{:?} er ikke en gyldig e-postadresse", self.from),
-            );
-        }
-        for (role, list) in &self.recipients {
-            for address in list.iter().filter(|a| !valid(a)) {
-                issue(
-                    format!("mail.recipients.{}", role.as_str()),
-                    format!("{address:?} er ikke en gyldig e-postadresse"),
-                );
-            }
-        }
-        if self.username.is_some() != self.password.is_some() {
-            issue(
-                "mail.username".into(),
-                "username og password må settes sammen".into(),
-            );
-        }
-        if self.smtp_host.trim().is_empty() {
-            issue(
-                "mail.smtp_host".into(),
-                "er tom; oppgi e-posttjeneren".into(),
-            );
-        }
-        if !(self.poll_secs.is_finite() && self.poll_secs > 0.0) {
-            issue("mail.poll_secs".into(), "må være større enn 0".into());
-        }
-        if let Some(url) = &self.base_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                issue(
-                    "mail.base_url".into(),
-                    format!("{url:?} må begynne med http:// eller https://"),
-                );
-            }
-        }
-        issues
-    }
-
     /// At most 5 minutes: the loop coming round is the mailer's heartbeat,
     /// well inside its stall limit (`ingest::health::stall_limit`).
     fn poll_interval(&self) -> Duration {
@@ -307,7 +157,7 @@ async fn serve(
     clock: Arc<dyn Clock>,
     health: Option<Arc<crate::ingest::health::Health>>,
 ) -> Result<(), MailError> {
-    let issues = config.raw.mail.validate();
+    let issues = crate::issues::Issues::of(|i| config.raw.mail.validate(i));
     if !issues.is_empty() {
         let list: Vec<String> = issues
             .iter()
@@ -411,11 +261,17 @@ mod tests {
             cfg.recipients.get(&Role::RecordsOfficer).unwrap(),
             &vec!["arkiv@kommune.no".to_owned()]
         );
-        assert!(cfg.validate().is_empty());
+        assert!(crate::issues::Issues::of(|i| cfg.validate(i)).is_empty());
         assert!(toml::from_str::<MailConfig>("tls = \"ssl\"").is_err());
         let bad: MailConfig = toml::from_str("from = \"ikke en adresse\"").unwrap();
-        assert_eq!(bad.validate()[0].key, "mail.from");
+        assert_eq!(
+            crate::issues::Issues::of(|i| bad.validate(i))[0].key,
+            "mail.from"
+        );
         let half: MailConfig = toml::from_str("username = \"u\"").unwrap();
-        assert_eq!(half.validate()[0].key, "mail.username");
+        assert_eq!(
+            crate::issues::Issues::of(|i| half.validate(i))[0].key,
+            "mail.username"
+        );
     }
 }

@@ -16,7 +16,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use serde::Deserialize;
+
+pub mod config;
+
+pub use config::RetentionConfig;
 
 use crate::access;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
@@ -24,60 +27,6 @@ use crate::item::{ItemId, ItemState, QualityFlag};
 use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
-
-/// The `retention` section of the config file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetentionConfig {
-    /// Full days the originals are kept after the shelf's month has ended.
-    #[serde(default = "default_min_days")]
-    pub min_days: u32,
-    /// Days between reminders for a shelf that is ready or blocked and not yet
-    /// confirmed shredded.
-    #[serde(default = "default_reminder_days")]
-    pub reminder_days: u32,
-}
-
-fn default_min_days() -> u32 {
-    62
-}
-
-fn default_reminder_days() -> u32 {
-    7
-}
-
-impl RetentionConfig {
-    pub fn validate(&self) -> Vec<crate::config::ConfigIssue> {
-        let mut issues = Vec::new();
-        // The routine requires at least 62 days; a lower value would let
-        // originals be shredded too early, so it is a config error.
-        if self.min_days < 62 {
-            issues.push(crate::config::ConfigIssue {
-                key: "retention.min_days".into(),
-                message: format!(
-                    "{} er for lavt; originalene skal oppbevares minst 62 dager",
-                    self.min_days
-                ),
-            });
-        }
-        if self.min_days > 3650 {
-            issues.push(crate::config::ConfigIssue {
-                key: "retention.min_days".into(),
-                message: format!("{} er over ti år; er det en skrivefeil?", self.min_days),
-            });
-        }
-        issues
-    }
-}
-
-impl Default for RetentionConfig {
-    fn default() -> Self {
-        RetentionConfig {
-            min_days: default_min_days(),
-            reminder_days: default_reminder_days(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RetentionError {
@@ -484,8 +433,11 @@ mod tests {
     #[test]
     fn fewer_than_62_days_is_a_config_error() {
         let short: RetentionConfig = toml::from_str("min_days = 30").unwrap();
-        assert_eq!(short.validate()[0].key, "retention.min_days");
-        assert!(RetentionConfig::default().validate().is_empty());
+        assert_eq!(
+            crate::issues::Issues::of(|i| short.validate(i))[0].key,
+            "retention.min_days"
+        );
+        assert!(crate::issues::Issues::of(|i| RetentionConfig::default().validate(i)).is_empty());
         assert!(toml::from_str::<RetentionConfig>("min_dager = 62").is_err());
     }
 

@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 
 /// File name of the key inside `data_dir`.
-pub const KEY_FILE: &str = "person_id.key";
+pub const KEY_FILE: &str = crate::data_dir::DataDir::PERSON_ID_KEY;
 
 #[derive(Clone)]
 pub struct PersonIdKey([u8; 32]);
@@ -39,7 +39,7 @@ pub enum KeyError {
 impl PersonIdKey {
     /// Reads the key, creating it (0600, exclusive create) when missing.
     pub fn load_or_create(data_dir: &Path) -> Result<PersonIdKey, KeyError> {
-        let path = data_dir.join(KEY_FILE);
+        let path = crate::data_dir::DataDir::new(data_dir).person_id_key();
         let io = |source| KeyError::Io {
             path: path.clone(),
             source,

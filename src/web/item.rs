@@ -400,10 +400,10 @@ async fn page_image(
                 &json!({"page": page}),
             )?;
             let cache = data_dir
-                .join("cache/pages")
+                .page_cache()
                 .join(format!("{}-{page}-{dpi}.png", id.0));
             // A delivery's pages are its printout's.
-            let mut content = data_dir.join(&detail.content_path);
+            let mut content = data_dir.file(&detail.content_path);
             if crate::store::deliveries::kind(store, id)
                 .map_err(store_error)?
                 .is_some()

@@ -21,7 +21,6 @@ use std::time::Duration;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -36,6 +35,7 @@ mod actions;
 mod admin;
 mod audit;
 pub mod auth;
+pub mod config;
 pub mod credentials;
 mod delivery;
 mod history;
@@ -48,66 +48,8 @@ mod quality;
 mod queue;
 mod shelves;
 
+pub use config::WebConfig;
 pub(crate) use layout::type_label;
-
-/// The `web` section of the config file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WebConfig {
-    /// Address the board listens on.
-    pub listen: SocketAddr,
-    /// The board's address as users reach it (for links in e-mails), e.g.
-    /// `https://postmottak.kommune.no`. An `https` URL also turns on Secure
-    /// cookies.
-    pub base_url: Option<String>,
-    /// Force Secure cookies on or off (default: on when `base_url` is https).
-    pub secure_cookies: Option<bool>,
-    /// A session unused this long is ended.
-    pub session_idle_minutes: u32,
-    /// A session is ended this long after sign-in however busy it is.
-    pub session_max_hours: u32,
-    /// Failed sign-ins in a row before the account is locked…
-    pub lockout_failures: u32,
-    /// …for this long.
-    pub lockout_minutes: u32,
-    /// Sign-in attempts one client address may make per minute (0 = no
-    /// limit); see `web/login_guard.rs`.
-    pub login_attempts_per_minute: u32,
-    /// How far back "most frequent caseworker" suggestions look.
-    pub suggestion_days: u32,
-    /// Resolution of page images on the item page.
-    pub page_dpi: u16,
-    /// Most rows shown per unit on the queue page.
-    pub queue_limit: u32,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            base_url: None,
-            secure_cookies: None,
-            session_idle_minutes: 30,
-            session_max_hours: 12,
-            lockout_failures: 5,
-            lockout_minutes: 15,
-            login_attempts_per_minute: 20,
-            suggestion_days: 180,
-            page_dpi: 110,
-            queue_limit: 300,
-        }
-    }
-}
-
-impl WebConfig {
-    pub fn secure_cookies(&self) -> bool {
-        self.secure_cookies.unwrap_or_else(|| {
-            self.base_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
-        })
-    }
-}
 
 /// Renders page images for the item page. Implemented by the extractor
 /// (`Extractor::render_page_png`); a trait so the board can run without

@@ -31,7 +31,7 @@ pub(super) fn report_unreadable_names(health: &Health, folder: &Path, names: &[S
 /// A planted `_avvist` (a link, a file, someone else's folder) is reported at
 /// once, not only when a refusal needs it; a fixed one clears the problem.
 pub(super) fn check_quarantine_dir(health: &Health, inbox: &Path) {
-    let dir = inbox.join(crate::config::QUARANTINE_DIR);
+    let dir = inbox.join(crate::ingest::folders::QUARANTINE_DIR);
     let key = format!("avvist:{}", inbox.display());
     match safe_fs::OwnDir::open(&dir, false) {
         Ok(_) => health.clear_problem(&key),

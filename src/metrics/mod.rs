@@ -27,26 +27,15 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Config, ConfigIssue};
+use crate::config::Config;
 use crate::ingest::Health;
 use crate::store::{Db, Store, StoreError};
 
-/// The `[metrics]` section.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MetricsConfig {
-    /// `address:port` for `GET /metrics`; absent = no metrics endpoint.
-    pub listen: Option<SocketAddr>,
-}
+pub mod config;
 
-impl MetricsConfig {
-    pub fn validate(&self) -> Vec<ConfigIssue> {
-        Vec::new()
-    }
-}
+pub use config::MetricsConfig;
 
 /// What only the running process knows, recorded where it happens.
 pub struct Live {
