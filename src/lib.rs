@@ -4,6 +4,7 @@
 //! watch → ingest (admit) → extract → classify → queue (web) → retention,
 //! report, mail.
 
+pub mod atomic_file;
 pub mod calendar;
 pub mod classify;
 pub mod cli;
@@ -23,5 +24,6 @@ pub mod report;
 pub mod retention;
 pub mod safe_fs;
 pub mod store;
+pub mod string_enum;
 pub mod watch;
 pub mod web;

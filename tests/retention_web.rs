@@ -3,7 +3,7 @@
 //! (and be refused for a blocked one), open a report as HTML and CSV; other
 //! roles are turned away.
 
-#[path = "board_common/http.rs"]
+#[path = "common/http.rs"]
 mod http;
 #[path = "support_mail/seed.rs"]
 mod seed;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::item::ItemId;
 use crate::store::StoreError;
+use crate::string_enum::string_enum;
 
 mod build;
 mod render;
@@ -136,23 +137,15 @@ pub struct ScheduleEntry {
     pub time: NaiveTime,
 }
 
-/// The reports that can be mailed on a schedule. (The post list is made on
-/// request only.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ScheduledReport {
-    Backlog,
-    Deviation,
-    AccessRequests,
-}
-
-impl ScheduledReport {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScheduledReport::Backlog => "backlog",
-            ScheduledReport::Deviation => "deviation",
-            ScheduledReport::AccessRequests => "access-requests",
-        }
+string_enum! {
+    /// The reports that can be mailed on a schedule. (The post list is made on
+    /// request only.)
+    #[derive(Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum ScheduledReport("report") {
+        Backlog => "backlog",
+        Deviation => "deviation",
+        AccessRequests => "access-requests",
     }
 }
 

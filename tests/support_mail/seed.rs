@@ -202,13 +202,9 @@ pub fn clear_quality(store: &Store, item: ItemId) {
 }
 
 /// A free TCP port on loopback (bound and released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::free_port;
 
 /// A real SMTP server (aiosmtpd) on loopback that saves what it accepts.
 pub struct SmtpSink {
