@@ -8,7 +8,7 @@ mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::repo;

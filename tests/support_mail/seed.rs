@@ -204,6 +204,8 @@ pub fn clear_quality(store: &Store, item: ItemId) {
 /// A free TCP port on loopback (bound and released).
 #[path = "../common/mod.rs"]
 mod common;
+// Not every crate that includes this module binds a port.
+#[allow(unused_imports)]
 pub use common::free_port;
 
 /// A real SMTP server (aiosmtpd) on loopback that saves what it accepts.
