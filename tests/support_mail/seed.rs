@@ -201,7 +201,6 @@ pub fn clear_quality(store: &Store, item: ItemId) {
         .unwrap();
 }
 
-/// A free TCP port on loopback (bound and released).
 #[path = "../common/mod.rs"]
 mod common;
 // Not every crate that includes this module binds a port.
