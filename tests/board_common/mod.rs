@@ -5,10 +5,7 @@
 //! their own).
 #![allow(dead_code)]
 
-#[path = "../common/http.rs"]
-mod http;
-
-pub use http::*;
+pub use crate::common::http::*;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

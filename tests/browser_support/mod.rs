@@ -36,9 +36,7 @@ impl Drop for Driver {
     }
 }
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::free_port;
+pub use crate::common::free_port;
 
 pub async fn start_driver() -> Option<Driver> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {

@@ -55,9 +55,7 @@ pub fn is_held_out(letter: &Letter) -> bool {
         .is_some_and(|n| (300..400).contains(&n))
 }
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::repo;
+pub use crate::common::repo;
 
 pub fn load_letters() -> Vec<Letter> {
     let dir = repo().join("samples/letters");

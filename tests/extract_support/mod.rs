@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 
 use postmottak::extract::{ExtractConfig, Extractor};
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::repo;
+pub use crate::common::repo;
 
 /// `../shared/corpus` (or `$POSTMOTTAK_CORPUS`, for worktrees that sit
 /// elsewhere), or `None` after saying loudly that the test is skipped.

@@ -201,11 +201,9 @@ pub fn clear_quality(store: &Store, item: ItemId) {
         .unwrap();
 }
 
-#[path = "../common/mod.rs"]
-mod common;
 // Not every crate that includes this module binds a port.
 #[allow(unused_imports)]
-pub use common::free_port;
+pub use crate::common::free_port;
 
 /// A real SMTP server (aiosmtpd) on loopback that saves what it accepts.
 pub struct SmtpSink {
