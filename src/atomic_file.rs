@@ -58,7 +58,8 @@ pub fn write_with<T, E: From<io::Error>>(
         .prefix(&prefix)
         .suffix(".tmp")
         .permissions(Permissions::from_mode(mode))
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(without_path)?;
     let value = fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     tmp.persist(target).map_err(|e| e.error)?;
@@ -66,6 +67,22 @@ pub fn write_with<T, E: From<io::Error>>(
         sync_folder(dir)?;
     }
     Ok(value)
+}
+
+/// `tempfile` names the path in its errors; the name may be a letter's file
+/// name (a refusal's reason file), and errors end up in logs. The OS error
+/// alone, as `std::fs` gives it, says enough.
+fn without_path(e: io::Error) -> io::Error {
+    let os = e
+        .get_ref()
+        .and_then(|inner| inner.source())
+        .and_then(|source| source.downcast_ref::<io::Error>())
+        .and_then(io::Error::raw_os_error)
+        .or(e.raw_os_error());
+    match os {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(e.kind()),
+    }
 }
 
 /// Fsyncs a folder so a rename in it is durable. A file system that cannot
@@ -134,6 +151,15 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_error_does_not_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("gone/Kari Nordmann.pdf.txt");
+        let err = write(&target, b"x", CREATE_MODE, Durability::File).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(!err.to_string().contains("Nordmann"), "{err}");
     }
 
     #[test]
