@@ -13,6 +13,8 @@
 
 #[path = "../tests/board_common/mod.rs"]
 mod board_common;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

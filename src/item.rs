@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::string_enum::string_enum;
+
 /// Row id of an item in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -126,78 +128,36 @@ impl FromStr for UnitId {
     }
 }
 
-/// Where an item came from: a unit's scan folder (paper) or the digital share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    Scan,
-    Digital,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Scan => "scan",
-            Source::Digital => "digital",
-        }
+string_enum! {
+    /// Where an item came from: a unit's scan folder (paper) or the digital share.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Source("source") {
+        Scan => "scan",
+        Digital => "digital",
     }
 }
 
-impl FromStr for Source {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "scan" => Ok(Source::Scan),
-            "digital" => Ok(Source::Digital),
-            _ => Err(ParseError::new("source", s)),
-        }
+string_enum! {
+    /// The lifecycle of DESIGN.md §5.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ItemState("state") {
+        Admitted => "admitted",
+        Extracted => "extracted",
+        Classified => "classified",
+        Queued => "queued",
+        Allocated => "allocated",
+        Registered => "registered",
+        Rejected => "rejected",
+        Duplicate => "duplicate",
+        /// Replaced by a new scan of the same paper (`superseded_by`): closed,
+        /// off the board and off the shred shelf (the paper follows the new scan).
+        Superseded => "superseded",
     }
-}
-
-/// The lifecycle of DESIGN.md §5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemState {
-    Admitted,
-    Extracted,
-    Classified,
-    Queued,
-    Allocated,
-    Registered,
-    Rejected,
-    Duplicate,
-    /// Replaced by a new scan of the same paper (`superseded_by`): closed,
-    /// off the board and off the shred shelf (the paper follows the new scan).
-    Superseded,
 }
 
 impl ItemState {
-    pub const ALL: [ItemState; 9] = [
-        ItemState::Admitted,
-        ItemState::Extracted,
-        ItemState::Classified,
-        ItemState::Queued,
-        ItemState::Allocated,
-        ItemState::Registered,
-        ItemState::Rejected,
-        ItemState::Duplicate,
-        ItemState::Superseded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemState::Admitted => "admitted",
-            ItemState::Extracted => "extracted",
-            ItemState::Classified => "classified",
-            ItemState::Queued => "queued",
-            ItemState::Allocated => "allocated",
-            ItemState::Registered => "registered",
-            ItemState::Rejected => "rejected",
-            ItemState::Duplicate => "duplicate",
-            ItemState::Superseded => "superseded",
-        }
-    }
-
     /// Norwegian label for the board and reports.
     pub fn label_nb(self) -> &'static str {
         match self {
@@ -246,55 +206,21 @@ impl ItemState {
     }
 }
 
-impl fmt::Display for ItemState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// Why a file was refused (DESIGN.md §6). The original is kept in `_avvist/`.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RejectCode("reject code") {
+        Empty => "empty",
+        Corrupt => "corrupt",
+        Encrypted => "encrypted",
+        Unsupported => "unsupported",
+        TooLarge => "too_large",
+        Unreadable => "unreadable",
     }
-}
-
-impl FromStr for ItemState {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ItemState::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| ParseError::new("state", s))
-    }
-}
-
-/// Why a file was refused (DESIGN.md §6). The original is kept in `_avvist/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectCode {
-    Empty,
-    Corrupt,
-    Encrypted,
-    Unsupported,
-    TooLarge,
-    Unreadable,
 }
 
 impl RejectCode {
-    pub const ALL: [RejectCode; 6] = [
-        RejectCode::Empty,
-        RejectCode::Corrupt,
-        RejectCode::Encrypted,
-        RejectCode::Unsupported,
-        RejectCode::TooLarge,
-        RejectCode::Unreadable,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectCode::Empty => "empty",
-            RejectCode::Corrupt => "corrupt",
-            RejectCode::Encrypted => "encrypted",
-            RejectCode::Unsupported => "unsupported",
-            RejectCode::TooLarge => "too_large",
-            RejectCode::Unreadable => "unreadable",
-        }
-    }
-
     /// What staff read in the reason file and on the board.
     pub fn message_nb(self) -> &'static str {
         match self {
@@ -310,52 +236,20 @@ impl RejectCode {
     }
 }
 
-impl fmt::Display for RejectCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// A user's role (DESIGN.md §2).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role("role") {
+        Clerk => "clerk",
+        Caseworker => "caseworker",
+        Leader => "leader",
+        RecordsOfficer => "records_officer",
+        Admin => "admin",
     }
-}
-
-impl FromStr for RejectCode {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RejectCode::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| ParseError::new("reject code", s))
-    }
-}
-
-/// A user's role (DESIGN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Clerk,
-    Caseworker,
-    Leader,
-    RecordsOfficer,
-    Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Clerk,
-        Role::Caseworker,
-        Role::Leader,
-        Role::RecordsOfficer,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Caseworker => "caseworker",
-            Role::Leader => "leader",
-            Role::RecordsOfficer => "records_officer",
-            Role::Admin => "admin",
-        }
-    }
-
     pub fn label_nb(self) -> &'static str {
         match self {
             Role::Clerk => "merkantil",
@@ -367,57 +261,23 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// A fact about a document's quality that a person should look at. An open
+    /// quality flag keeps the paper original off the shredder (DESIGN.md §9).
+    #[derive(PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum QualityFlag("quality flag") {
+        LowOcrConfidence => "low_ocr_confidence",
+        BlankPages => "blank_pages",
+        MissingPages => "missing_pages",
+        StrongSkew => "strong_skew",
+        LowResolution => "low_resolution",
+        /// A received stamp was found but no plausible date could be read in it.
+        StampUnreadable => "stamp_unreadable",
     }
-}
-
-impl FromStr for Role {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| ParseError::new("role", s))
-    }
-}
-
-/// A fact about a document's quality that a person should look at. An open
-/// quality flag keeps the paper original off the shredder (DESIGN.md §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QualityFlag {
-    LowOcrConfidence,
-    BlankPages,
-    MissingPages,
-    StrongSkew,
-    LowResolution,
-    /// A received stamp was found but no plausible date could be read in it.
-    StampUnreadable,
 }
 
 impl QualityFlag {
-    pub const ALL: [QualityFlag; 6] = [
-        QualityFlag::LowOcrConfidence,
-        QualityFlag::BlankPages,
-        QualityFlag::MissingPages,
-        QualityFlag::StrongSkew,
-        QualityFlag::LowResolution,
-        QualityFlag::StampUnreadable,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QualityFlag::LowOcrConfidence => "low_ocr_confidence",
-            QualityFlag::BlankPages => "blank_pages",
-            QualityFlag::MissingPages => "missing_pages",
-            QualityFlag::StrongSkew => "strong_skew",
-            QualityFlag::LowResolution => "low_resolution",
-            QualityFlag::StampUnreadable => "stamp_unreadable",
-        }
-    }
-
     pub fn label_nb(self) -> &'static str {
         match self {
             QualityFlag::LowOcrConfidence => "usikker tekstgjenkjenning",
@@ -430,16 +290,6 @@ impl QualityFlag {
     }
 }
 
-impl FromStr for QualityFlag {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        QualityFlag::ALL
-            .into_iter()
-            .find(|q| q.as_str() == s)
-            .ok_or_else(|| ParseError::new("quality flag", s))
-    }
-}
-
 /// A string that does not name a value of one of the types above.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what}: {value:?}")]
@@ -449,7 +299,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    fn new(what: &'static str, value: &str) -> Self {
+    pub(crate) fn new(what: &'static str, value: &str) -> Self {
         // Values here are ids and codes, never letter text, but cap them anyway
         // so a garbage string cannot flood a log line.
         let value: String = value.chars().take(64).collect();

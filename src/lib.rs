@@ -5,6 +5,7 @@
 //! report, mail.
 
 pub mod access;
+pub mod atomic_file;
 pub mod calendar;
 pub mod check;
 pub mod classify;
@@ -27,5 +28,6 @@ pub mod report;
 pub mod retention;
 pub mod safe_fs;
 pub mod store;
+pub mod string_enum;
 pub mod watch;
 pub mod web;

@@ -178,25 +178,19 @@ impl OwnDir {
         file.sync_all()
     }
 
-    /// Writes `name` atomically: a fresh temporary file, then a rename over
-    /// `name` (which replaces a planted link instead of following it).
+    /// Writes `name` atomically ([`crate::atomic_file`]): a fresh temporary
+    /// file (`O_EXCL`, so never through a link), then a rename over `name`
+    /// (which replaces a planted link instead of following it). Both go
+    /// through `/proc/self/fd/N`, i.e. the directory opened and checked
+    /// here, even if its path has been swapped since.
     pub fn write_atomic(&self, name: &OsStr, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-        let mut tmp = std::ffi::OsString::from(".");
-        tmp.push(name);
-        tmp.push(format!(".{}.tmp", std::process::id()));
-        let _ = nix::unistd::unlinkat(
-            Some(self.dir.as_raw_fd()),
-            tmp.as_os_str(),
-            nix::unistd::UnlinkatFlags::NoRemoveDir,
-        );
-        self.create_new(&tmp, bytes, mode)?;
-        self.rename_within(&tmp, name)
-    }
-
-    /// Renames inside this directory.
-    pub fn rename_within(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
-        let fd = Some(self.dir.as_raw_fd());
-        Ok(renameat(fd, from, fd, to)?)
+        let here = PathBuf::from(format!("/proc/self/fd/{}", self.dir.as_raw_fd()));
+        crate::atomic_file::write(
+            &here.join(name),
+            bytes,
+            mode,
+            crate::atomic_file::Durability::File,
+        )
     }
 
     /// Moves `name` from directory `from` into this one as `to`; links in
@@ -282,5 +276,49 @@ mod tests {
         assert!(own
             .create_new(OsStr::new("status.json"), b"x", 0o600)
             .is_err());
+    }
+
+    /// The page-image cache: two board requests for the same page write the
+    /// same cache file at once. With one temporary name per process they
+    /// unlinked or clobbered each other's file and one write failed.
+    #[test]
+    fn concurrent_atomic_writes_of_one_name_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = std::sync::Arc::new(OwnDir::open(dir.path(), false).unwrap());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let writers: Vec<_> = (0..6u8)
+            .map(|n| {
+                let (own, barrier) = (own.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    (0..25).try_for_each(|_| {
+                        own.write_atomic(OsStr::new("p1.png"), &[n; 64 * 1024], 0o640)
+                    })
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap().expect("no writer loses the race");
+        }
+        let bytes = std::fs::read(dir.path().join("p1.png")).unwrap();
+        assert!(bytes.len() == 64 * 1024 && bytes.iter().all(|b| *b == bytes[0]));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_atomic_write_stays_in_the_opened_folder_when_its_path_is_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = OwnDir::open(&dir.path().join("_avvist"), true).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::rename(dir.path().join("_avvist"), dir.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("_avvist")).unwrap();
+        own.write_atomic(OsStr::new("a.pdf.txt"), b"reason", 0o640)
+            .unwrap();
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read(dir.path().join("moved/a.pdf.txt")).unwrap(),
+            b"reason"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! round, never repeated after a restart, with nothing private in it.
 
 mod board_common;
+mod common;
 mod support;
 
 #[path = "support_mail/seed.rs"]

@@ -5,6 +5,7 @@
 //! person ID in full only to the person who has the item, and that is logged.
 
 mod board_common;
+mod common;
 
 use board_common::*;
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -3,6 +3,7 @@
 //! used to sign in to the real board.
 
 mod board_common;
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};

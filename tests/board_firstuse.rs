@@ -9,6 +9,7 @@
 
 mod board_common;
 mod browser_support;
+mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@
 //! sign-in, CSRF and security headers are in `board_sessions.rs`.
 
 mod board_common;
+mod common;
 
 use board_common::*;
 use postmottak::store::board::fixture::{FixturePerson, FixtureState};

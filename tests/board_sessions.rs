@@ -5,6 +5,7 @@
 //! may do is in `board_http.rs`.
 
 mod board_common;
+mod common;
 
 use board_common::*;
 

@@ -11,6 +11,7 @@
 //! files with the real extractor.
 
 mod classify_support;
+mod common;
 
 use classify_support::{evaluate, is_held_out, load_letters, text_extraction, Letter};
 

@@ -9,6 +9,7 @@
 //! sharing one extractor with two OCR workers.
 
 mod classify_support;
+mod common;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -3,12 +3,12 @@
 //! `--reveal-ids`, `--unit` for scans, `--explain` in Norwegian, and a bad
 //! rules file refused with exit code 2.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::repo;
 
 fn process(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_postmottak"))

@@ -5,6 +5,7 @@
 //! the board and in the access-requests report.
 
 mod board_common;
+mod common;
 mod support;
 
 use board_common::*;

@@ -5,6 +5,7 @@
 //! does not take its own printout in, and the printout leaving the folder
 //! registers the item.
 
+mod common;
 mod email_support;
 mod extract_support;
 mod support;

@@ -5,6 +5,7 @@
 //! each with its expected reading; and every bad input from issue 12 with
 //! its flag or its Norwegian refusal.
 
+mod common;
 mod email_support;
 mod extract_support;
 mod support;

@@ -5,6 +5,7 @@
 //! One test reads them all on two threads (so both OCR workers stay busy)
 //! and reports every miss at once. Skips loudly without `../shared/corpus`.
 
+mod common;
 #[path = "extract_support/mod.rs"]
 mod support;
 

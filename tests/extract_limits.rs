@@ -4,6 +4,7 @@
 //! content sniffing over names, the board's page renderer, and a clear
 //! start-up error for missing OCR languages.
 
+mod common;
 #[path = "extract_support/mod.rs"]
 mod support;
 

@@ -4,6 +4,7 @@
 //! page images, æ/ø/å kept, blank back sides and upside-down scans handled,
 //! and text-layer pages never reaching OCR.
 
+mod common;
 #[path = "extract_support/mod.rs"]
 mod support;
 

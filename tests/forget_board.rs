@@ -4,6 +4,7 @@
 //! title or text, serves no page image, and the cached image is gone.
 
 mod board_common;
+mod common;
 
 use board_common::*;
 use postmottak::ingest::content::ContentStore;

@@ -2,6 +2,7 @@
 //! and a curious role can do. The real board on loopback, a real store.
 
 mod board_common;
+mod common;
 
 use std::time::Instant;
 

@@ -4,6 +4,7 @@
 //! all at once. No SQLITE_BUSY, no 500, nothing lost, the lockout limit exact.
 
 mod board_common;
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 mod support;

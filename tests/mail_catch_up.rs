@@ -2,6 +2,7 @@
 //! once when it starts again, and never twice; a new installation does not
 //! send the reports of the days before it first ran.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

@@ -2,6 +2,7 @@
 //! due shelf notice waits in the outbox across a daemon restart and is
 //! delivered exactly once when the server is up; later restarts send nothing.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

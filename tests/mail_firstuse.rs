@@ -4,6 +4,7 @@
 //! out instead of printing a dead one — and every date in them reads the
 //! Norwegian way. Real SMTP (aiosmtpd) on loopback.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

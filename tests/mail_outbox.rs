@@ -2,6 +2,7 @@
 //! on which day (ready, reminders, blocked, after shredding), that running it
 //! again queues nothing twice, and who receives them.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

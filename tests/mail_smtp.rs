@@ -5,6 +5,7 @@
 //! shelf names its items without person numbers; scheduled reports go out
 //! once at their time.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

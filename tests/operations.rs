@@ -5,6 +5,7 @@
 //! rest and reloaded within a second; SIGHUP applying a non-folder section.
 
 mod board_common;
+mod common;
 mod support;
 
 use std::io::{Read, Write};
@@ -12,6 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use postmottak::config::Config;
 use postmottak::store::outbox::NewMail;
 use postmottak::store::Store;
@@ -22,14 +24,6 @@ fn append_config(env: &Env, text: &str) {
     let mut config = std::fs::read_to_string(&env.config).unwrap();
     config.push_str(text);
     std::fs::write(&env.config, config).unwrap();
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn ok(out: &std::process::Output) -> String {

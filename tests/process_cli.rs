@@ -2,14 +2,13 @@
 //! (text PDF, scan image, empty file, zip, a PNG named .pdf, a missing file)
 //! and the exact `--json` contract of DESIGN.md §6; usage errors exit 2.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::repo;
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn postmottak(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_postmottak"))

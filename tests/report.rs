@@ -2,6 +2,7 @@
 //! in working days (across Easter and 17 May), every deviation kind, the post
 //! list with masked person data, open access requests; and the CLI formats.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

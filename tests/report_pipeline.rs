@@ -3,20 +3,19 @@
 //! classifies and queues them, one is allocated with `postmottak allocate`,
 //! and the report CLI shows them — person numbers only masked.
 
+mod common;
+
 #[path = "support_mail/seed.rs"]
 mod seed;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::repo;
 use postmottak::item::{Role, UnitId};
 use postmottak::store::events::Actor;
 use postmottak::store::users::{self, NewUser};
 use seed::*;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn cli(config: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_postmottak"))

@@ -2,6 +2,7 @@
 //! years and the year end; which items block a shelf and why; confirmation by
 //! a records officer, kept forever.
 
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 

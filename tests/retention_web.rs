@@ -3,14 +3,13 @@
 //! (and be refused for a blocked one), open a report as HTML and CSV; other
 //! roles are turned away.
 
-#[path = "board_common/http.rs"]
-mod http;
+mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 
 use std::sync::Arc;
 
-use http::{Client, PASSWORD};
+use common::http::{Client, PASSWORD};
 use postmottak::item::Role;
 use postmottak::store::events::Actor;
 use postmottak::store::users::{self, NewUser};

@@ -13,16 +13,16 @@
 //! Each test skips loudly when its tool (systemd-analyze, a kernel with
 //! PR_SET_MDWE, pdfium) is absent.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::repo;
 
 /// "OK" starts below 5.0 in systemd's table; we hold the unit to what it
 /// reaches today (1.2) with a little room, not to the level's upper edge.
 const MAX_EXPOSURE: f32 = 2.0;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn unit_text() -> String {
     std::fs::read_to_string(repo().join("systemd/postmottak.service")).unwrap()

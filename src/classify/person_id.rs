@@ -17,26 +17,22 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Which kind of personal ID number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PersonIdKind {
-    #[serde(rename = "fodselsnummer")]
-    Fodselsnummer,
-    #[serde(rename = "d-nummer")]
-    DNummer,
-    #[serde(rename = "h-nummer")]
-    HNummer,
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// Which kind of personal ID number.
+    #[derive(Serialize, Deserialize)]
+    pub enum PersonIdKind("person ID kind") {
+        #[serde(rename = "fodselsnummer")]
+        Fodselsnummer => "fodselsnummer",
+        #[serde(rename = "d-nummer")]
+        DNummer => "d-nummer",
+        #[serde(rename = "h-nummer")]
+        HNummer => "h-nummer",
+    }
 }
 
 impl PersonIdKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonIdKind::Fodselsnummer => "fodselsnummer",
-            PersonIdKind::DNummer => "d-nummer",
-            PersonIdKind::HNummer => "h-nummer",
-        }
-    }
-
     /// Norwegian label for `--explain` and the board.
     pub fn label_nb(self) -> &'static str {
         match self {

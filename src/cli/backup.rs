@@ -20,7 +20,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,6 +30,7 @@ use clap::Args as ClapArgs;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
+use crate::atomic_file::{self, Durability};
 use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::store::backup::{self as sql, ContentRef, RowCounts};
@@ -384,15 +385,8 @@ fn copy_checked(
 ) -> anyhow::Result<(String, u64)> {
     let dir = dest.parent().context("målet har ingen mappe")?;
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".tmp-{}", std::process::id()));
-    let result = (|| -> anyhow::Result<(String, u64)> {
-        let mut input = File::open(src)?;
-        let mut output = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(&tmp)?;
+    let mut input = File::open(src)?;
+    atomic_file::write_with(dest, mode, Durability::FileAndFolder, |output| {
         let mut hasher = sha2::Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
@@ -405,7 +399,6 @@ fn copy_checked(
             output.write_all(&buf[..n])?;
             size += n as u64;
         }
-        output.sync_all()?;
         let sha = hex::encode(hasher.finalize());
         if let Some(want) = expect {
             if sha != want {
@@ -413,18 +406,7 @@ fn copy_checked(
             }
         }
         Ok((sha, size))
-    })();
-    match result {
-        Ok(sum) => {
-            std::fs::rename(&tmp, dest)?;
-            File::open(dir)?.sync_all()?;
-            Ok(sum)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    })
 }
 
 fn sum_file(path: &Path) -> anyhow::Result<(String, u64)> {
@@ -447,11 +429,6 @@ fn sum_reader(mut file: File) -> anyhow::Result<(String, u64)> {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut f = File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)?;
+    atomic_file::write(path, bytes, atomic_file::CREATE_MODE, Durability::File)?;
     Ok(())
 }

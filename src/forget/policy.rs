@@ -14,31 +14,24 @@ use super::ForgetConfig;
 use crate::calendar::{add_days, oslo_date, parse_instant};
 use crate::item::{ItemId, ItemState};
 use crate::store::forget::ForgetRow;
+use crate::string_enum::string_enum;
 
-/// Why content is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Policy {
-    /// Registered in the case system, grace period over.
-    Registered,
-    /// Refused, `refused_days` over.
-    Refused,
-    /// A duplicate whose original's content is deleted.
-    Duplicate,
+string_enum! {
+    /// Why content is deleted.
+    #[derive(PartialOrd, Ord)]
+    pub enum Policy("forget policy") {
+        /// Registered in the case system, grace period over.
+        Registered => "registered",
+        /// Refused, `refused_days` over.
+        Refused => "refused",
+        /// A duplicate whose original's content is deleted.
+        Duplicate => "duplicate",
+    }
 }
 
 impl Policy {
-    pub const ALL: [Policy; 3] = [Policy::Registered, Policy::Refused, Policy::Duplicate];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Policy::Registered => "registered",
-            Policy::Refused => "refused",
-            Policy::Duplicate => "duplicate",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Policy> {
-        Policy::ALL.into_iter().find(|p| p.as_str() == s)
+        s.parse().ok()
     }
 
     /// Norwegian reason with the configured period, for the plan.

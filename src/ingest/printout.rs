@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, FileTimes};
-use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 pub use super::config::PrintoutTarget;
 use super::content::ContentStore;
 use super::health::Health;
+use crate::atomic_file::{self, Durability};
 use crate::classify::{Classification, Reason, ReasonKind};
 use crate::config::Config;
 use crate::extract::delivery::{printout_path, Delivery, DeliveryKind};
@@ -43,14 +44,13 @@ pub const ORIGINALS_DIR: &str = "_originaler";
 /// Writes `bytes` as the printout beside the content copy at `content`
 /// (whole or not at all).
 pub fn keep_beside(content: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = printout_path(content);
-    let mut tmp = target.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let mut f = File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &target)
+    // Part of the arrival: durable before the item's row points to it.
+    atomic_file::write(
+        &printout_path(content),
+        bytes,
+        atomic_file::CREATE_MODE,
+        Durability::FileAndFolder,
+    )
 }
 
 /// The delivery's own facts as the classification's: the subject is the
@@ -240,24 +240,15 @@ fn write_whole(src: &Path, dst: &Path, mtime_ns: i64) -> std::io::Result<()> {
             return Ok(());
         }
     }
-    let folder = dst
-        .parent()
-        .ok_or_else(|| std::io::Error::other("mappe mangler"))?;
-    let name = dst
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = folder.join(format!(".{name}.tmp"));
-    std::fs::copy(src, &tmp)?;
-    let f = File::options().write(true).open(&tmp)?;
-    f.sync_all()?;
-    f.set_times(FileTimes::new().set_modified(modified))?;
-    drop(f);
-    std::fs::rename(&tmp, dst)?;
-    if let Ok(dir) = File::open(folder) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    let mut input = File::open(src)?;
+    let permissions = input.metadata()?.permissions();
+    // The case system fetches it from here: durable once handed over.
+    atomic_file::write_with(dst, permissions.mode(), Durability::FileAndFolder, |f| {
+        std::io::copy(&mut input, f)?;
+        // As `fs::copy` did: the content copy's permissions, not the umask's.
+        f.set_permissions(permissions)?;
+        f.set_times(FileTimes::new().set_modified(modified))
+    })
 }
 
 /// Moves a handed-over original out of the inbox into `_originaler/` beside

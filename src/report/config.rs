@@ -2,6 +2,7 @@
 //! Uses only the shared config vocabulary, so `config` can assemble it
 //! without a dependency circle.
 
+use crate::string_enum::string_enum;
 use std::str::FromStr;
 
 use chrono::{NaiveTime, Weekday};
@@ -117,23 +118,15 @@ pub struct ScheduleEntry {
     pub time: NaiveTime,
 }
 
-/// The reports that can be mailed on a schedule. (The post list is made on
-/// request only.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ScheduledReport {
-    Backlog,
-    Deviation,
-    AccessRequests,
-}
-
-impl ScheduledReport {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScheduledReport::Backlog => "backlog",
-            ScheduledReport::Deviation => "deviation",
-            ScheduledReport::AccessRequests => "access-requests",
-        }
+string_enum! {
+    /// The reports that can be mailed on a schedule. (The post list is made on
+    /// request only.)
+    #[derive(Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum ScheduledReport("report") {
+        Backlog => "backlog",
+        Deviation => "deviation",
+        AccessRequests => "access-requests",
     }
 }
 

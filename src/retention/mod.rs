@@ -27,6 +27,7 @@ use crate::item::{ItemId, ItemState, QualityFlag};
 use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
+use crate::string_enum::string_enum;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RetentionError {
@@ -105,32 +106,23 @@ impl FromStr for ShelfId {
     }
 }
 
-/// Where a shelf is in its life, on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShelfState {
-    /// Its month is not over: originals are still being added.
-    Filling,
-    /// The month is over; the shred date has not come.
-    Waiting,
-    /// The date has come and every item is registered without open flags.
-    Ready,
-    /// The date has come but some items hold it back.
-    Blocked,
-    /// Confirmed shredded.
-    Shredded,
+string_enum! {
+    /// Where a shelf is in its life, on a given day.
+    pub enum ShelfState("shelf state") {
+        /// Its month is not over: originals are still being added.
+        Filling => "filling",
+        /// The month is over; the shred date has not come.
+        Waiting => "waiting",
+        /// The date has come and every item is registered without open flags.
+        Ready => "ready",
+        /// The date has come but some items hold it back.
+        Blocked => "blocked",
+        /// Confirmed shredded.
+        Shredded => "shredded",
+    }
 }
 
 impl ShelfState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShelfState::Filling => "filling",
-            ShelfState::Waiting => "waiting",
-            ShelfState::Ready => "ready",
-            ShelfState::Blocked => "blocked",
-            ShelfState::Shredded => "shredded",
-        }
-    }
-
     pub fn label_nb(self) -> &'static str {
         match self {
             ShelfState::Filling => "fylles",

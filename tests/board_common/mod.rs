@@ -1,12 +1,11 @@
 //! Shared set-up for the board tests and benchmark: a real store on disk in a
 //! temporary folder, users with real argon2id hashes and TOTP secrets, the
-//! real board on 127.0.0.1:0, and a small HTTP/1.1 client with a cookie jar
-//! (in `http.rs`, which tests without the board cast include on its own).
+//! real board on 127.0.0.1:0, and the HTTP client with a cookie jar
+//! (`tests/common/http.rs`, which tests without the board cast include on
+//! their own).
 #![allow(dead_code)]
 
-mod http;
-
-pub use http::*;
+pub use crate::common::http::*;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

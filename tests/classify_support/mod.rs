@@ -55,9 +55,7 @@ pub fn is_held_out(letter: &Letter) -> bool {
         .is_some_and(|n| (300..400).contains(&n))
 }
 
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+pub use crate::common::repo;
 
 pub fn load_letters() -> Vec<Letter> {
     let dir = repo().join("samples/letters");

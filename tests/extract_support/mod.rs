@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 
 use postmottak::extract::{ExtractConfig, Extractor};
 
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+pub use crate::common::repo;
 
 /// `../shared/corpus` (or `$POSTMOTTAK_CORPUS`, for worktrees that sit
 /// elsewhere), or `None` after saying loudly that the test is skipped.

@@ -201,14 +201,9 @@ pub fn clear_quality(store: &Store, item: ItemId) {
         .unwrap();
 }
 
-/// A free TCP port on loopback (bound and released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+// Not every crate that includes this module binds a port.
+#[allow(unused_imports)]
+pub use crate::common::free_port;
 
 /// A real SMTP server (aiosmtpd) on loopback that saves what it accepts.
 pub struct SmtpSink {

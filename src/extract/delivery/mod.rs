@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use super::Rejection;
 use crate::item::RejectCode;
+use crate::string_enum::string_enum;
 
 /// How deep forwarded e-mails inside e-mails are read.
 pub const MAX_NESTING: u8 = 3;
@@ -42,22 +43,19 @@ pub const MAX_LISTED_ATTACHMENTS: usize = 1000;
 /// Body pages printed; a longer body is cut with a note.
 pub const MAX_BODY_CHARS: usize = 200_000;
 
-/// What kind of delivery an item is; shown as the queue's *Kilde*.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryKind {
-    Email,
-    SvarUt,
+string_enum! {
+    /// What kind of delivery an item is; shown as the queue's *Kilde*.
+    /// Stored as `svarut`, while JSON says `svar_ut` (serde's snake_case):
+    /// both are contracts now.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DeliveryKind("delivery kind") {
+        Email => "email",
+        SvarUt => "svarut",
+    }
 }
 
 impl DeliveryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryKind::Email => "email",
-            DeliveryKind::SvarUt => "svarut",
-        }
-    }
-
     /// The *Kilde* label on the board.
     pub fn label_nb(self) -> &'static str {
         match self {

@@ -77,9 +77,12 @@ pub fn keep_beside(document: &Path, content: &Path) -> std::io::Result<Option<Pa
         return Ok(None);
     };
     let target = candidates(content).remove(0);
-    let mut tmp = target.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, &target)?;
+    // Part of the arrival: durable before the item's row points to it.
+    crate::atomic_file::write(
+        &target,
+        &bytes,
+        crate::atomic_file::CREATE_MODE,
+        crate::atomic_file::Durability::FileAndFolder,
+    )?;
     Ok(Some(found))
 }

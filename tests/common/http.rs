@@ -1,10 +1,12 @@
-//! A small HTTP/1.1 client with a cookie jar for the board tests: plain TCP,
-//! one request per connection, so a test sees exactly the status, headers
-//! and cookies the server sends. Signs in the way a person does (sign-in
-//! page for the CSRF token, then password + current TOTP code).
+//! The board tests' HTTP client: reqwest with a cookie jar of our own, no
+//! redirects followed and no connection kept, so a test sees exactly the
+//! status, headers and cookies the server sends. Signs in the way a person
+//! does (sign-in page for the CSRF token, then password + current TOTP
+//! code).
 //!
-//! Included by `board_common` and, on its own, by tests that seed their own
-//! users (`#[path = "board_common/http.rs"] mod http;`).
+//! The jar is a plain map (tests plant and inspect cookies by name) and
+//! ignores `Secure`, so a `__Host-` cookie set over loopback HTTP comes
+//! back as a browser on `localhost` would send it.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -12,7 +14,6 @@ use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use postmottak::web::credentials;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Every test user's password.
 pub const PASSWORD: &str = "korrekt hest batteri";
@@ -59,36 +60,24 @@ impl Response {
     }
 }
 
-/// A minimal HTTP/1.1 client with a cookie jar.
+/// An HTTP client with a cookie jar.
 pub struct Client {
     pub addr: SocketAddr,
     pub cookies: HashMap<String, String>,
-}
-
-pub fn form_encode(pairs: &[(&str, &str)]) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    http: reqwest::Client,
 }
 
 impl Client {
     pub fn new(addr: SocketAddr) -> Client {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("an HTTP client");
         Client {
             addr,
             cookies: HashMap::new(),
+            http,
         }
     }
 
@@ -97,7 +86,7 @@ impl Client {
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.send("POST", path, Some(form_encode(form))).await
+        self.send("POST", path, Some(form)).await
     }
 
     /// A client signed in as `username` with [`PASSWORD`] and the current
@@ -131,32 +120,46 @@ impl Client {
         .await
     }
 
-    pub async fn send(&mut self, method: &str, path: &str, body: Option<String>) -> Response {
-        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+    /// `form` is sent `application/x-www-form-urlencoded`, as a browser does.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(method, format!("http://{}{path}", self.addr));
         let cookie = self
             .cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
         if !cookie.is_empty() {
-            req.push_str(&format!("Cookie: {cookie}\r\n"));
+            req = req.header(reqwest::header::COOKIE, cookie);
         }
-        let body = body.unwrap_or_default();
-        if method == "POST" {
-            req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        if let Some(form) = form {
+            req = req.form(form);
         }
-        req.push_str("\r\n");
-        req.push_str(&body);
-        stream.write_all(req.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.unwrap();
-        let resp = parse_response(&raw);
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (k.as_str().to_owned(), value)
+            })
+            .collect();
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        let resp = Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        };
         for value in resp.headers_named("set-cookie") {
             let pair = value.split(';').next().unwrap_or_default();
             if let Some((k, v)) = pair.split_once('=') {
@@ -169,53 +172,4 @@ impl Client {
         }
         resp
     }
-}
-
-fn parse_response(raw: &[u8]) -> Response {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete HTTP response");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let chunked = headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    if chunked {
-        body = dechunk(&body);
-    }
-    Response {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).to_string(),
-        bytes: body,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..eol]).to_string();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
-        data = &data[eol + 2..];
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
-    out
 }
