@@ -4,6 +4,7 @@
 //! watch → ingest (admit) → extract → classify → queue (web) → retention,
 //! report, mail.
 
+pub mod access;
 pub mod calendar;
 pub mod check;
 pub mod classify;

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Args as ClapArgs, Subcommand};
 
+use crate::access::{self, ItemFacts};
 use crate::config::Config;
 use crate::item::{ItemId, UnitId};
 use crate::store::quality;
 use crate::store::users::{self, User};
 use crate::store::Store;
-use crate::web::access::{self, ItemFacts};
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args as ClapArgs, Subcommand};
 
+use crate::access;
 use crate::config::Config;
 use crate::item::{Role, UnitId};
 use crate::store::events::Actor;
@@ -83,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } => {
             let role = parse_role(&role)?;
             let units = parse_units(&config, &units)?;
-            if units.is_empty() && matches!(role, Role::Clerk | Role::Caseworker | Role::Leader) {
+            if units.is_empty() && access::works_in_units(&role) {
                 bail!("en {} må ha minst én enhet (--unit)", role.label_nb());
             }
             check_username(&username)?;
@@ -136,6 +137,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } => {
             let role = parse_role(&role)?;
             let units = parse_units(&config, &units)?;
+            // Without --unit the user keeps their units; a unit role needs one.
+            if units.is_empty()
+                && access::works_in_units(&role)
+                && users::require(&store, &username)?.units.is_empty()
+            {
+                bail!("en {} må ha minst én enhet (--unit)", role.label_nb());
+            }
             let given = (!units.is_empty()).then_some(units.as_slice());
             let user = users::set_role(&mut store, &username, role, given, Actor::System)?;
             println!("{}", describe(&user));

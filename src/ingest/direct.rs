@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::folders::is_shelf_name;
 pub use super::folders::shelf_folders;
+use crate::access;
 use crate::config::Config;
 use crate::item::UnitId;
 use crate::store::direct::{self, ShelfOutcome};
@@ -60,17 +61,8 @@ pub fn sweep(store: &mut Store, config: &Config) -> Result<usize, crate::store::
         let user = users::find(store, &owner).ok().flatten();
         let outcome = match user {
             None => ShelfOutcome::UnknownUser,
-            Some(u) if u.disabled => ShelfOutcome::NoAccess,
-            Some(u) => {
-                let assignable = users::assignable_in_unit(store, &unit)
-                    .map(|list| list.iter().any(|(uid, _)| *uid == u.id))
-                    .unwrap_or(false);
-                if assignable {
-                    ShelfOutcome::Allocate(u.id)
-                } else {
-                    ShelfOutcome::NoAccess
-                }
-            }
+            Some(u) if access::can_be_given(&u, &unit) => ShelfOutcome::Allocate(u.id),
+            Some(_) => ShelfOutcome::NoAccess,
         };
         match direct::handle(store, id, &owner, outcome) {
             Ok(()) => handled += 1,

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::access;
 use crate::calendar::{Clock, SystemClock};
 use crate::config::Config;
 use crate::item::Role;
@@ -166,7 +167,11 @@ async fn serve(
     }
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
-    match config.raw.mail.recipients_for(Role::RecordsOfficer, &store) {
+    match config
+        .raw
+        .mail
+        .recipients_for(access::RECORDS_KEEPER, &store)
+    {
         Ok(list) if list.is_empty() => tracing::warn!(
             "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
              [mail.recipients] records_officer eller e-post på arkivansvarlig"

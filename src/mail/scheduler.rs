@@ -16,9 +16,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use super::compose::{self, Composed};
 use super::notices::{self, BlockingLine, ShelfNotice};
 use super::MailError;
+use crate::access;
 use crate::calendar::{self, date_label_nb};
 use crate::config::Config;
-use crate::item::Role;
 use crate::report::{self, ReportContext, ScheduleEntry, ScheduledReport};
 use crate::retention::{self, Shelf, ShelfState};
 use crate::store::users;
@@ -134,7 +134,7 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
         let board = super::mail_board_url(config);
         let composed =
             notices::shelf_notice(notice, &shelf, &blocking, board.as_deref(), &mail.from, now);
-        let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+        let recipients = mail.recipients_for(access::RECORDS_KEEPER, store)?;
         queued += send(store, config, &recipients, &composed, now)?;
     }
     Ok(queued)
@@ -160,7 +160,7 @@ fn scheduled_report(
     match which {
         ScheduledReport::Backlog => {
             let mut queued = 0;
-            for user in users::with_role(store, Role::Caseworker)? {
+            for user in users::with_role(store, access::OWN_BACKLOG_READER)? {
                 let key = format!("report:backlog:{today}:{}", user.username);
                 if store.outbox_has_notice(&key)? {
                     continue;
@@ -190,7 +190,7 @@ fn scheduled_report(
             let report = report::deviation(&ctx, None)?;
             let subject = format!("Avviksrapport {day}: {} avvik", report.row_count());
             let composed = notices::report_mail(&report, key, subject, board.as_deref());
-            let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+            let recipients = mail.recipients_for(access::RECORDS_KEEPER, store)?;
             send(store, config, &recipients, &composed, now)
         }
         ScheduledReport::AccessRequests => {
@@ -204,7 +204,7 @@ fn scheduled_report(
                 report.row_count()
             );
             let composed = notices::report_mail(&report, key, subject, board.as_deref());
-            let recipients = mail.recipients_for(Role::RecordsOfficer, store)?;
+            let recipients = mail.recipients_for(access::RECORDS_KEEPER, store)?;
             send(store, config, &recipients, &composed, now)
         }
     }

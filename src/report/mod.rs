@@ -39,6 +39,19 @@ pub enum ReportKind {
     AccessRequests,
 }
 
+impl ReportKind {
+    /// Whether a user with these reports (`access::reports`) may open this
+    /// one; a backlog opened by its own reader is limited to their items.
+    pub fn open_to(self, reports: crate::access::Reports) -> bool {
+        use crate::access::Reports;
+        match reports {
+            Reports::All => true,
+            Reports::OwnBacklog => self == ReportKind::Backlog,
+            Reports::None => false,
+        }
+    }
+}
+
 /// A report in neutral form: titled sections of rows.
 #[derive(Debug, Clone)]
 pub struct Report {

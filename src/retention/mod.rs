@@ -21,8 +21,9 @@ pub mod config;
 
 pub use config::RetentionConfig;
 
+use crate::access;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
-use crate::item::{ItemId, ItemState, QualityFlag, Role};
+use crate::item::{ItemId, ItemState, QualityFlag};
 use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
@@ -375,7 +376,7 @@ pub fn confirm_shredded(
     let user = users::find(store, username)?
         .filter(|u| !u.disabled)
         .ok_or_else(|| RetentionError::UnknownUser(username.chars().take(64).collect()))?;
-    if user.role != Role::RecordsOfficer {
+    if !access::can_keep_shelves(&user) {
         return Err(RetentionError::NotRecordsOfficer {
             user: user.username,
             role: user.role.label_nb().to_owned(),

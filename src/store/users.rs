@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
+use crate::access;
 use crate::item::{Role, UnitId};
 use crate::store::events::{self, Actor};
 use crate::store::{Store, StoreError};
@@ -22,6 +23,24 @@ pub struct User {
     pub role: Role,
     pub disabled: bool,
     pub units: Vec<UnitId>,
+}
+
+impl access::HasRole for User {
+    fn role(&self) -> Role {
+        self.role
+    }
+}
+
+impl access::Member for User {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn units(&self) -> &[UnitId] {
+        &self.units
+    }
+    fn is_active(&self) -> bool {
+        !self.disabled
+    }
 }
 
 /// What sign-in needs to check a user's credentials.
@@ -216,16 +235,25 @@ pub fn with_role(store: &Store, role: Role) -> Result<Vec<User>, UserError> {
     raws.into_iter().map(|raw| finish(store, raw)).collect()
 }
 
-/// Active users who can be given items of `unit` (caseworkers and leaders of
-/// that unit), by display name.
+/// Active users who can be given items of `unit` (`access::can_be_given`:
+/// the [`access::RECEIVERS`] of that unit), by display name.
 pub fn assignable_in_unit(store: &Store, unit: &UnitId) -> Result<Vec<(i64, String)>, UserError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT u.id, u.display_name FROM users u JOIN user_units uu ON uu.user_id = u.id
-         WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')
+         WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN (SELECT value FROM json_each(?2))
          ORDER BY u.display_name",
     )?;
-    let rows = stmt.query_map(params![unit.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![unit.as_str(), receivers()], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// [`access::RECEIVERS`] as one bound parameter: a JSON array the SQL reads
+/// with `json_each`, so no role name is written into a statement.
+pub(crate) fn receivers() -> String {
+    let codes: Vec<&str> = access::RECEIVERS.iter().map(|r| r.as_str()).collect();
+    serde_json::Value::from(codes).to_string()
 }
 
 /// The secrets and counters sign-in checks, by user name.

@@ -13,12 +13,12 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access::{self, ItemFacts};
 use crate::item::{ItemId, UnitId};
 use crate::store::board::{self, AllocationKind, Correction};
 use crate::store::events::Actor;
 use crate::store::users::{self, User};
 use crate::store::Store;
-use crate::web::access::{self, ItemFacts};
 use crate::web::auth::{Checked, CsrfForm, CsrfOnly};
 use crate::web::{AppState, WebError};
 

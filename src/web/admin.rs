@@ -9,10 +9,11 @@ use axum::routing::get;
 use axum::Router;
 use maud::html;
 
+use crate::access;
 use crate::store::users;
 use crate::web::auth::Viewer;
 use crate::web::layout;
-use crate::web::{access, AppState, WebError};
+use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/admin", get(admin_page))

@@ -12,6 +12,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access;
 use crate::item::ItemId;
 use crate::store::board::{self, EventRow};
 use crate::store::events::Actor;
@@ -19,7 +20,7 @@ use crate::store::users::{self, User};
 use crate::web::auth::Viewer;
 use crate::web::history::{self, Names};
 use crate::web::layout::{self, local_time};
-use crate::web::{access, AppState, WebError};
+use crate::web::{AppState, WebError};
 
 const USER_EVENTS_LIMIT: u32 = 1000;
 

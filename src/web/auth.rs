@@ -26,6 +26,7 @@ use rand::RngCore;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::access;
 use crate::item::Role;
 use crate::store::users::{self, User};
 use crate::store::{sessions, sign_in};
@@ -148,12 +149,14 @@ where
     }
 }
 
-/// The landing page of a role.
+/// The landing page of a role: the first page its menu opens.
 pub(crate) fn home_of(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "/admin",
-        Role::RecordsOfficer => "/audit",
-        Role::Clerk | Role::Caseworker | Role::Leader => "/",
+    if access::sees_queue(&role) {
+        "/"
+    } else if access::can_admin(&role) {
+        "/admin"
+    } else {
+        "/audit"
     }
 }
 

@@ -18,11 +18,11 @@ use chrono::{Duration, Utc};
 use maud::{html, Markup};
 use serde_json::json;
 
+use crate::access::{self, ItemFacts};
 use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
 use crate::store::events::Actor;
 use crate::store::users;
-use crate::web::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;

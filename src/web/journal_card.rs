@@ -20,13 +20,13 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access::{self, ItemFacts};
 use crate::calendar;
 use crate::config::Config;
 use crate::item::{ItemId, Source};
 use crate::store::board::{self, ItemDetail};
 use crate::store::events::Actor;
 use crate::store::{my_post, users, Store};
-use crate::web::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::{layout, AppState, WebError};

@@ -11,10 +11,11 @@ use axum::Router;
 use chrono::DateTime;
 use maud::{html, Markup, DOCTYPE};
 
+use crate::access;
 use crate::item::Role;
 use crate::report::ReportKind;
 use crate::web::auth::Viewer;
-use crate::web::{access, AppState};
+use crate::web::AppState;
 
 // The journal-entry card's copy buttons ride along in the one script every
 // page loads (pages carry no other script tag).
@@ -87,7 +88,7 @@ pub(crate) fn page(title: &str, viewer: Option<&Viewer>, meeting: bool, body: Ma
                                 // Whoever may read more than their own backlog
                                 // gets the reports page; a caseworker goes
                                 // straight to theirs.
-                                @if access::can_read_report(&v.user, ReportKind::Deviation) {
+                                @if ReportKind::Deviation.open_to(access::reports(&v.user)) {
                                     li { a href="/reports" { "Rapporter" } }
                                 } @else if access::sees_reports(&v.user) {
                                     li { a href="/reports/backlog" { "Min restanse" } }

@@ -31,7 +31,6 @@ use crate::store::board::BoardError;
 use crate::store::users::UserError;
 use crate::store::{Store, StoreError};
 
-pub mod access;
 mod actions;
 mod admin;
 mod audit;

@@ -15,11 +15,11 @@ use chrono::{Months, NaiveDate, Utc};
 use maud::{html, Markup};
 use serde_json::json;
 
+use crate::access;
 use crate::calendar;
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::store::my_post::{self, MyPostRow};
-use crate::web::access;
 use crate::web::auth::{Checked, CsrfOnly, Viewer};
 use crate::web::journal_card::{date_nb, received_date};
 use crate::web::layout::{self, type_label};

@@ -12,11 +12,11 @@ use axum::Router;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::access::{self, ItemFacts};
 use crate::item::ItemId;
 use crate::store::quality::{self, QualityError, QualityFacts};
 use crate::store::users::User;
 use crate::store::Store;
-use crate::web::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::{Checked, CsrfForm, CsrfOnly, Viewer};
 use crate::web::layout::local_time;

@@ -10,17 +10,19 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::access;
 use crate::item::UnitId;
 use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
 use crate::store::users;
+use crate::store::Store;
 use crate::web::auth::{home_of, Viewer};
 use crate::web::layout::{self, local_time_short, source_label, type_label};
-use crate::web::{access, AppState, WebError};
+use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/", get(queue_page))
@@ -45,6 +47,16 @@ struct QueueData {
     duplicates: Vec<QueueRow>,
 }
 
+/// What the queue shows, as read from the store in one call.
+struct QueueRequest {
+    user_id: i64,
+    /// The viewer's units in config order, with their names.
+    units: Vec<(UnitId, String)>,
+    /// Allocations since then count towards a suggestion.
+    since: DateTime<Utc>,
+    limit: u32,
+}
+
 async fn queue_page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -54,89 +66,103 @@ async fn queue_page(
         return Ok(Redirect::to(home_of(viewer.user.role)).into_response());
     }
     let meeting = query.mote.as_deref() == Some("1");
-    // Units in config order, limited to the viewer's.
-    let units: Vec<(UnitId, String)> = state
-        .units
-        .iter()
-        .filter(|(id, _)| viewer.user.units.contains(id))
-        .cloned()
-        .collect();
-    let user_id = viewer.user.id;
-    let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
-    let limit = state.web.queue_limit;
+    let request = QueueRequest {
+        user_id: viewer.user.id,
+        units: viewers_units(&state, &viewer),
+        since: Utc::now() - Duration::days(i64::from(state.web.suggestion_days)),
+        limit: state.web.queue_limit,
+    };
     let data = state
         .db
         .run(move |store| {
-            let mine = board::allocated_to(store, user_id)?;
-            let mut out = Vec::new();
-            let mut suggester = board::Suggester::new(store, since);
-            for (unit, name) in &units {
-                let (rows, total) = board::queue(store, unit, limit)?;
-                let mut with_suggestions = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let s = suggester.suggest(row.id, unit, row.document_type.as_deref())?;
-                    with_suggestions.push((row, s));
-                }
-                out.push(UnitQueue {
-                    unit: unit.clone(),
-                    name: name.clone(),
-                    rows: with_suggestions,
-                    total,
-                    assignable: users::assignable_in_unit(store, unit)?,
-                });
-            }
-            drop(suggester);
-            let unit_ids: Vec<UnitId> = units.iter().map(|(u, _)| u.clone()).collect();
-            let duplicates = board::duplicates(store, &unit_ids)?;
-            board::audit(
-                store,
-                None,
-                Actor::User(user_id),
-                "view_queue",
-                &serde_json::json!({"units": unit_ids}),
-            )?;
-            Ok(QueueData {
-                mine,
-                units: out,
-                duplicates,
-            })
+            let data = load_queue(store, &request)?;
+            audit_view(store, &request)?;
+            Ok(data)
         })
         .await?;
+    let body = queue_body(&data, &viewer, meeting);
+    Ok(layout::page("Kø", Some(&viewer), meeting, body).into_response())
+}
+
+/// The units whose queues the viewer sees, in config order.
+fn viewers_units(state: &AppState, viewer: &Viewer) -> Vec<(UnitId, String)> {
+    state
+        .units
+        .iter()
+        .filter(|(id, _)| access::works_in(&viewer.user, Some(id)))
+        .cloned()
+        .collect()
+}
+
+/// The viewer's own items, each unit's waiting items with a suggestion per
+/// row and the people who can be given them, and the duplicates.
+fn load_queue(store: &Store, request: &QueueRequest) -> Result<QueueData, WebError> {
+    let mine = board::allocated_to(store, request.user_id)?;
+    // One suggester for the whole page: it caches per unit and type.
+    let mut suggester = board::Suggester::new(store, request.since);
+    let units = request
+        .units
+        .iter()
+        .map(|(unit, name)| unit_queue(store, &mut suggester, unit, name, request.limit))
+        .collect::<Result<Vec<_>, _>>()?;
+    let duplicates = board::duplicates(store, &unit_ids(request))?;
+    Ok(QueueData {
+        mine,
+        units,
+        duplicates,
+    })
+}
+
+fn unit_queue(
+    store: &Store,
+    suggester: &mut board::Suggester<'_>,
+    unit: &UnitId,
+    name: &str,
+    limit: u32,
+) -> Result<UnitQueue, WebError> {
+    let (rows, total) = board::queue(store, unit, limit)?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let s = suggester.suggest(row.id, unit, row.document_type.as_deref())?;
+            Ok((row, s))
+        })
+        .collect::<Result<Vec<_>, WebError>>()?;
+    Ok(UnitQueue {
+        unit: unit.clone(),
+        name: name.to_owned(),
+        rows,
+        total,
+        assignable: users::assignable_in_unit(store, unit)?,
+    })
+}
+
+fn unit_ids(request: &QueueRequest) -> Vec<UnitId> {
+    request.units.iter().map(|(u, _)| u.clone()).collect()
+}
+
+/// Seeing the queue is seeing titles: the view is audited with its units.
+fn audit_view(store: &mut Store, request: &QueueRequest) -> Result<(), WebError> {
+    board::audit(
+        store,
+        None,
+        Actor::User(request.user_id),
+        "view_queue",
+        &serde_json::json!({"units": unit_ids(request)}),
+    )?;
+    Ok(())
+}
+
+fn queue_body(data: &QueueData, viewer: &Viewer, meeting: bool) -> Markup {
     let back = if meeting { "/?mote=1" } else { "/" };
-    let body = html! {
+    html! {
         h1 { "Postmottak – fordeling" }
-        @if !meeting {
-            p.hint { "Tips: " a href="/?mote=1" { "møtemodus" } " gir stor skrift og hurtigtaster: "
-                kbd { "j" } "/" kbd { "k" } " flytt, " kbd { "a" } " fordel til forslaget, "
-                kbd { "/" } " velg saksbehandler, " kbd { "Enter" } " åpne." }
-        } @else {
-            p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
-                kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
-            (crate::web::my_post::end_meeting_form(&viewer))
-        }
-        // Clerks share post out but are never given any.
-        @if viewer.user.role != crate::item::Role::Clerk {
-            section aria-labelledby="mine" {
-                h2 #mine { "Tildelt deg (" (data.mine.len()) ")" }
-                @if data.mine.is_empty() {
-                    p { "Ingen saker er tildelt deg." }
-                } @else {
-                    (rows_table(&data.mine))
-                }
-            }
+        (keyboard_hint(viewer, meeting))
+        @if access::receives_items(&viewer.user) {
+            (mine_section(&data.mine))
         }
         @for unit in &data.units {
-            section aria-labelledby={ "unit-" (unit.unit) } {
-                h2 id={ "unit-" (unit.unit) } { (unit.name) " – til fordeling (" (unit.total) ")" }
-                @if unit.rows.is_empty() {
-                    p { "Ingen saker venter." }
-                } @else {
-                    (rows_table_queue(unit, &viewer, back))
-                    @if unit.total > unit.rows.len() as u64 {
-                        p { "Viser de " (unit.rows.len()) " første av " (unit.total) "." }
-                    }
-                }
-            }
+            (unit_section(unit, viewer, back))
         }
         @if !data.duplicates.is_empty() {
             section aria-labelledby="dups" {
@@ -144,8 +170,50 @@ async fn queue_page(
                 (rows_table(&data.duplicates))
             }
         }
-    };
-    Ok(layout::page("Kø", Some(&viewer), meeting, body).into_response())
+    }
+}
+
+fn keyboard_hint(viewer: &Viewer, meeting: bool) -> Markup {
+    html! {
+        @if !meeting {
+            p.hint { "Tips: " a href="/?mote=1" { "møtemodus" } " gir stor skrift og hurtigtaster: "
+                kbd { "j" } "/" kbd { "k" } " flytt, " kbd { "a" } " fordel til forslaget, "
+                kbd { "/" } " velg saksbehandler, " kbd { "Enter" } " åpne." }
+        } @else {
+            p.hint { kbd { "j" } "/" kbd { "k" } " flytt · " kbd { "a" } " fordel til forslaget · "
+                kbd { "/" } " velg saksbehandler · " kbd { "Enter" } " åpne" }
+            (crate::web::my_post::end_meeting_form(viewer))
+        }
+    }
+}
+
+fn mine_section(mine: &[QueueRow]) -> Markup {
+    html! {
+        section aria-labelledby="mine" {
+            h2 #mine { "Tildelt deg (" (mine.len()) ")" }
+            @if mine.is_empty() {
+                p { "Ingen saker er tildelt deg." }
+            } @else {
+                (rows_table(mine))
+            }
+        }
+    }
+}
+
+fn unit_section(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
+    html! {
+        section aria-labelledby={ "unit-" (unit.unit) } {
+            h2 id={ "unit-" (unit.unit) } { (unit.name) " – til fordeling (" (unit.total) ")" }
+            @if unit.rows.is_empty() {
+                p { "Ingen saker venter." }
+            } @else {
+                (rows_table_queue(unit, viewer, back))
+                @if unit.total > unit.rows.len() as u64 {
+                    p { "Viser de " (unit.rows.len()) " første av " (unit.total) "." }
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn suggestion_text(s: &Suggestion) -> String {
@@ -261,10 +329,7 @@ pub(crate) fn allocate_form(
         unit: row.unit.as_ref(),
         allocated_to: row.allocated_to,
     };
-    let shares_out = matches!(
-        viewer.user.role,
-        crate::item::Role::Clerk | crate::item::Role::Leader
-    ) && access::can_allocate(&viewer.user, facts, 0);
+    let shares_out = access::can_share_out(&viewer.user, facts);
     // The suggestion is preselected only when it can be chosen at all.
     let preselect = suggestion
         .map(|s| s.user_id)

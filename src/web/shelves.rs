@@ -18,15 +18,15 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access;
 use crate::calendar::{self, date_label_nb, date_nb, day_nb};
-use crate::item::Role;
 use crate::report::{self, ReportContext, ReportError, ReportKind};
 use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::web::auth::{Checked, CsrfForm, Viewer};
 use crate::web::layout;
-use crate::web::{access, AppState, WebError};
+use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -271,7 +271,8 @@ async fn reports_home(viewer: Viewer) -> Result<Response, WebError> {
     if !access::sees_reports(&viewer.user) {
         return Err(WebError::Forbidden);
     }
-    let may = |kind| access::can_read_report(&viewer.user, kind);
+    let reports = access::reports(&viewer.user);
+    let may = |kind: ReportKind| kind.open_to(reports);
     let body = html! {
         h1 { "Rapporter" }
         ul {
@@ -327,7 +328,8 @@ async fn report_page(
     }
     let kind_for_audit = slug;
     let kind = report_kind(&kind_for_audit).ok_or(WebError::NotFound)?;
-    if !access::can_read_report(&viewer.user, kind) {
+    let reports = access::reports(&viewer.user);
+    if !kind.open_to(reports) {
         return Err(WebError::Forbidden);
     }
     let from = parse_day(q.from.as_deref())?;
@@ -340,8 +342,8 @@ async fn report_page(
     };
     let config = state.config.clone();
     let me = viewer.user.id;
-    // Only the records officer sees everyone's backlog.
-    let only_me = (viewer.user.role != Role::RecordsOfficer).then_some(me);
+    // Only those who read every report see everyone's backlog.
+    let only_me = (reports != access::Reports::All).then_some(me);
     let built = state
         .db
         .run(move |store| {

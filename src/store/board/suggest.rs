@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use crate::item::{ItemId, UnitId};
-use crate::store::Store;
+use crate::store::{users, Store};
 
 use super::Result;
 
@@ -94,11 +94,11 @@ fn same_person(store: &Store, item: ItemId, unit: &UnitId) -> Result<Option<Sugg
          JOIN users u ON u.id = o.allocated_to
          JOIN user_units uu ON uu.user_id = u.id AND uu.unit = ?2
          WHERE q.item_id = ?1 AND o.allocated_to IS NOT NULL
-           AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')
+           AND u.disabled = 0 AND u.role IN (SELECT value FROM json_each(?3))
          GROUP BY o.allocated_to ORDER BY active DESC, last DESC LIMIT 1",
     )?;
     let found = stmt
-        .query_row(params![item.0, unit.as_str()], |r| {
+        .query_row(params![item.0, unit.as_str(), users::receivers()], |r| {
             Ok(Suggestion {
                 user_id: r.get(0)?,
                 display_name: r.get(1)?,
@@ -131,10 +131,12 @@ fn frequent(
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
     let mut stmt = store.conn().prepare_cached(
         "SELECT u.id, u.display_name FROM users u JOIN user_units uu ON uu.user_id = u.id
-         WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN ('caseworker', 'leader')",
+         WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN (SELECT value FROM json_each(?2))",
     )?;
     let eligible: HashMap<i64, String> = stmt
-        .query_map(params![unit.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![unit.as_str(), users::receivers()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(counts.into_iter().find_map(|(user, count)| {
         eligible.get(&user).map(|name| Suggestion {
