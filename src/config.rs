@@ -160,8 +160,10 @@ impl Config {
         Self::from_toml(&text, Some(path.to_owned()), paths::config_base_dir(path))
     }
 
-    /// Reads a config file for a service (`run`, `check-config`): the file and
-    /// the folders it names must both be in order.
+    /// Reads a config file for a service: the file and the folders it names
+    /// must both be in order. `run` and `check-config` come here through
+    /// `crate::check::service`, which also checks the rules file; SIGHUP
+    /// reloads call it directly.
     pub fn load_for_service(path: &Path) -> Result<Config, ConfigError> {
         let config = Self::load(path)?;
         let issues = config.check_folders();
