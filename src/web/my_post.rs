@@ -22,7 +22,8 @@ use crate::store::my_post::{self, MyPostRow};
 use crate::web::access;
 use crate::web::auth::{Checked, CsrfOnly, Viewer};
 use crate::web::journal_card::{date_nb, received_date};
-use crate::web::layout::{self, type_label};
+use crate::classify::Taxonomy;
+use crate::web::layout;
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -144,11 +145,11 @@ async fn my_post_page(State(state): State<AppState>, viewer: Viewer) -> Result<R
     let today = calendar::oslo_date(Utc::now());
     let list = entries(rows, today);
     let limit = state.config.raw.reports.unregistered_limit_days;
-    let body = render(&list, limit, today);
+    let body = render(&list, limit, today, &state.taxonomy);
     Ok(layout::page("Min post", Some(&viewer), false, body).into_response())
 }
 
-fn render(list: &[Entry], limit: i64, today: NaiveDate) -> Markup {
+fn render(list: &[Entry], limit: i64, today: NaiveDate, types: &Taxonomy) -> Markup {
     html! {
         h1 { "Min post" }
         p { "Post som er fordelt til deg og ikke registrert i fagsystemet, per " (date_nb(today))
@@ -171,7 +172,7 @@ fn render(list: &[Entry], limit: i64, today: NaiveDate) -> Markup {
                         tr data-item=(e.row.id) class=[(e.waiting > limit).then_some("overdue")] {
                             td { (e.row.id) }
                             td { a href={ "/items/" (e.row.id) } { (e.row.title.as_deref().unwrap_or("(uten emne)")) } }
-                            td { (type_label(e.row.document_type.as_deref())) }
+                            td { (types.name(e.row.document_type.as_deref())) }
                             td { (e.received.map(date_nb).unwrap_or_default()) }
                             td { (e.waiting) " av " (limit) " arbeidsdager"
                                 @if e.waiting > limit { " – over fristen" } }

@@ -19,7 +19,8 @@ use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
 use crate::store::users;
 use crate::web::auth::{home_of, Viewer};
-use crate::web::layout::{self, local_time_short, source_label, type_label};
+use crate::classify::Taxonomy;
+use crate::web::layout::{self, local_time_short, source_label};
 use crate::web::{access, AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -121,7 +122,7 @@ async fn queue_page(
                 @if data.mine.is_empty() {
                     p { "Ingen saker er tildelt deg." }
                 } @else {
-                    (rows_table(&data.mine))
+                    (rows_table(&data.mine, &state.taxonomy))
                 }
             }
         }
@@ -131,7 +132,7 @@ async fn queue_page(
                 @if unit.rows.is_empty() {
                     p { "Ingen saker venter." }
                 } @else {
-                    (rows_table_queue(unit, &viewer, back))
+                    (rows_table_queue(unit, &viewer, back, &state.taxonomy))
                     @if unit.total > unit.rows.len() as u64 {
                         p { "Viser de " (unit.rows.len()) " første av " (unit.total) "." }
                     }
@@ -141,7 +142,7 @@ async fn queue_page(
         @if !data.duplicates.is_empty() {
             section aria-labelledby="dups" {
                 h2 #dups { "Duplikater (" (data.duplicates.len()) ")" }
-                (rows_table(&data.duplicates))
+                (rows_table(&data.duplicates, &state.taxonomy))
             }
         }
     };
@@ -184,11 +185,11 @@ pub(crate) fn flags(row: &QueueRow) -> Markup {
     }
 }
 
-fn row_cells(row: &QueueRow) -> Markup {
+fn row_cells(row: &QueueRow, types: &Taxonomy) -> Markup {
     html! {
         td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
         td { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
-        td { (type_label(row.document_type.as_deref())) }
+        td { (types.name(row.document_type.as_deref())) }
         td.title {
             a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) }
             @if row.title_derived { " " (derived_mark()) }
@@ -208,20 +209,20 @@ const HEADERS: [&str; 6] = [
 ];
 
 /// A table of rows without allocation forms (own items, duplicates).
-fn rows_table(rows: &[QueueRow]) -> Markup {
+fn rows_table(rows: &[QueueRow], types: &Taxonomy) -> Markup {
     html! {
         table.queue {
             thead { tr { @for h in HEADERS { th scope="col" { (h) } } } }
             tbody {
                 @for row in rows {
-                    tr data-item=(row.id) tabindex="-1" { (row_cells(row)) }
+                    tr data-item=(row.id) tabindex="-1" { (row_cells(row, types)) }
                 }
             }
         }
     }
 }
 
-fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
+fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str, types: &Taxonomy) -> Markup {
     html! {
         table.queue {
             thead { tr {
@@ -232,7 +233,7 @@ fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
             tbody {
                 @for (row, suggestion) in &unit.rows {
                     tr data-item=(row.id) data-suggested=[suggestion.as_ref().map(|s| s.user_id)] tabindex="-1" {
-                        (row_cells(row))
+                        (row_cells(row, types))
                         td.suggestion {
                             @if let Some(s) = suggestion {
                                 strong { (s.display_name) }

@@ -1,0 +1,154 @@
+//! The document-type taxonomy: every type's id and Norwegian names, read
+//! from the rules file (`[[types]]`) and nowhere else.
+//!
+//! **Invariant:** the rules file is the only source of document types. The
+//! classifier decides among them, the board lists and names them and refuses
+//! a correction to any other, the after-meeting mail names them: all through
+//! one [`Taxonomy`], so a municipality's own rules file changes them all.
+
+use super::config::{self, ClassifyConfig};
+use super::rules::{RulesError, RulesFile};
+
+/// One document type as people see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentType {
+    /// The id stored on an item, e.g. "soknad_bpa".
+    pub id: String,
+    /// The full Norwegian name; also the title of a letter without a
+    /// subject line.
+    pub label: String,
+    /// The name in lists, the queue, history sentences and mail
+    /// (`short_label` in the rules file, else `label`).
+    pub short_label: String,
+    /// Items of this type go through a leader (the rules file's
+    /// `leader_review`, or `[classify] leader_review`).
+    pub leader_review: bool,
+}
+
+/// A type a person chose is not in the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Ukjent dokumenttype. Velg en av typene i listen (de kommer fra klassifiseringsreglene)."
+)]
+pub struct UnknownType;
+
+/// The document types of one installation, in the rules file's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taxonomy {
+    types: Vec<DocumentType>,
+}
+
+impl Taxonomy {
+    /// The types of a validated rules file, with its leader-review list
+    /// (after `[classify]`'s override).
+    pub(super) fn from_rules(file: &RulesFile) -> Taxonomy {
+        let types = file
+            .types
+            .iter()
+            .map(|t| DocumentType {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                short_label: t.short_label.clone().unwrap_or_else(|| t.label.clone()),
+                leader_review: file.leader_review.contains(&t.id),
+            })
+            .collect();
+        Taxonomy { types }
+    }
+
+    /// Reads the taxonomy of the rules file a `[classify]` section names
+    /// (paths as given; see [`Self::from_config`]), validated as the
+    /// classifier validates it, without compiling the phrase patterns.
+    pub fn load(section: &ClassifyConfig) -> Result<Taxonomy, RulesError> {
+        config::load_rules_file(section).map(|file| Self::from_rules(&file))
+    }
+
+    /// The taxonomy of the installation: the rules file of `[classify]`
+    /// resolved against the config file's folder, as the classifier reads it.
+    pub fn from_config(config: &crate::config::Config) -> Result<Taxonomy, RulesError> {
+        Self::load(&config::section(config))
+    }
+
+    /// The shipped default (`config/rules.toml`).
+    pub fn embedded() -> Taxonomy {
+        // The embedded file is checked by the unit tests below: this cannot
+        // fail in a released binary.
+        Self::load(&ClassifyConfig::default()).unwrap_or(Taxonomy { types: Vec::new() })
+    }
+
+    /// Every type, in the rules file's order.
+    pub fn types(&self) -> &[DocumentType] {
+        &self.types
+    }
+
+    pub fn get(&self, id: &str) -> Option<&DocumentType> {
+        self.types.iter().find(|t| t.id == id)
+    }
+
+    /// The type a person chose, or why it cannot be used.
+    pub fn check(&self, id: &str) -> Result<&DocumentType, UnknownType> {
+        self.get(id).ok_or(UnknownType)
+    }
+
+    /// The name people read for a stored type: its short label; the id of
+    /// a type the rules file no longer has (an item classified under older
+    /// rules); "ukjent" for an item not yet classified.
+    pub fn name<'a>(&'a self, id: Option<&'a str>) -> &'a str {
+        match id {
+            None => "ukjent",
+            Some(id) => self.get(id).map_or(id, |t| t.short_label.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_taxonomy_has_every_type_with_its_board_name() {
+        let taxonomy = Taxonomy::embedded();
+        let ids: Vec<&str> = taxonomy.types().iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "soknad_tjenester",
+                "soknad_bpa",
+                "soknad_omsorgsstonad",
+                "klage",
+                "innsyn",
+                "helseopplysninger",
+                "fullmakt",
+                "endring",
+                "annet"
+            ]
+        );
+        assert_eq!(taxonomy.name(Some("soknad_bpa")), "Søknad om BPA");
+        assert_eq!(
+            taxonomy.get("soknad_bpa").map(|t| t.label.as_str()),
+            Some("Søknad om brukerstyrt personlig assistanse (BPA)")
+        );
+        assert_eq!(taxonomy.name(Some("gammel_type")), "gammel_type");
+        assert_eq!(taxonomy.name(None), "ukjent");
+        assert!(taxonomy.get("klage").is_some_and(|t| t.leader_review));
+        assert!(taxonomy.get("innsyn").is_some_and(|t| !t.leader_review));
+    }
+
+    #[test]
+    fn a_type_outside_the_taxonomy_is_refused() {
+        let taxonomy = Taxonomy::embedded();
+        assert!(taxonomy.check("klage").is_ok());
+        assert_eq!(taxonomy.check("klag"), Err(UnknownType));
+        assert_eq!(taxonomy.check(""), Err(UnknownType));
+    }
+
+    #[test]
+    fn the_leader_review_override_reaches_the_taxonomy() {
+        let section = ClassifyConfig {
+            leader_review: Some(vec!["innsyn".into()]),
+            ..ClassifyConfig::default()
+        };
+        let taxonomy = Taxonomy::load(&section).unwrap();
+        assert!(taxonomy.get("innsyn").is_some_and(|t| t.leader_review));
+        assert!(taxonomy.get("klage").is_some_and(|t| !t.leader_review));
+    }
+}
