@@ -293,7 +293,8 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
     assert_eq!(ended.status, 303);
 
     let queued =
-        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now()).unwrap();
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now())
+            .unwrap();
     assert_eq!(queued, 1, "Kari's mail goes at once");
     let rows = store.outbox_rows().unwrap();
     assert_eq!(rows.len(), 1);
@@ -302,7 +303,8 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
         .starts_with(&format!("after_meeting:{kari}:")));
     // Asked again: the allocation was told once.
     assert_eq!(
-        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now()).unwrap(),
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now())
+            .unwrap(),
         0
     );
     assert!(board

@@ -515,7 +515,8 @@ async fn a_correction_to_a_type_outside_the_rules_file_is_refused() {
             .await;
         assert_eq!(resp.status, 400, "{bad:?}");
         assert!(
-            resp.body.contains("Ukjent dokumenttype. Velg en av typene i listen"),
+            resp.body
+                .contains("Ukjent dokumenttype. Velg en av typene i listen"),
             "{}",
             resp.body
         );
@@ -541,7 +542,10 @@ fn custom_rules() -> String {
              short_label = \"Vergemål\"\n\n[[types]]\nid = \"annet\"",
             1,
         );
-    assert!(rules.contains("Klagesak") && rules.contains("Vergemål"), "fixture");
+    assert!(
+        rules.contains("Klagesak") && rules.contains("Vergemål"),
+        "fixture"
+    );
     rules
 }
 
@@ -567,7 +571,8 @@ async fn the_board_names_and_offers_the_types_of_a_custom_rules_file() {
 
     let page = clerk.get(&format!("/items/{}", ids[1])).await;
     assert!(
-        page.body.contains("<option value=\"vergemal\">Vergemål</option>"),
+        page.body
+            .contains("<option value=\"vergemal\">Vergemål</option>"),
         "{}",
         page.body
     );

@@ -94,9 +94,7 @@ fn apply_overrides(file: &mut RulesFile, section: &ClassifyConfig) -> Result<(),
     };
     if let Some(t) = section.threshold {
         if !(0.0..=1.0).contains(&t) {
-            return Err(invalid(format!(
-                "threshold må være mellom 0 og 1, er {t}"
-            )));
+            return Err(invalid(format!("threshold må være mellom 0 og 1, er {t}")));
         }
         file.threshold = t;
     }

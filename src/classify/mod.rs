@@ -2,8 +2,11 @@
 //! (document type, unit, urgency, leader review, title, person IDs, dates,
 //! sender, quality flags), each decision with its reasons.
 //!
-//! Layout: `rules` (weighted TOML rules → scores; `config/rules.toml` is the
-//! embedded default) and `validate` (its checks), `normalize` (OCR-tolerant
+//! Layout: `config` (the `[classify]` section: which rules file, overrides),
+//! `taxonomy` (the document types, the one list the board and mail read),
+//! `decide` (the steps of [`Classifier::classify`]), `rules` (weighted TOML
+//! rules → scores; `config/rules.toml` is the embedded default) and
+//! `validate` (its checks), `normalize` (OCR-tolerant
 //! folding and phrase patterns), `person_id` (check digits), `dates` (the
 //! letter's own date, the received stamp), `title` (the emne), `sender`,
 //! `quality` (flags from extraction facts), `explain` (the `process --json`

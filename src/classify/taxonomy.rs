@@ -27,9 +27,7 @@ pub struct DocumentType {
 
 /// A type a person chose is not in the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "Ukjent dokumenttype. Velg en av typene i listen (de kommer fra klassifiseringsreglene)."
-)]
+#[error("Ukjent dokumenttype. Velg en av typene i listen (de kommer fra klassifiseringsreglene).")]
 pub struct UnknownType;
 
 /// The document types of one installation, in the rules file's order.
@@ -139,6 +137,45 @@ mod tests {
         assert!(taxonomy.check("klage").is_ok());
         assert_eq!(taxonomy.check("klag"), Err(UnknownType));
         assert_eq!(taxonomy.check(""), Err(UnknownType));
+    }
+
+    /// The invariant's guard: no second list of type names creeps back
+    /// into the code (as `web/layout.rs`'s `DOCUMENT_TYPES` once was).
+    /// "Klage" is exempt: it is also the name of the appeal flag.
+    #[test]
+    fn no_type_name_is_written_in_the_code_outside_classify() {
+        let taxonomy = Taxonomy::embedded();
+        let names: Vec<String> = taxonomy
+            .types()
+            .iter()
+            .flat_map(|t| [&t.label, &t.short_label])
+            .filter(|n| n.as_str() != "Klage")
+            .map(|n| format!("{n:?}"))
+            .collect();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut folders = vec![src.clone()];
+        let mut found = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if path != src.join("classify") {
+                        folders.push(path);
+                    }
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                // Test modules may name types to check what a page shows.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                for name in names.iter().filter(|n| code.contains(n.as_str())) {
+                    found.push(format!("{}: {name}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "type names outside the rules file: {found:?}"
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use maud::{html, Markup};
 use serde_json::Value;
 
-use crate::item::{ItemState, RejectCode};
 use crate::classify::Taxonomy;
+use crate::item::{ItemState, RejectCode};
 use crate::store::board::EventRow;
 use crate::store::users::User;
 use crate::web::layout::local_time;

@@ -18,6 +18,7 @@ use chrono::{Duration, Utc};
 use maud::{html, Markup};
 use serde_json::json;
 
+use crate::classify::Taxonomy;
 use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
 use crate::store::events::Actor;
@@ -26,7 +27,6 @@ use crate::web::access::{self, ItemFacts};
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;
-use crate::classify::Taxonomy;
 use crate::web::layout::{self, local_day, local_time, source_label};
 use crate::web::{AppState, WebError};
 

@@ -16,13 +16,13 @@ use maud::{html, Markup};
 use serde_json::json;
 
 use crate::calendar;
+use crate::classify::Taxonomy;
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::store::my_post::{self, MyPostRow};
 use crate::web::access;
 use crate::web::auth::{Checked, CsrfOnly, Viewer};
 use crate::web::journal_card::{date_nb, received_date};
-use crate::classify::Taxonomy;
 use crate::web::layout;
 use crate::web::{AppState, WebError};
 

@@ -14,12 +14,12 @@ use chrono::{Duration, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::classify::Taxonomy;
 use crate::item::UnitId;
 use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
 use crate::store::users;
 use crate::web::auth::{home_of, Viewer};
-use crate::classify::Taxonomy;
 use crate::web::layout::{self, local_time_short, source_label};
 use crate::web::{access, AppState, WebError};
 
