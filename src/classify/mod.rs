@@ -51,7 +51,7 @@ pub use person_id::{
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
 pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
-pub use taxonomy::{DocumentType, Taxonomy, UnknownType};
+pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {

@@ -93,6 +93,8 @@ pub struct TypeDef {
     /// The board's and the mail's shorter name ("Søknad om BPA"); `label`
     /// when absent.
     pub short_label: Option<String>,
+    /// What the routine does with the type (appeal mark, access request, …).
+    pub routine: Option<super::taxonomy::Routine>,
     /// Digital post of this type goes to this unit …
     pub unit: Option<String>,
     /// … unless the unit rules point to one of these (an application for

@@ -6,8 +6,26 @@
 //! a correction to any other, the after-meeting mail names them: all through
 //! one [`Taxonomy`], so a municipality's own rules file changes them all.
 
+use serde::Deserialize;
+
 use super::config::{self, ClassifyConfig};
 use super::rules::{RulesError, RulesFile};
+
+/// What the routine does with a type beyond naming it (`routine` in the
+/// rules file): the board's and the mail's marks, the journal card's advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routine {
+    /// An application: a new case when the person has no earlier post.
+    Application,
+    /// An appeal (klage): marked on the board and in mail; never a new case.
+    Appeal,
+    /// A request for access (innsyn): flagged, and by e-mail the sender's
+    /// identity must be checked.
+    AccessRequest,
+    /// A change to or end of a service the person has: never a new case.
+    Change,
+}
 
 /// One document type as people see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +41,7 @@ pub struct DocumentType {
     /// Items of this type go through a leader (the rules file's
     /// `leader_review`, or `[classify] leader_review`).
     pub leader_review: bool,
+    pub routine: Option<Routine>,
 }
 
 /// A type a person chose is not in the taxonomy.
@@ -48,6 +67,7 @@ impl Taxonomy {
                 label: t.label.clone(),
                 short_label: t.short_label.clone().unwrap_or_else(|| t.label.clone()),
                 leader_review: file.leader_review.contains(&t.id),
+                routine: t.routine,
             })
             .collect();
         Taxonomy { types }
@@ -85,6 +105,11 @@ impl Taxonomy {
     /// The type a person chose, or why it cannot be used.
     pub fn check(&self, id: &str) -> Result<&DocumentType, UnknownType> {
         self.get(id).ok_or(UnknownType)
+    }
+
+    /// What the routine does with a stored type, if anything special.
+    pub fn routine(&self, id: Option<&str>) -> Option<Routine> {
+        id.and_then(|id| self.get(id)).and_then(|t| t.routine)
     }
 
     /// The name people read for a stored type: its short label; the id of
@@ -129,6 +154,17 @@ mod tests {
         assert_eq!(taxonomy.name(None), "ukjent");
         assert!(taxonomy.get("klage").is_some_and(|t| t.leader_review));
         assert!(taxonomy.get("innsyn").is_some_and(|t| !t.leader_review));
+        assert_eq!(taxonomy.routine(Some("klage")), Some(Routine::Appeal));
+        assert_eq!(
+            taxonomy.routine(Some("innsyn")),
+            Some(Routine::AccessRequest)
+        );
+        assert_eq!(taxonomy.routine(Some("endring")), Some(Routine::Change));
+        for t in ["soknad_tjenester", "soknad_bpa", "soknad_omsorgsstonad"] {
+            assert_eq!(taxonomy.routine(Some(t)), Some(Routine::Application));
+        }
+        assert_eq!(taxonomy.routine(Some("annet")), None);
+        assert_eq!(taxonomy.routine(None), None);
     }
 
     #[test]

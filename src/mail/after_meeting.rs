@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use super::compose::{self, Composed};
 use super::MailError;
 use crate::calendar;
-use crate::classify::Taxonomy;
+use crate::classify::{Routine, Taxonomy};
 use crate::config::Config;
 use crate::store::after_meeting::{self, Untold};
 use crate::store::{users, Store};
@@ -120,7 +120,7 @@ fn line(u: &Untold, types: &Taxonomy) -> String {
     if u.urgent {
         parts.push("HASTER".into());
     }
-    if u.document_type.as_deref() == Some("klage") {
+    if types.routine(u.document_type.as_deref()) == Some(Routine::Appeal) {
         parts.push("KLAGE".into());
     }
     let (received, _) = calendar::received_day(u.stamped_date.as_deref(), &u.received_at);

@@ -109,11 +109,12 @@ async fn item_page(
                 }),
                 None => false,
             };
-            let names = history::Names::of(&users::list(store)?, types);
+            let names = history::Names::of(&users::list(store)?, types.clone());
             let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
                 .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
-            let journal = crate::web::journal_card::load(store, &config, &user, &detail, false)?;
+            let journal =
+                crate::web::journal_card::load(store, &config, &types, &user, &detail, false)?;
             let quality = crate::web::quality::load(store, &user, id)?;
             board::audit(
                 store,
@@ -167,7 +168,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         @if let Some(notice) = &view.deleted_notice {
             p.alert role="status" { (notice) }
         }
-        (crate::web::queue::flags(row))
+        (crate::web::queue::flags(row, &state.taxonomy))
         @if let Some(orig) = row.duplicate_of {
             p.alert role="status" {
                 "Dette er et duplikat av "
@@ -210,7 +211,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         @if let Some(card) = &view.journal { (crate::web::journal_card::render(card)) }
         @if let Some(q) = &view.quality { (crate::web::quality::render(q, viewer)) }
         @if let Some(delivery) = &view.delivery {
-            (crate::web::delivery::section(delivery, row.document_type.as_deref()))
+            (crate::web::delivery::section(delivery, state.taxonomy.routine(row.document_type.as_deref())))
         }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }

@@ -16,7 +16,7 @@ use maud::{html, Markup};
 use serde_json::json;
 
 use crate::calendar;
-use crate::classify::Taxonomy;
+use crate::classify::{Routine, Taxonomy};
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::store::my_post::{self, MyPostRow};
@@ -93,7 +93,7 @@ pub(crate) struct Entry {
 }
 
 /// Sorts and annotates a person's items as of `today`.
-pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate) -> Vec<Entry> {
+pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate, types: &Taxonomy) -> Vec<Entry> {
     let mut out: Vec<Entry> = rows
         .into_iter()
         .map(|row| {
@@ -107,7 +107,7 @@ pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate) -> Vec<Entry> {
                 .unwrap_or(today);
             let preliminary_by = month.filter(|m| *m <= soon);
             Entry {
-                appeal: row.document_type.as_deref() == Some("klage"),
+                appeal: types.routine(row.document_type.as_deref()) == Some(Routine::Appeal),
                 row,
                 received,
                 waiting,
@@ -143,7 +143,7 @@ async fn my_post_page(State(state): State<AppState>, viewer: Viewer) -> Result<R
         })
         .await?;
     let today = calendar::oslo_date(Utc::now());
-    let list = entries(rows, today);
+    let list = entries(rows, today, &state.taxonomy);
     let limit = state.config.raw.reports.unregistered_limit_days;
     let body = render(&list, limit, today, &state.taxonomy);
     Ok(layout::page("Min post", Some(&viewer), false, body).into_response())
@@ -226,6 +226,7 @@ mod tests {
                 row(4, "2026-10-20T09:00:00Z", "fullmakt", false),
             ],
             today,
+            &Taxonomy::embedded(),
         );
         let ids: Vec<i64> = list.iter().map(|e| e.row.id.0).collect();
         assert_eq!(ids, vec![2, 3, 4, 1]);

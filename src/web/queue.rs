@@ -14,7 +14,7 @@ use chrono::{Duration, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::classify::Taxonomy;
+use crate::classify::{Routine, Taxonomy};
 use crate::item::UnitId;
 use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
@@ -170,13 +170,14 @@ pub(crate) fn derived_mark() -> Markup {
     }
 }
 
-pub(crate) fn flags(row: &QueueRow) -> Markup {
+pub(crate) fn flags(row: &QueueRow, types: &Taxonomy) -> Markup {
+    let routine = types.routine(row.document_type.as_deref());
     html! {
         ul.flags {
             @if row.urgent { li.flag.urgent { "Haster" } }
             @if row.leader_review_pending { li.flag { "Lederkontroll" } }
-            @if row.document_type.as_deref() == Some("innsyn") { li.flag.access { "Innsyn" } }
-            @if crate::web::delivery::identity_check(row.delivery, row.document_type.as_deref()) {
+            @if routine == Some(Routine::AccessRequest) { li.flag.access { "Innsyn" } }
+            @if crate::web::delivery::identity_check(row.delivery, routine) {
                 li.flag.access { "Bekreft identitet" }
             }
             @if row.duplicate_of.is_some() { li.flag { "Duplikat" } }
@@ -195,7 +196,7 @@ fn row_cells(row: &QueueRow, types: &Taxonomy) -> Markup {
             @if row.title_derived { " " (derived_mark()) }
         }
         td.pid { (row.masked_person_ids.join(", ")) }
-        td { (flags(row)) }
+        td { (flags(row, types)) }
     }
 }
 
