@@ -532,14 +532,15 @@ async fn a_correction_to_a_type_outside_the_rules_file_is_refused() {
     assert!(page.contains("<dd>Annet</dd>"), "{page}");
 }
 
-/// A municipality's own rules file: a type of its own, a name of its own.
+/// A municipality's own rules file: a type of its own (an access request,
+/// as far as the routine goes), a name of its own.
 fn custom_rules() -> String {
     let rules = postmottak::classify::DEFAULT_RULES_TOML
         .replacen("short_label = \"Klage\"", "short_label = \"Klagesak\"", 1)
         .replacen(
             "[[types]]\nid = \"annet\"",
             "[[types]]\nid = \"vergemal\"\nlabel = \"Melding om vergemål\"\n\
-             short_label = \"Vergemål\"\n\n[[types]]\nid = \"annet\"",
+             short_label = \"Vergemål\"\nroutine = \"access_request\"\n\n[[types]]\nid = \"annet\"",
             1,
         );
     assert!(
@@ -568,6 +569,10 @@ async fn the_board_names_and_offers_the_types_of_a_custom_rules_file() {
     assert!(queue.contains("<td>Vergemål</td>"), "{queue}");
     assert!(queue.contains("<td>Klagesak</td>"), "{queue}");
     assert!(!queue.contains("<td>vergemal</td>"), "no raw id: {queue}");
+    assert!(
+        queue.contains("<li class=\"flag access\">Innsyn</li>"),
+        "the file's routine flags it: {queue}"
+    );
 
     let page = clerk.get(&format!("/items/{}", ids[1])).await;
     assert!(
