@@ -270,10 +270,11 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
     let mut item = letter("mta", "klage", "Klage", "x");
     item.state = FixtureState::Allocated { to: kari };
     board.seed(&[item]);
+    let types = postmottak::classify::Taxonomy::from_config(&board.config).unwrap();
     let now = Utc::now();
     // Within the quiet period: nothing yet.
     assert_eq!(
-        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, now).unwrap(),
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, now).unwrap(),
         0
     );
 
@@ -293,7 +294,8 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
     assert_eq!(ended.status, 303);
 
     let queued =
-        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, Utc::now()).unwrap();
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now())
+            .unwrap();
     assert_eq!(queued, 1, "Kari's mail goes at once");
     let rows = store.outbox_rows().unwrap();
     assert_eq!(rows.len(), 1);
@@ -302,7 +304,8 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
         .starts_with(&format!("after_meeting:{kari}:")));
     // Asked again: the allocation was told once.
     assert_eq!(
-        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, Utc::now()).unwrap(),
+        postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now())
+            .unwrap(),
         0
     );
     assert!(board

@@ -494,3 +494,109 @@ async fn the_menu_shows_each_role_its_pages_and_every_link_opens() {
     assert_eq!(kari.get("/reports/deviation").await.status, 403);
     assert!(!kari.get("/reports").await.body.contains("/shelves"));
 }
+
+#[tokio::test]
+async fn a_correction_to_a_type_outside_the_rules_file_is_refused() {
+    let board = Board::start().await;
+    let item = board.seed(&[letter("mta", "annet", "Uklart brev", "x")])[0];
+    let mut clerk = board.signed_in("merkantil").await;
+    let csrf = clerk.get(&format!("/items/{item}")).await.csrf();
+    // Well-formed ids the shipped rules do not have, and a label for an id.
+    for bad in ["klagesak", "Klage", "", "fullmakt_x"] {
+        let resp = clerk
+            .post(
+                &format!("/items/{item}/correct"),
+                &[
+                    ("csrf", &csrf),
+                    ("document_type", bad),
+                    ("unit", "mta"),
+                    ("title", "Rettet"),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status, 400, "{bad:?}");
+        assert!(
+            resp.body
+                .contains("Ukjent dokumenttype. Velg en av typene i listen"),
+            "{}",
+            resp.body
+        );
+    }
+    let clerk_id = board.user("merkantil").id;
+    assert!(
+        !board
+            .events(Some(item), clerk_id)
+            .contains(&"correction".to_owned()),
+        "nothing was changed"
+    );
+    let page = clerk.get(&format!("/items/{item}")).await.body;
+    assert!(page.contains("<dd>Annet</dd>"), "{page}");
+}
+
+/// A municipality's own rules file: a type of its own (an access request,
+/// as far as the routine goes), a name of its own.
+fn custom_rules() -> String {
+    let rules = postmottak::classify::DEFAULT_RULES_TOML
+        .replacen("short_label = \"Klage\"", "short_label = \"Klagesak\"", 1)
+        .replacen(
+            "[[types]]\nid = \"annet\"",
+            "[[types]]\nid = \"vergemal\"\nlabel = \"Melding om vergemål\"\n\
+             short_label = \"Vergemål\"\nroutine = \"access_request\"\n\n[[types]]\nid = \"annet\"",
+            1,
+        );
+    assert!(
+        rules.contains("Klagesak") && rules.contains("Vergemål"),
+        "fixture"
+    );
+    rules
+}
+
+#[tokio::test]
+async fn the_board_names_and_offers_the_types_of_a_custom_rules_file() {
+    let rules_dir = tempfile::tempdir().unwrap();
+    let rules = rules_dir.path().join("regler.toml");
+    std::fs::write(&rules, custom_rules()).unwrap();
+    let board = Board::start_with(&format!(
+        "\n[classify]\nrules = {:?}\n",
+        rules.display().to_string()
+    ))
+    .await;
+    let ids = board.seed(&[
+        letter("mta", "vergemal", "Melding fra Statsforvalteren", "x"),
+        letter("mta", "klage", "Klage på vedtak om BPA", "x"),
+    ]);
+    let mut clerk = board.signed_in("merkantil").await;
+    let queue = clerk.get("/").await.body;
+    assert!(queue.contains("<td>Vergemål</td>"), "{queue}");
+    assert!(queue.contains("<td>Klagesak</td>"), "{queue}");
+    assert!(!queue.contains("<td>vergemal</td>"), "no raw id: {queue}");
+    assert!(
+        queue.contains("<li class=\"flag access\">Innsyn</li>"),
+        "the file's routine flags it: {queue}"
+    );
+
+    let page = clerk.get(&format!("/items/{}", ids[1])).await;
+    assert!(
+        page.body
+            .contains("<option value=\"vergemal\">Vergemål</option>"),
+        "{}",
+        page.body
+    );
+    let resp = clerk
+        .post(
+            &format!("/items/{}/correct", ids[1]),
+            &[
+                ("csrf", &page.csrf()),
+                ("document_type", "vergemal"),
+                ("unit", "mta"),
+                ("title", "Klage på vedtak om BPA"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let page = clerk.get(&format!("/items/{}", ids[1])).await.body;
+    assert!(
+        page.contains("Rettet typen fra «Klagesak» til «Vergemål»."),
+        "{page}"
+    );
+}

@@ -2,8 +2,11 @@
 //! (document type, unit, urgency, leader review, title, person IDs, dates,
 //! sender, quality flags), each decision with its reasons.
 //!
-//! Layout: `rules` (weighted TOML rules → scores; `config/rules.toml` is the
-//! embedded default) and `validate` (its checks), `normalize` (OCR-tolerant
+//! Layout: `config` (the `[classify]` section: which rules file, overrides),
+//! `taxonomy` (the document types, the one list the board and mail read),
+//! `decide` (the steps of [`Classifier::classify`]), `rules` (weighted TOML
+//! rules → scores; `config/rules.toml` is the embedded default) and
+//! `validate` (its checks), `normalize` (OCR-tolerant
 //! folding and phrase patterns), `person_id` (check digits), `dates` (the
 //! letter's own date, the received stamp), `title` (the emne), `sender`,
 //! `quality` (flags from extraction facts), `explain` (the `process --json`
@@ -17,6 +20,7 @@
 
 pub mod config;
 mod dates;
+mod decide;
 mod explain;
 mod normalize;
 mod person_id;
@@ -24,12 +28,13 @@ mod quality;
 mod rules;
 mod sender;
 mod stamp;
+mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod title;
 mod validate;
 
-use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -38,7 +43,7 @@ use crate::extract::Extraction;
 use crate::issues::Issues;
 use crate::item::{QualityFlag, Source, UnitId};
 
-pub use config::ClassifyConfig;
+pub use config::{ClassifyConfig, DEFAULT_RULES_TOML};
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use normalize::fold;
@@ -47,9 +52,7 @@ pub use person_id::{
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
 pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
-
-/// The default rules, shipped in the binary; `[classify] rules` replaces them.
-pub const DEFAULT_RULES_TOML: &str = include_str!("../../config/rules.toml");
+pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {
@@ -142,8 +145,9 @@ pub struct Reason {
 /// The rule-based classifier. Cheap to share (`Send + Sync`).
 #[derive(Debug)]
 pub struct Classifier {
+    /// Compiled rules; `rules.file` holds the `[classify]` overrides.
     rules: rules::Rules,
-    leader_review: Vec<String>,
+    taxonomy: Arc<Taxonomy>,
 }
 
 impl Classifier {
@@ -151,211 +155,70 @@ impl Classifier {
     /// resolved against the current directory; prefer [`Self::from_config`])
     /// and validates them.
     pub fn new(config: &ClassifyConfig) -> Result<Classifier, RulesError> {
-        let mut rules = match &config.rules {
-            None => rules::Rules::from_toml(DEFAULT_RULES_TOML, "config/rules.toml (innebygd)")?,
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                rules::Rules::from_toml(&text, &path.display().to_string())?
-            }
-        };
-        // The section's own rules live beside it; a section that did not come
-        // through `Config` (tests, tools) is held to them here.
+        // The section's own values are held to the same check as in the
+        // config's validation pass (tests and tools build sections directly).
         if let Some(issue) = Issues::of(|i| config.validate(i)).into_iter().next() {
             return Err(RulesError::Invalid {
                 origin: "[classify]".into(),
                 message: issue.to_string(),
             });
         }
-        if let Some(t) = config.threshold {
-            rules.file.threshold = t;
-        }
-        let leader_review = config
-            .leader_review
-            .clone()
-            .unwrap_or_else(|| rules.file.leader_review.clone());
-        if let Some(unknown) = leader_review.iter().find(|t| rules.type_label(t).is_none()) {
-            return Err(RulesError::Invalid {
-                origin: "[classify]".into(),
-                message: format!("leader_review viser til ukjent dokumenttype «{unknown}»"),
-            });
-        }
-        Ok(Classifier {
-            rules,
-            leader_review,
-        })
+        let rules = config::load_rules(config)?;
+        let taxonomy = Arc::new(Taxonomy::from_rules(&rules.file));
+        Ok(Classifier { rules, taxonomy })
     }
 
-    /// Like [`Self::new`], with the rules path resolved against the config
-    /// file's folder and every unit the rules name checked against the
-    /// configured units.
+    /// Like [`Self::new`], and every unit the rules name must be one of
+    /// `units` (the configured `[[units]]`; none configured: not compared).
+    pub fn for_units(config: &ClassifyConfig, units: &[UnitId]) -> Result<Classifier, RulesError> {
+        let classifier = Self::new(config)?;
+        if units.is_empty() {
+            return Ok(classifier);
+        }
+        match classifier.rules.units.iter().find(|u| !units.contains(u)) {
+            Some(missing) => Err(RulesError::Invalid {
+                origin: config.origin(),
+                message: format!("enheten «{missing}» finnes ikke i [[units]]"),
+            }),
+            None => Ok(classifier),
+        }
+    }
+
+    /// Like [`Self::for_units`], with the rules path resolved against the
+    /// config file's folder and the config's own `[[units]]`.
     pub fn from_config(config: &crate::config::Config) -> Result<Classifier, RulesError> {
-        let mut section = config.raw.classify.clone();
-        section.rules = section.rules.map(|p| config.resolve(&p));
-        let classifier = Self::new(&section)?;
-        let configured: Vec<&UnitId> = config.raw.units.iter().map(|u| &u.id).collect();
-        if !configured.is_empty() {
-            if let Some(missing) = classifier
-                .rules
-                .units
-                .iter()
-                .find(|u| !configured.contains(u))
-            {
-                return Err(RulesError::Invalid {
-                    origin: section
-                        .rules
-                        .as_deref()
-                        .map_or("config/rules.toml (innebygd)".into(), |p: &Path| {
-                            p.display().to_string()
-                        }),
-                    message: format!("enheten «{missing}» finnes ikke i [[units]]"),
-                });
-            }
-        }
-        Ok(classifier)
+        let units: Vec<UnitId> = config.raw.units.iter().map(|u| u.id.clone()).collect();
+        Self::for_units(&resolved_section(config), &units)
     }
 
-    /// Norwegian label of a document type ("Søknad om BPA"), if known.
+    /// The document types these rules decide among.
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
+    /// Norwegian label of a document type ("Søknad om brukerstyrt personlig
+    /// assistanse (BPA)"), if known.
     pub fn type_label(&self, id: &str) -> Option<&str> {
-        self.rules.type_label(id)
+        self.taxonomy.get(id).map(|t| t.label.as_str())
     }
 
-    /// Classifies one extracted document. Pure; cannot fail.
+    /// Classifies one extracted document. Pure; cannot fail. Each step adds
+    /// the reasons for its decision, in the order `--explain` shows them.
     pub fn classify(&self, input: &ClassifyInput<'_>) -> Classification {
-        let text = input.extraction.text();
-        let folded = fold(&text);
-        let subject = title::subject_line(&text);
-        let folded_subject = subject.as_deref().map(fold).unwrap_or_default();
+        let letter = decide::Letter::read(input.extraction);
         let mut reasons = Vec::new();
-
-        let decision = self.rules.score_types(&folded, &folded_subject);
-        reasons.extend(decision.fired.iter().map(|f| Reason {
-            kind: ReasonKind::DocumentType,
-            target: f.target.clone(),
-            label: f.label.clone(),
-            weight: f.weight,
-        }));
-
-        let unit = self.decide_unit(
-            input,
-            &decision.document_type,
-            &folded,
-            &folded_subject,
-            &mut reasons,
-        );
-
-        let urgent_fired = self.rules.urgent_cues(&folded);
-        let urgent_score: f32 = urgent_fired.iter().map(|f| f.weight).sum();
-        let urgent = urgent_score >= self.rules.file.urgent.threshold;
-        reasons.extend(urgent_fired.into_iter().map(|f| Reason {
-            kind: ReasonKind::Urgent,
-            target: f.target,
-            label: f.label,
-            weight: f.weight,
-        }));
-
-        let leader_review = self.leader_review.contains(&decision.document_type);
-        if leader_review {
-            reasons.push(Reason {
-                kind: ReasonKind::LeaderReview,
-                target: decision.document_type.clone(),
-                label: "dokumenttypen skal gjennom leder".into(),
-                weight: 1.0,
-            });
-        }
-
-        let type_label = self
-            .rules
-            .type_label(&decision.document_type)
-            .unwrap_or(FALLBACK_TYPE);
-        let mut title_derived = false;
-        let title = match subject.as_deref().and_then(title::clean_title) {
-            Some(t) => {
-                reasons.push(reason(
-                    ReasonKind::Title,
-                    "emnelinje",
-                    "fra brevets emnelinje",
-                ));
-                t
-            }
-            // A queue of GP letters all titled "Helseopplysninger" says
-            // nothing: say what the letter asks for, marked as derived.
-            None => match title::derived_title(&text) {
-                Some(t) => {
-                    title_derived = true;
-                    reasons.push(reason(
-                        ReasonKind::Title,
-                        "utledet",
-                        "ingen emnelinje; utledet fra hva brevet ber om",
-                    ));
-                    t
-                }
-                None => {
-                    reasons.push(reason(
-                        ReasonKind::Title,
-                        "dokumenttype",
-                        "ingen emnelinje; dokumenttypens navn",
-                    ));
-                    type_label.to_owned()
-                }
-            },
-        };
-
-        let person_ids = find_person_ids(&text);
-        for id in &person_ids {
-            reasons.push(reason(
-                ReasonKind::PersonId,
-                id.kind.as_str(),
-                &format!("{} med gyldige kontrollsifre", id.kind.label_nb()),
-            ));
-        }
-        let document_date = document_date(&text);
-        if document_date.is_some() {
-            reasons.push(reason(
-                ReasonKind::DocumentDate,
-                "brevdato",
-                "dato i brevhodet eller ved stedsnavn",
-            ));
-        }
-        let (stamped_date, stamp_unreadable) = stamp_date(input, &text, document_date);
-        if stamped_date.is_some() {
-            reasons.push(reason(
-                ReasonKind::StampedDate,
-                "stempel",
-                "dato i mottaksstempel",
-            ));
-        }
-        let sender = sender::sender(&self.rules, &text);
-        if sender.is_some() {
-            // The target names the kind of evidence, not the letterhead line.
-            reasons.push(reason(
-                ReasonKind::Sender,
-                "avsender",
-                "kjent avsender eller org.nr. i brevhode eller signatur",
-            ));
-        }
-        let sender_person = if sender.is_none() {
-            sender::person_sender(&text)
-        } else {
-            None
-        };
-        if sender_person.is_some() {
-            reasons.push(reason(
-                ReasonKind::Sender,
-                "privatperson",
-                "navn i «Fra:»-linjen eller under hilsenen",
-            ));
-        }
-        let mut quality_flags = quality::flags(input.extraction, &folded, &self.rules.file.quality);
-        if stamp_unreadable {
-            quality_flags.push(QualityFlag::StampUnreadable);
-        }
-        for flag in &quality_flags {
-            reasons.push(reason(ReasonKind::Quality, flag.as_str(), flag.label_nb()));
-        }
-
+        let decision = self.decide_type(&letter, &mut reasons);
+        let unit = self.decide_unit(input, &decision.document_type, &letter, &mut reasons);
+        let urgent = self.decide_urgent(&letter, &mut reasons);
+        let leader_review = self.decide_leader_review(&decision.document_type, &mut reasons);
+        let (title, title_derived) =
+            self.decide_title(&letter, &decision.document_type, &mut reasons);
+        let person_ids = decide::person_ids(&letter, &mut reasons);
+        let document_date = decide::document_date(&letter, &mut reasons);
+        let (stamped_date, stamp_unreadable) =
+            decide::stamped_date(input, &letter, document_date, &mut reasons);
+        let (sender, sender_person) = self.decide_sender(&letter, &mut reasons);
+        let quality_flags = self.quality_flags(input, &letter, stamp_unreadable, &mut reasons);
         Classification {
             document_type: decision.document_type,
             unit,
@@ -374,118 +237,13 @@ impl Classifier {
             reasons,
         }
     }
-
-    /// Scans keep their folder's unit; digital post goes by the type's fixed
-    /// unit, else by the unit rules, else the default unit (§7).
-    fn decide_unit(
-        &self,
-        input: &ClassifyInput<'_>,
-        document_type: &str,
-        folded: &str,
-        folded_subject: &str,
-        reasons: &mut Vec<Reason>,
-    ) -> UnitId {
-        if let (Source::Scan, Some(unit)) = (input.source, input.folder_unit) {
-            reasons.push(reason(
-                ReasonKind::Unit,
-                unit.as_str(),
-                "skannet i enhetens mappe",
-            ));
-            return unit.clone();
-        }
-        // The default unit is the first unit the rules name (validated).
-        let default = || self.rules.units[0].clone();
-        // "Att.: Tildelingskontoret": the sender named the unit; that beats
-        // the type's unit and every topic word.
-        if let Some(att) = self.rules.addressed_unit(folded) {
-            if let Ok(unit) = UnitId::new(&att.target) {
-                reasons.push(Reason {
-                    kind: ReasonKind::Unit,
-                    target: att.target,
-                    label: att.label,
-                    weight: att.weight,
-                });
-                return unit;
-            }
-        }
-        let (best, fired) = self.rules.score_units(folded, folded_subject);
-        let type_def = self.rules.type_def(document_type);
-        if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
-            let by_content = best
-                .as_deref()
-                .filter(|u| type_def.is_some_and(|t| t.content_units.iter().any(|c| c == u)));
-            if let Some(unit) = by_content {
-                reasons.extend(unit_reasons(fired, unit));
-                return UnitId::new(unit).unwrap_or_else(|_| default());
-            }
-            reasons.push(reason(
-                ReasonKind::Unit,
-                fixed,
-                "dokumenttypen behandles av denne enheten",
-            ));
-            return UnitId::new(fixed).unwrap_or_else(|_| default());
-        }
-        match best {
-            Some(unit) => {
-                reasons.extend(unit_reasons(fired, &unit));
-                UnitId::new(&unit).unwrap_or_else(|_| default())
-            }
-            None => {
-                reasons.push(reason(
-                    ReasonKind::Unit,
-                    self.rules.units[0].as_str(),
-                    "ingen enhet pekte seg ut; tildelingskontoret",
-                ));
-                default()
-            }
-        }
-    }
 }
 
-/// The received stamp's date, and whether a stamp was found whose date
-/// could not be read. The extractor's reading of the stamp region comes
-/// first; running text (a text layer, or a stamp the extractor did not
-/// isolate) is the fallback. Either way the date must be plausible for the
-/// day the file arrived and the letter's own date.
-fn stamp_date(
-    input: &ClassifyInput<'_>,
-    text: &str,
-    document_date: Option<NaiveDate>,
-) -> (Option<NaiveDate>, bool) {
-    let ok = |d: NaiveDate| stamp::plausible(d, input.received_on, document_date);
-    let reading = input
-        .extraction
-        .pages
-        .iter()
-        .find_map(|p| p.stamp.as_deref());
-    let from_region = reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, ok));
-    let from_text = || {
-        stamp::stamp_dates_in_text(text)
-            .into_iter()
-            .find(|d| ok(*d))
-    };
-    let date = from_region.or_else(from_text);
-    (date, reading.is_some() && date.is_none())
-}
-
-/// The unit rules that pointed at the chosen unit.
-fn unit_reasons(fired: Vec<rules::Fired>, unit: &str) -> impl Iterator<Item = Reason> + '_ {
-    fired
-        .into_iter()
-        .filter(move |f| f.target == unit)
-        .map(|f| Reason {
-            kind: ReasonKind::Unit,
-            target: f.target,
-            label: f.label,
-            weight: f.weight,
-        })
-}
-
-fn reason(kind: ReasonKind, target: &str, label: &str) -> Reason {
-    Reason {
-        kind,
-        target: target.to_owned(),
-        label: label.to_owned(),
-        weight: 1.0,
-    }
+/// The `[classify]` section of a loaded config, its rules path resolved
+/// against the config file's folder. (Here, not in `config.rs`: the section
+/// type stays free of `crate::config`, so `config` can assemble it.)
+fn resolved_section(config: &crate::config::Config) -> ClassifyConfig {
+    let mut section = config.raw.classify.clone();
+    section.rules = section.rules.map(|p| config.resolve(&p));
+    section
 }

@@ -90,6 +90,11 @@ pub struct TypeDef {
     pub id: String,
     /// Norwegian label; also the title when the letter has no subject line.
     pub label: String,
+    /// The board's and the mail's shorter name ("Søknad om BPA"); `label`
+    /// when absent.
+    pub short_label: Option<String>,
+    /// What the routine does with the type (appeal mark, access request, …).
+    pub routine: Option<super::taxonomy::Routine>,
     /// Digital post of this type goes to this unit …
     pub unit: Option<String>,
     /// … unless the unit rules point to one of these (an application for
@@ -225,11 +230,15 @@ fn regex(origin: &str, pattern: &str) -> Result<Regex, RulesError> {
 impl Rules {
     /// Parses and validates a rules file; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Rules, RulesError> {
-        let file: RulesFile = toml::from_str(text).map_err(|e| RulesError::Parse {
+        Self::compile(Self::parse(text, origin)?, origin)
+    }
+
+    /// Parses a rules file without validating it.
+    pub fn parse(text: &str, origin: &str) -> Result<RulesFile, RulesError> {
+        toml::from_str(text).map_err(|e| RulesError::Parse {
             origin: origin.to_owned(),
             message: e.to_string(),
-        })?;
-        Self::compile(file, origin)
+        })
     }
 
     fn compile(file: RulesFile, origin: &str) -> Result<Rules, RulesError> {
@@ -317,14 +326,6 @@ impl Rules {
             addressees,
             units,
         })
-    }
-
-    pub fn type_label(&self, id: &str) -> Option<&str> {
-        self.file
-            .types
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.label.as_str())
     }
 
     pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
@@ -575,10 +576,10 @@ mod tests {
             "klage",
             "innsyn",
         ] {
-            assert!(rules.type_label(t).is_some(), "{t}");
+            assert!(rules.type_def(t).is_some(), "{t}");
         }
         for t in ["helseopplysninger", "fullmakt", "endring", "annet"] {
-            assert!(rules.type_label(t).is_some(), "{t}");
+            assert!(rules.type_def(t).is_some(), "{t}");
         }
     }
 }

@@ -26,6 +26,14 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
         if ids.contains(&t.id.as_str()) {
             return err(format!("dokumenttype «{}» er definert to ganger", t.id));
         }
+        // The board and mail show these names and nothing else of the type.
+        if t.label.trim().is_empty() || t.short_label.as_ref().is_some_and(|s| s.trim().is_empty())
+        {
+            return err(format!(
+                "dokumenttype «{}»: label og short_label kan ikke være tomme",
+                t.id
+            ));
+        }
         ids.push(&t.id);
     }
     for t in &file.types {
@@ -103,6 +111,14 @@ mod tests {
                 "ugyldig enhets-id",
             ),
             (with("phrases = [", "phrases = [\"\", "), "tom frase"),
+            (
+                with("short_label = \"Klage\"", "short_label = \" \""),
+                "«klage»: label og short_label kan ikke være tomme",
+            ),
+            (
+                with("routine = \"appeal\"", "routine = \"klage\""),
+                "ikke gyldig TOML",
+            ),
             (format!("{DEFAULT}\nbogus = 1\n"), "ikke gyldig TOML"),
             ("threshold = ".into(), "ikke gyldig TOML"),
         ];

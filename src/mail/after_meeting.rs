@@ -24,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 use super::compose::{self, Composed};
 use super::MailError;
 use crate::calendar;
+use crate::classify::{Routine, Taxonomy};
 use crate::config::Config;
 use crate::store::after_meeting::{self, Untold};
 use crate::store::{users, Store};
@@ -51,6 +52,7 @@ fn round_closed(
 fn compose_for(
     user_id: i64,
     items: &[Untold],
+    types: &Taxonomy,
     board: Option<&str>,
     now: DateTime<Utc>,
 ) -> Composed {
@@ -66,7 +68,7 @@ fn compose_for(
     } else {
         format!("Ny post til deg fra morgenmøtet: {n} saker")
     };
-    let lines: Vec<String> = items.iter().map(line).collect();
+    let lines: Vec<String> = items.iter().map(|u| line(u, types)).collect();
     // Without a board address people can reach, the mail says where to look
     // instead of printing a dead link (issue 15).
     let link = board.map(|board| format!("{board}/min-post"));
@@ -109,16 +111,16 @@ fn compose_for(
 }
 
 /// "Sak 12: Søknad om BPA · HASTER · KLAGE · én måned 05.12.2026 (fvl. § 11 a)".
-fn line(u: &Untold) -> String {
+fn line(u: &Untold, types: &Taxonomy) -> String {
     let mut parts = vec![format!(
         "Sak {}: {}",
         u.item,
-        crate::web::type_label(u.document_type.as_deref())
+        types.name(u.document_type.as_deref())
     )];
     if u.urgent {
         parts.push("HASTER".into());
     }
-    if u.document_type.as_deref() == Some("klage") {
+    if types.routine(u.document_type.as_deref()) == Some(Routine::Appeal) {
         parts.push("KLAGE".into());
     }
     let (received, _) = calendar::received_day(u.stamped_date.as_deref(), &u.received_at);
@@ -131,10 +133,12 @@ fn line(u: &Untold) -> String {
     parts.join(" · ")
 }
 
-/// Queues the mails of a closed round. Returns how many were queued.
+/// Queues the mails of a closed round, naming types as `types` does.
+/// Returns how many were queued.
 pub fn enqueue_round(
     store: &Store,
     config: &Config,
+    types: &Taxonomy,
     now: DateTime<Utc>,
 ) -> Result<usize, MailError> {
     let untold = after_meeting::untold(store)?;
@@ -155,7 +159,7 @@ pub fn enqueue_round(
             .filter(|u| !u.disabled)
             .and_then(|u| u.email)
             .filter(|e| !e.trim().is_empty());
-        let composed = compose_for(user_id, &items, board.as_deref(), now);
+        let composed = compose_for(user_id, &items, types, board.as_deref(), now);
         let tx = store
             .write_spanning()
             .map_err(|e| MailError::Store(e.into()))?;
@@ -185,10 +189,12 @@ pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), Ma
     let path = config.database_path();
     let store = super::blocking(move || Store::open(&path)).await??;
     let store = Arc::new(std::sync::Mutex::new(store));
+    // The rules file the classifier reads names the types.
+    let types = Arc::new(Taxonomy::from_config(&config)?);
     let every = Duration::from_secs_f64(config.raw.mail.poll_secs.clamp(0.05, 5.0));
     loop {
-        let (s, c) = (store.clone(), config.clone());
-        match super::blocking(move || enqueue_round(&super::lock(&s), &c, Utc::now())).await {
+        let (s, c, t) = (store.clone(), config.clone(), types.clone());
+        match super::blocking(move || enqueue_round(&super::lock(&s), &c, &t, Utc::now())).await {
             Ok(Ok(0)) => {}
             Ok(Ok(n)) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
             Ok(Err(e)) | Err(e) => {
@@ -252,7 +258,8 @@ mod tests {
             untold(14, "2026-12-01T08:01:00+00:00", "klage", false),
         ];
         let now = "2026-12-01T08:30:00Z".parse().unwrap();
-        let m = compose_for(2, &items, Some("http://tavle"), now);
+        let types = Taxonomy::embedded();
+        let m = compose_for(2, &items, &types, Some("http://tavle"), now);
         assert!(
             m.text.contains("Sak 12: Søknad om BPA · HASTER"),
             "{}",
@@ -261,7 +268,7 @@ mod tests {
         assert!(m.text.contains("Sak 14: Klage · KLAGE"), "{}", m.text);
         assert!(m.text.contains("30.12.2026"), "{}", m.text);
         assert!(m.text.contains("http://tavle/min-post"));
-        let again = compose_for(2, &items, Some("http://tavle"), now);
+        let again = compose_for(2, &items, &types, Some("http://tavle"), now);
         assert_eq!(
             (m.notice_key.as_str(), m.text.as_str()),
             (again.notice_key.as_str(), again.text.as_str()),
@@ -269,7 +276,7 @@ mod tests {
         );
         assert_ne!(
             m.notice_key,
-            compose_for(2, &items[..1], Some("http://tavle"), now).notice_key
+            compose_for(2, &items[..1], &types, Some("http://tavle"), now).notice_key
         );
     }
 }

@@ -121,6 +121,8 @@ pub enum MailError {
     Report(#[from] crate::report::ReportError),
     #[error(transparent)]
     Retention(#[from] crate::retention::RetentionError),
+    #[error(transparent)]
+    Rules(#[from] crate::classify::RulesError),
     #[error("intern feil i e-posttjenesten: {0}")]
     Task(String),
 }

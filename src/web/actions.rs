@@ -304,15 +304,14 @@ async fn correct(
     Checked(viewer, form): Checked<CorrectForm>,
 ) -> Result<Response, WebError> {
     let id = ItemId(id);
-    let type_ok = !form.document_type.is_empty()
-        && form.document_type.len() <= 40
-        && form
-            .document_type
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'_');
-    if !type_ok {
-        return Err(WebError::BadRequest("Ugyldig dokumenttype.".into()));
-    }
+    // Only a type of the rules file: anything else would be an item no
+    // rule, list or report knows.
+    let document_type = state
+        .taxonomy
+        .check(&form.document_type)
+        .map_err(|e| WebError::BadRequest(e.to_string()))?
+        .id
+        .clone();
     let unit = UnitId::new(&form.unit)
         .ok()
         .filter(|u| state.units.iter().any(|(id, _)| id == u))
@@ -324,7 +323,7 @@ async fn correct(
         ));
     }
     let correction = Correction {
-        document_type: Some(form.document_type.clone()),
+        document_type: Some(document_type),
         unit: Some(unit),
         title: Some(title),
         urgent: Some(form.urgent.is_some()),

@@ -121,11 +121,12 @@ async fn audit_item(
 ) -> Result<Response, WebError> {
     require_auditor(&viewer)?;
     let me = viewer.user.id;
+    let types = state.taxonomy.clone();
     let (events, names) = state
         .db
         .run(move |store| {
             let events = board::item_events(store, ItemId(id))?;
-            let names = Names::of(&users::list(store)?);
+            let names = Names::of(&users::list(store)?, types);
             board::audit(
                 store,
                 None,
@@ -152,11 +153,12 @@ async fn audit_user(
 ) -> Result<Response, WebError> {
     require_auditor(&viewer)?;
     let me = viewer.user.id;
+    let types = state.taxonomy.clone();
     let (user, events, names) = state
         .db
         .run(move |store| {
             let user = users::get(store, id)?.ok_or(WebError::NotFound)?;
-            let names = Names::of(&users::list(store)?);
+            let names = Names::of(&users::list(store)?, types);
             let events = board::user_events(store, id, USER_EVENTS_LIMIT)?;
             board::audit(
                 store,

@@ -4,14 +4,15 @@
 
 use maud::{html, Markup};
 
+use crate::classify::Routine;
 use crate::extract::delivery::{type_label, DeliveryKind};
 use crate::store::deliveries::DeliveryView;
 use crate::web::layout::local_time;
 
 /// A request for access that came by e-mail: the sender's identity must be
 /// confirmed before anything is sent (eForvaltningsforskriften § 4).
-pub(crate) fn identity_check(kind: Option<DeliveryKind>, document_type: Option<&str>) -> bool {
-    kind == Some(DeliveryKind::Email) && document_type == Some("innsyn")
+pub(crate) fn identity_check(kind: Option<DeliveryKind>, routine: Option<Routine>) -> bool {
+    kind == Some(DeliveryKind::Email) && routine == Some(Routine::AccessRequest)
 }
 
 pub(crate) const IDENTITY_TEXT: &str = "Innsynsbegjæring på e-post: bekreft avsenderens identitet \
@@ -25,7 +26,7 @@ fn size_label(bytes: u64) -> String {
     }
 }
 
-pub(crate) fn section(d: &DeliveryView, document_type: Option<&str>) -> Markup {
+pub(crate) fn section(d: &DeliveryView, routine: Option<Routine>) -> Markup {
     let heading = match d.kind {
         DeliveryKind::Email => "E-post",
         DeliveryKind::SvarUt => "Forsendelse fra SvarUt",
@@ -39,7 +40,7 @@ pub(crate) fn section(d: &DeliveryView, document_type: Option<&str>) -> Markup {
     html! {
         section.delivery aria-labelledby="delivery-h" {
             h2 #delivery-h { (heading) }
-            @if identity_check(Some(d.kind), document_type) {
+            @if identity_check(Some(d.kind), routine) {
                 p.alert.identity role="status" { (IDENTITY_TEXT) }
             }
             dl {

@@ -8,31 +8,37 @@
 //! this module does not know still gets a readable sentence.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use maud::{html, Markup};
 use serde_json::Value;
 
+use crate::classify::Taxonomy;
 use crate::item::{ItemState, RejectCode};
 use crate::store::board::EventRow;
 use crate::store::users::User;
-use crate::web::layout::{local_time, type_label};
+use crate::web::layout::local_time;
 
-/// Display names by user id, for the people an event names in its detail.
-#[derive(Default)]
-pub(crate) struct Names(HashMap<i64, String>);
+/// Display names for what an event names in its detail: people by user
+/// id, document types by the taxonomy.
+pub(crate) struct Names {
+    people: HashMap<i64, String>,
+    types: Arc<Taxonomy>,
+}
 
 impl Names {
-    pub(crate) fn of(users: &[User]) -> Names {
-        Names(
-            users
+    pub(crate) fn of(users: &[User], types: Arc<Taxonomy>) -> Names {
+        Names {
+            people: users
                 .iter()
                 .map(|u| (u.id, u.display_name.clone()))
                 .collect(),
-        )
+            types,
+        }
     }
 
     fn name(&self, id: Option<i64>) -> String {
-        id.and_then(|id| self.0.get(&id).cloned())
+        id.and_then(|id| self.people.get(&id).cloned())
             .unwrap_or_else(|| "en bruker som ikke finnes lenger".into())
     }
 }
@@ -77,7 +83,7 @@ pub(crate) fn sentence(e: &EventRow, names: &Names) -> String {
             names.name(number("to"))
         ),
         "leader_review_done" => "Lederkontrollen er utført.".into(),
-        "correction" => correction(&detail),
+        "correction" => correction(&detail, &names.types),
         "refused" => match action_label(text("action").as_deref()) {
             Some(what) => format!("Ble nektet tilgang til å {what}."),
             None => "Ble nektet tilgang.".into(),
@@ -159,7 +165,7 @@ fn transition(
             format!("Lest: {pages} {how}.")
         }
         (_, Some(ItemState::Classified)) => match text("document_type") {
-            Some(t) => format!("Klassifisert som «{}».", type_label(Some(t))),
+            Some(t) => format!("Klassifisert som «{}».", names.types.name(Some(t))),
             None => "Klassifisert.".into(),
         },
         (_, Some(ItemState::Queued)) if text("action") == Some("return_to_meeting") => {
@@ -202,7 +208,7 @@ fn transition(
     }
 }
 
-fn correction(detail: &Value) -> String {
+fn correction(detail: &Value, types: &Taxonomy) -> String {
     let field = detail.get("field").and_then(Value::as_str);
     let from = detail.get("from");
     let to = detail.get("to");
@@ -211,8 +217,8 @@ fn correction(detail: &Value) -> String {
         Some("document_type") => match (as_text(from), as_text(to)) {
             (Some(f), Some(t)) => format!(
                 "Rettet typen fra «{}» til «{}».",
-                type_label(Some(&f)),
-                type_label(Some(&t))
+                types.name(Some(&f)),
+                types.name(Some(&t))
             ),
             _ => "Rettet typen.".into(),
         },
@@ -265,7 +271,11 @@ mod tests {
 
     #[test]
     fn events_read_as_sentences_without_their_detail() {
-        let names = Names(HashMap::from([(3, "Kari Saksbehandler".to_owned())]));
+        let names = Names::of(&[], Arc::new(Taxonomy::embedded()));
+        let names = Names {
+            people: HashMap::from([(3, "Kari Saksbehandler".to_owned())]),
+            ..names
+        };
         let cases = [
             (
                 event(

@@ -19,6 +19,7 @@ use maud::{html, Markup};
 use serde_json::json;
 
 use crate::access::{self, ItemFacts};
+use crate::classify::Taxonomy;
 use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
 use crate::store::events::Actor;
@@ -26,7 +27,7 @@ use crate::store::users;
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;
-use crate::web::layout::{self, local_day, local_time, source_label, type_label, DOCUMENT_TYPES};
+use crate::web::layout::{self, local_day, local_time, source_label};
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -65,6 +66,7 @@ async fn item_page(
     let user = viewer.user.clone();
     let since = Utc::now() - Duration::days(i64::from(state.web.suggestion_days));
     let config = state.config.clone();
+    let types = state.taxonomy.clone();
     let view = state
         .db
         .run(move |store| {
@@ -107,11 +109,12 @@ async fn item_page(
                 }),
                 None => false,
             };
-            let names = history::Names::of(&users::list(store)?);
+            let names = history::Names::of(&users::list(store)?, types.clone());
             let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
                 .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
-            let journal = crate::web::journal_card::load(store, &config, &user, &detail, false)?;
+            let journal =
+                crate::web::journal_card::load(store, &config, &types, &user, &detail, false)?;
             let quality = crate::web::quality::load(store, &user, id)?;
             board::audit(
                 store,
@@ -165,7 +168,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         @if let Some(notice) = &view.deleted_notice {
             p.alert role="status" { (notice) }
         }
-        (crate::web::queue::flags(row))
+        (crate::web::queue::flags(row, &state.taxonomy))
         @if let Some(orig) = row.duplicate_of {
             p.alert role="status" {
                 "Dette er et duplikat av "
@@ -181,7 +184,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                     dt { "Mottatt" } dd { (local_time(&row.received_at)) }
                     dt { "Kilde" } dd { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
                     dt { "Enhet" } dd { (unit_name) }
-                    dt { "Type" } dd { (type_label(row.document_type.as_deref())) }
+                    dt { "Type" } dd { (state.taxonomy.name(row.document_type.as_deref())) }
                     dt { "Tilstand" } dd { (row.state.label_nb()) }
                     dt { "Tildelt" } dd { (view.allocated_name.as_deref().unwrap_or("–")) }
                     dt { "Haster" } dd { (if row.urgent { "ja" } else { "nei" }) }
@@ -208,7 +211,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
         @if let Some(card) = &view.journal { (crate::web::journal_card::render(card)) }
         @if let Some(q) = &view.quality { (crate::web::quality::render(q, viewer)) }
         @if let Some(delivery) = &view.delivery {
-            (crate::web::delivery::section(delivery, row.document_type.as_deref()))
+            (crate::web::delivery::section(delivery, state.taxonomy.routine(row.document_type.as_deref())))
         }
         section aria-labelledby="pages-h" {
             h2 #pages-h { "Sider" }
@@ -223,7 +226,7 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                 }
             }
         }
-        (classification(d, view.usual_correction.as_ref()))
+        (classification(d, view.usual_correction.as_ref(), &state.taxonomy))
         (history::table(&view.events, &view.names))
     }
 }
@@ -272,8 +275,8 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
                     p {
                         label for="c-type" { "Type" }
                         select #c-type name="document_type" {
-                            @for (id, label) in DOCUMENT_TYPES {
-                                option value=(id) selected[row.document_type.as_deref() == Some(*id)] { (label) }
+                            @for t in state.taxonomy.types() {
+                                option value=(t.id) selected[row.document_type.as_deref() == Some(t.id.as_str())] { (t.short_label) }
                             }
                         }
                     }
@@ -300,7 +303,11 @@ fn actions(view: &ItemView, viewer: &Viewer, facts: ItemFacts<'_>, state: &AppSt
     }
 }
 
-fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> Markup {
+fn classification(
+    d: &ItemDetail,
+    usual_correction: Option<&(String, u64)>,
+    types: &Taxonomy,
+) -> Markup {
     let Some(c) = &d.classification else {
         return html! {};
     };
@@ -317,18 +324,18 @@ fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> M
                     dt { "Sikkerhet for type" } dd { (format!("{:.0} %", conf * 100.0)) }
                 }
                 @if let Some(s) = c.get("suggestion").and_then(|v| v.as_str()) {
-                    dt { "Nest beste type" } dd { (type_label(Some(s))) }
+                    dt { "Nest beste type" } dd { (types.name(Some(s))) }
                 }
                 @if let Some((to, times)) = usual_correction {
                     dt { "Tidligere rettelser" }
-                    dd { "«" (type_label(d.row.document_type.as_deref())) "» er rettet til «"
-                        (type_label(Some(to))) "» " (times) " gang(er)" }
+                    dd { "«" (types.name(d.row.document_type.as_deref())) "» er rettet til «"
+                        (types.name(Some(to))) "» " (times) " gang(er)" }
                 }
             }
             h3 { "Begrunnelse" }
             @if reasons.is_empty() { p { "Ingen regler slo til." } }
             ul.reasons {
-                @for r in &reasons { li { (reason_text(r)) } }
+                @for r in &reasons { li { (reason_text(r, types)) } }
             }
         }
     }
@@ -336,7 +343,7 @@ fn classification(d: &ItemDetail, usual_correction: Option<&(String, u64)>) -> M
 
 /// One reason as text: "dokumenttype → soknad_bpa: «søknad om BPA» (vekt 3)".
 /// A reason stored in another shape is shown field by field.
-fn reason_text(reason: &serde_json::Value) -> String {
+fn reason_text(reason: &serde_json::Value, types: &Taxonomy) -> String {
     if let Ok(r) = serde_json::from_value::<crate::classify::Reason>(reason.clone()) {
         use crate::classify::ReasonKind;
         // Type ids read as the type's name; weights only where rules add up.
@@ -344,7 +351,7 @@ fn reason_text(reason: &serde_json::Value) -> String {
             ReasonKind::DocumentType | ReasonKind::LeaderReview => format!(
                 "{} → {}: «{}» (vekt {})",
                 r.kind.label_nb(),
-                type_label(Some(&r.target)),
+                types.name(Some(&r.target)),
                 r.label,
                 r.weight
             ),

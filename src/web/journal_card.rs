@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::access::{self, ItemFacts};
 use crate::calendar;
+use crate::classify::{Routine, Taxonomy};
 use crate::config::Config;
 use crate::item::{ItemId, Source};
 use crate::store::board::{self, ItemDetail};
@@ -70,22 +71,19 @@ fn parse_day(text: Option<&str>) -> Option<NaiveDate> {
 
 /// The suggestion for *Ny sak?* from the document type and the person's
 /// earlier post.
-pub(crate) fn suggest_new_case(
-    document_type: Option<&str>,
-    facts: &my_post::JournalFacts,
-) -> NewCase {
+pub(crate) fn suggest_new_case(routine: Option<Routine>, facts: &my_post::JournalFacts) -> NewCase {
     let earlier = facts.earlier_for_person.as_ref().map(|(id, at)| {
         let day = calendar::parse_instant(at)
             .map(|t| date_nb(calendar::oslo_date(t)))
             .unwrap_or_default();
         format!("sak {id} fra {day}")
     });
-    let (answer, reason) = match (document_type, earlier) {
-        (Some("klage"), _) => (
+    let (answer, reason) = match (routine, earlier) {
+        (Some(Routine::Appeal), _) => (
             Some(false),
             "en klage gjelder et vedtak i en eksisterende sak".to_owned(),
         ),
-        (Some("endring"), _) => (
+        (Some(Routine::Change), _) => (
             Some(false),
             "endring eller opphør gjelder en tjeneste personen alt har".to_owned(),
         ),
@@ -93,7 +91,7 @@ pub(crate) fn suggest_new_case(
             Some(false),
             format!("personen har tidligere post siste 12 måneder ({earlier})"),
         ),
-        (Some(t), None) if t.starts_with("soknad") && facts.has_person => (
+        (Some(Routine::Application), None) if facts.has_person => (
             Some(true),
             "søknad fra en person uten tidligere post siste 12 måneder".to_owned(),
         ),
@@ -142,6 +140,7 @@ fn fetch_folder(config: &Config, detail: &ItemDetail, facts: &my_post::JournalFa
 pub(crate) fn load(
     store: &Store,
     config: &Config,
+    types: &Taxonomy,
     viewer: &users::User,
     detail: &ItemDetail,
     reveal: bool,
@@ -175,7 +174,7 @@ pub(crate) fn load(
         title: row.title.clone(),
         document_date: parse_day(detail.document_date.as_deref()),
         sender: detail.sender.clone(),
-        new_case: suggest_new_case(row.document_type.as_deref(), &facts),
+        new_case: suggest_new_case(types.routine(row.document_type.as_deref()), &facts),
         folder: fetch_folder(config, detail, &facts),
         file_name: detail.file_name.clone(),
         masked_ids: row.masked_person_ids.clone(),
@@ -286,6 +285,7 @@ async fn card_page(
     let reveal = q.fnr.as_deref() == Some("1");
     let user = viewer.user.clone();
     let config = state.config.clone();
+    let types = state.taxonomy.clone();
     let card = state
         .db
         .run(move |store| {
@@ -301,7 +301,8 @@ async fn card_page(
             };
             checked_facts(store, &user, id, action, allowed)?;
             let detail = board::item(store, id)?.ok_or(WebError::NotFound)?;
-            let card = load(store, &config, &user, &detail, reveal)?.ok_or(WebError::NotFound)?;
+            let card =
+                load(store, &config, &types, &user, &detail, reveal)?.ok_or(WebError::NotFound)?;
             board::audit(store, Some(id), Actor::User(user.id), action, &json!({}))?;
             Ok(card)
         })
@@ -328,7 +329,8 @@ mod tests {
 
     #[test]
     fn new_case_follows_type_and_earlier_post() {
-        let s = |t, p, e| suggest_new_case(Some(t), &facts(p, e));
+        let types = Taxonomy::embedded();
+        let s = |t, p, e| suggest_new_case(types.routine(Some(t)), &facts(p, e));
         assert_eq!(s("soknad_tjenester", true, false).answer, Some(true));
         let earlier = s("soknad_tjenester", true, true);
         assert_eq!(earlier.answer, Some(false));

@@ -135,31 +135,6 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Markup {
     )
 }
 
-/// Document types of the default taxonomy with Norwegian labels.
-pub(crate) const DOCUMENT_TYPES: &[(&str, &str)] = &[
-    ("soknad_tjenester", "Søknad om helse- og omsorgstjenester"),
-    ("soknad_bpa", "Søknad om BPA"),
-    ("soknad_omsorgsstonad", "Søknad om omsorgsstønad"),
-    ("klage", "Klage"),
-    ("innsyn", "Innsynsbegjæring"),
-    ("helseopplysninger", "Helseopplysninger"),
-    ("fullmakt", "Fullmakt / samtykke"),
-    ("endring", "Endring / opphør"),
-    ("annet", "Annet"),
-];
-
-/// The label of a document type (its id when not in the default taxonomy).
-pub(crate) fn type_label(id: Option<&str>) -> &str {
-    match id {
-        None => "ukjent",
-        Some(id) => DOCUMENT_TYPES
-            .iter()
-            .find(|(k, _)| *k == id)
-            .map(|(_, v)| *v)
-            .unwrap_or(id),
-    }
-}
-
 pub(crate) fn source_label(source: crate::item::Source) -> &'static str {
     match source {
         crate::item::Source::Scan => "skannet",

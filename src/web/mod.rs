@@ -24,6 +24,7 @@ use axum::Router;
 use tokio_util::sync::CancellationToken;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::classify::Taxonomy;
 use crate::config::Config;
 use crate::extract::Rejection;
 use crate::item::UnitId;
@@ -49,7 +50,6 @@ mod queue;
 mod shelves;
 
 pub use config::WebConfig;
-pub(crate) use layout::type_label;
 
 /// Renders page images for the item page. Implemented by the extractor
 /// (`Extractor::render_page_png`); a trait so the board can run without
@@ -231,6 +231,9 @@ pub(crate) struct Inner {
     pub renderer: Option<Arc<dyn PageRenderer>>,
     /// Configured units in config order, with display names.
     pub units: Vec<(UnitId, String)>,
+    /// The document types of the rules file the classifier reads: their
+    /// names on every page, and the only types a correction may choose.
+    pub taxonomy: Arc<Taxonomy>,
     /// Sign-in attempts per client address (`login_guard`).
     pub login_buckets: login_guard::Buckets,
 }
@@ -259,12 +262,15 @@ impl AppState {
             .iter()
             .map(|u| (u.id.clone(), u.name.clone()))
             .collect();
+        let taxonomy = Taxonomy::from_config(&config)
+            .map_err(|e| WebError::Internal(format!("klassifiseringsreglene: {e}")))?;
         Ok(AppState(Arc::new(Inner {
             web: config.raw.web.clone(),
             config,
             db,
             renderer,
             units,
+            taxonomy: Arc::new(taxonomy),
             login_buckets: login_guard::Buckets::default(),
         })))
     }

@@ -17,12 +17,13 @@ use serde_json::json;
 
 use crate::access;
 use crate::calendar;
+use crate::classify::{Routine, Taxonomy};
 use crate::store::board;
 use crate::store::events::Actor;
 use crate::store::my_post::{self, MyPostRow};
 use crate::web::auth::{Checked, CsrfOnly, Viewer};
 use crate::web::journal_card::{date_nb, received_date};
-use crate::web::layout::{self, type_label};
+use crate::web::layout;
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -92,7 +93,7 @@ pub(crate) struct Entry {
 }
 
 /// Sorts and annotates a person's items as of `today`.
-pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate) -> Vec<Entry> {
+pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate, types: &Taxonomy) -> Vec<Entry> {
     let mut out: Vec<Entry> = rows
         .into_iter()
         .map(|row| {
@@ -106,7 +107,7 @@ pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate) -> Vec<Entry> {
                 .unwrap_or(today);
             let preliminary_by = month.filter(|m| *m <= soon);
             Entry {
-                appeal: row.document_type.as_deref() == Some("klage"),
+                appeal: types.routine(row.document_type.as_deref()) == Some(Routine::Appeal),
                 row,
                 received,
                 waiting,
@@ -142,13 +143,13 @@ async fn my_post_page(State(state): State<AppState>, viewer: Viewer) -> Result<R
         })
         .await?;
     let today = calendar::oslo_date(Utc::now());
-    let list = entries(rows, today);
+    let list = entries(rows, today, &state.taxonomy);
     let limit = state.config.raw.reports.unregistered_limit_days;
-    let body = render(&list, limit, today);
+    let body = render(&list, limit, today, &state.taxonomy);
     Ok(layout::page("Min post", Some(&viewer), false, body).into_response())
 }
 
-fn render(list: &[Entry], limit: i64, today: NaiveDate) -> Markup {
+fn render(list: &[Entry], limit: i64, today: NaiveDate, types: &Taxonomy) -> Markup {
     html! {
         h1 { "Min post" }
         p { "Post som er fordelt til deg og ikke registrert i fagsystemet, per " (date_nb(today))
@@ -171,7 +172,7 @@ fn render(list: &[Entry], limit: i64, today: NaiveDate) -> Markup {
                         tr data-item=(e.row.id) class=[(e.waiting > limit).then_some("overdue")] {
                             td { (e.row.id) }
                             td { a href={ "/items/" (e.row.id) } { (e.row.title.as_deref().unwrap_or("(uten emne)")) } }
-                            td { (type_label(e.row.document_type.as_deref())) }
+                            td { (types.name(e.row.document_type.as_deref())) }
                             td { (e.received.map(date_nb).unwrap_or_default()) }
                             td { (e.waiting) " av " (limit) " arbeidsdager"
                                 @if e.waiting > limit { " – over fristen" } }
@@ -225,6 +226,7 @@ mod tests {
                 row(4, "2026-10-20T09:00:00Z", "fullmakt", false),
             ],
             today,
+            &Taxonomy::embedded(),
         );
         let ids: Vec<i64> = list.iter().map(|e| e.row.id.0).collect();
         assert_eq!(ids, vec![2, 3, 4, 1]);

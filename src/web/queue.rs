@@ -15,13 +15,14 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::access;
+use crate::classify::{Routine, Taxonomy};
 use crate::item::UnitId;
 use crate::store::board::{self, QueueRow, Suggestion, SuggestionReason};
 use crate::store::events::Actor;
 use crate::store::users;
 use crate::store::Store;
 use crate::web::auth::{home_of, Viewer};
-use crate::web::layout::{self, local_time_short, source_label, type_label};
+use crate::web::layout::{self, local_time_short, source_label};
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -80,7 +81,7 @@ async fn queue_page(
             Ok(data)
         })
         .await?;
-    let body = queue_body(&data, &viewer, meeting);
+    let body = queue_body(&data, &viewer, meeting, &state.taxonomy);
     Ok(layout::page("Kø", Some(&viewer), meeting, body).into_response())
 }
 
@@ -153,21 +154,21 @@ fn audit_view(store: &mut Store, request: &QueueRequest) -> Result<(), WebError>
     Ok(())
 }
 
-fn queue_body(data: &QueueData, viewer: &Viewer, meeting: bool) -> Markup {
+fn queue_body(data: &QueueData, viewer: &Viewer, meeting: bool, taxonomy: &Taxonomy) -> Markup {
     let back = if meeting { "/?mote=1" } else { "/" };
     html! {
         h1 { "Postmottak – fordeling" }
         (keyboard_hint(viewer, meeting))
         @if access::receives_items(&viewer.user) {
-            (mine_section(&data.mine))
+            (mine_section(&data.mine, taxonomy))
         }
         @for unit in &data.units {
-            (unit_section(unit, viewer, back))
+            (unit_section(unit, viewer, back, taxonomy))
         }
         @if !data.duplicates.is_empty() {
             section aria-labelledby="dups" {
                 h2 #dups { "Duplikater (" (data.duplicates.len()) ")" }
-                (rows_table(&data.duplicates))
+                (rows_table(&data.duplicates, taxonomy))
             }
         }
     }
@@ -187,27 +188,27 @@ fn keyboard_hint(viewer: &Viewer, meeting: bool) -> Markup {
     }
 }
 
-fn mine_section(mine: &[QueueRow]) -> Markup {
+fn mine_section(mine: &[QueueRow], taxonomy: &Taxonomy) -> Markup {
     html! {
         section aria-labelledby="mine" {
             h2 #mine { "Tildelt deg (" (mine.len()) ")" }
             @if mine.is_empty() {
                 p { "Ingen saker er tildelt deg." }
             } @else {
-                (rows_table(mine))
+                (rows_table(mine, taxonomy))
             }
         }
     }
 }
 
-fn unit_section(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
+fn unit_section(unit: &UnitQueue, viewer: &Viewer, back: &str, taxonomy: &Taxonomy) -> Markup {
     html! {
         section aria-labelledby={ "unit-" (unit.unit) } {
             h2 id={ "unit-" (unit.unit) } { (unit.name) " – til fordeling (" (unit.total) ")" }
             @if unit.rows.is_empty() {
                 p { "Ingen saker venter." }
             } @else {
-                (rows_table_queue(unit, viewer, back))
+                (rows_table_queue(unit, viewer, back, taxonomy))
                 @if unit.total > unit.rows.len() as u64 {
                     p { "Viser de " (unit.rows.len()) " første av " (unit.total) "." }
                 }
@@ -237,13 +238,14 @@ pub(crate) fn derived_mark() -> Markup {
     }
 }
 
-pub(crate) fn flags(row: &QueueRow) -> Markup {
+pub(crate) fn flags(row: &QueueRow, types: &Taxonomy) -> Markup {
+    let routine = types.routine(row.document_type.as_deref());
     html! {
         ul.flags {
             @if row.urgent { li.flag.urgent { "Haster" } }
             @if row.leader_review_pending { li.flag { "Lederkontroll" } }
-            @if row.document_type.as_deref() == Some("innsyn") { li.flag.access { "Innsyn" } }
-            @if crate::web::delivery::identity_check(row.delivery, row.document_type.as_deref()) {
+            @if routine == Some(Routine::AccessRequest) { li.flag.access { "Innsyn" } }
+            @if crate::web::delivery::identity_check(row.delivery, routine) {
                 li.flag.access { "Bekreft identitet" }
             }
             @if row.duplicate_of.is_some() { li.flag { "Duplikat" } }
@@ -252,17 +254,17 @@ pub(crate) fn flags(row: &QueueRow) -> Markup {
     }
 }
 
-fn row_cells(row: &QueueRow) -> Markup {
+fn row_cells(row: &QueueRow, types: &Taxonomy) -> Markup {
     html! {
         td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
         td { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
-        td { (type_label(row.document_type.as_deref())) }
+        td { (types.name(row.document_type.as_deref())) }
         td.title {
             a href={ "/items/" (row.id) } { (row.title.as_deref().unwrap_or("(uten emne)")) }
             @if row.title_derived { " " (derived_mark()) }
         }
         td.pid { (row.masked_person_ids.join(", ")) }
-        td { (flags(row)) }
+        td { (flags(row, types)) }
     }
 }
 
@@ -276,20 +278,20 @@ const HEADERS: [&str; 6] = [
 ];
 
 /// A table of rows without allocation forms (own items, duplicates).
-fn rows_table(rows: &[QueueRow]) -> Markup {
+fn rows_table(rows: &[QueueRow], types: &Taxonomy) -> Markup {
     html! {
         table.queue {
             thead { tr { @for h in HEADERS { th scope="col" { (h) } } } }
             tbody {
                 @for row in rows {
-                    tr data-item=(row.id) tabindex="-1" { (row_cells(row)) }
+                    tr data-item=(row.id) tabindex="-1" { (row_cells(row, types)) }
                 }
             }
         }
     }
 }
 
-fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
+fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str, types: &Taxonomy) -> Markup {
     html! {
         table.queue {
             thead { tr {
@@ -300,7 +302,7 @@ fn rows_table_queue(unit: &UnitQueue, viewer: &Viewer, back: &str) -> Markup {
             tbody {
                 @for (row, suggestion) in &unit.rows {
                     tr data-item=(row.id) data-suggested=[suggestion.as_ref().map(|s| s.user_id)] tabindex="-1" {
-                        (row_cells(row))
+                        (row_cells(row, types))
                         td.suggestion {
                             @if let Some(s) = suggestion {
                                 strong { (s.display_name) }

@@ -1,0 +1,318 @@
+//! The steps of [`Classifier::classify`], one decision each: every step
+//! reads the letter (and the decisions before it) and adds its reasons.
+//! Pure, like the classifier.
+
+use chrono::NaiveDate;
+
+use super::rules::{self, TypeDecision};
+use super::{
+    find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, PersonId,
+    Reason, ReasonKind, FALLBACK_TYPE,
+};
+use crate::extract::Extraction;
+use crate::item::{QualityFlag, Source, UnitId};
+
+/// The letter's text in the forms the rules read.
+pub(super) struct Letter {
+    pub text: String,
+    /// OCR-tolerant folded text (`normalize::fold`).
+    pub folded: String,
+    /// The subject line ("Emne:", "Vedr.:", …), when the letter has one.
+    pub subject: Option<String>,
+    /// The folded subject line; empty without one.
+    pub folded_subject: String,
+}
+
+impl Letter {
+    pub fn read(extraction: &Extraction) -> Letter {
+        let text = extraction.text();
+        let folded = fold(&text);
+        let subject = title::subject_line(&text);
+        let folded_subject = subject.as_deref().map(fold).unwrap_or_default();
+        Letter {
+            text,
+            folded,
+            subject,
+            folded_subject,
+        }
+    }
+}
+
+impl Classifier {
+    /// The document type by weighted rules (below the threshold `annet`,
+    /// with the best type as a suggestion).
+    pub(super) fn decide_type(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> TypeDecision {
+        let decision = self
+            .rules
+            .score_types(&letter.folded, &letter.folded_subject);
+        reasons.extend(decision.fired.iter().map(|f| Reason {
+            kind: ReasonKind::DocumentType,
+            target: f.target.clone(),
+            label: f.label.clone(),
+            weight: f.weight,
+        }));
+        decision
+    }
+
+    /// Scans keep their folder's unit; digital post goes by the type's fixed
+    /// unit, else by the unit rules, else the default unit (§7).
+    pub(super) fn decide_unit(
+        &self,
+        input: &ClassifyInput<'_>,
+        document_type: &str,
+        letter: &Letter,
+        reasons: &mut Vec<Reason>,
+    ) -> UnitId {
+        if let (Source::Scan, Some(unit)) = (input.source, input.folder_unit) {
+            reasons.push(reason(
+                ReasonKind::Unit,
+                unit.as_str(),
+                "skannet i enhetens mappe",
+            ));
+            return unit.clone();
+        }
+        // The default unit is the first unit the rules name (validated).
+        let default = || self.rules.units[0].clone();
+        // "Att.: Tildelingskontoret": the sender named the unit; that beats
+        // the type's unit and every topic word.
+        if let Some(att) = self.rules.addressed_unit(&letter.folded) {
+            if let Ok(unit) = UnitId::new(&att.target) {
+                reasons.push(Reason {
+                    kind: ReasonKind::Unit,
+                    target: att.target,
+                    label: att.label,
+                    weight: att.weight,
+                });
+                return unit;
+            }
+        }
+        let (best, fired) = self
+            .rules
+            .score_units(&letter.folded, &letter.folded_subject);
+        let type_def = self.rules.type_def(document_type);
+        if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
+            let by_content = best
+                .as_deref()
+                .filter(|u| type_def.is_some_and(|t| t.content_units.iter().any(|c| c == u)));
+            if let Some(unit) = by_content {
+                reasons.extend(unit_reasons(fired, unit));
+                return UnitId::new(unit).unwrap_or_else(|_| default());
+            }
+            reasons.push(reason(
+                ReasonKind::Unit,
+                fixed,
+                "dokumenttypen behandles av denne enheten",
+            ));
+            return UnitId::new(fixed).unwrap_or_else(|_| default());
+        }
+        match best {
+            Some(unit) => {
+                reasons.extend(unit_reasons(fired, &unit));
+                UnitId::new(&unit).unwrap_or_else(|_| default())
+            }
+            None => {
+                reasons.push(reason(
+                    ReasonKind::Unit,
+                    self.rules.units[0].as_str(),
+                    "ingen enhet pekte seg ut; tildelingskontoret",
+                ));
+                default()
+            }
+        }
+    }
+
+    /// Urgent when the (not negated) urgency cues reach their threshold.
+    pub(super) fn decide_urgent(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> bool {
+        let fired = self.rules.urgent_cues(&letter.folded);
+        let score: f32 = fired.iter().map(|f| f.weight).sum();
+        reasons.extend(fired.into_iter().map(|f| Reason {
+            kind: ReasonKind::Urgent,
+            target: f.target,
+            label: f.label,
+            weight: f.weight,
+        }));
+        score >= self.rules.file.urgent.threshold
+    }
+
+    /// Whether the type goes through a leader (the taxonomy says).
+    pub(super) fn decide_leader_review(
+        &self,
+        document_type: &str,
+        reasons: &mut Vec<Reason>,
+    ) -> bool {
+        let leader_review = self
+            .taxonomy
+            .get(document_type)
+            .is_some_and(|t| t.leader_review);
+        if leader_review {
+            reasons.push(Reason {
+                kind: ReasonKind::LeaderReview,
+                target: document_type.to_owned(),
+                label: "dokumenttypen skal gjennom leder".into(),
+                weight: 1.0,
+            });
+        }
+        leader_review
+    }
+
+    /// The subject line; else a title derived from what the letter asks
+    /// for (marked derived); else the type's name.
+    pub(super) fn decide_title(
+        &self,
+        letter: &Letter,
+        document_type: &str,
+        reasons: &mut Vec<Reason>,
+    ) -> (String, bool) {
+        if let Some(t) = letter.subject.as_deref().and_then(title::clean_title) {
+            reasons.push(reason(
+                ReasonKind::Title,
+                "emnelinje",
+                "fra brevets emnelinje",
+            ));
+            return (t, false);
+        }
+        // A queue of GP letters all titled "Helseopplysninger" says
+        // nothing: say what the letter asks for, marked as derived.
+        if let Some(t) = title::derived_title(&letter.text) {
+            reasons.push(reason(
+                ReasonKind::Title,
+                "utledet",
+                "ingen emnelinje; utledet fra hva brevet ber om",
+            ));
+            return (t, true);
+        }
+        reasons.push(reason(
+            ReasonKind::Title,
+            "dokumenttype",
+            "ingen emnelinje; dokumenttypens navn",
+        ));
+        let label = self.type_label(document_type).unwrap_or(FALLBACK_TYPE);
+        (label.to_owned(), false)
+    }
+
+    /// The sending organisation, else the private person who wrote.
+    pub(super) fn decide_sender(
+        &self,
+        letter: &Letter,
+        reasons: &mut Vec<Reason>,
+    ) -> (Option<String>, Option<String>) {
+        if let Some(sender) = sender::sender(&self.rules, &letter.text) {
+            // The target names the kind of evidence, not the letterhead line.
+            reasons.push(reason(
+                ReasonKind::Sender,
+                "avsender",
+                "kjent avsender eller org.nr. i brevhode eller signatur",
+            ));
+            return (Some(sender), None);
+        }
+        let person = sender::person_sender(&letter.text);
+        if person.is_some() {
+            reasons.push(reason(
+                ReasonKind::Sender,
+                "privatperson",
+                "navn i «Fra:»-linjen eller under hilsenen",
+            ));
+        }
+        (None, person)
+    }
+
+    /// Flags from the extraction's facts, and an unreadable stamp.
+    pub(super) fn quality_flags(
+        &self,
+        input: &ClassifyInput<'_>,
+        letter: &Letter,
+        stamp_unreadable: bool,
+        reasons: &mut Vec<Reason>,
+    ) -> Vec<QualityFlag> {
+        let mut flags = quality::flags(input.extraction, &letter.folded, &self.rules.file.quality);
+        if stamp_unreadable {
+            flags.push(QualityFlag::StampUnreadable);
+        }
+        for flag in &flags {
+            reasons.push(reason(ReasonKind::Quality, flag.as_str(), flag.label_nb()));
+        }
+        flags
+    }
+}
+
+/// Person ID numbers with valid check digits.
+pub(super) fn person_ids(letter: &Letter, reasons: &mut Vec<Reason>) -> Vec<PersonId> {
+    let ids = find_person_ids(&letter.text);
+    for id in &ids {
+        reasons.push(reason(
+            ReasonKind::PersonId,
+            id.kind.as_str(),
+            &format!("{} med gyldige kontrollsifre", id.kind.label_nb()),
+        ));
+    }
+    ids
+}
+
+/// The letter's own date, by its position.
+pub(super) fn document_date(letter: &Letter, reasons: &mut Vec<Reason>) -> Option<NaiveDate> {
+    let date = super::document_date(&letter.text);
+    if date.is_some() {
+        reasons.push(reason(
+            ReasonKind::DocumentDate,
+            "brevdato",
+            "dato i brevhodet eller ved stedsnavn",
+        ));
+    }
+    date
+}
+
+/// The received stamp's date, and whether a stamp was found whose date
+/// could not be read. The extractor's reading of the stamp region comes
+/// first; running text (a text layer, or a stamp the extractor did not
+/// isolate) is the fallback. Either way the date must be plausible for the
+/// day the file arrived and the letter's own date.
+pub(super) fn stamped_date(
+    input: &ClassifyInput<'_>,
+    letter: &Letter,
+    document_date: Option<NaiveDate>,
+    reasons: &mut Vec<Reason>,
+) -> (Option<NaiveDate>, bool) {
+    let ok = |d: NaiveDate| stamp::plausible(d, input.received_on, document_date);
+    let reading = input
+        .extraction
+        .pages
+        .iter()
+        .find_map(|p| p.stamp.as_deref());
+    let from_region = reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, ok));
+    let from_text = || {
+        stamp::stamp_dates_in_text(&letter.text)
+            .into_iter()
+            .find(|d| ok(*d))
+    };
+    let date = from_region.or_else(from_text);
+    if date.is_some() {
+        reasons.push(reason(
+            ReasonKind::StampedDate,
+            "stempel",
+            "dato i mottaksstempel",
+        ));
+    }
+    (date, reading.is_some() && date.is_none())
+}
+
+/// The unit rules that pointed at the chosen unit.
+fn unit_reasons(fired: Vec<rules::Fired>, unit: &str) -> impl Iterator<Item = Reason> + '_ {
+    fired
+        .into_iter()
+        .filter(move |f| f.target == unit)
+        .map(|f| Reason {
+            kind: ReasonKind::Unit,
+            target: f.target,
+            label: f.label,
+            weight: f.weight,
+        })
+}
+
+fn reason(kind: ReasonKind, target: &str, label: &str) -> Reason {
+    Reason {
+        kind,
+        target: target.to_owned(),
+        label: label.to_owned(),
+        weight: 1.0,
+    }
+}
