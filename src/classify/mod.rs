@@ -22,6 +22,7 @@ pub mod config;
 mod dates;
 mod decide;
 mod explain;
+mod load;
 mod normalize;
 mod person_id;
 mod quality;
@@ -43,9 +44,10 @@ use crate::extract::Extraction;
 use crate::issues::Issues;
 use crate::item::{QualityFlag, Source, UnitId};
 
-pub use config::{ClassifyConfig, DEFAULT_RULES_TOML};
+pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
+pub use load::DEFAULT_RULES_TOML;
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
@@ -163,7 +165,7 @@ impl Classifier {
                 message: issue.to_string(),
             });
         }
-        let rules = config::load_rules(config)?;
+        let rules = load::load_rules(config)?;
         let taxonomy = Arc::new(Taxonomy::from_rules(&rules.file));
         Ok(Classifier { rules, taxonomy })
     }
@@ -177,7 +179,7 @@ impl Classifier {
         }
         match classifier.rules.units.iter().find(|u| !units.contains(u)) {
             Some(missing) => Err(RulesError::Invalid {
-                origin: config.origin(),
+                origin: load::origin(config),
                 message: format!("enheten «{missing}» finnes ikke i [[units]]"),
             }),
             None => Ok(classifier),

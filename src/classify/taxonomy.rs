@@ -8,7 +8,8 @@
 
 use serde::Deserialize;
 
-use super::config::{self, ClassifyConfig};
+use super::config::ClassifyConfig;
+use super::load;
 use super::rules::{RulesError, RulesFile};
 
 /// What the routine does with a type beyond naming it (`routine` in the
@@ -77,7 +78,7 @@ impl Taxonomy {
     /// (paths as given; see [`Self::from_config`]), validated as the
     /// classifier validates it, without compiling the phrase patterns.
     pub fn load(section: &ClassifyConfig) -> Result<Taxonomy, RulesError> {
-        config::load_rules_file(section).map(|file| Self::from_rules(&file))
+        load::load_rules_file(section).map(|file| Self::from_rules(&file))
     }
 
     /// The taxonomy of the installation: the rules file of `[classify]`
