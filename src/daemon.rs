@@ -14,8 +14,9 @@
 //! SIGTERM/SIGINT: stop taking new work, finish the items being extracted
 //! (bounded by [`DRAIN_TIMEOUT`]; anything unfinished resumes at the next
 //! start), exit 0. SIGHUP: reload and validate the config; a good one is
-//! handed to the intake (folders added/removed), a bad one is logged and the
-//! old one kept. A task that fails stops the service with a non-zero exit, so
+//! handed to the intake (folders added/removed) and to every service that
+//! reads its config at start (`reload::restart_on_reload`), a bad one is
+//! logged and the old one kept. A task that fails stops the service with a non-zero exit, so
 //! systemd restarts it; per-file problems never do.
 
 use std::future::Future;
@@ -206,7 +207,9 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
         pipeline.clone(),
         health.clone(),
     )?;
-    // Board, mail and metrics restart with the new config on SIGHUP.
+    // Every service but the intake (which applies folders itself), the
+    // pipeline and the printout (which reads the config each turn) restarts
+    // with the new config on SIGHUP.
     let reloads = config_rx.clone();
 
     let spawn =
@@ -293,7 +296,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     // Services owned by other modules: one line each, same shape
     // `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`,
     // restarted with the new config on SIGHUP (`reload::restart_on_reload`).
-    use crate::reload::{all_sections, restart_on_reload};
+    use crate::reload::{all_sections, forget_policy, restart_on_reload};
     spawn(
         "board".into(),
         Box::pin({
@@ -306,8 +309,8 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     spawn(
         "forget".into(),
         Box::pin({
-            let (c, t) = (config.clone(), token.clone());
-            async move { crate::forget::run_daemon(c, t).await }
+            let (rx, t) = (reloads.clone(), token.clone());
+            restart_on_reload("forget", rx, forget_policy, t, crate::forget::run_daemon)
         }),
     );
     spawn(
@@ -322,7 +325,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
     spawn(
         "metrics".into(),
         Box::pin({
-            let (rx, h, t) = (reloads, health.clone(), token.clone());
+            let (rx, h, t) = (reloads.clone(), health.clone(), token.clone());
             restart_on_reload("metrics", rx, all_sections, t, move |c, t| {
                 crate::metrics::serve(c, h.clone(), t)
             })
@@ -331,17 +334,18 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
 
     spawn(
         "direct".into(),
-        Box::pin(crate::ingest::direct::run(config.clone(), token.clone())),
+        Box::pin({
+            let (rx, t) = (reloads.clone(), token.clone());
+            restart_on_reload("direct", rx, all_sections, t, crate::ingest::direct::run)
+        }),
     );
     spawn(
         "after-meeting".into(),
         Box::pin({
-            let (c, t) = (config.clone(), token.clone());
-            async move {
+            let (rx, t) = (reloads, token.clone());
+            restart_on_reload("after-meeting", rx, all_sections, t, |c, t| {
                 crate::mail::after_meeting::run(c, t)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
+            })
         }),
     );
 

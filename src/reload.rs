@@ -1,9 +1,11 @@
 //! SIGHUP for the services that take their config once at start (board,
-//! mail, metrics): [`restart_on_reload`] runs a service and, when the daemon
-//! publishes a new config, stops it gracefully and starts it again with the
-//! new one. So `systemctl reload` re-reads every section — mail settings and
-//! recipients, report schedules, web limits — not only the folders (the
-//! intake applies those itself, without a restart).
+//! mail, metrics, `direct`, `after-meeting`, `forget`): [`restart_on_reload`]
+//! runs a service and, when the daemon publishes a new config, stops it
+//! gracefully and starts it again with the new one. So `systemctl reload`
+//! re-reads every section — mail settings and recipients, report schedules,
+//! web limits, direct allocation, the after-meeting quiet period, the
+//! forget policy — not only the folders (the intake applies those itself,
+//! without a restart; the printout task reads the current config each turn).
 //!
 //! A service is restarted only when its config actually changed, so a reload
 //! that touches nothing drops no board connection.
@@ -71,4 +73,11 @@ where
 /// their `Debug` form, which covers every key of every section.
 pub fn all_sections(config: &Config) -> String {
     format!("{:?}", config.raw)
+}
+
+/// The `forget` task sweeps once when it starts: it restarts only when its
+/// own policy (or the data folder it sweeps) changed, so an unrelated reload
+/// does not start an extra sweep.
+pub fn forget_policy(config: &Config) -> String {
+    format!("{:?} {:?}", config.raw.forget, config.raw.data_dir)
 }
