@@ -21,7 +21,9 @@ use crate::config::Config;
 
 /// Runs `start(config, token)` until `shutdown` (Ok) or a failure (Err);
 /// restarts it with the new config when `configs` changes and `relevant`
-/// differs between the old and the new one.
+/// differs between the old and the new one. A service that ends by itself
+/// without an error (nothing to do under its config) is started again by the
+/// next relevant change.
 pub async fn restart_on_reload<F, Fut, E>(
     what: &'static str,
     mut configs: watch::Receiver<Arc<Config>>,
@@ -42,7 +44,15 @@ where
         // Wait for the service to end, or for a config that concerns it.
         let next = loop {
             tokio::select! {
-                result = &mut service => return result.map_err(|e| e.to_string()),
+                result = &mut service => {
+                    result.map_err(|e| e.to_string())?;
+                    // Nothing to do under this config (no unit allocates
+                    // directly, say): wait for one under which there is.
+                    match next_relevant(&mut configs, relevant, &config, &shutdown).await {
+                        Some(new) => break new,
+                        None => return Ok(()),
+                    }
+                }
                 changed = configs.changed() => {
                     if changed.is_err() {
                         // The daemon is stopping; the service follows `shutdown`.
@@ -50,13 +60,13 @@ where
                     }
                     let new = configs.borrow_and_update().clone();
                     if relevant(&new) != relevant(&config) {
+                        token.cancel();
+                        service.await.map_err(|e| e.to_string())?;
                         break new;
                     }
                 }
             }
         };
-        token.cancel();
-        service.await.map_err(|e| e.to_string())?;
         if shutdown.is_cancelled() {
             return Ok(());
         }
@@ -65,6 +75,28 @@ where
             "startet på nytt med ny konfigurasjon (SIGHUP)"
         );
         config = next;
+    }
+}
+
+/// The next config whose `relevant` part differs from `current`'s, or None
+/// when the daemon stops first.
+async fn next_relevant(
+    configs: &mut watch::Receiver<Arc<Config>>,
+    relevant: fn(&Config) -> String,
+    current: &Config,
+    shutdown: &CancellationToken,
+) -> Option<Arc<Config>> {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return None,
+            changed = configs.changed() => {
+                changed.ok()?;
+                let new = configs.borrow_and_update().clone();
+                if relevant(&new) != relevant(current) {
+                    return Some(new);
+                }
+            }
+        }
     }
 }
 
