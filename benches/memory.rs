@@ -272,9 +272,7 @@ fn main() {
         "| right after start (engines given back, nothing to read) | {at_start_split} | ≤ 60 MB | {} |",
         verdict(at_start <= 60.0)
     );
-    println!(
-        "| end of a {burst}-letter burst ({burst_secs:.0} s) | {after_burst} | (peak) | |"
-    );
+    println!("| end of a {burst}-letter burst ({burst_secs:.0} s) | {after_burst} | (peak) | |");
     println!(
         "| at rest after the burst | {at_rest_split} | ≤ 150 MB | {} |",
         verdict(at_rest <= 150.0)
