@@ -16,8 +16,8 @@
 //! start), exit 0. SIGHUP: reload and validate the config; a good one is
 //! handed to the intake (folders added/removed) and to every service that
 //! reads its config at start (`reload::restart_on_reload`), a bad one is
-//! logged and the old one kept. A task that fails stops the service with a non-zero exit, so
-//! systemd restarts it; per-file problems never do.
+//! logged and the old one kept. A task that fails stops the service with a
+//! non-zero exit, so systemd restarts it; per-file problems never do.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
