@@ -11,11 +11,19 @@
 //!    the release is the same, only sooner). Target ≤ 150 MB at rest.
 //! 3. The reload: the next arrival loads the OCR engines again; its time is
 //!    read from the metrics endpoint. Target < 1 s.
-//! 4. A soak of `BENCH_SOAK` letters (default 300 in rounds of 100; set 1000
-//!    for the full soak), RSS at rest after each round. Target: the last
-//!    round within ±10 % of the first.
+//! 4. A soak of `BENCH_SOAK` letters (default 1000 in rounds of 100), RSS at
+//!    rest after each round. Target: the last round within ±10 % of the
+//!    first.
 //!
-//! Run: `cargo bench --bench memory` (release build; a few minutes).
+//! At each point the daemon's own split of its RSS is printed too (metrics
+//! `heap_in_use_bytes`: what malloc has handed out and not got back;
+//! `sqlite_heap_bytes`: SQLite's share of it), so growth can be told apart:
+//! live allocations vs fragmentation vs memory outside malloc (pdfium's own
+//! allocator, mapped files).
+//!
+//! Run: `cargo bench --bench memory` (release build; 15–30 minutes on two
+//! shared cores). `BENCH_BIN=path/to/postmottak` measures another build of
+//! the binary (the bench itself only drives it).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -144,6 +152,19 @@ fn metric(text: &str, name: &str) -> Option<f64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// RSS and its split as the daemon reports it: "RSS (heap H, SQLite S)".
+fn figures(pid: u32, port: u16) -> (f64, String) {
+    let rss = rss_mb(pid);
+    let text = scrape(port);
+    let mb = |name| metric(&text, name).map_or(f64::NAN, |b| b / 1_048_576.0);
+    let split = format!(
+        "{rss:.1} MB (malloc in use {:.1}, SQLite {:.1})",
+        mb("postmottak_heap_in_use_bytes"),
+        mb("postmottak_sqlite_heap_bytes")
+    );
+    (rss, split)
+}
+
 fn wait_rest(port: u16, idle: u64) {
     let t = Instant::now();
     while metric(&scrape(port), "postmottak_ocr_engines_loaded") != Some(0.0) {
@@ -163,7 +184,8 @@ fn main() {
     }
     let burst = env_num("BENCH_BURST", 150);
     let idle = env_num("BENCH_IDLE_SECS", 5).max(1);
-    let soak = env_num("BENCH_SOAK", 300);
+    let soak = env_num("BENCH_SOAK", 1000);
+    let bin = std::env::var("BENCH_BIN").unwrap_or_else(|_| BIN.to_owned());
     let round = 100.min(soak.max(1));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -185,7 +207,7 @@ fn main() {
         ),
     )
     .unwrap();
-    let mut child: Child = Command::new(BIN)
+    let mut child: Child = Command::new(&bin)
         .args(["run", "--config"])
         .arg(&config)
         .env("RUST_LOG", "warn")
@@ -200,9 +222,9 @@ fn main() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_secs(1));
-    let loaded_at_start = rss_mb(pid);
+    let (_, loaded_at_start) = figures(pid, port);
     wait_rest(port, idle);
-    let at_start = rss_mb(pid);
+    let (at_start, at_start_split) = figures(pid, port);
     let store = Store::open(&root.join("var/postmottak.sqlite")).unwrap();
     let scans = scans();
 
@@ -210,9 +232,9 @@ fn main() {
     drop_letters(&inbox, 0, burst, &scans);
     wait_done(&store, burst as usize);
     let burst_secs = t.elapsed().as_secs_f64();
-    let after_burst = rss_mb(pid);
+    let (_, after_burst) = figures(pid, port);
     wait_rest(port, idle);
-    let at_rest = rss_mb(pid);
+    let (at_rest, at_rest_split) = figures(pid, port);
 
     // The next arrival reloads the engines.
     drop_letters(&inbox, burst, 1, &scans);
@@ -231,7 +253,9 @@ fn main() {
         total += n as usize;
         wait_done(&store, total);
         wait_rest(port, idle);
-        rounds.push(rss_mb(pid));
+        let (rss, split) = figures(pid, port);
+        println!("soak: {total} letters, at rest {split}");
+        rounds.push(rss);
     }
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
@@ -243,16 +267,14 @@ fn main() {
     println!("\n## Memory at rest (idle_release_secs = {idle})\n");
     println!("| measurement | RSS | target | |");
     println!("| --- | --- | --- | --- |");
-    println!("| start, engines loaded to check the setup | {loaded_at_start:.1} MB | | |");
+    println!("| start, engines loaded to check the setup | {loaded_at_start} | | |");
     println!(
-        "| right after start (engines given back, nothing to read) | {at_start:.1} MB | ≤ 60 MB | {} |",
+        "| right after start (engines given back, nothing to read) | {at_start_split} | ≤ 60 MB | {} |",
         verdict(at_start <= 60.0)
     );
+    println!("| end of a {burst}-letter burst ({burst_secs:.0} s) | {after_burst} | (peak) | |");
     println!(
-        "| end of a {burst}-letter burst ({burst_secs:.0} s) | {after_burst:.1} MB | (peak) | |"
-    );
-    println!(
-        "| at rest after the burst | {at_rest:.1} MB | ≤ 150 MB | {} |",
+        "| at rest after the burst | {at_rest_split} | ≤ 150 MB | {} |",
         verdict(at_rest <= 150.0)
     );
     println!(

@@ -14,9 +14,10 @@
 //! SIGTERM/SIGINT: stop taking new work, finish the items being extracted
 //! (bounded by [`DRAIN_TIMEOUT`]; anything unfinished resumes at the next
 //! start), exit 0. SIGHUP: reload and validate the config; a good one is
-//! handed to the intake (folders added/removed), a bad one is logged and the
-//! old one kept. A task that fails stops the service with a non-zero exit, so
-//! systemd restarts it; per-file problems never do.
+//! handed to the intake (folders added/removed) and to every service that
+//! reads its config at start (`reload::restart_on_reload`), a bad one is
+//! logged and the old one kept. A task that fails stops the service with a
+//! non-zero exit, so systemd restarts it; per-file problems never do.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -380,14 +381,14 @@ fn spawn_housekeeping(tasks: &Tasks, parts: &Parts, config_tx: &watch::Sender<Ar
         );
     }
 }
-/// Services owned by other modules: one call each. Board, mail and metrics
-/// have the shape `async fn(Arc<Config>, CancellationToken) -> Result<(),
-/// E: Display>` and are restarted with the new config on SIGHUP
-/// (`reload::restart_on_reload`); `forget`, `direct` and `after-meeting`
-/// take their config at start.
+/// Services owned by other modules: one call each, same shape
+/// `async fn(Arc<Config>, CancellationToken) -> Result<(), E: Display>`,
+/// restarted with the new config on SIGHUP (`reload::restart_on_reload`;
+/// `forget` only when its own policy or the data folder changes, since it
+/// sweeps when it starts).
 fn spawn_services(tasks: &Tasks, parts: &Parts, reloads: watch::Receiver<Arc<Config>>) {
-    use crate::reload::{all_sections, restart_on_reload};
-    let (config, health, token) = (&parts.config, &parts.health, &tasks.token);
+    use crate::reload::{all_sections, forget_policy, restart_on_reload};
+    let (health, token) = (&parts.health, &tasks.token);
     tasks.spawn(
         "board".into(),
         Box::pin({
@@ -400,8 +401,8 @@ fn spawn_services(tasks: &Tasks, parts: &Parts, reloads: watch::Receiver<Arc<Con
     tasks.spawn(
         "forget".into(),
         Box::pin({
-            let (c, t) = (config.clone(), token.clone());
-            async move { crate::forget::run_daemon(c, t).await }
+            let (rx, t) = (reloads.clone(), token.clone());
+            restart_on_reload("forget", rx, forget_policy, t, crate::forget::run_daemon)
         }),
     );
     tasks.spawn(
@@ -416,7 +417,7 @@ fn spawn_services(tasks: &Tasks, parts: &Parts, reloads: watch::Receiver<Arc<Con
     tasks.spawn(
         "metrics".into(),
         Box::pin({
-            let (rx, h, t) = (reloads, health.clone(), token.clone());
+            let (rx, h, t) = (reloads.clone(), health.clone(), token.clone());
             restart_on_reload("metrics", rx, all_sections, t, move |c, t| {
                 crate::metrics::serve(c, h.clone(), t)
             })
@@ -424,17 +425,18 @@ fn spawn_services(tasks: &Tasks, parts: &Parts, reloads: watch::Receiver<Arc<Con
     );
     tasks.spawn(
         "direct".into(),
-        Box::pin(crate::ingest::direct::run(config.clone(), token.clone())),
+        Box::pin({
+            let (rx, t) = (reloads.clone(), token.clone());
+            restart_on_reload("direct", rx, all_sections, t, crate::ingest::direct::run)
+        }),
     );
     tasks.spawn(
         "after-meeting".into(),
         Box::pin({
-            let (c, t) = (config.clone(), token.clone());
-            async move {
+            let (rx, t) = (reloads, token.clone());
+            restart_on_reload("after-meeting", rx, all_sections, t, |c, t| {
                 crate::mail::after_meeting::run(c, t)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
+            })
         }),
     );
 }

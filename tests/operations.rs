@@ -2,7 +2,9 @@
 //! folders: a backup taken while the daemon takes arrivals, restored into a
 //! new data folder, verified and served by the board; the metrics endpoint
 //! scraped while files arrive and are refused; the OCR engines released at
-//! rest and reloaded within a second; SIGHUP applying a non-folder section.
+//! rest and reloaded within a second; SIGHUP applying a non-folder section
+//! (web, metrics) and the settings of a task that reads them at start
+//! (direct allocation).
 
 mod board_common;
 mod common;
@@ -437,6 +439,58 @@ fn sighup_applies_new_web_and_metrics_sections_without_a_restart() {
     // Same process: a reload, not a restart.
     assert_eq!(daemon.pid(), pid);
     assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok());
+    assert_eq!(daemon.stop().code(), Some(0));
+}
+
+/// An installation with one unit whose caseworkers' shelves are allocated
+/// at once (`direct`) or not.
+fn direct_config(direct: bool) -> String {
+    format!(
+        "data_dir = \"var\"\n[[units]]\nid = \"mta\"\nname = \"MTA\"\n\
+         scan_folder = \"inbox/mta\"\ndirect_allocation = {direct}\n\
+         [digital]\nfolder = \"inbox/digital\"\n\
+         [watch]\nsettle_ms = 300\npoll_interval_ms = 250\n[mail]\nenabled = false\n"
+    )
+}
+
+#[test]
+fn sighup_turns_on_direct_allocation_in_the_running_daemon() {
+    let env = Env::new(Opts::default());
+    std::fs::write(&env.config, direct_config(false)).unwrap();
+    let config = Config::load(&env.config).unwrap();
+    std::fs::create_dir_all(config.data_dir()).unwrap();
+    let users = board_common::add_cast(&mut Store::open(&config.database_path()).unwrap());
+    let mta = env.inbox("mta");
+    std::fs::create_dir_all(mta.join("kari")).unwrap();
+    let daemon = env.start();
+    let pid = daemon.pid();
+
+    std::fs::write(&env.config, direct_config(true)).unwrap();
+    daemon.signal(nix::sys::signal::Signal::SIGHUP);
+    wait_for("the direct task restarted", 20, || {
+        env.log()
+            .lines()
+            .any(|l| l.contains("startet på nytt med ny konfigurasjon") && l.contains("direct"))
+    });
+    // The `direct` task read its config only at start before: a scan on
+    // Kari's shelf stayed queued for the meeting.
+    std::fs::write(mta.join("kari/fra-kari.pdf"), text_pdf(1)).unwrap();
+    let items = env.wait_items(Duration::from_secs(60), "direct allocation", |items| {
+        by_name(items, "fra-kari.pdf")
+            .first()
+            .is_some_and(|i| state(i) == "allocated")
+    });
+    let id = by_name(&items, "fra-kari.pdf")[0]["id"].as_i64().unwrap();
+    let store = Store::open(&config.database_path()).unwrap();
+    let to: Option<i64> = store
+        .conn()
+        .query_row("SELECT allocated_to FROM items WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(to, Some(users["kari"].id));
+    // Same process: a reload, not a restart.
+    assert_eq!(daemon.pid(), pid);
     assert_eq!(daemon.stop().code(), Some(0));
 }
 

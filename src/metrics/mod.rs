@@ -294,6 +294,23 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         "Prosessens residente minne (RSS)",
         rss,
     );
+    // What the RSS is made of, to tell a leak from fragmentation: bytes
+    // malloc has handed out and not got back, and SQLite's share of them
+    // (page caches of every connection).
+    let heap = Gauge::<i64, AtomicI64>::default();
+    heap.set(heap_in_use_bytes().unwrap_or(0) as i64);
+    registry.register(
+        "heap_in_use_bytes",
+        "Minne malloc har delt ut og ikke fått tilbake",
+        heap,
+    );
+    let sqlite = Gauge::<i64, AtomicI64>::default();
+    sqlite.set(crate::store::operations::sqlite_heap_bytes());
+    registry.register(
+        "sqlite_heap_bytes",
+        "Minne SQLite bruker (sidehurtigbuffere for alle tilkoblinger)",
+        sqlite,
+    );
 
     let mut out = String::new();
     // Writing into a String cannot fail.
@@ -318,6 +335,19 @@ pub fn resident_bytes() -> Option<u64> {
     // SAFETY: sysconf has no memory-safety preconditions.
     let page = unsafe { nix::libc::sysconf(nix::libc::_SC_PAGESIZE) };
     Some(pages * u64::try_from(page).ok().filter(|&p| p > 0).unwrap_or(4096))
+}
+
+/// Bytes glibc's malloc has handed out and not got back (`mallinfo2`):
+/// RSS well above this is fragmentation or memory outside malloc.
+pub fn heap_in_use_bytes() -> Option<u64> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let info = unsafe { nix::libc::mallinfo2() };
+        Some((info.uordblks + info.hblkhd) as u64)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
 }
 
 #[cfg(test)]

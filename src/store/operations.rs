@@ -93,3 +93,10 @@ impl Store {
             .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)
     }
 }
+
+/// Bytes SQLite holds on the heap in this process (every connection's page
+/// cache, schema and statements): the metrics' `sqlite_heap_bytes`.
+pub fn sqlite_heap_bytes() -> i64 {
+    // SAFETY: sqlite3_memory_used only reads SQLite's global counter.
+    unsafe { rusqlite::ffi::sqlite3_memory_used() }
+}
