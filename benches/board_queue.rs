@@ -156,7 +156,7 @@ async fn run(total: usize) {
         }
     }
     fixture::insert(&mut store, &batch).unwrap();
-    store.conn().execute_batch("ANALYZE").unwrap();
+    fixture::analyze(&store).unwrap();
     eprintln!(
         "set-up: {total} items ({queued} waiting) in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -18,6 +18,8 @@ use std::time::Duration;
 use postmottak::calendar;
 use postmottak::item::ItemId;
 use postmottak::retention::ShelfId;
+use postmottak::store::board::fixture;
+use postmottak::store::users;
 use postmottak::store::Store;
 use support::{state, Env, Opts};
 
@@ -83,8 +85,8 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
     let duplex = id_of(&items, "duplex.pdf");
     let redo = id_of(&items, "skjev.pdf");
     let flags: String = db(&env)
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT quality_flags FROM items WHERE id = ?1",
             [duplex.0],
             |r| r.get(0),
@@ -227,8 +229,8 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
     let store = db(&env);
     let allocated = |id: ItemId| -> Option<i64> {
         store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT allocated_to FROM items WHERE id = ?1",
                 [id.0],
                 |r| r.get(0),
@@ -247,8 +249,8 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
     let olga_item = id_of(&items, "fra-olga.pdf");
     assert_eq!(allocated(olga_item), None);
     let note: String = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT detail FROM events WHERE item_id = ?1 AND kind = 'direct_allocation_refused'",
             [olga_item.0],
             |r| r.get(0),
@@ -299,13 +301,8 @@ after_meeting_quiet_secs = 3
             ("kari", "kari@example.kommune.no"),
             ("per", "per@example.kommune.no"),
         ] {
-            store
-                .conn()
-                .execute(
-                    "UPDATE users SET email = ?1 WHERE username = ?2",
-                    [address, name],
-                )
-                .unwrap();
+            let user = users::require(&store, name).unwrap();
+            fixture::set_email(&store, user.id, Some(address)).unwrap();
         }
         let mut letters = Vec::new();
         for (n, doc) in ["soknad_bpa", "klage", "soknad_tjenester", "fullmakt"]

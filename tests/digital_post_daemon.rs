@@ -93,8 +93,8 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
             vec![("body", "E-post", 1, 1), ("attachment", "soknad.pdf", 2, 1)]
         );
         let (date, sender): (Option<String>, Option<String>) = store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT document_date, sender FROM items WHERE id = ?1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),

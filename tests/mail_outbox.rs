@@ -86,7 +86,14 @@ fn a_blocked_shelf_is_reported_then_reminded_and_announced_when_it_clears() {
         &format!("{MAIL}[mail.recipients]\nrecords_officer = [\"Arkiv <arkiv@example.kommune.no>\"]\n[retention]\nreminder_days = 3\n"),
     );
     let store = open(&config);
-    let open_item = item(&store, &Seed::scan(oslo(2026, 9, 3, 10, 0), "allocated"));
+    let kari = user(&store, "kari", "Kari Saksbehandler", "caseworker", None);
+    let open_item = item(
+        &store,
+        &Seed {
+            allocated_to: Some(kari),
+            ..Seed::scan(oslo(2026, 9, 3, 10, 0), "allocated")
+        },
+    );
     item(&store, &Seed::scan(oslo(2026, 9, 4, 10, 0), "registered"));
 
     assert_eq!(tick(&store, &config, oslo(2026, 12, 2, 8, 0)), 1);

@@ -44,19 +44,15 @@ fn ok(out: &std::process::Output) -> String {
 
 /// Every row of a table, in rowid order.
 fn rows(db: &Path, table: &str) -> Vec<Vec<Sql>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
-        .unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| {
-        (0..n)
-            .map(|i| r.get::<_, Sql>(i))
-            .collect::<rusqlite::Result<Vec<Sql>>>()
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+    Store::open(db)
+        .unwrap()
+        .inspect()
+        .all(&format!("SELECT * FROM {table} ORDER BY rowid"), [], |r| {
+            (0..r.as_ref().column_count())
+                .map(|i| r.get::<_, Sql>(i))
+                .collect::<rusqlite::Result<Vec<Sql>>>()
+        })
+        .unwrap()
 }
 
 fn queued(items: &[serde_json::Value]) -> usize {
@@ -210,9 +206,10 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
     });
 
     // verify finds a damaged content file and names the item, not the file.
-    let content: String = rusqlite::Connection::open(&restored_db)
+    let content: String = Store::open(&restored_db)
         .unwrap()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT content_path FROM items WHERE id = ?1",
             [ids[0]],
             |r| r.get(0),

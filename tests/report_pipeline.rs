@@ -98,8 +98,8 @@ fn reports_show_what_the_pipeline_took_in() {
     let store = open(&config);
     let settled = || -> i64 {
         store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT COUNT(*) FROM items WHERE state IN ('queued','rejected','duplicate')",
                 [],
                 |r| r.get(0),
@@ -110,8 +110,8 @@ fn reports_show_what_the_pipeline_took_in() {
     assert!(daemon.stop().success());
 
     let klage: i64 = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT id FROM items WHERE file_name = 'klage.pdf'",
             [],
             |r| r.get(0),

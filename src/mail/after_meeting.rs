@@ -158,7 +158,7 @@ pub fn enqueue_round(
         let composed = compose_for(user_id, &items, board.as_deref(), now);
         let tx = store
             .write_spanning()
-            .map_err(|e| MailError::Store(e.into()))?;
+            .map_err(MailError::Store)?;
         match &address {
             Some(address) => {
                 if compose::enqueue(store, from, std::slice::from_ref(address), &composed, now)? {
@@ -175,7 +175,7 @@ pub fn enqueue_round(
                 after_meeting::record_told(store, &items, "no_address")?;
             }
         }
-        tx.commit().map_err(|e| MailError::Store(e.into()))?;
+        tx.commit().map_err(MailError::Store)?;
     }
     Ok(queued)
 }

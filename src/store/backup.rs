@@ -105,6 +105,13 @@ pub fn items_using(conn: &Connection, content_path: &str) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+impl super::Store {
+    /// [`row_counts`] of this store (a restored snapshot, opened and migrated).
+    pub fn row_counts(&self) -> Result<RowCounts> {
+        row_counts(self.conn())
+    }
+}
+
 pub fn row_counts(conn: &Connection) -> Result<RowCounts> {
     // Table names are constants of this function, never input.
     let count = |table: &str| -> Result<i64> {

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
 use super::items::{ItemsError, Result};
@@ -91,8 +91,7 @@ pub struct ForgetOrder<'a> {
 /// false when there was nothing to do (already forgotten, state changed).
 pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let current: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT state, content_forgotten_at FROM items WHERE id = ?1",
@@ -173,8 +172,7 @@ pub fn remove_content_file(
     remove: impl FnOnce() -> std::io::Result<()>,
 ) -> Result<std::result::Result<FileOutcome, std::io::Error>> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let users: i64 = tx.query_row(
         "SELECT COUNT(*) FROM items WHERE content_path = ?1 AND content_forgotten_at IS NULL",
         params![content_path],
@@ -217,8 +215,7 @@ pub fn purge_record(
     detail: &serde_json::Value,
 ) -> Result<bool> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let eligible: Option<i64> = tx
         .query_row(
             "SELECT id FROM items WHERE id = ?1 AND content_forgotten_at IS NOT NULL
@@ -311,8 +308,7 @@ pub fn undo_registration(
     mtime_ns: i64,
 ) -> Result<Option<(ItemId, ItemState)>> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let found: Option<i64> = tx
         .query_row(
             "SELECT id FROM items

@@ -10,7 +10,7 @@
 //! one transaction per stage, together with the stage's data.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor, TransitionError};
 use super::Store;
@@ -87,8 +87,7 @@ fn state_of(id: ItemId, s: String) -> Result<ItemState> {
 /// first copy (rejected copies do not count: those bytes are refused again).
 pub fn admit(store: &mut Store, a: &NewArrival) -> Result<Admission> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let now = Utc::now().to_rfc3339();
     let sha = a.sha256.to_hex();
     let inserted = tx.execute(
@@ -293,10 +292,9 @@ pub fn pipeline_backlog(store: &Store, limit: usize) -> Result<Vec<WorkItem>> {
 
 /// The file left its folder: the case system took it. Returns false when the
 /// item was already registered or refused (nothing to do).
-pub fn mark_registered(store: &mut Store, id: ItemId, at: DateTime<Utc>) -> Result<bool> {
+pub fn mark_registered(store: &Store, id: ItemId, at: DateTime<Utc>) -> Result<bool> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let state = match events::state_of(&tx, id) {
         Ok(state) => state,
         Err(TransitionError::NoSuchItem(_)) => return Ok(false),
@@ -325,8 +323,7 @@ pub fn mark_registered(store: &mut Store, id: ItemId, at: DateTime<Utc>) -> Resu
 /// before its row says where it went).
 pub fn reject(store: &mut Store, id: ItemId, code: RejectCode, message: &str) -> Result<bool> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     if !events::state_of(&tx, id)?.can_become(ItemState::Rejected) {
         return Ok(false);
     }
@@ -367,8 +364,7 @@ fn page_source_str(s: PageSource) -> &'static str {
 /// gets its text. Returns the state afterwards.
 pub fn save_extraction(store: &mut Store, id: ItemId, ex: &Extraction) -> Result<ItemState> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Admitted | ItemState::Registered) {
         return Ok(state);
@@ -450,8 +446,7 @@ pub fn save_classification(
     c: &ClassificationRecord,
 ) -> Result<ItemState> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Extracted | ItemState::Registered) {
         return Ok(state);
@@ -506,8 +501,7 @@ pub fn save_classification(
 /// `classified → queued`: the item is on the morning-meeting board.
 pub fn mark_queued(store: &mut Store, id: ItemId) -> Result<ItemState> {
     let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write()?;
     let state = events::state_of(&tx, id)?;
     if state != ItemState::Classified {
         return Ok(state);

@@ -68,7 +68,7 @@ impl Store {
     /// The time recorded under `name`, recording `now` if there is none
     /// yet (first one wins; later calls return it unchanged).
     pub fn service_mark(&self, name: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-        self.conn().execute(
+        self.write_one(
             "INSERT INTO service_marks (name, at) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
             params![name, now.to_rfc3339()],
         )?;

@@ -10,7 +10,7 @@
 //! `YYYY-MM-DDTHH:MM:SS.mmmZ`, so text comparison orders them.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Result, Store};
 
@@ -142,7 +142,7 @@ impl Store {
     pub fn enqueue_mail(&self, mail: &NewMail<'_>) -> Result<Option<i64>> {
         let now = outbox_time(mail.created_at);
         let recipients = serde_json::Value::from(mail.recipients.to_vec()).to_string();
-        let inserted = self.conn().execute(
+        let inserted = self.write_one(
             "INSERT INTO outbox (notice_key, kind, message_id, envelope_from, recipients,
                                  subject, raw, next_attempt_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
@@ -172,8 +172,7 @@ impl Store {
         let now = outbox_time(now);
         let lease = outbox_time(lease_until);
         let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .write()?;
         let rows = {
             let mut stmt = tx.prepare(&format!(
                 "SELECT {COLUMNS} FROM outbox
@@ -197,7 +196,7 @@ impl Store {
     }
 
     pub fn mark_mail_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
+        self.write_one(
             "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1,
                     claimed_until = NULL, last_error = NULL
              WHERE id = ?2 AND state = 'pending'",
@@ -208,7 +207,7 @@ impl Store {
 
     /// A failed attempt that may succeed later.
     pub fn mark_mail_retry(&self, id: i64, error: &str, next_at: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
+        self.write_one(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?1,
                     next_attempt_at = ?2, claimed_until = NULL
              WHERE id = ?3 AND state = 'pending'",
@@ -219,7 +218,7 @@ impl Store {
 
     /// The server refused the mail for good; kept, shown as undeliverable.
     pub fn mark_mail_failed(&self, id: i64, error: &str) -> Result<()> {
-        self.conn().execute(
+        self.write_one(
             "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1,
                     claimed_until = NULL
              WHERE id = ?2 AND state = 'pending'",
