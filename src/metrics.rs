@@ -139,10 +139,10 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
     let config = state.config.clone();
     let text = state
         .db
-        .call(move |store| render(store, &health, &config))
+        .run(move |store| render(store, &health, &config))
         .await;
     match text {
-        Ok(Ok(text)) => (
+        Ok(text) => (
             StatusCode::OK,
             [(
                 header::CONTENT_TYPE,
@@ -150,7 +150,7 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
             )],
             text,
         ),
-        Ok(Err(err)) => {
+        Err(err) => {
             tracing::warn!(error = %err, "målingene kunne ikke leses");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -158,11 +158,6 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
                 "målingene kunne ikke leses\n".to_owned(),
             )
         }
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("{err}\n"),
-        ),
     }
 }
 

@@ -184,14 +184,14 @@ pub fn enqueue_round(
 pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), MailError> {
     let path = config.database_path();
     let store = super::blocking(move || Store::open(&path)).await??;
-    let store = Arc::new(std::sync::Mutex::new(store));
+    let store = crate::store::Db::new(store);
     let every = Duration::from_secs_f64(config.raw.mail.poll_secs.clamp(0.05, 5.0));
     loop {
-        let (s, c) = (store.clone(), config.clone());
-        match super::blocking(move || enqueue_round(&super::lock(&s), &c, Utc::now())).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
-            Ok(Err(e)) | Err(e) => {
+        let c = config.clone();
+        match store.run(move |s| enqueue_round(s, &c, Utc::now())).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
+            Err(e) => {
                 tracing::warn!(error = %e, "e-post etter møtet feilet; prøver igjen")
             }
         }

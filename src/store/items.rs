@@ -25,6 +25,8 @@ pub enum ItemsError {
     Transition(#[from] TransitionError),
     #[error("sak {0} har ugyldige data i databasen ({1})")]
     BadRow(ItemId, &'static str),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 pub type Result<T, E = ItemsError> = std::result::Result<T, E>;

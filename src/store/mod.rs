@@ -84,6 +84,8 @@ pub enum StoreError {
         name: &'static str,
         source: rusqlite::Error,
     },
+    #[error("databasearbeid ble avbrutt (intern feil): {0}")]
+    Task(String),
     #[error("spørringen kan skrive; bare lesende spørringer er tillatt her")]
     NotReadOnly,
     #[error(transparent)]
