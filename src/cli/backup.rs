@@ -254,7 +254,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     // Opening through the store brings an older snapshot's schema up to date
     // (and refuses one from a newer postmottak).
     let store = crate::store::Store::open(&config.database_path())?;
-    let counts = store.row_counts()?;
+    let counts = sql::store_row_counts(&store)?;
     drop(store);
     if counts != manifest.counts {
         bail!("antall rader etter gjenoppretting stemmer ikke med manifestet: {counts:?}");

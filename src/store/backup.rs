@@ -105,11 +105,9 @@ pub fn items_using(conn: &Connection, content_path: &str) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-impl super::Store {
-    /// [`row_counts`] of this store (a restored snapshot, opened and migrated).
-    pub fn row_counts(&self) -> Result<RowCounts> {
-        row_counts(self.conn())
-    }
+/// [`row_counts`] of an opened store (a restored snapshot, migrated).
+pub fn store_row_counts(store: &super::Store) -> Result<RowCounts> {
+    row_counts(store.conn())
 }
 
 pub fn row_counts(conn: &Connection) -> Result<RowCounts> {
