@@ -169,7 +169,7 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
 
     let queue = Family::<Labels, Gauge>::default();
     let admitted = Counter::<u64>::default();
-    for row in store.metrics_state_counts()? {
+    for row in crate::store::operations::metrics_state_counts(store)? {
         admitted.inc_by(row.count.max(0) as u64);
         queue
             .get_or_create(&vec![("unit", row.unit), ("state", row.state)])
@@ -187,14 +187,14 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
     );
 
     let rejected = Family::<Labels, Counter>::default();
-    for (code, n) in store.metrics_rejections()? {
+    for (code, n) in crate::store::operations::metrics_rejections(store)? {
         rejected
             .get_or_create(&vec![("code", code)])
             .inc_by(n.max(0) as u64);
     }
     registry.register("items_rejected", "Avviste filer per kode", rejected);
 
-    let outbox = store.metrics_outbox()?;
+    let outbox = crate::store::operations::metrics_outbox(store)?;
     let pending = Gauge::<i64, AtomicI64>::default();
     pending.set(outbox.pending);
     registry.register("outbox_pending", "Usendte e-poster", pending);
@@ -213,8 +213,7 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         oldest,
     );
     let last = Gauge::<f64, AtomicU64>::default();
-    if let Some(t) = store
-        .metrics_last_arrival()?
+    if let Some(t) = crate::store::operations::metrics_last_arrival(store)?
         .as_deref()
         .and_then(crate::calendar::parse_instant)
     {

@@ -288,7 +288,7 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
     let queued =
         postmottak::mail::after_meeting::enqueue_round(&store, &board.config, Utc::now()).unwrap();
     assert_eq!(queued, 1, "Kari's mail goes at once");
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows.len(), 1);
     assert!(rows[0]
         .notice_key

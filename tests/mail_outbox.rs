@@ -13,8 +13,7 @@ use postmottak::store::Store;
 use seed::*;
 
 fn keys(store: &Store) -> Vec<String> {
-    store
-        .outbox_rows()
+    postmottak::store::outbox::outbox_rows(&store)
         .unwrap()
         .into_iter()
         .map(|r| r.notice_key)
@@ -59,7 +58,7 @@ fn a_ready_shelf_gets_one_notice_then_weekly_reminders_until_shredded() {
         ]
     );
     // With no configured list, the records officers' own addresses are used.
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows[0].recipients, vec!["arkiv@example.kommune.no"]);
     assert!(rows[1]
         .subject
@@ -109,7 +108,7 @@ fn a_blocked_shelf_is_reported_then_reminded_and_announced_when_it_clears() {
             "shelf:2026-09:ready"
         ]
     );
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(
         rows[0].subject,
         "Makuleringshylle september 2026 er blokkert: 1 dokument er ikke registrert"

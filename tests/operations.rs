@@ -69,8 +69,9 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
         let mut store = Store::open(&db).unwrap();
         let users = board_common::add_cast(&mut store);
         let to = vec!["arkiv@example.kommune.no".to_owned()];
-        store
-            .enqueue_mail(&NewMail {
+        postmottak::store::outbox::enqueue_mail(
+            &store,
+            &NewMail {
                 notice_key: "test:unsent",
                 kind: "report_deviation",
                 message_id: "<test@postmottak>",
@@ -79,8 +80,9 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
                 subject: "Avviksrapport",
                 raw: b"Subject: Avviksrapport\r\n\r\nTest\r\n",
                 created_at: chrono::Utc::now(),
-            })
-            .unwrap();
+            },
+        )
+        .unwrap();
         users
     };
     let daemon = env.start();

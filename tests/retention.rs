@@ -206,7 +206,9 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     // The log is permanent: the schema refuses to change or delete it.
     let refuses = |sql| store.inspect().schema_refuses(sql).unwrap();
     assert!(refuses("DELETE FROM shred_confirmations"));
-    assert!(refuses("UPDATE shred_confirmations SET shredded_on = '2020-01-01'"));
+    assert!(refuses(
+        "UPDATE shred_confirmations SET shredded_on = '2020-01-01'"
+    ));
     assert!(refuses("DELETE FROM shred_confirmation_items"));
     drop(store);
     let store = open(&config);

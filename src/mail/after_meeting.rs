@@ -156,9 +156,7 @@ pub fn enqueue_round(
             .and_then(|u| u.email)
             .filter(|e| !e.trim().is_empty());
         let composed = compose_for(user_id, &items, board.as_deref(), now);
-        let tx = store
-            .write_spanning()
-            .map_err(MailError::Store)?;
+        let tx = store.write_spanning().map_err(MailError::Store)?;
         match &address {
             Some(address) => {
                 if compose::enqueue(store, from, std::slice::from_ref(address), &composed, now)? {

@@ -6,14 +6,13 @@
 //! refusal marks the row failed (shown as undeliverable in the deviation
 //! report); the row is kept.
 
-
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::{SendError, Transport};
 use super::{MailConfig, MailError};
-use crate::store::Db;
 use crate::calendar::Clock;
+use crate::store::Db;
 use crate::store::Store;
 
 /// How long a claim holds a row: longer than any one SMTP attempt, so only
@@ -54,7 +53,12 @@ pub async fn drain(
         let now = clock.now();
         let claimed = store
             .run(move |s| {
-                s.claim_due_mail(now, now + ChronoDuration::seconds(LEASE_SECS), BATCH)
+                crate::store::outbox::claim_due_mail(
+                    s,
+                    now,
+                    now + ChronoDuration::seconds(LEASE_SECS),
+                    BATCH,
+                )
             })
             .await?;
         if claimed.is_empty() {
@@ -87,9 +91,7 @@ pub async fn drain(
                 }
             }
             let id = row.id;
-            store
-                .run(move |s| record(s, id, result, at, next))
-                .await?;
+            store.run(move |s| record(s, id, result, at, next)).await?;
         }
     }
 }
@@ -102,9 +104,9 @@ fn record(
     next: DateTime<Utc>,
 ) -> Result<(), MailError> {
     match result {
-        Ok(()) => store.mark_mail_sent(id, at)?,
-        Err(SendError::Transient(e)) => store.mark_mail_retry(id, &e, next)?,
-        Err(SendError::Permanent(e)) => store.mark_mail_failed(id, &e)?,
+        Ok(()) => crate::store::outbox::mark_mail_sent(store, id, at)?,
+        Err(SendError::Transient(e)) => crate::store::outbox::mark_mail_retry(store, id, &e, next)?,
+        Err(SendError::Permanent(e)) => crate::store::outbox::mark_mail_failed(store, id, &e)?,
     }
     Ok(())
 }

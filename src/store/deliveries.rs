@@ -13,8 +13,7 @@ use crate::item::{ItemId, UnitId};
 
 /// Stores a delivery's facts and documents (replacing an earlier reading).
 pub fn save(store: &mut Store, id: ItemId, d: &Delivery) -> Result<()> {
-    let tx = store
-        .write()?;
+    let tx = store.write()?;
     tx.execute(
         "DELETE FROM item_documents WHERE item_id = ?1",
         params![id.0],
@@ -272,8 +271,7 @@ pub fn plan_printout(
 /// The printout is in its folder: from now on the item is followed there
 /// (the printout leaving the folder registers it, as a scan's would).
 pub fn hand_over(store: &mut Store, id: ItemId, path: &str) -> Result<bool> {
-    let tx = store
-        .write()?;
+    let tx = store.write()?;
     let updated = tx.execute(
         "UPDATE items SET source_path = ?1
          WHERE id = ?2 AND state = 'allocated' AND registered_at IS NULL",

@@ -56,8 +56,7 @@ pub fn handle(
     owner: &str,
     outcome: ShelfOutcome,
 ) -> Result<(), DirectError> {
-    let tx = store
-        .write()?;
+    let tx = store.write()?;
     let state = events::state_of(&tx, id).map_err(|e| match e {
         events::TransitionError::Sql(s) => DirectError::Store(s.into()),
         _ => DirectError::NotQueued,

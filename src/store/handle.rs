@@ -51,7 +51,12 @@ impl Db {
     /// idle (the board: requests run side by side).
     pub fn pool(path: &Path, keep: usize) -> Result<Db, StoreError> {
         let store = Store::open(path)?;
-        Ok(Db::with(path.to_owned(), vec![store], usize::MAX, keep.max(1)))
+        Ok(Db::with(
+            path.to_owned(),
+            vec![store],
+            usize::MAX,
+            keep.max(1),
+        ))
     }
 
     fn with(path: PathBuf, idle: Vec<Store>, limit: usize, keep: usize) -> Db {
@@ -131,7 +136,9 @@ impl<'a> Lease<'a> {
 
     fn store(&mut self) -> &mut Store {
         // Only `drop` takes the store out.
-        self.store.as_mut().expect("a lease holds its store until dropped")
+        self.store
+            .as_mut()
+            .expect("a lease holds its store until dropped")
     }
 }
 

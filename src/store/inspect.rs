@@ -72,7 +72,9 @@ mod tests {
     fn a_writing_statement_is_refused_before_it_runs() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
-        let write = store.inspect().all("DELETE FROM items", [], |r| r.get::<_, i64>(0));
+        let write = store
+            .inspect()
+            .all("DELETE FROM items", [], |r| r.get::<_, i64>(0));
         assert!(matches!(write, Err(StoreError::NotReadOnly)));
         let count = store
             .inspect()

@@ -121,8 +121,7 @@ fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFac
 /// Clears the item's quality flags for retention. Refuses an item without
 /// open flags (nothing to confirm).
 pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, QualityError> {
-    let tx = store
-        .write()?;
+    let tx = store.write()?;
     let facts = facts_in(&tx, id)?.ok_or(QualityError::NoSuchItem(id))?;
     if facts.open_flags.is_empty() {
         return Err(QualityError::NothingOpen(id));
@@ -149,8 +148,7 @@ pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, Q
 /// (linked to `new`), and `new` takes over `old`'s allocation when it is
 /// still waiting for the meeting. Both items get an event.
 pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(), QualityError> {
-    let tx = store
-        .write()?;
+    let tx = store.write()?;
     let bad = |why| QualityError::BadReplacement { old, new, why };
     if old == new {
         return Err(bad("det er samme sak"));

@@ -147,7 +147,11 @@ pub fn item(store: &Store, seed: &Seed) -> ItemId {
             of: seed.duplicate_of.expect("a duplicate names its first"),
         },
         ("rejected", _) => FixtureState::Rejected {
-            code: seed.reject_code.expect("a refusal has a code").parse().unwrap(),
+            code: seed
+                .reject_code
+                .expect("a refusal has a code")
+                .parse()
+                .unwrap(),
         },
         (other, to) => panic!("no seed for state {other} (allocated to {to:?})"),
     };

@@ -20,11 +20,19 @@ use super::Result;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixtureState {
     Queued,
-    Allocated { to: i64 },
-    Registered { allocated_to: Option<i64> },
-    Duplicate { of: ItemId },
+    Allocated {
+        to: i64,
+    },
+    Registered {
+        allocated_to: Option<i64>,
+    },
+    Duplicate {
+        of: ItemId,
+    },
     /// Refused at extraction with `code`.
-    Rejected { code: RejectCode },
+    Rejected {
+        code: RejectCode,
+    },
 }
 
 /// A person ID as the store keeps it: keyed hash and masked form.
@@ -189,7 +197,9 @@ pub fn insert(store: &Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
         }
         if let FixtureState::Registered { .. } = item.state {
             step(ItemState::Registered)?;
-            let registered = item.registered_at.map_or_else(|| at.clone(), |r| r.to_rfc3339());
+            let registered = item
+                .registered_at
+                .map_or_else(|| at.clone(), |r| r.to_rfc3339());
             tx.execute(
                 "UPDATE items SET registered_at = ?1 WHERE id = ?2",
                 params![registered, id.0],
