@@ -10,7 +10,7 @@ use super::{Result, Store};
 use crate::item::ItemId;
 
 /// An item as reports show it. Never the letter text; person IDs only masked
-/// (ask [`Store::masked_person_ids`]).
+/// (ask [`masked_person_ids`]).
 #[derive(Debug, Clone)]
 pub struct ReportItemRow {
     pub id: ItemId,
