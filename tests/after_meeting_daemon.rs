@@ -248,14 +248,28 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
         .all(|u| u.item != id_of(&items, "fra-kari.pdf")));
     let olga_item = id_of(&items, "fra-olga.pdf");
     assert_eq!(allocated(olga_item), None);
-    let note: String = store
-        .inspect()
-        .one(
-            "SELECT detail FROM events WHERE item_id = ?1 AND kind = 'direct_allocation_refused'",
-            [olga_item.0],
-            |r| r.get(0),
-        )
-        .unwrap();
+    // The `direct` task writes its note after the pipeline queued the scan:
+    // give it a moment under load.
+    let note_of = || -> Option<String> {
+        store
+            .inspect()
+            .one(
+                "SELECT detail FROM events WHERE item_id = ?1 AND kind = 'direct_allocation_refused'",
+                [olga_item.0],
+                |r| r.get(0),
+            )
+            .ok()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let note = loop {
+        match note_of() {
+            Some(note) => break note,
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(200))
+            }
+            None => panic!("no direct_allocation_refused note for Olga's scan"),
+        }
+    };
     assert!(note.contains("no_access"), "{note}");
     // Still queued a moment later: the meeting decides.
     std::thread::sleep(Duration::from_secs(1));
