@@ -310,7 +310,7 @@ after_meeting_quiet_secs = 3
     std::fs::write(&env.config, text).unwrap();
     let users = cast(&env);
     let ids = {
-        let mut store = db(&env);
+        let store = db(&env);
         for (name, address) in [
             ("kari", "kari@example.kommune.no"),
             ("per", "per@example.kommune.no"),
@@ -332,7 +332,7 @@ after_meeting_quiet_secs = 3
             }];
             letters.push(l);
         }
-        postmottak::store::board::fixture::insert(&mut store, &letters).unwrap()
+        postmottak::store::board::fixture::insert(&store, &letters).unwrap()
     };
     let daemon = env.start();
     // The meeting: two for Kari, one for Per.

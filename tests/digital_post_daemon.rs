@@ -31,9 +31,9 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 fn add_caseworker(env: &Env) {
     let config = Config::load(&env.config).unwrap();
     std::fs::create_dir_all(env.data_dir()).unwrap();
-    let mut store = Store::open(&config.database_path()).unwrap();
+    let store = Store::open(&config.database_path()).unwrap();
     users::create(
-        &mut store,
+        &store,
         &NewUser {
             username: "kari",
             display_name: "Kari Saksbehandler",

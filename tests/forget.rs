@@ -128,7 +128,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     let old = content(&env, 2);
     // Registered 2 March (Oslo): due 1 April with the default 30 days.
     let ids = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[
             {
                 let mut a = letter(&own, "2026-03-02T10:00:00Z", registered());
@@ -145,7 +145,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     .unwrap();
     let (a, c, d, b) = (ids[0], ids[1], ids[2], ids[3]);
     let dup = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[letter(
             &old,
             "2020-01-07T10:00:00Z",
@@ -155,7 +155,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     .unwrap()[0];
     // A duplicate of a (same bytes, same file): it goes with its original.
     let dup_a = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[letter(
             &own,
             "2026-03-02T11:00:00Z",
@@ -450,7 +450,7 @@ fn kill_9_during_a_retention_run_loses_nothing_and_leaves_nothing() {
         items.push(letter(&p, "2025-01-05T10:00:00Z", FixtureState::Queued));
         paths.push(p);
     }
-    let ids = fixture::insert(&mut store(&env), &items).unwrap();
+    let ids = fixture::insert(&store(&env), &items).unwrap();
     for id in &ids {
         cache_image(&env, *id);
     }

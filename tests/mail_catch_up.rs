@@ -21,7 +21,7 @@ time = "07:30"
 "#;
 
 fn keys(store: &Store) -> Vec<String> {
-    postmottak::store::outbox::outbox_rows(&store)
+    postmottak::store::outbox::outbox_rows(store)
         .unwrap()
         .into_iter()
         .map(|r| r.notice_key)

@@ -13,7 +13,7 @@ use postmottak::store::Store;
 use seed::*;
 
 fn keys(store: &Store) -> Vec<String> {
-    postmottak::store::outbox::outbox_rows(&store)
+    postmottak::store::outbox::outbox_rows(store)
         .unwrap()
         .into_iter()
         .map(|r| r.notice_key)

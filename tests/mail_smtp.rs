@@ -165,7 +165,7 @@ async fn with_the_server_down_the_notice_waits_and_is_delivered_once_after_a_res
     let first = start(&config, &clock);
     let store = open(&config);
     let attempts = |store: &postmottak::store::Store| {
-        postmottak::store::outbox::outbox_rows(&store)
+        postmottak::store::outbox::outbox_rows(store)
             .unwrap()
             .first()
             .map(|r| r.attempts)

@@ -57,10 +57,10 @@ fn reports_show_what_the_pipeline_took_in() {
     );
     let config_path = config.source.clone().unwrap();
     {
-        let mut store = open(&config);
+        let store = open(&config);
         let units = [UnitId::new("mta").unwrap(), UnitId::new("omsorg").unwrap()];
         users::create(
-            &mut store,
+            &store,
             &NewUser {
                 username: "kari",
                 display_name: "Kari Saksbehandler",

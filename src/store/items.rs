@@ -586,8 +586,8 @@ mod tests {
             Admission::New(_)
         ));
         // Registered: the same path and bytes may arrive again as a new arrival.
-        assert!(mark_registered(&mut store, first, Utc::now()).unwrap());
-        assert!(!mark_registered(&mut store, first, Utc::now()).unwrap());
+        assert!(mark_registered(&store, first, Utc::now()).unwrap());
+        assert!(!mark_registered(&store, first, Utc::now()).unwrap());
         let again = admit(&mut store, &arrival("/in/a.pdf", b"one")).unwrap();
         assert!(
             matches!(again, Admission::Duplicate { of, .. } if of == first),

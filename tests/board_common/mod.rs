@@ -146,7 +146,7 @@ impl Board {
     }
 
     pub fn seed(&self, items: &[FixtureItem]) -> Vec<ItemId> {
-        fixture::insert(&mut self.store(), items).unwrap()
+        fixture::insert(&self.store(), items).unwrap()
     }
 
     pub fn user(&self, name: &str) -> &TestUser {
