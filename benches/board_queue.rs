@@ -74,7 +74,7 @@ async fn run(total: usize) {
     let secret = credentials::generate_totp_secret();
     let all_units: Vec<UnitId> = UNITS.iter().map(|u| UnitId::new(u).unwrap()).collect();
     users::create(
-        &mut store,
+        &store,
         &NewUser {
             username: "moteleder",
             display_name: "Møteleder",
@@ -94,7 +94,7 @@ async fn run(total: usize) {
             let username = format!("sb-{unit}-{n}");
             ids.push(
                 users::create(
-                    &mut store,
+                    &store,
                     &NewUser {
                         username: &username,
                         display_name: &format!("Saksbehandler {unit} {n}"),
@@ -153,12 +153,12 @@ async fn run(total: usize) {
         }
         batch.push(item);
         if batch.len() == batch.capacity() {
-            fixture::insert(&mut store, &batch).unwrap();
+            fixture::insert(&store, &batch).unwrap();
             batch.clear();
         }
     }
-    fixture::insert(&mut store, &batch).unwrap();
-    store.conn().execute_batch("ANALYZE").unwrap();
+    fixture::insert(&store, &batch).unwrap();
+    fixture::analyze(&store).unwrap();
     eprintln!(
         "set-up: {total} items ({queued} waiting) in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -102,7 +102,7 @@ fn main() {
                 item.received_at = at;
                 batch.push(item);
             }
-            let ids = fixture::insert(&mut store, &batch).expect("insert");
+            let ids = fixture::insert(&store, &batch).expect("insert");
             for id in ids {
                 if rng.gen_ratio(1, 3) {
                     let image = data_dir.join(format!("cache/pages/{}-1-110.png", id.0));
@@ -128,7 +128,7 @@ fn main() {
         let registered_at = oslo_instant(day.and_hms_opt(14, 0, 0).unwrap_or_default());
         pending.retain(|(id, when)| {
             if *when == day {
-                items::mark_registered(&mut store, *id, registered_at).expect("register");
+                items::mark_registered(&store, *id, registered_at).expect("register");
                 false
             } else {
                 true

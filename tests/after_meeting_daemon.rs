@@ -19,6 +19,8 @@ use std::time::Duration;
 use postmottak::calendar;
 use postmottak::item::ItemId;
 use postmottak::retention::ShelfId;
+use postmottak::store::board::fixture;
+use postmottak::store::users;
 use postmottak::store::Store;
 use support::{state, Env, Opts};
 
@@ -84,8 +86,8 @@ fn a_duplex_scan_blocks_its_shelf_until_its_quality_is_confirmed_and_a_replaceme
     let duplex = id_of(&items, "duplex.pdf");
     let redo = id_of(&items, "skjev.pdf");
     let flags: String = db(&env)
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT quality_flags FROM items WHERE id = ?1",
             [duplex.0],
             |r| r.get(0),
@@ -228,8 +230,8 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
     let store = db(&env);
     let allocated = |id: ItemId| -> Option<i64> {
         store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT allocated_to FROM items WHERE id = ?1",
                 [id.0],
                 |r| r.get(0),
@@ -247,14 +249,28 @@ fn scans_on_a_caseworkers_shelf_are_allocated_at_once_or_go_to_the_meeting_with_
         .all(|u| u.item != id_of(&items, "fra-kari.pdf")));
     let olga_item = id_of(&items, "fra-olga.pdf");
     assert_eq!(allocated(olga_item), None);
-    let note: String = store
-        .conn()
-        .query_row(
-            "SELECT detail FROM events WHERE item_id = ?1 AND kind = 'direct_allocation_refused'",
-            [olga_item.0],
-            |r| r.get(0),
-        )
-        .unwrap();
+    // The `direct` task writes its note after the pipeline queued the scan:
+    // give it a moment under load.
+    let note_of = || -> Option<String> {
+        store
+            .inspect()
+            .one(
+                "SELECT detail FROM events WHERE item_id = ?1 AND kind = 'direct_allocation_refused'",
+                [olga_item.0],
+                |r| r.get(0),
+            )
+            .ok()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let note = loop {
+        match note_of() {
+            Some(note) => break note,
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(200))
+            }
+            None => panic!("no direct_allocation_refused note for Olga's scan"),
+        }
+    };
     assert!(note.contains("no_access"), "{note}");
     // Still queued a moment later: the meeting decides.
     std::thread::sleep(Duration::from_secs(1));
@@ -295,18 +311,13 @@ after_meeting_quiet_secs = 3
     std::fs::write(&env.config, text).unwrap();
     let users = cast(&env);
     let ids = {
-        let mut store = db(&env);
+        let store = db(&env);
         for (name, address) in [
             ("kari", "kari@example.kommune.no"),
             ("per", "per@example.kommune.no"),
         ] {
-            store
-                .conn()
-                .execute(
-                    "UPDATE users SET email = ?1 WHERE username = ?2",
-                    [address, name],
-                )
-                .unwrap();
+            let user = users::require(&store, name).unwrap();
+            fixture::set_email(&store, user.id, Some(address)).unwrap();
         }
         let mut letters = Vec::new();
         for (n, doc) in ["soknad_bpa", "klage", "soknad_tjenester", "fullmakt"]
@@ -322,7 +333,7 @@ after_meeting_quiet_secs = 3
             }];
             letters.push(l);
         }
-        postmottak::store::board::fixture::insert(&mut store, &letters).unwrap()
+        postmottak::store::board::fixture::insert(&store, &letters).unwrap()
     };
     let daemon = env.start();
     // The meeting: two for Kari, one for Per.

@@ -11,7 +11,7 @@ use board_common::*;
 use chrono::{NaiveDate, TimeZone, Utc};
 use postmottak::item::{ItemId, QualityFlag, Source};
 use postmottak::retention::{self, RetentionConfig, ShelfId, ShelfState};
-use postmottak::store::board::fixture::{FixturePerson, FixtureState};
+use postmottak::store::board::fixture::{self, FixturePerson, FixtureState};
 
 fn september() -> ShelfId {
     "2026-09".parse().unwrap()
@@ -260,13 +260,7 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
     let board = Board::start().await;
     let kari = board.user("kari").id;
     let store = board.store();
-    store
-        .conn()
-        .execute(
-            "UPDATE users SET email = 'kari@example.kommune.no' WHERE id = ?1",
-            [kari],
-        )
-        .unwrap();
+    fixture::set_email(&store, kari, Some("kari@example.kommune.no")).unwrap();
     let mut item = letter("mta", "klage", "Klage", "x");
     item.state = FixtureState::Allocated { to: kari };
     board.seed(&[item]);
@@ -297,7 +291,7 @@ async fn ending_meeting_mode_sends_the_after_meeting_mail_at_once() {
         postmottak::mail::after_meeting::enqueue_round(&store, &board.config, &types, Utc::now())
             .unwrap();
     assert_eq!(queued, 1, "Kari's mail goes at once");
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows.len(), 1);
     assert!(rows[0]
         .notice_key

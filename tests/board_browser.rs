@@ -149,7 +149,7 @@ async fn a_letter_dropped_in_a_watched_folder_is_allocated_at_the_meeting() {
         earlier.state = FixtureState::Registered {
             allocated_to: Some(users["kari"].id),
         };
-        postmottak::store::board::fixture::insert(&mut store, &[earlier]).unwrap();
+        postmottak::store::board::fixture::insert(&store, &[earlier]).unwrap();
         users
     };
     let log = std::fs::File::create(dir.path().join("daemon.log")).unwrap();

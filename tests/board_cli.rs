@@ -138,7 +138,7 @@ async fn enrolment_from_user_add_signs_in_and_allocate_follows_the_rules() {
 
     // allocate: to the unit's caseworker yes, across units no.
     let id = fixture::insert(
-        &mut Store::open(&config.database_path()).unwrap(),
+        &Store::open(&config.database_path()).unwrap(),
         &[letter("mta", "klage", "Klage", "x")],
     )
     .unwrap()[0];

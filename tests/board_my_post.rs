@@ -87,8 +87,8 @@ impl Scenario {
     fn queued_item(&self) -> Option<(ItemId, String)> {
         let store = Store::open(&self.db).ok()?;
         store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT id, COALESCE(title, '') FROM items WHERE state = 'queued'",
                 [],
                 |r| Ok((ItemId(r.get(0)?), r.get(1)?)),
@@ -99,8 +99,8 @@ impl Scenario {
     fn state(&self, id: ItemId) -> String {
         Store::open(&self.db)
             .unwrap()
-            .conn()
-            .query_row("SELECT state FROM items WHERE id = ?1", [id.0], |r| {
+            .inspect()
+            .one("SELECT state FROM items WHERE id = ?1", [id.0], |r| {
                 r.get(0)
             })
             .unwrap()

@@ -485,7 +485,7 @@ fn an_allocated_item_shows_its_caseworker_and_is_registered_when_taken() {
     // The morning meeting allocates it (the board's store API, as the board does).
     let mut store = Store::open(&env.data_dir().join("postmottak.sqlite")).unwrap();
     let user = users::create(
-        &mut store,
+        &store,
         &users::NewUser {
             username: "kari",
             display_name: "Kari Saksbehandler",

@@ -105,17 +105,17 @@ fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
     // whatever was redone after a kill.
     let store = postmottak::store::Store::open(&env.data_dir().join("postmottak.sqlite")).unwrap();
     let odd: Vec<(i64, i64, i64)> = store
-        .conn()
-        .prepare(
+        .inspect()
+        .all(
             "SELECT i.id,
                     (SELECT COUNT(*) FROM events e WHERE e.item_id = i.id AND e.kind = 'admitted'),
                     (SELECT COUNT(*) FROM events e WHERE e.item_id = i.id AND e.to_state = 'queued')
              FROM items i",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
         .filter(|(_, admitted, queued)| (*admitted, *queued) != (1, 1))
         .collect();
     assert!(

@@ -122,8 +122,8 @@ async fn an_email_is_shown_as_an_email_with_the_identity_flag() {
     // The page images are the printout's (the original is an e-mail file).
     let content: String = board
         .store()
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT content_path FROM items WHERE id = ?1",
             [ids[0].0],
             |r| r.get(0),

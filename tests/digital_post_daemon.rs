@@ -32,9 +32,9 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 fn add_caseworker(env: &Env) {
     let config = Config::load(&env.config).unwrap();
     std::fs::create_dir_all(env.data_dir()).unwrap();
-    let mut store = Store::open(&config.database_path()).unwrap();
+    let store = Store::open(&config.database_path()).unwrap();
     users::create(
-        &mut store,
+        &store,
         &NewUser {
             username: "kari",
             display_name: "Kari Saksbehandler",
@@ -94,8 +94,8 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
             vec![("body", "E-post", 1, 1), ("attachment", "soknad.pdf", 2, 1)]
         );
         let (date, sender): (Option<String>, Option<String>) = store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT document_date, sender FROM items WHERE id = ?1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),

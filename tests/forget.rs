@@ -72,7 +72,7 @@ fn cache_image(env: &Env, id: ItemId) -> PathBuf {
 }
 
 fn int(store: &Store, sql: &str, id: ItemId) -> i64 {
-    store.conn().query_row(sql, [id.0], |r| r.get(0)).unwrap()
+    store.inspect().one(sql, [id.0], |r| r.get(0)).unwrap()
 }
 
 /// Content still held: pages, person IDs, title, file name, no deletion mark.
@@ -84,8 +84,8 @@ fn holds_content(store: &Store, id: ItemId) -> bool {
         id,
     );
     let (title, file_name, forgotten): (Option<String>, String, Option<String>) = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT title, file_name, content_forgotten_at FROM items WHERE id = ?1",
             [id.0],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -128,7 +128,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     let old = content(&env, 2);
     // Registered 2 March (Oslo): due 1 April with the default 30 days.
     let ids = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[
             {
                 let mut a = letter(&own, "2026-03-02T10:00:00Z", registered());
@@ -145,7 +145,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     .unwrap();
     let (a, c, d, b) = (ids[0], ids[1], ids[2], ids[3]);
     let dup = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[letter(
             &old,
             "2020-01-07T10:00:00Z",
@@ -155,7 +155,7 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     .unwrap()[0];
     // A duplicate of a (same bytes, same file): it goes with its original.
     let dup_a = fixture::insert(
-        &mut store(&env),
+        &store(&env),
         &[letter(
             &own,
             "2026-03-02T11:00:00Z",
@@ -210,8 +210,8 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
     assert!(exists(&env, &old) && image_b.exists());
     // The row and its history stay; deletion is an event.
     assert_eq!(
-        s.conn()
-            .query_row(
+        s.inspect()
+            .one(
                 "SELECT state || ' ' || unit || ' ' || document_type FROM items WHERE id = ?1",
                 [a.0],
                 |r| r.get::<_, String>(0)
@@ -220,13 +220,13 @@ fn registered_content_goes_after_the_grace_period_and_not_a_day_before() {
         "registered mta soknad_tjenester"
     );
     let kinds: Vec<String> = s
-        .conn()
-        .prepare("SELECT kind || ':' || COALESCE(to_state, '') FROM events WHERE item_id = ?1 ORDER BY id")
-        .unwrap()
-        .query_map([a.0], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+        .inspect()
+        .all(
+            "SELECT kind || ':' || COALESCE(to_state, '') FROM events WHERE item_id = ?1 ORDER BY id",
+            [a.0],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert!(
         kinds.contains(&"transition:registered".to_owned()),
         "{kinds:?}"
@@ -352,8 +352,8 @@ fn a_file_put_back_within_the_grace_period_restores_its_item() {
     let sha = sha256_hex(&bytes);
     assert!(!exists(&env, &format!("content/{}/{sha}", &sha[..2])));
     let mentions: i64 = s
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT COUNT(*) FROM events WHERE detail LIKE '%brev-til-kari%'",
             [],
             |r| r.get(0),
@@ -411,8 +411,8 @@ fn a_refused_files_copy_goes_after_its_period_and_the_original_stays_in_avvist()
     assert!(original.exists(), "the original in _avvist/ is the admin's");
     let s = store(&env);
     assert_eq!(
-        s.conn()
-            .query_row(
+        s.inspect()
+            .one(
                 "SELECT state || ' ' || reject_code || ' ' || content_forget_policy
                  FROM items WHERE id = ?1",
                 [id.0],
@@ -450,7 +450,7 @@ fn kill_9_during_a_retention_run_loses_nothing_and_leaves_nothing() {
         items.push(letter(&p, "2025-01-05T10:00:00Z", FixtureState::Queued));
         paths.push(p);
     }
-    let ids = fixture::insert(&mut store(&env), &items).unwrap();
+    let ids = fixture::insert(&store(&env), &items).unwrap();
     for id in &ids {
         cache_image(&env, *id);
     }
@@ -527,8 +527,8 @@ fn kill_9_during_a_retention_run_loses_nothing_and_leaves_nothing() {
         assert!(cache.join(format!("{}-1-110.png", id.0)).exists());
     }
     let pending: i64 = s
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT COUNT(*) FROM items WHERE content_file_pending = 1",
             [],
             |r| r.get(0),

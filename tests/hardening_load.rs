@@ -214,8 +214,8 @@ schedule = []
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     let store = Store::open(&db).unwrap();
     let checked: i64 = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT COUNT(*) FROM events WHERE actor = ?1 AND kind IN ('login_failed','login_locked')",
             [olga],
             |r| r.get(0),
@@ -233,14 +233,13 @@ fn queued_ids(db: &std::path::Path) -> Vec<i64> {
     let Ok(store) = Store::open(db) else {
         return Vec::new();
     };
-    let Ok(mut stmt) = store
-        .conn()
-        .prepare("SELECT id FROM items WHERE state = 'queued' ORDER BY id LIMIT 10")
-    else {
-        return Vec::new();
-    };
-    stmt.query_map([], |r| r.get(0))
-        .map(|rows| rows.flatten().collect())
+    store
+        .inspect()
+        .all(
+            "SELECT id FROM items WHERE state = 'queued' ORDER BY id LIMIT 10",
+            [],
+            |r| r.get(0),
+        )
         .unwrap_or_default()
 }
 

@@ -22,8 +22,7 @@ time = "07:30"
 "#;
 
 fn keys(store: &Store) -> Vec<String> {
-    store
-        .outbox_rows()
+    postmottak::store::outbox::outbox_rows(store)
         .unwrap()
         .into_iter()
         .map(|r| r.notice_key)
@@ -46,7 +45,9 @@ fn a_report_due_while_the_daemon_was_stopped_is_sent_once_when_it_starts() {
         1
     );
     assert_eq!(keys(&store), vec!["report:deviation:2026-11-30"]);
-    let subject = store.outbox_rows().unwrap()[0].subject.clone();
+    let subject = postmottak::store::outbox::outbox_rows(&store).unwrap()[0]
+        .subject
+        .clone();
     assert!(
         subject.starts_with("Avviksrapport 30. november 2026:"),
         "{subject}"

@@ -39,7 +39,7 @@ schedule = []
     let store = open(&config);
     item(&store, &Seed::scan(oslo(2026, 7, 6, 9, 0), "registered"));
     item(&store, &Seed::scan(oslo(2026, 7, 7, 9, 0), "registered"));
-    let rows = || store.outbox_rows().unwrap();
+    let rows = || postmottak::store::outbox::outbox_rows(&store).unwrap();
 
     let daemon = Daemon::start(&config_path);
     wait_until(30, "a failed attempt", || {

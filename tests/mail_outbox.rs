@@ -14,8 +14,7 @@ use postmottak::store::Store;
 use seed::*;
 
 fn keys(store: &Store) -> Vec<String> {
-    store
-        .outbox_rows()
+    postmottak::store::outbox::outbox_rows(store)
         .unwrap()
         .into_iter()
         .map(|r| r.notice_key)
@@ -60,7 +59,7 @@ fn a_ready_shelf_gets_one_notice_then_weekly_reminders_until_shredded() {
         ]
     );
     // With no configured list, the records officers' own addresses are used.
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows[0].recipients, vec!["arkiv@example.kommune.no"]);
     assert!(rows[1]
         .subject
@@ -87,7 +86,14 @@ fn a_blocked_shelf_is_reported_then_reminded_and_announced_when_it_clears() {
         &format!("{MAIL}[mail.recipients]\nrecords_officer = [\"Arkiv <arkiv@example.kommune.no>\"]\n[retention]\nreminder_days = 3\n"),
     );
     let store = open(&config);
-    let open_item = item(&store, &Seed::scan(oslo(2026, 9, 3, 10, 0), "allocated"));
+    let kari = user(&store, "kari", "Kari Saksbehandler", "caseworker", None);
+    let open_item = item(
+        &store,
+        &Seed {
+            allocated_to: Some(kari),
+            ..Seed::scan(oslo(2026, 9, 3, 10, 0), "allocated")
+        },
+    );
     item(&store, &Seed::scan(oslo(2026, 9, 4, 10, 0), "registered"));
 
     assert_eq!(tick(&store, &config, oslo(2026, 12, 2, 8, 0)), 1);
@@ -103,7 +109,7 @@ fn a_blocked_shelf_is_reported_then_reminded_and_announced_when_it_clears() {
             "shelf:2026-09:ready"
         ]
     );
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(
         rows[0].subject,
         "Makuleringshylle september 2026 er blokkert: 1 dokument er ikke registrert"

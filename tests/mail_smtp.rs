@@ -147,7 +147,7 @@ async fn a_shelf_reaching_its_date_sends_exactly_one_notice_with_a_calendar_even
     );
 
     let store = open(&config);
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, OutboxState::Sent);
     assert_eq!(rows[0].message_id, m["message_id"].as_str().unwrap());
@@ -166,8 +166,7 @@ async fn with_the_server_down_the_notice_waits_and_is_delivered_once_after_a_res
     let first = start(&config, &clock);
     let store = open(&config);
     let attempts = |store: &postmottak::store::Store| {
-        store
-            .outbox_rows()
+        postmottak::store::outbox::outbox_rows(store)
             .unwrap()
             .first()
             .map(|r| r.attempts)
@@ -183,12 +182,15 @@ async fn with_the_server_down_the_notice_waits_and_is_delivered_once_after_a_res
     clock.set(oslo(2026, 12, 2, 7, 1));
     wait_until(|| attempts(&store) >= 2).await;
     first.stop().await;
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, OutboxState::Pending);
     assert!(rows[0].last_error.is_some());
     // An unsent mail cannot be deleted.
-    assert!(store.conn().execute("DELETE FROM outbox", []).is_err());
+    assert!(store
+        .inspect()
+        .schema_refuses("DELETE FROM outbox")
+        .unwrap());
 
     // The server comes up; a new service instance (a restart) delivers it.
     let sink = SmtpSink::start(port, &dir.path().join("smtp"));
@@ -205,7 +207,7 @@ async fn with_the_server_down_the_notice_waits_and_is_delivered_once_after_a_res
 
     let got = sink.messages();
     assert_eq!(got.len(), 1, "delivered exactly once: {got:#?}");
-    let rows = store.outbox_rows().unwrap();
+    let rows = postmottak::store::outbox::outbox_rows(&store).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, OutboxState::Sent);
     assert_eq!(rows[0].message_id, got[0]["message_id"].as_str().unwrap());

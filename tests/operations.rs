@@ -40,19 +40,15 @@ fn ok(out: &std::process::Output) -> String {
 
 /// Every row of a table, in rowid order.
 fn rows(db: &Path, table: &str) -> Vec<Vec<Sql>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
-        .unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| {
-        (0..n)
-            .map(|i| r.get::<_, Sql>(i))
-            .collect::<rusqlite::Result<Vec<Sql>>>()
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+    Store::open(db)
+        .unwrap()
+        .inspect()
+        .all(&format!("SELECT * FROM {table} ORDER BY rowid"), [], |r| {
+            (0..r.as_ref().column_count())
+                .map(|i| r.get::<_, Sql>(i))
+                .collect::<rusqlite::Result<Vec<Sql>>>()
+        })
+        .unwrap()
 }
 
 fn queued(items: &[serde_json::Value]) -> usize {
@@ -69,8 +65,9 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
         let mut store = Store::open(&db).unwrap();
         let users = board_common::add_cast(&mut store);
         let to = vec!["arkiv@example.kommune.no".to_owned()];
-        store
-            .enqueue_mail(&NewMail {
+        postmottak::store::outbox::enqueue_mail(
+            &store,
+            &NewMail {
                 notice_key: "test:unsent",
                 kind: "report_deviation",
                 message_id: "<test@postmottak>",
@@ -79,8 +76,9 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
                 subject: "Avviksrapport",
                 raw: b"Subject: Avviksrapport\r\n\r\nTest\r\n",
                 created_at: chrono::Utc::now(),
-            })
-            .unwrap();
+            },
+        )
+        .unwrap();
         users
     };
     let daemon = env.start();
@@ -206,9 +204,10 @@ fn a_backup_taken_during_arrivals_restores_verifies_and_serves_on_the_board() {
     });
 
     // verify finds a damaged content file and names the item, not the file.
-    let content: String = rusqlite::Connection::open(&restored_db)
+    let content: String = Store::open(&restored_db)
         .unwrap()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT content_path FROM items WHERE id = ?1",
             [ids[0]],
             |r| r.get(0),
@@ -483,8 +482,8 @@ fn sighup_turns_on_direct_allocation_in_the_running_daemon() {
     let id = by_name(&items, "fra-kari.pdf")[0]["id"].as_i64().unwrap();
     let store = Store::open(&config.database_path()).unwrap();
     let to: Option<i64> = store
-        .conn()
-        .query_row("SELECT allocated_to FROM items WHERE id = ?1", [id], |r| {
+        .inspect()
+        .one("SELECT allocated_to FROM items WHERE id = ?1", [id], |r| {
             r.get(0)
         })
         .unwrap();

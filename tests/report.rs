@@ -172,10 +172,8 @@ fn world() -> World {
         Utc::now(),
     )
     .unwrap();
-    let row = store.outbox_rows().unwrap()[0].id;
-    store
-        .mark_mail_failed(row, "550 mailbox unavailable")
-        .unwrap();
+    let row = postmottak::store::outbox::outbox_rows(&store).unwrap()[0].id;
+    postmottak::store::outbox::mark_mail_failed(&store, row, "550 mailbox unavailable").unwrap();
     World {
         _dir: dir,
         config,

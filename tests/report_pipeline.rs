@@ -56,10 +56,10 @@ fn reports_show_what_the_pipeline_took_in() {
     );
     let config_path = config.source.clone().unwrap();
     {
-        let mut store = open(&config);
+        let store = open(&config);
         let units = [UnitId::new("mta").unwrap(), UnitId::new("omsorg").unwrap()];
         users::create(
-            &mut store,
+            &store,
             &NewUser {
                 username: "kari",
                 display_name: "Kari Saksbehandler",
@@ -97,8 +97,8 @@ fn reports_show_what_the_pipeline_took_in() {
     let store = open(&config);
     let settled = || -> i64 {
         store
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT COUNT(*) FROM items WHERE state IN ('queued','rejected','duplicate')",
                 [],
                 |r| r.get(0),
@@ -109,8 +109,8 @@ fn reports_show_what_the_pipeline_took_in() {
     assert!(daemon.stop().success());
 
     let klage: i64 = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT id FROM items WHERE file_name = 'klage.pdf'",
             [],
             |r| r.get(0),

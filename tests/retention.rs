@@ -171,7 +171,7 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
 
     register(&store, allocated);
     register(&store, queued);
-    clear_quality(&store, flagged);
+    clear_quality(&store, flagged, worker);
     let ready = retention::shelf(&store, cfg, id, day(2026, 12, 2)).unwrap();
     assert_eq!(ready.state, ShelfState::Ready);
 
@@ -205,28 +205,19 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     let again = confirm(&mut store, "arkiv", day(2026, 12, 3), day(2026, 12, 3));
     assert!(again.is_err());
     // The log is permanent: the schema refuses to change or delete it.
-    assert!(store
-        .conn()
-        .execute("DELETE FROM shred_confirmations", [])
-        .is_err());
-    assert!(store
-        .conn()
-        .execute(
-            "UPDATE shred_confirmations SET shredded_on = '2020-01-01'",
-            []
-        )
-        .is_err());
-    assert!(store
-        .conn()
-        .execute("DELETE FROM shred_confirmation_items", [])
-        .is_err());
+    let refuses = |sql| store.inspect().schema_refuses(sql).unwrap();
+    assert!(refuses("DELETE FROM shred_confirmations"));
+    assert!(refuses(
+        "UPDATE shred_confirmations SET shredded_on = '2020-01-01'"
+    ));
+    assert!(refuses("DELETE FROM shred_confirmation_items"));
     drop(store);
     let store = open(&config);
     let reopened = retention::shelf(&store, cfg, id, day(2027, 6, 1)).unwrap();
     assert_eq!(reopened.state, ShelfState::Shredded);
     let events: i64 = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT COUNT(*) FROM events WHERE kind = 'shelf_shredded' AND actor = ?1",
             [officer],
             |r| r.get(0),

@@ -142,8 +142,8 @@ async fn the_records_officer_sees_confirms_shelves_and_opens_reports() {
     server.await.unwrap().unwrap();
     let store = open(&config);
     let views: i64 = store
-        .conn()
-        .query_row(
+        .inspect()
+        .one(
             "SELECT COUNT(*) FROM events WHERE kind IN ('shelf_view','shelves_view','report_view')",
             [],
             |r| r.get(0),

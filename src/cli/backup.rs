@@ -256,7 +256,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     // Opening through the store brings an older snapshot's schema up to date
     // (and refuses one from a newer postmottak).
     let store = crate::store::Store::open(&config.database_path())?;
-    let counts = sql::row_counts(store.conn())?;
+    let counts = sql::store_row_counts(&store)?;
     drop(store);
     if counts != manifest.counts {
         bail!("antall rader etter gjenoppretting stemmer ikke med manifestet: {counts:?}");

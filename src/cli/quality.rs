@@ -76,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let item = ItemId(item);
             let user = users::require(&store, &by)?;
             allowed(&store, &user, item)?;
-            let flags = quality::confirm(&mut store, item, user.id)?;
+            let flags = quality::confirm(&store, item, user.id)?;
             let labels: Vec<&str> = flags.iter().map(|f| f.label_nb()).collect();
             println!(
                 "Kvaliteten på sak {item} er kontrollert av {} ({}).",

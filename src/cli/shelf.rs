@@ -128,7 +128,7 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
     }
     println!("Dokumenter: {}", shelf.items.len());
     for item in &shelf.items {
-        let ids = store.masked_person_ids(item.id)?.join(", ");
+        let ids = crate::store::reports::masked_person_ids(store, item.id)?.join(", ");
         let title = crate::report::mask_digits(item.title.as_deref().unwrap_or("(uten emne)"));
         let reasons: Vec<String> = item.blocking.iter().map(|r| r.label_nb()).collect();
         println!(

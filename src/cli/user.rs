@@ -92,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let secret = credentials::generate_totp_secret();
             let hash = credentials::hash_password(&password)?;
             users::create(
-                &mut store,
+                &store,
                 &NewUser {
                     username: &username,
                     display_name: &name,

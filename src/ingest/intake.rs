@@ -469,10 +469,9 @@ impl Intake {
         }
         let source_path = path.to_string_lossy().into_owned();
         let sp = source_path.clone();
-        let open = match self.db.call(move |s| items::open_arrivals_at(s, &sp)).await {
-            Ok(Ok(open)) => open,
-            Ok(Err(err)) => return self.retry_later(path, format!("databasefeil: {err}")),
-            Err(err) => return self.retry_later(path, err.to_string()),
+        let open = match self.db.run(move |s| items::open_arrivals_at(s, &sp)).await {
+            Ok(open) => open,
+            Err(err) => return self.retry_later(path, format!("databasefeil: {err}")),
         };
         if let Some(row) = open
             .iter()
@@ -556,7 +555,7 @@ impl Intake {
         };
         let content = self.content.clone();
         let restore = too_large.is_none();
-        let admission = self.db.call(move |s| {
+        let admission = self.db.run(move |s| {
             if restore {
                 // A file the case system took and gave back (within the grace
                 // period) restores its item instead of becoming a duplicate.
@@ -566,18 +565,17 @@ impl Intake {
             }
         });
         match admission.await {
-            Ok(Ok(Admission::New(id))) if too_large.is_some() => {
+            Ok(Admission::New(id)) if too_large.is_some() => {
                 self.known.insert(path, stamp);
                 self.health.arrival();
                 self.refuse_too_large(id, too_large.unwrap_or(0), max_bytes)
                     .await;
             }
-            Ok(Ok(outcome)) => {
+            Ok(outcome) => {
                 self.known.insert(path, stamp);
                 self.admitted(outcome, &folder).await;
             }
-            Ok(Err(err)) => self.retry_later(path, format!("databasefeil ved mottak: {err}")),
-            Err(err) => self.retry_later(path, err.to_string()),
+            Err(err) => self.retry_later(path, format!("databasefeil ved mottak: {err}")),
         }
     }
 
@@ -615,14 +613,13 @@ impl Intake {
         let code = crate::item::RejectCode::TooLarge;
         match self
             .db
-            .call(move |s| items::reject(s, id, code, &message))
+            .run(move |s| items::reject(s, id, code, &message))
             .await
         {
-            Ok(Ok(_)) => {
+            Ok(_) => {
                 tracing::warn!(item = %id, code = code.as_str(), "avvist");
                 self.requarantine(id).await;
             }
-            Ok(Err(err)) => self.survive(err.to_string()),
             Err(err) => self.survive(err.to_string()),
         }
     }
@@ -632,14 +629,13 @@ impl Intake {
     async fn requarantine(&mut self, id: crate::item::ItemId) {
         let found = self
             .db
-            .call(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, items::ItemsError> {
                 Ok((items::get(s, id)?, items::rejection(s, id)?))
             })
             .await;
         let (item, (code, detail)) = match found {
-            Ok(Ok((Some(item), Some(rejection)))) => (item, rejection),
-            Ok(Ok(_)) => return,
-            Ok(Err(err)) => return self.survive(err.to_string()),
+            Ok((Some(item), Some(rejection))) => (item, rejection),
+            Ok(_) => return,
             Err(err) => return self.survive(err.to_string()),
         };
         let moved = pipeline::move_to_quarantine(&item, code, &detail).await;

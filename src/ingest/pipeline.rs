@@ -50,8 +50,6 @@ pub trait Engines: Send + Sync + 'static {
 enum StepError {
     #[error(transparent)]
     Items(#[from] items::ItemsError),
-    #[error(transparent)]
-    Db(#[from] crate::store::handle::DbError),
     #[error("uttrekk ble avbrutt: {0}")]
     Join(String),
     #[error("kan ikke flytte avvist fil til _avvist: {0}")]
@@ -174,13 +172,13 @@ impl Pipeline {
         let limit = self.capacity * 2;
         let (backlog, waiting) = self
             .db
-            .call(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, items::ItemsError> {
                 Ok((
                     items::pipeline_backlog(s, limit)?,
                     items::pipeline_count(s)?,
                 ))
             })
-            .await??;
+            .await?;
         let in_extraction = self.health.in_extraction.load(Ordering::Relaxed);
         self.health
             .pipeline_waiting
@@ -199,13 +197,13 @@ impl Pipeline {
     }
 
     async fn process(&self, id: ItemId) -> Result<(), StepError> {
-        let Some(item) = self.db.call(move |s| items::get(s, id)).await?? else {
+        let Some(item) = self.db.run(move |s| items::get(s, id)).await? else {
             return Ok(());
         };
         match item.state {
             ItemState::Admitted | ItemState::Extracted => self.extract_and_classify(item).await,
             ItemState::Classified => {
-                self.db.call(move |s| items::mark_queued(s, id)).await??;
+                self.db.run(move |s| items::mark_queued(s, id)).await?;
                 Ok(())
             }
             _ => Ok(()),
@@ -234,14 +232,14 @@ impl Pipeline {
         let extraction = Arc::new(extraction);
         let ex = extraction.clone();
         self.db
-            .call(move |s| {
+            .run(move |s| {
                 let state = items::save_extraction(s, id, &ex)?;
                 if let Some(delivery) = &ex.delivery {
                     crate::store::deliveries::save(s, id, delivery)?;
                 }
                 Ok::<_, items::ItemsError>(state)
             })
-            .await??;
+            .await?;
         let engines = self.engines.clone();
         let record = tokio::task::spawn_blocking(move || {
             engines.classify(&extraction, item.source, item.folder_unit.as_ref())
@@ -250,10 +248,10 @@ impl Pipeline {
         .map_err(|e| StepError::Join(e.to_string()))?;
         let state = self
             .db
-            .call(move |s| items::save_classification(s, id, &record))
-            .await??;
+            .run(move |s| items::save_classification(s, id, &record))
+            .await?;
         if state == ItemState::Classified {
-            self.db.call(move |s| items::mark_queued(s, id)).await??;
+            self.db.run(move |s| items::mark_queued(s, id)).await?;
             tracing::info!(item = %id, "til fordeling");
         }
         Ok(())
@@ -287,8 +285,8 @@ impl Pipeline {
         let code = rejection.code;
         let message = rejection.message.clone();
         self.db
-            .call(move |s| items::reject(s, id, code, &message))
-            .await??;
+            .run(move |s| items::reject(s, id, code, &message))
+            .await?;
         tracing::warn!(item = %id, code = code.as_str(), "avvist");
         // The refusal is committed; a failed move is reported here and
         // finished by the intake's next rescan (the file stays in its inbox).

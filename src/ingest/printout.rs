@@ -110,17 +110,13 @@ pub async fn run(
             _ = tick.tick() => {}
         }
         let config = configs.borrow_and_update().clone();
-        let pending = match db.call(|s| deliveries::pending_printouts(s)).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(err)) => {
+        let pending = match db.run(|s| deliveries::pending_printouts(s)).await {
+            Ok(p) => p,
+            Err(err) => {
                 survive(
                     &health,
                     format!("kan ikke lese utskrifter som venter: {err}"),
                 );
-                continue;
-            }
-            Err(err) => {
-                survive(&health, err.to_string());
                 continue;
             }
         };
@@ -156,8 +152,6 @@ enum HandOverError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Items(#[from] crate::store::items::ItemsError),
-    #[error(transparent)]
-    Db(#[from] crate::store::handle::DbError),
     #[error("utskriften mangler i innholdslageret")]
     Missing,
 }
@@ -203,8 +197,8 @@ async fn hand_over(
                 .unwrap_or(0);
             let mtime = secs * 1_000_000_000;
             let (id, p) = (item.id, target_str.clone());
-            db.call(move |s| deliveries::plan_printout(s, id, &p, size, mtime))
-                .await??;
+            db.run(move |s| deliveries::plan_printout(s, id, &p, size, mtime))
+                .await?;
             mtime
         }
     };
@@ -213,7 +207,7 @@ async fn hand_over(
         .await
         .map_err(std::io::Error::other)??;
     let (id, p) = (item.id, target_str.clone());
-    let handed = db.call(move |s| deliveries::hand_over(s, id, &p)).await??;
+    let handed = db.run(move |s| deliveries::hand_over(s, id, &p)).await?;
     if handed {
         tracing::info!(item = %item.id, "utskrift levert til mappen");
         let original = PathBuf::from(&item.source_path);

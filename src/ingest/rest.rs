@@ -76,7 +76,10 @@ async fn release(idle: Duration, engines: &Arc<dyn Engines>, db: &Db) {
     if !released {
         return;
     }
-    if let Ok(Err(err)) = db.call(|store| store.release_memory()).await {
+    if let Err(err) = db
+        .run(|store| crate::store::operations::release_memory(store))
+        .await
+    {
         tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
     }
     let before = crate::metrics::resident_bytes();

@@ -160,9 +160,7 @@ pub fn enqueue_round(
             .and_then(|u| u.email)
             .filter(|e| !e.trim().is_empty());
         let composed = compose_for(user_id, &items, types, board.as_deref(), now);
-        let tx = store
-            .write_spanning()
-            .map_err(|e| MailError::Store(e.into()))?;
+        let tx = store.write_spanning().map_err(MailError::Store)?;
         match &address {
             Some(address) => {
                 if compose::enqueue(store, from, std::slice::from_ref(address), &composed, now)? {
@@ -179,7 +177,7 @@ pub fn enqueue_round(
                 after_meeting::record_told(store, &items, "no_address")?;
             }
         }
-        tx.commit().map_err(|e| MailError::Store(e.into()))?;
+        tx.commit().map_err(MailError::Store)?;
     }
     Ok(queued)
 }
@@ -188,16 +186,19 @@ pub fn enqueue_round(
 pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), MailError> {
     let path = config.database_path();
     let store = super::blocking(move || Store::open(&path)).await??;
-    let store = Arc::new(std::sync::Mutex::new(store));
+    let store = crate::store::Db::new(store);
     // The rules file the classifier reads names the types.
     let types = Arc::new(Taxonomy::from_config(&config)?);
     let every = Duration::from_secs_f64(config.raw.mail.poll_secs.clamp(0.05, 5.0));
     loop {
-        let (s, c, t) = (store.clone(), config.clone(), types.clone());
-        match super::blocking(move || enqueue_round(&super::lock(&s), &c, &t, Utc::now())).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
-            Ok(Err(e)) | Err(e) => {
+        let (c, t) = (config.clone(), types.clone());
+        match store
+            .run(move |s| enqueue_round(s, &c, &t, Utc::now()))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(mails = n, "e-post etter morgenmøtet lagt i utboksen"),
+            Err(e) => {
                 tracing::warn!(error = %e, "e-post etter møtet feilet; prøver igjen")
             }
         }

@@ -115,21 +115,25 @@ pub fn enqueue(
     notice: &Composed,
     now: DateTime<Utc>,
 ) -> Result<bool, MailError> {
-    if recipients.is_empty() || store.outbox_has_notice(&notice.notice_key)? {
+    if recipients.is_empty() || crate::store::outbox::outbox_has_notice(store, &notice.notice_key)?
+    {
         return Ok(false);
     }
     let raw = format_message(from, recipients, notice, now)?;
     let id = message_id(&notice.notice_key, from);
-    let row = store.enqueue_mail(&NewMail {
-        notice_key: &notice.notice_key,
-        kind: notice.kind,
-        message_id: &id,
-        envelope_from: from,
-        recipients,
-        subject: &notice.subject,
-        raw: &raw,
-        created_at: now,
-    })?;
+    let row = crate::store::outbox::enqueue_mail(
+        store,
+        &NewMail {
+            notice_key: &notice.notice_key,
+            kind: notice.kind,
+            message_id: &id,
+            envelope_from: from,
+            recipients,
+            subject: &notice.subject,
+            raw: &raw,
+            created_at: now,
+        },
+    )?;
     Ok(row.is_some())
 }
 

@@ -12,7 +12,7 @@
 //! `Message-ID`, so receivers drop the repeat. E-mail carries no person ID
 //! and no letter text: counts, titles with masked IDs, and links to the board.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -22,7 +22,7 @@ use crate::calendar::{Clock, SystemClock};
 use crate::config::Config;
 use crate::item::Role;
 use crate::store::users::{self, UserError};
-use crate::store::{Store, StoreError};
+use crate::store::{Db, Store, StoreError};
 
 pub mod after_meeting;
 pub mod compose;
@@ -180,7 +180,7 @@ async fn serve(
         ),
         _ => {}
     }
-    let store = Arc::new(Mutex::new(store));
+    let store = Db::new(store);
     let transport = transport::Transport::new(&config.raw.mail)?;
     tracing::info!(
         host = %config.raw.mail.smtp_host,
@@ -207,27 +207,20 @@ async fn serve(
 
 async fn cycle(
     config: &Arc<Config>,
-    store: &Arc<Mutex<Store>>,
+    store: &Db,
     transport: &transport::Transport,
     clock: &dyn Clock,
     shutdown: &CancellationToken,
 ) -> Result<(), MailError> {
     let now = clock.now();
-    {
-        let config = Arc::clone(config);
-        let store = Arc::clone(store);
-        blocking(move || scheduler::enqueue_due(&lock(&store), &config, now)).await??;
-    }
+    let due_config = Arc::clone(config);
+    store
+        .run(move |s| scheduler::enqueue_due(s, &due_config, now))
+        .await?;
     if config.raw.mail.enabled {
         sender::drain(store, transport, &config.raw.mail, clock, shutdown).await?;
     }
     Ok(())
-}
-
-/// Locks the shared store; a panic elsewhere never leaves SQLite in a state
-/// we cannot use, so a poisoned lock is taken over.
-pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -27,7 +27,9 @@ use crate::store::Store;
 /// Queues what is due at `now`; returns how many mails were queued.
 pub fn enqueue_due(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<usize, MailError> {
     let mut queued = shelf_notices(store, config, now)?;
-    let first_day = calendar::oslo_date(store.service_mark(FIRST_RUN, now)?);
+    let first_day = calendar::oslo_date(crate::store::operations::service_mark(
+        store, FIRST_RUN, now,
+    )?);
     for entry in &config.raw.reports.schedule {
         if let Some(day) = last_due_day(entry, now).filter(|d| *d >= first_day) {
             queued += scheduled_report(store, config, entry.report, day, now)?;
@@ -78,8 +80,7 @@ fn send(
 
 /// The Oslo day a notice was queued, if it was.
 fn queued_on(store: &Store, key: &str) -> Result<Option<NaiveDate>, MailError> {
-    Ok(store
-        .outbox_notice_created_at(key)?
+    Ok(crate::store::outbox::outbox_notice_created_at(store, key)?
         .and_then(|t| calendar::parse_instant(&t))
         .map(calendar::oslo_date))
 }
@@ -118,14 +119,15 @@ fn shelf_notices(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<u
         else {
             continue;
         };
-        if store.outbox_has_notice(&notice.key(&shelf))? {
+        if crate::store::outbox::outbox_has_notice(store, &notice.key(&shelf))? {
             continue;
         }
         let blocking = shelf
             .blockers()
             .map(|item| {
                 Ok(BlockingLine {
-                    masked_ids: store.masked_person_ids(item.id)?.join(", "),
+                    masked_ids: crate::store::reports::masked_person_ids(store, item.id)?
+                        .join(", "),
                     item: item.clone(),
                 })
             })
@@ -162,7 +164,7 @@ fn scheduled_report(
             let mut queued = 0;
             for user in users::with_role(store, access::OWN_BACKLOG_READER)? {
                 let key = format!("report:backlog:{today}:{}", user.username);
-                if store.outbox_has_notice(&key)? {
+                if crate::store::outbox::outbox_has_notice(store, &key)? {
                     continue;
                 }
                 let Some(email) = user.email.clone().filter(|e| !e.trim().is_empty()) else {
@@ -184,7 +186,7 @@ fn scheduled_report(
         }
         ScheduledReport::Deviation => {
             let key = format!("report:deviation:{today}");
-            if store.outbox_has_notice(&key)? {
+            if crate::store::outbox::outbox_has_notice(store, &key)? {
                 return Ok(0);
             }
             let report = report::deviation(&ctx, None)?;
@@ -195,7 +197,7 @@ fn scheduled_report(
         }
         ScheduledReport::AccessRequests => {
             let key = format!("report:access-requests:{today}");
-            if store.outbox_has_notice(&key)? {
+            if crate::store::outbox::outbox_has_notice(store, &key)? {
                 return Ok(0);
             }
             let report = report::access_requests(&ctx, None)?;

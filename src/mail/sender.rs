@@ -6,14 +6,13 @@
 //! refusal marks the row failed (shown as undeliverable in the deviation
 //! report); the row is kept.
 
-use std::sync::{Arc, Mutex};
-
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::{SendError, Transport};
-use super::{blocking, lock, MailConfig, MailError};
+use super::{MailConfig, MailError};
 use crate::calendar::Clock;
+use crate::store::Db;
 use crate::store::Store;
 
 /// How long a claim holds a row: longer than any one SMTP attempt, so only
@@ -43,7 +42,7 @@ pub fn backoff(config: &MailConfig, attempts: i64) -> ChronoDuration {
 /// Sends every due mail (in batches) until none is due or shutdown is asked.
 /// Shutdown is honoured between mails, never in the middle of one.
 pub async fn drain(
-    store: &Arc<Mutex<Store>>,
+    store: &Db,
     transport: &Transport,
     config: &MailConfig,
     clock: &dyn Clock,
@@ -52,13 +51,16 @@ pub async fn drain(
     let mut outcome = DrainOutcome::default();
     loop {
         let now = clock.now();
-        let claimed = {
-            let store = Arc::clone(store);
-            blocking(move || {
-                lock(&store).claim_due_mail(now, now + ChronoDuration::seconds(LEASE_SECS), BATCH)
+        let claimed = store
+            .run(move |s| {
+                crate::store::outbox::claim_due_mail(
+                    s,
+                    now,
+                    now + ChronoDuration::seconds(LEASE_SECS),
+                    BATCH,
+                )
             })
-            .await??
-        };
+            .await?;
         if claimed.is_empty() {
             return Ok(outcome);
         }
@@ -88,9 +90,8 @@ pub async fn drain(
                     tracing::error!(outbox = row.id, error = %e, "e-post avvist for godt");
                 }
             }
-            let store = Arc::clone(store);
             let id = row.id;
-            blocking(move || record(&lock(&store), id, result, at, next)).await??;
+            store.run(move |s| record(s, id, result, at, next)).await?;
         }
     }
 }
@@ -103,9 +104,9 @@ fn record(
     next: DateTime<Utc>,
 ) -> Result<(), MailError> {
     match result {
-        Ok(()) => store.mark_mail_sent(id, at)?,
-        Err(SendError::Transient(e)) => store.mark_mail_retry(id, &e, next)?,
-        Err(SendError::Permanent(e)) => store.mark_mail_failed(id, &e)?,
+        Ok(()) => crate::store::outbox::mark_mail_sent(store, id, at)?,
+        Err(SendError::Transient(e)) => crate::store::outbox::mark_mail_retry(store, id, &e, next)?,
+        Err(SendError::Permanent(e)) => crate::store::outbox::mark_mail_failed(store, id, &e)?,
     }
     Ok(())
 }

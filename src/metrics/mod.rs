@@ -128,10 +128,10 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
     let config = state.config.clone();
     let text = state
         .db
-        .call(move |store| render(store, &health, &config))
+        .run(move |store| render(store, &health, &config))
         .await;
     match text {
-        Ok(Ok(text)) => (
+        Ok(text) => (
             StatusCode::OK,
             [(
                 header::CONTENT_TYPE,
@@ -139,7 +139,7 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
             )],
             text,
         ),
-        Ok(Err(err)) => {
+        Err(err) => {
             tracing::warn!(error = %err, "målingene kunne ikke leses");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -147,11 +147,6 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
                 "målingene kunne ikke leses\n".to_owned(),
             )
         }
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("{err}\n"),
-        ),
     }
 }
 
@@ -163,7 +158,7 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
 
     let queue = Family::<Labels, Gauge>::default();
     let admitted = Counter::<u64>::default();
-    for row in store.metrics_state_counts()? {
+    for row in crate::store::operations::metrics_state_counts(store)? {
         admitted.inc_by(row.count.max(0) as u64);
         queue
             .get_or_create(&vec![("unit", row.unit), ("state", row.state)])
@@ -181,14 +176,14 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
     );
 
     let rejected = Family::<Labels, Counter>::default();
-    for (code, n) in store.metrics_rejections()? {
+    for (code, n) in crate::store::operations::metrics_rejections(store)? {
         rejected
             .get_or_create(&vec![("code", code)])
             .inc_by(n.max(0) as u64);
     }
     registry.register("items_rejected", "Avviste filer per kode", rejected);
 
-    let outbox = store.metrics_outbox()?;
+    let outbox = crate::store::operations::metrics_outbox(store)?;
     let pending = Gauge::<i64, AtomicI64>::default();
     pending.set(outbox.pending);
     registry.register("outbox_pending", "Usendte e-poster", pending);
@@ -207,8 +202,7 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         oldest,
     );
     let last = Gauge::<f64, AtomicU64>::default();
-    if let Some(t) = store
-        .metrics_last_arrival()?
+    if let Some(t) = crate::store::operations::metrics_last_arrival(store)?
         .as_deref()
         .and_then(crate::calendar::parse_instant)
     {

@@ -26,11 +26,11 @@ impl ReportContext<'_> {
     }
 
     fn items(&self, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>, ReportError> {
-        Ok(self.store.report_items(filter)?)
+        Ok(crate::store::reports::report_items(self.store, filter)?)
     }
 
     fn masked_ids(&self, row: &ReportItemRow) -> Result<String, ReportError> {
-        Ok(self.store.masked_person_ids(row.id)?.join(", "))
+        Ok(crate::store::reports::masked_person_ids(self.store, row.id)?.join(", "))
     }
 }
 
@@ -425,22 +425,23 @@ fn blocked_shelves_section(
 }
 
 fn undeliverable_section(ctx: &ReportContext<'_>) -> Result<Section, ReportError> {
-    let rows = ctx
-        .store
-        .undeliverable_mail(ctx.reports.undeliverable_after_attempts)?
-        .into_iter()
-        .map(|m| Row {
-            item: None,
-            cells: vec![
-                m.id.to_string(),
-                m.created_at.get(..10).unwrap_or("").to_owned(),
-                m.subject,
-                m.recipients.join(", "),
-                m.attempts.to_string(),
-                m.last_error.unwrap_or_default(),
-            ],
-        })
-        .collect();
+    let rows = crate::store::outbox::undeliverable_mail(
+        ctx.store,
+        ctx.reports.undeliverable_after_attempts,
+    )?
+    .into_iter()
+    .map(|m| Row {
+        item: None,
+        cells: vec![
+            m.id.to_string(),
+            m.created_at.get(..10).unwrap_or("").to_owned(),
+            m.subject,
+            m.recipients.join(", "),
+            m.attempts.to_string(),
+            m.last_error.unwrap_or_default(),
+        ],
+    })
+    .collect();
     Ok(Section {
         heading: "E-post som ikke kan leveres".into(),
         empty_text: "All e-post er levert eller i kø.".into(),

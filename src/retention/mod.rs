@@ -282,7 +282,7 @@ pub fn shelves(
     today: NaiveDate,
 ) -> Result<Vec<Shelf>, RetentionError> {
     let mut by_shelf: BTreeMap<ShelfId, Vec<ShelfItem>> = BTreeMap::new();
-    for row in store.shelf_scan_items()? {
+    for row in crate::store::shelves::shelf_scan_items(store)? {
         let Some(at) = calendar::parse_instant(&row.received_at) else {
             tracing::warn!(
                 item = row.id.0,
@@ -306,7 +306,7 @@ pub fn shelves(
             });
     }
     let mut confirmations: BTreeMap<ShelfId, ConfirmationRow> = BTreeMap::new();
-    for c in store.shred_confirmations()? {
+    for c in crate::store::shelves::shred_confirmations(store)? {
         if let Ok(id) = c.shelf.parse() {
             by_shelf.entry(id).or_default();
             confirmations.insert(id, c);
@@ -403,14 +403,17 @@ pub fn confirm_shredded(
     let shelf_text = id.to_string();
     let day_text = shredded_on.to_string();
     let recorded_at = Utc::now().to_rfc3339();
-    store.insert_shred_confirmation(&NewConfirmation {
-        shelf: &shelf_text,
-        shredded_on: &day_text,
-        confirmed_by: user.id,
-        confirmed_by_name: &user.display_name,
-        recorded_at: &recorded_at,
-        item_ids: &item_ids,
-    })?;
+    crate::store::shelves::insert_shred_confirmation(
+        store,
+        &NewConfirmation {
+            shelf: &shelf_text,
+            shredded_on: &day_text,
+            confirmed_by: user.id,
+            confirmed_by_name: &user.display_name,
+            recorded_at: &recorded_at,
+            item_ids: &item_ids,
+        },
+    )?;
     shelf(store, config, id, today)
 }
 

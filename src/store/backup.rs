@@ -105,6 +105,11 @@ pub fn items_using(conn: &Connection, content_path: &str) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// [`row_counts`] of an opened store (a restored snapshot, migrated).
+pub fn store_row_counts(store: &super::Store) -> Result<RowCounts> {
+    row_counts(store.conn())
+}
+
 pub fn row_counts(conn: &Connection) -> Result<RowCounts> {
     // Table names are constants of this function, never input.
     let count = |table: &str| -> Result<i64> {

@@ -3,7 +3,7 @@
 //! `extract::delivery` for what a delivery is.
 
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
 use super::items::{ItemsError, Result};
@@ -13,9 +13,7 @@ use crate::item::{ItemId, UnitId};
 
 /// Stores a delivery's facts and documents (replacing an earlier reading).
 pub fn save(store: &mut Store, id: ItemId, d: &Delivery) -> Result<()> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     tx.execute(
         "DELETE FROM item_documents WHERE item_id = ?1",
         params![id.0],
@@ -262,7 +260,7 @@ pub fn plan_printout(
     size: u64,
     mtime_ns: i64,
 ) -> Result<()> {
-    store.conn().execute(
+    store.write_one(
         "INSERT OR REPLACE INTO printouts (item_id, path, size_bytes, mtime_ns, planned_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id.0, path, size as i64, mtime_ns, Utc::now().to_rfc3339()],
@@ -273,9 +271,7 @@ pub fn plan_printout(
 /// The printout is in its folder: from now on the item is followed there
 /// (the printout leaving the folder registers it, as a scan's would).
 pub fn hand_over(store: &mut Store, id: ItemId, path: &str) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let updated = tx.execute(
         "UPDATE items SET source_path = ?1
          WHERE id = ?2 AND state = 'allocated' AND registered_at IS NULL",

@@ -5,7 +5,7 @@
 //! in one transaction, through [`events::transition`].
 
 use chrono::Utc;
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
 use serde_json::json;
 
 use super::events::{self, Actor};
@@ -56,9 +56,7 @@ pub fn handle(
     owner: &str,
     outcome: ShelfOutcome,
 ) -> Result<(), DirectError> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let state = events::state_of(&tx, id).map_err(|e| match e {
         events::TransitionError::Sql(s) => DirectError::Store(s.into()),
         _ => DirectError::NotQueued,

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
 use super::items::{ItemsError, Result};
@@ -90,9 +90,7 @@ pub struct ForgetOrder<'a> {
 /// What stays: number, unit, type, dates, state, flags and history. Returns
 /// false when there was nothing to do (already forgotten, state changed).
 pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let current: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT state, content_forgotten_at FROM items WHERE id = ?1",
@@ -172,9 +170,7 @@ pub fn remove_content_file(
     content_path: &str,
     remove: impl FnOnce() -> std::io::Result<()>,
 ) -> Result<std::result::Result<FileOutcome, std::io::Error>> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let users: i64 = tx.query_row(
         "SELECT COUNT(*) FROM items WHERE content_path = ?1 AND content_forgotten_at IS NULL",
         params![content_path],
@@ -216,9 +212,7 @@ pub fn purge_record(
     at: DateTime<Utc>,
     detail: &serde_json::Value,
 ) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let eligible: Option<i64> = tx
         .query_row(
             "SELECT id FROM items WHERE id = ?1 AND content_forgotten_at IS NOT NULL
@@ -310,9 +304,7 @@ pub fn undo_registration(
     sha256: &str,
     mtime_ns: i64,
 ) -> Result<Option<(ItemId, ItemState)>> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let found: Option<i64> = tx
         .query_row(
             "SELECT id FROM items

@@ -10,7 +10,7 @@
 //! one transaction per stage, together with the stage's data.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor, TransitionError};
 use super::Store;
@@ -25,6 +25,8 @@ pub enum ItemsError {
     Transition(#[from] TransitionError),
     #[error("sak {0} har ugyldige data i databasen ({1})")]
     BadRow(ItemId, &'static str),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 pub type Result<T, E = ItemsError> = std::result::Result<T, E>;
@@ -86,9 +88,7 @@ fn state_of(id: ItemId, s: String) -> Result<ItemState> {
 /// when the bytes were seen before, the move to `duplicate` linked to the
 /// first copy (rejected copies do not count: those bytes are refused again).
 pub fn admit(store: &mut Store, a: &NewArrival) -> Result<Admission> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let now = Utc::now().to_rfc3339();
     let sha = a.sha256.to_hex();
     let inserted = tx.execute(
@@ -293,10 +293,8 @@ pub fn pipeline_backlog(store: &Store, limit: usize) -> Result<Vec<WorkItem>> {
 
 /// The file left its folder: the case system took it. Returns false when the
 /// item was already registered or refused (nothing to do).
-pub fn mark_registered(store: &mut Store, id: ItemId, at: DateTime<Utc>) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn mark_registered(store: &Store, id: ItemId, at: DateTime<Utc>) -> Result<bool> {
+    let tx = store.write()?;
     let state = match events::state_of(&tx, id) {
         Ok(state) => state,
         Err(TransitionError::NoSuchItem(_)) => return Ok(false),
@@ -324,9 +322,7 @@ pub fn mark_registered(store: &mut Store, id: ItemId, at: DateTime<Utc>) -> Resu
 /// Committed before the file is moved to `_avvist/` (no file leaves an inbox
 /// before its row says where it went).
 pub fn reject(store: &mut Store, id: ItemId, code: RejectCode, message: &str) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     if !events::state_of(&tx, id)?.can_become(ItemState::Rejected) {
         return Ok(false);
     }
@@ -366,9 +362,7 @@ fn page_source_str(s: PageSource) -> &'static str {
 /// An item registered meanwhile (file taken early) keeps its state but still
 /// gets its text. Returns the state afterwards.
 pub fn save_extraction(store: &mut Store, id: ItemId, ex: &Extraction) -> Result<ItemState> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Admitted | ItemState::Registered) {
         return Ok(state);
@@ -449,9 +443,7 @@ pub fn save_classification(
     id: ItemId,
     c: &ClassificationRecord,
 ) -> Result<ItemState> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let state = events::state_of(&tx, id)?;
     if !matches!(state, ItemState::Extracted | ItemState::Registered) {
         return Ok(state);
@@ -505,9 +497,7 @@ pub fn save_classification(
 
 /// `classified → queued`: the item is on the morning-meeting board.
 pub fn mark_queued(store: &mut Store, id: ItemId) -> Result<ItemState> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let state = events::state_of(&tx, id)?;
     if state != ItemState::Classified {
         return Ok(state);
@@ -596,8 +586,8 @@ mod tests {
             Admission::New(_)
         ));
         // Registered: the same path and bytes may arrive again as a new arrival.
-        assert!(mark_registered(&mut store, first, Utc::now()).unwrap());
-        assert!(!mark_registered(&mut store, first, Utc::now()).unwrap());
+        assert!(mark_registered(&store, first, Utc::now()).unwrap());
+        assert!(!mark_registered(&store, first, Utc::now()).unwrap());
         let again = admit(&mut store, &arrival("/in/a.pdf", b"one")).unwrap();
         assert!(
             matches!(again, Admission::Duplicate { of, .. } if of == first),

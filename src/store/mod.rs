@@ -23,6 +23,7 @@ pub mod direct;
 pub mod events;
 pub mod forget;
 pub mod handle;
+pub mod inspect;
 pub mod items;
 pub mod my_post;
 pub mod operations;
@@ -83,6 +84,10 @@ pub enum StoreError {
         name: &'static str,
         source: rusqlite::Error,
     },
+    #[error("databasearbeid ble avbrutt (intern feil): {0}")]
+    Task(String),
+    #[error("spørringen kan skrive; bare lesende spørringer er tillatt her")]
+    NotReadOnly,
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
 }
@@ -147,29 +152,58 @@ impl Store {
         &self.path
     }
 
-    /// The connection, for the query modules of this folder.
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the query modules of this folder. Not public:
+    /// code outside `store/` (tests included) reads and writes through the
+    /// store's functions, so every write goes through [`Store::write`].
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
-    }
-
-    pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
     }
 
     /// The one way to begin a write transaction: `BEGIN IMMEDIATE`, so a
     /// read-then-write transaction takes the write lock up front and waits
     /// out the busy timeout, instead of failing with SQLITE_BUSY when a
     /// deferred read lock cannot be upgraded under concurrent writers.
-    pub fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    ///
+    /// Takes `&self` so one transaction can span several store calls (e.g.
+    /// an outbox row and its bookkeeping); a second `write` while one is
+    /// open fails at `BEGIN` rather than nesting. Dropped without commit, it
+    /// rolls back.
+    pub(crate) fn write(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
     }
 
-    /// [`Store::write`] for a transaction that spans several store calls
-    /// taking `&Store` (e.g. an outbox row and its bookkeeping): also
-    /// `BEGIN IMMEDIATE`. Dropped without commit, it rolls back.
-    pub fn write_spanning(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    /// One write statement through [`Store::write`]: its own `IMMEDIATE`
+    /// transaction, or part of the caller's when one is open on this
+    /// connection (an outbox row inside the mailer's spanning transaction).
+    pub(crate) fn write_one<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> rusqlite::Result<usize> {
+        if !self.conn.is_autocommit() {
+            return self.conn.execute(sql, params);
+        }
+        let tx = self.write()?;
+        let changed = tx.execute(sql, params)?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// [`Store::write`] for callers outside `store/` that need one
+    /// transaction around several store calls (the mailer's outbox row and
+    /// its bookkeeping). The guard only commits or rolls back.
+    pub fn write_spanning(&self) -> Result<WriteGuard<'_>> {
+        Ok(WriteGuard(self.write()?))
+    }
+}
+
+/// An open write transaction held by code outside `store/`: it can only be
+/// committed or dropped (rolled back), never used to run SQL.
+pub struct WriteGuard<'a>(rusqlite::Transaction<'a>);
+
+impl WriteGuard<'_> {
+    pub fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
     }
 }
 

@@ -23,75 +23,73 @@ pub struct OutboxBacklog {
     pub failed: i64,
 }
 
-impl Store {
-    pub fn metrics_state_counts(&self) -> Result<Vec<StateCount>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT COALESCE(unit, folder_unit, ''), state, COUNT(*) FROM items \
-             GROUP BY 1, 2 ORDER BY 1, 2",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(StateCount {
-                unit: r.get(0)?,
-                state: r.get(1)?,
-                count: r.get(2)?,
+pub fn metrics_state_counts(store: &Store) -> Result<Vec<StateCount>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT COALESCE(unit, folder_unit, ''), state, COUNT(*) FROM items \
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StateCount {
+            unit: r.get(0)?,
+            state: r.get(1)?,
+            count: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Refused items per refusal code (`too_large`, `unreadable`, …).
+pub fn metrics_rejections(store: &Store) -> Result<Vec<(String, i64)>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT COALESCE(reject_code, 'ukjent'), COUNT(*) FROM items \
+         WHERE state = 'rejected' GROUP BY 1 ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn metrics_outbox(store: &Store) -> Result<OutboxBacklog> {
+    Ok(store.conn().query_row(
+        "SELECT COALESCE(SUM(state = 'pending'), 0), \
+                MIN(CASE WHEN state = 'pending' THEN created_at END), \
+                COALESCE(SUM(state = 'failed'), 0) FROM outbox",
+        [],
+        |r| {
+            Ok(OutboxBacklog {
+                pending: r.get(0)?,
+                oldest_pending: r.get(1)?,
+                failed: r.get(2)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
+        },
+    )?)
+}
 
-    /// Refused items per refusal code (`too_large`, `unreadable`, …).
-    pub fn metrics_rejections(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT COALESCE(reject_code, 'ukjent'), COUNT(*) FROM items \
-             WHERE state = 'rejected' GROUP BY 1 ORDER BY 1",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
+/// The time recorded under `name`, recording `now` if there is none
+/// yet (first one wins; later calls return it unchanged).
+pub fn service_mark(store: &Store, name: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    store.write_one(
+        "INSERT INTO service_marks (name, at) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+        params![name, now.to_rfc3339()],
+    )?;
+    let at: String = store.conn().query_row(
+        "SELECT at FROM service_marks WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(crate::calendar::parse_instant(&at).unwrap_or(now))
+}
 
-    pub fn metrics_outbox(&self) -> Result<OutboxBacklog> {
-        Ok(self.conn().query_row(
-            "SELECT COALESCE(SUM(state = 'pending'), 0), \
-                    MIN(CASE WHEN state = 'pending' THEN created_at END), \
-                    COALESCE(SUM(state = 'failed'), 0) FROM outbox",
-            [],
-            |r| {
-                Ok(OutboxBacklog {
-                    pending: r.get(0)?,
-                    oldest_pending: r.get(1)?,
-                    failed: r.get(2)?,
-                })
-            },
-        )?)
-    }
+/// Frees what SQLite caches for this connection (the daemon at rest).
+pub fn release_memory(store: &Store) -> Result<()> {
+    store.conn().execute_batch("PRAGMA shrink_memory")?;
+    Ok(())
+}
 
-    /// The time recorded under `name`, recording `now` if there is none
-    /// yet (first one wins; later calls return it unchanged).
-    pub fn service_mark(&self, name: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-        self.conn().execute(
-            "INSERT INTO service_marks (name, at) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
-            params![name, now.to_rfc3339()],
-        )?;
-        let at: String = self.conn().query_row(
-            "SELECT at FROM service_marks WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )?;
-        Ok(crate::calendar::parse_instant(&at).unwrap_or(now))
-    }
-
-    /// Frees what SQLite caches for this connection (the daemon at rest).
-    pub fn release_memory(&self) -> Result<()> {
-        self.conn().execute_batch("PRAGMA shrink_memory")?;
-        Ok(())
-    }
-
-    /// `received_at` of the newest item (RFC 3339).
-    pub fn metrics_last_arrival(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)
-    }
+/// `received_at` of the newest item (RFC 3339).
+pub fn metrics_last_arrival(store: &Store) -> Result<Option<String>> {
+    Ok(store
+        .conn()
+        .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)
 }
 
 /// Bytes SQLite holds on the heap in this process (every connection's page

@@ -10,7 +10,7 @@
 //! `YYYY-MM-DDTHH:MM:SS.mmmZ`, so text comparison orders them.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Result, Store};
 
@@ -111,149 +111,145 @@ fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
     })
 }
 
-impl Store {
-    /// Whether a notice was ever queued (sent or not).
-    pub fn outbox_has_notice(&self, notice_key: &str) -> Result<bool> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM outbox WHERE notice_key = ?1",
-                params![notice_key],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-    }
+/// Whether a notice was ever queued (sent or not).
+pub fn outbox_has_notice(store: &Store, notice_key: &str) -> Result<bool> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT 1 FROM outbox WHERE notice_key = ?1",
+            params![notice_key],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
 
-    /// When a notice was queued, if it was.
-    pub fn outbox_notice_created_at(&self, notice_key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT created_at FROM outbox WHERE notice_key = ?1",
-                params![notice_key],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// Queues a mail unless its notice is already queued. Returns the new row
-    /// id, or `None` when the notice was there before.
-    pub fn enqueue_mail(&self, mail: &NewMail<'_>) -> Result<Option<i64>> {
-        let now = outbox_time(mail.created_at);
-        let recipients = serde_json::Value::from(mail.recipients.to_vec()).to_string();
-        let inserted = self.conn().execute(
-            "INSERT INTO outbox (notice_key, kind, message_id, envelope_from, recipients,
-                                 subject, raw, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-             ON CONFLICT(notice_key) DO NOTHING",
-            params![
-                mail.notice_key,
-                mail.kind,
-                mail.message_id,
-                mail.envelope_from,
-                recipients,
-                mail.subject,
-                mail.raw,
-                now
-            ],
-        )?;
-        Ok((inserted == 1).then(|| self.conn().last_insert_rowid()))
-    }
-
-    /// Claims up to `limit` due pending mails until `lease_until`, in one
-    /// immediate transaction so concurrent senders cannot claim the same row.
-    pub fn claim_due_mail(
-        &mut self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<OutboxRow>> {
-        let now = outbox_time(now);
-        let lease = outbox_time(lease_until);
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let rows = {
-            let mut stmt = tx.prepare(&format!(
-                "SELECT {COLUMNS} FROM outbox
-                 WHERE state = 'pending' AND next_attempt_at <= ?1
-                   AND (claimed_until IS NULL OR claimed_until < ?1)
-                 ORDER BY next_attempt_at, id LIMIT ?2"
-            ))?;
-            let rows = stmt
-                .query_map(params![now, limit as i64], outbox_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows
-        };
-        for row in &rows {
-            tx.execute(
-                "UPDATE outbox SET claimed_until = ?1 WHERE id = ?2",
-                params![lease, row.id],
-            )?;
-        }
-        tx.commit()?;
-        Ok(rows)
-    }
-
-    pub fn mark_mail_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1,
-                    claimed_until = NULL, last_error = NULL
-             WHERE id = ?2 AND state = 'pending'",
-            params![outbox_time(at), id],
-        )?;
-        Ok(())
-    }
-
-    /// A failed attempt that may succeed later.
-    pub fn mark_mail_retry(&self, id: i64, error: &str, next_at: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1,
-                    next_attempt_at = ?2, claimed_until = NULL
-             WHERE id = ?3 AND state = 'pending'",
-            params![error, outbox_time(next_at), id],
-        )?;
-        Ok(())
-    }
-
-    /// The server refused the mail for good; kept, shown as undeliverable.
-    pub fn mark_mail_failed(&self, id: i64, error: &str) -> Result<()> {
-        self.conn().execute(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1,
-                    claimed_until = NULL
-             WHERE id = ?2 AND state = 'pending'",
-            params![error, id],
-        )?;
-        Ok(())
-    }
-
-    /// Every outbox row, oldest first.
-    pub fn outbox_rows(&self) -> Result<Vec<OutboxRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
-        let rows = stmt.query_map([], outbox_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Mail refused for good, or still unsent after `min_attempts` tries.
-    pub fn undeliverable_mail(&self, min_attempts: i64) -> Result<Vec<OutboxRow>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM outbox
-             WHERE state = 'failed' OR (state = 'pending' AND attempts >= ?1)
-             ORDER BY id"
-        ))?;
-        let rows = stmt.query_map(params![min_attempts], outbox_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// When the next pending mail is due, if any (the sender sleeps until then).
-    pub fn next_mail_due(&self) -> Result<Option<String>> {
-        Ok(self.conn().query_row(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
-            [],
+/// When a notice was queued, if it was.
+pub fn outbox_notice_created_at(store: &Store, notice_key: &str) -> Result<Option<String>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT created_at FROM outbox WHERE notice_key = ?1",
+            params![notice_key],
             |r| r.get(0),
-        )?)
+        )
+        .optional()?)
+}
+
+/// Queues a mail unless its notice is already queued. Returns the new row
+/// id, or `None` when the notice was there before.
+pub fn enqueue_mail(store: &Store, mail: &NewMail<'_>) -> Result<Option<i64>> {
+    let now = outbox_time(mail.created_at);
+    let recipients = serde_json::Value::from(mail.recipients.to_vec()).to_string();
+    let inserted = store.write_one(
+        "INSERT INTO outbox (notice_key, kind, message_id, envelope_from, recipients,
+                             subject, raw, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+         ON CONFLICT(notice_key) DO NOTHING",
+        params![
+            mail.notice_key,
+            mail.kind,
+            mail.message_id,
+            mail.envelope_from,
+            recipients,
+            mail.subject,
+            mail.raw,
+            now
+        ],
+    )?;
+    Ok((inserted == 1).then(|| store.conn().last_insert_rowid()))
+}
+
+/// Claims up to `limit` due pending mails until `lease_until`, in one
+/// immediate transaction so concurrent senders cannot claim the same row.
+pub fn claim_due_mail(
+    store: &Store,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<OutboxRow>> {
+    let now = outbox_time(now);
+    let lease = outbox_time(lease_until);
+    let tx = store.write()?;
+    let rows = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLUMNS} FROM outbox
+             WHERE state = 'pending' AND next_attempt_at <= ?1
+               AND (claimed_until IS NULL OR claimed_until < ?1)
+             ORDER BY next_attempt_at, id LIMIT ?2"
+        ))?;
+        let rows = stmt
+            .query_map(params![now, limit as i64], outbox_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    for row in &rows {
+        tx.execute(
+            "UPDATE outbox SET claimed_until = ?1 WHERE id = ?2",
+            params![lease, row.id],
+        )?;
     }
+    tx.commit()?;
+    Ok(rows)
+}
+
+pub fn mark_mail_sent(store: &Store, id: i64, at: DateTime<Utc>) -> Result<()> {
+    store.write_one(
+        "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1,
+                claimed_until = NULL, last_error = NULL
+         WHERE id = ?2 AND state = 'pending'",
+        params![outbox_time(at), id],
+    )?;
+    Ok(())
+}
+
+/// A failed attempt that may succeed later.
+pub fn mark_mail_retry(store: &Store, id: i64, error: &str, next_at: DateTime<Utc>) -> Result<()> {
+    store.write_one(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?1,
+                next_attempt_at = ?2, claimed_until = NULL
+         WHERE id = ?3 AND state = 'pending'",
+        params![error, outbox_time(next_at), id],
+    )?;
+    Ok(())
+}
+
+/// The server refused the mail for good; kept, shown as undeliverable.
+pub fn mark_mail_failed(store: &Store, id: i64, error: &str) -> Result<()> {
+    store.write_one(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1,
+                claimed_until = NULL
+         WHERE id = ?2 AND state = 'pending'",
+        params![error, id],
+    )?;
+    Ok(())
+}
+
+/// Every outbox row, oldest first.
+pub fn outbox_rows(store: &Store) -> Result<Vec<OutboxRow>> {
+    let mut stmt = store
+        .conn()
+        .prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
+    let rows = stmt.query_map([], outbox_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Mail refused for good, or still unsent after `min_attempts` tries.
+pub fn undeliverable_mail(store: &Store, min_attempts: i64) -> Result<Vec<OutboxRow>> {
+    let mut stmt = store.conn().prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox
+         WHERE state = 'failed' OR (state = 'pending' AND attempts >= ?1)
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![min_attempts], outbox_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// When the next pending mail is due, if any (the sender sleeps until then).
+pub fn next_mail_due(store: &Store) -> Result<Option<String>> {
+    Ok(store.conn().query_row(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get(0),
+    )?)
 }

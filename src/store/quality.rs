@@ -10,7 +10,7 @@
 //! the superseded item changes state only through [`events::transition`].
 
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
 use super::events::{self, Actor, TransitionError};
@@ -120,10 +120,8 @@ fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFac
 /// Records that `by` checked the scan: every page is there and readable.
 /// Clears the item's quality flags for retention. Refuses an item without
 /// open flags (nothing to confirm).
-pub fn confirm(store: &mut Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, QualityError> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, QualityError> {
+    let tx = store.write()?;
     let facts = facts_in(&tx, id)?.ok_or(QualityError::NoSuchItem(id))?;
     if facts.open_flags.is_empty() {
         return Err(QualityError::NothingOpen(id));
@@ -150,9 +148,7 @@ pub fn confirm(store: &mut Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag
 /// (linked to `new`), and `new` takes over `old`'s allocation when it is
 /// still waiting for the meeting. Both items get an event.
 pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(), QualityError> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store.write()?;
     let bad = |why| QualityError::BadReplacement { old, new, why };
     if old == new {
         return Err(bad("det er samme sak"));
@@ -258,7 +254,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
         let insert = |state: &str| {
-            store.conn().execute(
+            store.write_one(
                 "INSERT INTO items (sha256, source, source_path, file_name, size_bytes,
                      content_path, received_at, state, updated_at)
                  VALUES ('x', 'scan', ?1, 'f.pdf', 1, 'c', 't', ?1, 't')",

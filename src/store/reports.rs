@@ -10,7 +10,7 @@ use super::{Result, Store};
 use crate::item::ItemId;
 
 /// An item as reports show it. Never the letter text; person IDs only masked
-/// (ask [`Store::masked_person_ids`]).
+/// (ask [`masked_person_ids`]).
 #[derive(Debug, Clone)]
 pub struct ReportItemRow {
     pub id: ItemId,
@@ -76,66 +76,64 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ReportItemRow> {
     })
 }
 
-impl Store {
-    /// Items for one report section, oldest first.
-    pub fn report_items(&self, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
-        let (condition, from, to) = match filter {
-            ItemFilter::AllocatedUnregistered => {
-                ("i.state = 'allocated' AND i.registered_at IS NULL", "", "")
-            }
-            ItemFilter::Unallocated => (
-                "i.state IN ('admitted','extracted','classified','queued')",
-                "",
-                "",
-            ),
-            ItemFilter::Rejected { from, to } => (
-                "i.state = 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
-                from,
-                to,
-            ),
-            ItemFilter::Duplicates { from, to } => (
-                "i.state = 'duplicate' AND i.received_at >= ?1 AND i.received_at < ?2",
-                from,
-                to,
-            ),
-            ItemFilter::OpenQualityFlags => (
-                "i.state NOT IN ('rejected','superseded') AND i.quality_flags <> '[]'
-                 AND i.quality_cleared_at IS NULL",
-                "",
-                "",
-            ),
-            // A superseded scan is the same letter as its replacement.
-            ItemFilter::Received { from, to } => (
-                "i.state NOT IN ('rejected','superseded')
-                 AND i.received_at >= ?1 AND i.received_at < ?2",
-                from,
-                to,
-            ),
-            ItemFilter::OpenAccessRequests => (
-                "i.document_type = 'innsyn' AND i.registered_at IS NULL
-                 AND i.state NOT IN ('rejected','duplicate','registered')",
-                "",
-                "",
-            ),
-        };
-        let sql = format!("SELECT {ITEM_COLUMNS} WHERE {condition} ORDER BY i.received_at, i.id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = if condition.contains("?1") {
-            stmt.query_map(params![from, to], item_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        } else {
-            stmt.query_map([], item_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        Ok(rows)
-    }
+/// Items for one report section, oldest first.
+pub fn report_items(store: &Store, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
+    let (condition, from, to) = match filter {
+        ItemFilter::AllocatedUnregistered => {
+            ("i.state = 'allocated' AND i.registered_at IS NULL", "", "")
+        }
+        ItemFilter::Unallocated => (
+            "i.state IN ('admitted','extracted','classified','queued')",
+            "",
+            "",
+        ),
+        ItemFilter::Rejected { from, to } => (
+            "i.state = 'rejected' AND i.received_at >= ?1 AND i.received_at < ?2",
+            from,
+            to,
+        ),
+        ItemFilter::Duplicates { from, to } => (
+            "i.state = 'duplicate' AND i.received_at >= ?1 AND i.received_at < ?2",
+            from,
+            to,
+        ),
+        ItemFilter::OpenQualityFlags => (
+            "i.state NOT IN ('rejected','superseded') AND i.quality_flags <> '[]'
+             AND i.quality_cleared_at IS NULL",
+            "",
+            "",
+        ),
+        // A superseded scan is the same letter as its replacement.
+        ItemFilter::Received { from, to } => (
+            "i.state NOT IN ('rejected','superseded')
+             AND i.received_at >= ?1 AND i.received_at < ?2",
+            from,
+            to,
+        ),
+        ItemFilter::OpenAccessRequests => (
+            "i.document_type = 'innsyn' AND i.registered_at IS NULL
+             AND i.state NOT IN ('rejected','duplicate','registered')",
+            "",
+            "",
+        ),
+    };
+    let sql = format!("SELECT {ITEM_COLUMNS} WHERE {condition} ORDER BY i.received_at, i.id");
+    let mut stmt = store.conn().prepare(&sql)?;
+    let rows = if condition.contains("?1") {
+        stmt.query_map(params![from, to], item_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        stmt.query_map([], item_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    Ok(rows)
+}
 
-    /// The masked forms (DDMMYY*****) of the person IDs found in an item.
-    pub fn masked_person_ids(&self, item: ItemId) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked")?;
-        let rows = stmt.query_map(params![item.0], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
+/// The masked forms (DDMMYY*****) of the person IDs found in an item.
+pub fn masked_person_ids(store: &Store, item: ItemId) -> Result<Vec<String>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT masked FROM item_person_ids WHERE item_id = ?1 ORDER BY masked")?;
+    let rows = stmt.query_map(params![item.0], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

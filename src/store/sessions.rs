@@ -26,7 +26,7 @@ pub fn token_hash(token: &str) -> String {
 /// Stores a new session for `user_id` under the hash of `token`.
 pub fn create(store: &Store, token: &str, user_id: i64, csrf_token: &str) -> Result<()> {
     let now = Utc::now().to_rfc3339();
-    store.conn().execute(
+    store.write_one(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?4, ?4)",
         params![token_hash(token), user_id, csrf_token, now],
@@ -80,7 +80,7 @@ pub fn lookup(
         delete(store, token)?;
         return Ok(None);
     }
-    store.conn().execute(
+    store.write_one(
         "UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2",
         params![now.to_rfc3339(), hash],
     )?;
@@ -92,7 +92,7 @@ pub fn lookup(
 
 /// Ends one session (sign-out).
 pub fn delete(store: &Store, token: &str) -> Result<()> {
-    store.conn().execute(
+    store.write_one(
         "DELETE FROM sessions WHERE token_hash = ?1",
         params![token_hash(token)],
     )?;
@@ -101,7 +101,7 @@ pub fn delete(store: &Store, token: &str) -> Result<()> {
 
 /// Deletes every session idle since before `cutoff`; returns how many.
 pub fn purge_idle(store: &Store, cutoff: DateTime<Utc>) -> Result<usize> {
-    Ok(store.conn().execute(
+    Ok(store.write_one(
         "DELETE FROM sessions WHERE last_seen_at < ?1",
         params![cutoff.to_rfc3339()],
     )?)

@@ -94,7 +94,7 @@ fn role_of(id: i64, text: &str) -> Result<Role, UserError> {
 }
 
 /// Creates a user with their units; records an audit event by `actor`.
-pub fn create(store: &mut Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, UserError> {
+pub fn create(store: &Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, UserError> {
     let tx = store.write()?;
     let exists: Option<i64> = tx
         .query_row(

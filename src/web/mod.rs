@@ -14,8 +14,8 @@
 //! new page (e.g. the records officer's shelves) is one `.merge(...)` line.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -30,7 +30,7 @@ use crate::extract::Rejection;
 use crate::item::UnitId;
 use crate::store::board::BoardError;
 use crate::store::users::UserError;
-use crate::store::{Store, StoreError};
+use crate::store::{Db, StoreError};
 
 mod actions;
 mod admin;
@@ -178,56 +178,25 @@ impl IntoResponse for WebError {
     }
 }
 
-/// A small pool of store connections for blocking work: page requests run
-/// side by side (WAL lets readers proceed beside the writer), unlike the
-/// single shared connection of `store::Db` the pipeline uses.
+/// The store's [`Db`] with its error type pinned to [`WebError`], so a
+/// handler's closure needs no annotation. Pooling and blocking are `Db`'s.
 #[derive(Clone)]
-pub(crate) struct StorePool {
-    path: PathBuf,
-    pool: Arc<Mutex<Vec<Store>>>,
-}
+pub(crate) struct BoardDb(Db);
 
-impl StorePool {
-    const KEEP: usize = 4;
-
-    fn open(path: PathBuf) -> Result<StorePool, WebError> {
-        let store = Store::open(&path)?;
-        Ok(StorePool {
-            path,
-            pool: Arc::new(Mutex::new(vec![store])),
-        })
-    }
-
-    /// Runs `f` on a pooled connection on the blocking thread pool.
+impl BoardDb {
     pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&mut crate::store::Store) -> Result<T, WebError> + Send + 'static,
     {
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let pooled = db.pool.lock().ok().and_then(|mut p| p.pop());
-            let mut store = match pooled {
-                Some(store) => store,
-                None => Store::open(&db.path)?,
-            };
-            let out = f(&mut store);
-            if let Ok(mut pool) = db.pool.lock() {
-                if pool.len() < Self::KEEP {
-                    pool.push(store);
-                }
-            }
-            out
-        })
-        .await
-        .map_err(|e| WebError::Internal(format!("oppgaven stoppet: {e}")))?
+        self.0.run(f).await
     }
 }
 
 pub(crate) struct Inner {
     pub config: Arc<Config>,
     pub web: WebConfig,
-    pub db: StorePool,
+    pub db: BoardDb,
     pub renderer: Option<Arc<dyn PageRenderer>>,
     /// Configured units in config order, with display names.
     pub units: Vec<(UnitId, String)>,
@@ -255,7 +224,7 @@ impl AppState {
         std::fs::create_dir_all(&data_dir).map_err(|e| {
             WebError::Internal(format!("kan ikke lage {}: {e}", data_dir.display()))
         })?;
-        let db = StorePool::open(config.database_path())?;
+        let db = BoardDb(Db::pool(&config.database_path(), BOARD_CONNECTIONS_KEPT)?);
         let units = config
             .raw
             .units
@@ -369,6 +338,10 @@ pub async fn serve_with(
 }
 
 /// How long to wait before binding again when the address is in use.
+/// Idle store connections the board keeps for its page requests (more are
+/// opened while requests run side by side).
+const BOARD_CONNECTIONS_KEPT: usize = 4;
+
 const BIND_RETRY: Duration = Duration::from_secs(30);
 
 /// Runs the board on an already bound listener (tests bind port 0).

@@ -172,7 +172,7 @@ async fn shelf_page(
             let masked = shelf
                 .items
                 .iter()
-                .map(|i| Ok(store.masked_person_ids(i.id)?.join(", ")))
+                .map(|i| Ok(crate::store::reports::masked_person_ids(store, i.id)?.join(", ")))
                 .collect::<Result<Vec<String>, WebError>>()?;
             board::audit(
                 store,

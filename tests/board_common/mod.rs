@@ -145,7 +145,7 @@ impl Board {
     }
 
     pub fn seed(&self, items: &[FixtureItem]) -> Vec<ItemId> {
-        fixture::insert(&mut self.store(), items).unwrap()
+        fixture::insert(&self.store(), items).unwrap()
     }
 
     pub fn user(&self, name: &str) -> &TestUser {
@@ -165,8 +165,8 @@ impl Board {
     /// The state of an item, straight from the store.
     pub fn state_of(&self, id: ItemId) -> String {
         self.store()
-            .conn()
-            .query_row("SELECT state FROM items WHERE id = ?1", [id.0], |r| {
+            .inspect()
+            .one("SELECT state FROM items WHERE id = ?1", [id.0], |r| {
                 r.get(0)
             })
             .unwrap()
@@ -174,8 +174,8 @@ impl Board {
 
     pub fn allocated_to(&self, id: ItemId) -> Option<i64> {
         self.store()
-            .conn()
-            .query_row(
+            .inspect()
+            .one(
                 "SELECT allocated_to FROM items WHERE id = ?1",
                 [id.0],
                 |r| r.get(0),
@@ -186,14 +186,14 @@ impl Board {
     /// Event kinds recorded for an item by a user.
     pub fn events(&self, item: Option<ItemId>, actor: i64) -> Vec<String> {
         let store = self.store();
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT kind FROM events WHERE item_id IS ?1 AND actor = ?2 ORDER BY id")
-            .unwrap();
-        stmt.query_map(rusqlite::params![item.map(|i| i.0), actor], |r| r.get(0))
+        store
+            .inspect()
+            .all(
+                "SELECT kind FROM events WHERE item_id IS ?1 AND actor = ?2 ORDER BY id",
+                rusqlite::params![item.map(|i| i.0), actor],
+                |r| r.get(0),
+            )
             .unwrap()
-            .map(Result::unwrap)
-            .collect()
     }
 }
 

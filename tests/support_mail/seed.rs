@@ -2,8 +2,9 @@
 //! temporary folder, users and items written into a real on-disk store, and
 //! a real SMTP server (aiosmtpd) on loopback.
 //!
-//! Items are seeded with plain inserts until the pipeline's admission API is
-//! on main; the rows are the ones the pipeline writes (0001_core schema).
+//! Everything is written through the store's API: users with
+//! `users::create`, items by `store::board::fixture`, which walks them
+//! through the real transitions.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -15,9 +16,11 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
 use postmottak::config::Config;
-use postmottak::item::ItemId;
-use postmottak::store::Store;
-use rusqlite::params;
+use postmottak::item::{ItemId, UnitId};
+use postmottak::store::board::fixture::{self, FixtureItem, FixturePerson, FixtureState};
+use postmottak::store::events::Actor;
+use postmottak::store::users::{self, NewUser};
+use postmottak::store::{items, quality, Store};
 
 /// An instant given as Oslo wall-clock time.
 pub fn oslo(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -66,16 +69,23 @@ pub fn open(config: &Config) -> Store {
     Store::open(&config.database_path()).unwrap()
 }
 
+/// A user through the store's own `users::create` (no password: these
+/// tests never sign in).
 pub fn user(store: &Store, username: &str, name: &str, role: &str, email: Option<&str>) -> i64 {
-    store
-        .conn()
-        .execute(
-            "INSERT INTO users (username, display_name, email, role, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![username, name, email, role, Utc::now().to_rfc3339()],
-        )
-        .unwrap();
-    store.conn().last_insert_rowid()
+    users::create(
+        store,
+        &NewUser {
+            username,
+            display_name: name,
+            email,
+            role: role.parse().unwrap(),
+            units: &[],
+            password_hash: "",
+            totp_secret: "",
+        },
+        Actor::System,
+    )
+    .unwrap()
 }
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
@@ -127,78 +137,61 @@ impl Seed {
     }
 }
 
+/// An item walked through the real transitions (`store::board::fixture`).
 pub fn item(store: &Store, seed: &Seed) -> ItemId {
-    let now = Utc::now().to_rfc3339();
-    let received = seed.received_at.to_rfc3339();
-    let registered = (seed.state == "registered").then(|| now.clone());
-    let allocated_at = seed.allocated_to.map(|_| received.clone());
-    let sha = format!("{:064x}", NEXT.fetch_add(1, Ordering::Relaxed));
-    store
-        .conn()
-        .execute(
-            "INSERT INTO items (sha256, source, folder_unit, source_path, file_name, size_bytes,
-                content_path, received_at, state, duplicate_of, reject_code, unit, document_type,
-                title, urgent, leader_review, quality_flags, quality_cleared_at, allocated_to,
-                allocated_at, registered_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1000, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, 0, ?14, ?15,
-                     ?16, ?17, ?18, ?19)",
-            params![
-                sha,
-                seed.source,
-                (seed.source == "scan").then_some(seed.unit),
-                format!("/inbox/{}/{}", seed.unit, seed.file_name),
-                seed.file_name,
-                format!("content/{sha}"),
-                received,
-                seed.state,
-                seed.duplicate_of.map(|d| d.0),
-                seed.reject_code,
-                seed.unit,
-                seed.document_type,
-                seed.title,
-                seed.quality_flags,
-                seed.quality_cleared.then(|| now.clone()),
-                seed.allocated_to,
-                allocated_at,
-                registered,
-                now
-            ],
-        )
-        .unwrap();
-    ItemId(store.conn().last_insert_rowid())
+    let state = match (seed.state, seed.allocated_to) {
+        ("queued", _) => FixtureState::Queued,
+        ("allocated", Some(to)) => FixtureState::Allocated { to },
+        ("registered", allocated_to) => FixtureState::Registered { allocated_to },
+        ("duplicate", _) => FixtureState::Duplicate {
+            of: seed.duplicate_of.expect("a duplicate names its first"),
+        },
+        ("rejected", _) => FixtureState::Rejected {
+            code: seed
+                .reject_code
+                .expect("a refusal has a code")
+                .parse()
+                .unwrap(),
+        },
+        (other, to) => panic!("no seed for state {other} (allocated to {to:?})"),
+    };
+    let flags: Vec<String> = serde_json::from_str(seed.quality_flags).unwrap();
+    let now = Utc::now();
+    let mut fixture = FixtureItem::queued(
+        &UnitId::new(seed.unit).unwrap(),
+        seed.document_type,
+        seed.title,
+        "",
+    );
+    fixture.source = seed.source.parse().unwrap();
+    fixture.file_name = seed.file_name.clone();
+    fixture.content_path = format!("content/{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    fixture.received_at = seed.received_at;
+    fixture.quality_flags = flags.iter().map(|f| f.parse().unwrap()).collect();
+    fixture.pages = Vec::new();
+    fixture.state = state;
+    fixture.registered_at = Some(now);
+    fixture.quality_cleared_at = seed.quality_cleared.then_some(now);
+    fixture::insert(store, &[fixture]).unwrap()[0]
 }
 
 /// Attaches a (synthetic) person ID in its stored form: hash + masked.
 pub fn person_id(store: &Store, item: ItemId, masked: &str) {
-    store
-        .conn()
-        .execute(
-            "INSERT INTO item_person_ids (item_id, kind, keyed_hash, masked, synthetic)
-             VALUES (?1, 'fodselsnummer', ?2, ?3, 1)",
-            params![item.0, format!("hash-{}-{masked}", item.0), masked],
-        )
-        .unwrap();
+    let person = FixturePerson {
+        keyed_hash: format!("hash-{}-{masked}", item.0),
+        masked: masked.into(),
+    };
+    fixture::add_person(store, item, &person).unwrap();
 }
 
 /// The case system took the file: registered now.
 pub fn register(store: &Store, item: ItemId) {
-    store
-        .conn()
-        .execute(
-            "UPDATE items SET state = 'registered', registered_at = ?1 WHERE id = ?2",
-            params![Utc::now().to_rfc3339(), item.0],
-        )
-        .unwrap();
+    assert!(items::mark_registered(store, item, Utc::now()).unwrap());
 }
 
-pub fn clear_quality(store: &Store, item: ItemId) {
-    store
-        .conn()
-        .execute(
-            "UPDATE items SET quality_cleared_at = ?1 WHERE id = ?2",
-            params![Utc::now().to_rfc3339(), item.0],
-        )
-        .unwrap();
+/// `by` checked the scan and cleared its quality flags.
+pub fn clear_quality(store: &Store, item: ItemId, by: i64) {
+    quality::confirm(store, item, by).unwrap();
 }
 
 // Not every crate that includes this module binds a port.

@@ -28,7 +28,7 @@ impl Intake {
         let full = only.is_none();
         let found = self
             .db
-            .call(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, items::ItemsError> {
                 let watched = |path: &Path| {
                     path.parent()
                         .is_some_and(|p| folders.iter().any(|f| f == p))
@@ -58,9 +58,8 @@ impl Intake {
             })
             .await;
         let (gone, live_paths, stranded) = match found {
-            Ok(Ok(found)) => found,
-            Ok(Err(err)) => return self.survive(format!("registreringssjekk feilet: {err}")),
-            Err(err) => return self.survive(err.to_string()),
+            Ok(found) => found,
+            Err(err) => return self.survive(format!("registreringssjekk feilet: {err}")),
         };
         let renames = if gone.is_empty() {
             Vec::new()
@@ -82,7 +81,7 @@ impl Intake {
         }
         let result = self
             .db
-            .call(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, items::ItemsError> {
                 let mut registered = Vec::new();
                 let mut renamed = Vec::new();
                 for item in &gone {
@@ -103,7 +102,7 @@ impl Intake {
             })
             .await;
         match result {
-            Ok(Ok((registered, renamed))) => {
+            Ok((registered, renamed)) => {
                 for id in registered {
                     tracing::info!(item = %id, "filen er tatt ut av mappen: registrert");
                 }
@@ -114,8 +113,7 @@ impl Intake {
                     self.requarantine(id).await;
                 }
             }
-            Ok(Err(err)) => self.survive(format!("registreringssjekk feilet: {err}")),
-            Err(err) => self.survive(err.to_string()),
+            Err(err) => self.survive(format!("registreringssjekk feilet: {err}")),
         }
     }
 }

@@ -281,7 +281,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("p.db")).unwrap();
         let mta = UnitId::new("mta").unwrap();
         let item = FixtureItem::queued(&mta, "annet", "Brev fra Ola", "tekst");
-        let id = fixture::insert(&mut store, &[item]).unwrap()[0];
+        let id = fixture::insert(&store, &[item]).unwrap()[0];
         let correction = Correction {
             document_type: Some("annet".into()),
             unit: Some(UnitId::new("omsorg").unwrap()),

@@ -10,7 +10,7 @@ use chrono::Utc;
 use rusqlite::params;
 use serde_json::json;
 
-use crate::item::{ItemId, ItemState, QualityFlag, Source, UnitId};
+use crate::item::{ItemId, ItemState, QualityFlag, RejectCode, Source, UnitId};
 use crate::store::events::{self, Actor};
 use crate::store::Store;
 
@@ -20,9 +20,19 @@ use super::Result;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixtureState {
     Queued,
-    Allocated { to: i64 },
-    Registered { allocated_to: Option<i64> },
-    Duplicate { of: ItemId },
+    Allocated {
+        to: i64,
+    },
+    Registered {
+        allocated_to: Option<i64>,
+    },
+    Duplicate {
+        of: ItemId,
+    },
+    /// Refused at extraction with `code`.
+    Rejected {
+        code: RejectCode,
+    },
 }
 
 /// A person ID as the store keeps it: keyed hash and masked form.
@@ -49,6 +59,11 @@ pub struct FixtureItem {
     pub persons: Vec<FixturePerson>,
     pub pages: Vec<String>,
     pub state: FixtureState,
+    /// When the case system took it (a `Registered` state); the arrival
+    /// time when `None`.
+    pub registered_at: Option<chrono::DateTime<Utc>>,
+    /// A person already checked the scan's quality flags, at this time.
+    pub quality_cleared_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl FixtureItem {
@@ -69,12 +84,14 @@ impl FixtureItem {
             persons: Vec::new(),
             pages: vec![text.into()],
             state: FixtureState::Queued,
+            registered_at: None,
+            quality_cleared_at: None,
         }
     }
 }
 
 /// Inserts items in one transaction; returns their ids in order.
-pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
+pub fn insert(store: &Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
     let tx = store.write()?;
     let mut ids = Vec::with_capacity(items.len());
     for (n, item) in items.iter().enumerate() {
@@ -143,12 +160,24 @@ pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
             )?;
         }
         let step = |to| events::transition(&tx, id, to, Actor::System, &json!({"fixture": true}));
+        if let Some(at) = item.quality_cleared_at {
+            tx.execute(
+                "UPDATE items SET quality_cleared_at = ?1 WHERE id = ?2",
+                params![at.to_rfc3339(), id.0],
+            )?;
+        }
         if let FixtureState::Duplicate { of } = &item.state {
             tx.execute(
                 "UPDATE items SET duplicate_of = ?1 WHERE id = ?2",
                 params![of.0, id.0],
             )?;
             step(ItemState::Duplicate)?;
+        } else if let FixtureState::Rejected { code } = &item.state {
+            tx.execute(
+                "UPDATE items SET reject_code = ?1, reject_message = ?2 WHERE id = ?3",
+                params![code.as_str(), code.message_nb(), id.0],
+            )?;
+            step(ItemState::Rejected)?;
         } else {
             step(ItemState::Extracted)?;
             step(ItemState::Classified)?;
@@ -168,13 +197,48 @@ pub fn insert(store: &mut Store, items: &[FixtureItem]) -> Result<Vec<ItemId>> {
         }
         if let FixtureState::Registered { .. } = item.state {
             step(ItemState::Registered)?;
+            let registered = item
+                .registered_at
+                .map_or_else(|| at.clone(), |r| r.to_rfc3339());
             tx.execute(
                 "UPDATE items SET registered_at = ?1 WHERE id = ?2",
-                params![at, id.0],
+                params![registered, id.0],
             )?;
         }
         ids.push(id);
     }
     tx.commit()?;
     Ok(ids)
+}
+
+/// Links a person ID (in its stored form) to an item after the fact, as the
+/// classifier would have.
+pub fn add_person(store: &Store, id: ItemId, person: &FixturePerson) -> Result<()> {
+    let tx = store.write()?;
+    tx.execute(
+        "INSERT INTO item_person_ids (item_id, kind, keyed_hash, masked, synthetic)
+         VALUES (?1, 'fodselsnummer', ?2, ?3, 1)",
+        params![id.0, person.keyed_hash, person.masked],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Gives a user an e-mail address, as an administrator would in the
+/// municipality's directory (postmottak has no page for it).
+pub fn set_email(store: &Store, user: i64, email: Option<&str>) -> Result<()> {
+    let tx = store.write()?;
+    tx.execute(
+        "UPDATE users SET email = ?1 WHERE id = ?2",
+        params![email, user],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Refreshes the query planner's statistics after a bulk insert, as a
+/// long-running installation's would be (benchmarks).
+pub fn analyze(store: &Store) -> Result<()> {
+    store.conn().execute_batch("ANALYZE")?;
+    Ok(())
 }
