@@ -12,7 +12,8 @@
 
 mod classify_support;
 
-use classify_support::{evaluate, is_held_out, load_letters, text_extraction, Letter};
+use classify_support::{evaluate, is_held_out, load_letters, repo, text_extraction, Letter};
+use postmottak::classify::{fold, TypeModel};
 
 fn id_below(letter: &Letter, n: u32) -> bool {
     letter
@@ -65,4 +66,30 @@ fn held_out_targets() {
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
     unseen.print_summary("ground-truth text, HELD-OUT letters 300-399");
     unseen.assert_targets();
+}
+
+/// The statistical model's table (`config/type_model.tsv`) is what the
+/// letters below 300 train: never the held-out letters. Stale after a letter
+/// changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
+#[test]
+fn type_model_is_trained_on_the_tuning_letters_only() {
+    let tuning: Vec<(String, String)> = load_letters()
+        .into_iter()
+        .filter(|l| id_below(l, 300) && !is_held_out(l))
+        .map(|l| {
+            let folded = fold(&text_extraction(&l).text());
+            (folded, l.expected.document_type)
+        })
+        .collect();
+    let model = TypeModel::train(tuning.iter().map(|(t, y)| (t.as_str(), y.as_str())), 0.1);
+    let path = repo().join("config/type_model.tsv");
+    let want = model.to_tsv();
+    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == want,
+        "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
+    );
 }

@@ -17,6 +17,7 @@
 
 mod dates;
 mod explain;
+mod model;
 mod normalize;
 mod person_id;
 mod quality;
@@ -38,6 +39,7 @@ use crate::item::{QualityFlag, Source, UnitId};
 
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
+pub use model::TypeModel;
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
