@@ -1,5 +1,5 @@
 //! A small statistical model of document types beside the rules: naive
-//! Bayes over the words of the labelled letters (`samples/letters`, the part
+//! Bayes over the words (in at least two letters) of the labelled letters (`samples/letters`, the part
 //! the rules may be tuned on: ids below 300). Its log-probabilities are added
 //! to the rule scores (`model_weight` in the rules file), so wording no rule
 //! names still counts, and a rule that fires still outweighs it.
@@ -25,6 +25,9 @@ pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
 /// A letter with fewer distinct known words than this is too short for the
 /// model to say anything (an excerpt, a one-line note): rules alone decide.
 const MIN_KNOWN_WORDS: usize = 20;
+
+/// A word must occur in this many training letters to enter the table.
+const MIN_LETTERS_PER_WORD: u32 = 2;
 
 /// Word counts per document type.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +82,11 @@ impl TypeModel {
             }
         }
         let classes: Vec<(String, u32)> = order.iter().map(|i| classes[*i].clone()).collect();
+        // A word in one letter only (a name, a street) says nothing about
+        // a type and would put the letters' particulars into the binary.
         let words = counts
             .into_iter()
+            .filter(|(_, per)| per.values().sum::<u32>() >= MIN_LETTERS_PER_WORD)
             .map(|(w, per)| {
                 let mut row = vec![0; classes.len()];
                 for (c, n) in per {
@@ -284,7 +290,15 @@ mod tests {
         let common = filler(30);
         let a = format!("{common} klage vedtaket uenig");
         let b = format!("{common} epikrise diagnose innlagt");
-        let model = TypeModel::train([(a.as_str(), "klage"), (b.as_str(), "helse")], 0.1);
+        let model = TypeModel::train(
+            [
+                (a.as_str(), "klage"),
+                (a.as_str(), "klage"),
+                (b.as_str(), "helse"),
+                (b.as_str(), "helse"),
+            ],
+            0.1,
+        );
         let p = model
             .posteriors(&format!("{common} uenig vedtaket"))
             .unwrap();
