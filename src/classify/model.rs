@@ -308,6 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn the_model_speaks_only_when_asked_and_the_letter_is_long_enough() {
+        let rules_text = super::super::DEFAULT_RULES_TOML;
+        let letter = "Hei. Jeg skriver til dere fordi min mor har det vanskelig hjemme. \
+            Hun bor alene og har ikke noen som kan hjelpe henne med mat og medisiner. \
+            Vi har snakket med fastlegen om dette, og han mener at hun trenger mer \
+            oppfølging fra kommunen enn hun får i dag. Kan dere ta kontakt med meg? \
+            Med vennlig hilsen datteren";
+        let folded = super::super::fold(letter);
+        let with = Rules::from_toml(rules_text, "test").unwrap();
+        let decision = with.score_types(&folded, "");
+        assert!(decision.fired.iter().any(|f| f.label == MODEL_LABEL));
+        assert!((0.0..=1.0).contains(&decision.confidence));
+        let short = with.score_types(&super::super::fold("Søknad om BPA"), "");
+        assert!(short.fired.iter().all(|f| f.label != MODEL_LABEL));
+        let own = rules_text.replace("model_weight = 0.5", "model_weight = 0");
+        let without = Rules::from_toml(&own, "test").unwrap();
+        let decision = without.score_types(&folded, "");
+        assert!(decision.fired.iter().all(|f| f.label != MODEL_LABEL));
+        let bad = rules_text.replace("model_weight = 0.5", "model_weight = -1");
+        assert!(Rules::from_toml(&bad, "test").is_err());
+    }
+
+    #[test]
     fn a_broken_table_is_refused_with_its_line() {
         let err = TypeModel::from_tsv("alpha\t0.1\nclass\tklage\t2\nword\tx\t1 2\n").unwrap_err();
         assert!(err.contains("linje 3"), "{err}");
