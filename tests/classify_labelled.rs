@@ -13,7 +13,8 @@
 mod classify_support;
 mod common;
 
-use classify_support::{evaluate, is_held_out, load_letters, text_extraction, Letter};
+use classify_support::{evaluate, is_held_out, load_letters, repo, text_extraction, Letter};
+use postmottak::classify::{fold, TypeModel};
 
 fn id_below(letter: &Letter, n: u32) -> bool {
     letter
@@ -57,13 +58,64 @@ fn ground_truth_text() {
 }
 
 /// The issue's targets on the held-out letters (300–399), which the rules
-/// were never tuned on. Not met yet (issue 11: document type 67 %, unit
-/// 93 %, urgent recall 4/6 on ground truth); run with `--ignored` to see.
+/// and the model were never tuned or trained on. Not met yet (issue 11: on
+/// ground truth, document type 60/67 = 89.6 %, urgent recall 5/6; unit,
+/// date and person IDs meet theirs); run with `--ignored` to see.
 #[test]
-#[ignore = "issue 11: held-out document type and unit below 95 % (see the report)"]
+#[ignore = "issue 11: held-out document type 89.6 % < 95 % and urgent recall 5/6 (see the report)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
     unseen.print_summary("ground-truth text, HELD-OUT letters 300-399");
     unseen.assert_targets();
+}
+
+/// The level the held-out letters have reached, kept while the targets
+/// above are not met: a change that loses ground on unseen letters fails
+/// here (before the model and the time-pressure cues: type 45/67, unit
+/// 62/67, urgent 4/6).
+#[test]
+fn held_out_level_reached() {
+    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
+    let r = evaluate(&held_out, |letter| Some(text_extraction(letter)));
+    let n = r.letters;
+    assert!(n >= 60, "held-out letters: {n}");
+    assert!(r.type_ok * 100 >= n * 89, "document type {}/{n}", r.type_ok);
+    assert!(r.unit_ok * 100 >= n * 95, "unit {}/{n}", r.unit_ok);
+    assert!(r.date_ok * 100 >= n * 95, "document date {}/{n}", r.date_ok);
+    assert_eq!(r.ids_found, r.ids_expected, "person-ID recall");
+    assert_eq!(r.ids_false, 0, "person-ID false positives");
+    assert!(
+        r.urgent_found + 1 >= r.urgent_expected,
+        "urgent recall {}/{}",
+        r.urgent_found,
+        r.urgent_expected
+    );
+    assert_eq!(r.urgent_false, 0, "urgent false positives");
+}
+
+/// The statistical model's table (`config/type_model.tsv`) is what the
+/// letters below 300 train: never the held-out letters. Stale after a letter
+/// changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
+#[test]
+fn type_model_is_trained_on_the_tuning_letters_only() {
+    let tuning: Vec<(String, String)> = load_letters()
+        .into_iter()
+        .filter(|l| id_below(l, 300) && !is_held_out(l))
+        .map(|l| {
+            let folded = fold(&text_extraction(&l).text());
+            (folded, l.expected.document_type)
+        })
+        .collect();
+    let model = TypeModel::train(tuning.iter().map(|(t, y)| (t.as_str(), y.as_str())), 0.1);
+    let path = repo().join("config/type_model.tsv");
+    let want = model.to_tsv();
+    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == want,
+        "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
+    );
 }

@@ -23,6 +23,7 @@ mod dates;
 mod decide;
 mod explain;
 mod load;
+mod model;
 mod normalize;
 mod person_id;
 mod quality;
@@ -48,6 +49,7 @@ pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use load::DEFAULT_RULES_TOML;
+pub use model::TypeModel;
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,

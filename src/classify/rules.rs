@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
+use super::model::{TypeModel, DEFAULT_MODEL_TSV};
 use super::normalize::phrase_pattern;
 use crate::item::UnitId;
 
@@ -53,6 +54,11 @@ pub struct RulesFile {
     /// A digital letter goes to a unit only when its unit rules reach this.
     pub unit_min_score: f32,
     pub leader_review: Vec<String>,
+    /// How much the statistical model (`model.rs`) counts beside the rules:
+    /// its log-probability times this is added to each type's score. 0 (the
+    /// default for a rules file of one's own) leaves the rules alone.
+    #[serde(default)]
+    pub model_weight: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -190,6 +196,8 @@ pub struct Rules {
     pub units: Vec<UnitId>,
     /// (addressee index, pattern) for "Att.:" lines.
     addressees: Vec<(usize, Regex)>,
+    /// The statistical model, when `model_weight` asks for it.
+    pub(super) model: Option<TypeModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -313,8 +321,24 @@ impl Rules {
                 units.push(unit);
             }
         }
+        let model = if file.model_weight > 0.0 {
+            let model = TypeModel::from_tsv(DEFAULT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
+            if let Some(unknown) = model
+                .classes()
+                .find(|c| !file.types.iter().any(|t| t.id == *c))
+            {
+                return Err(invalid(
+                    origin,
+                    format!("model_weight: modellen kjenner dokumenttypen «{unknown}», som reglene ikke har"),
+                ));
+            }
+            Some(model)
+        } else {
+            None
+        };
         Ok(Rules {
             file,
+            model,
             type_set,
             type_owner,
             unit_set,
@@ -350,6 +374,9 @@ impl Rules {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
         }
         let own = scores.clone();
+        if let Some(decision) = self.fused(folded, &own, &fired) {
+            return decision;
+        }
         for t in &self.file.types {
             if let (Some(parent), Some(&mine)) = (&t.refines, own.get(t.id.as_str())) {
                 let inherited = own.get(parent.as_str()).copied().unwrap_or(0.0);

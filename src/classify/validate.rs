@@ -15,6 +15,12 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
     if file.saturation <= 0.0 || file.subject_multiplier < 1.0 {
         return err("saturation må være over 0 og subject_multiplier minst 1".into());
     }
+    if !(0.0..=10.0).contains(&file.model_weight) {
+        return err(format!(
+            "model_weight må være mellom 0 og 10, er {}",
+            file.model_weight
+        ));
+    }
     let mut ids: Vec<&str> = Vec::new();
     for t in &file.types {
         if t.id.is_empty() || !t.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {

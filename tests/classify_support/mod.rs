@@ -125,7 +125,14 @@ pub struct Report {
 }
 
 pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extraction>) -> Report {
-    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    // Experiments: another rules file without rebuilding.
+    let config = ClassifyConfig {
+        rules: std::env::var_os("POSTMOTTAK_EVAL_RULES").map(PathBuf::from),
+        ..ClassifyConfig::default()
+    };
+    let classifier = Classifier::new(&config).unwrap();
+    let dump = std::env::var_os("POSTMOTTAK_EVAL_DUMP").map(PathBuf::from);
+    let mut dumped = String::new();
     let mut r = Report::default();
     for letter in letters {
         let Some(extraction) = extract(letter) else {
@@ -147,6 +154,24 @@ pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extracti
         let c = classifier.classify(&input);
         let e = &letter.expected;
         let id = &letter.id;
+        if dump.is_some() {
+            // Scores and rule labels only: no letter text.
+            let reasons: Vec<serde_json::Value> = c
+                .reasons
+                .iter()
+                .map(|x| serde_json::json!([format!("{:?}", x.kind), x.target, x.label, x.weight]))
+                .collect();
+            dumped.push_str(
+                &serde_json::json!({
+                    "id": id, "want_type": e.document_type, "got_type": c.document_type,
+                    "conf": c.confidence, "sugg": c.suggestion, "want_unit": e.unit,
+                    "got_unit": c.unit.as_str(), "want_urgent": e.urgent, "got_urgent": c.urgent,
+                    "digital": digital, "reasons": reasons,
+                })
+                .to_string(),
+            );
+            dumped.push('\n');
+        }
         r.letters += 1;
         r.flags.insert(id.clone(), c.quality_flags.clone());
         *r.confusion
@@ -271,6 +296,15 @@ pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extracti
             r.urgent_false += 1;
             miss("urgent", "false".into(), "true".into());
         }
+    }
+    if let Some(path) = dump {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        f.write_all(dumped.as_bytes()).unwrap();
     }
     r
 }
