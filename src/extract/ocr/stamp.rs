@@ -87,12 +87,12 @@ pub(super) fn separate(
                 .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
                 .map(|f| (f.bbox, Some(f))),
         )
-        // Last, a frameless stamp whose words the print swallowed: found by
-        // its ink, only looked for when nothing above read as a stamp.
+        // Last, a stamp whose words the print swallowed: found by its ink,
+        // only looked for when nothing above read as a stamp. Its box is
+        // tight, so it is read even where the words' wide region was.
         .chain(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
-                .filter(move |b| anchored.is_none_or(|a| !a.intersects(b)))
                 .map(|b| (b, None)),
         );
     // The first reading with a stamp word and a date wins; else the first
