@@ -334,7 +334,12 @@ fn triples(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
     };
     let years: Vec<i32> = match year_digits.len() {
         4 => year_digits.parse().ok().into_iter().collect(),
-        2 => year_digits.parse::<i32>().ok().map(|y| 2000 + y).into_iter().collect(),
+        2 => year_digits
+            .parse::<i32>()
+            .ok()
+            .map(|y| 2000 + y)
+            .into_iter()
+            .collect(),
         5 if year_digits.starts_with("20") => {
             let mut years: Vec<i32> = (2..5)
                 .filter_map(|skip| {
@@ -450,7 +455,10 @@ mod tests {
             parse_keyed_stamp_date_where("MOTTATT 03. nov. 20236", ok),
             Some(d("2026-11-03"))
         );
-        assert_eq!(parse_keyed_stamp_date_where("MOTTATT 03 NOV 20219", ok), None);
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 03 NOV 20219", ok),
+            None
+        );
     }
 
     #[test]

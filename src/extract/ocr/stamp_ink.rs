@@ -74,7 +74,7 @@ pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox>
             found.push((ink, b));
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().take(max).map(|(_, b)| b).collect()
 }
 
