@@ -91,10 +91,9 @@ fn through_the_extractor() {
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
     let unseen = evaluate(&held_out, extracted);
     unseen.print_summary("rendered files, HELD-OUT letters 300-399");
-    // The received stamp (issue 11), over both parts: never invented on a
-    // letter without one. The issue asks for ≥ 95 % right on the stamped
-    // scans; reached so far 113/123 (92 %): the floor below guards that
-    // level until the rest (frameless stamps over print) is read.
+    // The received stamp (issue 11), over both parts: ≥ 95 % right on the
+    // stamped scans (measured 117/123), never invented on a letter without
+    // one.
     let (right, stamped) = (
         report.stamped_right + unseen.stamped_right,
         report.stamped_total + unseen.stamped_total,
@@ -104,7 +103,7 @@ fn through_the_extractor() {
         println!("*** stamp date below the issue's 95 % target: {right}/{stamped} ***");
     }
     assert!(
-        right * 100 >= stamped * 90,
+        right * 100 >= stamped * 95,
         "stamp date right on {right}/{stamped} stamped letters"
     );
     assert_eq!(

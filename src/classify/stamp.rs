@@ -175,11 +175,10 @@ fn token_dates(text: &str) -> Vec<StampDate> {
     let toks = tokens(text);
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
-        let Some(date) = triple(&toks[i], &toks[i + 1], &toks[i + 2]) else {
-            continue;
-        };
         let keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t));
-        out.push(StampDate { date, keyed });
+        for date in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
+            out.push(StampDate { date, keyed });
+        }
     }
     out
 }
@@ -255,14 +254,14 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Digits as OCR misreads them in a stamp: O/D/Q for 0, I/L/|/! for 1, S
+/// Digits as OCR misreads them in a stamp: O/D/Q/C for 0, I/L/|/! for 1, S
 /// for 5, G for 6, B for 8, Z for 2. `None` unless every char maps.
 fn digitize(token: &str) -> Option<String> {
     token
         .chars()
         .map(|c| match c {
             '0'..='9' => Some(c),
-            'O' | 'D' | 'Q' => Some('0'),
+            'O' | 'D' | 'Q' | 'C' => Some('0'),
             'I' | 'L' | '|' | '!' | 'J' => Some('1'),
             'S' => Some('5'),
             'G' => Some('6'),
@@ -300,25 +299,64 @@ fn month_of(token: &str) -> Option<u32> {
     if word.len() < 3 {
         return None;
     }
-    MONTHS
-        .iter()
-        .find(|(abbr, full, _)| {
-            // "NOV", "NOVEMBER" and OCR's "NOVEM"; not "MARKERT" for MAR.
-            (word.len() <= 4 && word.starts_with(abbr)) || full.starts_with(word.as_str())
-        })
-        .map(|(_, _, m)| *m)
+    let named = |word: &str| {
+        MONTHS
+            .iter()
+            .find(|(abbr, full, _)| {
+                // "NOV", "NOVEMBER" and OCR's "NOVEM"; not "MARKERT" for MAR.
+                (word.len() <= 4 && word.starts_with(abbr)) || full.starts_with(word)
+            })
+            .map(|(_, _, m)| *m)
+    };
+    // M and N are confused in bold capitals ("MOV"); only NOV starts with
+    // N, so swapping the first letter cannot turn one month into another.
+    named(&word).or_else(|| match word.split_at(1) {
+        ("M", rest) => named(&format!("N{rest}")),
+        ("N", rest) => named(&format!("M{rest}")),
+        _ => None,
+    })
 }
 
 fn triple(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
-    let day: u32 = digitize(d).filter(|s| s.len() <= 2)?.parse().ok()?;
-    let month = month_of(m)?;
-    let year_digits = digitize(y)?;
-    let year: i32 = match year_digits.len() {
-        4 => year_digits.parse().ok()?,
-        2 => 2000 + year_digits.parse::<i32>().ok()?,
-        _ => return None,
+    triples(d, m, y).into_iter().next()
+}
+
+/// The dates a (day, month, year) triple may be. One, except when OCR put
+/// a digit too many in the year ("20236"): then each year left by dropping
+/// one digit, for the plausibility check to choose from.
+fn triples(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
+    let parts = || -> Option<(u32, u32, String)> {
+        let day: u32 = digitize(d).filter(|s| s.len() <= 2)?.parse().ok()?;
+        Some((day, month_of(m)?, digitize(y)?))
     };
-    NaiveDate::from_ymd_opt(year, month, day)
+    let Some((day, month, year_digits)) = parts() else {
+        return Vec::new();
+    };
+    let years: Vec<i32> = match year_digits.len() {
+        4 => year_digits.parse().ok().into_iter().collect(),
+        2 => year_digits
+            .parse::<i32>()
+            .ok()
+            .map(|y| 2000 + y)
+            .into_iter()
+            .collect(),
+        5 if year_digits.starts_with("20") => {
+            let mut years: Vec<i32> = (2..5)
+                .filter_map(|skip| {
+                    let mut s = year_digits.clone();
+                    s.remove(skip);
+                    s.parse().ok()
+                })
+                .collect();
+            years.dedup();
+            years
+        }
+        _ => Vec::new(),
+    };
+    years
+        .into_iter()
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .collect()
 }
 
 fn is_keyword(token: &str) -> bool {
@@ -381,6 +419,8 @@ mod tests {
             ("INNKOMMET 30 JUN 2026", "2026-06-30"),
             ("Mottatt 13.1126", "2026-11-13"),
             ("Mottatt 1311.26", "2026-11-13"),
+            ("MOTTATT\nC4 MOV 2026", "2026-11-04"),
+            ("MOTTATT 07 NAI 2026", "2026-05-07"),
         ];
         for (text, want) in cases {
             assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");
@@ -405,6 +445,20 @@ mod tests {
         ] {
             assert_eq!(parse_stamp_date(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_year_with_a_digit_too_many_is_chosen_by_plausibility() {
+        let arrived = Some(d("2026-11-10"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 03. nov. 20236", ok),
+            Some(d("2026-11-03"))
+        );
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 03 NOV 20219", ok),
+            None
+        );
     }
 
     #[test]

@@ -44,15 +44,13 @@ impl Engines for RealEngines {
         extraction: &Extraction,
         source: Source,
         folder_unit: Option<&UnitId>,
+        received_on: chrono::NaiveDate,
     ) -> ClassificationRecord {
         let c = self.classifier.classify(&ClassifyInput {
             extraction,
             source,
             folder_unit,
-            // Classification follows arrival within seconds (or, after a
-            // restart, days): today is the arrival day as the stamp's
-            // plausibility window needs it.
-            received_on: Some(crate::calendar::oslo_date(chrono::Utc::now())),
+            received_on: Some(received_on),
         });
         let mut c = c;
         if let Some(delivery) = &extraction.delivery {

@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -32,11 +32,14 @@ pub trait Engines: Send + Sync + 'static {
     /// Blocking.
     fn extract(&self, path: &Path) -> Result<Extraction, Rejection>;
     /// Pure; person IDs already reduced to keyed hashes and masked forms.
+    /// `received_on` is the day the file arrived (Oslo): a stamp date must
+    /// fit it, also when the item is read days later (backlog, restart).
     fn classify(
         &self,
         extraction: &Extraction,
         source: Source,
         folder_unit: Option<&UnitId>,
+        received_on: NaiveDate,
     ) -> ClassificationRecord;
     /// Gives memory back when nothing was read for `idle` (the daemon at
     /// rest; see `ingest::rest`). Returns whether anything was released.
@@ -242,7 +245,13 @@ impl Pipeline {
             .await?;
         let engines = self.engines.clone();
         let record = tokio::task::spawn_blocking(move || {
-            engines.classify(&extraction, item.source, item.folder_unit.as_ref())
+            let received_on = crate::calendar::oslo_date(item.received_at);
+            engines.classify(
+                &extraction,
+                item.source,
+                item.folder_unit.as_ref(),
+                received_on,
+            )
         })
         .await
         .map_err(|e| StepError::Join(e.to_string()))?;

@@ -78,6 +78,8 @@ pub struct WorkItem {
     pub file_name: String,
     pub content_path: String,
     pub sha256: String,
+    /// When the file arrived: the stamp's plausibility window counts from it.
+    pub received_at: DateTime<Utc>,
 }
 
 fn state_of(id: ItemId, s: String) -> Result<ItemState> {
@@ -201,7 +203,7 @@ pub fn open_arrivals_at(store: &Store, source_path: &str) -> Result<Vec<OpenArri
 }
 
 const WORK_COLUMNS: &str =
-    "id, state, source, folder_unit, source_path, file_name, content_path, sha256";
+    "id, state, source, folder_unit, source_path, file_name, content_path, sha256, received_at";
 
 fn work_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<WorkRow> {
     Ok((
@@ -213,6 +215,7 @@ fn work_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<WorkRow> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
@@ -225,10 +228,11 @@ type WorkRow = (
     String,
     String,
     String,
+    String,
 );
 
 fn to_work_item(row: WorkRow) -> Result<WorkItem> {
-    let (id, state, source, unit, source_path, file_name, content_path, sha256) = row;
+    let (id, state, source, unit, source_path, file_name, content_path, sha256, received_at) = row;
     let id = ItemId(id);
     Ok(WorkItem {
         id,
@@ -244,6 +248,9 @@ fn to_work_item(row: WorkRow) -> Result<WorkItem> {
         file_name,
         content_path,
         sha256,
+        received_at: DateTime::parse_from_rfc3339(&received_at)
+            .map_err(|_| ItemsError::BadRow(id, "received_at"))?
+            .with_timezone(&Utc),
     })
 }
 

@@ -14,6 +14,7 @@ mod deskew;
 mod page;
 mod slot;
 mod stamp;
+mod stamp_ink;
 pub mod tess;
 
 use std::sync::atomic::{AtomicU64, Ordering};

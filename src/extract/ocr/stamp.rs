@@ -56,7 +56,7 @@ pub(super) fn separate(
     deadline_ms: u32,
 ) -> Result<Option<StampFound>, TessError> {
     // Where the stamp may be: around its words, or (when the page's reading
-    // lost them under the print) any stamp-sized frame in the top half.
+    // lost them under the print) any stamp-sized frame, or a patch of ink.
     let candidates: Vec<(PxBox, Option<Frame>)> = match find_anchor(lines) {
         Some(anchor) => {
             let region = around(anchor, image.dimensions());
@@ -79,18 +79,26 @@ pub(super) fn separate(
     // Frames of a stamp's size come next: the words may have been misread
     // or belong to the letter.
     let anchored = candidates.first().map(|(b, _)| *b);
-    let candidates = candidates.into_iter().chain(
-        stamp_sized_frames(image, dpi)
-            .into_iter()
-            .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
-            .map(|f| (f.bbox, Some(f))),
-    );
+    let candidates = candidates
+        .into_iter()
+        .chain(
+            stamp_sized_frames(image, dpi)
+                .into_iter()
+                .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
+                .map(|f| (f.bbox, Some(f))),
+        )
+        // Last, a stamp whose words the print swallowed: found by its ink,
+        // only looked for when nothing above read as a stamp. Its box is
+        // tight, so it is read even where the words' wide region was.
+        .chain(
+            std::iter::once(())
+                .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
+                .map(|b| (b, None)),
+        );
     // The first reading with a stamp word and a date wins; else the first
     // stamp-like one (its date may still be read by the classifier).
     let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
     for (stamp_box, frame) in candidates {
-        // The frame's own strokes read as "|" and "[": read the stamp
-        // without them.
         // The frame's strokes read as "|" and "[": read the stamp without
         // them.
         let mut unframed;
@@ -171,21 +179,22 @@ fn finish(
     Ok(Some(StampFound { reading, body_text }))
 }
 
-/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high) in
-/// the top half of the page, largest first, at most three.
+/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high)
+/// anywhere on the page (stamps are pressed by the signature too), largest
+/// first, at most three.
 fn stamp_sized_frames(image: &GrayImage, dpi: u32) -> Vec<Frame> {
     let mm = |v: u32| v * dpi / 25;
     let (w, h) = image.dimensions();
-    let top_half = PxBox {
+    let page = PxBox {
         left: 0,
         top: 0,
         right: w,
-        bottom: h / 2,
+        bottom: h,
     };
     let mut frames = Vec::new();
     for _ in 0..3 {
         let taken: Vec<PxBox> = frames.iter().map(|f: &Frame| f.bbox).collect();
-        let next = frame_box(image, top_half, |b, _| {
+        let next = frame_box(image, page, |b, _| {
             (mm(25)..=mm(120)).contains(&b.width())
                 && (mm(8)..=mm(60)).contains(&b.height())
                 && !taken.contains(&b)

@@ -1,0 +1,130 @@
+//! Where a stamp without a frame is, when the page's reading lost its words
+//! under the print: by its ink. On a grey scan stamp ink (red, blue, violet,
+//! grey) is mid-grey while the letter's print is near black, so a
+//! stamp-sized patch dense in mid-grey strokes that are not the edges of
+//! print is a stamp. Black ink cannot be told from print this way.
+
+use image::GrayImage;
+
+use super::tess::PxBox;
+
+/// Darker than this is print (the same bound `stamp.rs` uses).
+const PRINT_CORE: u8 = 58;
+/// Stamp ink on the samples' grey scans lies between print and this
+/// (red, the lightest, is ~115 at its core and lighter at its edges).
+const INK_LIGHTEST: u8 = 175;
+/// A cell counts as inked when this share (per mille) of it is stamp ink:
+/// a line of bold capitals covers 10–20 %; scan noise and dust stay < 1 %.
+const INKED_PER_MILLE: u32 = 40;
+
+/// Stamp-sized patches of mid-grey ink, most ink first, at most `max`.
+pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox> {
+    let (w, h) = image.dimensions();
+    let cell = (dpi / 12).max(8); // ~2 mm
+    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+    if cw == 0 || ch == 0 {
+        return Vec::new();
+    }
+    let print = near_print(image, dpi);
+    let mut counts = vec![0u32; cw * ch];
+    for (i, p) in image.as_raw().iter().enumerate() {
+        if (PRINT_CORE..INK_LIGHTEST).contains(p) && !print[i] {
+            let (x, y) = (i as u32 % w, i as u32 / w);
+            counts[(y / cell) as usize * cw + (x / cell) as usize] += 1;
+        }
+    }
+    let full = cell * cell;
+    let inked: Vec<bool> = counts
+        .iter()
+        .map(|&c| c * 1000 >= full * INKED_PER_MILLE)
+        .collect();
+    let mm = |v: u32| v * dpi / 25;
+    let mut seen = vec![false; cw * ch];
+    let mut found: Vec<(u32, PxBox)> = Vec::new();
+    for start in 0..cw * ch {
+        if seen[start] || !inked[start] {
+            continue;
+        }
+        // Cells of one stamp touch, or nearly (a gap of one cell between
+        // words or lines is bridged).
+        let mut stack = vec![start];
+        seen[start] = true;
+        let (mut x0, mut y0, mut x1, mut y1, mut ink) = (usize::MAX, usize::MAX, 0, 0, 0u32);
+        while let Some(c) = stack.pop() {
+            let (x, y) = (c % cw, c / cw);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            ink += counts[c];
+            for ny in y.saturating_sub(2)..(y + 3).min(ch) {
+                for nx in x.saturating_sub(2)..(x + 3).min(cw) {
+                    let q = ny * cw + nx;
+                    if !seen[q] && inked[q] {
+                        seen[q] = true;
+                        stack.push(q);
+                    }
+                }
+            }
+        }
+        let b = PxBox {
+            left: x0 as u32 * cell,
+            top: y0 as u32 * cell,
+            right: ((x1 as u32 + 1) * cell).min(w),
+            bottom: ((y1 as u32 + 1) * cell).min(h),
+        };
+        if (mm(20)..=mm(130)).contains(&b.width()) && (mm(6)..=mm(60)).contains(&b.height()) {
+            found.push((ink, b));
+        }
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    found.into_iter().take(max).map(|(_, b)| b).collect()
+}
+
+/// Pixels within a stroke's edge of the letter's print: its anti-aliased
+/// and blurred rims are mid-grey too.
+fn near_print(image: &GrayImage, dpi: u32) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let r = (dpi / 100).max(1) as usize;
+    let mut mask = vec![false; w * h];
+    for (i, p) in image.as_raw().iter().enumerate() {
+        if *p < PRINT_CORE {
+            let (x, y) = (i % w, i / w);
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                mask[yy * w + x.saturating_sub(r)..yy * w + (x + r + 1).min(w)].fill(true);
+            }
+        }
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    #[test]
+    fn a_patch_of_grey_strokes_is_found_and_black_print_is_not() {
+        let dpi = 200;
+        let mut page = GrayImage::from_pixel(1600, 2200, Luma([248]));
+        // Print: black lines of text across the top.
+        for line in 0..10u32 {
+            for x in (150..1450).step_by(14) {
+                for y in 0..20 {
+                    for dx in 0..6 {
+                        page.put_pixel(x + dx, 200 + line * 40 + y, Luma([20]));
+                    }
+                }
+            }
+        }
+        // A stamp in mid-grey ink, 60 × 20 mm, lower down.
+        for y in (1200..1357).step_by(2) {
+            for x in (900..1372).step_by(5) {
+                page.put_pixel(x, y, Luma([100]));
+                page.put_pixel(x + 1, y, Luma([100]));
+            }
+        }
+        let found = ink_patches(&page, dpi, 3);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0];
+        assert!(b.left <= 900 && b.right >= 1370 && b.top <= 1200 && b.bottom >= 1350);
+        assert!(b.top >= 1100, "print is not stamp ink: {b:?}");
+    }
+}
