@@ -189,15 +189,12 @@ pub fn month_label_nb(year: i32, month: u32) -> String {
 }
 
 /// An item's received date (mottaksdato): the stamp's date when one was
-/// read (`YYYY-MM-DD…`), else the Oslo day of `received_at` (RFC 3339). The
-/// bool says whether it came from the stamp.
-pub fn received_day(stamped: Option<&str>, received_at: &str) -> (Option<NaiveDate>, bool) {
-    let stamp = stamped
-        .and_then(|t| t.get(..10))
-        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
-    match stamp {
-        Some(day) => (Some(day), true),
-        None => (parse_instant(received_at).map(oslo_date), false),
+/// read, else the Oslo day of `received_at`. The bool says whether it came
+/// from the stamp.
+pub fn received_day(stamped: Option<NaiveDate>, received_at: DateTime<Utc>) -> (NaiveDate, bool) {
+    match stamped {
+        Some(day) => (day, true),
+        None => (oslo_date(received_at), false),
     }
 }
 

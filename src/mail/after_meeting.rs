@@ -39,13 +39,16 @@ fn round_closed(
     quiet: chrono::Duration,
     now: DateTime<Utc>,
 ) -> bool {
-    let Some(latest) = untold.iter().map(|u| u.allocated_at.as_str()).max() else {
+    let Some(latest) = untold.iter().map(|u| u.allocated_at).max() else {
         return false;
     };
-    if meeting_ended.is_some_and(|ended| ended >= latest) {
+    if meeting_ended
+        .and_then(calendar::parse_instant)
+        .is_some_and(|ended| ended >= latest)
+    {
         return true;
     }
-    calendar::parse_instant(latest).is_none_or(|at| at + quiet <= now)
+    latest + quiet <= now
 }
 
 /// One person's part of the round as a composed mail.
@@ -58,7 +61,7 @@ fn compose_for(
 ) -> Composed {
     let mut hasher = Sha256::new();
     for i in items {
-        hasher.update(format!("{}@{};", i.item, i.allocated_at).as_bytes());
+        hasher.update(format!("{}@{};", i.item, i.allocated_at.to_rfc3339()).as_bytes());
     }
     let digest = hex::encode(&hasher.finalize()[..12]);
     let today = calendar::date_nb(calendar::oslo_date(now));
@@ -123,8 +126,8 @@ fn line(u: &Untold, types: &Taxonomy) -> String {
     if types.routine(u.document_type.as_deref()) == Some(Routine::Appeal) {
         parts.push("KLAGE".into());
     }
-    let (received, _) = calendar::received_day(u.stamped_date.as_deref(), &u.received_at);
-    if let Some(month) = received.and_then(|r| r.checked_add_months(Months::new(1))) {
+    let (received, _) = calendar::received_day(u.stamped_date, u.received_at);
+    if let Some(month) = received.checked_add_months(Months::new(1)) {
         parts.push(format!(
             "én måned {} (foreløpig svar etter fvl. § 11 a om saken ikke kan besvares innen da)",
             calendar::date_nb(month)
@@ -218,10 +221,10 @@ mod tests {
         Untold {
             item: ItemId(id),
             user_id: 2,
-            allocated_at: at.into(),
+            allocated_at: at.parse().unwrap(),
             document_type: Some(doc.into()),
             urgent,
-            received_at: "2026-11-30T08:00:00Z".into(),
+            received_at: "2026-11-30T08:00:00Z".parse().unwrap(),
             stamped_date: None,
         }
     }

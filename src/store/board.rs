@@ -8,6 +8,7 @@
 //! **Invariant:** event details hold ids, codes and field names, never letter
 //! text or person IDs (a corrected title is recorded without its value).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::item::{ItemId, ItemState, QualityFlag, Source, UnitId};
@@ -51,7 +52,7 @@ pub type Result<T, E = BoardError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct QueueRow {
     pub id: ItemId,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub source: Source,
     pub state: ItemState,
     pub unit: Option<UnitId>,
@@ -106,7 +107,7 @@ fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
 
 struct RawRow {
     id: i64,
-    received_at: String,
+    received_at: DateTime<Utc>,
     source: String,
     state: String,
     unit: Option<String>,
@@ -235,17 +236,17 @@ pub struct ItemDetail {
     pub page_count: Option<u32>,
     pub text_source: Option<String>,
     pub ocr_confidence: Option<f64>,
-    pub document_date: Option<String>,
-    pub stamped_date: Option<String>,
+    pub document_date: Option<NaiveDate>,
+    pub stamped_date: Option<NaiveDate>,
     pub sender: Option<String>,
     pub reject_code: Option<String>,
     pub reject_message: Option<String>,
     /// The stored classification (with its reasons) as JSON, when classified.
     pub classification: Option<serde_json::Value>,
-    pub allocated_at: Option<String>,
-    pub registered_at: Option<String>,
+    pub allocated_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
     pub leader_review: bool,
-    pub leader_review_done_at: Option<String>,
+    pub leader_review_done_at: Option<DateTime<Utc>>,
 }
 
 /// The item and its metadata; `None` when there is no such item.
@@ -344,7 +345,7 @@ pub fn pages(store: &Store, id: ItemId) -> Result<Vec<PageText>> {
 pub struct EventRow {
     pub id: i64,
     pub item_id: Option<ItemId>,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub actor: Option<(i64, String)>,
     pub kind: String,
     pub from_state: Option<String>,

@@ -2,7 +2,7 @@
 //! and the printouts handed to the case system. See
 //! `extract::delivery` for what a delivery is.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
@@ -69,7 +69,7 @@ pub struct DeliveryView {
     pub from_address: Option<String>,
     pub to: Vec<String>,
     pub cc: Vec<String>,
-    pub sent_at: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
     pub subject: Option<String>,
     pub message_id: Option<String>,
     pub sender_reference: Option<String>,

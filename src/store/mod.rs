@@ -35,6 +35,7 @@ pub mod reports;
 pub mod sessions;
 pub mod shelves;
 pub mod sign_in;
+pub mod time;
 pub mod users;
 
 pub use handle::Db;

@@ -62,10 +62,10 @@ pub struct OutboxRow {
     pub raw: Vec<u8>,
     pub state: OutboxState,
     pub attempts: i64,
-    pub next_attempt_at: String,
+    pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for OutboxRow {

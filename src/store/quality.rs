@@ -9,7 +9,7 @@
 //! **Invariant:** both are written with their event rows in one transaction;
 //! the superseded item changes state only through [`events::transition`].
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
@@ -47,7 +47,7 @@ pub struct QualityFacts {
     pub allocated_to: Option<i64>,
     /// Open flags (none once confirmed).
     pub open_flags: Vec<QualityFlag>,
-    pub cleared_at: Option<String>,
+    pub cleared_at: Option<DateTime<Utc>>,
     pub cleared_by_name: Option<String>,
     pub superseded_by: Option<ItemId>,
     pub replaces: Option<ItemId>,
@@ -84,7 +84,7 @@ fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFac
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<DateTime<Utc>>>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<i64>>(7)?,
                     r.get::<_, Option<i64>>(8)?,
@@ -228,7 +228,7 @@ fn allocate_in(tx: &Transaction<'_>, item: ItemId, to: i64, by: i64) -> Result<(
 pub fn replacement_candidates(
     store: &Store,
     old: ItemId,
-) -> Result<Vec<(ItemId, String, String)>, QualityError> {
+) -> Result<Vec<(ItemId, DateTime<Utc>, String)>, QualityError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT n.id, n.received_at, n.file_name FROM items n, items o
          WHERE o.id = ?1 AND n.id <> o.id AND n.source = 'scan'

@@ -27,7 +27,8 @@ use crate::store::users;
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;
-use crate::web::layout::{self, local_day, local_time, source_label};
+use crate::calendar::date_nb;
+use crate::web::layout::{self, local_time, source_label};
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -194,8 +195,8 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                         @else { "kreves" }
                     }
                     dt { "Fødselsnr." } dd { (if row.masked_person_ids.is_empty() { "–".to_owned() } else { row.masked_person_ids.join(", ") }) }
-                    dt { "Dokumentdato" } dd { (d.document_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
-                    dt { "Stempeldato" } dd { (d.stamped_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
+                    dt { "Dokumentdato" } dd { (d.document_date.map(date_nb).unwrap_or_else(|| "–".into())) }
+                    dt { "Stempeldato" } dd { (d.stamped_date.map(date_nb).unwrap_or_else(|| "–".into())) }
                     dt { "Avsender" } dd { (d.sender.as_deref().unwrap_or("–")) }
                     dt { "Fil" } dd { (d.file_name) }
                     @if let Some(code) = &d.reject_code {

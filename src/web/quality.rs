@@ -42,7 +42,7 @@ impl From<QualityError> for WebError {
 pub(crate) struct QualityView {
     facts: QualityFacts,
     may_check: bool,
-    candidates: Vec<(ItemId, String, String)>,
+    candidates: Vec<(ItemId, chrono::DateTime<chrono::Utc>, String)>,
 }
 
 /// Loads the section's data for an item the viewer may see.
