@@ -142,13 +142,6 @@ pub fn oslo_instant(local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
-/// Parses a stored RFC 3339 instant; `None` for anything else.
-pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// The last day of the month `date` falls in.
 pub fn last_day_of_month(date: NaiveDate) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
@@ -222,11 +215,6 @@ pub fn iso_day_nb(text: &str) -> Option<String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .map(date_nb)
-}
-
-/// A stored ISO day as "05.11.2026", or the text as it is when it is not one.
-pub fn day_nb(text: &str) -> String {
-    iso_day_nb(text).unwrap_or_else(|| text.to_owned())
 }
 
 /// Where "now" comes from. The daemon uses [`SystemClock`]; tests move a

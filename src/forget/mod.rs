@@ -107,11 +107,9 @@ pub fn admit_or_restore(
 }
 
 /// The item page's notice: "Innholdet er slettet etter registrering
-/// (05.11.2026)". `at` is the stored deletion time; `policy` which rule.
-pub fn deleted_notice_nb(at: &str, policy: &str) -> String {
-    let day = calendar::parse_instant(at)
-        .map(|t| calendar::oslo_date(t).format("%d.%m.%Y").to_string())
-        .unwrap_or_else(|| "ukjent dato".into());
+/// (05.11.2026)". `at` is the deletion time; `policy` which rule.
+pub fn deleted_notice_nb(at: DateTime<Utc>, policy: &str) -> String {
+    let day = calendar::date_nb(calendar::oslo_date(at));
     let after = match Policy::parse(policy) {
         Some(Policy::Refused) => "etter avvisning",
         Some(Policy::Duplicate) => "sammen med originalen",

@@ -35,17 +35,14 @@ const FOOTER: &str = "Sendt automatisk av postmottak. E-posten inneholder ingen 
 /// Whether the round of allocations in `untold` is over at `now`.
 fn round_closed(
     untold: &[Untold],
-    meeting_ended: Option<&str>,
+    meeting_ended: Option<DateTime<Utc>>,
     quiet: chrono::Duration,
     now: DateTime<Utc>,
 ) -> bool {
     let Some(latest) = untold.iter().map(|u| u.allocated_at).max() else {
         return false;
     };
-    if meeting_ended
-        .and_then(calendar::parse_instant)
-        .is_some_and(|ended| ended >= latest)
-    {
+    if meeting_ended.is_some_and(|ended| ended >= latest) {
         return true;
     }
     latest + quiet <= now
@@ -147,7 +144,7 @@ pub fn enqueue_round(
     let untold = after_meeting::untold(store)?;
     let ended = after_meeting::last_meeting_end(store)?;
     let quiet = chrono::Duration::seconds(config.raw.mail.after_meeting_quiet_secs as i64);
-    if !round_closed(&untold, ended.as_deref(), quiet, now) {
+    if !round_closed(&untold, ended, quiet, now) {
         return Ok(0);
     }
     let mut by_user: BTreeMap<i64, Vec<Untold>> = BTreeMap::new();
@@ -248,7 +245,7 @@ mod tests {
         ));
         assert!(round_closed(
             &items,
-            Some("2026-12-01T08:05:00+00:00"),
+            Some(at("2026-12-01T08:05:00+00:00")),
             quiet,
             at("2026-12-01T08:06:00Z")
         ));

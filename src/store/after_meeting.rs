@@ -53,8 +53,8 @@ pub fn untold(store: &Store) -> Result<Vec<Untold>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The last time a leader ended meeting mode (RFC 3339), if ever.
-pub fn last_meeting_end(store: &Store) -> Result<Option<String>> {
+/// The last time a leader ended meeting mode, if ever.
+pub fn last_meeting_end(store: &Store) -> Result<Option<DateTime<Utc>>> {
     Ok(store.conn().query_row(
         "SELECT MAX(at) FROM events WHERE kind = 'meeting_ended'",
         [],

@@ -256,7 +256,10 @@ pub fn purge_record(
 }
 
 /// When and by which policy an item's content was deleted.
-pub fn forgotten(store: &Store, id: ItemId) -> super::Result<Option<(String, String)>> {
+pub fn forgotten(
+    store: &Store,
+    id: ItemId,
+) -> super::Result<Option<(DateTime<Utc>, String)>> {
     Ok(store
         .conn()
         .query_row(

@@ -89,7 +89,7 @@ pub fn state_counts(store: &Store) -> Result<Vec<(ItemState, i64)>> {
 }
 
 /// Time of the most recent arrival, if any.
-pub fn last_received_at(store: &Store) -> Result<Option<String>> {
+pub fn last_received_at(store: &Store) -> Result<Option<DateTime<Utc>>> {
     Ok(store
         .conn()
         .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)

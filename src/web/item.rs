@@ -113,7 +113,7 @@ async fn item_page(
             let names = history::Names::of(&users::list(store)?, types.clone());
             let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
-                .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
+                .map(|(at, policy)| crate::forget::deleted_notice_nb(at, &policy));
             let journal =
                 crate::web::journal_card::load(store, &config, &types, &user, &detail, false)?;
             let quality = crate::web::quality::load(store, &user, id)?;
