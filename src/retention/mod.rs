@@ -24,7 +24,7 @@ pub use config::RetentionConfig;
 use crate::access;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
 use crate::item::{ItemId, ItemState, QualityFlag};
-use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
+use crate::store::shelves::{ConfirmationRow, NewConfirmation, ScanItemRow};
 use crate::store::users::{self, UserError};
 use crate::store::{Store, StoreError};
 use crate::string_enum::string_enum;
@@ -43,8 +43,6 @@ pub enum RetentionError {
     NotReady { shelf: ShelfId, reason: String },
     #[error("makuleringsdatoen {0} er i fremtiden")]
     FutureDate(NaiveDate),
-    #[error(transparent)]
-    Confirm(#[from] ConfirmError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -386,7 +384,7 @@ pub fn confirm_shredded(
             })
         }
         ShelfState::Shredded => {
-            return Err(ConfirmError::AlreadyConfirmed(id.to_string()).into());
+            return Err(StoreError::AlreadyConfirmed(id.to_string()).into());
         }
     }
     if current.items.is_empty() {

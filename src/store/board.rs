@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::item::{ItemId, ItemState, QualityFlag, Source, UnitId};
-use crate::store::events::{self, Actor, TransitionError};
+use crate::store::events::{self, Actor};
 use crate::store::{Store, StoreError};
 
 mod allocation;
@@ -24,29 +24,7 @@ pub use allocation::{
 };
 pub use suggest::{suggest, Suggester, Suggestion, SuggestionReason};
 
-#[derive(Debug, thiserror::Error)]
-pub enum BoardError {
-    #[error("sak {0} finnes ikke")]
-    NoSuchItem(ItemId),
-    #[error("sak {0} venter ikke på fordeling")]
-    NotQueued(ItemId),
-    #[error("sak {0} er ikke fordelt")]
-    NotAllocated(ItemId),
-    #[error("databasen har en ugyldig verdi for sak {0}")]
-    BadRow(ItemId),
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for BoardError {
-    fn from(e: rusqlite::Error) -> Self {
-        BoardError::Store(StoreError::Sql(e))
-    }
-}
-
-pub type Result<T, E = BoardError> = std::result::Result<T, E>;
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One row of the queue (or of a caseworker's own list).
 #[derive(Debug, Clone)]
@@ -127,11 +105,11 @@ struct RawRow {
 impl RawRow {
     fn finish(self) -> Result<QueueRow> {
         let id = ItemId(self.id);
-        let bad = |_| BoardError::BadRow(id);
+        let bad = |_| StoreError::BadRow(id);
         let quality_flags = if self.quality_cleared {
             Vec::new()
         } else {
-            parse_flags(&self.quality_flags).ok_or(BoardError::BadRow(id))?
+            parse_flags(&self.quality_flags).ok_or(StoreError::BadRow(id))?
         };
         Ok(QueueRow {
             id,
@@ -310,7 +288,7 @@ pub fn item_access(store: &Store, id: ItemId) -> Result<Option<(Option<UnitId>, 
     let unit = unit
         .map(|u| UnitId::new(&u))
         .transpose()
-        .map_err(|_| BoardError::BadRow(id))?;
+        .map_err(|_| StoreError::BadRow(id))?;
     Ok(Some((unit, allocated_to)))
 }
 

@@ -89,8 +89,34 @@ pub enum StoreError {
     Task(String),
     #[error("spørringen kan skrive; bare lesende spørringer er tillatt her")]
     NotReadOnly,
+    // Domain refusals: callers (the board's `WebError`, the direct task)
+    // tell these apart from a failing database.
+    #[error("sak {0} finnes ikke")]
+    NoSuchItem(crate::item::ItemId),
+    #[error("sak {0} venter ikke på fordeling")]
+    NotQueued(crate::item::ItemId),
+    /// The direct task lost the race to the meeting: nothing to do.
+    #[error("saken venter ikke lenger på fordeling")]
+    NoLongerQueued,
+    #[error("sak {0} er ikke fordelt")]
+    NotAllocated(crate::item::ItemId),
+    #[error("databasen har en ugyldig verdi for sak {0}")]
+    BadRow(crate::item::ItemId),
+    #[error("makuleringshylle {0} er allerede bekreftet makulert")]
+    AlreadyConfirmed(String),
+    #[error(transparent)]
+    Transition(events::TransitionError),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+}
+
+impl From<events::TransitionError> for StoreError {
+    fn from(e: events::TransitionError) -> Self {
+        match e {
+            events::TransitionError::Sql(e) => StoreError::Sql(e),
+            other => StoreError::Transition(other),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

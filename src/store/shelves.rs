@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::item::ItemId;
 
 /// A scanned item as the shelves see it.
@@ -49,14 +49,6 @@ pub struct NewConfirmation<'a> {
     pub confirmed_by_name: &'a str,
     pub recorded_at: DateTime<Utc>,
     pub item_ids: &'a [ItemId],
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
-    #[error("makuleringshylle {0} er allerede bekreftet makulert")]
-    AlreadyConfirmed(String),
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
 }
 
 /// Every scanned item that has a paper original on a shelf. Rejected
@@ -127,7 +119,7 @@ pub fn shred_confirmations(store: &Store) -> Result<Vec<ConfirmationRow>> {
 pub fn insert_shred_confirmation(
     store: &Store,
     new: &NewConfirmation<'_>,
-) -> std::result::Result<i64, ConfirmError> {
+) -> Result<i64> {
     let tx = store.write()?;
     let existing: Option<i64> = tx
         .query_row(
@@ -137,7 +129,7 @@ pub fn insert_shred_confirmation(
         )
         .optional()?;
     if existing.is_some() {
-        return Err(ConfirmError::AlreadyConfirmed(new.shelf.to_owned()));
+        return Err(StoreError::AlreadyConfirmed(new.shelf.to_owned()));
     }
     let shredded_on = new.shredded_on.to_string();
     tx.execute(
