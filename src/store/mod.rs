@@ -104,6 +104,16 @@ pub enum StoreError {
     BadRow(crate::item::ItemId),
     #[error("makuleringshylle {0} er allerede bekreftet makulert")]
     AlreadyConfirmed(String),
+    #[error("sak {0} har ingen åpne kvalitetsavvik")]
+    NothingOpen(crate::item::ItemId),
+    #[error("sak {0} er ikke en skannet sak")]
+    NotScan(crate::item::ItemId),
+    #[error("sak {old} kan ikke erstattes av sak {new}: {why}")]
+    BadReplacement {
+        old: crate::item::ItemId,
+        new: crate::item::ItemId,
+        why: &'static str,
+    },
     #[error(transparent)]
     Transition(events::TransitionError),
     #[error(transparent)]

@@ -148,6 +148,9 @@ impl From<StoreError> for WebError {
             | StoreError::NoLongerQueued
             | StoreError::NotAllocated(_)
             | StoreError::AlreadyConfirmed(_)
+            | StoreError::NothingOpen(_)
+            | StoreError::NotScan(_)
+            | StoreError::BadReplacement { .. }
             | StoreError::Transition(_) => WebError::Conflict(e.to_string()),
             StoreError::BadRow(_) => WebError::Internal(e.to_string()),
             other => WebError::Store(other),

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::access::{self, ItemFacts};
 use crate::item::ItemId;
-use crate::store::quality::{self, QualityError, QualityFacts};
+use crate::store::quality::{self, QualityFacts};
 use crate::store::users::User;
 use crate::store::Store;
 use crate::web::actions::checked_facts;
@@ -26,16 +26,6 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/items/{id}/quality/confirm", post(confirm))
         .route("/items/{id}/quality/replace", post(replace))
-}
-
-impl From<QualityError> for WebError {
-    fn from(e: QualityError) -> Self {
-        match e {
-            QualityError::NoSuchItem(_) => WebError::NotFound,
-            QualityError::Sql(s) => WebError::Store(s.into()),
-            other => WebError::Conflict(other.to_string()),
-        }
-    }
 }
 
 /// What the item page's quality section shows.
