@@ -25,7 +25,7 @@ use crate::access;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
 use crate::item::{ItemId, ItemState, QualityFlag};
 use crate::store::shelves::{ConfirmationRow, NewConfirmation, ScanItemRow};
-use crate::store::users::{self, UserError};
+use crate::store::users;
 use crate::store::{Store, StoreError};
 use crate::string_enum::string_enum;
 
@@ -45,8 +45,6 @@ pub enum RetentionError {
     FutureDate(NaiveDate),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    User(#[from] UserError),
 }
 
 /// A shelf: the month its originals were scanned in.

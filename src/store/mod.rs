@@ -102,6 +102,12 @@ pub enum StoreError {
     NotAllocated(crate::item::ItemId),
     #[error("databasen har en ugyldig verdi for sak {0}")]
     BadRow(crate::item::ItemId),
+    #[error("brukeren «{0}» finnes ikke")]
+    NoSuchUser(String),
+    #[error("brukeren «{0}» finnes allerede")]
+    UserExists(String),
+    #[error("databasen har en ugyldig verdi for bruker {0}")]
+    BadUserRow(i64),
     #[error("makuleringshylle {0} er allerede bekreftet makulert")]
     AlreadyConfirmed(String),
     #[error("sak {0} har ingen åpne kvalitetsavvik")]

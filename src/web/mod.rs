@@ -28,7 +28,6 @@ use crate::classify::Taxonomy;
 use crate::config::Config;
 use crate::extract::Rejection;
 use crate::item::UnitId;
-use crate::store::users::UserError;
 use crate::store::{Db, StoreError};
 
 mod actions;
@@ -132,8 +131,6 @@ pub enum WebError {
     Render(Rejection),
     #[error(transparent)]
     Store(StoreError),
-    #[error(transparent)]
-    User(#[from] UserError),
     #[error("intern feil: {0}")]
     Internal(String),
 }

@@ -48,7 +48,6 @@ fn require_records_officer(viewer: &Viewer) -> Result<(), WebError> {
 fn retention_error(e: RetentionError) -> WebError {
     match e {
         RetentionError::Store(s) => WebError::from(s),
-        RetentionError::User(u) => WebError::User(u),
         RetentionError::BadShelfId(_) => WebError::NotFound,
         other => WebError::Conflict(other.to_string()),
     }
