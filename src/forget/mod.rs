@@ -28,8 +28,9 @@ use tokio_util::sync::CancellationToken;
 use crate::calendar;
 use crate::config::Config;
 use crate::ingest::content::ContentStore;
-use crate::store::items::{self, Admission, ItemsError, NewArrival};
+use crate::store::items::{self, Admission, NewArrival};
 use crate::store::Store;
+use crate::store::StoreError;
 
 pub mod cache;
 pub mod config;
@@ -45,8 +46,6 @@ pub use sweep::{plan, run, Outcome, Plan};
 pub enum ForgetError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Items(#[from] ItemsError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -56,7 +55,7 @@ pub enum ForgetError {
 
 impl From<rusqlite::Error> for ForgetError {
     fn from(e: rusqlite::Error) -> Self {
-        ForgetError::Items(ItemsError::Sql(e))
+        ForgetError::Store(StoreError::Sql(e))
     }
 }
 
@@ -71,7 +70,7 @@ pub fn admit_or_restore(
     store: &mut Store,
     content: &ContentStore,
     arrival: &NewArrival,
-) -> Result<Admission, ItemsError> {
+) -> Result<Admission, StoreError> {
     let sha = arrival.sha256.to_hex();
     let restored = match crate::store::forget::undo_registration(
         store,
@@ -83,7 +82,7 @@ pub fn admit_or_restore(
         // A history without its registration event (hand-made or very old
         // rows) cannot be undone; the file is then simply a new arrival
         // rather than blocking admission.
-        Err(ItemsError::Transition(err)) => {
+        Err(StoreError::Transition(err)) => {
             tracing::warn!(error = %err, "registreringen kan ikke angres; tar filen inn som ny");
             None
         }

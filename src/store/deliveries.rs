@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::items::{ItemsError, Result};
+use super::items::Result;
 use super::Store;
+use super::StoreError;
 use crate::extract::delivery::{Delivery, DeliveryKind};
 use crate::item::{ItemId, UnitId};
 
@@ -97,7 +98,7 @@ fn kind_of(id: ItemId, s: &str) -> Result<DeliveryKind> {
     match s {
         "email" => Ok(DeliveryKind::Email),
         "svarut" => Ok(DeliveryKind::SvarUt),
-        _ => Err(ItemsError::BadRow(id, "delivery kind")),
+        _ => Err(StoreError::BadField(id, "delivery kind")),
     }
 }
 

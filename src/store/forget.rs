@@ -17,8 +17,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::items::{ItemsError, Result};
+use super::items::Result;
 use super::Store;
+use super::StoreError;
 use crate::item::{ItemId, ItemState};
 
 /// What the policy needs to know about one item (no content).
@@ -62,7 +63,9 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
         let id = ItemId(id);
         out.push(ForgetRow {
             id,
-            state: state.parse().map_err(|_| ItemsError::BadRow(id, "state"))?,
+            state: state
+                .parse()
+                .map_err(|_| StoreError::BadField(id, "state"))?,
             received_at,
             registered_at,
             rejected_at,
@@ -256,10 +259,7 @@ pub fn purge_record(
 }
 
 /// When and by which policy an item's content was deleted.
-pub fn forgotten(
-    store: &Store,
-    id: ItemId,
-) -> super::Result<Option<(DateTime<Utc>, String)>> {
+pub fn forgotten(store: &Store, id: ItemId) -> super::Result<Option<(DateTime<Utc>, String)>> {
     Ok(store
         .conn()
         .query_row(

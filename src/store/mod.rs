@@ -102,6 +102,8 @@ pub enum StoreError {
     NotAllocated(crate::item::ItemId),
     #[error("databasen har en ugyldig verdi for sak {0}")]
     BadRow(crate::item::ItemId),
+    #[error("sak {0} har ugyldige data i databasen ({1})")]
+    BadField(crate::item::ItemId, &'static str),
     #[error("brukeren «{0}» finnes ikke")]
     NoSuchUser(String),
     #[error("brukeren «{0}» finnes allerede")]

@@ -125,10 +125,7 @@ pub fn outbox_has_notice(store: &Store, notice_key: &str) -> Result<bool> {
 }
 
 /// When a notice was queued, if it was.
-pub fn outbox_notice_created_at(
-    store: &Store,
-    notice_key: &str,
-) -> Result<Option<DateTime<Utc>>> {
+pub fn outbox_notice_created_at(store: &Store, notice_key: &str) -> Result<Option<DateTime<Utc>>> {
     Ok(store
         .conn()
         .query_row(

@@ -116,10 +116,7 @@ pub fn shred_confirmations(store: &Store) -> Result<Vec<ConfirmationRow>> {
 
 /// Records a shelf as shredded, with its items and an event row, in one
 /// transaction.
-pub fn insert_shred_confirmation(
-    store: &Store,
-    new: &NewConfirmation<'_>,
-) -> Result<i64> {
+pub fn insert_shred_confirmation(store: &Store, new: &NewConfirmation<'_>) -> Result<i64> {
     let tx = store.write()?;
     let existing: Option<i64> = tx
         .query_row(

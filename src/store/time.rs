@@ -50,9 +50,7 @@ mod tests {
             "2026-11-05T08:15:00.100000001+00:00",
         ] {
             let conn = rusqlite::Connection::open_in_memory().unwrap();
-            let at: DateTime<Utc> = conn
-                .query_row("SELECT ?1", [text], |r| r.get(0))
-                .unwrap();
+            let at: DateTime<Utc> = conn.query_row("SELECT ?1", [text], |r| r.get(0)).unwrap();
             assert_eq!(instant_text(at), text);
             let json = serde_json::to_value(Wrap(at)).unwrap();
             assert_eq!(json, serde_json::json!(text));
@@ -79,11 +77,9 @@ mod tests {
         let id: ItemId = fixture::insert(&store, &[item]).unwrap()[0];
         let stored: String = store
             .conn()
-            .query_row(
-                "SELECT received_at FROM items WHERE id = ?1",
-                [id.0],
-                |r| r.get(0),
-            )
+            .query_row("SELECT received_at FROM items WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(stored, "2026-11-05T08:15:00.123456789+00:00");
         let rows = crate::store::queue_list::queue_rows(&store, true).unwrap();

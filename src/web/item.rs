@@ -19,6 +19,7 @@ use maud::{html, Markup};
 use serde_json::json;
 
 use crate::access::{self, ItemFacts};
+use crate::calendar::date_nb;
 use crate::classify::Taxonomy;
 use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
@@ -27,7 +28,6 @@ use crate::store::users;
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;
-use crate::calendar::date_nb;
 use crate::web::layout::{self, local_time, source_label};
 use crate::web::{AppState, WebError};
 
@@ -469,9 +469,9 @@ fn cached_render(
     Ok(png)
 }
 
-fn store_error(e: crate::store::items::ItemsError) -> WebError {
+fn store_error(e: crate::store::StoreError) -> WebError {
     match e {
-        crate::store::items::ItemsError::Sql(e) => WebError::from(e),
+        crate::store::StoreError::Sql(e) => WebError::from(e),
         other => WebError::Internal(other.to_string()),
     }
 }

@@ -317,7 +317,8 @@ mod tests {
             source_path: "/x/mta/brev.pdf".into(),
             shelf_owner: None,
             has_person,
-            earlier_for_person: earlier.then(|| (ItemId(7), "2026-03-02T09:00:00Z".parse().unwrap())),
+            earlier_for_person: earlier
+                .then(|| (ItemId(7), "2026-03-02T09:00:00Z".parse().unwrap())),
         }
     }
 
