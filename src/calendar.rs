@@ -142,13 +142,6 @@ pub fn oslo_instant(local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
-/// Parses a stored RFC 3339 instant; `None` for anything else.
-pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// The last day of the month `date` falls in.
 pub fn last_day_of_month(date: NaiveDate) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
@@ -189,15 +182,12 @@ pub fn month_label_nb(year: i32, month: u32) -> String {
 }
 
 /// An item's received date (mottaksdato): the stamp's date when one was
-/// read (`YYYY-MM-DD…`), else the Oslo day of `received_at` (RFC 3339). The
-/// bool says whether it came from the stamp.
-pub fn received_day(stamped: Option<&str>, received_at: &str) -> (Option<NaiveDate>, bool) {
-    let stamp = stamped
-        .and_then(|t| t.get(..10))
-        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
-    match stamp {
-        Some(day) => (Some(day), true),
-        None => (parse_instant(received_at).map(oslo_date), false),
+/// read, else the Oslo day of `received_at`. The bool says whether it came
+/// from the stamp.
+pub fn received_day(stamped: Option<NaiveDate>, received_at: DateTime<Utc>) -> (NaiveDate, bool) {
+    match stamped {
+        Some(day) => (day, true),
+        None => (oslo_date(received_at), false),
     }
 }
 
@@ -225,11 +215,6 @@ pub fn iso_day_nb(text: &str) -> Option<String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .map(date_nb)
-}
-
-/// A stored ISO day as "05.11.2026", or the text as it is when it is not one.
-pub fn day_nb(text: &str) -> String {
-    iso_day_nb(text).unwrap_or_else(|| text.to_owned())
 }
 
 /// Where "now" comes from. The daemon uses [`SystemClock`]; tests move a

@@ -195,7 +195,7 @@ fn a_blocked_shelf_names_its_blocking_items_and_confirmation_is_kept_forever() {
     let done = confirm(&mut store, "arkiv", day(2026, 12, 2), day(2026, 12, 3)).unwrap();
     assert_eq!(done.state, ShelfState::Shredded);
     let confirmation = done.confirmation.unwrap();
-    assert_eq!(confirmation.shredded_on, "2026-12-02");
+    assert_eq!(confirmation.shredded_on, day(2026, 12, 2));
     assert_eq!(confirmation.confirmed_by, officer);
     assert_eq!(confirmation.confirmed_by_name, "Anne Arkiv");
     let mut expected = vec![clean, allocated, queued, flagged, cleared];

@@ -65,13 +65,9 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
                 .parse::<crate::item::ItemState>()
                 .map(|s| s.label_nb().to_owned())
                 .unwrap_or_else(|_| r.state.clone());
-            let received = crate::calendar::parse_instant(&r.received_at)
-                .map(|t| {
-                    crate::calendar::oslo_datetime(t)
-                        .format("%d.%m.%Y %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_else(|| r.received_at.clone());
+            let received = crate::calendar::oslo_datetime(r.received_at)
+                .format("%d.%m.%Y %H:%M")
+                .to_string();
             writeln!(
                 out,
                 "{:>6} {received:<16} {:<14} {:<18} {:<20} {}{}",

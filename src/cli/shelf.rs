@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use clap::{Args as ClapArgs, Subcommand};
 
-use crate::calendar::{self, date_label_nb, date_nb, day_nb};
+use crate::calendar::{self, date_label_nb, date_nb};
 use crate::config::Config;
 use crate::retention::{self, Shelf, ShelfId, ShelfState};
 use crate::store::Store;
@@ -91,7 +91,7 @@ fn summary_line(shelf: &Shelf) -> String {
         ShelfState::Shredded => shelf
             .confirmation
             .as_ref()
-            .map(|c| format!(" {} av {}", day_nb(&c.shredded_on), c.confirmed_by_name))
+            .map(|c| format!(" {} av {}", date_nb(c.shredded_on), c.confirmed_by_name))
             .unwrap_or_default(),
         _ => String::new(),
     };
@@ -113,13 +113,9 @@ fn print_shelf(store: &Store, shelf: &Shelf) -> anyhow::Result<()> {
     if let Some(c) = &shelf.confirmation {
         println!(
             "Makulert {} av {} (registrert {}), {} dokumenter",
-            day_nb(&c.shredded_on),
+            date_nb(c.shredded_on),
             c.confirmed_by_name,
-            calendar::parse_instant(&c.recorded_at)
-                .map(|t| calendar::oslo_datetime(t)
-                    .format("%d.%m.%Y %H:%M")
-                    .to_string())
-                .unwrap_or_else(|| c.recorded_at.clone()),
+            calendar::oslo_datetime(c.recorded_at).format("%d.%m.%Y %H:%M"),
             c.item_ids.len()
         );
     }

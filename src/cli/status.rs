@@ -100,10 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             count(ItemState::Duplicate)
         );
         if let Some(last) = queue_list::last_received_at(&store)? {
-            let shown = DateTime::parse_from_rfc3339(&last)
-                .map(|t| local(&t.with_timezone(&Utc)))
-                .unwrap_or(last);
-            println!("Siste mottak: {shown}");
+            println!("Siste mottak: {}", local(&last));
         }
     } else {
         println!(

@@ -28,8 +28,9 @@ use tokio_util::sync::CancellationToken;
 use crate::calendar;
 use crate::config::Config;
 use crate::ingest::content::ContentStore;
-use crate::store::items::{self, Admission, ItemsError, NewArrival};
+use crate::store::items::{self, Admission, NewArrival};
 use crate::store::Store;
+use crate::store::StoreError;
 
 pub mod cache;
 pub mod config;
@@ -45,8 +46,6 @@ pub use sweep::{plan, run, Outcome, Plan};
 pub enum ForgetError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Items(#[from] ItemsError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -56,7 +55,7 @@ pub enum ForgetError {
 
 impl From<rusqlite::Error> for ForgetError {
     fn from(e: rusqlite::Error) -> Self {
-        ForgetError::Items(ItemsError::Sql(e))
+        ForgetError::Store(StoreError::Sql(e))
     }
 }
 
@@ -71,7 +70,7 @@ pub fn admit_or_restore(
     store: &mut Store,
     content: &ContentStore,
     arrival: &NewArrival,
-) -> Result<Admission, ItemsError> {
+) -> Result<Admission, StoreError> {
     let sha = arrival.sha256.to_hex();
     let restored = match crate::store::forget::undo_registration(
         store,
@@ -83,7 +82,7 @@ pub fn admit_or_restore(
         // A history without its registration event (hand-made or very old
         // rows) cannot be undone; the file is then simply a new arrival
         // rather than blocking admission.
-        Err(ItemsError::Transition(err)) => {
+        Err(StoreError::Transition(err)) => {
             tracing::warn!(error = %err, "registreringen kan ikke angres; tar filen inn som ny");
             None
         }
@@ -107,11 +106,9 @@ pub fn admit_or_restore(
 }
 
 /// The item page's notice: "Innholdet er slettet etter registrering
-/// (05.11.2026)". `at` is the stored deletion time; `policy` which rule.
-pub fn deleted_notice_nb(at: &str, policy: &str) -> String {
-    let day = calendar::parse_instant(at)
-        .map(|t| calendar::oslo_date(t).format("%d.%m.%Y").to_string())
-        .unwrap_or_else(|| "ukjent dato".into());
+/// (05.11.2026)". `at` is the deletion time; `policy` which rule.
+pub fn deleted_notice_nb(at: DateTime<Utc>, policy: &str) -> String {
+    let day = calendar::date_nb(calendar::oslo_date(at));
     let after = match Policy::parse(policy) {
         Some(Policy::Refused) => "etter avvisning",
         Some(Policy::Duplicate) => "sammen med originalen",

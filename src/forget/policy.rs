@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::ForgetConfig;
-use crate::calendar::{add_days, oslo_date, parse_instant};
+use crate::calendar::{add_days, oslo_date};
 use crate::item::{ItemId, ItemState};
 use crate::store::forget::ForgetRow;
 use crate::string_enum::string_enum;
@@ -58,8 +58,8 @@ pub enum Decision {
     Record { on: NaiveDate },
 }
 
-fn day(text: Option<&str>) -> Option<NaiveDate> {
-    text.and_then(parse_instant).map(oslo_date)
+fn day(at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+    at.map(oslo_date)
 }
 
 /// The day `row`'s content is due, or `None` while it must be kept.
@@ -69,16 +69,16 @@ fn content_due(
     all: &HashMap<ItemId, ForgetRow>,
     depth: u8,
 ) -> Option<(NaiveDate, Policy)> {
-    if let Some(done) = day(row.content_forgotten_at.as_deref()) {
+    if let Some(done) = day(row.content_forgotten_at) {
         return Some((done, Policy::Registered));
     }
     match row.state {
         ItemState::Registered => {
-            let on = day(row.registered_at.as_deref())?;
+            let on = day(row.registered_at)?;
             Some((add_days(on, cfg.registered_grace_days), Policy::Registered))
         }
         ItemState::Rejected => {
-            let on = day(row.rejected_at.as_deref()).or(day(Some(&row.received_at)))?;
+            let on = day(row.rejected_at).or(day(Some(row.received_at)))?;
             Some((add_days(on, cfg.refused_days), Policy::Refused))
         }
         // A duplicate goes with its original; a superseded scan with its
@@ -87,7 +87,7 @@ fn content_due(
             let original = all.get(&row.follows?)?;
             let (orig_due, _) = content_due(cfg, original, all, depth + 1)?;
             // Staff still get the grace period to see a late duplicate.
-            let own = add_days(day(Some(&row.received_at))?, cfg.registered_grace_days);
+            let own = add_days(day(Some(row.received_at))?, cfg.registered_grace_days);
             Some((orig_due.max(own), Policy::Duplicate))
         }
         _ => None,
@@ -97,10 +97,10 @@ fn content_due(
 /// What to do with `row` as of `today`'s policy (dates may lie in the
 /// future: the plan shows them).
 pub fn decide(cfg: &ForgetConfig, row: &ForgetRow, all: &HashMap<ItemId, ForgetRow>) -> Decision {
-    if let Some(done) = day(row.content_forgotten_at.as_deref()) {
+    if let Some(done) = day(row.content_forgotten_at) {
         // The record's age counts from when the item was handled.
-        let handled = day(row.registered_at.as_deref())
-            .or(day(row.rejected_at.as_deref()))
+        let handled = day(row.registered_at)
+            .or(day(row.rejected_at))
             .unwrap_or(done);
         let on = handled
             .checked_add_months(Months::new(cfg.keep_records_years.saturating_mul(12)))
@@ -121,12 +121,16 @@ mod tests {
         ForgetRow {
             id: ItemId(id),
             state,
-            received_at: "2026-03-01T09:00:00+00:00".into(),
-            registered_at: registered.map(str::to_owned),
+            received_at: t("2026-03-01T09:00:00+00:00"),
+            registered_at: registered.map(t),
             rejected_at: None,
             follows: None,
             content_forgotten_at: None,
         }
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
     }
 
     fn d(s: &str) -> NaiveDate {
@@ -185,7 +189,7 @@ mod tests {
     fn a_forgotten_item_keeps_its_record_for_the_configured_years() {
         let cfg = ForgetConfig::default();
         let mut r = row(1, ItemState::Registered, Some("2026-03-01T09:00:00+00:00"));
-        r.content_forgotten_at = Some("2026-04-01T01:00:00+00:00".into());
+        r.content_forgotten_at = Some(t("2026-04-01T01:00:00+00:00"));
         assert_eq!(
             decide(&cfg, &r, &HashMap::new()),
             Decision::Record {

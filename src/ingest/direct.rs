@@ -67,8 +67,8 @@ pub fn sweep(store: &mut Store, config: &Config) -> Result<usize, crate::store::
         match direct::handle(store, id, &owner, outcome) {
             Ok(()) => handled += 1,
             // Someone allocated it meanwhile: nothing to do.
-            Err(direct::DirectError::NotQueued) => {}
-            Err(direct::DirectError::Store(e)) => return Err(e),
+            Err(crate::store::StoreError::NoLongerQueued) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(handled)

@@ -629,7 +629,7 @@ impl Intake {
     async fn requarantine(&mut self, id: crate::item::ItemId) {
         let found = self
             .db
-            .run(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, crate::store::StoreError> {
                 Ok((items::get(s, id)?, items::rejection(s, id)?))
             })
             .await;

@@ -52,7 +52,7 @@ pub trait Engines: Send + Sync + 'static {
 #[derive(Debug, thiserror::Error)]
 enum StepError {
     #[error(transparent)]
-    Items(#[from] items::ItemsError),
+    Items(#[from] crate::store::StoreError),
     #[error("uttrekk ble avbrutt: {0}")]
     Join(String),
     #[error("kan ikke flytte avvist fil til _avvist: {0}")]
@@ -175,7 +175,7 @@ impl Pipeline {
         let limit = self.capacity * 2;
         let (backlog, waiting) = self
             .db
-            .run(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, crate::store::StoreError> {
                 Ok((
                     items::pipeline_backlog(s, limit)?,
                     items::pipeline_count(s)?,
@@ -240,7 +240,7 @@ impl Pipeline {
                 if let Some(delivery) = &ex.delivery {
                     crate::store::deliveries::save(s, id, delivery)?;
                 }
-                Ok::<_, items::ItemsError>(state)
+                Ok::<_, crate::store::StoreError>(state)
             })
             .await?;
         let engines = self.engines.clone();

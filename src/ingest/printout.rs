@@ -151,7 +151,7 @@ enum HandOverError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
-    Items(#[from] crate::store::items::ItemsError),
+    Items(#[from] crate::store::StoreError),
     #[error("utskriften mangler i innholdslageret")]
     Missing,
 }

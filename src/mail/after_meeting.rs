@@ -35,17 +35,17 @@ const FOOTER: &str = "Sendt automatisk av postmottak. E-posten inneholder ingen 
 /// Whether the round of allocations in `untold` is over at `now`.
 fn round_closed(
     untold: &[Untold],
-    meeting_ended: Option<&str>,
+    meeting_ended: Option<DateTime<Utc>>,
     quiet: chrono::Duration,
     now: DateTime<Utc>,
 ) -> bool {
-    let Some(latest) = untold.iter().map(|u| u.allocated_at.as_str()).max() else {
+    let Some(latest) = untold.iter().map(|u| u.allocated_at).max() else {
         return false;
     };
     if meeting_ended.is_some_and(|ended| ended >= latest) {
         return true;
     }
-    calendar::parse_instant(latest).is_none_or(|at| at + quiet <= now)
+    latest + quiet <= now
 }
 
 /// One person's part of the round as a composed mail.
@@ -58,7 +58,7 @@ fn compose_for(
 ) -> Composed {
     let mut hasher = Sha256::new();
     for i in items {
-        hasher.update(format!("{}@{};", i.item, i.allocated_at).as_bytes());
+        hasher.update(format!("{}@{};", i.item, i.allocated_at.to_rfc3339()).as_bytes());
     }
     let digest = hex::encode(&hasher.finalize()[..12]);
     let today = calendar::date_nb(calendar::oslo_date(now));
@@ -123,8 +123,8 @@ fn line(u: &Untold, types: &Taxonomy) -> String {
     if types.routine(u.document_type.as_deref()) == Some(Routine::Appeal) {
         parts.push("KLAGE".into());
     }
-    let (received, _) = calendar::received_day(u.stamped_date.as_deref(), &u.received_at);
-    if let Some(month) = received.and_then(|r| r.checked_add_months(Months::new(1))) {
+    let (received, _) = calendar::received_day(u.stamped_date, u.received_at);
+    if let Some(month) = received.checked_add_months(Months::new(1)) {
         parts.push(format!(
             "én måned {} (foreløpig svar etter fvl. § 11 a om saken ikke kan besvares innen da)",
             calendar::date_nb(month)
@@ -144,7 +144,7 @@ pub fn enqueue_round(
     let untold = after_meeting::untold(store)?;
     let ended = after_meeting::last_meeting_end(store)?;
     let quiet = chrono::Duration::seconds(config.raw.mail.after_meeting_quiet_secs as i64);
-    if !round_closed(&untold, ended.as_deref(), quiet, now) {
+    if !round_closed(&untold, ended, quiet, now) {
         return Ok(0);
     }
     let mut by_user: BTreeMap<i64, Vec<Untold>> = BTreeMap::new();
@@ -218,10 +218,10 @@ mod tests {
         Untold {
             item: ItemId(id),
             user_id: 2,
-            allocated_at: at.into(),
+            allocated_at: at.parse().unwrap(),
             document_type: Some(doc.into()),
             urgent,
-            received_at: "2026-11-30T08:00:00Z".into(),
+            received_at: "2026-11-30T08:00:00Z".parse().unwrap(),
             stamped_date: None,
         }
     }
@@ -245,7 +245,7 @@ mod tests {
         ));
         assert!(round_closed(
             &items,
-            Some("2026-12-01T08:05:00+00:00"),
+            Some(at("2026-12-01T08:05:00+00:00")),
             quiet,
             at("2026-12-01T08:06:00Z")
         ));

@@ -21,7 +21,7 @@ use crate::access;
 use crate::calendar::{Clock, SystemClock};
 use crate::config::Config;
 use crate::item::Role;
-use crate::store::users::{self, UserError};
+use crate::store::users;
 use crate::store::{Db, Store, StoreError};
 
 pub mod after_meeting;
@@ -43,7 +43,7 @@ impl MailConfig {
 
     /// Addresses for a role: the configured ones, else the active users'
     /// with that role.
-    pub fn recipients_for(&self, role: Role, store: &Store) -> Result<Vec<String>, UserError> {
+    pub fn recipients_for(&self, role: Role, store: &Store) -> Result<Vec<String>, StoreError> {
         if let Some(list) = self.recipients.get(&role).filter(|l| !l.is_empty()) {
             return Ok(list.clone());
         }
@@ -115,8 +115,6 @@ pub enum MailError {
     Build(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    User(#[from] UserError),
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
     #[error(transparent)]

@@ -80,9 +80,7 @@ fn send(
 
 /// The Oslo day a notice was queued, if it was.
 fn queued_on(store: &Store, key: &str) -> Result<Option<NaiveDate>, MailError> {
-    Ok(crate::store::outbox::outbox_notice_created_at(store, key)?
-        .and_then(|t| calendar::parse_instant(&t))
-        .map(calendar::oslo_date))
+    Ok(crate::store::outbox::outbox_notice_created_at(store, key)?.map(calendar::oslo_date))
 }
 
 /// The notice due for a shelf today, if any. Reminders count whole periods

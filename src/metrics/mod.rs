@@ -20,7 +20,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -195,17 +195,14 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         failed,
     );
     let oldest = Gauge::<f64, AtomicU64>::default();
-    oldest.set(age_secs(outbox.oldest_pending.as_deref()));
+    oldest.set(age_secs(outbox.oldest_pending));
     registry.register(
         "outbox_oldest_pending_age_seconds",
         "Alder på den eldste usendte e-posten (0 når ingen venter)",
         oldest,
     );
     let last = Gauge::<f64, AtomicU64>::default();
-    if let Some(t) = crate::store::operations::metrics_last_arrival(store)?
-        .as_deref()
-        .and_then(crate::calendar::parse_instant)
-    {
+    if let Some(t) = crate::store::operations::metrics_last_arrival(store)? {
         last.set(t.timestamp() as f64);
     }
     registry.register(
@@ -316,9 +313,8 @@ fn gauge(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn age_secs(at: Option<&str>) -> f64 {
-    at.and_then(crate::calendar::parse_instant)
-        .map(|t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0)
+fn age_secs(at: Option<DateTime<Utc>>) -> f64 {
+    at.map(|t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0)
         .unwrap_or(0.0)
 }
 

@@ -34,12 +34,9 @@ impl ReportContext<'_> {
     }
 }
 
-/// The Oslo day an item arrived (the epoch for an unreadable time, so the
-/// item shows up as very old rather than disappearing).
+/// The Oslo day an item arrived.
 fn received_on(row: &ReportItemRow) -> NaiveDate {
-    calendar::parse_instant(&row.received_at)
-        .map(calendar::oslo_date)
-        .unwrap_or(NaiveDate::MIN)
+    calendar::oslo_date(row.received_at)
 }
 
 fn day_text(date: NaiveDate) -> String {
@@ -434,7 +431,7 @@ fn undeliverable_section(ctx: &ReportContext<'_>) -> Result<Section, ReportError
         item: None,
         cells: vec![
             m.id.to_string(),
-            m.created_at.get(..10).unwrap_or("").to_owned(),
+            m.created_at.date_naive().to_string(),
             m.subject,
             m.recipients.join(", "),
             m.attempts.to_string(),

@@ -24,8 +24,8 @@ pub use config::RetentionConfig;
 use crate::access;
 use crate::calendar::{self, add_days, last_day_of_month, month_label_nb};
 use crate::item::{ItemId, ItemState, QualityFlag};
-use crate::store::shelves::{ConfirmError, ConfirmationRow, NewConfirmation, ScanItemRow};
-use crate::store::users::{self, UserError};
+use crate::store::shelves::{ConfirmationRow, NewConfirmation, ScanItemRow};
+use crate::store::users;
 use crate::store::{Store, StoreError};
 use crate::string_enum::string_enum;
 
@@ -44,11 +44,7 @@ pub enum RetentionError {
     #[error("makuleringsdatoen {0} er i fremtiden")]
     FutureDate(NaiveDate),
     #[error(transparent)]
-    Confirm(#[from] ConfirmError),
-    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    User(#[from] UserError),
 }
 
 /// A shelf: the month its originals were scanned in.
@@ -283,14 +279,7 @@ pub fn shelves(
 ) -> Result<Vec<Shelf>, RetentionError> {
     let mut by_shelf: BTreeMap<ShelfId, Vec<ShelfItem>> = BTreeMap::new();
     for row in crate::store::shelves::shelf_scan_items(store)? {
-        let Some(at) = calendar::parse_instant(&row.received_at) else {
-            tracing::warn!(
-                item = row.id.0,
-                "mottakstidspunkt kan ikke leses; hoppet over"
-            );
-            continue;
-        };
-        let received_on = calendar::oslo_date(at);
+        let received_on = calendar::oslo_date(row.received_at);
         let (_, blocking) = blocking_reasons(&row);
         by_shelf
             .entry(ShelfId::of_date(received_on))
@@ -393,7 +382,7 @@ pub fn confirm_shredded(
             })
         }
         ShelfState::Shredded => {
-            return Err(ConfirmError::AlreadyConfirmed(id.to_string()).into());
+            return Err(StoreError::AlreadyConfirmed(id.to_string()).into());
         }
     }
     if current.items.is_empty() {
@@ -401,16 +390,14 @@ pub fn confirm_shredded(
     }
     let item_ids: Vec<ItemId> = current.items.iter().map(|i| i.id).collect();
     let shelf_text = id.to_string();
-    let day_text = shredded_on.to_string();
-    let recorded_at = Utc::now().to_rfc3339();
     crate::store::shelves::insert_shred_confirmation(
         store,
         &NewConfirmation {
             shelf: &shelf_text,
-            shredded_on: &day_text,
+            shredded_on,
             confirmed_by: user.id,
             confirmed_by_name: &user.display_name,
-            recorded_at: &recorded_at,
+            recorded_at: Utc::now(),
             item_ids: &item_ids,
         },
     )?;

@@ -4,6 +4,7 @@
 //! **Invariant:** an allocation (item, person, allocation time) is told once,
 //! ever: [`record_told`] runs in the transaction that queues the mail.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 
 use super::{Result, Store};
@@ -14,11 +15,11 @@ use crate::item::ItemId;
 pub struct Untold {
     pub item: ItemId,
     pub user_id: i64,
-    pub allocated_at: String,
+    pub allocated_at: DateTime<Utc>,
     pub document_type: Option<String>,
     pub urgent: bool,
-    pub received_at: String,
-    pub stamped_date: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub stamped_date: Option<NaiveDate>,
 }
 
 /// Items allocated to someone and not registered, whose current allocation
@@ -52,8 +53,8 @@ pub fn untold(store: &Store) -> Result<Vec<Untold>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The last time a leader ended meeting mode (RFC 3339), if ever.
-pub fn last_meeting_end(store: &Store) -> Result<Option<String>> {
+/// The last time a leader ended meeting mode, if ever.
+pub fn last_meeting_end(store: &Store) -> Result<Option<DateTime<Utc>>> {
     Ok(store.conn().query_row(
         "SELECT MAX(at) FROM events WHERE kind = 'meeting_ended'",
         [],

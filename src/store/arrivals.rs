@@ -6,8 +6,9 @@
 use rusqlite::params;
 
 use super::events::{self, Actor};
-use super::items::{ItemsError, Result};
+use super::items::Result;
 use super::Store;
+use super::StoreError;
 use crate::item::ItemId;
 
 /// An unregistered, unrefused item's file as it was admitted.
@@ -73,7 +74,7 @@ pub fn record_rename(
         "renamed",
         &serde_json::json!({ "from": old, "to": new_name }),
     )
-    .map_err(ItemsError::from)?;
+    .map_err(StoreError::from)?;
     tx.commit()?;
     Ok(true)
 }

@@ -8,10 +8,11 @@
 //! **Invariant:** event details hold ids, codes and field names, never letter
 //! text or person IDs (a corrected title is recorded without its value).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::item::{ItemId, ItemState, QualityFlag, Source, UnitId};
-use crate::store::events::{self, Actor, TransitionError};
+use crate::store::events::{self, Actor};
 use crate::store::{Store, StoreError};
 
 mod allocation;
@@ -23,35 +24,13 @@ pub use allocation::{
 };
 pub use suggest::{suggest, Suggester, Suggestion, SuggestionReason};
 
-#[derive(Debug, thiserror::Error)]
-pub enum BoardError {
-    #[error("sak {0} finnes ikke")]
-    NoSuchItem(ItemId),
-    #[error("sak {0} venter ikke på fordeling")]
-    NotQueued(ItemId),
-    #[error("sak {0} er ikke fordelt")]
-    NotAllocated(ItemId),
-    #[error("databasen har en ugyldig verdi for sak {0}")]
-    BadRow(ItemId),
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for BoardError {
-    fn from(e: rusqlite::Error) -> Self {
-        BoardError::Store(StoreError::Sql(e))
-    }
-}
-
-pub type Result<T, E = BoardError> = std::result::Result<T, E>;
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One row of the queue (or of a caseworker's own list).
 #[derive(Debug, Clone)]
 pub struct QueueRow {
     pub id: ItemId,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub source: Source,
     pub state: ItemState,
     pub unit: Option<UnitId>,
@@ -106,7 +85,7 @@ fn queue_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
 
 struct RawRow {
     id: i64,
-    received_at: String,
+    received_at: DateTime<Utc>,
     source: String,
     state: String,
     unit: Option<String>,
@@ -126,11 +105,11 @@ struct RawRow {
 impl RawRow {
     fn finish(self) -> Result<QueueRow> {
         let id = ItemId(self.id);
-        let bad = |_| BoardError::BadRow(id);
+        let bad = |_| StoreError::BadRow(id);
         let quality_flags = if self.quality_cleared {
             Vec::new()
         } else {
-            parse_flags(&self.quality_flags).ok_or(BoardError::BadRow(id))?
+            parse_flags(&self.quality_flags).ok_or(StoreError::BadRow(id))?
         };
         Ok(QueueRow {
             id,
@@ -235,17 +214,17 @@ pub struct ItemDetail {
     pub page_count: Option<u32>,
     pub text_source: Option<String>,
     pub ocr_confidence: Option<f64>,
-    pub document_date: Option<String>,
-    pub stamped_date: Option<String>,
+    pub document_date: Option<NaiveDate>,
+    pub stamped_date: Option<NaiveDate>,
     pub sender: Option<String>,
     pub reject_code: Option<String>,
     pub reject_message: Option<String>,
     /// The stored classification (with its reasons) as JSON, when classified.
     pub classification: Option<serde_json::Value>,
-    pub allocated_at: Option<String>,
-    pub registered_at: Option<String>,
+    pub allocated_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
     pub leader_review: bool,
-    pub leader_review_done_at: Option<String>,
+    pub leader_review_done_at: Option<DateTime<Utc>>,
 }
 
 /// The item and its metadata; `None` when there is no such item.
@@ -309,7 +288,7 @@ pub fn item_access(store: &Store, id: ItemId) -> Result<Option<(Option<UnitId>, 
     let unit = unit
         .map(|u| UnitId::new(&u))
         .transpose()
-        .map_err(|_| BoardError::BadRow(id))?;
+        .map_err(|_| StoreError::BadRow(id))?;
     Ok(Some((unit, allocated_to)))
 }
 
@@ -344,7 +323,7 @@ pub fn pages(store: &Store, id: ItemId) -> Result<Vec<PageText>> {
 pub struct EventRow {
     pub id: i64,
     pub item_id: Option<ItemId>,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub actor: Option<(i64, String)>,
     pub kind: String,
     pub from_state: Option<String>,

@@ -2,12 +2,13 @@
 //! and the printouts handed to the case system. See
 //! `extract::delivery` for what a delivery is.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::items::{ItemsError, Result};
+use super::items::Result;
 use super::Store;
+use super::StoreError;
 use crate::extract::delivery::{Delivery, DeliveryKind};
 use crate::item::{ItemId, UnitId};
 
@@ -69,7 +70,7 @@ pub struct DeliveryView {
     pub from_address: Option<String>,
     pub to: Vec<String>,
     pub cc: Vec<String>,
-    pub sent_at: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
     pub subject: Option<String>,
     pub message_id: Option<String>,
     pub sender_reference: Option<String>,
@@ -97,7 +98,7 @@ fn kind_of(id: ItemId, s: &str) -> Result<DeliveryKind> {
     match s {
         "email" => Ok(DeliveryKind::Email),
         "svarut" => Ok(DeliveryKind::SvarUt),
-        _ => Err(ItemsError::BadRow(id, "delivery kind")),
+        _ => Err(StoreError::BadField(id, "delivery kind")),
     }
 }
 

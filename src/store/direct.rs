@@ -23,20 +23,6 @@ pub enum ShelfOutcome {
     UnknownUser,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DirectError {
-    #[error("saken venter ikke lenger på fordeling")]
-    NotQueued,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for DirectError {
-    fn from(e: rusqlite::Error) -> Self {
-        DirectError::Store(StoreError::Sql(e))
-    }
-}
-
 /// Queued scans whose shelf has not been looked at: (id, source path).
 pub fn unhandled_queued_scans(store: &Store) -> Result<Vec<(ItemId, String)>, StoreError> {
     let mut stmt = store.conn().prepare_cached(
@@ -55,14 +41,14 @@ pub fn handle(
     id: ItemId,
     owner: &str,
     outcome: ShelfOutcome,
-) -> Result<(), DirectError> {
+) -> Result<(), StoreError> {
     let tx = store.write()?;
     let state = events::state_of(&tx, id).map_err(|e| match e {
-        events::TransitionError::Sql(s) => DirectError::Store(s.into()),
-        _ => DirectError::NotQueued,
+        events::TransitionError::Sql(s) => StoreError::Sql(s),
+        _ => StoreError::NoLongerQueued,
     })?;
     if state != ItemState::Queued {
-        return Err(DirectError::NotQueued);
+        return Err(StoreError::NoLongerQueued);
     }
     tx.execute(
         "UPDATE items SET shelf_owner = ?1 WHERE id = ?2",
@@ -78,8 +64,8 @@ pub fn handle(
                 &json!({"action": "shelf", "to": to, "suggestion": false}),
             )
             .map_err(|e| match e {
-                events::TransitionError::Sql(s) => DirectError::Store(s.into()),
-                _ => DirectError::NotQueued,
+                events::TransitionError::Sql(s) => StoreError::Sql(s),
+                _ => StoreError::NoLongerQueued,
             })?;
             tx.execute(
                 "UPDATE items SET allocated_to = ?1, allocated_at = ?2 WHERE id = ?3",

@@ -17,8 +17,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::items::{ItemsError, Result};
+use super::items::Result;
 use super::Store;
+use super::StoreError;
 use crate::item::{ItemId, ItemState};
 
 /// What the policy needs to know about one item (no content).
@@ -26,14 +27,14 @@ use crate::item::{ItemId, ItemState};
 pub struct ForgetRow {
     pub id: ItemId,
     pub state: ItemState,
-    pub received_at: String,
-    pub registered_at: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub registered_at: Option<DateTime<Utc>>,
     /// When the refusal was recorded.
-    pub rejected_at: Option<String>,
+    pub rejected_at: Option<DateTime<Utc>>,
     /// The item whose content this one's follows: the original of a
     /// duplicate, or the replacement of a superseded scan.
     pub follows: Option<ItemId>,
-    pub content_forgotten_at: Option<String>,
+    pub content_forgotten_at: Option<DateTime<Utc>>,
 }
 
 /// Every item whose record still exists.
@@ -49,11 +50,11 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
+            r.get::<_, DateTime<Utc>>(2)?,
+            r.get::<_, Option<DateTime<Utc>>>(3)?,
+            r.get::<_, Option<DateTime<Utc>>>(4)?,
             r.get::<_, Option<i64>>(5)?,
-            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<DateTime<Utc>>>(6)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -62,7 +63,9 @@ pub fn rows(store: &Store) -> Result<Vec<ForgetRow>> {
         let id = ItemId(id);
         out.push(ForgetRow {
             id,
-            state: state.parse().map_err(|_| ItemsError::BadRow(id, "state"))?,
+            state: state
+                .parse()
+                .map_err(|_| StoreError::BadField(id, "state"))?,
             received_at,
             registered_at,
             rejected_at,
@@ -256,7 +259,7 @@ pub fn purge_record(
 }
 
 /// When and by which policy an item's content was deleted.
-pub fn forgotten(store: &Store, id: ItemId) -> super::Result<Option<(String, String)>> {
+pub fn forgotten(store: &Store, id: ItemId) -> super::Result<Option<(DateTime<Utc>, String)>> {
     Ok(store
         .conn()
         .query_row(

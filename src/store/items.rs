@@ -13,23 +13,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor, TransitionError};
-use super::Store;
+use super::{Store, StoreError};
 use crate::extract::{Extraction, PageSource, TextSource};
 use crate::item::{ItemId, ItemState, QualityFlag, RejectCode, Sha256, Source, UnitId};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ItemsError {
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error("sak {0} har ugyldige data i databasen ({1})")]
-    BadRow(ItemId, &'static str),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-}
-
-pub type Result<T, E = ItemsError> = std::result::Result<T, E>;
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A settled file about to be admitted; its bytes are already in the content
 /// store at `content_path` (relative to `data_dir`).
@@ -83,7 +71,7 @@ pub struct WorkItem {
 }
 
 fn state_of(id: ItemId, s: String) -> Result<ItemState> {
-    s.parse().map_err(|_| ItemsError::BadRow(id, "state"))
+    s.parse().map_err(|_| StoreError::BadField(id, "state"))
 }
 
 /// Admits one arrival in one transaction: the row, its `admitted` event and,
@@ -239,11 +227,11 @@ fn to_work_item(row: WorkRow) -> Result<WorkItem> {
         state: state_of(id, state)?,
         source: source
             .parse()
-            .map_err(|_| ItemsError::BadRow(id, "source"))?,
+            .map_err(|_| StoreError::BadField(id, "source"))?,
         folder_unit: unit
             .map(|u| u.parse())
             .transpose()
-            .map_err(|_| ItemsError::BadRow(id, "folder_unit"))?,
+            .map_err(|_| StoreError::BadField(id, "folder_unit"))?,
         source_path,
         file_name,
         content_path,
@@ -533,7 +521,7 @@ pub fn rejection(store: &Store, id: ItemId) -> Result<Option<(RejectCode, String
     Ok(match row {
         Some((Some(code), message)) => Some((
             code.parse()
-                .map_err(|_| ItemsError::BadRow(id, "reject_code"))?,
+                .map_err(|_| StoreError::BadField(id, "reject_code"))?,
             message.unwrap_or_default(),
         )),
         _ => None,

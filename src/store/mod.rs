@@ -35,6 +35,7 @@ pub mod reports;
 pub mod sessions;
 pub mod shelves;
 pub mod sign_in;
+pub mod time;
 pub mod users;
 
 pub use handle::Db;
@@ -88,8 +89,52 @@ pub enum StoreError {
     Task(String),
     #[error("spørringen kan skrive; bare lesende spørringer er tillatt her")]
     NotReadOnly,
+    // Domain refusals: callers (the board's `WebError`, the direct task)
+    // tell these apart from a failing database.
+    #[error("sak {0} finnes ikke")]
+    NoSuchItem(crate::item::ItemId),
+    #[error("sak {0} venter ikke på fordeling")]
+    NotQueued(crate::item::ItemId),
+    /// The direct task lost the race to the meeting: nothing to do.
+    #[error("saken venter ikke lenger på fordeling")]
+    NoLongerQueued,
+    #[error("sak {0} er ikke fordelt")]
+    NotAllocated(crate::item::ItemId),
+    #[error("databasen har en ugyldig verdi for sak {0}")]
+    BadRow(crate::item::ItemId),
+    #[error("sak {0} har ugyldige data i databasen ({1})")]
+    BadField(crate::item::ItemId, &'static str),
+    #[error("brukeren «{0}» finnes ikke")]
+    NoSuchUser(String),
+    #[error("brukeren «{0}» finnes allerede")]
+    UserExists(String),
+    #[error("databasen har en ugyldig verdi for bruker {0}")]
+    BadUserRow(i64),
+    #[error("makuleringshylle {0} er allerede bekreftet makulert")]
+    AlreadyConfirmed(String),
+    #[error("sak {0} har ingen åpne kvalitetsavvik")]
+    NothingOpen(crate::item::ItemId),
+    #[error("sak {0} er ikke en skannet sak")]
+    NotScan(crate::item::ItemId),
+    #[error("sak {old} kan ikke erstattes av sak {new}: {why}")]
+    BadReplacement {
+        old: crate::item::ItemId,
+        new: crate::item::ItemId,
+        why: &'static str,
+    },
+    #[error(transparent)]
+    Transition(events::TransitionError),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+}
+
+impl From<events::TransitionError> for StoreError {
+    fn from(e: events::TransitionError) -> Self {
+        match e {
+            events::TransitionError::Sql(e) => StoreError::Sql(e),
+            other => StoreError::Transition(other),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

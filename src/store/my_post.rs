@@ -4,6 +4,7 @@
 //!
 //! **Invariant:** read-only; the pages that call these record the view.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{Result, Store};
@@ -13,14 +14,14 @@ use crate::item::ItemId;
 #[derive(Debug, Clone)]
 pub struct MyPostRow {
     pub id: ItemId,
-    pub received_at: String,
-    pub stamped_date: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub stamped_date: Option<NaiveDate>,
     pub unit: Option<String>,
     pub document_type: Option<String>,
     pub title: Option<String>,
     pub urgent: bool,
     pub leader_review_pending: bool,
-    pub allocated_at: Option<String>,
+    pub allocated_at: Option<DateTime<Utc>>,
 }
 
 /// Items allocated to `user_id` and not yet registered (any order; the page
@@ -60,7 +61,7 @@ pub struct JournalFacts {
     pub has_person: bool,
     /// The latest earlier item about the same person (by keyed hash) received
     /// in the year before this one: (id, received_at).
-    pub earlier_for_person: Option<(ItemId, String)>,
+    pub earlier_for_person: Option<(ItemId, chrono::DateTime<chrono::Utc>)>,
 }
 
 pub fn journal_facts(store: &Store, id: ItemId) -> Result<Option<JournalFacts>> {

@@ -18,8 +18,8 @@ pub struct StateCount {
 
 pub struct OutboxBacklog {
     pub pending: i64,
-    /// `created_at` of the oldest unsent row (RFC 3339).
-    pub oldest_pending: Option<String>,
+    /// `created_at` of the oldest unsent row.
+    pub oldest_pending: Option<chrono::DateTime<chrono::Utc>>,
     pub failed: i64,
 }
 
@@ -71,12 +71,11 @@ pub fn service_mark(store: &Store, name: &str, now: DateTime<Utc>) -> Result<Dat
         "INSERT INTO service_marks (name, at) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
         params![name, now.to_rfc3339()],
     )?;
-    let at: String = store.conn().query_row(
+    Ok(store.conn().query_row(
         "SELECT at FROM service_marks WHERE name = ?1",
         [name],
         |r| r.get(0),
-    )?;
-    Ok(crate::calendar::parse_instant(&at).unwrap_or(now))
+    )?)
 }
 
 /// Frees what SQLite caches for this connection (the daemon at rest).
@@ -85,8 +84,8 @@ pub fn release_memory(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// `received_at` of the newest item (RFC 3339).
-pub fn metrics_last_arrival(store: &Store) -> Result<Option<String>> {
+/// `received_at` of the newest item.
+pub fn metrics_last_arrival(store: &Store) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(store
         .conn()
         .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)

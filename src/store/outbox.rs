@@ -62,10 +62,10 @@ pub struct OutboxRow {
     pub raw: Vec<u8>,
     pub state: OutboxState,
     pub attempts: i64,
-    pub next_attempt_at: String,
+    pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for OutboxRow {
@@ -125,7 +125,7 @@ pub fn outbox_has_notice(store: &Store, notice_key: &str) -> Result<bool> {
 }
 
 /// When a notice was queued, if it was.
-pub fn outbox_notice_created_at(store: &Store, notice_key: &str) -> Result<Option<String>> {
+pub fn outbox_notice_created_at(store: &Store, notice_key: &str) -> Result<Option<DateTime<Utc>>> {
     Ok(store
         .conn()
         .query_row(

@@ -9,33 +9,13 @@
 //! **Invariant:** both are written with their event rows in one transaction;
 //! the superseded item changes state only through [`events::transition`].
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
 use super::events::{self, Actor, TransitionError};
-use super::Store;
+use super::{Store, StoreError};
 use crate::item::{ItemId, ItemState, QualityFlag};
-
-#[derive(Debug, thiserror::Error)]
-pub enum QualityError {
-    #[error("sak {0} finnes ikke")]
-    NoSuchItem(ItemId),
-    #[error("sak {0} har ingen åpne kvalitetsavvik")]
-    NothingOpen(ItemId),
-    #[error("sak {0} er ikke en skannet sak")]
-    NotScan(ItemId),
-    #[error("sak {old} kan ikke erstattes av sak {new}: {why}")]
-    BadReplacement {
-        old: ItemId,
-        new: ItemId,
-        why: &'static str,
-    },
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
-}
 
 /// The facts of one item the quality actions decide on.
 #[derive(Debug, Clone)]
@@ -47,7 +27,7 @@ pub struct QualityFacts {
     pub allocated_to: Option<i64>,
     /// Open flags (none once confirmed).
     pub open_flags: Vec<QualityFlag>,
-    pub cleared_at: Option<String>,
+    pub cleared_at: Option<DateTime<Utc>>,
     pub cleared_by_name: Option<String>,
     pub superseded_by: Option<ItemId>,
     pub replaces: Option<ItemId>,
@@ -64,11 +44,11 @@ fn parse_flags(text: &str) -> Vec<QualityFlag> {
 }
 
 /// The quality facts of an item, `None` when there is no such item.
-pub fn facts(store: &Store, id: ItemId) -> Result<Option<QualityFacts>, QualityError> {
+pub fn facts(store: &Store, id: ItemId) -> Result<Option<QualityFacts>, StoreError> {
     facts_in(store.conn(), id)
 }
 
-fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFacts>, QualityError> {
+fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFacts>, StoreError> {
     let row = conn
         .query_row(
             "SELECT i.state, i.source, COALESCE(i.unit, i.folder_unit), i.allocated_to,
@@ -84,7 +64,7 @@ fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFac
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<DateTime<Utc>>>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<i64>>(7)?,
                     r.get::<_, Option<i64>>(8)?,
@@ -120,11 +100,11 @@ fn facts_in(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<QualityFac
 /// Records that `by` checked the scan: every page is there and readable.
 /// Clears the item's quality flags for retention. Refuses an item without
 /// open flags (nothing to confirm).
-pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, QualityError> {
+pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, StoreError> {
     let tx = store.write()?;
-    let facts = facts_in(&tx, id)?.ok_or(QualityError::NoSuchItem(id))?;
+    let facts = facts_in(&tx, id)?.ok_or(StoreError::NoSuchItem(id))?;
     if facts.open_flags.is_empty() {
-        return Err(QualityError::NothingOpen(id));
+        return Err(StoreError::NothingOpen(id));
     }
     let now = Utc::now().to_rfc3339();
     tx.execute(
@@ -147,19 +127,19 @@ pub fn confirm(store: &Store, id: ItemId, by: i64) -> Result<Vec<QualityFlag>, Q
 /// Replaces the scan `old` by the new scan `new`: `old` becomes `superseded`
 /// (linked to `new`), and `new` takes over `old`'s allocation when it is
 /// still waiting for the meeting. Both items get an event.
-pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(), QualityError> {
+pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(), StoreError> {
     let tx = store.write()?;
-    let bad = |why| QualityError::BadReplacement { old, new, why };
+    let bad = |why| StoreError::BadReplacement { old, new, why };
     if old == new {
         return Err(bad("det er samme sak"));
     }
-    let o = facts_in(&tx, old)?.ok_or(QualityError::NoSuchItem(old))?;
-    let n = facts_in(&tx, new)?.ok_or(QualityError::NoSuchItem(new))?;
+    let o = facts_in(&tx, old)?.ok_or(StoreError::NoSuchItem(old))?;
+    let n = facts_in(&tx, new)?.ok_or(StoreError::NoSuchItem(new))?;
     if !o.scan {
-        return Err(QualityError::NotScan(old));
+        return Err(StoreError::NotScan(old));
     }
     if !n.scan {
-        return Err(QualityError::NotScan(new));
+        return Err(StoreError::NotScan(new));
     }
     if o.unit != n.unit {
         return Err(bad("den nye skanningen tilhører en annen enhet"));
@@ -208,7 +188,7 @@ pub fn replace(store: &mut Store, old: ItemId, new: ItemId, by: i64) -> Result<(
     Ok(())
 }
 
-fn allocate_in(tx: &Transaction<'_>, item: ItemId, to: i64, by: i64) -> Result<(), QualityError> {
+fn allocate_in(tx: &Transaction<'_>, item: ItemId, to: i64, by: i64) -> Result<(), StoreError> {
     events::transition(
         tx,
         item,
@@ -228,7 +208,7 @@ fn allocate_in(tx: &Transaction<'_>, item: ItemId, to: i64, by: i64) -> Result<(
 pub fn replacement_candidates(
     store: &Store,
     old: ItemId,
-) -> Result<Vec<(ItemId, String, String)>, QualityError> {
+) -> Result<Vec<(ItemId, DateTime<Utc>, String)>, StoreError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT n.id, n.received_at, n.file_name FROM items n, items o
          WHERE o.id = ?1 AND n.id <> o.id AND n.source = 'scan'

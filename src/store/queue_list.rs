@@ -2,6 +2,7 @@
 //! morning-meeting queue as JSON rows, counts per state, last arrival.
 //! Read-only; the board has its own richer queries in `store::board`.
 
+use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -18,15 +19,18 @@ pub struct QueueRow {
     pub state: String,
     pub unit: Option<String>,
     pub source: String,
-    pub received_at: String,
+    #[serde(serialize_with = "super::time::serialize_instant")]
+    pub received_at: DateTime<Utc>,
     pub document_type: Option<String>,
     pub title: Option<String>,
     pub urgent: Option<bool>,
     pub leader_review: Option<bool>,
     pub duplicate_of: Option<i64>,
     pub allocated_to: Option<String>,
-    pub allocated_at: Option<String>,
-    pub registered_at: Option<String>,
+    #[serde(serialize_with = "super::time::serialize_opt_instant")]
+    pub allocated_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "super::time::serialize_opt_instant")]
+    pub registered_at: Option<DateTime<Utc>>,
     pub reject_code: Option<String>,
     pub page_count: Option<i64>,
     pub text_source: Option<String>,
@@ -85,7 +89,7 @@ pub fn state_counts(store: &Store) -> Result<Vec<(ItemState, i64)>> {
 }
 
 /// Time of the most recent arrival, if any.
-pub fn last_received_at(store: &Store) -> Result<Option<String>> {
+pub fn last_received_at(store: &Store) -> Result<Option<DateTime<Utc>>> {
     Ok(store
         .conn()
         .query_row("SELECT MAX(received_at) FROM items", [], |r| r.get(0))?)

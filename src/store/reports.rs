@@ -4,6 +4,7 @@
 //! Each report asks for one fixed [`ItemFilter`]; the SQL for each is a static
 //! string with bound parameters, so nothing a user types reaches the SQL text.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Row};
 
 use super::{Result, Store};
@@ -16,7 +17,7 @@ pub struct ReportItemRow {
     pub id: ItemId,
     pub source: String,
     pub file_name: String,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub state: String,
     pub unit: Option<String>,
     pub document_type: Option<String>,
@@ -27,8 +28,8 @@ pub struct ReportItemRow {
     pub quality_flags: String,
     pub allocated_to: Option<i64>,
     pub allocated_to_name: Option<String>,
-    pub allocated_at: Option<String>,
-    pub registered_at: Option<String>,
+    pub allocated_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
 }
 
 /// Which items a report section asks for. Instants are RFC 3339 UTC text.

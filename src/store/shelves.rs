@@ -4,25 +4,26 @@
 //! Grouping items into shelves needs the Europe/Oslo calendar, which SQLite
 //! does not have, so this module returns rows and `retention` groups them.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::item::ItemId;
 
 /// A scanned item as the shelves see it.
 #[derive(Debug, Clone)]
 pub struct ScanItemRow {
     pub id: ItemId,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub state: String,
     pub unit: Option<String>,
     pub file_name: String,
     pub title: Option<String>,
     /// JSON array of quality flag names.
     pub quality_flags: String,
-    pub quality_cleared_at: Option<String>,
-    pub registered_at: Option<String>,
+    pub quality_cleared_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
     /// Who has the item: the person it is allocated to (display name).
     pub holder: Option<String>,
 }
@@ -32,10 +33,10 @@ pub struct ScanItemRow {
 pub struct ConfirmationRow {
     pub id: i64,
     pub shelf: String,
-    pub shredded_on: String,
+    pub shredded_on: NaiveDate,
     pub confirmed_by: i64,
     pub confirmed_by_name: String,
-    pub recorded_at: String,
+    pub recorded_at: DateTime<Utc>,
     pub item_ids: Vec<ItemId>,
 }
 
@@ -43,19 +44,11 @@ pub struct ConfirmationRow {
 #[derive(Debug, Clone)]
 pub struct NewConfirmation<'a> {
     pub shelf: &'a str,
-    pub shredded_on: &'a str,
+    pub shredded_on: NaiveDate,
     pub confirmed_by: i64,
     pub confirmed_by_name: &'a str,
-    pub recorded_at: &'a str,
+    pub recorded_at: DateTime<Utc>,
     pub item_ids: &'a [ItemId],
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
-    #[error("makuleringshylle {0} er allerede bekreftet makulert")]
-    AlreadyConfirmed(String),
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
 }
 
 /// Every scanned item that has a paper original on a shelf. Rejected
@@ -123,10 +116,7 @@ pub fn shred_confirmations(store: &Store) -> Result<Vec<ConfirmationRow>> {
 
 /// Records a shelf as shredded, with its items and an event row, in one
 /// transaction.
-pub fn insert_shred_confirmation(
-    store: &Store,
-    new: &NewConfirmation<'_>,
-) -> std::result::Result<i64, ConfirmError> {
+pub fn insert_shred_confirmation(store: &Store, new: &NewConfirmation<'_>) -> Result<i64> {
     let tx = store.write()?;
     let existing: Option<i64> = tx
         .query_row(
@@ -136,18 +126,19 @@ pub fn insert_shred_confirmation(
         )
         .optional()?;
     if existing.is_some() {
-        return Err(ConfirmError::AlreadyConfirmed(new.shelf.to_owned()));
+        return Err(StoreError::AlreadyConfirmed(new.shelf.to_owned()));
     }
+    let shredded_on = new.shredded_on.to_string();
     tx.execute(
         "INSERT INTO shred_confirmations
            (shelf, shredded_on, confirmed_by, confirmed_by_name, recorded_at, item_count)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             new.shelf,
-            new.shredded_on,
+            shredded_on,
             new.confirmed_by,
             new.confirmed_by_name,
-            new.recorded_at,
+            new.recorded_at.to_rfc3339(),
             new.item_ids.len() as i64
         ],
     )?;
@@ -165,7 +156,7 @@ pub fn insert_shred_confirmation(
         "shelf_shredded",
         &serde_json::json!({
             "shelf": new.shelf,
-            "shredded_on": new.shredded_on,
+            "shredded_on": shredded_on,
             "items": new.item_ids.iter().map(|i| i.0).collect::<Vec<_>>(),
         }),
     )?;

@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::events::{self, Actor};
-use super::users::UserError;
-use super::Store;
+use super::{Store, StoreError};
 
 /// What [`reserve`] found.
 #[derive(Debug)]
@@ -40,7 +39,7 @@ pub fn reserve(
     max_failures: u32,
     lock_until: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<Reservation, UserError> {
+) -> Result<Reservation, StoreError> {
     let tx = store.write()?;
     type Row = (
         i64,
@@ -76,7 +75,7 @@ pub fn reserve(
     let locked_until = match locked {
         Some(text) => Some(
             DateTime::parse_from_rfc3339(&text)
-                .map_err(|_| UserError::BadRow(user_id))?
+                .map_err(|_| StoreError::BadUserRow(user_id))?
                 .with_timezone(&Utc),
         ),
         None => None,
@@ -119,7 +118,7 @@ pub fn reserve(
 /// The secrets matched: consumes TOTP `step` and clears the counters, unless
 /// another request consumed that step (or a later one) first. Returns whether
 /// this sign-in won.
-pub fn succeed(store: &mut Store, user_id: i64, step: i64) -> Result<bool, UserError> {
+pub fn succeed(store: &mut Store, user_id: i64, step: i64) -> Result<bool, StoreError> {
     let tx = store.write()?;
     let won = tx.execute(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = ?1
@@ -140,7 +139,7 @@ pub fn succeed(store: &mut Store, user_id: i64, step: i64) -> Result<bool, UserE
 }
 
 /// The attempt failed (already counted by [`reserve`]): its event.
-pub fn fail(store: &mut Store, attempt: &Attempt) -> Result<(), UserError> {
+pub fn fail(store: &mut Store, attempt: &Attempt) -> Result<(), StoreError> {
     let tx = store.write()?;
     events::record(
         &tx,

@@ -67,34 +67,16 @@ pub struct NewUser<'a> {
     pub totp_secret: &'a str,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("brukeren «{0}» finnes ikke")]
-    NoSuchUser(String),
-    #[error("brukeren «{0}» finnes allerede")]
-    Exists(String),
-    #[error("databasen har en ugyldig verdi for bruker {0}")]
-    BadRow(i64),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for UserError {
-    fn from(e: rusqlite::Error) -> Self {
-        UserError::Store(StoreError::Sql(e))
-    }
-}
-
 fn now() -> String {
     Utc::now().to_rfc3339()
 }
 
-fn role_of(id: i64, text: &str) -> Result<Role, UserError> {
-    text.parse().map_err(|_| UserError::BadRow(id))
+fn role_of(id: i64, text: &str) -> Result<Role, StoreError> {
+    text.parse().map_err(|_| StoreError::BadUserRow(id))
 }
 
 /// Creates a user with their units; records an audit event by `actor`.
-pub fn create(store: &Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, UserError> {
+pub fn create(store: &Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, StoreError> {
     let tx = store.write()?;
     let exists: Option<i64> = tx
         .query_row(
@@ -104,7 +86,7 @@ pub fn create(store: &Store, new: &NewUser<'_>, actor: Actor) -> Result<i64, Use
         )
         .optional()?;
     if exists.is_some() {
-        return Err(UserError::Exists(new.username.to_owned()));
+        return Err(StoreError::UserExists(new.username.to_owned()));
     }
     tx.execute(
         "INSERT INTO users (username, display_name, email, role, password_hash, totp_secret, created_at)
@@ -150,14 +132,14 @@ fn user_from_row(
     ))
 }
 
-fn units_of(store: &Store, id: i64) -> Result<Vec<UnitId>, UserError> {
+fn units_of(store: &Store, id: i64) -> Result<Vec<UnitId>, StoreError> {
     let mut stmt = store
         .conn()
         .prepare_cached("SELECT unit FROM user_units WHERE user_id = ?1 ORDER BY unit")?;
     let rows = stmt.query_map(params![id], |r| r.get::<_, String>(0))?;
     let mut units = Vec::new();
     for unit in rows {
-        units.push(UnitId::new(&unit?).map_err(|_| UserError::BadRow(id))?);
+        units.push(UnitId::new(&unit?).map_err(|_| StoreError::BadUserRow(id))?);
     }
     Ok(units)
 }
@@ -167,7 +149,7 @@ const USER_COLUMNS: &str = "id, username, display_name, email, role, disabled";
 fn finish(
     store: &Store,
     raw: (i64, String, String, Option<String>, String, bool),
-) -> Result<User, UserError> {
+) -> Result<User, StoreError> {
     let (id, username, display_name, email, role, disabled) = raw;
     Ok(User {
         id,
@@ -181,7 +163,7 @@ fn finish(
 }
 
 /// A user by id, if any.
-pub fn get(store: &Store, id: i64) -> Result<Option<User>, UserError> {
+pub fn get(store: &Store, id: i64) -> Result<Option<User>, StoreError> {
     let raw = store
         .conn()
         .query_row(
@@ -194,7 +176,7 @@ pub fn get(store: &Store, id: i64) -> Result<Option<User>, UserError> {
 }
 
 /// A user by user name, if any.
-pub fn find(store: &Store, username: &str) -> Result<Option<User>, UserError> {
+pub fn find(store: &Store, username: &str) -> Result<Option<User>, StoreError> {
     let raw = store
         .conn()
         .query_row(
@@ -207,12 +189,12 @@ pub fn find(store: &Store, username: &str) -> Result<Option<User>, UserError> {
 }
 
 /// Like [`find`], but a missing user is an error.
-pub fn require(store: &Store, username: &str) -> Result<User, UserError> {
-    find(store, username)?.ok_or_else(|| UserError::NoSuchUser(username.to_owned()))
+pub fn require(store: &Store, username: &str) -> Result<User, StoreError> {
+    find(store, username)?.ok_or_else(|| StoreError::NoSuchUser(username.to_owned()))
 }
 
 /// Every user, by user name.
-pub fn list(store: &Store) -> Result<Vec<User>, UserError> {
+pub fn list(store: &Store) -> Result<Vec<User>, StoreError> {
     let raws: Vec<_> = {
         let mut stmt = store.conn().prepare(&format!(
             "SELECT {USER_COLUMNS} FROM users ORDER BY username"
@@ -224,7 +206,7 @@ pub fn list(store: &Store) -> Result<Vec<User>, UserError> {
 }
 
 /// Active users with `role`, by user name (mail recipients, backlog reports).
-pub fn with_role(store: &Store, role: Role) -> Result<Vec<User>, UserError> {
+pub fn with_role(store: &Store, role: Role) -> Result<Vec<User>, StoreError> {
     let raws: Vec<_> = {
         let mut stmt = store.conn().prepare(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE role = ?1 AND disabled = 0 ORDER BY username"
@@ -237,7 +219,7 @@ pub fn with_role(store: &Store, role: Role) -> Result<Vec<User>, UserError> {
 
 /// Active users who can be given items of `unit` (`access::can_be_given`:
 /// the [`access::RECEIVERS`] of that unit), by display name.
-pub fn assignable_in_unit(store: &Store, unit: &UnitId) -> Result<Vec<(i64, String)>, UserError> {
+pub fn assignable_in_unit(store: &Store, unit: &UnitId) -> Result<Vec<(i64, String)>, StoreError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT u.id, u.display_name FROM users u JOIN user_units uu ON uu.user_id = u.id
          WHERE uu.unit = ?1 AND u.disabled = 0 AND u.role IN (SELECT value FROM json_each(?2))
@@ -257,7 +239,7 @@ pub(crate) fn receivers() -> String {
 }
 
 /// The secrets and counters sign-in checks, by user name.
-pub fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>, UserError> {
+pub fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>, StoreError> {
     let row = store
         .conn()
         .query_row(
@@ -284,7 +266,7 @@ pub fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>,
     let locked_until = match locked {
         Some(text) => Some(
             DateTime::parse_from_rfc3339(&text)
-                .map_err(|_| UserError::BadRow(user_id))?
+                .map_err(|_| StoreError::BadUserRow(user_id))?
                 .with_timezone(&Utc),
         ),
         None => None,
@@ -307,7 +289,7 @@ pub fn reset(
     password_hash: &str,
     totp_secret: &str,
     actor: Actor,
-) -> Result<User, UserError> {
+) -> Result<User, StoreError> {
     let user = require(store, username)?;
     let tx = store.write()?;
     tx.execute(
@@ -333,7 +315,7 @@ pub fn set_disabled(
     username: &str,
     disabled: bool,
     actor: Actor,
-) -> Result<User, UserError> {
+) -> Result<User, StoreError> {
     let user = require(store, username)?;
     let tx = store.write()?;
     tx.execute(
@@ -366,7 +348,7 @@ pub fn set_role(
     role: Role,
     units: Option<&[UnitId]>,
     actor: Actor,
-) -> Result<User, UserError> {
+) -> Result<User, StoreError> {
     let user = require(store, username)?;
     let tx = store.write()?;
     tx.execute(
@@ -399,7 +381,7 @@ pub fn set_role(
 
 /// Lifts a lockout (and clears the failure count) without touching the
 /// credentials.
-pub fn unlock(store: &mut Store, username: &str, actor: Actor) -> Result<User, UserError> {
+pub fn unlock(store: &mut Store, username: &str, actor: Actor) -> Result<User, StoreError> {
     let user = require(store, username)?;
     let tx = store.write()?;
     tx.execute(

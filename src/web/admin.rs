@@ -55,7 +55,7 @@ async fn admin_page(State(state): State<AppState>, viewer: Viewer) -> Result<Res
                         td {
                             @if u.disabled { "deaktivert" }
                             @else if let Some(t) = locked {
-                                "låst til " (layout::local_time(&t.to_rfc3339()))
+                                "låst til " (layout::local_time(t))
                                 " (" code { "postmottak user unlock " (u.username) } ")"
                             }
                             @else { "aktiv" }

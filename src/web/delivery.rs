@@ -47,7 +47,7 @@ pub(crate) fn section(d: &DeliveryView, routine: Option<Routine>) -> Markup {
                 dt { "Fra" } dd { (from) }
                 @if !d.to.is_empty() { dt { "Til" } dd { (d.to.join(", ")) } }
                 @if !d.cc.is_empty() { dt { "Kopi" } dd { (d.cc.join(", ")) } }
-                dt { "Dato" } dd { (d.sent_at.as_deref().map(local_time).unwrap_or_else(|| "–".into())) }
+                dt { "Dato" } dd { (d.sent_at.as_ref().map(local_time).unwrap_or_else(|| "–".into())) }
                 dt { "Emne" } dd { (d.subject.as_deref().unwrap_or("–")) }
                 @if let Some(m) = &d.message_id { dt { "Meldings-ID" } dd { (m) } }
                 @if let Some(r) = &d.sender_reference { dt { "Avsenders referanse" } dd { (r) } }

@@ -260,7 +260,7 @@ mod tests {
         EventRow {
             id: 1,
             item_id: None,
-            at: "2026-12-01T09:24:00Z".into(),
+            at: "2026-12-01T09:24:00Z".parse().unwrap(),
             actor: None,
             kind: kind.into(),
             from_state: from.map(str::to_owned),

@@ -19,6 +19,7 @@ use maud::{html, Markup};
 use serde_json::json;
 
 use crate::access::{self, ItemFacts};
+use crate::calendar::date_nb;
 use crate::classify::Taxonomy;
 use crate::item::{ItemId, ItemState};
 use crate::store::board::{self, EventRow, ItemDetail, PageText};
@@ -27,7 +28,7 @@ use crate::store::users;
 use crate::web::actions::checked_facts;
 use crate::web::auth::Viewer;
 use crate::web::history;
-use crate::web::layout::{self, local_day, local_time, source_label};
+use crate::web::layout::{self, local_time, source_label};
 use crate::web::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -112,7 +113,7 @@ async fn item_page(
             let names = history::Names::of(&users::list(store)?, types.clone());
             let deleted_notice = crate::store::forget::forgotten(store, id)
                 .map_err(WebError::Store)?
-                .map(|(at, policy)| crate::forget::deleted_notice_nb(&at, &policy));
+                .map(|(at, policy)| crate::forget::deleted_notice_nb(at, &policy));
             let journal =
                 crate::web::journal_card::load(store, &config, &types, &user, &detail, false)?;
             let quality = crate::web::quality::load(store, &user, id)?;
@@ -194,8 +195,8 @@ fn render_item(view: &ItemView, viewer: &Viewer, state: &AppState, images: bool)
                         @else { "kreves" }
                     }
                     dt { "Fødselsnr." } dd { (if row.masked_person_ids.is_empty() { "–".to_owned() } else { row.masked_person_ids.join(", ") }) }
-                    dt { "Dokumentdato" } dd { (d.document_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
-                    dt { "Stempeldato" } dd { (d.stamped_date.as_deref().map(local_day).unwrap_or_else(|| "–".into())) }
+                    dt { "Dokumentdato" } dd { (d.document_date.map(date_nb).unwrap_or_else(|| "–".into())) }
+                    dt { "Stempeldato" } dd { (d.stamped_date.map(date_nb).unwrap_or_else(|| "–".into())) }
                     dt { "Avsender" } dd { (d.sender.as_deref().unwrap_or("–")) }
                     dt { "Fil" } dd { (d.file_name) }
                     @if let Some(code) = &d.reject_code {
@@ -468,9 +469,9 @@ fn cached_render(
     Ok(png)
 }
 
-fn store_error(e: crate::store::items::ItemsError) -> WebError {
+fn store_error(e: crate::store::StoreError) -> WebError {
     match e {
-        crate::store::items::ItemsError::Sql(e) => WebError::from(e),
+        crate::store::StoreError::Sql(e) => WebError::from(e),
         other => WebError::Internal(other.to_string()),
     }
 }

@@ -49,7 +49,7 @@ pub(crate) struct NewCase {
 pub(crate) struct Card {
     pub item: ItemId,
     pub caseworker: Option<String>,
-    pub date: Option<NaiveDate>,
+    pub date: NaiveDate,
     pub date_from_stamp: bool,
     pub title: Option<String>,
     pub document_date: Option<NaiveDate>,
@@ -65,17 +65,11 @@ pub(crate) struct Card {
 
 pub(crate) use crate::calendar::{date_nb, received_day as received_date};
 
-fn parse_day(text: Option<&str>) -> Option<NaiveDate> {
-    text.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
-}
-
 /// The suggestion for *Ny sak?* from the document type and the person's
 /// earlier post.
 pub(crate) fn suggest_new_case(routine: Option<Routine>, facts: &my_post::JournalFacts) -> NewCase {
     let earlier = facts.earlier_for_person.as_ref().map(|(id, at)| {
-        let day = calendar::parse_instant(at)
-            .map(|t| date_nb(calendar::oslo_date(t)))
-            .unwrap_or_default();
+        let day = date_nb(calendar::oslo_date(*at));
         format!("sak {id} fra {day}")
     });
     let (answer, reason) = match (routine, earlier) {
@@ -153,7 +147,7 @@ pub(crate) fn load(
         Some(uid) => users::get(store, uid)?.map(|u| u.display_name),
         None => None,
     };
-    let (date, date_from_stamp) = received_date(detail.stamped_date.as_deref(), &row.received_at);
+    let (date, date_from_stamp) = received_date(detail.stamped_date, row.received_at);
     let may_reveal = access::can_reveal_person_id(
         viewer,
         ItemFacts {
@@ -172,7 +166,7 @@ pub(crate) fn load(
         date,
         date_from_stamp,
         title: row.title.clone(),
-        document_date: parse_day(detail.document_date.as_deref()),
+        document_date: detail.document_date,
         sender: detail.sender.clone(),
         new_case: suggest_new_case(types.routine(row.document_type.as_deref()), &facts),
         folder: fetch_folder(config, detail, &facts),
@@ -224,7 +218,7 @@ fn field(key: &str, n: usize, label: &str, value: &str, note: Option<&str>) -> M
 /// The card as HTML. Values are plain text (what is copied is what is shown).
 pub(crate) fn render(card: &Card) -> Markup {
     let dash = "–".to_owned();
-    let date = card.date.map(date_nb).unwrap_or_else(|| dash.clone());
+    let date = date_nb(card.date);
     let date_note = if card.date_from_stamp {
         "stempeldato"
     } else {
@@ -323,7 +317,8 @@ mod tests {
             source_path: "/x/mta/brev.pdf".into(),
             shelf_owner: None,
             has_person,
-            earlier_for_person: earlier.then(|| (ItemId(7), "2026-03-02T09:00:00Z".into())),
+            earlier_for_person: earlier
+                .then(|| (ItemId(7), "2026-03-02T09:00:00Z".parse().unwrap())),
         }
     }
 
@@ -341,14 +336,15 @@ mod tests {
 
     #[test]
     fn the_received_date_prefers_the_stamp_and_says_so() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
         assert_eq!(
-            received_date(Some("2026-11-03"), "2026-11-05T08:00:00Z"),
+            received_date(Some(d(2026, 11, 3)), at("2026-11-05T08:00:00Z")),
             (d(2026, 11, 3), true)
         );
         // 23:30 UTC is the next day in Oslo.
         assert_eq!(
-            received_date(None, "2026-11-04T23:30:00Z"),
+            received_date(None, at("2026-11-04T23:30:00Z")),
             (d(2026, 11, 5), false)
         );
         assert_eq!(

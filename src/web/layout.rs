@@ -8,7 +8,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use maud::{html, Markup, DOCTYPE};
 
 use crate::access;
@@ -142,32 +142,18 @@ pub(crate) fn source_label(source: crate::item::Source) -> &'static str {
     }
 }
 
-/// An RFC 3339 time as Norwegian local time, "26.11.2026 08:15".
-pub(crate) fn local_time(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Europe::Oslo)
-                .format("%d.%m.%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_owned())
-}
-
-/// A stored day ("2026-11-05") as people read it, "05.11.2026"; anything
-/// else is shown as it is.
-pub(crate) fn local_day(iso: &str) -> String {
-    crate::calendar::iso_day_nb(iso).unwrap_or_else(|| iso.to_owned())
+/// An instant as Norwegian local time, "26.11.2026 08:15".
+pub(crate) fn local_time(at: &DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
 }
 
 /// A compact local time for the queue, "26.11. 08:15".
-pub(crate) fn local_time_short(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Europe::Oslo)
-                .format("%d.%m. %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_owned())
+pub(crate) fn local_time_short(at: &DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m. %H:%M")
+        .to_string()
 }
 
 pub(crate) fn role_label(role: Role) -> &'static str {

@@ -28,8 +28,6 @@ use crate::classify::Taxonomy;
 use crate::config::Config;
 use crate::extract::Rejection;
 use crate::item::UnitId;
-use crate::store::board::BoardError;
-use crate::store::users::UserError;
 use crate::store::{Db, StoreError};
 
 mod actions;
@@ -132,22 +130,27 @@ pub enum WebError {
     #[error("sidebildet kan ikke vises: {0}")]
     Render(Rejection),
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    User(#[from] UserError),
+    Store(StoreError),
     #[error("intern feil: {0}")]
     Internal(String),
 }
 
-impl From<BoardError> for WebError {
-    fn from(e: BoardError) -> Self {
+/// The one mapping of the store's answers to the board's: refusals become
+/// 404 or 409 with their Norwegian message, anything else a 500.
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
         match e {
-            BoardError::NoSuchItem(_) => WebError::NotFound,
-            BoardError::NotQueued(_) | BoardError::NotAllocated(_) | BoardError::Transition(_) => {
-                WebError::Conflict(e.to_string())
-            }
-            BoardError::BadRow(_) => WebError::Internal(e.to_string()),
-            BoardError::Store(s) => WebError::Store(s),
+            StoreError::NoSuchItem(_) => WebError::NotFound,
+            StoreError::NotQueued(_)
+            | StoreError::NoLongerQueued
+            | StoreError::NotAllocated(_)
+            | StoreError::AlreadyConfirmed(_)
+            | StoreError::NothingOpen(_)
+            | StoreError::NotScan(_)
+            | StoreError::BadReplacement { .. }
+            | StoreError::Transition(_) => WebError::Conflict(e.to_string()),
+            StoreError::BadRow(_) => WebError::Internal(e.to_string()),
+            other => WebError::Store(other),
         }
     }
 }

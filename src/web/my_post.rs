@@ -83,7 +83,7 @@ const PRELIMINARY_WARNING_DAYS: u64 = 7;
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub row: MyPostRow,
-    pub received: Option<NaiveDate>,
+    pub received: NaiveDate,
     pub appeal: bool,
     /// Working days since received.
     pub waiting: i64,
@@ -97,11 +97,9 @@ pub(crate) fn entries(rows: Vec<MyPostRow>, today: NaiveDate, types: &Taxonomy) 
     let mut out: Vec<Entry> = rows
         .into_iter()
         .map(|row| {
-            let (received, _) = received_date(row.stamped_date.as_deref(), &row.received_at);
-            let waiting = received
-                .map(|r| calendar::working_days_between(r, today))
-                .unwrap_or(0);
-            let month = received.and_then(|r| r.checked_add_months(Months::new(1)));
+            let (received, _) = received_date(row.stamped_date, row.received_at);
+            let waiting = calendar::working_days_between(received, today);
+            let month = received.checked_add_months(Months::new(1));
             let soon = today
                 .checked_add_days(chrono::Days::new(PRELIMINARY_WARNING_DAYS))
                 .unwrap_or(today);
@@ -173,7 +171,7 @@ fn render(list: &[Entry], limit: i64, today: NaiveDate, types: &Taxonomy) -> Mar
                             td { (e.row.id) }
                             td { a href={ "/items/" (e.row.id) } { (e.row.title.as_deref().unwrap_or("(uten emne)")) } }
                             td { (types.name(e.row.document_type.as_deref())) }
-                            td { (e.received.map(date_nb).unwrap_or_default()) }
+                            td { (date_nb(e.received)) }
                             td { (e.waiting) " av " (limit) " arbeidsdager"
                                 @if e.waiting > limit { " – over fristen" } }
                             td {
@@ -204,7 +202,7 @@ mod tests {
     fn row(id: i64, received: &str, doc: &str, urgent: bool) -> MyPostRow {
         MyPostRow {
             id: ItemId(id),
-            received_at: received.into(),
+            received_at: received.parse().unwrap(),
             stamped_date: None,
             unit: Some("mta".into()),
             document_type: Some(doc.into()),

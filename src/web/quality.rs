@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::access::{self, ItemFacts};
 use crate::item::ItemId;
-use crate::store::quality::{self, QualityError, QualityFacts};
+use crate::store::quality::{self, QualityFacts};
 use crate::store::users::User;
 use crate::store::Store;
 use crate::web::actions::checked_facts;
@@ -28,21 +28,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/items/{id}/quality/replace", post(replace))
 }
 
-impl From<QualityError> for WebError {
-    fn from(e: QualityError) -> Self {
-        match e {
-            QualityError::NoSuchItem(_) => WebError::NotFound,
-            QualityError::Sql(s) => WebError::Store(s.into()),
-            other => WebError::Conflict(other.to_string()),
-        }
-    }
-}
-
 /// What the item page's quality section shows.
 pub(crate) struct QualityView {
     facts: QualityFacts,
     may_check: bool,
-    candidates: Vec<(ItemId, String, String)>,
+    candidates: Vec<(ItemId, chrono::DateTime<chrono::Utc>, String)>,
 }
 
 /// Loads the section's data for an item the viewer may see.

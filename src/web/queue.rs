@@ -256,7 +256,7 @@ pub(crate) fn flags(row: &QueueRow, types: &Taxonomy) -> Markup {
 
 fn row_cells(row: &QueueRow, types: &Taxonomy) -> Markup {
     html! {
-        td.when { time datetime=(row.received_at) { (local_time_short(&row.received_at)) } }
+        td.when { time datetime=(row.received_at.to_rfc3339()) { (local_time_short(&row.received_at)) } }
         td { (row.delivery.map(|k| k.label_nb()).unwrap_or(source_label(row.source))) }
         td { (types.name(row.document_type.as_deref())) }
         td.title {

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::access;
-use crate::calendar::{self, date_label_nb, date_nb, day_nb};
+use crate::calendar::{self, date_label_nb, date_nb};
 use crate::report::{self, ReportContext, ReportError, ReportKind};
 use crate::retention::{self, RetentionError, Shelf, ShelfId, ShelfState};
 use crate::store::board;
@@ -47,8 +47,7 @@ fn require_records_officer(viewer: &Viewer) -> Result<(), WebError> {
 
 fn retention_error(e: RetentionError) -> WebError {
     match e {
-        RetentionError::Store(s) => WebError::Store(s),
-        RetentionError::User(u) => WebError::User(u),
+        RetentionError::Store(s) => WebError::from(s),
         RetentionError::BadShelfId(_) => WebError::NotFound,
         other => WebError::Conflict(other.to_string()),
     }
@@ -146,7 +145,7 @@ fn status_text(shelf: &Shelf) -> String {
         (ShelfState::Shredded, Some(c)) => {
             format!(
                 "makulert {} av {}",
-                day_nb(&c.shredded_on),
+                date_nb(c.shredded_on),
                 c.confirmed_by_name
             )
         }
@@ -191,7 +190,7 @@ async fn shelf_page(
         p { "Status per " (date_label_nb(day)) ": " strong { (status_text(&shelf)) } }
         p { "Kan makuleres fra " (date_label_nb(shelf.shred_from)) "." }
         @if let Some(c) = &shelf.confirmation {
-            p { "Makulert " (day_nb(&c.shredded_on)) " av " (c.confirmed_by_name)
+            p { "Makulert " (date_nb(c.shredded_on)) " av " (c.confirmed_by_name)
                 " (registrert " (layout::local_time(&c.recorded_at)) "), "
                 (c.item_ids.len()) " dokumenter." }
         }

@@ -28,7 +28,7 @@ impl Intake {
         let full = only.is_none();
         let found = self
             .db
-            .run(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, crate::store::StoreError> {
                 let watched = |path: &Path| {
                     path.parent()
                         .is_some_and(|p| folders.iter().any(|f| f == p))
@@ -81,7 +81,7 @@ impl Intake {
         }
         let result = self
             .db
-            .run(move |s| -> Result<_, items::ItemsError> {
+            .run(move |s| -> Result<_, crate::store::StoreError> {
                 let mut registered = Vec::new();
                 let mut renamed = Vec::new();
                 for item in &gone {

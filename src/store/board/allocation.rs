@@ -12,7 +12,8 @@ use crate::item::{ItemId, ItemState, UnitId};
 use crate::store::events::{self, Actor};
 use crate::store::Store;
 
-use super::{BoardError, Result};
+use super::Result;
+use crate::store::StoreError;
 
 /// How an allocation was made (kept in the event).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub fn allocate(
     let tx = store.write()?;
     let state = state_of(&tx, item)?;
     if state != ItemState::Queued {
-        return Err(BoardError::NotQueued(item));
+        return Err(StoreError::NotQueued(item));
     }
     events::transition(
         &tx,
@@ -70,8 +71,8 @@ pub fn allocate(
 
 fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
     events::state_of(tx, item).map_err(|e| match e {
-        events::TransitionError::NoSuchItem(i) => BoardError::NoSuchItem(i),
-        events::TransitionError::BadState { item } => BoardError::BadRow(item),
+        events::TransitionError::NoSuchItem(i) => StoreError::NoSuchItem(i),
+        events::TransitionError::BadState { item } => StoreError::BadRow(item),
         other => other.into(),
     })
 }
@@ -81,7 +82,7 @@ fn state_of(tx: &Transaction<'_>, item: ItemId) -> Result<ItemState> {
 pub fn reallocate(store: &mut Store, item: ItemId, to: Option<i64>, actor: Actor) -> Result<()> {
     let tx = store.write()?;
     if state_of(&tx, item)? != ItemState::Allocated {
-        return Err(BoardError::NotAllocated(item));
+        return Err(StoreError::NotAllocated(item));
     }
     let from: Option<i64> = tx.query_row(
         "SELECT allocated_to FROM items WHERE id = ?1",
@@ -164,7 +165,7 @@ pub fn correct(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let (doc_type, unit, title, urgent) = current.ok_or(BoardError::NoSuchItem(item))?;
+    let (doc_type, unit, title, urgent) = current.ok_or(StoreError::NoSuchItem(item))?;
     let mut changed = Vec::new();
     let at = now();
     if let Some(new) = &correction.document_type {
