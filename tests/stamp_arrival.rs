@@ -92,7 +92,7 @@ fn admit_arrived(env: &Env, store: &mut Store, name: &str, stamp: &str, arrived:
     }
 }
 
-fn stamped_date(db: &Path, id: ItemId) -> Option<String> {
+fn stamped_date(db: &Path, id: ItemId) -> Option<chrono::NaiveDate> {
     let store = Store::open(db).unwrap();
     board::item(&store, id).unwrap().unwrap().stamped_date
 }
@@ -117,8 +117,8 @@ fn the_stamp_window_counts_from_the_files_arrival_not_from_the_reading() {
     });
     drop(daemon);
     assert_eq!(
-        stamped_date(&db, before).as_deref(),
-        Some("2026-03-10"),
+        stamped_date(&db, before),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 10),
         "stamped ten days before the arrival"
     );
     assert_eq!(

@@ -216,7 +216,7 @@ type WorkRow = (
     String,
     String,
     String,
-    String,
+    DateTime<Utc>,
 );
 
 fn to_work_item(row: WorkRow) -> Result<WorkItem> {
@@ -236,9 +236,7 @@ fn to_work_item(row: WorkRow) -> Result<WorkItem> {
         file_name,
         content_path,
         sha256,
-        received_at: DateTime::parse_from_rfc3339(&received_at)
-            .map_err(|_| ItemsError::BadRow(id, "received_at"))?
-            .with_timezone(&Utc),
+        received_at,
     })
 }
 
