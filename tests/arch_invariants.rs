@@ -5,26 +5,12 @@
 //! one place. `arch_config`, `arch_roles` and `arch_store` hold the three
 //! larger ones.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 
 mod common;
-use common::repo;
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use common::{repo, rust_files};
 
 /// The code of a source file without its `#[cfg(test)]` module (tests may
 /// read files and spin runtimes) and without comments.

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
+mod common;
+use common::rust_files;
+
 /// Where role names and role comparisons belong.
 const ALLOWED_FILES: &[&str] = &["src/item.rs", "src/access.rs"];
 
@@ -88,17 +91,6 @@ fn findings(file: &str, text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("src is readable") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

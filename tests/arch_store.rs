@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
+mod common;
+use common::rust_files;
+
 /// Places that look like SQL or a database call but are not, each with why.
 const ALLOWED: &[(&str, &str, &str)] = &[
     (
@@ -35,20 +38,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "a trigger must refuse deleting an unsent mail: tried, always rolled back",
     ),
 ];
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 struct Finding {
     file: String,

@@ -17,50 +17,10 @@ use support::*;
 
 const WAIT: Duration = Duration::from_secs(90);
 
-/// A one-page PDF whose text layer holds `lines` (Helvetica, WinAnsi).
-fn text_pdf_with(lines: &[&str]) -> Vec<u8> {
-    let shown: Vec<String> = lines.iter().map(|l| format!("({l}) Tj 0 -16 Td")).collect();
-    let content = format!("BT /F1 11 Tf 60 760 Td {} ET", shown.join(" "));
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-         /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_string(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, obj) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{obj}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 /// Puts a stamped letter in the inbox and admits it as having arrived at
 /// `arrived` (as after a stop of the daemon: the row exists, nothing read).
 fn admit_arrived(env: &Env, store: &mut Store, name: &str, stamp: &str, arrived: &str) -> ItemId {
-    let bytes = text_pdf_with(&[
+    let bytes = text_pdf_lines(&[
         "RANA KOMMUNE",
         stamp,
         "Soknad om praktisk bistand i hjemmet",

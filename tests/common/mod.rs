@@ -6,7 +6,7 @@
 
 pub mod http;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The repository's root (samples, config, systemd units, fixtures).
 pub fn repo() -> PathBuf {
@@ -21,4 +21,20 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Every `.rs` file below `dir` (for the tests that read the sources to
+/// hold ARCHITECTURE.md's invariants); an unreadable folder adds nothing.
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
 }

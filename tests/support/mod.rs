@@ -277,13 +277,20 @@ impl Drop for Daemon {
 }
 
 /// A one-page PDF with a real text layer (Helvetica, WinAnsi), unique per
-/// `serial`. Offsets in the xref table are computed, so strict readers agree.
+/// `serial`.
 pub fn text_pdf(serial: u32) -> Vec<u8> {
     let text = format!(
         "Soknad om praktisk bistand i hjemmet. Brev nummer {serial}. \
          Jeg ber om hjelp til husarbeid og innkjop to dager i uka."
     );
-    let content = format!("BT /F1 11 Tf 60 760 Td ({text}) Tj ET");
+    text_pdf_lines(&[&text])
+}
+
+/// A one-page PDF whose text layer holds `lines` (Helvetica, WinAnsi).
+/// Offsets in the xref table are computed, so strict readers agree.
+pub fn text_pdf_lines(lines: &[&str]) -> Vec<u8> {
+    let shown: Vec<String> = lines.iter().map(|l| format!("({l}) Tj 0 -16 Td")).collect();
+    let content = format!("BT /F1 11 Tf 60 760 Td {} ET", shown.join(" "));
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
