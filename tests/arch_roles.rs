@@ -6,7 +6,7 @@
 //! unit-test modules are not scanned (they build users of every role), and
 //! the migrations' seed data is SQL, not `.rs`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 
