@@ -3,7 +3,7 @@
 //! database in `tests/` or `benches/` but through the store's API (tests read
 //! as oracles only through the read-only `Store::inspect`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 
