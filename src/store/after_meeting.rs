@@ -70,7 +70,10 @@ pub fn record_told(store: &Store, told: &[Untold], outbox_key: &str) -> Result<(
          VALUES (?1, ?2, ?3, ?4)",
     )?;
     for t in told {
-        stmt.execute(params![t.item.0, t.user_id, t.allocated_at, outbox_key])?;
+        // The stored text, not rusqlite's own chrono form (space, not `T`):
+        // `untold` compares it with `items.allocated_at` as text.
+        let allocated_at = super::time::instant_text(t.allocated_at);
+        stmt.execute(params![t.item.0, t.user_id, allocated_at, outbox_key])?;
     }
     Ok(())
 }
