@@ -347,7 +347,11 @@ fn a_clone_with_fresh_caches_classifies_as_the_original() {
     // Caches grown on other threads first, as the blocking pool does.
     std::thread::scope(|s| {
         for _ in 0..4 {
-            s.spawn(|| CASES.iter().for_each(|(text, ..)| drop(judge(&original, text))));
+            s.spawn(|| {
+                CASES
+                    .iter()
+                    .for_each(|(text, ..)| drop(judge(&original, text)))
+            });
         }
     });
     let fresh = original.clone();

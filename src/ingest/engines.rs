@@ -59,8 +59,10 @@ impl RealEngines {
 
 impl Engines for RealEngines {
     fn rest(&self, idle: Duration) -> bool {
+        // Released with the engines too (nothing is being read then), so
+        // one rest gives everything back at once.
         let ocr = self.extractor.release_ocr_if_idle(idle);
-        let classifier = self.release_classifier_if_idle(idle);
+        let classifier = self.release_classifier_if_idle(if ocr { Duration::ZERO } else { idle });
         ocr || classifier
     }
 
