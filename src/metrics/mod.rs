@@ -128,7 +128,13 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
     let config = state.config.clone();
     let text = state
         .db
-        .call(move |store| render(store, &health, &config))
+        .call(move |store| {
+            let text = render(store, &health, &config);
+            // A scrape reads every item's row; its pages would stay in this
+            // connection's cache between scrapes and grow with the store.
+            let _ = store.release_memory();
+            text
+        })
         .await;
     match text {
         Ok(Ok(text)) => (
