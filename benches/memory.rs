@@ -11,9 +11,18 @@
 //!    the release is the same, only sooner). Target ≤ 150 MB at rest.
 //! 3. The reload: the next arrival loads the OCR engines again; its time is
 //!    read from the metrics endpoint. Target < 1 s.
-//! 4. A soak of `BENCH_SOAK` letters (default 1000 in rounds of 100), RSS at
-//!    rest after each round. Target: the last round within ±10 % of the
-//!    first.
+//! 4. A soak of `BENCH_SOAK` letters (default 1000 in rounds of
+//!    `BENCH_ROUND`, default 100), RSS at rest after each round. Target: the
+//!    last round within ±10 % of the first.
+//!
+//! The soak is the daemon's real life: each round's files are removed from
+//! the inbox once they are queued, as the case system does when it takes
+//! them (in days, not seconds, but the daemon sees the same: the file leaves
+//! and the item is registered). The burst's files go the same way before the
+//! soak starts. Without that the inbox would hold every letter of the soak,
+//! and what the daemon keeps per file present (the intake's known files)
+//! would grow with it as it should. `BENCH_KEEP_FILES=1` keeps them all, to
+//! see that difference.
 //!
 //! At each point the daemon's own split of its RSS is printed too (metrics
 //! `heap_in_use_bytes`: what malloc has handed out and not got back;
@@ -30,6 +39,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use postmottak::item::ItemState;
 use postmottak::store::{queue_list, Store};
 
 const BIN: &str = env!("CARGO_BIN_EXE_postmottak");
@@ -52,31 +62,52 @@ fn rss_mb(pid: u32) -> f64 {
     kb / 1024.0
 }
 
-fn done(store: &Store) -> usize {
+fn count(store: &Store, states: &[ItemState]) -> usize {
     queue_list::state_counts(store)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(s, _)| {
-            matches!(
-                s,
-                postmottak::item::ItemState::Queued
-                    | postmottak::item::ItemState::Rejected
-                    | postmottak::item::ItemState::Duplicate
-            )
-        })
+        .filter(|(s, _)| states.contains(s))
         .map(|(_, n)| n as usize)
         .sum()
 }
 
-fn wait_done(store: &Store, n: usize) {
+/// Read to the end: on the board, refused, a duplicate, or already taken by
+/// the case system.
+const DONE: &[ItemState] = &[
+    ItemState::Queued,
+    ItemState::Rejected,
+    ItemState::Duplicate,
+    ItemState::Registered,
+];
+
+fn wait_count(store: &Store, states: &[ItemState], n: usize, what: &str) {
     let t = Instant::now();
-    while done(store) < n {
+    while count(store, states) < n {
         assert!(
             t.elapsed() < Duration::from_secs(3600),
-            "burst never finished"
+            "{what} never finished"
         );
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+fn wait_done(store: &Store, n: usize) {
+    wait_count(store, DONE, n, "reading");
+}
+
+/// The case system takes the letters: every arrival still in the inbox is
+/// removed (refused ones lie in `_avvist/`, which it does not take), and
+/// the daemon registers them. Returns how many files were taken.
+fn case_system_takes(inbox: &Path) -> usize {
+    let mut taken = 0;
+    for entry in std::fs::read_dir(inbox).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            taken += 1;
+        }
+    }
+    taken
 }
 
 fn text_pdf(serial: u64) -> Vec<u8> {
@@ -154,15 +185,21 @@ fn metric(text: &str, name: &str) -> Option<f64> {
 
 /// RSS and its split as the daemon reports it: "RSS (heap H, SQLite S)".
 fn figures(pid: u32, port: u16) -> (f64, String) {
+    let (rss, _, split) = figures_with_heap(pid, port);
+    (rss, split)
+}
+
+/// As [`figures`], with malloc's in-use heap in MB apart.
+fn figures_with_heap(pid: u32, port: u16) -> (f64, f64, String) {
     let rss = rss_mb(pid);
     let text = scrape(port);
     let mb = |name| metric(&text, name).map_or(f64::NAN, |b| b / 1_048_576.0);
+    let heap = mb("postmottak_heap_in_use_bytes");
     let split = format!(
-        "{rss:.1} MB (malloc in use {:.1}, SQLite {:.1})",
-        mb("postmottak_heap_in_use_bytes"),
+        "{rss:.1} MB (malloc in use {heap:.1}, SQLite {:.1})",
         mb("postmottak_sqlite_heap_bytes")
     );
-    (rss, split)
+    (rss, heap, split)
 }
 
 fn wait_rest(port: u16, idle: u64) {
@@ -186,7 +223,7 @@ fn main() {
     let idle = env_num("BENCH_IDLE_SECS", 5).max(1);
     let soak = env_num("BENCH_SOAK", 1000);
     let bin = std::env::var("BENCH_BIN").unwrap_or_else(|_| BIN.to_owned());
-    let round = 100.min(soak.max(1));
+    let round = env_num("BENCH_ROUND", 100).clamp(1, soak.max(1));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -243,20 +280,38 @@ fn main() {
     let reload = metric(&text, "postmottak_ocr_engine_reload_seconds").unwrap_or(f64::NAN);
     let reload_cpu = metric(&text, "postmottak_ocr_engine_reload_cpu_seconds").unwrap_or(f64::NAN);
 
+    let keep = std::env::var("BENCH_KEEP_FILES").is_ok_and(|v| v == "1");
+    let mut registered = 0;
+    if !keep {
+        registered += case_system_takes(&inbox);
+        wait_count(&store, &[ItemState::Registered], registered, "registration");
+    }
+
     let mut rounds = Vec::new();
+    let mut heaps = Vec::new();
     let mut next = burst + 1;
     let mut total = burst as usize + 1;
+    let soak_started = Instant::now();
     while next < burst + 1 + soak {
         let n = round.min(burst + 1 + soak - next);
         drop_letters(&inbox, next, n, &scans);
         next += n;
         total += n as usize;
         wait_done(&store, total);
+        if !keep {
+            registered += case_system_takes(&inbox);
+            wait_count(&store, &[ItemState::Registered], registered, "registration");
+        }
         wait_rest(port, idle);
-        let (rss, split) = figures(pid, port);
-        println!("soak: {total} letters, at rest {split}");
+        let (rss, heap, split) = figures_with_heap(pid, port);
+        println!(
+            "soak: {total} letters ({:.0} s), at rest {split}",
+            soak_started.elapsed().as_secs_f64()
+        );
         rounds.push(rss);
+        heaps.push(heap);
     }
+    let soak_secs = soak_started.elapsed().as_secs_f64();
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -283,14 +338,22 @@ fn main() {
     );
     if let (Some(first), Some(last)) = (rounds.first(), rounds.last()) {
         let growth = (last - first) / first * 100.0;
-        println!(
-            "| soak: {soak} letters, {} rounds at rest | {} MB | ±10 % ({growth:+.1} %) | {} |",
-            rounds.len(),
-            rounds
-                .iter()
+        let shown = |v: &[f64]| {
+            v.iter()
                 .map(|r| format!("{r:.1}"))
                 .collect::<Vec<_>>()
-                .join(" → "),
+                .join(" → ")
+        };
+        let files = if keep {
+            "files kept in the inbox"
+        } else {
+            "files taken by the case system each round"
+        };
+        println!(
+            "| soak: {soak} letters in {} rounds ({soak_secs:.0} s; {files}), at rest | {} MB (malloc in use {} MB) | ±10 % ({growth:+.1} %) | {} |",
+            rounds.len(),
+            shown(&rounds),
+            shown(&heaps),
             verdict(growth.abs() <= 10.0)
         );
     }

@@ -103,11 +103,7 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
     let health = Arc::new(Health::default());
     let classifier = classifier_or_problem(checked.classifier, &config, &health)?;
-    let engines = Arc::new(RealEngines {
-        extractor,
-        classifier,
-        key,
-    });
+    let engines = Arc::new(RealEngines::new(extractor, classifier, key));
     Ok(Parts {
         _lock: lock,
         config: Arc::new(config),

@@ -146,8 +146,10 @@ pub struct Reason {
     pub weight: f32,
 }
 
-/// The rule-based classifier. Cheap to share (`Send + Sync`).
-#[derive(Debug)]
+/// The rule-based classifier. Cheap to share (`Send + Sync`); a clone is
+/// cheap too and starts with empty regex match caches (the daemon swaps one
+/// in at rest, `ingest::engines`).
+#[derive(Debug, Clone)]
 pub struct Classifier {
     /// Compiled rules; `rules.file` holds the `[classify]` overrides.
     rules: rules::Rules,

@@ -180,8 +180,9 @@ pub struct TypeDecision {
     pub fired: Vec<Fired>,
 }
 
-/// Rules validated and compiled.
-#[derive(Debug)]
+/// Rules validated and compiled. A clone shares the compiled patterns and
+/// starts with empty match caches (each regex value has its own pool).
+#[derive(Debug, Clone)]
 pub struct Rules {
     pub file: RulesFile,
     /// One pattern per (rule, phrase); `owner[i]` is the rule index.

@@ -328,3 +328,34 @@ fn config_overrides_threshold_and_leader_review() {
     let err = Classifier::new(&missing).unwrap_err().to_string();
     assert!(err.contains("/nonexistent/rules.toml"), "{err}");
 }
+
+#[test]
+fn a_clone_with_fresh_caches_classifies_as_the_original() {
+    // The daemon swaps in a clone at rest; letters after the rest must be
+    // judged exactly as before it.
+    let original = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let judge = |classifier: &Classifier, text: &str| {
+        let x = extraction(text);
+        let c = classifier.classify(&ClassifyInput {
+            extraction: &x,
+            source: Source::Digital,
+            folder_unit: None,
+            received_on: None,
+        });
+        (c.document_type, c.unit, c.urgent, c.confidence.to_bits())
+    };
+    // Caches grown on other threads first, as the blocking pool does.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                CASES
+                    .iter()
+                    .for_each(|(text, ..)| drop(judge(&original, text)))
+            });
+        }
+    });
+    let fresh = original.clone();
+    for (text, ..) in CASES {
+        assert_eq!(judge(&fresh, text), judge(&original, text), "{text:?}");
+    }
+}

@@ -4,6 +4,8 @@
 //! store or a log line.
 
 use std::path::Path;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::classify::{Classifier, ClassifyInput};
 use crate::extract::{Extraction, Extractor, Rejection};
@@ -15,13 +17,53 @@ use super::pipeline::Engines;
 
 pub struct RealEngines {
     pub extractor: Extractor,
-    pub classifier: Classifier,
+    /// Swapped for a fresh clone at rest (see [`RealEngines::rest`]).
+    pub classifier: RwLock<Classifier>,
     pub key: PersonIdKey,
+    /// When the last letter was classified, until the rest after it.
+    pub classified_at: Mutex<Option<Instant>>,
+}
+
+impl RealEngines {
+    pub fn new(extractor: Extractor, classifier: Classifier, key: PersonIdKey) -> RealEngines {
+        RealEngines {
+            extractor,
+            classifier: RwLock::new(classifier),
+            key,
+            classified_at: Mutex::new(None),
+        }
+    }
+
+    /// Starts the classifier's match caches afresh when nothing was
+    /// classified for `idle`. The regex crate grows a lazy DFA cache per
+    /// thread that matches (tokio's blocking threads come and go, so the
+    /// caches pile up in each regex's pool) up to its capacity: measured
+    /// with heaptrack over a soak, they were most of the daemon's heap
+    /// growth at rest (~2 MB per 100 letters). A clone shares the compiled
+    /// rules and starts with empty caches. Returns whether it swapped.
+    fn release_classifier_if_idle(&self, idle: Duration) -> bool {
+        let mut at = self.classified_at.lock().unwrap_or_else(|e| e.into_inner());
+        if !at.is_some_and(|t| t.elapsed() >= idle) {
+            return false;
+        }
+        *at = None;
+        let fresh = self.classifier().clone();
+        *self.classifier.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        true
+    }
+
+    fn classifier(&self) -> std::sync::RwLockReadGuard<'_, Classifier> {
+        self.classifier.read().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl Engines for RealEngines {
-    fn rest(&self, idle: std::time::Duration) -> bool {
-        self.extractor.release_ocr_if_idle(idle)
+    fn rest(&self, idle: Duration) -> bool {
+        // Released with the engines too (nothing is being read then), so
+        // one rest gives everything back at once.
+        let ocr = self.extractor.release_ocr_if_idle(idle);
+        let classifier = self.release_classifier_if_idle(if ocr { Duration::ZERO } else { idle });
+        ocr || classifier
     }
 
     fn extract(&self, path: &Path) -> Result<Extraction, Rejection> {
@@ -46,7 +88,8 @@ impl Engines for RealEngines {
         folder_unit: Option<&UnitId>,
         received_on: chrono::NaiveDate,
     ) -> ClassificationRecord {
-        let c = self.classifier.classify(&ClassifyInput {
+        *self.classified_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        let c = self.classifier().classify(&ClassifyInput {
             extraction,
             source,
             folder_unit,

@@ -186,6 +186,14 @@ impl Pipeline {
         self.health
             .pipeline_waiting
             .store(waiting.saturating_sub(in_extraction), Ordering::Relaxed);
+        if backlog.len() < limit {
+            // The backlog is every item still waiting: a failed item that
+            // left the pipeline another way (its file was taken, registered)
+            // no longer needs its back-off.
+            let waiting: HashSet<ItemId> = backlog.iter().map(|w| w.id).collect();
+            let mut backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+            prune_backoff(&mut backoff, &waiting);
+        }
         let now = Instant::now();
         for item in backlog {
             let ready = {
@@ -310,6 +318,13 @@ impl Pipeline {
     }
 }
 
+/// Keeps the back-off only of items still waiting for the pipeline: without
+/// this, every item that failed once and then left (registered, refused by
+/// a later read) would stay in the map for the life of the daemon.
+fn prune_backoff(backoff: &mut HashMap<ItemId, (u32, Instant)>, waiting: &HashSet<ItemId>) {
+    backoff.retain(|id, _| waiting.contains(id));
+}
+
 /// Moves a rejected item's original into its folder's `_avvist/` (idempotent:
 /// a file already moved or replaced is left alone).
 pub async fn move_to_quarantine(
@@ -338,4 +353,21 @@ pub async fn move_to_quarantine(
     })
     .await
     .map_err(std::io::Error::other)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_is_kept_only_for_items_still_waiting() {
+        let now = Instant::now();
+        let mut backoff: HashMap<ItemId, (u32, Instant)> =
+            (1..=1000).map(|i| (ItemId(i), (1, now))).collect();
+        // Item 7 still waits; every other one was registered meanwhile.
+        let waiting: HashSet<ItemId> = [ItemId(7), ItemId(2000)].into_iter().collect();
+        prune_backoff(&mut backoff, &waiting);
+        assert_eq!(backoff.len(), 1);
+        assert!(backoff.contains_key(&ItemId(7)));
+    }
 }

@@ -120,6 +120,11 @@ pub async fn run(
                 continue;
             }
         };
+        if pending.len() < deliveries::PENDING_PRINTOUTS_LIMIT {
+            // Every pending printout is listed: one no longer pending (handed
+            // over, registered) needs no retry time.
+            retry_at.retain(|id, _| pending.iter().any(|p| p.id == *id));
+        }
         let now = Instant::now();
         for item in pending {
             if retry_at.get(&item.id).is_some_and(|at| *at > now) {

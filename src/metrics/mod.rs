@@ -128,7 +128,13 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
     let config = state.config.clone();
     let text = state
         .db
-        .run(move |store| render(store, &health, &config))
+        .run(move |store| {
+            let text = render(store, &health, &config);
+            // A scrape reads every item's row; its pages would stay in this
+            // connection's cache between scrapes and grow with the store.
+            let _ = crate::store::operations::release_memory(store);
+            text
+        })
         .await;
     match text {
         Ok(text) => (

@@ -212,6 +212,9 @@ pub struct PendingPrintout {
     pub planned: Option<(String, u64, i64)>,
 }
 
+/// At most this many pending printouts are listed at once.
+pub const PENDING_PRINTOUTS_LIMIT: usize = 100;
+
 /// Allocated deliveries still waiting for their printout, oldest first.
 pub fn pending_printouts(store: &Store) -> Result<Vec<PendingPrintout>> {
     let mut stmt = store.conn().prepare_cached(
@@ -220,9 +223,9 @@ pub fn pending_printouts(store: &Store) -> Result<Vec<PendingPrintout>> {
          JOIN item_deliveries d ON d.item_id = i.id
          LEFT JOIN printouts p ON p.item_id = i.id
          WHERE i.state = 'allocated' AND p.handed_over_at IS NULL
-         ORDER BY i.id LIMIT 100",
+         ORDER BY i.id LIMIT ?1",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([PENDING_PRINTOUTS_LIMIT as i64], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
