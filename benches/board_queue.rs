@@ -33,17 +33,6 @@ use rand::{Rng, SeedableRng};
 use tokio_util::sync::CancellationToken;
 
 const UNITS: [&str; 3] = ["mta", "rus-psykisk-helse", "omsorg"];
-const TYPES: [&str; 9] = [
-    "soknad_tjenester",
-    "soknad_bpa",
-    "soknad_omsorgsstonad",
-    "klage",
-    "innsyn",
-    "helseopplysninger",
-    "fullmakt",
-    "endring",
-    "annet",
-];
 const QUEUED_PER_UNIT: usize = 100;
 const CASEWORKERS_PER_UNIT: usize = 10;
 const PEOPLE: u32 = 30_000;
@@ -113,6 +102,9 @@ async fn run(total: usize) {
     }
     drop(cast);
 
+    // The document types from the rules file, the one list of them.
+    let taxonomy = postmottak::classify::Taxonomy::embedded();
+    let types: Vec<&str> = taxonomy.types().iter().map(|t| t.id.as_str()).collect();
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(2026);
     let queued = QUEUED_PER_UNIT * UNITS.len();
@@ -121,7 +113,7 @@ async fn run(total: usize) {
     let mut batch = Vec::with_capacity(10_000);
     for n in 0..total {
         let u = rng.gen_range(0..UNITS.len());
-        let doc_type = TYPES[rng.gen_range(0..TYPES.len())];
+        let doc_type = types[rng.gen_range(0..types.len())];
         let person = rng.gen_range(0..PEOPLE);
         let waiting = n >= history;
         let unit_index = if waiting { n % UNITS.len() } else { u };

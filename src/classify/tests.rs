@@ -247,13 +247,7 @@ fn excerpts_classify_as_expected() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
     let mut failures = Vec::new();
     for (text, document_type, unit, urgent) in CASES {
-        let x = extraction(text);
-        let c = classifier.classify(&ClassifyInput {
-            extraction: &x,
-            source: Source::Digital,
-            folder_unit: None,
-            received_on: None,
-        });
+        let c = classify_digital(&classifier, text);
         let got = (c.document_type.as_str(), c.unit.as_str(), c.urgent);
         if got != (*document_type, *unit, *urgent) {
             failures.push(format!(
@@ -278,24 +272,12 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
     });
     assert_eq!(c.unit, omsorg);
     // A lone weak cue: not confident, so "annet" with the cue's type offered.
-    let x = extraction("Jeg har hørt om hjemmesykepleie.");
-    let c = classifier.classify(&ClassifyInput {
-        extraction: &x,
-        source: Source::Digital,
-        folder_unit: None,
-        received_on: None,
-    });
+    let c = classify_digital(&classifier, "Jeg har hørt om hjemmesykepleie.");
     assert_eq!(c.document_type, "annet");
     assert_eq!(c.suggestion.as_deref(), Some("soknad_tjenester"));
     assert!(c.confidence < 0.5);
     // Nothing fires at all: "annet" without a suggestion.
-    let x = extraction("Hei");
-    let c = classifier.classify(&ClassifyInput {
-        extraction: &x,
-        source: Source::Digital,
-        folder_unit: None,
-        received_on: None,
-    });
+    let c = classify_digital(&classifier, "Hei");
     assert_eq!((c.document_type.as_str(), c.suggestion), ("annet", None));
 }
 
@@ -307,13 +289,7 @@ fn config_overrides_threshold_and_leader_review() {
         leader_review: Some(vec!["innsyn".into()]),
     };
     let classifier = Classifier::new(&config).unwrap();
-    let x = extraction("Begjæring om innsyn i journal");
-    let c = classifier.classify(&ClassifyInput {
-        extraction: &x,
-        source: Source::Digital,
-        folder_unit: None,
-        received_on: None,
-    });
+    let c = classify_digital(&classifier, "Begjæring om innsyn i journal");
     assert!(c.leader_review || c.document_type == "annet");
     let bad = ClassifyConfig {
         leader_review: Some(vec!["no_such_type".into()]),
@@ -335,13 +311,7 @@ fn a_clone_with_fresh_caches_classifies_as_the_original() {
     // judged exactly as before it.
     let original = Classifier::new(&ClassifyConfig::default()).unwrap();
     let judge = |classifier: &Classifier, text: &str| {
-        let x = extraction(text);
-        let c = classifier.classify(&ClassifyInput {
-            extraction: &x,
-            source: Source::Digital,
-            folder_unit: None,
-            received_on: None,
-        });
+        let c = classify_digital(classifier, text);
         (c.document_type, c.unit, c.urgent, c.confidence.to_bits())
     };
     // Caches grown on other threads first, as the blocking pool does.
@@ -358,4 +328,16 @@ fn a_clone_with_fresh_caches_classifies_as_the_original() {
     for (text, ..) in CASES {
         assert_eq!(judge(&fresh, text), judge(&original, text), "{text:?}");
     }
+}
+
+/// What the classifier decides on `text` arriving as digital post with no
+/// folder unit: the shape most cases here need.
+fn classify_digital(classifier: &Classifier, text: &str) -> Classification {
+    let x = extraction(text);
+    classifier.classify(&ClassifyInput {
+        extraction: &x,
+        source: Source::Digital,
+        folder_unit: None,
+        received_on: None,
+    })
 }
