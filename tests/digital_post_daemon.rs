@@ -3,7 +3,7 @@
 //! documents; once allocated, its printout appears in the unit's scan folder
 //! (read back with pdfium: header, body, the attachment's page), the daemon
 //! does not take its own printout in, and the printout leaving the folder
-//! registers the item.
+//! registers the item; once forgotten, its original leaves `_originaler/`.
 
 mod common;
 mod email_support;
@@ -167,6 +167,38 @@ fn an_email_with_a_pdf_is_one_item_whose_printout_registers_it() {
     });
     assert!(daemon.stop().success());
     assert!(!env.log().contains("Kari Nordmann"), "no names in the log");
+
+    // Forgotten after the grace period: the original in `_originaler/` goes
+    // with our own copies, not a day before; a stranger's file under the
+    // move's numbered name but with other bytes stays.
+    let originals = env.inbox("digital").join("_originaler");
+    std::fs::write(originals.join("1-melding.eml"), b"en annen fil").unwrap();
+    retention_run(&env, 29);
+    assert!(originals.join("melding.eml").is_file(), "kept until due");
+    retention_run(&env, 30);
+    assert!(
+        !originals.join("melding.eml").exists(),
+        "the original is forgotten with the item"
+    );
+    assert_eq!(
+        std::fs::read(originals.join("1-melding.eml")).unwrap(),
+        b"en annen fil"
+    );
+}
+
+/// `postmottak retention run` as if it were `days` days from today.
+fn retention_run(env: &Env, days: u64) {
+    let day = postmottak::calendar::oslo_date(chrono::Utc::now())
+        .checked_add_days(chrono::Days::new(days))
+        .unwrap()
+        .to_string();
+    let out = env.cli(&["retention", "run", "--at", &day]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -70,7 +70,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     day(day_of)
                 );
             }
-            let out = forget::run(&mut store, &config.data_dir(), cfg, day_of, instant)?;
+            let inboxes = forget::Inboxes::of(&config);
+            let out = forget::run_in(
+                &mut store,
+                &config.data_dir(),
+                &inboxes,
+                cfg,
+                day_of,
+                instant,
+            )?;
             println!("Sletting per {}:", day(day_of));
             for policy in Policy::ALL {
                 let n = out.content.get(&policy).copied().unwrap_or(0);

@@ -8,6 +8,7 @@
 //!   are due, and why;
 //! - `sweep.rs`: the plan and the idempotent, resumable sweep;
 //! - `cache.rs`: the page-image cache bound and clean-up;
+//! - `originals.rs`: a forgotten delivery's original in `_originaler/`;
 //! - `report.rs`: the deviation report's count of what was deleted.
 //!
 //! SQL lives in `store::forget`. The daemon runs [`run_daemon`]: one sweep at
@@ -34,13 +35,15 @@ use crate::store::StoreError;
 
 pub mod cache;
 pub mod config;
+pub mod originals;
 pub mod policy;
 pub mod report;
 pub mod sweep;
 
 pub use config::ForgetConfig;
 pub use policy::Policy;
-pub use sweep::{plan, run, Outcome, Plan};
+pub use originals::Inboxes;
+pub use sweep::{plan, run, run_in, Outcome, Plan};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ForgetError {
@@ -127,9 +130,10 @@ pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
 fn sweep_now(config: &Config) -> Result<Outcome, ForgetError> {
     let mut store = Store::open(&config.database_path())?;
     let now = Utc::now();
-    run(
+    run_in(
         &mut store,
         &config.data_dir(),
+        &Inboxes::of(config),
         &config.raw.forget,
         calendar::oslo_date(now),
         now,

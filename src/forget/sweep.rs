@@ -11,8 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::cache::{self, CacheOutcome};
+use super::originals::{self, Inboxes};
 use super::policy::{decide, Decision, Policy};
 use super::{ForgetConfig, ForgetError};
+use crate::ingest::printout::ORIGINALS_DIR;
 use crate::item::ItemId;
 use crate::store::forget::{self as sql, FileOutcome, ForgetOrder, ForgetRow};
 use crate::store::Store;
@@ -107,10 +109,24 @@ impl Outcome {
     }
 }
 
-/// Runs the policy as of `today`; `at` is recorded as the deletion time.
+/// Runs the policy as of `today` on the store and the data folder only:
+/// originals in the inboxes' `_originaler/` are left (see [`run_in`]).
 pub fn run(
     store: &mut Store,
     data_dir: &Path,
+    cfg: &ForgetConfig,
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<Outcome, ForgetError> {
+    run_in(store, data_dir, &Inboxes::default(), cfg, today, at)
+}
+
+/// Runs the policy as of `today`; `at` is recorded as the deletion time. A
+/// forgotten delivery's original goes from its inbox's `_originaler/` too.
+pub fn run_in(
+    store: &mut Store,
+    data_dir: &Path,
+    inboxes: &Inboxes,
     cfg: &ForgetConfig,
     today: NaiveDate,
     at: DateTime<Utc>,
@@ -135,9 +151,15 @@ pub fn run(
                     "refused_days": cfg.refused_days,
                 }),
             };
-            match sql::forget_content(store, &order) {
-                Ok(true) => *outcome.content.entry(*policy).or_default() += 1,
-                Ok(false) => {}
+            let remove_original = |o: &_| originals::remove(inboxes, data_dir, o);
+            match sql::forget_content(store, &order, remove_original) {
+                Ok(Ok(true)) => *outcome.content.entry(*policy).or_default() += 1,
+                Ok(Ok(false)) => {}
+                // No path or name: the original's is a letter's.
+                Ok(Err(err)) => outcome.problems.push(format!(
+                    "sak {id}: originalen i {ORIGINALS_DIR}/ kan ikke slettes ({}); innholdet beholdes til neste kjøring",
+                    err.kind()
+                )),
                 Err(err) => outcome.problems.push(format!("sak {id}: {err}")),
             }
         }

@@ -20,7 +20,7 @@ use super::events::{self, Actor};
 use super::items::Result;
 use super::Store;
 use super::StoreError;
-use crate::item::{ItemId, ItemState};
+use crate::item::{ItemId, ItemState, Sha256, UnitId};
 
 /// What the policy needs to know about one item (no content).
 #[derive(Debug, Clone)]
@@ -88,11 +88,34 @@ pub struct ForgetOrder<'a> {
     pub detail: serde_json::Value,
 }
 
+/// A delivery's original that the printout's hand-over moved out of its
+/// inbox into `_originaler/`: what it takes to find it again (its name is
+/// scrubbed with the rest of the content, so this is read before).
+#[derive(Debug, Clone)]
+pub struct MovedOriginal {
+    /// The scan folder it arrived in; `None` for the digital share.
+    pub folder_unit: Option<UnitId>,
+    pub file_name: String,
+    pub sha256: Sha256,
+    pub size: u64,
+    pub content_path: String,
+}
+
 /// Scrubs one item's content: page text, person-ID links, title, file name,
 /// sender, the classification's reasons, and the file name in its events.
 /// What stays: number, unit, type, dates, state, flags and history. Returns
 /// false when there was nothing to do (already forgotten, state changed).
-pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool> {
+///
+/// A delivery whose printout was handed over had its original moved into
+/// `_originaler/`: `remove_original` runs inside the transaction, after the
+/// state is confirmed under the write lock and before the file name is
+/// scrubbed. When it fails nothing is scrubbed (the next sweep retries), so
+/// an original is never left behind without a name to find it by.
+pub fn forget_content(
+    store: &mut Store,
+    order: &ForgetOrder<'_>,
+    remove_original: impl FnOnce(&MovedOriginal) -> std::io::Result<()>,
+) -> Result<std::result::Result<bool, std::io::Error>> {
     let tx = store.write()?;
     let current: Option<(String, Option<String>)> = tx
         .query_row(
@@ -103,9 +126,14 @@ pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool
         .optional()?;
     match current {
         Some((state, None)) if state == order.expected_state.as_str() => {}
-        _ => return Ok(false),
+        _ => return Ok(Ok(false)),
     }
     let id = order.id.0;
+    if let Some(original) = moved_original(&tx, order.id)? {
+        if let Err(err) = remove_original(&original) {
+            return Ok(Err(err));
+        }
+    }
     tx.execute("DELETE FROM pages WHERE item_id = ?1", params![id])?;
     tx.execute(
         "DELETE FROM item_person_ids WHERE item_id = ?1",
@@ -144,7 +172,34 @@ pub fn forget_content(store: &mut Store, order: &ForgetOrder<'_>) -> Result<bool
         &order.detail,
     )?;
     tx.commit()?;
-    Ok(true)
+    Ok(Ok(true))
+}
+
+fn moved_original(tx: &rusqlite::Transaction<'_>, id: ItemId) -> Result<Option<MovedOriginal>> {
+    let row: Option<(Option<String>, String, String, i64, String)> = tx
+        .query_row(
+            "SELECT i.folder_unit, i.file_name, i.sha256, i.size_bytes, i.content_path
+             FROM items i JOIN printouts p ON p.item_id = i.id
+             WHERE i.id = ?1 AND p.handed_over_at IS NOT NULL",
+            params![id.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((unit, file_name, sha256, size, content_path)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(MovedOriginal {
+        folder_unit: unit
+            .map(|u| u.parse())
+            .transpose()
+            .map_err(|_| StoreError::BadField(id, "folder_unit"))?,
+        file_name,
+        sha256: sha256
+            .parse()
+            .map_err(|_| StoreError::BadField(id, "sha256"))?,
+        size: size.max(0) as u64,
+        content_path,
+    }))
 }
 
 /// Content-store files whose removal is still to be done.

@@ -1,0 +1,185 @@
+//! A delivery's original in `_originaler/`: once its printout is handed over
+//! the original (and its SvarInn sidecar) moves there from the inbox
+//! (`ingest::printout`), and it goes when the item's content is forgotten,
+//! under the same policy as our own copies.
+//!
+//! The move may have prefixed the name with `N-` (an earlier original had
+//! the same name), so a file is taken to be the item's only when its name
+//! fits and its bytes are the item's: a stranger's file, or another item's
+//! original with the same name, is never removed.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::extract::delivery::sidecar;
+use crate::ingest::printout::ORIGINALS_DIR;
+use crate::item::{Sha256, UnitId};
+use crate::store::forget::MovedOriginal;
+
+/// The inboxes an original may have come from, resolved from the config.
+#[derive(Debug, Clone, Default)]
+pub struct Inboxes {
+    digital: Option<PathBuf>,
+    units: Vec<(UnitId, PathBuf)>,
+}
+
+impl Inboxes {
+    pub fn of(config: &Config) -> Self {
+        Inboxes {
+            digital: Some(config.resolve(&config.raw.digital.folder)),
+            units: config
+                .raw
+                .units
+                .iter()
+                .map(|u| (u.id.clone(), config.resolve(&u.scan_folder)))
+                .collect(),
+        }
+    }
+
+    /// The `_originaler/` folder of the inbox the item arrived in.
+    fn originals_of(&self, folder_unit: Option<&UnitId>) -> Option<PathBuf> {
+        let inbox = match folder_unit {
+            None => self.digital.as_ref(),
+            Some(unit) => self.units.iter().find(|(u, _)| u == unit).map(|(_, p)| p),
+        }?;
+        Some(inbox.join(ORIGINALS_DIR))
+    }
+}
+
+/// Removes `original` and its sidecar from `_originaler/`, if they are
+/// there. `data_dir` is the data folder, where the content copy's
+/// sidecar tells the moved sidecar's bytes. Missing files (already removed,
+/// a unit no longer configured) are not an error.
+pub fn remove(
+    inboxes: &Inboxes,
+    data_dir: &Path,
+    original: &MovedOriginal,
+) -> std::io::Result<()> {
+    let Some(dir) = inboxes.originals_of(original.folder_unit.as_ref()) else {
+        return Ok(());
+    };
+    let names = match list(&dir) {
+        Ok(names) => names,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let document = Path::new(&original.file_name);
+    if let Some(found) = find(&dir, &names, document, |bytes_of| {
+        Ok(bytes_of.size == original.size && bytes_of.sha256()? == original.sha256)
+    })? {
+        remove_if_present(&found)?;
+    }
+    // The sidecar's bytes are the copy kept beside the content copy.
+    let content = data_dir.join(&original.content_path);
+    let kept = sidecar::candidates(&content).remove(0);
+    let Some(expected) = read_if_present(&kept)? else {
+        return Ok(());
+    };
+    let expected_sha = Sha256::of_bytes(&expected);
+    for name in sidecar::candidates(document) {
+        if let Some(found) = find(&dir, &names, &name, |f| {
+            Ok(f.size == expected.len() as u64 && f.sha256()? == expected_sha)
+        })? {
+            remove_if_present(&found)?;
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn list(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        // Only regular files: a link or FIFO planted here is never followed.
+        if entry.file_type()?.is_file() {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// A file in `_originaler/` that may be the one wanted.
+struct Candidate {
+    path: PathBuf,
+    size: u64,
+}
+
+impl Candidate {
+    fn sha256(&self) -> std::io::Result<Sha256> {
+        let mut file = crate::safe_fs::open_regular(&self.path)?;
+        Sha256::of_reader(&mut file)
+    }
+}
+
+/// The first file named `name` or `N-name` for which `is_it` holds.
+fn find(
+    dir: &Path,
+    names: &[String],
+    name: &Path,
+    is_it: impl Fn(&Candidate) -> std::io::Result<bool>,
+) -> std::io::Result<Option<PathBuf>> {
+    let Some(name) = name.file_name().and_then(OsStr::to_str) else {
+        return Ok(None);
+    };
+    for listed in names {
+        if !fits(listed, name) {
+            continue;
+        }
+        let path = dir.join(listed);
+        let size = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => m.len(),
+            _ => continue,
+        };
+        if is_it(&Candidate {
+            path: path.clone(),
+            size,
+        })? {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// `listed` is `name` itself or the move's `N-name`.
+fn fits(listed: &str, name: &str) -> bool {
+    if listed == name {
+        return true;
+    }
+    listed
+        .strip_suffix(name)
+        .and_then(|prefix| prefix.strip_suffix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn read_if_present(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fits;
+
+    #[test]
+    fn only_the_name_or_the_moves_numbered_name_fits() {
+        assert!(fits("melding.eml", "melding.eml"));
+        assert!(fits("12-melding.eml", "melding.eml"));
+        assert!(!fits("-melding.eml", "melding.eml"));
+        assert!(!fits("x-melding.eml", "melding.eml"));
+        assert!(!fits("annen-melding.eml", "melding.eml"));
+        assert!(!fits("melding.eml.json", "melding.eml"));
+    }
+}
