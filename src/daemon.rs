@@ -103,7 +103,15 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
     let health = Arc::new(Health::default());
     let classifier = classifier_or_problem(checked.classifier, &config, &health)?;
-    let engines = Arc::new(RealEngines::new(extractor, classifier, key));
+    if let Some(fallback) = &checked.unit_fallback {
+        tracing::info!(
+            unit = %fallback.unit(),
+            "standardreglene nevner enheter som ikke er satt opp; digital post til dem går til denne enheten"
+        );
+    }
+    let engines = Arc::new(
+        RealEngines::new(extractor, classifier, key).with_unit_fallback(checked.unit_fallback),
+    );
     Ok(Parts {
         _lock: lock,
         config: Arc::new(config),

@@ -54,6 +54,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         w.rescan_secs,
         w.ignore.join(" ")
     );
+    if let Some(fallback) = &checked.unit_fallback {
+        println!(
+            "  digital post som standardreglene sender til en enhet som ikke er satt opp, går til {}",
+            fallback.unit()
+        );
+    }
     // A warning, not an error: the service runs, but its mails cannot link.
     for warning in &checked.warnings {
         eprintln!("{}: advarsel: {warning}", config.display_name());

@@ -52,6 +52,8 @@ pub struct ReportOptions {
     pub unit: Option<UnitId>,
     pub reveal_ids: bool,
     pub classifier: Arc<Classifier>,
+    /// Where post the embedded rules send to an absent unit goes.
+    pub unit_fallback: Option<crate::check::UnitFallback>,
     pub explain: bool,
 }
 
@@ -117,7 +119,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
     // The same pass as `run` and `check-config`, without the inbox folders.
-    let classifier = match crate::check::one_shot(config).classifier {
+    let checked = crate::check::one_shot(config);
+    let classifier = match checked.classifier {
         Ok(c) => Arc::new(c),
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
@@ -125,6 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         unit,
         reveal_ids: args.reveal_ids,
         classifier,
+        unit_fallback: checked.unit_fallback,
         explain: args.explain,
     };
     let jobs = extractor.ocr_workers().min(args.files.len()).max(1);
@@ -274,12 +278,15 @@ fn classify(
     } else {
         Source::Digital
     };
-    let c = options.classifier.classify(&ClassifyInput {
+    let mut c = options.classifier.classify(&ClassifyInput {
         extraction,
         source,
         folder_unit: options.unit.as_ref(),
         received_on,
     });
+    if let Some(fallback) = &options.unit_fallback {
+        fallback.apply(&mut c);
+    }
     report.classification = Some(ProcessFields::new(&c, options.reveal_ids));
     if options.explain {
         report.explanation = Some(explain_nb(&options.classifier, &c));

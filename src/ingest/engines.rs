@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::check::UnitFallback;
 use crate::classify::{Classifier, ClassifyInput};
 use crate::extract::{Extraction, Extractor, Rejection};
 use crate::item::{Source, UnitId};
@@ -22,6 +23,8 @@ pub struct RealEngines {
     pub key: PersonIdKey,
     /// When the last letter was classified, until the rest after it.
     pub classified_at: Mutex<Option<Instant>>,
+    /// Where post the embedded rules send to an absent unit goes.
+    pub unit_fallback: Option<UnitFallback>,
 }
 
 impl RealEngines {
@@ -31,7 +34,13 @@ impl RealEngines {
             classifier: RwLock::new(classifier),
             key,
             classified_at: Mutex::new(None),
+            unit_fallback: None,
         }
+    }
+
+    pub fn with_unit_fallback(mut self, fallback: Option<UnitFallback>) -> RealEngines {
+        self.unit_fallback = fallback;
+        self
     }
 
     /// Starts the classifier's match caches afresh when nothing was
@@ -99,6 +108,9 @@ impl Engines for RealEngines {
         if let Some(delivery) = &extraction.delivery {
             // The delivery's own facts beat what the text suggests.
             super::printout::apply_delivery_facts(&mut c, delivery);
+        }
+        if let Some(fallback) = &self.unit_fallback {
+            fallback.apply(&mut c);
         }
         // `PersonId::value` is not serialized: the JSON holds masked forms only.
         let json = serde_json::to_string(&c).unwrap_or_else(|_| "{}".into());

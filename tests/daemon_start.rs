@@ -1,0 +1,71 @@
+//! What the real daemon says at start about configurations that are in
+//! order: an installation with fewer units than the three defaults starts
+//! without an ERROR (and digital post the default rules send to an absent
+//! unit lands in one it has).
+
+mod common;
+mod support;
+
+use std::time::Duration;
+
+use support::*;
+
+const WAIT: Duration = Duration::from_secs(120);
+
+/// Only MTA and the digital share; the board on a port of its own, so a
+/// board elsewhere on the machine is no ERROR of ours.
+fn one_unit_config(extra: &str) -> String {
+    format!(
+        r#"data_dir = "var"
+[[units]]
+id = "mta"
+name = "MTA"
+scan_folder = "inbox/mta"
+[digital]
+folder = "inbox/digital"
+[watch]
+settle_ms = 300
+poll_interval_ms = 250
+[extract]
+ocr_workers = 1
+[web]
+listen = "127.0.0.1:{port}"
+{extra}"#,
+        port = common::free_port()
+    )
+}
+
+fn error_lines(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.contains(" ERROR ")).collect()
+}
+
+#[test]
+fn a_config_with_one_unit_starts_without_an_error_and_keeps_all_post_in_it() {
+    let env = Env::new(Opts::default());
+    std::fs::write(&env.config, one_unit_config("")).unwrap();
+    let out = env.cli(&["check-config"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let daemon = env.start();
+    // Addressed to a unit this installation does not have.
+    std::fs::write(
+        env.inbox("digital").join("brev.pdf"),
+        text_pdf_lines(&[
+            "Att.: Rus og psykisk helse",
+            "Vi viser til samtale om rusbehandling og oppfolging fra DPS.",
+        ]),
+    )
+    .unwrap();
+    let items = env.wait_items(WAIT, "the letter queued", |items| {
+        items.iter().any(|i| state(i) == "queued")
+    });
+    assert_eq!(items[0]["unit"], "mta", "{}", items[0]);
+    assert!(daemon.stop().success());
+    let log = env.log();
+    assert!(error_lines(&log).is_empty(), "ERROR at start:\n{log}");
+    assert!(log.contains("standardreglene nevner enheter"), "{log}");
+}
