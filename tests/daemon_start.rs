@@ -1,7 +1,7 @@
 //! What the real daemon says at start about configurations that are in
 //! order: an installation with fewer units than the three defaults starts
 //! without an ERROR (and digital post the default rules send to an absent
-//! unit lands in one it has).
+//! unit lands in one it has); mail is said to start only when it does.
 
 mod common;
 mod support;
@@ -68,4 +68,20 @@ fn a_config_with_one_unit_starts_without_an_error_and_keeps_all_post_in_it() {
     let log = env.log();
     assert!(error_lines(&log).is_empty(), "ERROR at start:\n{log}");
     assert!(log.contains("standardreglene nevner enheter"), "{log}");
+    assert_eq!(log.matches("e-posttjenesten startet").count(), 1, "{log}");
+    assert!(!log.contains("e-post er slått av"), "{log}");
+}
+
+#[test]
+fn mail_switched_off_is_named_once_and_never_said_to_start() {
+    let env = Env::new(Opts::default());
+    std::fs::write(&env.config, one_unit_config("[mail]\nenabled = false\n")).unwrap();
+    let daemon = env.start();
+    assert!(daemon.stop().success());
+    let log = env.log();
+    assert_eq!(log.matches("e-post er slått av").count(), 1, "{log}");
+    for said in ["e-posttjenesten startet", "e-posttjenesten stoppet", "ingen mottakere"] {
+        assert!(!log.contains(said), "{said:?} with mail off:\n{log}");
+    }
+    assert!(error_lines(&log).is_empty(), "{log}");
 }

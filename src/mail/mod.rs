@@ -167,24 +167,35 @@ async fn serve(
     }
     let path = config.database_path();
     let store = blocking(move || Store::open(&path)).await??;
-    match config
-        .raw
-        .mail
-        .recipients_for(access::RECORDS_KEEPER, &store)
-    {
-        Ok(list) if list.is_empty() => tracing::warn!(
-            "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
-             [mail.recipients] records_officer eller e-post på arkivansvarlig"
-        ),
-        _ => {}
+    // Switched off, the loop still queues what falls due (sent once mail is
+    // switched on) but never connects: say that, and only that.
+    let enabled = config.raw.mail.enabled;
+    if enabled {
+        match config
+            .raw
+            .mail
+            .recipients_for(access::RECORDS_KEEPER, &store)
+        {
+            Ok(list) if list.is_empty() => tracing::warn!(
+                "ingen mottakere for makuleringsvarsler og avviksrapporter: sett \
+                 [mail.recipients] records_officer eller e-post på arkivansvarlig"
+            ),
+            _ => {}
+        }
     }
     let store = Db::new(store);
     let transport = transport::Transport::new(&config.raw.mail)?;
-    tracing::info!(
-        host = %config.raw.mail.smtp_host,
-        port = config.raw.mail.smtp_port,
-        "e-posttjenesten startet"
-    );
+    if enabled {
+        tracing::info!(
+            host = %config.raw.mail.smtp_host,
+            port = config.raw.mail.smtp_port,
+            "e-posttjenesten startet"
+        );
+    } else {
+        tracing::info!(
+            "e-post er slått av ([mail] enabled = false): varsler og rapporter legges i utboksen og sendes ikke"
+        );
+    }
     loop {
         if let Err(err) = cycle(&config, &store, &transport, clock.as_ref(), &shutdown).await {
             // One bad cycle (database busy, a report that fails to build) must
@@ -199,7 +210,9 @@ async fn serve(
             _ = tokio::time::sleep(config.raw.mail.poll_interval()) => {}
         }
     }
-    tracing::info!("e-posttjenesten stoppet");
+    if enabled {
+        tracing::info!("e-posttjenesten stoppet");
+    }
     Ok(())
 }
 
