@@ -39,6 +39,8 @@ use crate::ingest::pipeline::{Engines, Pipeline};
 use crate::ingest::Health;
 use crate::store::{Db, PersonIdKey, Store};
 
+mod accept;
+
 /// How long a graceful stop waits for items being extracted.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -83,14 +85,12 @@ struct Parts {
 }
 
 fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
-    // The one validation pass `check-config` and `process` also use.
-    let checked = crate::check::service(config_path)?;
-    let config = checked.config;
-    // Mail without a board address its readers can reach goes out without
-    // links (issue 15); say so once at start, as check-config does.
-    for warning in &checked.warnings {
-        tracing::warn!("{warning}");
-    }
+    // The one validation pass `check-config` and `process` also use, as a
+    // SIGHUP takes it too.
+    let accepted = accept::accept(config_path)?;
+    let health = Arc::new(Health::default());
+    accepted.tell(&health);
+    let config = accepted.config;
     let data_dir = open_data_dir(&config)?;
     let lock = lock_data_dir(&data_dir)?;
     let store = Store::open(&data_dir.database())?;
@@ -101,16 +101,9 @@ fn prepare(config_path: &Path) -> Result<Parts, DaemonError> {
     })?;
     let extractor = crate::extract::Extractor::new(&config.raw.extract)
         .map_err(|e| DaemonError::Extract(e.to_string()))?;
-    let health = Arc::new(Health::default());
-    let classifier = classifier_or_problem(checked.classifier, &config, &health)?;
-    if let Some(fallback) = &checked.unit_fallback {
-        tracing::info!(
-            unit = %fallback.unit(),
-            "standardreglene nevner enheter som ikke er satt opp; digital post til dem går til denne enheten"
-        );
-    }
     let engines = Arc::new(
-        RealEngines::new(extractor, classifier, key).with_unit_fallback(checked.unit_fallback),
+        RealEngines::new(extractor, accepted.classifier, key)
+            .with_unit_fallback(accepted.unit_fallback),
     );
     Ok(Parts {
         _lock: lock,
@@ -137,26 +130,6 @@ fn open_data_dir(config: &Config) -> Result<DataDir, DaemonError> {
         source,
     })?;
     Ok(data_dir)
-}
-
-/// The rules' units must be configured units (as `process` and
-/// `check-config` insist); a mismatch is named in `status` rather than
-/// stopping the intake of post that still needs taking in.
-fn classifier_or_problem(
-    checked: Result<crate::classify::Classifier, crate::classify::RulesError>,
-    config: &Config,
-    health: &Health,
-) -> Result<crate::classify::Classifier, DaemonError> {
-    match checked {
-        Ok(classifier) => Ok(classifier),
-        Err(err) => {
-            let classifier = crate::classify::Classifier::new(&config.raw.classify)
-                .map_err(|e| DaemonError::Classify(e.to_string()))?;
-            tracing::error!(error = %err, "klassifiseringsreglene passer ikke med [[units]]");
-            health.set_problem("rules:units", format!("klassifiseringsreglene: {err}"));
-            Ok(classifier)
-        }
-    }
 }
 
 /// Takes `data_dir/postmottak.lock` (flock; released by the kernel when the
@@ -495,10 +468,14 @@ async fn signals(
                     notify(&[now]);
                 }
                 let path = config_path.to_owned();
-                match tokio::task::spawn_blocking(move || Config::load_for_service(&path)).await {
+                // The pass a start takes: what a start refuses, a reload
+                // refuses (the classifier it builds is dropped: the
+                // pipeline keeps its rules until the next start).
+                match tokio::task::spawn_blocking(move || accept::accept(&path)).await {
                     Ok(Ok(new)) => {
                         tracing::info!("SIGHUP: konfigurasjonen er lest på nytt");
-                        let _ = config_tx.send(Arc::new(new));
+                        new.tell(health);
+                        let _ = config_tx.send(Arc::new(new.config));
                     }
                     Ok(Err(err)) => {
                         tracing::error!(error = %err, "SIGHUP: ny konfigurasjon er ugyldig; beholder den gamle");

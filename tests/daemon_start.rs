@@ -1,7 +1,7 @@
-//! What the real daemon says at start about configurations that are in
-//! order: an installation with fewer units than the three defaults starts
-//! without an ERROR (and digital post the default rules send to an absent
-//! unit lands in one it has); mail is said to start only when it does.
+//! What the real daemon accepts and says at start: an installation with
+//! fewer units than the three defaults starts without an ERROR (and digital
+//! post the default rules send to an absent unit lands in one it has); mail
+//! is said to start only when it does; SIGHUP refuses what a start refuses.
 
 mod common;
 mod support;
@@ -84,4 +84,52 @@ fn mail_switched_off_is_named_once_and_never_said_to_start() {
         assert!(!log.contains(said), "{said:?} with mail off:\n{log}");
     }
     assert!(error_lines(&log).is_empty(), "{log}");
+}
+
+#[test]
+fn a_reload_refuses_rules_that_do_not_load_as_a_start_does_and_keeps_the_old_config() {
+    let env = Env::new(Opts::default());
+    let good = one_unit_config("");
+    std::fs::write(&env.config, &good).unwrap();
+    let daemon = env.start();
+
+    // Valid as a config file (what `Config::load_for_service` checks), but
+    // its rules file does not load, and it adds a folder.
+    std::fs::write(env.path().join("regler.toml"), "threshold = 2\n").unwrap();
+    std::fs::write(
+        &env.config,
+        format!(
+            "{good}[[units]]\nid = \"omsorg\"\nname = \"Omsorg\"\n\
+             scan_folder = \"inbox/omsorg\"\n[classify]\nrules = \"regler.toml\"\n"
+        ),
+    )
+    .unwrap();
+    daemon.signal(nix::sys::signal::Signal::SIGHUP);
+    let begun = std::time::Instant::now();
+    while !env.log().contains("SIGHUP:") {
+        assert!(begun.elapsed() < WAIT, "no reload in the log");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::write(env.inbox("omsorg").join("ny-mappe.pdf"), text_pdf(1)).unwrap();
+    std::fs::write(env.inbox("mta").join("gammel-mappe.pdf"), text_pdf(2)).unwrap();
+    env.wait_items(WAIT, "the old folder still taken in", |items| {
+        items.iter().any(|i| state(i) == "queued")
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let items = env.items();
+    assert_eq!(items.len(), 1, "the refused file's folder is not watched: {items:#?}");
+    assert_eq!(items[0]["file_name"], "gammel-mappe.pdf");
+    assert!(daemon.stop().success());
+    let log = env.log();
+    assert!(
+        log.contains("SIGHUP: ny konfigurasjon er ugyldig; beholder den gamle")
+            && log.contains("regler.toml"),
+        "{log}"
+    );
+    assert!(!log.contains("konfigurasjonen er lest på nytt"), "{log}");
+    // The same file at start: refused for the same reason.
+    let start = env.cli(&["run"]);
+    assert!(!start.status.success(), "a start refuses it");
+    let refusal = String::from_utf8_lossy(&start.stderr).into_owned();
+    assert!(refusal.contains("regler.toml"), "{refusal}");
 }
