@@ -6,7 +6,10 @@ mod common;
 #[path = "support_mail/seed.rs"]
 mod seed;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use postmottak::classify::{ClassifyConfig, Taxonomy};
 use postmottak::config::Config;
 use postmottak::item::ItemId;
 use postmottak::mail::compose::{self, Composed};
@@ -19,6 +22,7 @@ fn ctx<'a>(store: &'a Store, config: &'a Config, now: DateTime<Utc>) -> ReportCo
         store,
         reports: &config.raw.reports,
         retention: &config.raw.retention,
+        taxonomy: Arc::new(Taxonomy::from_config(config).unwrap()),
         now,
     }
 }
@@ -324,6 +328,44 @@ fn open_access_requests_are_listed_with_their_age() {
     // Wednesday 25 November → Thursday 3 December: 6 working days.
     assert_eq!(rows[0].cells[2], "6");
     assert_eq!(rows[0].cells[7], "150880*****");
+}
+
+#[test]
+fn access_requests_are_the_types_whose_routine_says_so_in_the_rules_file() {
+    let w = world();
+    let vergemal = item(
+        &w.store,
+        &Seed {
+            document_type: "vergemal",
+            ..Seed::digital(oslo(2026, 11, 26, 9, 0), "queued")
+        },
+    );
+    // A municipality's own rules file: a type of its own that the routine
+    // treats as an access request.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regler.toml");
+    let text = postmottak::classify::DEFAULT_RULES_TOML.replacen(
+        "[[types]]\nid = \"annet\"",
+        "[[types]]\nid = \"vergemal\"\nlabel = \"Melding om vergemål\"\n\
+         routine = \"access_request\"\n\n[[types]]\nid = \"annet\"",
+        1,
+    );
+    assert!(text.contains("vergemal"), "fixture");
+    std::fs::write(&rules, text).unwrap();
+    let own = Taxonomy::load(&ClassifyConfig {
+        rules: Some(rules),
+        ..ClassifyConfig::default()
+    })
+    .unwrap();
+
+    let listed = |c: &ReportContext<'_>| -> Vec<Option<ItemId>> {
+        let report = report::access_requests(c, None).unwrap();
+        report.sections[0].rows.iter().map(|r| r.item).collect()
+    };
+    let mut c = ctx(&w.store, &w.config, thursday());
+    assert_eq!(listed(&c), vec![Some(w.innsyn)], "the default rules");
+    c.taxonomy = Arc::new(own);
+    assert_eq!(listed(&c), vec![Some(w.innsyn), Some(vergemal)]);
 }
 
 #[test]

@@ -72,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         store: &store,
         reports: &config.raw.reports,
         retention: &config.raw.retention,
+        taxonomy: std::sync::Arc::new(crate::classify::Taxonomy::from_config(&config)?),
         now,
     };
     let period = match (args.from, args.to) {

@@ -152,6 +152,7 @@ fn scheduled_report(
         store,
         reports: &config.raw.reports,
         retention: &config.raw.retention,
+        taxonomy: std::sync::Arc::new(crate::classify::Taxonomy::from_config(config)?),
         now,
     };
     let mail = &config.raw.mail;

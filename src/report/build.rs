@@ -2,21 +2,26 @@
 //! (`calendar::working_days_between`) from the Oslo day of arrival.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use super::{mask_digits, Report, ReportConfig, ReportError, ReportKind, Row, Section};
 use crate::calendar::{self, date_label_nb, working_days_between};
+use crate::classify::{Routine, Taxonomy};
 use crate::item::{ItemState, QualityFlag, RejectCode};
 use crate::retention::{self, RetentionConfig, ShelfState};
 use crate::store::reports::{ItemFilter, ReportItemRow};
 use crate::store::Store;
 
-/// What every report needs: the store, the settings and "now".
+/// What every report needs: the store, the settings, the document types
+/// and "now".
 pub struct ReportContext<'a> {
     pub store: &'a Store,
     pub reports: &'a ReportConfig,
     pub retention: &'a RetentionConfig,
+    /// Which types are access requests (their `routine`).
+    pub taxonomy: Arc<Taxonomy>,
     pub now: DateTime<Utc>,
 }
 
@@ -509,7 +514,14 @@ pub fn access_requests(
     }
     let today = ctx.today();
     let mut rows = Vec::new();
-    for r in ctx.items(ItemFilter::OpenAccessRequests)? {
+    let types: Vec<String> = ctx
+        .taxonomy
+        .types()
+        .iter()
+        .filter(|t| t.routine == Some(Routine::AccessRequest))
+        .map(|t| t.id.clone())
+        .collect();
+    for r in ctx.items(ItemFilter::OpenAccessRequests { types: &types })? {
         if !within(&r, period) {
             continue;
         }

@@ -47,8 +47,9 @@ pub enum ItemFilter<'a> {
     OpenQualityFlags,
     /// Everything received in `[from, to)` except refused files (post list).
     Received { from: &'a str, to: &'a str },
-    /// Access requests not yet registered.
-    OpenAccessRequests,
+    /// Access requests not yet registered: items of these document types
+    /// (the taxonomy's access-request routine).
+    OpenAccessRequests { types: &'a [String] },
 }
 
 const ITEM_COLUMNS: &str = "i.id, i.source, i.file_name, i.received_at, i.state, i.unit,
@@ -79,6 +80,8 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ReportItemRow> {
 
 /// Items for one report section, oldest first.
 pub fn report_items(store: &Store, filter: ItemFilter<'_>) -> Result<Vec<ReportItemRow>> {
+    // A list of types is one JSON parameter, read with `json_each`.
+    let types_json;
     let (condition, from, to) = match filter {
         ItemFilter::AllocatedUnregistered => {
             ("i.state = 'allocated' AND i.registered_at IS NULL", "", "")
@@ -111,17 +114,24 @@ pub fn report_items(store: &Store, filter: ItemFilter<'_>) -> Result<Vec<ReportI
             from,
             to,
         ),
-        ItemFilter::OpenAccessRequests => (
-            "i.document_type = 'innsyn' AND i.registered_at IS NULL
-             AND i.state NOT IN ('rejected','duplicate','registered')",
-            "",
-            "",
-        ),
+        ItemFilter::OpenAccessRequests { types } => {
+            types_json = serde_json::Value::from(types).to_string();
+            (
+                "i.document_type IN (SELECT value FROM json_each(?1))
+                 AND i.registered_at IS NULL
+                 AND i.state NOT IN ('rejected','duplicate','registered')",
+                types_json.as_str(),
+                "",
+            )
+        }
     };
     let sql = format!("SELECT {ITEM_COLUMNS} WHERE {condition} ORDER BY i.received_at, i.id");
     let mut stmt = store.conn().prepare(&sql)?;
-    let rows = if condition.contains("?1") {
+    let rows = if condition.contains("?2") {
         stmt.query_map(params![from, to], item_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    } else if condition.contains("?1") {
+        stmt.query_map(params![from], item_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?
     } else {
         stmt.query_map([], item_row)?

@@ -340,6 +340,7 @@ async fn report_page(
         (None, None) => None,
     };
     let config = state.config.clone();
+    let taxonomy = state.taxonomy.clone();
     let me = viewer.user.id;
     // Only those who read every report see everyone's backlog.
     let only_me = (reports != access::Reports::All).then_some(me);
@@ -350,6 +351,7 @@ async fn report_page(
                 store,
                 reports: &config.raw.reports,
                 retention: &config.raw.retention,
+                taxonomy,
                 now: Utc::now(),
             };
             let built = match kind {
