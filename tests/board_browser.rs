@@ -129,6 +129,75 @@ async fn scenario(client: Client, board: Board) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_caseworker_chooser_shows_a_long_name_whole_in_the_queue_and_the_meeting() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let board = Board::start().await;
+    postmottak::store::users::create(
+        &board.store(),
+        &postmottak::store::users::NewUser {
+            username: "karinj",
+            display_name: LONG_NAME,
+            email: None,
+            role: postmottak::item::Role::Caseworker,
+            units: &[unit("mta")],
+            password_hash: "x",
+            totp_secret: "x",
+        },
+        postmottak::store::events::Actor::System,
+    )
+    .unwrap();
+    board.seed(&[letter("mta", "fullmakt", "Fullmakt til datter", "x")]);
+    let client = browser(&driver).await;
+    let outcome = tokio::spawn(chooser_widths(client.clone(), board)).await;
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+const LONG_NAME: &str = "Kari Nordmann-Johansen";
+
+async fn chooser_widths(client: Client, board: Board) {
+    let base = format!("http://{}", board.addr);
+    sign_in(&client, &base, board.user("leder")).await;
+    for view in ["/", "/?mote=1"] {
+        client.goto(&format!("{base}{view}")).await.unwrap();
+        wait_for_text(&client, |s| s.contains("Fullmakt til datter")).await;
+        // The option's text in the select's own font against the room the
+        // select gives it (its inner width less the drop-down arrow), and
+        // the form inside its cell, the page not wider than the window.
+        let measured = client
+            .execute(
+                "const sel = document.querySelector('form.allocate select');
+                 const cs = getComputedStyle(sel);
+                 const ctx = document.createElement('canvas').getContext('2d');
+                 ctx.font = cs.font;
+                 const text = ctx.measureText(arguments[0]).width;
+                 const room = sel.clientWidth - parseFloat(cs.paddingLeft)
+                   - parseFloat(cs.paddingRight) - 24;
+                 const cell = sel.closest('td').getBoundingClientRect();
+                 const inside = [...sel.form.children].every(e =>
+                   e.getBoundingClientRect().right <= cell.right + 0.5);
+                 const page = document.documentElement.scrollWidth <= window.innerWidth;
+                 return [text, room, inside, page];",
+                vec![serde_json::json!(LONG_NAME)],
+            )
+            .await
+            .unwrap();
+        let text = measured[0].as_f64().unwrap();
+        let room = measured[1].as_f64().unwrap();
+        assert!(
+            text <= room,
+            "{view}: «{LONG_NAME}» needs {text:.0} px, the chooser shows {room:.0} px"
+        );
+        assert_eq!(measured[2], true, "{view}: the form overflows its cell");
+        assert_eq!(measured[3], true, "{view}: the page scrolls sideways");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_letter_dropped_in_a_watched_folder_is_allocated_at_the_meeting() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples/files/digital/010-klage-omsorgsstonad.pdf");
