@@ -170,7 +170,10 @@ fn no_instant_is_bound_to_sql_without_its_stored_text() {
         .iter()
         .map(|p| {
             let rel = p.strip_prefix(repo).unwrap().to_string_lossy().into_owned();
-            (rel, code_without_tests(&std::fs::read_to_string(p).unwrap()))
+            (
+                rel,
+                code_without_tests(&std::fs::read_to_string(p).unwrap()),
+            )
         })
         .collect();
     let all: String = sources.iter().map(|(_, c)| c.as_str()).collect();
@@ -226,7 +229,13 @@ fn code_without_tests(text: &str) -> String {
         None => text,
     };
     code.lines()
-        .map(|l| if l.trim_start().starts_with("//") { "" } else { l })
+        .map(|l| {
+            if l.trim_start().starts_with("//") {
+                ""
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -80,7 +80,11 @@ fn mail_switched_off_is_named_once_and_never_said_to_start() {
     assert!(daemon.stop().success());
     let log = env.log();
     assert_eq!(log.matches("e-post er slått av").count(), 1, "{log}");
-    for said in ["e-posttjenesten startet", "e-posttjenesten stoppet", "ingen mottakere"] {
+    for said in [
+        "e-posttjenesten startet",
+        "e-posttjenesten stoppet",
+        "ingen mottakere",
+    ] {
         assert!(!log.contains(said), "{said:?} with mail off:\n{log}");
     }
     assert!(error_lines(&log).is_empty(), "{log}");
@@ -117,7 +121,11 @@ fn a_reload_refuses_rules_that_do_not_load_as_a_start_does_and_keeps_the_old_con
     });
     std::thread::sleep(Duration::from_secs(2));
     let items = env.items();
-    assert_eq!(items.len(), 1, "the refused file's folder is not watched: {items:#?}");
+    assert_eq!(
+        items.len(),
+        1,
+        "the refused file's folder is not watched: {items:#?}"
+    );
     assert_eq!(items[0]["file_name"], "gammel-mappe.pdf");
     assert!(daemon.stop().success());
     let log = env.log();

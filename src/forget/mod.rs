@@ -41,8 +41,8 @@ pub mod report;
 pub mod sweep;
 
 pub use config::ForgetConfig;
-pub use policy::Policy;
 pub use originals::Inboxes;
+pub use policy::Policy;
 pub use sweep::{plan, run, run_in, Outcome, Plan};
 
 #[derive(Debug, thiserror::Error)]

@@ -51,11 +51,7 @@ impl Inboxes {
 /// there. `data_dir` is the data folder, where the content copy's
 /// sidecar tells the moved sidecar's bytes. Missing files (already removed,
 /// a unit no longer configured) are not an error.
-pub fn remove(
-    inboxes: &Inboxes,
-    data_dir: &Path,
-    original: &MovedOriginal,
-) -> std::io::Result<()> {
+pub fn remove(inboxes: &Inboxes, data_dir: &Path, original: &MovedOriginal) -> std::io::Result<()> {
     let Some(dir) = inboxes.originals_of(original.folder_unit.as_ref()) else {
         return Ok(());
     };
