@@ -167,7 +167,49 @@ fn read_if_present(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::fits;
+    use super::*;
+
+    /// A SvarInn document and its JSON went to `_originaler/` (the JSON
+    /// under the move's numbered name); a stranger's file with the
+    /// document's name but other bytes lies beside them.
+    #[test]
+    fn a_document_and_its_sidecar_go_and_other_bytes_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("digital");
+        let originals = inbox.join(ORIGINALS_DIR);
+        std::fs::create_dir_all(&originals).unwrap();
+        let data = dir.path().join("var");
+        std::fs::create_dir_all(data.join("content")).unwrap();
+        let (pdf, json) = (b"%PDF-1.7 vedtak".as_slice(), b"{\"id\":1}".as_slice());
+        std::fs::write(originals.join("vedtak.pdf"), b"andre bytes").unwrap();
+        std::fs::write(originals.join("1-vedtak.pdf"), pdf).unwrap();
+        std::fs::write(originals.join("2-vedtak.json"), json).unwrap();
+        std::fs::write(data.join("content/abc.json"), json).unwrap();
+        let inboxes = Inboxes {
+            digital: Some(inbox),
+            units: Vec::new(),
+        };
+        let original = MovedOriginal {
+            folder_unit: None,
+            file_name: "vedtak.pdf".into(),
+            sha256: Sha256::of_bytes(pdf),
+            size: pdf.len() as u64,
+            content_path: "content/abc".into(),
+        };
+        remove(&inboxes, &data, &original).unwrap();
+        let left: Vec<String> = std::fs::read_dir(&originals)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["vedtak.pdf"]);
+        // Again, and for a unit no longer configured: nothing to do, no error.
+        remove(&inboxes, &data, &original).unwrap();
+        let gone_unit = MovedOriginal {
+            folder_unit: Some(UnitId::new("omsorg").unwrap()),
+            ..original
+        };
+        remove(&inboxes, &data, &gone_unit).unwrap();
+    }
 
     #[test]
     fn only_the_name_or_the_moves_numbered_name_fits() {
