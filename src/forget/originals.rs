@@ -62,7 +62,7 @@ pub fn remove(inboxes: &Inboxes, data_dir: &Path, original: &MovedOriginal) -> s
     };
     let document = Path::new(&original.file_name);
     if let Some(found) = find(&dir, &names, document, |bytes_of| {
-        Ok(bytes_of.size == original.size && bytes_of.sha256()? == original.sha256)
+        Ok(bytes_of.size == original.size && bytes_of.sha256()? == Some(original.sha256))
     })? {
         remove_if_present(&found)?;
     }
@@ -75,7 +75,7 @@ pub fn remove(inboxes: &Inboxes, data_dir: &Path, original: &MovedOriginal) -> s
     let expected_sha = Sha256::of_bytes(&expected);
     for name in sidecar::candidates(document) {
         if let Some(found) = find(&dir, &names, &name, |f| {
-            Ok(f.size == expected.len() as u64 && f.sha256()? == expected_sha)
+            Ok(f.size == expected.len() as u64 && f.sha256()? == Some(expected_sha))
         })? {
             remove_if_present(&found)?;
             break;
@@ -104,9 +104,15 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn sha256(&self) -> std::io::Result<Sha256> {
-        let mut file = crate::safe_fs::open_regular(&self.path)?;
-        Sha256::of_reader(&mut file)
+    /// Its bytes' hash; `None` for what is not a regular file by the time
+    /// it is opened (swapped for a link or FIFO: never ours).
+    fn sha256(&self) -> std::io::Result<Option<Sha256>> {
+        let mut file = match crate::safe_fs::open_regular(&self.path) {
+            Ok(file) => file,
+            Err(e) if crate::safe_fs::is_not_regular(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Sha256::of_reader(&mut file).map(Some)
     }
 }
 
