@@ -27,7 +27,9 @@ async fn board_pipeline_and_mail_at_once_lose_nothing_and_never_fail() {
     });
     let web_port = seed::free_port();
     let smtp_port = seed::free_port();
-    let mut config = std::fs::read_to_string(&env.config).unwrap();
+    let mut config = std::fs::read_to_string(&env.config)
+        .unwrap()
+        .replace(support::WEB_SECTION, "");
     config.push_str(&format!(
         r#"
 [web]

@@ -408,6 +408,10 @@ fn board_answers(port: u16) -> bool {
 fn sighup_applies_new_web_and_metrics_sections_without_a_restart() {
     let env = Env::new(Opts::default());
     let (board, moved, port) = (free_port(), free_port(), free_port());
+    let config = std::fs::read_to_string(&env.config)
+        .unwrap()
+        .replace(support::WEB_SECTION, "");
+    std::fs::write(&env.config, config).unwrap();
     append_config(
         &env,
         &format!("\n[mail]\nenabled = false\n[web]\nlisten = \"127.0.0.1:{board}\"\n"),

@@ -194,7 +194,7 @@ id = "rus-psykisk-helse"
 name = "Rus og psykisk helse"
 scan_folder = "inbox/rus-psykisk-helse"
 {extra}
-[digital]
+{web}[digital]
 folder = "inbox/digital"
 [watch]
 settle_ms = {settle}
@@ -208,8 +208,15 @@ ocr_workers = 1
         settle = opts.settle_ms,
         rescan = opts.rescan_secs,
         grace = opts.incomplete_grace_secs,
+        web = WEB_SECTION,
     )
 }
+
+/// The test config's `[web]` section: any free port, so parallel test daemons
+/// never race for the default 8080. A test that sets its own `[web]` removes
+/// this text first (a TOML table can be defined once). It is not the last
+/// section: tests append bare keys to `[extract]`.
+pub const WEB_SECTION: &str = "[web]\nlisten = \"127.0.0.1:0\"\n";
 
 /// The daemon child process; killed on drop.
 pub struct Daemon {
