@@ -291,3 +291,24 @@ fn run_check_config_and_process_refuse_a_broken_section_alike() {
         }
     }
 }
+
+#[test]
+fn a_rules_file_that_does_not_load_is_refused_by_every_command_with_exit_2() {
+    // `run` used to stop with exit 1 here (a task failure, which systemd
+    // restarts in a loop) while `check-config` called it a config problem.
+    let (dir, config) =
+        nested_install("listen = \"127.0.0.1:0\"\n[classify]\nrules = \"regler.toml\"\n");
+    std::fs::write(dir.path().join("config/regler.toml"), "[[types]\nid = ").unwrap();
+    let letter = dir.path().join("brev.txt");
+    std::fs::write(&letter, "Hei").unwrap();
+    let letter = letter.to_string_lossy().into_owned();
+    for args in [&["check-config"][..], &["run"], &["process", &letter]] {
+        let out = run(args, &config);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("regler.toml"),
+            "{args:?}: the file is not named: {err}"
+        );
+    }
+}

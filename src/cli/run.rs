@@ -38,7 +38,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime.shutdown_timeout(Duration::from_secs(2));
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(DaemonError::Config(err)) => {
+        // A rules file that does not load is a config problem like any other.
+        Err(err @ (DaemonError::Config(_) | DaemonError::Classify(_))) => {
             eprintln!("postmottak: {err}");
             Ok(ExitCode::from(2))
         }
