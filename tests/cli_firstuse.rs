@@ -275,19 +275,29 @@ fn run_check_config_and_process_refuse_a_broken_section_alike() {
          [classify]\nthreshold = 1.5\n\
          [extract]\nocr_timeout_secs_per_page = 0\n",
     );
-    let letter = dir.path().join("brev.txt");
-    std::fs::write(&letter, "Hei").unwrap();
-    let letter = letter.to_string_lossy().into_owned();
-    for args in [&["check-config"][..], &["run"], &["process", &letter]] {
-        let out = run(args, &config);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        for key in [
+    every_command_refuses(
+        dir.path(),
+        &config,
+        &[
             "classify.threshold",
             "extract.ocr_timeout_secs_per_page",
             "web.queue_limit",
-        ] {
-            assert!(err.contains(key), "{args:?}: {key} missing in {err}");
+        ],
+    );
+}
+
+/// `check-config`, `run` and `process` all exit 2 on this config, and each
+/// names every one of `needles` on stderr.
+fn every_command_refuses(dir: &Path, config: &Path, needles: &[&str]) {
+    let letter = dir.join("brev.txt");
+    std::fs::write(&letter, "Hei").unwrap();
+    let letter = letter.to_string_lossy().into_owned();
+    for args in [&["check-config"][..], &["run"], &["process", &letter]] {
+        let out = run(args, config);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: {needle} missing in {err}");
         }
     }
 }
@@ -299,16 +309,5 @@ fn a_rules_file_that_does_not_load_is_refused_by_every_command_with_exit_2() {
     let (dir, config) =
         nested_install("listen = \"127.0.0.1:0\"\n[classify]\nrules = \"regler.toml\"\n");
     std::fs::write(dir.path().join("config/regler.toml"), "[[types]\nid = ").unwrap();
-    let letter = dir.path().join("brev.txt");
-    std::fs::write(&letter, "Hei").unwrap();
-    let letter = letter.to_string_lossy().into_owned();
-    for args in [&["check-config"][..], &["run"], &["process", &letter]] {
-        let out = run(args, &config);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(
-            err.contains("regler.toml"),
-            "{args:?}: the file is not named: {err}"
-        );
-    }
+    every_command_refuses(dir.path(), &config, &["regler.toml"]);
 }
