@@ -13,8 +13,9 @@
 mod classify_support;
 mod common;
 
-use classify_support::{evaluate, is_held_out, load_letters, repo, text_extraction, Letter};
-use postmottak::classify::{fold, TypeModel};
+use classify_support::{
+    classifier, cv, evaluate, is_held_out, is_tuning, load_letters, repo, text_extraction, Letter,
+};
 
 fn id_below(letter: &Letter, n: u32) -> bool {
     letter
@@ -95,21 +96,16 @@ fn held_out_level_reached() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// letters below 300 train: never the held-out letters. Stale after a letter
-/// changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
+/// tuning letters (below 300, 400–459) train: never the held-out letters.
+/// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<(String, String)> = load_letters()
+    let tuning: Vec<Letter> = load_letters()
         .into_iter()
-        .filter(|l| id_below(l, 300) && !is_held_out(l))
-        .map(|l| {
-            let folded = fold(&text_extraction(&l).text());
-            (folded, l.expected.document_type)
-        })
+        .filter(|l| is_tuning(l) && !is_held_out(l))
         .collect();
-    let model = TypeModel::train(tuning.iter().map(|(t, y)| (t.as_str(), y.as_str())), 0.1);
     let path = repo().join("config/type_model.tsv");
-    let want = model.to_tsv();
+    let want = cv::train(&tuning).to_tsv();
     if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
@@ -118,4 +114,18 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
         committed == want,
         "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
     );
+}
+
+/// 10-fold cross-validation on the tuning letters, the model retrained per
+/// fold: how a change to the model or to the abstain rule is measured
+/// (`cargo test --test classify_labelled cross_validation -- --ignored
+/// --nocapture`; `POSTMOTTAK_EVAL_RULES` tries another rules file).
+#[test]
+#[ignore = "a measuring tool: prints per-fold accuracy"]
+fn cross_validation() {
+    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
+    let reports = cv::cross_validate(&classifier(), &tuning, 10);
+    let (ok, _, _, n) = cv::print_folds(&reports);
+    assert_eq!(n, tuning.len());
+    assert!(ok > 0);
 }

@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
+use super::Classifier;
 
 /// The embedded default table.
 pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
@@ -216,6 +217,18 @@ impl TypeModel {
                 .map(|((c, _), l)| (c.as_str(), (l - max).exp() / z))
                 .collect(),
         )
+    }
+}
+
+impl Classifier {
+    /// The same rules with another model table (cross-validation retrains
+    /// the model per fold; `model_weight` 0 still leaves it out).
+    pub fn with_type_model(&self, model: TypeModel) -> Classifier {
+        let mut classifier = self.clone();
+        if classifier.rules.file.model_weight > 0.0 {
+            classifier.rules.model = Some(model);
+        }
+        classifier
     }
 }
 
