@@ -105,7 +105,7 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
         .filter(|l| is_tuning(l) && !is_held_out(l))
         .collect();
     let path = repo().join("config/type_model.tsv");
-    let want = cv::train(&tuning).to_tsv();
+    let want = cv::train(&tuning, cv::ALPHA, cv::FEATURES).to_tsv();
     if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
@@ -119,13 +119,30 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
 /// 10-fold cross-validation on the tuning letters, the model retrained per
 /// fold: how a change to the model or to the abstain rule is measured
 /// (`cargo test --test classify_labelled cross_validation -- --ignored
-/// --nocapture`; `POSTMOTTAK_EVAL_RULES` tries another rules file).
+/// --nocapture`; `POSTMOTTAK_EVAL_RULES` tries another rules file,
+/// `POSTMOTTAK_CV_MODELS="0.1:words,0.1:pairs"` other model trainings).
 #[test]
 #[ignore = "a measuring tool: prints per-fold accuracy"]
 fn cross_validation() {
     let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
-    let reports = cv::cross_validate(&classifier(), &tuning, 10);
-    let (ok, _, _, n) = cv::print_folds(&reports);
-    assert_eq!(n, tuning.len());
-    assert!(ok > 0);
+    let base = classifier();
+    let variants = std::env::var("POSTMOTTAK_CV_MODELS").unwrap_or_default();
+    let mut variants: Vec<(f64, bool)> = variants
+        .split(',')
+        .filter_map(|v| {
+            let (alpha, kind) = v.split_once(':')?;
+            Some((alpha.parse().ok()?, kind == "pairs"))
+        })
+        .collect();
+    if variants.is_empty() {
+        variants.push((cv::ALPHA, cv::FEATURES.pairs));
+    }
+    for (alpha, pairs) in variants {
+        let features = postmottak::classify::ModelFeatures { pairs };
+        println!("\n--- model: alpha {alpha}, word pairs {pairs}");
+        let folds = cv::cross_validate(&base, &tuning, 10, alpha, features);
+        let (ok, _, _, n) = cv::print_folds(&folds);
+        assert_eq!(n, tuning.len());
+        assert!(ok > 0);
+    }
 }

@@ -34,6 +34,7 @@ mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod title;
+mod urgent;
 mod validate;
 
 use std::sync::Arc;
@@ -49,7 +50,7 @@ pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use load::DEFAULT_RULES_TOML;
-pub use model::TypeModel;
+pub use model::{ModelFeatures, TypeModel};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
