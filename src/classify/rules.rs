@@ -181,6 +181,8 @@ pub struct Rules {
     unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, Regex)>,
     pub(super) negated_phrases: Vec<Regex>,
+    /// The need phrases of `[urgent.near_need]`.
+    pub(super) near_need: Vec<Regex>,
     pub(super) negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
@@ -272,6 +274,14 @@ impl Rules {
             .filter_map(|p| phrase_pattern(p))
             .map(|p| regex(origin, &p))
             .collect::<Result<Vec<_>, _>>()?;
+        let near_need = file
+            .urgent
+            .near_need
+            .iter()
+            .flat_map(|n| &n.phrases)
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
         let negation_words = file
             .urgent
             .negation_words
@@ -335,6 +345,7 @@ impl Rules {
             unit_owner,
             urgent_cues,
             negated_phrases,
+            near_need,
             negation_words,
             senders,
             addressees,

@@ -1,6 +1,9 @@
 //! Urgency: the `[urgent]` section of the rules file and the cues that fire
-//! in a letter (not negated: "ikke noe som haster").
+//! in a letter (not negated: "ikke noe som haster"), and a need with a
+//! deadline in days: "behov for hjemmesykepleie fra 28.11.2026" in a letter
+//! dated 24.11.2026 (`near_need`), however the need is worded.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::rules::{Fired, Rules};
@@ -15,6 +18,19 @@ pub struct UrgentDef {
     #[serde(default)]
     pub negated_phrases: Vec<String>,
     pub cues: Vec<UrgentCue>,
+    #[serde(default)]
+    pub near_need: Option<NearNeed>,
+}
+
+/// A need named on the same line as (or the line before) a date at most
+/// `days` after the letter's own date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearNeed {
+    pub days: u32,
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -26,8 +42,37 @@ pub struct UrgentCue {
 }
 
 impl Rules {
-    /// Urgency cues that are not negated, each cue label once.
-    pub fn urgent_cues(&self, folded: &str) -> Vec<Fired> {
+    /// Urgency cues that are not negated, each cue label once, and the
+    /// near need when the letter's own date is known.
+    pub fn urgent_cues(&self, folded: &str, letter_date: Option<NaiveDate>) -> Vec<Fired> {
+        let mut fired = self.phrase_cues(folded);
+        if let (Some(need), Some(date)) = (&self.file.urgent.near_need, letter_date) {
+            if self.need_by_near_date(folded, date, need.days) {
+                fired.push(Fired {
+                    target: "urgent".into(),
+                    label: need.label.clone(),
+                    weight: need.weight,
+                });
+            }
+        }
+        fired
+    }
+
+    /// A need phrase on a line with a date `0..=days` after `letter_date`,
+    /// or on the line before it (a sentence wraps).
+    fn need_by_near_date(&self, folded: &str, letter_date: NaiveDate, days: u32) -> bool {
+        let lines: Vec<&str> = folded.lines().collect();
+        lines.iter().enumerate().any(|(i, line)| {
+            let near = super::dates::dates_in(line).any(|d| {
+                let ahead = (d - letter_date).num_days();
+                (0..=i64::from(days)).contains(&ahead)
+            });
+            let need = |l: &str| self.near_need.iter().any(|re| re.is_match(l));
+            near && (need(line) || (i > 0 && need(lines[i - 1])))
+        })
+    }
+
+    fn phrase_cues(&self, folded: &str) -> Vec<Fired> {
         let negated_spans: Vec<(usize, usize)> = self
             .negated_phrases
             .iter()
