@@ -338,6 +338,23 @@ impl Rules {
 mod tests {
     use super::*;
 
+    /// The rules text with the top-level `key = …` line set to `value`.
+    fn set(text: &str, key: &str, value: &str) -> String {
+        let prefix = format!("{key} =");
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.starts_with(&prefix) {
+                    format!("{key} = {value}")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect();
+        assert!(lines.iter().any(|l| l.starts_with(&prefix)), "{key}");
+        lines.join("\n")
+    }
+
     fn filler(n: usize) -> String {
         (0..n)
             .map(|i| format!("ord{}x", char::from(b'a' + (i % 26) as u8)))
@@ -390,11 +407,11 @@ mod tests {
         assert!((0.0..=1.0).contains(&decision.confidence));
         let short = with.score_types(&super::super::fold("Søknad om BPA"), "");
         assert!(short.fired.iter().all(|f| f.label != MODEL_LABEL));
-        let own = rules_text.replace("model_weight = 0.5", "model_weight = 0");
+        let own = set(rules_text, "model_weight", "0");
         let without = Rules::from_toml(&own, "test").unwrap();
         let decision = without.score_types(&folded, "");
         assert!(decision.fired.iter().all(|f| f.label != MODEL_LABEL));
-        let bad = rules_text.replace("model_weight = 0.5", "model_weight = -1");
+        let bad = set(rules_text, "model_weight", "-1");
         assert!(Rules::from_toml(&bad, "test").is_err());
     }
 
@@ -430,11 +447,13 @@ mod tests {
         let d = with_model(rules_text).score_types(&format!("{common} uenig vedtaket"), "");
         assert_eq!(d.document_type, "klage");
         // Without the abstain settings the weak lead was enough.
-        let never = rules_text
-            .replace("abstain_rule_evidence = 2.0", "abstain_rule_evidence = 0")
-            .replace("abstain_model_lead = 2.0", "abstain_model_lead = 0");
+        let never = set(
+            &set(rules_text, "abstain_rule_evidence", "0"),
+            "abstain_model_lead",
+            "0",
+        );
         assert_eq!(with_model(&never).score_types(&weak, "").document_type, "klage");
-        let bad = rules_text.replace("abstain_model_lead = 2.0", "abstain_model_lead = -1");
+        let bad = set(rules_text, "abstain_model_lead", "-1");
         assert!(Rules::from_toml(&bad, "test").is_err());
     }
 

@@ -127,3 +127,43 @@ impl Rules {
     }
 
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fold, DEFAULT_RULES_TOML};
+    use super::*;
+
+    fn labels(rules: &Rules, text: &str, date: Option<NaiveDate>) -> Vec<String> {
+        rules
+            .urgent_cues(&fold(text), date)
+            .into_iter()
+            .map(|f| f.label)
+            .collect()
+    }
+
+    #[test]
+    fn a_need_a_few_days_after_the_letters_date_is_urgent() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let text = "Overføring av pasient – behov for hjemmesykepleie fra 28.11.2026\n\
+                    Han flytter fredag.";
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+        assert!(labels(&rules, text, day(24)).contains(&need));
+        // Three weeks ahead is planning, not a deadline; a date before the
+        // letter is history; without the letter's date nothing is known.
+        assert!(!labels(&rules, text, day(7)).contains(&need));
+        assert!(!labels(&rules, text, day(30)).contains(&need));
+        assert!(!labels(&rules, text, None).contains(&need));
+        // A near date with no need beside it says nothing.
+        let plain = "Sting skal fjernast 28.11.2026 av heimesjukepleia.";
+        assert!(!labels(&rules, plain, day(24)).contains(&need));
+    }
+
+    #[test]
+    fn once_a_week_is_not_at_once() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let text = "noen jeg kan trene sammen med\nen gang i uka";
+        assert!(labels(&rules, text, None).is_empty());
+        assert!(!labels(&rules, "Kom med en gang!", None).is_empty());
+    }
+}
