@@ -25,6 +25,7 @@ mod explain;
 mod load;
 mod model;
 mod normalize;
+mod nynorsk;
 mod person_id;
 mod quality;
 mod rules;

@@ -35,6 +35,8 @@ const MIN_LETTERS_PER_WORD: u32 = 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ModelFeatures {
     pub pairs: bool,
+    /// Nynorsk words counted as their bokmål forms (`nynorsk.rs`).
+    pub nynorsk_as_bokmal: bool,
 }
 
 /// Word counts per document type.
@@ -56,6 +58,13 @@ pub fn features(folded: &str, features: ModelFeatures) -> BTreeSet<String> {
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_ascii_lowercase())
         .filter(|w| w.len() >= 2)
+        .map(|w| {
+            if features.nynorsk_as_bokmal {
+                super::nynorsk::to_bokmal(w)
+            } else {
+                w
+            }
+        })
         .collect();
     let mut out: BTreeSet<String> = words.iter().map(|w| (*w).to_owned()).collect();
     if features.pairs {
@@ -146,8 +155,15 @@ impl TypeModel {
              # do not edit: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled\n",
         );
         out.push_str(&format!("alpha\t{}\n", self.alpha));
+        let mut kinds = vec!["words"];
         if self.features.pairs {
-            out.push_str("features\twords pairs\n");
+            kinds.push("pairs");
+        }
+        if self.features.nynorsk_as_bokmal {
+            kinds.push("nynorsk-as-bokmal");
+        }
+        if kinds.len() > 1 {
+            out.push_str(&format!("features\t{}\n", kinds.join(" ")));
         }
         for (class, n) in &self.classes {
             out.push_str(&format!("class\t{class}\t{n}\n"));
@@ -180,7 +196,16 @@ impl TypeModel {
                     }
                     alpha = Some(a);
                 }
-                (Some("features"), Some("words pairs"), None) => kind.pairs = true,
+                (Some("features"), Some(kinds), None) => {
+                    for k in kinds.split(' ') {
+                        match k {
+                            "words" => {}
+                            "pairs" => kind.pairs = true,
+                            "nynorsk-as-bokmal" => kind.nynorsk_as_bokmal = true,
+                            _ => return Err(bad()),
+                        }
+                    }
+                }
                 (Some("class"), Some(id), Some(count)) if words.is_empty() => {
                     classes.push((id.to_owned(), count.parse().map_err(|_| bad())?));
                 }
@@ -452,7 +477,10 @@ mod tests {
             "abstain_model_lead",
             "0",
         );
-        assert_eq!(with_model(&never).score_types(&weak, "").document_type, "klage");
+        assert_eq!(
+            with_model(&never).score_types(&weak, "").document_type,
+            "klage"
+        );
         let bad = set(rules_text, "abstain_model_lead", "-1");
         assert!(Rules::from_toml(&bad, "test").is_err());
     }
@@ -464,7 +492,10 @@ mod tests {
         let model = TypeModel::train(
             [(a.as_str(), "klage"), (a.as_str(), "klage")],
             0.1,
-            ModelFeatures { pairs: true },
+            ModelFeatures {
+                pairs: true,
+                nynorsk_as_bokmal: false,
+            },
         );
         let tsv = model.to_tsv();
         assert!(tsv.contains("features\twords pairs\n"));

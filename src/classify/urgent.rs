@@ -125,7 +125,6 @@ impl Rules {
             .chain(after.iter().take(1))
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
-
 }
 
 #[cfg(test)]

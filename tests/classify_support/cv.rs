@@ -12,7 +12,10 @@ use super::{evaluate_with, number, text_extraction, Letter, Report};
 
 /// How the shipped table is trained.
 pub const ALPHA: f64 = 0.1;
-pub const FEATURES: ModelFeatures = ModelFeatures { pairs: false };
+pub const FEATURES: ModelFeatures = ModelFeatures {
+    pairs: false,
+    nynorsk_as_bokmal: false,
+};
 
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
