@@ -104,14 +104,16 @@ fn held_out_targets() {
 /// The level each held-out part has reached, kept while the targets above
 /// are not met: a change that loses ground on unseen letters fails here.
 /// 300–399 before the model and the time-pressure cues: type 45/67, unit
-/// 62/67, urgent 4/6; before the abstain rule and the 400–459 letters:
-/// type 60/67.
+/// 62/67, urgent 4/6; before the abstain rule and the 400–459 letters: type
+/// 60/67 (now 62/67). 460–499, checked once after the last change: type
+/// 35/40 (34/40 with the classifier before), unit 37/40, date 37/40,
+/// urgent 2/4 with one false alarm (as before).
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
-    // (part, type %, unit %, date %, urgent letters that may be missed)
-    let levels = [(92, 95, 95, 1), (0, 0, 0, 99)];
-    for ((title, part), (type_pct, unit_pct, date_pct, urgent_missed)) in
+    // (type %, unit %, date %, urgent letters missed, urgent false alarms)
+    let levels = [(92, 95, 95, 1, 0), (87, 92, 92, 2, 1)];
+    for ((title, part), (type_pct, unit_pct, date_pct, urgent_missed, urgent_false)) in
         held_out_parts(&held_out).into_iter().zip(levels)
     {
         let r = evaluate(&part, |letter| Some(text_extraction(letter)));
@@ -140,7 +142,11 @@ fn held_out_level_reached() {
             r.urgent_found,
             r.urgent_expected
         );
-        assert_eq!(r.urgent_false, 0, "{title}: urgent false positives");
+        assert!(
+            r.urgent_false <= urgent_false,
+            "{title}: urgent false positives {}",
+            r.urgent_false
+        );
     }
 }
 

@@ -138,14 +138,22 @@ pub struct Report {
     pub flags: BTreeMap<String, Vec<postmottak::item::QualityFlag>>,
 }
 
-/// The classifier under test: the shipped rules, or (experiments, without
-/// a rebuild) the rules file `POSTMOTTAK_EVAL_RULES` names.
+/// The classifier under test: the shipped rules and model, or (experiments,
+/// without a rebuild) the rules file `POSTMOTTAK_EVAL_RULES` names and the
+/// model table `POSTMOTTAK_EVAL_MODEL` names.
 pub fn classifier() -> Classifier {
     let config = ClassifyConfig {
         rules: std::env::var_os("POSTMOTTAK_EVAL_RULES").map(PathBuf::from),
         ..ClassifyConfig::default()
     };
-    Classifier::new(&config).unwrap()
+    let classifier = Classifier::new(&config).unwrap();
+    match std::env::var_os("POSTMOTTAK_EVAL_MODEL") {
+        Some(path) => {
+            let table = std::fs::read_to_string(path).unwrap();
+            classifier.with_type_model(postmottak::classify::TypeModel::from_tsv(&table).unwrap())
+        }
+        None => classifier,
+    }
 }
 
 pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extraction>) -> Report {
