@@ -3,8 +3,9 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 300–399:
-//! only their summary and confusion matrix, never letter by letter).
+//! Prints a confusion matrix and every miss (the held-out letters 300–399 and
+//! 460–499, each part on its own: only their summary and confusion matrix,
+//! never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
 //! `through_the_extractor` (in `classify_pipeline.rs`) reads the rendered
