@@ -3,8 +3,9 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 300–399:
-//! only their summary and confusion matrix, never letter by letter).
+//! Prints a confusion matrix and every miss (the held-out letters 300–399 and
+//! 460–499, each part on its own: only their summary and confusion matrix,
+//! never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
 //! `through_the_extractor` (in `classify_pipeline.rs`) reads the rendered
@@ -13,8 +14,9 @@
 mod classify_support;
 mod common;
 
-use classify_support::{evaluate, is_held_out, load_letters, repo, text_extraction, Letter};
-use postmottak::classify::{fold, TypeModel};
+use classify_support::{
+    classifier, cv, evaluate, is_held_out, is_tuning, load_letters, repo, text_extraction, Letter,
+};
 
 fn id_below(letter: &Letter, n: u32) -> bool {
     letter
@@ -34,9 +36,20 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (000-299)");
+    report.print("ground-truth text, letters the rules are tuned on (000-299, 400-459)");
+    // The tuning letters written after the rules (400–459) on their own.
+    let later: Vec<Letter> = tuned
+        .iter()
+        .filter(|l| classify_support::number(l).is_some_and(|n| n >= 400))
+        .cloned()
+        .collect();
+    evaluate(&later, |letter| Some(text_extraction(letter)))
+        .print("ground-truth text, tuning letters 400-459 alone");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 300-399");
+    for (title, part) in held_out_parts(&held_out) {
+        evaluate(&part, |letter| Some(text_extraction(letter)))
+            .print_summary(&format!("ground-truth text, {title}"));
+    }
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -57,59 +70,98 @@ fn ground_truth_text() {
     }
 }
 
-/// The issue's targets on the held-out letters (300–399), which the rules
-/// and the model were never tuned or trained on. Not met yet (issue 11: on
-/// ground truth, document type 60/67 = 89.6 %, urgent recall 5/6; unit,
-/// date and person IDs meet theirs); run with `--ignored` to see.
-#[test]
-#[ignore = "issue 11: held-out document type 89.6 % < 95 % and urgent recall 5/6 (see the report)"]
-fn held_out_targets() {
-    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
-    let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 300-399");
-    unseen.assert_targets();
+/// The two held-out parts, each reported on its own: 300–399 (whose
+/// scores were seen while the classifier changed) and 460–499 (checked
+/// once, after the last change).
+fn held_out_parts(held_out: &[Letter]) -> [(&'static str, Vec<Letter>); 2] {
+    let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
+        held_out
+            .iter()
+            .filter(|l| classify_support::number(l).is_some_and(|n| range.contains(&n)))
+            .cloned()
+            .collect()
+    };
+    [
+        ("HELD-OUT letters 300-399", part(300..400)),
+        ("HELD-OUT letters 460-499 (fresh)", part(460..500)),
+    ]
 }
 
-/// The level the held-out letters have reached, kept while the targets
-/// above are not met: a change that loses ground on unseen letters fails
-/// here (before the model and the time-pressure cues: type 45/67, unit
-/// 62/67, urgent 4/6).
+/// The issue's targets on each held-out part, which the rules and the model
+/// were never tuned or trained on. Not met yet (issue 11, on ground truth:
+/// 300–399 type 62/67 = 92.5 %, urgent recall 5/6; 460–499: see
+/// `held_out_level_reached`); run with `--ignored` to see.
+#[test]
+#[ignore = "issue 11: held-out document type < 95 % and urgent recall < 100 % (see the report)"]
+fn held_out_targets() {
+    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
+    for (title, part) in held_out_parts(&held_out) {
+        let unseen = evaluate(&part, |letter| Some(text_extraction(letter)));
+        unseen.print_summary(&format!("ground-truth text, {title}"));
+        unseen.assert_targets();
+    }
+}
+
+/// The level each held-out part has reached, kept while the targets above
+/// are not met: a change that loses ground on unseen letters fails here.
+/// 300–399 before the model and the time-pressure cues: type 45/67, unit
+/// 62/67, urgent 4/6; before the abstain rule and the 400–459 letters: type
+/// 60/67 (now 62/67). 460–499, checked once after the last change: type
+/// 35/40 (34/40 with the classifier before), unit 37/40, date 37/40,
+/// urgent 2/4 with one false alarm (as before).
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
-    let r = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    let n = r.letters;
-    assert!(n >= 60, "held-out letters: {n}");
-    assert!(r.type_ok * 100 >= n * 89, "document type {}/{n}", r.type_ok);
-    assert!(r.unit_ok * 100 >= n * 95, "unit {}/{n}", r.unit_ok);
-    assert!(r.date_ok * 100 >= n * 95, "document date {}/{n}", r.date_ok);
-    assert_eq!(r.ids_found, r.ids_expected, "person-ID recall");
-    assert_eq!(r.ids_false, 0, "person-ID false positives");
-    assert!(
-        r.urgent_found + 1 >= r.urgent_expected,
-        "urgent recall {}/{}",
-        r.urgent_found,
-        r.urgent_expected
-    );
-    assert_eq!(r.urgent_false, 0, "urgent false positives");
+    // (type %, unit %, date %, urgent letters missed, urgent false alarms)
+    let levels = [(92, 95, 95, 1, 0), (87, 92, 92, 2, 1)];
+    for ((title, part), (type_pct, unit_pct, date_pct, urgent_missed, urgent_false)) in
+        held_out_parts(&held_out).into_iter().zip(levels)
+    {
+        let r = evaluate(&part, |letter| Some(text_extraction(letter)));
+        let n = r.letters;
+        assert!(n >= 30, "{title}: {n} letters");
+        assert!(
+            r.type_ok * 100 >= n * type_pct,
+            "{title}: document type {}/{n}",
+            r.type_ok
+        );
+        assert!(
+            r.unit_ok * 100 >= n * unit_pct,
+            "{title}: unit {}/{n}",
+            r.unit_ok
+        );
+        assert!(
+            r.date_ok * 100 >= n * date_pct,
+            "{title}: document date {}/{n}",
+            r.date_ok
+        );
+        assert_eq!(r.ids_found, r.ids_expected, "{title}: person-ID recall");
+        assert_eq!(r.ids_false, 0, "{title}: person-ID false positives");
+        assert!(
+            r.urgent_found + urgent_missed >= r.urgent_expected,
+            "{title}: urgent recall {}/{}",
+            r.urgent_found,
+            r.urgent_expected
+        );
+        assert!(
+            r.urgent_false <= urgent_false,
+            "{title}: urgent false positives {}",
+            r.urgent_false
+        );
+    }
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// letters below 300 train: never the held-out letters. Stale after a letter
-/// changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
+/// tuning letters (below 300, 400–459) train: never the held-out letters.
+/// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<(String, String)> = load_letters()
+    let tuning: Vec<Letter> = load_letters()
         .into_iter()
-        .filter(|l| id_below(l, 300) && !is_held_out(l))
-        .map(|l| {
-            let folded = fold(&text_extraction(&l).text());
-            (folded, l.expected.document_type)
-        })
+        .filter(|l| is_tuning(l) && !is_held_out(l))
         .collect();
-    let model = TypeModel::train(tuning.iter().map(|(t, y)| (t.as_str(), y.as_str())), 0.1);
     let path = repo().join("config/type_model.tsv");
-    let want = model.to_tsv();
+    let want = cv::train(&tuning, cv::ALPHA, cv::FEATURES).to_tsv();
     if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
@@ -118,4 +170,39 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
         committed == want,
         "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
     );
+}
+
+/// 10-fold cross-validation on the tuning letters, the model retrained per
+/// fold: how a change to the model or to the abstain rule is measured
+/// (`cargo test --test classify_labelled cross_validation -- --ignored
+/// --nocapture`; `POSTMOTTAK_EVAL_RULES` tries another rules file,
+/// `POSTMOTTAK_CV_MODELS="0.1:words,0.1:pairs+nynorsk"` other model
+/// trainings).
+#[test]
+#[ignore = "a measuring tool: prints per-fold accuracy"]
+fn cross_validation() {
+    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
+    let base = classifier();
+    let variants = std::env::var("POSTMOTTAK_CV_MODELS").unwrap_or_default();
+    let mut variants: Vec<(f64, postmottak::classify::ModelFeatures)> = variants
+        .split(',')
+        .filter_map(|v| {
+            let (alpha, kind) = v.split_once(':')?;
+            let features = postmottak::classify::ModelFeatures {
+                pairs: kind.contains("pairs"),
+                nynorsk_as_bokmal: kind.contains("nynorsk"),
+            };
+            Some((alpha.parse().ok()?, features))
+        })
+        .collect();
+    if variants.is_empty() {
+        variants.push((cv::ALPHA, cv::FEATURES));
+    }
+    for (alpha, features) in variants {
+        println!("\n--- model: alpha {alpha}, {features:?}");
+        let folds = cv::cross_validate(&base, &tuning, 10, alpha, features);
+        let (ok, _, _, n) = cv::print_folds(&folds);
+        assert_eq!(n, tuning.len());
+        assert!(ok > 0);
+    }
 }

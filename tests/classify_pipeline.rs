@@ -82,7 +82,7 @@ fn through_the_extractor() {
         .cloned()
         .collect();
     let report = evaluate(&tuned, extracted);
-    report.print("rendered files through the real Extractor, letters 000-299");
+    report.print("rendered files through the real Extractor, tuning letters 000-299, 400-459");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",
@@ -90,7 +90,7 @@ fn through_the_extractor() {
     );
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
     let unseen = evaluate(&held_out, extracted);
-    unseen.print_summary("rendered files, HELD-OUT letters 300-399");
+    unseen.print_summary("rendered files, HELD-OUT letters 300-399, 460-499");
     // The received stamp (issue 11), over both parts: ≥ 95 % right on the
     // stamped scans (measured 117/123), never invented on a letter without
     // one.

@@ -111,6 +111,11 @@ fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year_of(y)?, month_of(m)?, d.parse().ok()?)
 }
 
+/// Every date written in a (folded) line.
+pub(super) fn dates_in(line: &str) -> impl Iterator<Item = NaiveDate> + '_ {
+    DATE.captures_iter(line).filter_map(|c| parse_caps(&c))
+}
+
 /// "Førde, " before a date; OCR may put specks of punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")

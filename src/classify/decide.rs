@@ -121,9 +121,15 @@ impl Classifier {
         }
     }
 
-    /// Urgent when the (not negated) urgency cues reach their threshold.
-    pub(super) fn decide_urgent(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> bool {
-        let fired = self.rules.urgent_cues(&letter.folded);
+    /// Urgent when the (not negated) urgency cues reach their threshold; a
+    /// need soon after the letter's own date is one of them.
+    pub(super) fn decide_urgent(
+        &self,
+        letter: &Letter,
+        letter_date: Option<NaiveDate>,
+        reasons: &mut Vec<Reason>,
+    ) -> bool {
+        let fired = self.rules.urgent_cues(&letter.folded, letter_date);
         let score: f32 = fired.iter().map(|f| f.weight).sum();
         reasons.extend(fired.into_iter().map(|f| Reason {
             kind: ReasonKind::Urgent,

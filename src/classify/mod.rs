@@ -25,6 +25,7 @@ mod explain;
 mod load;
 mod model;
 mod normalize;
+mod nynorsk;
 mod person_id;
 mod quality;
 mod rules;
@@ -34,6 +35,7 @@ mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod title;
+mod urgent;
 mod validate;
 
 use std::sync::Arc;
@@ -49,7 +51,7 @@ pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
 pub use load::DEFAULT_RULES_TOML;
-pub use model::TypeModel;
+pub use model::{ModelFeatures, TypeModel};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
@@ -215,12 +217,13 @@ impl Classifier {
         let mut reasons = Vec::new();
         let decision = self.decide_type(&letter, &mut reasons);
         let unit = self.decide_unit(input, &decision.document_type, &letter, &mut reasons);
-        let urgent = self.decide_urgent(&letter, &mut reasons);
+        // The letter's date first: urgency reads a deadline against it.
+        let document_date = decide::document_date(&letter, &mut reasons);
+        let urgent = self.decide_urgent(&letter, document_date, &mut reasons);
         let leader_review = self.decide_leader_review(&decision.document_type, &mut reasons);
         let (title, title_derived) =
             self.decide_title(&letter, &decision.document_type, &mut reasons);
         let person_ids = decide::person_ids(&letter, &mut reasons);
-        let document_date = decide::document_date(&letter, &mut reasons);
         let (stamped_date, stamp_unreadable) =
             decide::stamped_date(input, &letter, document_date, &mut reasons);
         let (sender, sender_person) = self.decide_sender(&letter, &mut reasons);

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::model::{TypeModel, DEFAULT_MODEL_TSV};
 use super::normalize::phrase_pattern;
+pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
 
 /// "Att.: Tildelingskontoret", "Att: …", "Attn. …", "Til: …" on folded text;
@@ -59,6 +60,14 @@ pub struct RulesFile {
     /// default for a rules file of one's own) leaves the rules alone.
     #[serde(default)]
     pub model_weight: f32,
+    /// A type must have this much weight of its own rules that fired …
+    #[serde(default)]
+    pub abstain_rule_evidence: f32,
+    /// … or the model must lead for it by this much (`model_weight` times
+    /// the log-odds over its runner-up); else the letter is `annet` with
+    /// the type as a suggestion. 0 and 0 (the default): never abstain so.
+    #[serde(default)]
+    pub abstain_model_lead: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -134,26 +143,6 @@ pub struct UnitRule {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UrgentDef {
-    pub threshold: f32,
-    /// Words that negate a cue right before it (two words) or after it (one).
-    pub negation_words: Vec<String>,
-    /// Whole phrases in which a cue does not count ("ikke noe som haster").
-    #[serde(default)]
-    pub negated_phrases: Vec<String>,
-    pub cues: Vec<UrgentCue>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UrgentCue {
-    pub weight: f32,
-    pub phrases: Vec<String>,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SenderDef {
     pub name: String,
     pub phrases: Vec<String>,
@@ -190,9 +179,11 @@ pub struct Rules {
     type_owner: Vec<usize>,
     unit_set: RegexSet,
     unit_owner: Vec<usize>,
-    urgent_cues: Vec<(usize, Regex)>,
-    negated_phrases: Vec<Regex>,
-    negation_words: Vec<String>,
+    pub(super) urgent_cues: Vec<(usize, Regex)>,
+    pub(super) negated_phrases: Vec<Regex>,
+    /// The need phrases of `[urgent.near_need]`.
+    pub(super) near_need: Vec<Regex>,
+    pub(super) negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
     /// (addressee index, pattern) for "Att.:" lines.
@@ -283,6 +274,14 @@ impl Rules {
             .filter_map(|p| phrase_pattern(p))
             .map(|p| regex(origin, &p))
             .collect::<Result<Vec<_>, _>>()?;
+        let near_need = file
+            .urgent
+            .near_need
+            .iter()
+            .flat_map(|n| &n.phrases)
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
         let negation_words = file
             .urgent
             .negation_words
@@ -346,6 +345,7 @@ impl Rules {
             unit_owner,
             urgent_cues,
             negated_phrases,
+            near_need,
             negation_words,
             senders,
             addressees,
@@ -466,61 +466,6 @@ impl Rules {
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
             .map(|(u, _)| u.to_owned());
         (best, fired)
-    }
-
-    /// Urgency cues that are not negated, each cue label once.
-    pub fn urgent_cues(&self, folded: &str) -> Vec<Fired> {
-        let negated_spans: Vec<(usize, usize)> = self
-            .negated_phrases
-            .iter()
-            .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
-            .collect();
-        let mut fired: Vec<Fired> = Vec::new();
-        for (owner, re) in &self.urgent_cues {
-            let cue = &self.file.urgent.cues[*owner];
-            if fired.iter().any(|f| f.label == cue.label) {
-                continue;
-            }
-            let live = re.find_iter(folded).any(|m| {
-                let in_negated = negated_spans
-                    .iter()
-                    .any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_negated && !self.negated_nearby(folded, m.start(), m.end())
-            });
-            if live {
-                fired.push(Fired {
-                    target: "urgent".into(),
-                    label: cue.label.clone(),
-                    weight: cue.weight,
-                });
-            }
-        }
-        fired
-    }
-
-    /// A negation word among the two words before or the one word after the
-    /// cue (across line breaks: letters wrap anywhere).
-    fn negated_nearby(&self, folded: &str, start: usize, end: usize) -> bool {
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let from = folded[..start]
-            .char_indices()
-            .rev()
-            .nth(60)
-            .map_or(0, |(i, _)| i);
-        let before = words(&folded[from..start]);
-        let after_text: String = folded[end..].chars().take(30).collect();
-        let after = words(&after_text);
-        before
-            .iter()
-            .rev()
-            .take(2)
-            .chain(after.iter().take(1))
-            .any(|w| self.negation_words.iter().any(|n| n == w))
     }
 
     /// The known sender named on the earliest of `lines` (original text with

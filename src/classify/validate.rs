@@ -85,6 +85,14 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
     if file.urgent.threshold <= 0.0 {
         return err("urgent.threshold må være over 0".into());
     }
+    for (key, v) in [
+        ("abstain_rule_evidence", file.abstain_rule_evidence),
+        ("abstain_model_lead", file.abstain_model_lead),
+    ] {
+        if !(0.0..=100.0).contains(&v) {
+            return err(format!("{key} må være mellom 0 og 100, er {v}"));
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,186 @@
+//! k-fold cross-validation on the tuning letters: the statistical model is
+//! retrained per fold on the other folds, so each letter is classified by a
+//! model that never saw it. Measures per fold: the whole classifier (rules +
+//! that model), the same on letters 400–459 apart, and the model alone (its
+//! best type, and how often it is right by how far it leads). The rules
+//! were written on these letters, so the whole classifier's score flatters
+//! it; the model alone does not. (Letters 400–459 were scored before any
+//! rule was tuned on them: see samples/README.md.)
+
+use postmottak::classify::{fold, Classifier, ModelFeatures, TypeModel};
+
+use super::{evaluate_with, number, text_extraction, Letter, Report};
+
+/// How the shipped table is trained.
+pub const ALPHA: f64 = 0.1;
+pub const FEATURES: ModelFeatures = ModelFeatures {
+    pairs: false,
+    nynorsk_as_bokmal: false,
+};
+
+/// The model the given letters train (their ground-truth text, folded).
+pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
+    let pairs: Vec<(String, String)> = letters
+        .iter()
+        .map(|l| (folded(l), l.expected.document_type.clone()))
+        .collect();
+    TypeModel::train(
+        pairs.iter().map(|(t, y)| (t.as_str(), y.as_str())),
+        alpha,
+        features,
+    )
+}
+
+fn folded(letter: &Letter) -> String {
+    fold(&text_extraction(letter).text())
+}
+
+/// Fold of each letter: stratified by expected type (sorted by type, then
+/// id, dealt round), so every fold sees every type.
+pub fn folds(letters: &[Letter], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..letters.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (la, lb) = (&letters[a], &letters[b]);
+        (&la.expected.document_type, &la.id).cmp(&(&lb.expected.document_type, &lb.id))
+    });
+    let mut fold_of = vec![0; letters.len()];
+    for (pos, i) in order.into_iter().enumerate() {
+        fold_of[i] = pos % k;
+    }
+    fold_of
+}
+
+/// One fold's outcome.
+pub struct Fold {
+    /// The whole classifier on the fold's letters.
+    pub report: Report,
+    /// The same on the fold's letters from 400 on (written after the rules).
+    pub fresh: Report,
+    /// The model alone: letters it spoke on, and right among them.
+    pub model_spoke: usize,
+    pub model_ok: usize,
+    /// The model alone per letter it spoke on: its best type's log-odds
+    /// over the runner-up, and whether that type was right.
+    pub model_leads: Vec<(f64, bool)>,
+}
+
+/// One outcome per fold, each from a model trained on the other folds.
+pub fn cross_validate(
+    base: &Classifier,
+    letters: &[Letter],
+    k: usize,
+    alpha: f64,
+    features: ModelFeatures,
+) -> Vec<Fold> {
+    let fold_of = folds(letters, k);
+    (0..k)
+        .map(|f| {
+            let (mut test, mut train_on) = (Vec::new(), Vec::new());
+            for (letter, &of) in letters.iter().zip(&fold_of) {
+                if of == f {
+                    test.push(letter.clone());
+                } else {
+                    train_on.push(letter.clone());
+                }
+            }
+            let model = train(&train_on, alpha, features);
+            let (mut model_spoke, mut model_ok) = (0, 0);
+            let mut model_leads = Vec::new();
+            for letter in &test {
+                let Some(mut p) = model.posteriors(&folded(letter)) else {
+                    continue;
+                };
+                model_spoke += 1;
+                p.sort_by(|a, b| b.1.total_cmp(&a.1));
+                let right = p[0].0 == letter.expected.document_type;
+                model_ok += usize::from(right);
+                let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
+                model_leads.push((lead, right));
+            }
+            let classifier = base.with_type_model(model);
+            let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
+            let fresh: Vec<Letter> = test
+                .into_iter()
+                .filter(|l| number(l).is_some_and(|n| n >= 400))
+                .collect();
+            let fresh = evaluate_with(&classifier, &fresh, |l| Some(text_extraction(l)));
+            Fold {
+                report,
+                fresh,
+                model_spoke,
+                model_ok,
+                model_leads,
+            }
+        })
+        .collect()
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    100.0 * a as f64 / b.max(1) as f64
+}
+
+/// Per-fold accuracy and the sums; returns the whole classifier's
+/// (right, «annet», wrong type, letters).
+pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
+    let (mut ok, mut abstained, mut wrong, mut n) = (0, 0, 0, 0);
+    let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
+    let (mut spoke, mut model_ok) = (0, 0);
+    for (f, fold) in folds.iter().enumerate() {
+        let r = &fold.report;
+        println!(
+            "fold {f:>2}: type {:>3}/{:<3} {:5.1} %  («annet» {}, wrong type {}); model alone {}/{}; urgent {}/{} (+{} false)",
+            r.type_ok,
+            r.letters,
+            pct(r.type_ok, r.letters),
+            r.type_abstained,
+            r.type_wrong_confident,
+            fold.model_ok,
+            fold.model_spoke,
+            r.urgent_found,
+            r.urgent_expected,
+            r.urgent_false,
+        );
+        ok += r.type_ok;
+        abstained += r.type_abstained;
+        wrong += r.type_wrong_confident;
+        n += r.letters;
+        fresh_ok += fold.fresh.type_ok;
+        fresh_ab += fold.fresh.type_abstained;
+        fresh_wrong += fold.fresh.type_wrong_confident;
+        fresh_n += fold.fresh.letters;
+        spoke += fold.model_spoke;
+        model_ok += fold.model_ok;
+    }
+    println!(
+        "all folds: type {ok}/{n} {:.1} %  «annet» on {abstained}, wrong type on {wrong}  (cost, a wrong type counting double: {})",
+        pct(ok, n),
+        abstained + 2 * wrong
+    );
+    println!(
+        "  letters 400-459: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
+        pct(fresh_ok, fresh_n),
+        fresh_ab + 2 * fresh_wrong
+    );
+    println!(
+        "  model alone: {model_ok}/{spoke} {:.1} % of the letters it spoke on",
+        pct(model_ok, spoke)
+    );
+    // How often the model alone is right by how far it leads: where it is
+    // right less than half the time, «annet» costs less than its guess.
+    let leads: Vec<(f64, bool)> = folds.iter().flat_map(|f| f.model_leads.clone()).collect();
+    let edges = [0.0, 2.0, 4.0, 7.0, 10.0, 15.0, 20.0, 30.0, f64::INFINITY];
+    let buckets: Vec<String> = edges
+        .windows(2)
+        .map(|w| {
+            let inside: Vec<bool> = leads
+                .iter()
+                .filter(|(l, _)| *l >= w[0] && *l < w[1])
+                .map(|x| x.1)
+                .collect();
+            let right = inside.iter().filter(|r| **r).count();
+            format!("[{},{}) {right}/{}", w[0], w[1], inside.len())
+        })
+        .collect();
+    println!("  model alone by log-odds lead: {}", buckets.join("  "));
+    (ok, abstained, wrong, n)
+}
