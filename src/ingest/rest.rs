@@ -1,7 +1,7 @@
 //! The daemon at rest: when the post has been read and nothing has arrived
 //! for `[extract] idle_release_secs` (and once right after a start with
 //! nothing to read), drop the OCR engines (they load again on the next
-//! arrival), shrink SQLite's page cache and ask glibc to return freed memory
+//! arrival), shrink SQLite's page cache on every connection and ask glibc to return freed memory
 //! to the OS. A municipality's IT expects a service that was
 //! idle all night to hold little memory.
 
@@ -76,12 +76,17 @@ async fn release(idle: Duration, engines: &Arc<dyn Engines>, db: &Db) {
     if !released {
         return;
     }
+    // The pipeline's own connection first (waiting for it if a sweep has
+    // it), then every other idle one: board, mail, after-meeting, direct,
+    // metrics. Each keeps pages up to its cache size otherwise, and what it
+    // keeps grows with the database.
     if let Err(err) = db
         .run(|store| crate::store::operations::release_memory(store))
         .await
     {
         tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
     }
+    let _ = tokio::task::spawn_blocking(crate::store::handle::release_idle_memory).await;
     let before = crate::metrics::resident_bytes();
     let _ = tokio::task::spawn_blocking(trim_heap).await;
     let after = crate::metrics::resident_bytes();

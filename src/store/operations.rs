@@ -84,6 +84,28 @@ pub fn release_memory(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Bytes of page cache this connection holds (`SQLITE_DBSTATUS_CACHE_USED`):
+/// what [`release_memory`] gives back.
+pub fn cache_used_bytes(store: &Store) -> i64 {
+    let (mut current, mut highwater) = (0, 0);
+    // SAFETY: the handle is this live connection's; sqlite3_db_status only
+    // reads its counters into the two integers.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            store.conn().handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+            &mut current,
+            &mut highwater,
+            0,
+        )
+    };
+    if rc == rusqlite::ffi::SQLITE_OK {
+        i64::from(current)
+    } else {
+        0
+    }
+}
+
 /// `received_at` of the newest item.
 pub fn metrics_last_arrival(store: &Store) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(store
