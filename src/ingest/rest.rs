@@ -86,13 +86,17 @@ async fn release(idle: Duration, engines: &Arc<dyn Engines>, db: &Db) {
     {
         tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
     }
-    let _ = tokio::task::spawn_blocking(crate::store::handle::release_idle_memory).await;
+    let connections = tokio::task::spawn_blocking(crate::store::handle::release_idle_memory)
+        .await
+        .unwrap_or(0);
     let before = crate::metrics::resident_bytes();
     let _ = tokio::task::spawn_blocking(trim_heap).await;
     let after = crate::metrics::resident_bytes();
     tracing::info!(
         rss_mb_before = before.map(|b| b / (1024 * 1024)),
         rss_mb_after = after.map(|b| b / (1024 * 1024)),
+        sqlite_connections = connections,
+        sqlite_kb = crate::store::operations::sqlite_heap_bytes() / 1024,
         "i ro: OCR-motorene er sluppet og minnet gitt tilbake"
     );
 }

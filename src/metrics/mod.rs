@@ -308,6 +308,13 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         "Minne SQLite bruker (sidehurtigbuffere for alle tilkoblinger)",
         sqlite,
     );
+    let pages = Gauge::<i64, AtomicI64>::default();
+    pages.set(crate::store::operations::sqlite_page_cache_bytes());
+    registry.register(
+        "sqlite_page_cache_bytes",
+        "Den delen av SQLites minne som er sidehurtigbuffer",
+        pages,
+    );
 
     let mut out = String::new();
     // Writing into a String cannot fail.

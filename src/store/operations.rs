@@ -84,6 +84,28 @@ pub fn release_memory(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Bytes of SQLite's heap that are page cache, over every connection of
+/// the process (`SQLITE_STATUS_PAGECACHE_OVERFLOW`: with no page-cache
+/// buffer configured every page is malloc'd): the rest of
+/// [`sqlite_heap_bytes`] is schemas and prepared statements.
+pub fn sqlite_page_cache_bytes() -> i64 {
+    let (mut current, mut highwater) = (0, 0);
+    // SAFETY: sqlite3_status64 only reads SQLite's global counters.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_status64(
+            rusqlite::ffi::SQLITE_STATUS_PAGECACHE_OVERFLOW,
+            &mut current,
+            &mut highwater,
+            0,
+        )
+    };
+    if rc == rusqlite::ffi::SQLITE_OK {
+        current
+    } else {
+        0
+    }
+}
+
 /// Bytes of page cache this connection holds (`SQLITE_DBSTATUS_CACHE_USED`):
 /// what [`release_memory`] gives back.
 pub fn cache_used_bytes(store: &Store) -> i64 {
