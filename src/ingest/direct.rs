@@ -79,8 +79,9 @@ pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), St
     if !config.raw.units.iter().any(|u| u.direct_allocation) {
         return Ok(());
     }
-    // A `Db`, so the daemon at rest shrinks this connection's cache too.
-    let db = Db::open(&config.database_path()).map_err(|e| e.to_string())?;
+    // A `Db`, so the daemon at rest shrinks this connection's cache too;
+    // small, as it polls twice a second.
+    let db = Db::open_small(&config.database_path()).map_err(|e| e.to_string())?;
     let mut tick = tokio::time::interval(INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

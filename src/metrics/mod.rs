@@ -105,11 +105,12 @@ pub async fn serve(
         .await
         .map_err(|source| MetricsError::Bind { addr, source })?;
     let path = config.database_path();
-    let store = tokio::task::spawn_blocking(move || Store::open(&path))
+    // Scraped every few seconds: a small page cache.
+    let db = tokio::task::spawn_blocking(move || Db::open_small(&path))
         .await
         .map_err(|e| MetricsError::Serve(std::io::Error::other(e.to_string())))??;
     let state = AppState {
-        db: Db::new(store),
+        db,
         health,
         config,
     };

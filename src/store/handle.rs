@@ -49,6 +49,15 @@ impl Db {
         Ok(Db::new(Store::open(path)?))
     }
 
+    /// One shared connection to the database at `path` with a small page
+    /// cache ([`SMALL_CACHE_KIB`]), for a task that polls (mail scheduler,
+    /// after-meeting, direct allocation, metrics): between two rests its
+    /// polls would otherwise fill SQLite's default 2 MB with pages of a
+    /// growing database, which the rest then has to give back again.
+    pub fn open_small(path: &Path) -> Result<Db, StoreError> {
+        Ok(Db::new(super::operations::open_small(path)?))
+    }
+
     /// One shared connection: this store.
     pub fn new(store: Store) -> Db {
         Db::with(store.path().to_owned(), vec![store], 1, 1)
@@ -99,6 +108,10 @@ impl Db {
         .map_err(|e| E::from(StoreError::Task(e.to_string())))?
     }
 }
+
+/// Page cache of a polling task's connection ([`Db::open_small`]): its
+/// queries walk indexes of a few pages each, not whole tables.
+pub const SMALL_CACHE_KIB: i64 = 256;
 
 /// Every `Db` pool of the process, for [`release_idle_memory`].
 static POOLS: Mutex<Vec<Weak<Pool>>> = Mutex::new(Vec::new());
@@ -252,6 +265,14 @@ mod tests {
             // SQLite's default cache is 2000 KiB; the scan fills most of it.
             assert!(held > 1_500_000, "page cache after a full scan: {held}");
         }
+
+        // A polling task's connection never holds more than its bound.
+        let small = Db::open_small(&path).unwrap();
+        let held = fill_cache(&small).await;
+        assert!(
+            held <= SMALL_CACHE_KIB * 1024 + 64 * 1024,
+            "a small connection's page cache after a full scan: {held}"
+        );
 
         let shrunk = tokio::task::spawn_blocking(release_idle_memory)
             .await

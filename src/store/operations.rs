@@ -78,6 +78,21 @@ pub fn service_mark(store: &Store, name: &str, now: DateTime<Utc>) -> Result<Dat
     )?)
 }
 
+/// [`Store::open`] with the page cache capped at
+/// [`super::handle::SMALL_CACHE_KIB`]: a polling task's connection.
+pub fn open_small(path: &std::path::Path) -> Result<Store> {
+    let store = Store::open(path)?;
+    limit_cache(&store, super::handle::SMALL_CACHE_KIB)?;
+    Ok(store)
+}
+
+/// Caps this connection's page cache at `kib` KiB (`PRAGMA cache_size`
+/// takes a negative number as KiB).
+pub fn limit_cache(store: &Store, kib: i64) -> Result<()> {
+    store.conn().pragma_update(None, "cache_size", -kib.abs())?;
+    Ok(())
+}
+
 /// Frees what SQLite caches for this connection (the daemon at rest).
 pub fn release_memory(store: &Store) -> Result<()> {
     store.conn().execute_batch("PRAGMA shrink_memory")?;
