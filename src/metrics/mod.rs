@@ -109,11 +109,7 @@ pub async fn serve(
     let db = tokio::task::spawn_blocking(move || Db::open_small(&path))
         .await
         .map_err(|e| MetricsError::Serve(std::io::Error::other(e.to_string())))??;
-    let state = AppState {
-        db,
-        health,
-        config,
-    };
+    let state = AppState { db, health, config };
     let app = axum::Router::new()
         .route("/metrics", get(scrape))
         .with_state(state);
