@@ -26,7 +26,8 @@
 //!
 //! At each point the daemon's own split of its RSS is printed too (metrics
 //! `heap_in_use_bytes`: what malloc has handed out and not got back;
-//! `sqlite_heap_bytes`: SQLite's share of it), so growth can be told apart:
+//! `sqlite_heap_bytes`: SQLite's share of it; `sqlite_page_cache_bytes`:
+//! the page caches within that), so growth can be told apart:
 //! live allocations vs fragmentation vs memory outside malloc (pdfium's own
 //! allocator, mapped files).
 //!
@@ -196,8 +197,9 @@ fn figures_with_heap(pid: u32, port: u16) -> (f64, f64, String) {
     let mb = |name| metric(&text, name).map_or(f64::NAN, |b| b / 1_048_576.0);
     let heap = mb("postmottak_heap_in_use_bytes");
     let split = format!(
-        "{rss:.1} MB (malloc in use {heap:.1}, SQLite {:.1})",
-        mb("postmottak_sqlite_heap_bytes")
+        "{rss:.1} MB (malloc in use {heap:.1}, SQLite {:.1} of which page cache {:.1})",
+        mb("postmottak_sqlite_heap_bytes"),
+        mb("postmottak_sqlite_page_cache_bytes")
     );
     (rss, heap, split)
 }

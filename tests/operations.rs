@@ -368,6 +368,28 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
         env.log()
     );
     let resting = scrape(port).unwrap();
+    // At the same rest every long-lived store connection gave its SQLite
+    // page cache back, not only the pipeline's: the board's, the
+    // after-meeting task's, the metrics scrape's, the mailer's.
+    let shrunk = env
+        .log()
+        .lines()
+        .filter(|l| l.contains("OCR-motorene er sluppet"))
+        .filter_map(|l| l.split("sqlite_connections=").nth(1))
+        .filter_map(|v| v.split_whitespace().next()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        shrunk >= 3,
+        "{shrunk} connections shrunk at rest\n{}",
+        env.log()
+    );
+    let sqlite = value(&resting, "postmottak_sqlite_heap_bytes").unwrap();
+    eprintln!("SQLite heap at rest: {:.0} kB", sqlite / 1024.0);
+    assert!(
+        sqlite < 2.0 * 1_048_576.0,
+        "SQLite holds {sqlite} bytes at rest"
+    );
     let reloads = value(&resting, "postmottak_ocr_engine_reloads_total").unwrap();
     // A scan (a text-layer PDF never needs the engines).
     let scan =

@@ -24,7 +24,7 @@ use crate::access;
 use crate::config::Config;
 use crate::item::UnitId;
 use crate::store::direct::{self, ShelfOutcome};
-use crate::store::{users, Store};
+use crate::store::{users, Db, Store};
 
 /// How often the task looks for new shelf arrivals.
 const INTERVAL: Duration = Duration::from_millis(500);
@@ -79,8 +79,9 @@ pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), St
     if !config.raw.units.iter().any(|u| u.direct_allocation) {
         return Ok(());
     }
-    let path = config.database_path();
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    // A `Db`, so the daemon at rest shrinks this connection's cache too;
+    // small, as it polls twice a second.
+    let db = Db::open_small(&config.database_path()).map_err(|e| e.to_string())?;
     let mut tick = tokio::time::interval(INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -89,14 +90,7 @@ pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), St
             _ = tick.tick() => {}
         }
         let cfg = config.clone();
-        let (back, result) = tokio::task::spawn_blocking(move || {
-            let result = sweep(&mut store, &cfg);
-            (store, result)
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        store = back;
-        match result {
+        match db.run(move |store| sweep(store, &cfg)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(items = n, "direkte fordeling fra saksbehandlers hylle"),
             // A busy or locked store is retried at the next tick.

@@ -1,7 +1,7 @@
 //! The daemon at rest: when the post has been read and nothing has arrived
 //! for `[extract] idle_release_secs` (and once right after a start with
 //! nothing to read), drop the OCR engines (they load again on the next
-//! arrival), shrink SQLite's page cache and ask glibc to return freed memory
+//! arrival), shrink SQLite's page cache on every connection and ask glibc to return freed memory
 //! to the OS. A municipality's IT expects a service that was
 //! idle all night to hold little memory.
 
@@ -76,18 +76,27 @@ async fn release(idle: Duration, engines: &Arc<dyn Engines>, db: &Db) {
     if !released {
         return;
     }
+    // The pipeline's own connection first (waiting for it if a sweep has
+    // it), then every other idle one: board, mail, after-meeting, direct,
+    // metrics. Each keeps pages up to its cache size otherwise, and what it
+    // keeps grows with the database.
     if let Err(err) = db
         .run(|store| crate::store::operations::release_memory(store))
         .await
     {
         tracing::debug!(error = %err, "SQLite-hurtigbufferen kunne ikke krympes");
     }
+    let connections = tokio::task::spawn_blocking(crate::store::handle::release_idle_memory)
+        .await
+        .unwrap_or(0);
     let before = crate::metrics::resident_bytes();
     let _ = tokio::task::spawn_blocking(trim_heap).await;
     let after = crate::metrics::resident_bytes();
     tracing::info!(
         rss_mb_before = before.map(|b| b / (1024 * 1024)),
         rss_mb_after = after.map(|b| b / (1024 * 1024)),
+        sqlite_connections = connections,
+        sqlite_kb = crate::store::operations::sqlite_heap_bytes() / 1024,
         "i ro: OCR-motorene er sluppet og minnet gitt tilbake"
     );
 }

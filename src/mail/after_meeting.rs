@@ -185,8 +185,8 @@ pub fn enqueue_round(
 /// The daemon task: looks for a closed round every few seconds.
 pub async fn run(config: Arc<Config>, token: CancellationToken) -> Result<(), MailError> {
     let path = config.database_path();
-    let store = super::blocking(move || Store::open(&path)).await??;
-    let store = crate::store::Db::new(store);
+    // Polled every few seconds: a small page cache.
+    let store = super::blocking(move || crate::store::Db::open_small(&path)).await??;
     // The rules file the classifier reads names the types.
     let types = Arc::new(Taxonomy::from_config(&config)?);
     let every = Duration::from_secs_f64(config.raw.mail.poll_secs.clamp(0.05, 5.0));

@@ -166,7 +166,8 @@ async fn serve(
         return Err(MailError::Config(list.join("; ")));
     }
     let path = config.database_path();
-    let store = blocking(move || Store::open(&path)).await??;
+    // Its cycles poll every few seconds: a small page cache.
+    let store = blocking(move || crate::store::operations::open_small(&path)).await??;
     // Switched off, the loop still queues what falls due (sent once mail is
     // switched on) but never connects: say that, and only that.
     let enabled = config.raw.mail.enabled;

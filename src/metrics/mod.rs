@@ -105,14 +105,11 @@ pub async fn serve(
         .await
         .map_err(|source| MetricsError::Bind { addr, source })?;
     let path = config.database_path();
-    let store = tokio::task::spawn_blocking(move || Store::open(&path))
+    // Scraped every few seconds: a small page cache.
+    let db = tokio::task::spawn_blocking(move || Db::open_small(&path))
         .await
         .map_err(|e| MetricsError::Serve(std::io::Error::other(e.to_string())))??;
-    let state = AppState {
-        db: Db::new(store),
-        health,
-        config,
-    };
+    let state = AppState { db, health, config };
     let app = axum::Router::new()
         .route("/metrics", get(scrape))
         .with_state(state);
@@ -307,6 +304,13 @@ pub fn render(store: &Store, health: &Health, config: &Config) -> Result<String,
         "sqlite_heap_bytes",
         "Minne SQLite bruker (sidehurtigbuffere for alle tilkoblinger)",
         sqlite,
+    );
+    let pages = Gauge::<i64, AtomicI64>::default();
+    pages.set(crate::store::operations::sqlite_page_cache_bytes());
+    registry.register(
+        "sqlite_page_cache_bytes",
+        "Den delen av SQLites minne som er sidehurtigbuffer",
+        pages,
     );
 
     let mut out = String::new();

@@ -78,10 +78,69 @@ pub fn service_mark(store: &Store, name: &str, now: DateTime<Utc>) -> Result<Dat
     )?)
 }
 
+/// [`Store::open`] with the page cache capped at
+/// [`super::handle::SMALL_CACHE_KIB`]: a polling task's connection.
+pub fn open_small(path: &std::path::Path) -> Result<Store> {
+    let store = Store::open(path)?;
+    limit_cache(&store, super::handle::SMALL_CACHE_KIB)?;
+    Ok(store)
+}
+
+/// Caps this connection's page cache at `kib` KiB (`PRAGMA cache_size`
+/// takes a negative number as KiB).
+pub fn limit_cache(store: &Store, kib: i64) -> Result<()> {
+    store.conn().pragma_update(None, "cache_size", -kib.abs())?;
+    Ok(())
+}
+
 /// Frees what SQLite caches for this connection (the daemon at rest).
 pub fn release_memory(store: &Store) -> Result<()> {
     store.conn().execute_batch("PRAGMA shrink_memory")?;
     Ok(())
+}
+
+/// Bytes of SQLite's heap that are page cache, over every connection of
+/// the process (`SQLITE_STATUS_PAGECACHE_OVERFLOW`: with no page-cache
+/// buffer configured every page is malloc'd): the rest of
+/// [`sqlite_heap_bytes`] is schemas and prepared statements.
+pub fn sqlite_page_cache_bytes() -> i64 {
+    let (mut current, mut highwater) = (0, 0);
+    // SAFETY: sqlite3_status64 only reads SQLite's global counters.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_status64(
+            rusqlite::ffi::SQLITE_STATUS_PAGECACHE_OVERFLOW,
+            &mut current,
+            &mut highwater,
+            0,
+        )
+    };
+    if rc == rusqlite::ffi::SQLITE_OK {
+        current
+    } else {
+        0
+    }
+}
+
+/// Bytes of page cache this connection holds (`SQLITE_DBSTATUS_CACHE_USED`):
+/// what [`release_memory`] gives back.
+pub fn cache_used_bytes(store: &Store) -> i64 {
+    let (mut current, mut highwater) = (0, 0);
+    // SAFETY: the handle is this live connection's; sqlite3_db_status only
+    // reads its counters into the two integers.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            store.conn().handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+            &mut current,
+            &mut highwater,
+            0,
+        )
+    };
+    if rc == rusqlite::ffi::SQLITE_OK {
+        i64::from(current)
+    } else {
+        0
+    }
 }
 
 /// `received_at` of the newest item.
