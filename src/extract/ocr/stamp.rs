@@ -57,7 +57,7 @@ pub(super) fn separate(
 ) -> Result<Option<StampFound>, TessError> {
     // Where the stamp may be: around its words, or (when the page's reading
     // lost them under the print) any stamp-sized frame, or a patch of ink.
-    let candidates: Vec<(PxBox, Option<Frame>)> = match find_anchor(lines) {
+    let candidates: Vec<(PxBox, Option<Frame>, &str)> = match find_anchor(lines) {
         Some(anchor) => {
             let region = around(anchor, image.dimensions());
             let frame = frame_box(image, region, |b, _| {
@@ -72,20 +72,20 @@ pub(super) fn separate(
                     && b.width() * 10 >= anchor.width() * 12
                     && b.height() >= anchor.height() * 2
             });
-            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame)]
+            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame, "words")]
         }
         None => Vec::new(),
     };
     // Frames of a stamp's size come next: the words may have been misread
     // or belong to the letter.
-    let anchored = candidates.first().map(|(b, _)| *b);
+    let anchored = candidates.first().map(|(b, _, _)| *b);
     let candidates = candidates
         .into_iter()
         .chain(
             stamp_sized_frames(image, dpi)
                 .into_iter()
                 .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
-                .map(|f| (f.bbox, Some(f))),
+                .map(|f| (f.bbox, Some(f), "frame")),
         )
         // Last, a stamp whose words the print swallowed: found by its ink,
         // only looked for when nothing above read as a stamp. Its box is
@@ -93,12 +93,12 @@ pub(super) fn separate(
         .chain(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
-                .map(|b| (b, None)),
+                .map(|b| (b, None, "ink")),
         );
     // The first reading with a stamp word and a date wins; else the first
     // stamp-like one (its date may still be read by the classifier).
     let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
-    for (stamp_box, frame) in candidates {
+    for (stamp_box, frame, finder) in candidates {
         // The frame's strokes read as "|" and "[": read the stamp without
         // them.
         let mut unframed;
@@ -113,6 +113,7 @@ pub(super) fn separate(
             None => image,
         };
         let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+        tracing::debug!(finder, ?stamp_box, read = reading.is_some(), keyed = reading.as_deref().is_some_and(keyed), "stamp candidate");
         let Some(reading) = reading else {
             continue;
         };
@@ -447,7 +448,7 @@ fn read_stamp(
         (&without_print, true, PSM_SPARSE_TEXT),
     ];
     let mut readings: Vec<String> = Vec::new();
-    for (img, upscale, psm) in variants {
+    for (n, (img, upscale, psm)) in variants.into_iter().enumerate() {
         let (img, img_dpi) = if upscale {
             (scale(img), read_dpi)
         } else {
@@ -459,6 +460,7 @@ fn read_stamp(
             continue;
         }
         if keyed(&text) {
+            tracing::debug!(variant = n, "stamp reading keyed");
             readings.insert(0, text);
             break;
         }
