@@ -25,15 +25,10 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
+use super::stamp_image::{bold_strokes, remove_print, remove_stamp_ink, rotate, tilt, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
-use crate::classify::{has_stamp_word, parse_stamp_date};
+use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
 
-/// Darker than this is the letter's print (or black stamp ink).
-const PRINT_CORE: u8 = 58;
-/// Lighter than this is paper.
-const PAPER: u8 = 225;
-/// What whitened pixels become (the samples' paper is ~248).
-const WHITE: u8 = 248;
 /// Stamps are read at about this resolution (a short block of bold
 /// capitals reads best with ~40 px capitals).
 const STAMP_READ_DPI: u32 = 500;
@@ -438,17 +433,40 @@ fn read_stamp(
     let read_dpi = (dpi as f32 * factor) as u32;
     let mut without_print = crop.clone();
     remove_print(&mut without_print, dpi);
-    // Tried in order until one reads a stamp word and a date; each later
-    // one only runs when the earlier ones failed.
-    let variants: [(&GrayImage, bool, _); 5] = [
-        (&without_print, true, PSM_SINGLE_BLOCK),
-        (&crop, true, PSM_SINGLE_BLOCK),
-        (&crop, true, PSM_SPARSE_TEXT),
-        (&without_print, false, PSM_SINGLE_BLOCK),
-        (&without_print, true, PSM_SPARSE_TEXT),
-    ];
+    // Made only when the readings before them failed.
+    let bold = std::cell::OnceCell::new();
+    let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
+    let level = std::cell::OnceCell::new();
+    let level = || {
+        level.get_or_init(|| {
+            tilt(bold()).map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
+        })
+    };
+    // Tried in order until one reads a stamp word and a date as written;
+    // each later one only runs when the earlier ones failed: the print
+    // taken out by its darkness (coloured ink), the crop as it is, the
+    // print taken out by its thin strokes (black ink over print), sparse
+    // text, and last the stamp straightened when it is pressed askew.
     let mut readings: Vec<String> = Vec::new();
-    for (n, (img, upscale, psm)) in variants.into_iter().enumerate() {
+    // Readings whose date needed an OCR confusion undone, best first.
+    let mut unclean: Vec<String> = Vec::new();
+    for variant in 0..8 {
+        let (img, upscale, psm) = match variant {
+            0 => (&without_print, true, PSM_SINGLE_BLOCK),
+            1 => (&crop, true, PSM_SINGLE_BLOCK),
+            2 => (bold(), true, PSM_SINGLE_BLOCK),
+            3 => (&crop, true, PSM_SPARSE_TEXT),
+            4 => (&without_print, false, PSM_SINGLE_BLOCK),
+            5 => (&without_print, true, PSM_SPARSE_TEXT),
+            6 => match level() {
+                Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
+                None => break,
+            },
+            _ => match level() {
+                Some((_, img)) => (img, true, PSM_SINGLE_BLOCK),
+                None => break,
+            },
+        };
         let (img, img_dpi) = if upscale {
             (scale(img), read_dpi)
         } else {
@@ -459,57 +477,32 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
-        if keyed(&text) {
-            tracing::debug!(variant = n, "stamp reading keyed");
+        if has_clean_keyed_date(&text) {
+            tracing::debug!(variant, "stamp reading keyed");
             readings.insert(0, text);
             break;
         }
+        if keyed(&text) {
+            // "os NOV 2026" is 05 NOV only if nothing reads better; two
+            // readings agreeing is as good as one read as written.
+            let agreed = unclean
+                .iter()
+                .any(|u| parse_stamp_date(u) == parse_stamp_date(&text));
+            tracing::debug!(variant, agreed, "stamp reading keyed through a confusion");
+            unclean.push(text);
+            if agreed {
+                break;
+            }
+            continue;
+        }
         readings.push(text);
     }
+    let clean = usize::from(readings.first().is_some_and(|r| has_clean_keyed_date(r)));
+    readings.splice(clean..clean, unclean);
     let stamp_like = readings
         .iter()
         .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
     Ok(stamp_like.then(|| readings.join("\n\n")))
-}
-
-/// Marks the letter's print: dark cores grown by a pixel or two.
-fn print_mask(image: &GrayImage, dpi: u32) -> Vec<bool> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let r = (dpi / 150).max(1) as usize;
-    let mut mask = vec![false; w * h];
-    for (i, p) in image.as_raw().iter().enumerate() {
-        if *p < PRINT_CORE {
-            let (x, y) = (i % w, i / w);
-            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                    mask[yy * w + xx] = true;
-                }
-            }
-        }
-    }
-    mask
-}
-
-/// Whitens the letter's print in a stamp crop, so the stamp reads alone.
-fn remove_print(crop: &mut GrayImage, dpi: u32) {
-    let mask = print_mask(crop, dpi);
-    for (p, m) in crop.iter_mut().zip(mask) {
-        if m {
-            *p = WHITE;
-        }
-    }
-}
-
-/// Whitens the stamp's ink inside `b`, keeping the letter's print.
-fn remove_stamp_ink(image: &mut GrayImage, b: PxBox, dpi: u32) {
-    let mut crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
-    let mask = print_mask(&crop, dpi);
-    for (p, m) in crop.iter_mut().zip(mask) {
-        if !m && *p < PAPER {
-            *p = WHITE;
-        }
-    }
-    imageops::replace(image, &crop, i64::from(b.left), i64::from(b.top));
 }
 
 #[cfg(test)]
