@@ -149,6 +149,7 @@ fn stamps_only() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("postmottak::extract::ocr::stamp=debug")
             .with_test_writer()
+            .with_ansi(false)
             .try_init();
     }
     let letters: Vec<Letter> = load_letters()
