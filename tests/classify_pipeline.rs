@@ -214,7 +214,7 @@ fn stamps_only() {
                 .replace('\n', " / ");
             let mark = ["ok", "WRONG", "ABSENT", "INVENTED"][outcome];
             println!(
-                "{:<8} {:<42} want {:<10} got {:<10} read {:.160}",
+                "{:<8} {:<42} want {:<10} got {:<10} read {:.1600}",
                 mark,
                 letter.id,
                 want.unwrap_or_default(),
