@@ -11,8 +11,11 @@
 //!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
 //!    stroke around the word that is mostly empty inside).
 //! 2. **Read** the region alone, upscaled, as one block: first with the
-//!    letter's own ink taken out, then as it is, then as sparse text; stop
-//!    at the first reading whose date parses after a stamp word.
+//!    letter's own ink taken out, then as it is, then with only bold
+//!    strokes kept (black ink over print), then as sparse text, last
+//!    straightened when the stamp is askew (`stamp_image.rs`); stop at the
+//!    first reading whose date is read as written after a stamp word, or
+//!    when two readings agree on a date read through an OCR confusion.
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
