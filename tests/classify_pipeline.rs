@@ -143,7 +143,8 @@ fn through_the_extractor() {
 #[test]
 #[ignore = "a tuning aid: cargo test --test classify_pipeline stamps_only -- --ignored --nocapture"]
 fn stamps_only() {
-    let prefixes = std::env::var("POSTMOTTAK_STAMP_IDS").unwrap_or_else(|_| "40,41,42,43,44,45".into());
+    let prefixes =
+        std::env::var("POSTMOTTAK_STAMP_IDS").unwrap_or_else(|_| "40,41,42,43,44,45".into());
     let trace = std::env::var_os("POSTMOTTAK_STAMP_TRACE").is_some();
     if trace {
         let _ = tracing_subscriber::fmt()
@@ -176,7 +177,10 @@ fn stamps_only() {
                 let extraction = extractor
                     .extract_path(&path)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                results.lock().unwrap().push((letter.id.clone(), extraction));
+                results
+                    .lock()
+                    .unwrap()
+                    .push((letter.id.clone(), extraction));
             });
         }
     });
@@ -223,7 +227,9 @@ fn stamps_only() {
             );
         }
     }
-    for (name, [right, wrong, absent, invented]) in ["tuning", "HELD-OUT 460-499"].iter().zip(scores) {
+    for (name, [right, wrong, absent, invented]) in
+        ["tuning", "HELD-OUT 460-499"].iter().zip(scores)
+    {
         println!("{name}: right {right}, wrong {wrong}, absent {absent}, invented {invented}");
     }
 }

@@ -406,10 +406,7 @@ fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
     years
         .into_iter()
         .filter_map(|(year, exact)| {
-            Some((
-                NaiveDate::from_ymd_opt(year, month, day)?,
-                exact && literal,
-            ))
+            Some((NaiveDate::from_ymd_opt(year, month, day)?, exact && literal))
         })
         .collect()
 }

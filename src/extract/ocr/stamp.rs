@@ -111,7 +111,13 @@ pub(super) fn separate(
             None => image,
         };
         let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
-        tracing::debug!(finder, ?stamp_box, read = reading.is_some(), keyed = reading.as_deref().is_some_and(keyed), "stamp candidate");
+        tracing::debug!(
+            finder,
+            ?stamp_box,
+            read = reading.is_some(),
+            keyed = reading.as_deref().is_some_and(keyed),
+            "stamp candidate"
+        );
         let Some(reading) = reading else {
             continue;
         };

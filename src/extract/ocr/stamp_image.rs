@@ -75,10 +75,34 @@ pub(super) fn bold_strokes(crop: &GrayImage, dpi: u32) -> GrayImage {
     // 200 dpi), at most a stamp's thinnest stems (4 px).
     let k = (dpi / 50).max(3) as usize;
     let (lo, hi) = ((k - 1) / 2, k / 2);
-    let eroded = morph(&morph(&dark, w, h, lo, hi, true, true), w, h, lo, hi, false, true);
-    let opened = morph(&morph(&eroded, w, h, hi, lo, true, false), w, h, hi, lo, false, false);
+    let eroded = morph(
+        &morph(&dark, w, h, lo, hi, true, true),
+        w,
+        h,
+        lo,
+        hi,
+        false,
+        true,
+    );
+    let opened = morph(
+        &morph(&eroded, w, h, hi, lo, true, false),
+        w,
+        h,
+        hi,
+        lo,
+        false,
+        false,
+    );
     // Grown by a pixel to get the strokes' own anti-aliased rims back.
-    let grown = morph(&morph(&opened, w, h, 1, 1, true, false), w, h, 1, 1, false, false);
+    let grown = morph(
+        &morph(&opened, w, h, 1, 1, true, false),
+        w,
+        h,
+        1,
+        1,
+        false,
+        false,
+    );
     let mut out = crop.clone();
     for (i, p) in out.iter_mut().enumerate() {
         if !(grown[i] && dark[i]) {
@@ -116,11 +140,7 @@ fn morph(
         for i in 0..len {
             let (a, b) = (i.saturating_sub(lo), (i + hi + 1).min(len));
             let set = prefix[b] - prefix[a];
-            out[at(line, i)] = if all {
-                set as usize == b - a
-            } else {
-                set > 0
-            };
+            out[at(line, i)] = if all { set as usize == b - a } else { set > 0 };
         }
     }
     out
