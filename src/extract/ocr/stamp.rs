@@ -28,19 +28,13 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
-use super::stamp_image::{
-    bold_strokes, remove_print, remove_stamp_ink, rotate, tilt, PRINT_CORE, WHITE,
-};
+use super::stamp_image::{bold_strokes, remove_print, remove_stamp_ink, rotate, tilt, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
 use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
 
 /// Stamps are read at about this resolution (a short block of bold
 /// capitals reads best with ~40 px capitals).
 const STAMP_READ_DPI: u32 = 500;
-/// A crop with at least this share (per cent) of near-black pixels holds
-/// the letter's print (or black ink): a stamp over text reads 10–30 %, one
-/// on blank paper under 1 %.
-const OVER_PRINT_PERCENT: usize = 2;
 
 /// What was found: the stamp's readings (best first), and the page's text
 /// without it.
@@ -462,14 +456,9 @@ fn read_stamp(
     // taken out by its darkness (coloured ink), the crop as it is, the
     // print taken out by its thin strokes (black ink over print), sparse
     // text, and last the stamp straightened when it is pressed askew.
-    // Over the letter's print (or in black ink, which looks the same) a
-    // date read as written may still be wrong ("06" read "09" where a
-    // descender crosses it): there it needs a second reading to agree.
-    let near_black = crop.as_raw().iter().filter(|p| **p < PRINT_CORE).count();
-    let over_print = near_black * 100 >= crop.as_raw().len() * OVER_PRINT_PERCENT;
-    // Readings with a date after a stamp word, in the order read.
-    let mut dated: Vec<String> = Vec::new();
-    let mut others: Vec<String> = Vec::new();
+    let mut readings: Vec<String> = Vec::new();
+    // Readings whose date needed an OCR confusion undone, best first.
+    let mut unclean: Vec<String> = Vec::new();
     for variant in 0..8 {
         let (img, upscale, psm) = match variant {
             0 => (&without_print, true, PSM_SINGLE_BLOCK),
@@ -497,52 +486,32 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
+        if has_clean_keyed_date(&text) {
+            tracing::debug!(variant, "stamp reading keyed");
+            readings.insert(0, text);
+            break;
+        }
         if keyed(&text) {
-            dated.push(text);
-            if settled(&dated, over_print) {
-                tracing::debug!(variant, near_black, over_print, "stamp reading settled");
+            // "os NOV 2026" is 05 NOV only if nothing reads better; two
+            // readings agreeing is as good as one read as written.
+            let agreed = unclean
+                .iter()
+                .any(|u| parse_stamp_date(u) == parse_stamp_date(&text));
+            tracing::debug!(variant, agreed, "stamp reading keyed through a confusion");
+            unclean.push(text);
+            if agreed {
                 break;
             }
             continue;
         }
-        others.push(text);
+        readings.push(text);
     }
-    let mut readings = by_votes(dated);
-    readings.extend(others);
+    let clean = usize::from(readings.first().is_some_and(|r| has_clean_keyed_date(r)));
+    readings.splice(clean..clean, unclean);
     let stamp_like = readings
         .iter()
         .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
     Ok(stamp_like.then(|| readings.join("\n\n")))
-}
-
-/// Whether the readings so far settle the date: the last one read as
-/// written (not over print), or two agreeing on its date.
-fn settled(dated: &[String], over_print: bool) -> bool {
-    let Some(last) = dated.last() else {
-        return false;
-    };
-    if !over_print && has_clean_keyed_date(last) {
-        return true;
-    }
-    let date = parse_stamp_date(last);
-    dated.iter().filter(|r| parse_stamp_date(r) == date).count() >= 2
-}
-
-/// The dated readings, the date most of them agree on first, then one read
-/// as written before one read through an OCR confusion, else in the order
-/// read (the classifier takes the first plausible one).
-fn by_votes(dated: Vec<String>) -> Vec<String> {
-    let dates: Vec<_> = dated.iter().map(|r| parse_stamp_date(r)).collect();
-    let mut ranked: Vec<(usize, bool, String)> = dated
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let votes = dates.iter().filter(|d| **d == dates[i]).count();
-            (votes, has_clean_keyed_date(&r), r)
-        })
-        .collect();
-    ranked.sort_by_key(|(votes, clean, _)| (std::cmp::Reverse(*votes), !*clean));
-    ranked.into_iter().map(|(_, _, r)| r).collect()
 }
 
 #[cfg(test)]
@@ -589,25 +558,6 @@ mod tests {
             word("brevet", 150, 0, 210, 30),
         ])];
         assert_eq!(find_anchor(&prose), None);
-    }
-
-    #[test]
-    fn over_print_a_date_needs_a_second_reading_and_the_most_agreed_comes_first() {
-        let r = |s: &str| s.to_owned();
-        assert!(settled(&[r("MOTTATT 06.11.2026")], false));
-        assert!(!settled(&[r("MOTTATT 09.11.2026")], true));
-        assert!(!settled(&[r("MOTTATT os NOV 2026")], false));
-        assert!(settled(
-            &[r("MOTTATT 09.11.2026"), r("MOTTATT 06.11.2026"), r("Mottatt 06.11.2026")],
-            true
-        ));
-        let ordered = by_votes(vec![
-            r("MOTTATT 09.11.2026"),
-            r("MOTTATT o6 NOV 2026"),
-            r("MOTTATT 06.11.2026"),
-        ]);
-        assert_eq!(ordered[0], "MOTTATT 06.11.2026");
-        assert_eq!(ordered[1], "MOTTATT o6 NOV 2026");
     }
 
     #[test]
