@@ -57,7 +57,9 @@ pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
-pub use stamp::{has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible};
+pub use stamp::{
+    has_clean_keyed_date, has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible,
+};
 pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 
 /// What the classifier reads.

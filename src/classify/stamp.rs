@@ -60,6 +60,11 @@ const MAX_LETTER_AGE_DAYS: u64 = 365;
 pub struct StampDate {
     pub date: NaiveDate,
     pub keyed: bool,
+    /// Read as written: digits as digits, the month a month's name or
+    /// number, the separators kept. An OCR confusion undone (`os` → 05, a
+    /// year's last digit swapped) makes a date unclean, worth a second
+    /// reading.
+    pub clean: bool,
 }
 
 /// The most stamp-like date in a stamp reading: one after "MOTTATT" (or the
@@ -126,6 +131,15 @@ pub fn parse_keyed_stamp_date_where(
         .map(|s| s.date)
 }
 
+/// True when the text holds a date right after a stamp word, read as
+/// written (no OCR confusion undone) with a credible year: a stamp reading
+/// that needs no second look.
+pub fn has_clean_keyed_date(text: &str) -> bool {
+    stamp_dates(text)
+        .iter()
+        .any(|s| s.keyed && s.clean && (2000..=2100).contains(&s.date.year()))
+}
+
 /// True when the text holds a stamp word (OCR-tolerant).
 pub fn has_stamp_word(text: &str) -> bool {
     tokens(text).iter().any(|t| is_keyword(t))
@@ -151,15 +165,17 @@ pub fn stamp_dates(text: &str) -> Vec<StampDate> {
             else {
                 continue;
             };
-            let Some(date) = triple(d.as_str(), m.as_str(), y.as_str()) else {
-                continue;
-            };
             let before: String = upper[..all.start()].chars().rev().take(16).collect();
             let before: String = before.chars().rev().collect();
-            out.push(StampDate {
-                date,
-                keyed: has_stamp_word(&before),
-            });
+            let keyed = has_stamp_word(&before);
+            // Separators lost: never clean.
+            for (date, _) in triples(d.as_str(), m.as_str(), y.as_str()) {
+                out.push(StampDate {
+                    date,
+                    keyed,
+                    clean: false,
+                });
+            }
         }
     }
     out
@@ -176,8 +192,8 @@ fn token_dates(text: &str) -> Vec<StampDate> {
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
         let keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t));
-        for date in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
-            out.push(StampDate { date, keyed });
+        for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
+            out.push(StampDate { date, keyed, clean });
         }
     }
     out
@@ -318,13 +334,34 @@ fn month_of(token: &str) -> Option<u32> {
 }
 
 fn triple(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
-    triples(d, m, y).into_iter().next()
+    triples(d, m, y).into_iter().next().map(|(date, _)| date)
 }
 
-/// The dates a (day, month, year) triple may be. One, except when OCR put
-/// a digit too many in the year ("20236"): then each year left by dropping
-/// one digit, for the plausibility check to choose from.
-fn triples(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
+/// A year's last digit as bold stamp digits are confused ("20.11.25" for
+/// 26): tried only after the year as read, for plausibility to choose.
+fn confused_digits(c: char) -> &'static [char] {
+    match c {
+        '5' => &['6'],
+        '6' => &['5', '8'],
+        '8' => &['6', '3', '0'],
+        '3' => &['8'],
+        '0' => &['8'],
+        _ => &[],
+    }
+}
+
+/// The dates a (day, month, year) triple may be, each with whether it was
+/// read as written (see [`StampDate::clean`]). The year as read comes
+/// first; then the years a confused last digit gives; when OCR put a digit
+/// too many in the year ("20236"), each year left by dropping one digit.
+/// The plausibility check chooses among them.
+fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
+    let literal = d.chars().all(|c| c.is_ascii_digit())
+        && y.chars().all(|c| c.is_ascii_digit())
+        && (m.chars().all(|c| c.is_ascii_digit())
+            || MONTHS
+                .iter()
+                .any(|(abbr, full, _)| m == *abbr || m == *full));
     let parts = || -> Option<(u32, u32, String)> {
         let day: u32 = digitize(d).filter(|s| s.len() <= 2)?.parse().ok()?;
         Some((day, month_of(m)?, digitize(y)?))
@@ -332,20 +369,33 @@ fn triples(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
     let Some((day, month, year_digits)) = parts() else {
         return Vec::new();
     };
-    let years: Vec<i32> = match year_digits.len() {
-        4 => year_digits.parse().ok().into_iter().collect(),
-        2 => year_digits
-            .parse::<i32>()
-            .ok()
-            .map(|y| 2000 + y)
+    let as_read_or_confused = |digits: &str| -> Vec<(String, bool)> {
+        let mut out = vec![(digits.to_owned(), true)];
+        if let Some(last) = digits.chars().last() {
+            let stem = &digits[..digits.len() - 1];
+            out.extend(
+                confused_digits(last)
+                    .iter()
+                    .map(|c| (format!("{stem}{c}"), false)),
+            );
+        }
+        out
+    };
+    let years: Vec<(i32, bool)> = match year_digits.len() {
+        4 => as_read_or_confused(&year_digits)
             .into_iter()
+            .filter_map(|(y, exact)| Some((y.parse().ok()?, exact)))
+            .collect(),
+        2 => as_read_or_confused(&year_digits)
+            .into_iter()
+            .filter_map(|(y, exact)| Some((2000 + y.parse::<i32>().ok()?, exact)))
             .collect(),
         5 if year_digits.starts_with("20") => {
-            let mut years: Vec<i32> = (2..5)
+            let mut years: Vec<(i32, bool)> = (2..5)
                 .filter_map(|skip| {
                     let mut s = year_digits.clone();
                     s.remove(skip);
-                    s.parse().ok()
+                    Some((s.parse().ok()?, false))
                 })
                 .collect();
             years.dedup();
@@ -355,7 +405,9 @@ fn triples(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
     };
     years
         .into_iter()
-        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .filter_map(|(year, exact)| {
+            Some((NaiveDate::from_ymd_opt(year, month, day)?, exact && literal))
+        })
         .collect()
 }
 
@@ -459,6 +511,42 @@ mod tests {
             parse_keyed_stamp_date_where("MOTTATT 03 NOV 20219", ok),
             None
         );
+    }
+
+    #[test]
+    fn a_confused_last_digit_of_the_year_is_chosen_by_plausibility() {
+        let arrived = Some(d("2026-12-01"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        // A bold 6 read as 5: the year as read is too old, 26 fits.
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT\n20.11.25", ok),
+            Some(d("2026-11-20"))
+        );
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2025", ok),
+            Some(d("2026-11-20"))
+        );
+        // The year as read wins when it fits.
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2026", ok),
+            Some(d("2026-11-20"))
+        );
+        // No digit that is confused with a fitting one: nothing.
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2021", ok),
+            None
+        );
+    }
+
+    #[test]
+    fn a_date_read_through_an_ocr_confusion_is_not_clean() {
+        assert!(has_clean_keyed_date("RANA KOMMUNE\nMOTTATT\n19 NOV 2026"));
+        assert!(has_clean_keyed_date("Mottatt 16.11.2026"));
+        assert!(has_clean_keyed_date("MOTTATT 15. nov. 2026"));
+        assert!(!has_clean_keyed_date("MOTTATT\nos NOV 2026"));
+        assert!(!has_clean_keyed_date("MOTTATT 1S N0V 2O26"));
+        assert!(!has_clean_keyed_date("Mottatt 13.1126"));
+        assert!(!has_clean_keyed_date("19 NOV 2026"));
     }
 
     #[test]

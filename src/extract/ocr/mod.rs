@@ -14,6 +14,7 @@ mod deskew;
 mod page;
 mod slot;
 mod stamp;
+mod stamp_image;
 mod stamp_ink;
 pub mod tess;
 

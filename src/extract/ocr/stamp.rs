@@ -11,8 +11,11 @@
 //!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
 //!    stroke around the word that is mostly empty inside).
 //! 2. **Read** the region alone, upscaled, as one block: first with the
-//!    letter's own ink taken out, then as it is, then as sparse text; stop
-//!    at the first reading whose date parses after a stamp word.
+//!    letter's own ink taken out, then as it is, then with only bold
+//!    strokes kept (black ink over print), then as sparse text, last
+//!    straightened when the stamp is askew (`stamp_image.rs`); stop at the
+//!    first reading whose date is read as written after a stamp word, or
+//!    when two readings agree on a date read through an OCR confusion.
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
@@ -25,15 +28,10 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
+use super::stamp_image::{bold_strokes, remove_print, remove_stamp_ink, rotate, tilt, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
-use crate::classify::{has_stamp_word, parse_stamp_date};
+use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
 
-/// Darker than this is the letter's print (or black stamp ink).
-const PRINT_CORE: u8 = 58;
-/// Lighter than this is paper.
-const PAPER: u8 = 225;
-/// What whitened pixels become (the samples' paper is ~248).
-const WHITE: u8 = 248;
 /// Stamps are read at about this resolution (a short block of bold
 /// capitals reads best with ~40 px capitals).
 const STAMP_READ_DPI: u32 = 500;
@@ -57,7 +55,7 @@ pub(super) fn separate(
 ) -> Result<Option<StampFound>, TessError> {
     // Where the stamp may be: around its words, or (when the page's reading
     // lost them under the print) any stamp-sized frame, or a patch of ink.
-    let candidates: Vec<(PxBox, Option<Frame>)> = match find_anchor(lines) {
+    let candidates: Vec<(PxBox, Option<Frame>, &str)> = match find_anchor(lines) {
         Some(anchor) => {
             let region = around(anchor, image.dimensions());
             let frame = frame_box(image, region, |b, _| {
@@ -72,20 +70,20 @@ pub(super) fn separate(
                     && b.width() * 10 >= anchor.width() * 12
                     && b.height() >= anchor.height() * 2
             });
-            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame)]
+            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame, "words")]
         }
         None => Vec::new(),
     };
     // Frames of a stamp's size come next: the words may have been misread
     // or belong to the letter.
-    let anchored = candidates.first().map(|(b, _)| *b);
+    let anchored = candidates.first().map(|(b, _, _)| *b);
     let candidates = candidates
         .into_iter()
         .chain(
             stamp_sized_frames(image, dpi)
                 .into_iter()
                 .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
-                .map(|f| (f.bbox, Some(f))),
+                .map(|f| (f.bbox, Some(f), "frame")),
         )
         // Last, a stamp whose words the print swallowed: found by its ink,
         // only looked for when nothing above read as a stamp. Its box is
@@ -93,12 +91,12 @@ pub(super) fn separate(
         .chain(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
-                .map(|b| (b, None)),
+                .map(|b| (b, None, "ink")),
         );
     // The first reading with a stamp word and a date wins; else the first
     // stamp-like one (its date may still be read by the classifier).
     let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
-    for (stamp_box, frame) in candidates {
+    for (stamp_box, frame, finder) in candidates {
         // The frame's strokes read as "|" and "[": read the stamp without
         // them.
         let mut unframed;
@@ -113,6 +111,13 @@ pub(super) fn separate(
             None => image,
         };
         let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+        tracing::debug!(
+            finder,
+            ?stamp_box,
+            read = reading.is_some(),
+            keyed = reading.as_deref().is_some_and(keyed),
+            "stamp candidate"
+        );
         let Some(reading) = reading else {
             continue;
         };
@@ -437,17 +442,40 @@ fn read_stamp(
     let read_dpi = (dpi as f32 * factor) as u32;
     let mut without_print = crop.clone();
     remove_print(&mut without_print, dpi);
-    // Tried in order until one reads a stamp word and a date; each later
-    // one only runs when the earlier ones failed.
-    let variants: [(&GrayImage, bool, _); 5] = [
-        (&without_print, true, PSM_SINGLE_BLOCK),
-        (&crop, true, PSM_SINGLE_BLOCK),
-        (&crop, true, PSM_SPARSE_TEXT),
-        (&without_print, false, PSM_SINGLE_BLOCK),
-        (&without_print, true, PSM_SPARSE_TEXT),
-    ];
+    // Made only when the readings before them failed.
+    let bold = std::cell::OnceCell::new();
+    let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
+    let level = std::cell::OnceCell::new();
+    let level = || {
+        level.get_or_init(|| {
+            tilt(bold()).map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
+        })
+    };
+    // Tried in order until one reads a stamp word and a date as written;
+    // each later one only runs when the earlier ones failed: the print
+    // taken out by its darkness (coloured ink), the crop as it is, the
+    // print taken out by its thin strokes (black ink over print), sparse
+    // text, and last the stamp straightened when it is pressed askew.
     let mut readings: Vec<String> = Vec::new();
-    for (img, upscale, psm) in variants {
+    // Readings whose date needed an OCR confusion undone, best first.
+    let mut unclean: Vec<String> = Vec::new();
+    for variant in 0..8 {
+        let (img, upscale, psm) = match variant {
+            0 => (&without_print, true, PSM_SINGLE_BLOCK),
+            1 => (&crop, true, PSM_SINGLE_BLOCK),
+            2 => (bold(), true, PSM_SINGLE_BLOCK),
+            3 => (&crop, true, PSM_SPARSE_TEXT),
+            4 => (&without_print, false, PSM_SINGLE_BLOCK),
+            5 => (&without_print, true, PSM_SPARSE_TEXT),
+            6 => match level() {
+                Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
+                None => break,
+            },
+            _ => match level() {
+                Some((_, img)) => (img, true, PSM_SINGLE_BLOCK),
+                None => break,
+            },
+        };
         let (img, img_dpi) = if upscale {
             (scale(img), read_dpi)
         } else {
@@ -458,56 +486,32 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
-        if keyed(&text) {
+        if has_clean_keyed_date(&text) {
+            tracing::debug!(variant, "stamp reading keyed");
             readings.insert(0, text);
             break;
         }
+        if keyed(&text) {
+            // "os NOV 2026" is 05 NOV only if nothing reads better; two
+            // readings agreeing is as good as one read as written.
+            let agreed = unclean
+                .iter()
+                .any(|u| parse_stamp_date(u) == parse_stamp_date(&text));
+            tracing::debug!(variant, agreed, "stamp reading keyed through a confusion");
+            unclean.push(text);
+            if agreed {
+                break;
+            }
+            continue;
+        }
         readings.push(text);
     }
+    let clean = usize::from(readings.first().is_some_and(|r| has_clean_keyed_date(r)));
+    readings.splice(clean..clean, unclean);
     let stamp_like = readings
         .iter()
         .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
     Ok(stamp_like.then(|| readings.join("\n\n")))
-}
-
-/// Marks the letter's print: dark cores grown by a pixel or two.
-fn print_mask(image: &GrayImage, dpi: u32) -> Vec<bool> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let r = (dpi / 150).max(1) as usize;
-    let mut mask = vec![false; w * h];
-    for (i, p) in image.as_raw().iter().enumerate() {
-        if *p < PRINT_CORE {
-            let (x, y) = (i % w, i / w);
-            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                    mask[yy * w + xx] = true;
-                }
-            }
-        }
-    }
-    mask
-}
-
-/// Whitens the letter's print in a stamp crop, so the stamp reads alone.
-fn remove_print(crop: &mut GrayImage, dpi: u32) {
-    let mask = print_mask(crop, dpi);
-    for (p, m) in crop.iter_mut().zip(mask) {
-        if m {
-            *p = WHITE;
-        }
-    }
-}
-
-/// Whitens the stamp's ink inside `b`, keeping the letter's print.
-fn remove_stamp_ink(image: &mut GrayImage, b: PxBox, dpi: u32) {
-    let mut crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
-    let mask = print_mask(&crop, dpi);
-    for (p, m) in crop.iter_mut().zip(mask) {
-        if !m && *p < PAPER {
-            *p = WHITE;
-        }
-    }
-    imageops::replace(image, &crop, i64::from(b.left), i64::from(b.top));
 }
 
 #[cfg(test)]

@@ -1,0 +1,264 @@
+//! Image work on a stamp's crop, so the stamp reads alone: the letter's
+//! print taken out by its darkness (stamp ink that is not black) or by its
+//! thin strokes (any ink, black too), and a tilted stamp straightened.
+//!
+//! Measured on the samples at 200 dpi: a stamp's bold capitals have stems
+//! of 4–7 px (sizes 10–13 pt), the letter's serif print 2–3 px, so an
+//! opening a little wider than print strokes keeps the stamp; stamps are
+//! pressed up to ±6° off the page's lines, which tesseract reads badly as
+//! a block once print is mixed in.
+
+use image::{imageops, GrayImage};
+
+use super::tess::PxBox;
+
+/// Darker than this is the letter's print (or black stamp ink).
+pub(super) const PRINT_CORE: u8 = 58;
+/// Lighter than this is paper.
+const PAPER: u8 = 225;
+/// What whitened pixels become (the samples' paper is ~248).
+pub(super) const WHITE: u8 = 248;
+/// Darker than this is ink of any colour (red, the lightest stamp ink on a
+/// grey scan, is ~115 at its core).
+const INK: u8 = 160;
+/// A stamp tilted less than this reads as it is.
+const MIN_TILT_DEGREES: f32 = 1.5;
+/// Stamps are not pressed more askew than this (the samples: ±6°).
+const MAX_TILT_DEGREES: f32 = 8.0;
+
+/// Marks the letter's print: dark cores grown by a pixel or two.
+fn print_mask(image: &GrayImage, dpi: u32) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let r = (dpi / 150).max(1) as usize;
+    let mut mask = vec![false; w * h];
+    for (i, p) in image.as_raw().iter().enumerate() {
+        if *p < PRINT_CORE {
+            let (x, y) = (i % w, i / w);
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                    mask[yy * w + xx] = true;
+                }
+            }
+        }
+    }
+    mask
+}
+
+/// Whitens the letter's print in a stamp crop, so the stamp reads alone.
+pub(super) fn remove_print(crop: &mut GrayImage, dpi: u32) {
+    let mask = print_mask(crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if m {
+            *p = WHITE;
+        }
+    }
+}
+
+/// Whitens the stamp's ink inside `b`, keeping the letter's print.
+pub(super) fn remove_stamp_ink(image: &mut GrayImage, b: PxBox, dpi: u32) {
+    let mut crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
+    let mask = print_mask(&crop, dpi);
+    for (p, m) in crop.iter_mut().zip(mask) {
+        if !m && *p < PAPER {
+            *p = WHITE;
+        }
+    }
+    imageops::replace(image, &crop, i64::from(b.left), i64::from(b.top));
+}
+
+/// Keeps only strokes at least as wide as a stamp's bold capitals (any ink,
+/// black too) and whitens the rest: the letter's thin print, a thin frame.
+pub(super) fn bold_strokes(crop: &GrayImage, dpi: u32) -> GrayImage {
+    let (w, h) = (crop.width() as usize, crop.height() as usize);
+    let dark: Vec<bool> = crop.as_raw().iter().map(|p| *p < INK).collect();
+    // The opening's width: a little more than print strokes (2–3 px at
+    // 200 dpi), at most a stamp's thinnest stems (4 px).
+    let k = (dpi / 50).max(3) as usize;
+    let (lo, hi) = ((k - 1) / 2, k / 2);
+    let eroded = morph(
+        &morph(&dark, w, h, lo, hi, true, true),
+        w,
+        h,
+        lo,
+        hi,
+        false,
+        true,
+    );
+    let opened = morph(
+        &morph(&eroded, w, h, hi, lo, true, false),
+        w,
+        h,
+        hi,
+        lo,
+        false,
+        false,
+    );
+    // Grown by a pixel to get the strokes' own anti-aliased rims back.
+    let grown = morph(
+        &morph(&opened, w, h, 1, 1, true, false),
+        w,
+        h,
+        1,
+        1,
+        false,
+        false,
+    );
+    let mut out = crop.clone();
+    for (i, p) in out.iter_mut().enumerate() {
+        if !(grown[i] && dark[i]) {
+            *p = WHITE;
+        }
+    }
+    out
+}
+
+/// One pass of a square erosion (`all`) or dilation along a row
+/// (`horizontal`) or column, over `lo` before and `hi` after each pixel.
+fn morph(
+    mask: &[bool],
+    w: usize,
+    h: usize,
+    lo: usize,
+    hi: usize,
+    horizontal: bool,
+    all: bool,
+) -> Vec<bool> {
+    let (lines, len) = if horizontal { (h, w) } else { (w, h) };
+    let at = |line: usize, i: usize| {
+        if horizontal {
+            line * w + i
+        } else {
+            i * w + line
+        }
+    };
+    let mut out = vec![false; w * h];
+    let mut prefix = vec![0u32; len + 1];
+    for line in 0..lines {
+        for i in 0..len {
+            prefix[i + 1] = prefix[i] + u32::from(mask[at(line, i)]);
+        }
+        for i in 0..len {
+            let (a, b) = (i.saturating_sub(lo), (i + hi + 1).min(len));
+            let set = prefix[b] - prefix[a];
+            out[at(line, i)] = if all { set as usize == b - a } else { set > 0 };
+        }
+    }
+    out
+}
+
+/// The stamp's tilt in degrees (counter-clockwise positive, as its lines
+/// rise to the right), from its ink's row profile; `None` when it is
+/// straight enough to read as it is.
+pub(super) fn tilt(ink_only: &GrayImage) -> Option<f32> {
+    let (w, h) = ink_only.dimensions();
+    let points: Vec<(f32, f32)> = ink_only
+        .enumerate_pixels()
+        .filter(|(_, _, p)| p[0] < INK)
+        .map(|(x, y, _)| (x as f32, y as f32))
+        .collect();
+    if points.len() < 50 {
+        return None;
+    }
+    let rows = (h + w) as usize * 2;
+    let mut best = (0.0f32, 0u64);
+    let steps = (MAX_TILT_DEGREES * 4.0) as i32;
+    for step in -steps..=steps {
+        let degrees = step as f32 / 4.0;
+        let t = degrees.to_radians().tan();
+        let mut hist = vec![0u32; rows];
+        for &(x, y) in &points {
+            // Image y grows downward: a line rising to the right has y
+            // falling with x.
+            let r = (y + x * t + w as f32) as usize;
+            if let Some(c) = hist.get_mut(r) {
+                *c += 1;
+            }
+        }
+        // Sharp rows (text lines level) give the largest sum of squares.
+        let score: u64 = hist.iter().map(|&c| u64::from(c) * u64::from(c)).sum();
+        if score > best.1 {
+            best = (degrees, score);
+        }
+    }
+    (best.0.abs() >= MIN_TILT_DEGREES).then_some(best.0)
+}
+
+/// The image turned by `degrees` (counter-clockwise positive) about its
+/// centre, the corners filled with paper.
+pub(super) fn rotate(img: &GrayImage, degrees: f32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    GrayImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        // Where the output pixel comes from: a level output row samples
+        // the source along a line rising by `degrees`.
+        let sx = cx + dx * c + dy * s;
+        let sy = cy - dx * s + dy * c;
+        image::Luma([sample(img, sx, sy)])
+    })
+}
+
+fn sample(img: &GrayImage, x: f32, y: f32) -> u8 {
+    let (w, h) = img.dimensions();
+    if x < 0.0 || y < 0.0 || x > (w - 1) as f32 || y > (h - 1) as f32 {
+        return WHITE;
+    }
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+    let p = |x, y| f32::from(img.get_pixel(x, y)[0]);
+    let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+    let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+    (top * (1.0 - fy) + bottom * fy).round() as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    /// Bars of `stroke` px with gaps, as text strokes.
+    fn page_with(strokes: &[(u32, u32)]) -> GrayImage {
+        let mut img = GrayImage::from_pixel(200, 60, Luma([WHITE]));
+        for &(x, stroke) in strokes {
+            for y in 10..50 {
+                for dx in 0..stroke {
+                    img.put_pixel(x + dx, y, Luma([30]));
+                }
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn bold_strokes_stay_and_thin_print_goes() {
+        let img = page_with(&[(20, 2), (40, 3), (80, 5), (120, 7)]);
+        let out = bold_strokes(&img, 200);
+        let inked = |x: u32| out.get_pixel(x, 30)[0] < INK;
+        assert!(!inked(20) && !inked(41), "print strokes are whitened");
+        assert!(inked(82) && inked(123), "stamp strokes stay");
+    }
+
+    #[test]
+    fn a_tilted_stamp_is_measured_and_straightened() {
+        // Three lines of ink dashes, rising 4° to the right.
+        let mut img = GrayImage::from_pixel(400, 200, Luma([WHITE]));
+        let t = 4.0f32.to_radians().tan();
+        for line in 0..3 {
+            for x in (20..380).filter(|x| x % 9 < 6) {
+                let base = 60.0 + line as f32 * 40.0 - x as f32 * t;
+                for dy in 0..12 {
+                    let y = (base + 12.0 + dy as f32) as u32;
+                    img.put_pixel(x, y, Luma([90]));
+                }
+            }
+        }
+        let angle = tilt(&img).expect("tilted");
+        assert!((angle - 4.0).abs() <= 0.5, "{angle}");
+        let level = rotate(&img, angle);
+        let after = tilt(&level);
+        assert!(after.is_none(), "{after:?}");
+        assert_eq!(tilt(&page_with(&[(20, 5), (80, 5)])), None);
+    }
+}
