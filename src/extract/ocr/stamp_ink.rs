@@ -6,10 +6,9 @@
 
 use image::GrayImage;
 
+use super::stamp_image::PRINT_CORE;
 use super::tess::PxBox;
 
-/// Darker than this is print (the same bound `stamp.rs` uses).
-const PRINT_CORE: u8 = 58;
 /// Stamp ink on the samples' grey scans lies between print and this
 /// (red, the lightest, is ~115 at its core and lighter at its edges).
 const INK_LIGHTEST: u8 = 175;
