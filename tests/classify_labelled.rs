@@ -206,3 +206,47 @@ fn cross_validation() {
         assert!(ok > 0);
     }
 }
+
+/// Which urgency cues fire on the tuning letters (never the held-out ones):
+/// per urgent letter its cues, per calm letter any cue that fired. How a
+/// cue's false alarms are calibrated (`cargo test --test classify_labelled
+/// urgent_cues_on_tuning -- --ignored --nocapture`).
+#[test]
+#[ignore = "a measuring tool: prints the urgency cues per tuning letter"]
+fn urgent_cues_on_tuning() {
+    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
+    let c = classifier();
+    let (mut alone_right, mut alone_false, mut urgent) = (0, 0, 0);
+    for letter in &tuning {
+        let extraction = text_extraction(letter);
+        let input = postmottak::classify::ClassifyInput {
+            extraction: &extraction,
+            source: postmottak::item::Source::Digital,
+            folder_unit: None,
+            received_on: None,
+        };
+        let got = c.classify(&input);
+        let cues: Vec<String> = got
+            .reasons
+            .iter()
+            .filter(|r| r.kind == postmottak::classify::ReasonKind::Urgent)
+            .map(|r| format!("{} ({})", r.label, r.weight))
+            .collect();
+        let near = cues.iter().any(|c| c.contains("få dager etter"));
+        let want = letter.expected.urgent;
+        urgent += usize::from(want);
+        alone_right += usize::from(want && near);
+        alone_false += usize::from(!want && near);
+        if want || !cues.is_empty() {
+            println!(
+                "{} want {want} got {}: {}",
+                letter.id,
+                got.urgent,
+                cues.join("; ")
+            );
+        }
+    }
+    println!(
+        "near need alone: {alone_right}/{urgent} urgent letters, {alone_false} calm letters"
+    );
+}

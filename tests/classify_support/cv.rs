@@ -125,6 +125,7 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
     let (mut ok, mut abstained, mut wrong, mut n) = (0, 0, 0, 0);
     let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
     let (mut spoke, mut model_ok) = (0, 0);
+    let (mut unit_ok, mut date_ok, mut urgent) = (0, 0, (0, 0, 0));
     for (f, fold) in folds.iter().enumerate() {
         let r = &fold.report;
         println!(
@@ -141,6 +142,11 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
             r.urgent_false,
         );
         ok += r.type_ok;
+        unit_ok += r.unit_ok;
+        date_ok += r.date_ok;
+        urgent.0 += r.urgent_found;
+        urgent.1 += r.urgent_expected;
+        urgent.2 += r.urgent_false;
         abstained += r.type_abstained;
         wrong += r.type_wrong_confident;
         n += r.letters;
@@ -155,6 +161,14 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         "all folds: type {ok}/{n} {:.1} %  «annet» on {abstained}, wrong type on {wrong}  (cost, a wrong type counting double: {})",
         pct(ok, n),
         abstained + 2 * wrong
+    );
+    println!(
+        "  unit {unit_ok}/{n} {:.1} %, document date {date_ok}/{n} {:.1} %, urgent {}/{} (+{} false)",
+        pct(unit_ok, n),
+        pct(date_ok, n),
+        urgent.0,
+        urgent.1,
+        urgent.2
     );
     println!(
         "  letters 400-459: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
