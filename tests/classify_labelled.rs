@@ -191,6 +191,8 @@ fn cross_validation() {
             let features = postmottak::classify::ModelFeatures {
                 pairs: kind.contains("pairs"),
                 nynorsk_as_bokmal: kind.contains("nynorsk"),
+                subject: kind.contains("subject"),
+                unquoted: kind.contains("unquoted"),
             };
             Some((alpha.parse().ok()?, features))
         })

@@ -397,7 +397,7 @@ impl Rules {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
         }
         let own = scores.clone();
-        if let Some(decision) = self.fused(folded, &own, &fired) {
+        if let Some(decision) = self.fused(folded, folded_subject, &own, &fired) {
             return decision;
         }
         for t in &self.file.types {

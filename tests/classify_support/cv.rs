@@ -7,7 +7,7 @@
 //! it; the model alone does not. (Letters 400–459 were scored before any
 //! rule was tuned on them: see samples/README.md.)
 
-use postmottak::classify::{fold, Classifier, ModelFeatures, TypeModel};
+use postmottak::classify::{fold, subject_line, Classifier, ModelFeatures, TypeModel};
 
 use super::{evaluate_with, number, text_extraction, Letter, Report};
 
@@ -16,16 +16,18 @@ pub const ALPHA: f64 = 0.1;
 pub const FEATURES: ModelFeatures = ModelFeatures {
     pairs: false,
     nynorsk_as_bokmal: false,
+    subject: false,
+    unquoted: false,
 };
 
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
-    let pairs: Vec<(String, String)> = letters
+    let rows: Vec<(String, String, String)> = letters
         .iter()
-        .map(|l| (folded(l), l.expected.document_type.clone()))
+        .map(|l| (folded(l), subject(l), l.expected.document_type.clone()))
         .collect();
     TypeModel::train(
-        pairs.iter().map(|(t, y)| (t.as_str(), y.as_str())),
+        rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
         alpha,
         features,
     )
@@ -33,6 +35,13 @@ pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeMod
 
 fn folded(letter: &Letter) -> String {
     fold(&text_extraction(letter).text())
+}
+
+/// The folded subject line, as the classifier finds it.
+fn subject(letter: &Letter) -> String {
+    subject_line(&text_extraction(letter).text())
+        .map(|s| fold(&s))
+        .unwrap_or_default()
 }
 
 /// Fold of each letter: stratified by expected type (sorted by type, then
@@ -87,7 +96,7 @@ pub fn cross_validate(
             let (mut model_spoke, mut model_ok) = (0, 0);
             let mut model_leads = Vec::new();
             for letter in &test {
-                let Some(mut p) = model.posteriors(&folded(letter)) else {
+                let Some(mut p) = model.posteriors(&folded(letter), &subject(letter)) else {
                     continue;
                 };
                 model_spoke += 1;
@@ -141,6 +150,12 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
             r.urgent_expected,
             r.urgent_false,
         );
+        // Tuning letters only: their misses may be read.
+        if std::env::var_os("POSTMOTTAK_CV_MISSES").is_some() {
+            for m in r.misses.iter().filter(|m| !m.contains(": title:")) {
+                println!("    miss {m}");
+            }
+        }
         ok += r.type_ok;
         unit_ok += r.unit_ok;
         date_ok += r.date_ok;
