@@ -246,6 +246,5 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         count(&|u| u.0 && !u.1),
         count(&|u| !u.0 && u.1)
     );
-    }
     (ok, abstained, wrong, n)
 }
