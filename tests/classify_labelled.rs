@@ -248,7 +248,5 @@ fn urgent_cues_on_tuning() {
             );
         }
     }
-    println!(
-        "near need alone: {alone_right}/{urgent} urgent letters, {alone_false} calm letters"
-    );
+    println!("near need alone: {alone_right}/{urgent} urgent letters, {alone_false} calm letters");
 }

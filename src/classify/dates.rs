@@ -215,9 +215,7 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
     let mut score = 0;
     if labelled || (form_field && prefix.trim().is_empty()) {
         score += 6;
-    } else if SENT_HEADER.is_match(prefix) {
-        score += 5;
-    } else if PLACE_PREFIX.is_match(prefix) && suffix.is_empty() {
+    } else if SENT_HEADER.is_match(prefix) || (PLACE_PREFIX.is_match(prefix) && suffix.is_empty()) {
         score += 5;
     } else if prefix.trim().is_empty() && suffix.is_empty() {
         score += 4;
@@ -295,8 +293,14 @@ mod tests {
         ("Stad og dato: Mo i Rana, 2. november 2026", "2026-11-02"),
         ("Sted/dato: Mo i Rana 11.11.2026", "2026-11-11"),
         ("Sted og dato: 12.11.2026", "2026-11-12"),
-        ("Fakturadato: 18.11.2026\nForfallsdato: 02.12.2026", "2026-11-18"),
-        ("Fra: Per\nSendt: mandag 9. november 2026 08:12", "2026-11-09"),
+        (
+            "Fakturadato: 18.11.2026\nForfallsdato: 02.12.2026",
+            "2026-11-18",
+        ),
+        (
+            "Fra: Per\nSendt: mandag 9. november 2026 08:12",
+            "2026-11-09",
+        ),
         ("Sendt: 10. november 2026 21:14\nTil: post", "2026-11-10"),
         ("Forfallsdato: 02.12.2026", "-"),
     ];

@@ -340,10 +340,7 @@ impl Rules {
         own: &BTreeMap<&str, f32>,
         fired: &[Fired],
     ) -> Option<TypeDecision> {
-        let posteriors = self
-            .model
-            .as_ref()?
-            .posteriors(folded, folded_subject)?;
+        let posteriors = self.model.as_ref()?.posteriors(folded, folded_subject)?;
         let weight = f64::from(self.file.model_weight);
         let totals: Vec<(&str, f64)> = posteriors
             .iter()

@@ -122,11 +122,14 @@ impl Rules {
             re.find_iter(line).any(|m| {
                 let before = words(&line[..m.start()]);
                 let after = words(&line[m.end()..]);
-                let in_lasting = lasting
-                    .iter()
-                    .any(|&(s, e)| s <= m.start() && m.end() <= e);
+                let in_lasting = lasting.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
                 !in_lasting
-                    && !before.iter().rev().take(2).chain(after.first()).any(not_soon)
+                    && !before
+                        .iter()
+                        .rev()
+                        .take(2)
+                        .chain(after.first())
+                        .any(not_soon)
             })
         })
     }
@@ -228,8 +231,12 @@ mod tests {
         assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
         // A habit, the past, the present state, a start, a negated need.
         assert!(!fires("Hun trenger hjelp hver fredag."));
-        assert!(!fires("I dag har eg hjelp to gonger i veka, og treng meir."));
-        assert!(!fires("Matombringinga stoppes fra i dag, ber om bekreftelse."));
+        assert!(!fires(
+            "I dag har eg hjelp to gonger i veka, og treng meir."
+        ));
+        assert!(!fires(
+            "Matombringinga stoppes fra i dag, ber om bekreftelse."
+        ));
         assert!(!fires("Han trenger ikke hjelp i morgen."));
     }
 

@@ -27,7 +27,8 @@ pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeMod
         .map(|l| (folded(l), subject(l), l.expected.document_type.clone()))
         .collect();
     TypeModel::train(
-        rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
+        rows.iter()
+            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
         alpha,
         features,
     )
@@ -114,7 +115,8 @@ pub fn cross_validate(
                 .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
                 .collect();
             let units = TypeModel::train(
-                rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
+                rows.iter()
+                    .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
                 alpha,
                 features,
             );
