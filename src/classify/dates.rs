@@ -116,9 +116,13 @@ pub(super) fn dates_in(line: &str) -> impl Iterator<Item = NaiveDate> + '_ {
     DATE.captures_iter(line).filter_map(|c| parse_caps(&c))
 }
 
-/// "Førde, " before a date; OCR may put specks of punctuation in front.
+/// "Førde, " (or "Førde, mandag ") before a date; OCR may put specks of
+/// punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
+    Regex::new(
+        r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+    )
+    .expect("static regex")
 });
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^|\s)((var|vaar)\s+)?(fakturadato|brevdato|dato|date)\s*[:.]?\s*$")
@@ -303,6 +307,7 @@ mod tests {
         ),
         ("Sendt: 10. november 2026 21:14\nTil: post", "2026-11-10"),
         ("Forfallsdato: 02.12.2026", "-"),
+        ("Mo i Rana, mandag 9. november 2026", "2026-11-09"),
     ];
 
     #[test]
