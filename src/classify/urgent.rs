@@ -207,7 +207,7 @@ mod tests {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         let need = rules.file.urgent.near_need.clone().unwrap().label;
         let text = "Overføring av pasient – behov for hjemmesykepleie fra 28.11.2026\n\
-                    Han flytter fredag.";
+                    Han flytter.";
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
         assert!(labels(&rules, text, day(24)).contains(&need));
         // Three weeks ahead is planning, not a deadline; a date before the
