@@ -70,10 +70,11 @@ fn ground_truth_text() {
     }
 }
 
-/// The two held-out parts, each reported on its own: 300–399 (whose
-/// scores were seen while the classifier changed) and 460–499 (checked
-/// once, after the last change).
-fn held_out_parts(held_out: &[Letter]) -> [(&'static str, Vec<Letter>); 2] {
+/// The three held-out parts, each reported on its own: 300–399 (whose
+/// scores were seen while the classifier changed), 460–499 (checked once
+/// after a round of changes, and once more after the next) and 500–539
+/// (checked once, after the last change).
+fn held_out_parts(held_out: &[Letter]) -> [(&'static str, Vec<Letter>); 3] {
     let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
         held_out
             .iter()
@@ -83,7 +84,8 @@ fn held_out_parts(held_out: &[Letter]) -> [(&'static str, Vec<Letter>); 2] {
     };
     [
         ("HELD-OUT letters 300-399", part(300..400)),
-        ("HELD-OUT letters 460-499 (fresh)", part(460..500)),
+        ("HELD-OUT letters 460-499", part(460..500)),
+        ("HELD-OUT letters 500-539 (fresh)", part(500..540)),
     ]
 }
 
@@ -113,7 +115,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     // (type %, unit %, date %, urgent letters missed, urgent false alarms)
-    let levels = [(92, 95, 95, 1, 0), (87, 92, 92, 2, 1)];
+    let levels = [(92, 95, 95, 1, 0), (87, 92, 92, 2, 1), (0, 0, 0, 99, 99)];
     for ((title, part), (type_pct, unit_pct, date_pct, urgent_missed, urgent_false)) in
         held_out_parts(&held_out).into_iter().zip(levels)
     {
