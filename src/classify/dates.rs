@@ -116,12 +116,30 @@ pub(super) fn dates_in(line: &str) -> impl Iterator<Item = NaiveDate> + '_ {
     DATE.captures_iter(line).filter_map(|c| parse_caps(&c))
 }
 
-/// "Førde, " before a date; OCR may put specks of punctuation in front.
+/// "Førde, " (or "Førde, mandag ") before a date; OCR may put specks of
+/// punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)(den\s+)?$").expect("static regex")
+    Regex::new(
+        r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+    )
+    .expect("static regex")
 });
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|\s)((var|vaar)\s+)?(dato|date)\s*[:.]?\s*$").expect("static regex")
+    Regex::new(r"(^|\s)((var|vaar)\s+)?(fakturadato|brevdato|dato|date)\s*[:.]?\s*$")
+        .expect("static regex")
+});
+/// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
+/// "Stad/dato:"): the place after it is the letter's place line.
+static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
+});
+/// A printed e-mail's own header ("Sendt: mandag 9. november 2026 08:12"):
+/// the day it was sent, a weekday before it and a time after it allowed.
+static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\s>]*(sendt|send|sent)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+    )
+    .expect("static regex")
 });
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(mottatt|mottat|motteke|innkommet|inngatt|mottaksdato)\b").expect("static regex")
@@ -161,7 +179,12 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
 }
 
 fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32 {
-    let prefix = &line[..start];
+    let whole_prefix = &line[..start];
+    // A form's "Sted og dato:" field is read as the place line it holds.
+    let prefix = FORM_PLACE_DATE
+        .find(whole_prefix)
+        .map_or(whole_prefix, |m| &whole_prefix[m.end()..]);
+    let form_field = prefix.len() < whole_prefix.len();
     let suffix = line[end..].trim_matches(|c: char| c.is_whitespace() || ".,;".contains(c));
     // A noisy scan leaves specks after the date ("Skonseng 16.10.2026 ‘ ."):
     // a few characters without a letter or digit are no text.
@@ -194,9 +217,9 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         return 0;
     }
     let mut score = 0;
-    if labelled {
+    if labelled || (form_field && prefix.trim().is_empty()) {
         score += 6;
-    } else if PLACE_PREFIX.is_match(prefix) && suffix.is_empty() {
+    } else if SENT_HEADER.is_match(prefix) || (PLACE_PREFIX.is_match(prefix) && suffix.is_empty()) {
         score += 5;
     } else if prefix.trim().is_empty() && suffix.is_empty() {
         score += 4;
@@ -269,6 +292,22 @@ mod tests {
         ("Mo, 26. oktober 2026", "2026-10-26"),
         ("| Skonseng 16.10.2026 ‘ .", "2026-10-16"),
         ("Mo, 26. oktober 2026 »", "2026-10-26"),
+        // A form's place-and-date field, an invoice's date, a printed
+        // e-mail's own "Sendt:" header.
+        ("Stad og dato: Mo i Rana, 2. november 2026", "2026-11-02"),
+        ("Sted/dato: Mo i Rana 11.11.2026", "2026-11-11"),
+        ("Sted og dato: 12.11.2026", "2026-11-12"),
+        (
+            "Fakturadato: 18.11.2026\nForfallsdato: 02.12.2026",
+            "2026-11-18",
+        ),
+        (
+            "Fra: Per\nSendt: mandag 9. november 2026 08:12",
+            "2026-11-09",
+        ),
+        ("Sendt: 10. november 2026 21:14\nTil: post", "2026-11-10"),
+        ("Forfallsdato: 02.12.2026", "-"),
+        ("Mo i Rana, mandag 9. november 2026", "2026-11-09"),
     ];
 
     #[test]

@@ -61,6 +61,7 @@ pub use stamp::{
     has_clean_keyed_date, has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible,
 };
 pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
+pub use title::subject_line;
 
 /// What the classifier reads.
 pub struct ClassifyInput<'a> {

@@ -40,6 +40,11 @@ pub struct ModelFeatures {
     pub pairs: bool,
     /// Nynorsk words counted as their bokmål forms (`nynorsk.rs`).
     pub nynorsk_as_bokmal: bool,
+    /// The subject line's words counted once more, as features of their
+    /// own ("s_klage"): where a letter says what it is.
+    pub subject: bool,
+    /// Quoted lines ("> …" in a reply) left out: an earlier letter's words.
+    pub unquoted: bool,
 }
 
 /// Word counts per document type.
@@ -57,7 +62,18 @@ pub struct TypeModel {
 
 /// The distinct features of a folded text: words (letters only, two or
 /// more), and word pairs when asked.
-pub fn features(folded: &str, features: ModelFeatures) -> BTreeSet<String> {
+pub fn features(folded: &str, subject: &str, features: ModelFeatures) -> BTreeSet<String> {
+    let own: String;
+    let folded = if features.unquoted {
+        own = folded
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('>'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        own.as_str()
+    } else {
+        folded
+    };
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_ascii_lowercase())
         .filter(|w| w.len() >= 2)
@@ -73,20 +89,28 @@ pub fn features(folded: &str, features: ModelFeatures) -> BTreeSet<String> {
     if features.pairs {
         out.extend(words.windows(2).map(|p| format!("{}_{}", p[0], p[1])));
     }
+    if features.subject {
+        out.extend(
+            subject
+                .split(|c: char| !c.is_ascii_lowercase())
+                .filter(|w| w.len() >= 2)
+                .map(|w| format!("s_{w}")),
+        );
+    }
     out
 }
 
 impl TypeModel {
-    /// Trains on (folded text, type id) pairs.
+    /// Trains on (folded text, folded subject line, type id).
     pub fn train<'a>(
-        letters: impl IntoIterator<Item = (&'a str, &'a str)>,
+        letters: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
         alpha: f64,
         kind: ModelFeatures,
     ) -> Self {
         let mut classes: Vec<(String, u32)> = Vec::new();
         let mut counts: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
-        let mut labelled: Vec<(&'a str, usize)> = Vec::new();
-        for (folded, label) in letters {
+        let mut labelled: Vec<(&'a str, &'a str, usize)> = Vec::new();
+        for (folded, subject, label) in letters {
             let class = match classes.iter().position(|(c, _)| c == label) {
                 Some(i) => i,
                 None => {
@@ -95,7 +119,7 @@ impl TypeModel {
                 }
             };
             classes[class].1 += 1;
-            labelled.push((folded, class));
+            labelled.push((folded, subject, class));
         }
         // Classes in a fixed order, so the table only changes with the letters.
         let mut order: Vec<usize> = (0..classes.len()).collect();
@@ -107,8 +131,8 @@ impl TypeModel {
             }
             r
         };
-        for (folded, class) in labelled {
-            for w in features(folded, kind) {
+        for (folded, subject, class) in labelled {
+            for w in features(folded, subject, kind) {
                 *counts.entry(w).or_default().entry(rank[class]).or_default() += 1;
             }
         }
@@ -165,6 +189,12 @@ impl TypeModel {
         if self.features.nynorsk_as_bokmal {
             kinds.push("nynorsk-as-bokmal");
         }
+        if self.features.subject {
+            kinds.push("subject");
+        }
+        if self.features.unquoted {
+            kinds.push("unquoted");
+        }
         if kinds.len() > 1 {
             out.push_str(&format!("features\t{}\n", kinds.join(" ")));
         }
@@ -205,6 +235,8 @@ impl TypeModel {
                             "words" => {}
                             "pairs" => kind.pairs = true,
                             "nynorsk-as-bokmal" => kind.nynorsk_as_bokmal = true,
+                            "subject" => kind.subject = true,
+                            "unquoted" => kind.unquoted = true,
                             _ => return Err(bad()),
                         }
                     }
@@ -240,8 +272,8 @@ impl TypeModel {
 
     /// Posterior probability per type for a folded letter, or `None` when
     /// the letter has too few words the model knows.
-    pub fn posteriors(&self, folded: &str) -> Option<Vec<(&str, f64)>> {
-        let known: Vec<&Vec<u32>> = features(folded, self.features)
+    pub fn posteriors(&self, folded: &str, subject: &str) -> Option<Vec<(&str, f64)>> {
+        let known: Vec<&Vec<u32>> = features(folded, subject, self.features)
             .iter()
             .filter_map(|w| self.words.get(w))
             .collect();
@@ -304,10 +336,11 @@ impl Rules {
     pub(super) fn fused(
         &self,
         folded: &str,
+        folded_subject: &str,
         own: &BTreeMap<&str, f32>,
         fired: &[Fired],
     ) -> Option<TypeDecision> {
-        let posteriors = self.model.as_ref()?.posteriors(folded)?;
+        let posteriors = self.model.as_ref()?.posteriors(folded, folded_subject)?;
         let weight = f64::from(self.file.model_weight);
         let totals: Vec<(&str, f64)> = posteriors
             .iter()
@@ -404,20 +437,20 @@ mod tests {
         let b = format!("{common} epikrise diagnose innlagt");
         let model = TypeModel::train(
             [
-                (a.as_str(), "klage"),
-                (a.as_str(), "klage"),
-                (b.as_str(), "helse"),
-                (b.as_str(), "helse"),
+                (a.as_str(), "", "klage"),
+                (a.as_str(), "", "klage"),
+                (b.as_str(), "", "helse"),
+                (b.as_str(), "", "helse"),
             ],
             0.1,
             ModelFeatures::default(),
         );
         let p = model
-            .posteriors(&format!("{common} uenig vedtaket"))
+            .posteriors(&format!("{common} uenig vedtaket"), "")
             .unwrap();
         let best = p.iter().max_by(|x, y| x.1.total_cmp(&y.1)).unwrap();
         assert_eq!(best.0, "klage");
-        assert!(model.posteriors("uenig vedtaket").is_none());
+        assert!(model.posteriors("uenig vedtaket", "").is_none());
     }
 
     #[test]
@@ -450,10 +483,10 @@ mod tests {
         let b = format!("{common} epikrise diagnose");
         let toy = TypeModel::train(
             [
-                (a.as_str(), "klage"),
-                (a.as_str(), "klage"),
-                (b.as_str(), "helseopplysninger"),
-                (b.as_str(), "helseopplysninger"),
+                (a.as_str(), "", "klage"),
+                (a.as_str(), "", "klage"),
+                (b.as_str(), "", "helseopplysninger"),
+                (b.as_str(), "", "helseopplysninger"),
             ],
             0.1,
             ModelFeatures::default(),
@@ -493,11 +526,11 @@ mod tests {
         let common = filler(30);
         let a = format!("{common} ber om ny vurdering");
         let model = TypeModel::train(
-            [(a.as_str(), "klage"), (a.as_str(), "klage")],
+            [(a.as_str(), "", "klage"), (a.as_str(), "", "klage")],
             0.1,
             ModelFeatures {
                 pairs: true,
-                nynorsk_as_bokmal: false,
+                ..ModelFeatures::default()
             },
         );
         let tsv = model.to_tsv();

@@ -183,6 +183,10 @@ pub struct Rules {
     pub(super) negated_phrases: Vec<Regex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<Regex>,
+    /// The moments within days written as words (`soon_phrases`).
+    pub(super) near_soon: Vec<Regex>,
+    /// `not_soon_phrases`: a moment inside one is a lasting state.
+    pub(super) not_soon: Vec<Regex>,
     pub(super) negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
@@ -282,6 +286,22 @@ impl Rules {
             .filter_map(|p| phrase_pattern(p))
             .map(|p| regex(origin, &p))
             .collect::<Result<Vec<_>, _>>()?;
+        let near_soon = file
+            .urgent
+            .near_need
+            .iter()
+            .flat_map(|n| &n.soon_phrases)
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let not_soon = file
+            .urgent
+            .near_need
+            .iter()
+            .flat_map(|n| &n.not_soon_phrases)
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
         let negation_words = file
             .urgent
             .negation_words
@@ -346,6 +366,8 @@ impl Rules {
             urgent_cues,
             negated_phrases,
             near_need,
+            near_soon,
+            not_soon,
             negation_words,
             senders,
             addressees,
@@ -375,7 +397,7 @@ impl Rules {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
         }
         let own = scores.clone();
-        if let Some(decision) = self.fused(folded, &own, &fired) {
+        if let Some(decision) = self.fused(folded, folded_subject, &own, &fired) {
             return decision;
         }
         for t in &self.file.types {

@@ -23,7 +23,8 @@ pub struct UrgentDef {
 }
 
 /// A need named on the same line as (or the line before) a date at most
-/// `days` after the letter's own date.
+/// `days` after the letter's own date, or a moment within days written as
+/// words ("i morgen", "på fredag", "om to dagar").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NearNeed {
@@ -31,6 +32,18 @@ pub struct NearNeed {
     pub weight: f32,
     pub phrases: Vec<String>,
     pub label: String,
+    /// Moments within days written as words; need no letter date.
+    #[serde(default)]
+    pub soon_phrases: Vec<String>,
+    /// Words that make a moment a habit, the past or the present state
+    /// when among the two words before it or right after it ("hver
+    /// fredag", "sist fredag", "i dag har eg").
+    #[serde(default)]
+    pub not_soon_words: Vec<String>,
+    /// Phrases in which a moment is the start of a lasting state ("fra i
+    /// dag"), not a deadline.
+    #[serde(default)]
+    pub not_soon_phrases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -46,8 +59,8 @@ impl Rules {
     /// near need when the letter's own date is known.
     pub fn urgent_cues(&self, folded: &str, letter_date: Option<NaiveDate>) -> Vec<Fired> {
         let mut fired = self.phrase_cues(folded);
-        if let (Some(need), Some(date)) = (&self.file.urgent.near_need, letter_date) {
-            if self.need_by_near_date(folded, date, need.days) {
+        if let Some(need) = &self.file.urgent.near_need {
+            if self.need_by_near_date(folded, letter_date, need) {
                 fired.push(Fired {
                     target: "urgent".into(),
                     label: need.label.clone(),
@@ -58,17 +71,66 @@ impl Rules {
         fired
     }
 
-    /// A need phrase on a line with a date `0..=days` after `letter_date`,
-    /// or on the line before it (a sentence wraps).
-    fn need_by_near_date(&self, folded: &str, letter_date: NaiveDate, days: u32) -> bool {
+    /// A need phrase (not negated) on a line with a date `0..=days` after
+    /// `letter_date` or a moment within days in words, or on the line
+    /// before it (a sentence wraps).
+    fn need_by_near_date(
+        &self,
+        folded: &str,
+        letter_date: Option<NaiveDate>,
+        need: &NearNeed,
+    ) -> bool {
         let lines: Vec<&str> = folded.lines().collect();
         lines.iter().enumerate().any(|(i, line)| {
-            let near = super::dates::dates_in(line).any(|d| {
-                let ahead = (d - letter_date).num_days();
-                (0..=i64::from(days)).contains(&ahead)
+            let near_date = letter_date.is_some_and(|date| {
+                super::dates::dates_in(line).any(|d| {
+                    let ahead = (d - date).num_days();
+                    (0..=i64::from(need.days)).contains(&ahead)
+                })
             });
-            let need = |l: &str| self.near_need.iter().any(|re| re.is_match(l));
-            near && (need(line) || (i > 0 && need(lines[i - 1])))
+            let near = near_date || self.soon_in(line, need);
+            let needs = |l: &str| {
+                self.near_need.iter().any(|re| {
+                    re.find_iter(l)
+                        .any(|m| !self.negated_nearby(l, m.start(), m.end()))
+                })
+            };
+            near && (needs(line) || (i > 0 && needs(lines[i - 1])))
+        })
+    }
+
+    /// A moment within days in words on the line, not made a habit, the
+    /// past or a lasting state by the words around it.
+    fn soon_in(&self, line: &str, need: &NearNeed) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let not_soon = |w: &String| {
+            need.not_soon_words
+                .iter()
+                .any(|n| super::normalize::fold(n).trim() == w)
+        };
+        let lasting: Vec<(usize, usize)> = self
+            .not_soon
+            .iter()
+            .flat_map(|re| re.find_iter(line).map(|m| (m.start(), m.end())))
+            .collect();
+        self.near_soon.iter().any(|re| {
+            re.find_iter(line).any(|m| {
+                let before = words(&line[..m.start()]);
+                let after = words(&line[m.end()..]);
+                let in_lasting = lasting.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
+                !in_lasting
+                    && !before
+                        .iter()
+                        .rev()
+                        .take(2)
+                        .chain(after.first())
+                        .any(not_soon)
+            })
         })
     }
 
@@ -145,7 +207,7 @@ mod tests {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         let need = rules.file.urgent.near_need.clone().unwrap().label;
         let text = "Overføring av pasient – behov for hjemmesykepleie fra 28.11.2026\n\
-                    Han flytter fredag.";
+                    Han flytter.";
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
         assert!(labels(&rules, text, day(24)).contains(&need));
         // Three weeks ahead is planning, not a deadline; a date before the
@@ -156,6 +218,26 @@ mod tests {
         // A near date with no need beside it says nothing.
         let plain = "Sting skal fjernast 28.11.2026 av heimesjukepleia.";
         assert!(!labels(&rules, plain, day(24)).contains(&need));
+    }
+
+    #[test]
+    fn a_need_tomorrow_in_words_is_urgent_a_habit_or_a_state_is_not() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let fires = |text: &str| labels(&rules, text, None).contains(&need);
+        // No letter date needed: the moment is written as words.
+        assert!(fires("Han blir løslatt på fredag og treng hjelp."));
+        assert!(fires("Kommunen bes bekrefte mottak innen kl. 14.00 i dag."));
+        assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
+        // A habit, the past, the present state, a start, a negated need.
+        assert!(!fires("Hun trenger hjelp hver fredag."));
+        assert!(!fires(
+            "I dag har eg hjelp to gonger i veka, og treng meir."
+        ));
+        assert!(!fires(
+            "Matombringinga stoppes fra i dag, ber om bekreftelse."
+        ));
+        assert!(!fires("Han trenger ikke hjelp i morgen."));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! it; the model alone does not. (Letters 400–459 were scored before any
 //! rule was tuned on them: see samples/README.md.)
 
-use postmottak::classify::{fold, Classifier, ModelFeatures, TypeModel};
+use postmottak::classify::{fold, subject_line, Classifier, ModelFeatures, TypeModel};
 
 use super::{evaluate_with, number, text_extraction, Letter, Report};
 
@@ -16,16 +16,19 @@ pub const ALPHA: f64 = 0.1;
 pub const FEATURES: ModelFeatures = ModelFeatures {
     pairs: false,
     nynorsk_as_bokmal: false,
+    subject: false,
+    unquoted: false,
 };
 
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
-    let pairs: Vec<(String, String)> = letters
+    let rows: Vec<(String, String, String)> = letters
         .iter()
-        .map(|l| (folded(l), l.expected.document_type.clone()))
+        .map(|l| (folded(l), subject(l), l.expected.document_type.clone()))
         .collect();
     TypeModel::train(
-        pairs.iter().map(|(t, y)| (t.as_str(), y.as_str())),
+        rows.iter()
+            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
         alpha,
         features,
     )
@@ -33,6 +36,13 @@ pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeMod
 
 fn folded(letter: &Letter) -> String {
     fold(&text_extraction(letter).text())
+}
+
+/// The folded subject line, as the classifier finds it.
+fn subject(letter: &Letter) -> String {
+    subject_line(&text_extraction(letter).text())
+        .map(|s| fold(&s))
+        .unwrap_or_default()
 }
 
 /// Fold of each letter: stratified by expected type (sorted by type, then
@@ -62,6 +72,9 @@ pub struct Fold {
     /// The model alone per letter it spoke on: its best type's log-odds
     /// over the runner-up, and whether that type was right.
     pub model_leads: Vec<(f64, bool)>,
+    /// A unit model (the same naive Bayes, units as classes) on the fold's
+    /// digital letters: (its unit right, the classifier's unit right, lead).
+    pub unit_model: Vec<(bool, bool, f64)>,
 }
 
 /// One outcome per fold, each from a model trained on the other folds.
@@ -87,7 +100,7 @@ pub fn cross_validate(
             let (mut model_spoke, mut model_ok) = (0, 0);
             let mut model_leads = Vec::new();
             for letter in &test {
-                let Some(mut p) = model.posteriors(&folded(letter)) else {
+                let Some(mut p) = model.posteriors(&folded(letter), &subject(letter)) else {
                     continue;
                 };
                 model_spoke += 1;
@@ -97,7 +110,29 @@ pub fn cross_validate(
                 let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
                 model_leads.push((lead, right));
             }
+            let rows: Vec<(String, String, String)> = train_on
+                .iter()
+                .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
+                .collect();
+            let units = TypeModel::train(
+                rows.iter()
+                    .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
+                alpha,
+                features,
+            );
             let classifier = base.with_type_model(model);
+            let mut unit_model = Vec::new();
+            for letter in test.iter().filter(|l| l.folder == "digital") {
+                let got = evaluate_with(&classifier, std::slice::from_ref(letter), |l| {
+                    Some(text_extraction(l))
+                });
+                let Some(mut p) = units.posteriors(&folded(letter), &subject(letter)) else {
+                    continue;
+                };
+                p.sort_by(|a, b| b.1.total_cmp(&a.1));
+                let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
+                unit_model.push((p[0].0 == letter.expected.unit, got.unit_ok == 1, lead));
+            }
             let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
             let fresh: Vec<Letter> = test
                 .into_iter()
@@ -105,6 +140,7 @@ pub fn cross_validate(
                 .collect();
             let fresh = evaluate_with(&classifier, &fresh, |l| Some(text_extraction(l)));
             Fold {
+                unit_model,
                 report,
                 fresh,
                 model_spoke,
@@ -125,6 +161,7 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
     let (mut ok, mut abstained, mut wrong, mut n) = (0, 0, 0, 0);
     let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
     let (mut spoke, mut model_ok) = (0, 0);
+    let (mut unit_ok, mut date_ok, mut urgent) = (0, 0, (0, 0, 0));
     for (f, fold) in folds.iter().enumerate() {
         let r = &fold.report;
         println!(
@@ -140,7 +177,18 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
             r.urgent_expected,
             r.urgent_false,
         );
+        // Tuning letters only: their misses may be read.
+        if std::env::var_os("POSTMOTTAK_CV_MISSES").is_some() {
+            for m in r.misses.iter().filter(|m| !m.contains(": title:")) {
+                println!("    miss {m}");
+            }
+        }
         ok += r.type_ok;
+        unit_ok += r.unit_ok;
+        date_ok += r.date_ok;
+        urgent.0 += r.urgent_found;
+        urgent.1 += r.urgent_expected;
+        urgent.2 += r.urgent_false;
         abstained += r.type_abstained;
         wrong += r.type_wrong_confident;
         n += r.letters;
@@ -155,6 +203,14 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         "all folds: type {ok}/{n} {:.1} %  «annet» on {abstained}, wrong type on {wrong}  (cost, a wrong type counting double: {})",
         pct(ok, n),
         abstained + 2 * wrong
+    );
+    println!(
+        "  unit {unit_ok}/{n} {:.1} %, document date {date_ok}/{n} {:.1} %, urgent {}/{} (+{} false)",
+        pct(unit_ok, n),
+        pct(date_ok, n),
+        urgent.0,
+        urgent.1,
+        urgent.2
     );
     println!(
         "  letters 400-459: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
@@ -182,5 +238,15 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         })
         .collect();
     println!("  model alone by log-odds lead: {}", buckets.join("  "));
+    let units: Vec<(bool, bool, f64)> = folds.iter().flat_map(|f| f.unit_model.clone()).collect();
+    let count = |f: &dyn Fn(&(bool, bool, f64)) -> bool| units.iter().filter(|u| f(u)).count();
+    println!(
+        "  unit model on digital letters: {}/{} right (classifier {}); model right where the classifier is wrong {}, wrong where it is right {}",
+        count(&|u| u.0),
+        units.len(),
+        count(&|u| u.1),
+        count(&|u| u.0 && !u.1),
+        count(&|u| !u.0 && u.1)
+    );
     (ok, abstained, wrong, n)
 }
