@@ -30,6 +30,37 @@ fn rendered(letter: &Letter) -> PathBuf {
         .join(format!("{}.{ext}", letter.id))
 }
 
+/// Every letter's rendered file read by the real extractor on `threads`
+/// threads, each taking the next letter when it is free (scans and text
+/// PDFs differ a hundredfold in cost). `before` runs as a letter is taken.
+fn extract_all(
+    extractor: &Extractor,
+    letters: &[&Letter],
+    threads: usize,
+    before: impl Fn(&Letter) + Sync,
+) -> Vec<(String, Extraction)> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, Extraction)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(letter) = letters.get(i) else { break };
+                before(letter);
+                let path = rendered(letter);
+                let extraction = extractor
+                    .extract_path(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                results
+                    .lock()
+                    .unwrap()
+                    .push((letter.id.clone(), extraction));
+            });
+        }
+    });
+    results.into_inner().unwrap()
+}
+
 #[test]
 fn through_the_extractor() {
     let letters = load_letters();
@@ -38,38 +69,8 @@ fn through_the_extractor() {
         ..ExtractConfig::default()
     };
     let extractor = Extractor::new(&config).expect("extractor (run scripts/setup)");
-    let results: Mutex<Vec<(String, Extraction)>> = Mutex::new(Vec::new());
-    let (a, b): (Vec<&Letter>, Vec<&Letter>) = letters
-        .iter()
-        .filter(|l| rendered(l).is_file())
-        .enumerate()
-        .fold((Vec::new(), Vec::new()), |(mut a, mut b), (i, l)| {
-            if i % 2 == 0 {
-                a.push(l)
-            } else {
-                b.push(l)
-            }
-            (a, b)
-        });
-    std::thread::scope(|s| {
-        for half in [a, b] {
-            let extractor = &extractor;
-            let results = &results;
-            s.spawn(move || {
-                for letter in half {
-                    let path = rendered(letter);
-                    let extraction = extractor
-                        .extract_path(&path)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                    results
-                        .lock()
-                        .unwrap()
-                        .push((letter.id.clone(), extraction));
-                }
-            });
-        }
-    });
-    let results = results.into_inner().unwrap();
+    let rendered_letters: Vec<&Letter> = letters.iter().filter(|l| rendered(l).is_file()).collect();
+    let results = extract_all(&extractor, &rendered_letters, 2, |_| {});
     let extracted = |letter: &Letter| {
         results
             .iter()
@@ -164,28 +165,12 @@ fn stamps_only() {
         ..ExtractConfig::default()
     };
     let extractor = Extractor::new(&config).expect("extractor (run scripts/setup)");
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, Extraction)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..if trace { 1 } else { 2 } {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(letter) = letters.get(i) else { break };
-                let path = rendered(letter);
-                if trace && !is_held_out(letter) {
-                    println!("--- {}", letter.id);
-                }
-                let extraction = extractor
-                    .extract_path(&path)
-                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                results
-                    .lock()
-                    .unwrap()
-                    .push((letter.id.clone(), extraction));
-            });
+    let chosen: Vec<&Letter> = letters.iter().collect();
+    let results = extract_all(&extractor, &chosen, if trace { 1 } else { 2 }, |letter| {
+        if trace && !is_held_out(letter) {
+            println!("--- {}", letter.id);
         }
     });
-    let results = results.into_inner().unwrap();
     let classifier = classify_support::classifier();
     // [right, wrong, absent, invented] for tuning and held-out letters.
     let mut scores = [[0usize; 4]; 2];
