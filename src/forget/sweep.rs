@@ -153,10 +153,10 @@ pub fn run_in(
             };
             let remove_original = |o: &_| originals::remove(inboxes, data_dir, o);
             match sql::forget_content(store, &order, remove_original) {
-                Ok(Ok(true)) => *outcome.content.entry(*policy).or_default() += 1,
-                Ok(Ok(false)) => {}
+                Ok(sql::Scrub::Done) => *outcome.content.entry(*policy).or_default() += 1,
+                Ok(sql::Scrub::NothingToDo) => {}
                 // No path or name: the original's is a letter's.
-                Ok(Err(err)) => outcome.problems.push(format!(
+                Ok(sql::Scrub::OriginalKept(err)) => outcome.problems.push(format!(
                     "sak {id}: originalen i {ORIGINALS_DIR}/ kan ikke slettes ({}); innholdet beholdes til neste kjøring",
                     err.kind()
                 )),

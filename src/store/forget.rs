@@ -101,10 +101,21 @@ pub struct MovedOriginal {
     pub content_path: String,
 }
 
+/// What [`forget_content`] did with one item.
+#[derive(Debug)]
+pub enum Scrub {
+    /// The content is scrubbed.
+    Done,
+    /// Already forgotten, or its state changed since the plan.
+    NothingToDo,
+    /// Its moved original could not be removed: nothing is scrubbed, so the
+    /// next sweep can still find the file by its name.
+    OriginalKept(std::io::Error),
+}
+
 /// Scrubs one item's content: page text, person-ID links, title, file name,
 /// sender, the classification's reasons, and the file name in its events.
-/// What stays: number, unit, type, dates, state, flags and history. Returns
-/// false when there was nothing to do (already forgotten, state changed).
+/// What stays: number, unit, type, dates, state, flags and history.
 ///
 /// A delivery whose printout was handed over had its original moved into
 /// `_originaler/`: `remove_original` runs inside the transaction, after the
@@ -115,7 +126,7 @@ pub fn forget_content(
     store: &mut Store,
     order: &ForgetOrder<'_>,
     remove_original: impl FnOnce(&MovedOriginal) -> std::io::Result<()>,
-) -> Result<std::result::Result<bool, std::io::Error>> {
+) -> Result<Scrub> {
     let tx = store.write()?;
     let current: Option<(String, Option<String>)> = tx
         .query_row(
@@ -126,12 +137,12 @@ pub fn forget_content(
         .optional()?;
     match current {
         Some((state, None)) if state == order.expected_state.as_str() => {}
-        _ => return Ok(Ok(false)),
+        _ => return Ok(Scrub::NothingToDo),
     }
     let id = order.id.0;
     if let Some(original) = moved_original(&tx, order.id)? {
         if let Err(err) = remove_original(&original) {
-            return Ok(Err(err));
+            return Ok(Scrub::OriginalKept(err));
         }
     }
     tx.execute("DELETE FROM pages WHERE item_id = ?1", params![id])?;
@@ -172,7 +183,7 @@ pub fn forget_content(
         &order.detail,
     )?;
     tx.commit()?;
-    Ok(Ok(true))
+    Ok(Scrub::Done)
 }
 
 fn moved_original(tx: &rusqlite::Transaction<'_>, id: ItemId) -> Result<Option<MovedOriginal>> {
