@@ -17,7 +17,7 @@ use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use super::model::{TypeModel, DEFAULT_MODEL_TSV};
-use super::normalize::phrase_pattern;
+use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
 
@@ -177,6 +177,8 @@ pub struct Rules {
     /// One pattern per (rule, phrase); `owner[i]` is the rule index.
     type_set: RegexSet,
     type_owner: Vec<usize>,
+    /// The same patterns one by one, to find where a matched one occurs.
+    type_patterns: Vec<Regex>,
     unit_set: RegexSet,
     unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, Regex)>,
@@ -208,6 +210,15 @@ fn compile_phrases<'a>(
     what: &str,
     groups: impl Iterator<Item = &'a Vec<String>>,
 ) -> Result<(Vec<String>, Vec<usize>), RulesError> {
+    compile_phrases_with(origin, what, groups, phrase_pattern)
+}
+
+fn compile_phrases_with<'a>(
+    origin: &str,
+    what: &str,
+    groups: impl Iterator<Item = &'a Vec<String>>,
+    pattern: fn(&str) -> Option<String>,
+) -> Result<(Vec<String>, Vec<usize>), RulesError> {
     let mut patterns = Vec::new();
     let mut owner = Vec::new();
     for (i, phrases) in groups.enumerate() {
@@ -218,7 +229,7 @@ fn compile_phrases<'a>(
             ));
         }
         for phrase in phrases {
-            let pattern = phrase_pattern(phrase)
+            let pattern = pattern(phrase)
                 .ok_or_else(|| invalid(origin, format!("{what} nr. {} har en tom frase", i + 1)))?;
             patterns.push(pattern);
             owner.push(i);
@@ -247,13 +258,18 @@ impl Rules {
 
     fn compile(file: RulesFile, origin: &str) -> Result<Rules, RulesError> {
         super::validate::validate(&file, origin)?;
-        let (patterns, type_owner) = compile_phrases(
+        let (patterns, type_owner) = compile_phrases_with(
             origin,
             "regel ([[rules]])",
             file.rules.iter().map(|r| &r.phrases),
+            inflected_phrase_pattern,
         )?;
         let type_set =
             RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
+        let type_patterns = patterns
+            .iter()
+            .map(|p| regex(origin, p))
+            .collect::<Result<Vec<_>, _>>()?;
         let (patterns, unit_owner) = compile_phrases(
             origin,
             "enhetsregel ([[unit_rules]])",
@@ -361,6 +377,7 @@ impl Rules {
             model,
             type_set,
             type_owner,
+            type_patterns,
             unit_set,
             unit_owner,
             urgent_cues,
@@ -387,6 +404,7 @@ impl Rules {
             folded,
             folded_subject,
             self.file.subject_multiplier,
+            |p, text| self.affirmed(p, text),
             |i| {
                 let r = &self.file.rules[i];
                 (r.type_id.clone(), r.label.clone(), r.weight)
@@ -449,6 +467,35 @@ impl Rules {
         }
     }
 
+    /// Whether type pattern `p` occurs in `text` at least once as said, not
+    /// denied: "skal de ikkje levere attende" returns nothing, "ingen klage"
+    /// is no appeal. A rule that subtracts (negative weight) is never
+    /// denied this way, and a phrase that holds its own negation ("trenger
+    /// ikke lenger") is judged by the words before it, like any other.
+    fn affirmed(&self, p: usize, text: &str) -> bool {
+        let rule = &self.file.rules[self.type_owner[p]];
+        if rule.weight <= 0.0 {
+            return true;
+        }
+        self.type_patterns[p]
+            .find_iter(text)
+            .any(|m| !self.denied_before(&text[..m.start()]))
+    }
+
+    /// A negation word among the two words right before a match, in the
+    /// same clause.
+    fn denied_before(&self, before: &str) -> bool {
+        let clause_start = before
+            .rfind(['.', '!', '?', ';', ',', ':', '\n'])
+            .map_or(0, |i| i + 1);
+        before[clause_start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .rev()
+            .take(2)
+            .any(|w| self.negation_words.iter().any(|n| n == w))
+    }
+
     /// The unit an "Att.:" line names (folded text), with its rule.
     pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
         folded.lines().find_map(|line| {
@@ -473,6 +520,7 @@ impl Rules {
             folded,
             folded_subject,
             self.file.subject_multiplier,
+            |_, _| true,
             |i| {
                 let r = &self.file.unit_rules[i];
                 (r.unit.clone(), r.label.clone(), r.weight)
@@ -518,23 +566,29 @@ fn sender_line(line: &str) -> Option<String> {
     ok.then(|| head.to_owned())
 }
 
-/// Which rules fire in the letter, with the subject multiplier applied.
+/// Which rules fire in the letter, with the subject multiplier applied;
+/// `occurs(pattern, text)` confirms a pattern the set matched.
 fn fire(
     set: &RegexSet,
     owner: &[usize],
     folded: &str,
     folded_subject: &str,
     subject_multiplier: f32,
+    occurs: impl Fn(usize, &str) -> bool,
     describe: impl Fn(usize) -> (String, String, f32),
 ) -> Vec<Fired> {
     let in_subject: Vec<usize> = set
         .matches(folded_subject)
         .into_iter()
+        .filter(|&p| occurs(p, folded_subject))
         .map(|p| owner[p])
         .collect();
     let mut seen: Vec<usize> = Vec::new();
     let mut fired = Vec::new();
     for p in set.matches(folded).into_iter() {
+        if !occurs(p, folded) {
+            continue;
+        }
         let rule = owner[p];
         if seen.contains(&rule) {
             continue;
@@ -560,6 +614,38 @@ mod tests {
     use super::*;
 
     const DEFAULT: &str = include_str!("../../config/rules.toml");
+
+    fn fired_types(rules: &Rules, text: &str) -> Vec<String> {
+        let folded = crate::classify::fold(text);
+        rules
+            .score_types(&folded, "")
+            .fired
+            .into_iter()
+            .map(|f| f.target)
+            .collect()
+    }
+
+    #[test]
+    fn a_denied_phrase_does_not_fire() {
+        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
+        // A thank-you card: the cake tin is not to be returned.
+        let got = fired_types(&rules, "Kakeboksen skal de ikkje levere attende!");
+        assert!(!got.contains(&"endring".to_owned()), "{got:?}");
+        assert!(
+            fired_types(&rules, "Eg vil levere attende alarmen.").contains(&"endring".to_owned())
+        );
+        // "ingen klage" is no appeal; a later affirmed mention still counts.
+        assert!(!fired_types(&rules, "Dette er ingen klage.").contains(&"klage".to_owned()));
+        assert!(
+            fired_types(&rules, "Dette er ingen klage. Men jeg klager på vedtaket.")
+                .contains(&"klage".to_owned())
+        );
+        // A negation in an earlier clause does not reach the phrase.
+        assert!(
+            fired_types(&rules, "Det går ikke, så jeg sier opp plassen.")
+                .contains(&"endring".to_owned())
+        );
+    }
 
     #[test]
     fn the_shipped_rules_are_valid() {
