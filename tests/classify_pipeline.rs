@@ -83,7 +83,7 @@ fn through_the_extractor() {
         .cloned()
         .collect();
     let report = evaluate(&tuned, extracted);
-    report.print("rendered files through the real Extractor, tuning letters 000-539");
+    report.print("rendered files through the real Extractor, tuning letters 000-539, 700-879");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",

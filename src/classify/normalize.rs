@@ -213,7 +213,11 @@ mod tests {
             "vurdere saka på nytt",
             true,
         ),
-        ("at dere vurderer saken på nytt", "vurdere saken på nytt", true),
+        (
+            "at dere vurderer saken på nytt",
+            "vurdere saken på nytt",
+            true,
+        ),
         ("saken må vurderes på nytt", "vurdere saken på nytt", false),
         ("vurdert saken på nytt", "vurdere saken på nytt", true),
         ("vurdere saken på nytt", "vurdere saken på nytt", true),
