@@ -463,14 +463,14 @@ mod tests {
             Med vennlig hilsen datteren";
         let folded = super::super::fold(letter);
         let with = Rules::from_toml(rules_text, "test").unwrap();
-        let decision = with.score_types(&folded, "");
+        let decision = with.score_types(&folded, "", &[]);
         assert!(decision.fired.iter().any(|f| f.label == MODEL_LABEL));
         assert!((0.0..=1.0).contains(&decision.confidence));
-        let short = with.score_types(&super::super::fold("Søknad om BPA"), "");
+        let short = with.score_types(&super::super::fold("Søknad om BPA"), "", &[]);
         assert!(short.fired.iter().all(|f| f.label != MODEL_LABEL));
         let own = set(rules_text, "model_weight", "0");
         let without = Rules::from_toml(&own, "test").unwrap();
-        let decision = without.score_types(&folded, "");
+        let decision = without.score_types(&folded, "", &[]);
         assert!(decision.fired.iter().all(|f| f.label != MODEL_LABEL));
         let bad = set(rules_text, "model_weight", "-1");
         assert!(Rules::from_toml(&bad, "test").is_err());
@@ -500,12 +500,12 @@ mod tests {
         // One word for the type and no rule: a guess, so «annet» with the
         // type as a suggestion and the reason said.
         let weak = format!("{common} uenig");
-        let d = with_model(rules_text).score_types(&weak, "");
+        let d = with_model(rules_text).score_types(&weak, "", &[]);
         assert_eq!(d.document_type, FALLBACK_TYPE);
         assert_eq!(d.suggestion.as_deref(), Some("klage"));
         assert!(d.fired.iter().any(|f| f.label == ABSTAIN_LABEL));
         // Two words: the model leads clearly enough on its own.
-        let d = with_model(rules_text).score_types(&format!("{common} uenig vedtaket"), "");
+        let d = with_model(rules_text).score_types(&format!("{common} uenig vedtaket"), "", &[]);
         assert_eq!(d.document_type, "klage");
         // Without the abstain settings the weak lead was enough.
         let never = set(
@@ -514,7 +514,7 @@ mod tests {
             "0",
         );
         assert_eq!(
-            with_model(&never).score_types(&weak, "").document_type,
+            with_model(&never).score_types(&weak, "", &[]).document_type,
             "klage"
         );
         let bad = set(rules_text, "abstain_model_lead", "-1");

@@ -80,6 +80,9 @@ pub struct RulesFile {
     /// Units an "Att.:" line may name (digital post).
     #[serde(default)]
     pub addressees: Vec<AddresseeDef>,
+    /// Who heads or signs the letter, as evidence for a type.
+    #[serde(default)]
+    pub writer_roles: Vec<TypeRule>,
 }
 
 /// A unit as a sender addresses it on an "Att.:" line.
@@ -194,6 +197,8 @@ pub struct Rules {
     pub units: Vec<UnitId>,
     /// (addressee index, pattern) for "Att.:" lines.
     addressees: Vec<(usize, Regex)>,
+    /// (writer role index, pattern), searched in the letterhead and signature.
+    writer_roles: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
 }
@@ -344,6 +349,16 @@ impl Rules {
             .zip(owner)
             .map(|(p, o)| Ok((o, regex(origin, p)?)))
             .collect::<Result<Vec<_>, RulesError>>()?;
+        let (patterns, owner) = compile_phrases(
+            origin,
+            "skriverrolle ([[writer_roles]])",
+            file.writer_roles.iter().map(|r| &r.phrases),
+        )?;
+        let writer_roles = patterns
+            .iter()
+            .zip(owner)
+            .map(|(p, o)| Ok((o, regex(origin, p)?)))
+            .collect::<Result<Vec<_>, RulesError>>()?;
         let mut units = Vec::new();
         for id in std::iter::once(&file.default_unit)
             .chain(file.unit_rules.iter().map(|r| &r.unit))
@@ -388,6 +403,7 @@ impl Rules {
             negation_words,
             senders,
             addressees,
+            writer_roles,
             units,
         })
     }
@@ -396,9 +412,10 @@ impl Rules {
         self.file.types.iter().find(|t| t.id == id)
     }
 
-    /// Scores document types over the folded letter and its folded subject.
-    pub fn score_types(&self, folded: &str, folded_subject: &str) -> TypeDecision {
-        let fired = fire(
+    /// Scores document types over the folded letter and its folded subject,
+    /// with `also` (evidence found elsewhere: the writer's role) added.
+    pub fn score_types(&self, folded: &str, folded_subject: &str, also: &[Fired]) -> TypeDecision {
+        let mut fired = fire(
             &self.type_set,
             &self.type_owner,
             folded,
@@ -410,6 +427,7 @@ impl Rules {
                 (r.type_id.clone(), r.label.clone(), r.weight)
             },
         );
+        fired.extend_from_slice(also);
         let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
         for f in &fired {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
@@ -494,6 +512,21 @@ impl Rules {
             .rev()
             .take(2)
             .any(|w| self.negation_words.iter().any(|n| n == w))
+    }
+
+    /// The first writer role named on the letterhead or signature lines
+    /// (folded), as type evidence.
+    pub fn writer_role(&self, lines: &[String]) -> Option<Fired> {
+        lines.iter().find_map(|line| {
+            self.writer_roles.iter().find_map(|(owner, re)| {
+                let r = &self.file.writer_roles[*owner];
+                re.is_match(line).then(|| Fired {
+                    target: r.type_id.clone(),
+                    label: r.label.clone(),
+                    weight: r.weight,
+                })
+            })
+        })
     }
 
     /// The unit an "Att.:" line names (folded text), with its rule.
@@ -618,7 +651,7 @@ mod tests {
     fn fired_types(rules: &Rules, text: &str) -> Vec<String> {
         let folded = crate::classify::fold(text);
         rules
-            .score_types(&folded, "")
+            .score_types(&folded, "", &[])
             .fired
             .into_iter()
             .map(|f| f.target)

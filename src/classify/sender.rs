@@ -30,22 +30,9 @@ const GREETINGS: &[&str] = &[
 ];
 
 pub fn sender(rules: &Rules, text: &str) -> Option<String> {
-    let lines: Vec<(&str, String)> = text
-        .lines()
-        .flat_map(|l| l.split('\u{c}'))
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| (l, fold(l)))
-        .collect();
+    let lines = lines(text);
     for region in [letterhead(&lines), signature(&lines)] {
-        let region: Vec<(&str, String)> = region
-            .iter()
-            .filter(|(_, f)| {
-                !f.starts_with("til") && !f.starts_with("kopi") && !f.starts_with("cc")
-            })
-            .cloned()
-            .collect();
-        if let Some(name) = rules.sender_in(&region) {
+        if let Some(name) = rules.sender_in(&without_recipients(region)) {
             return Some(name);
         }
     }
@@ -56,6 +43,33 @@ pub fn sender(rules: &Rules, text: &str) -> Option<String> {
 }
 
 type Line<'a> = (&'a str, String);
+
+/// The non-empty lines, each with its folded form.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    text.lines()
+        .flat_map(|l| l.split('\u{c}'))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| (l, fold(l)))
+        .collect()
+}
+
+/// A region without its recipient ("Til:") and copy lines.
+fn without_recipients(region: Vec<Line<'_>>) -> Vec<Line<'_>> {
+    region
+        .into_iter()
+        .filter(|(_, f)| !f.starts_with("til") && !f.starts_with("kopi") && !f.starts_with("cc"))
+        .collect()
+}
+
+/// The folded letterhead and signature lines, where the writer says who
+/// they are ("Ida Holm, overlege"; "Helgelandssykehuset, medisinsk avdeling").
+pub fn writer_lines(text: &str) -> Vec<String> {
+    let lines = lines(text);
+    let mut out = without_recipients(letterhead(&lines));
+    out.extend(without_recipients(signature(&lines)));
+    out.into_iter().map(|(_, f)| f).collect()
+}
 
 /// Leading short lines, up to the first line that reads like body text.
 fn letterhead<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
@@ -96,13 +110,7 @@ const NOT_NAMES: &[&str] = &[
 /// line below). Only text that looks like a personal name (two to four
 /// capitalised words, no digits) is taken.
 pub fn person_sender(text: &str) -> Option<String> {
-    let lines: Vec<(&str, String)> = text
-        .lines()
-        .flat_map(|l| l.split('\u{c}'))
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| (l, fold(l)))
-        .collect();
+    let lines = lines(text);
     let from_line = lines.iter().take(HEAD_LINES).find_map(|(line, folded)| {
         let rest = ["fra:", "fra :"]
             .iter()

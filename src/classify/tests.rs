@@ -236,6 +236,21 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "mta",
         false,
     ),
+    // The writer's role: a doctor's letter about a patient's application is
+    // health information; a daughter's letter with the same words is an
+    // application on her mother's behalf.
+    (
+        "Pasienten har søkt om praktisk bistand. Jeg støtter søknaden, hun klarer seg ikke alene etter hoftebruddet.\n\nMed vennlig hilsen\nKari Lie\nfastlege",
+        "helseopplysninger",
+        "mta",
+        false,
+    ),
+    (
+        "Mor har søkt om praktisk bistand. Jeg støtter søknaden, hun klarer seg ikke alene etter hoftebruddet.\n\nMed vennlig hilsen\nKari Lie\ndatter",
+        "soknad_tjenester",
+        "mta",
+        false,
+    ),
 ];
 
 fn extraction(text: &str) -> Extraction {

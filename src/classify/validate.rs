@@ -68,6 +68,23 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
             return err(format!("regel nr. {} («{}») har vekt 0", i + 1, r.label));
         }
     }
+    for (i, r) in file.writer_roles.iter().enumerate() {
+        if !ids.contains(&r.type_id.as_str()) {
+            return err(format!(
+                "skriverrolle nr. {} («{}») viser til ukjent dokumenttype «{}»",
+                i + 1,
+                r.label,
+                r.type_id
+            ));
+        }
+        if !r.weight.is_finite() || r.weight <= 0.0 {
+            return err(format!(
+                "skriverrolle nr. {} («{}») må ha vekt over 0",
+                i + 1,
+                r.label
+            ));
+        }
+    }
     for id in &file.leader_review {
         if !ids.contains(&id.as_str()) {
             return err(format!(
@@ -125,6 +142,13 @@ mod tests {
                 "ugyldig enhets-id",
             ),
             (with("phrases = [", "phrases = [\"\", "), "tom frase"),
+            (
+                with(
+                    "[[writer_roles]]\ntype = \"helseopplysninger\"",
+                    "[[writer_roles]]\ntype = \"helse\"",
+                ),
+                "skriverrolle nr. 1",
+            ),
             (
                 with("short_label = \"Klage\"", "short_label = \" \""),
                 "«klage»: label og short_label kan ikke være tomme",
