@@ -162,6 +162,7 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
     let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
     let (mut spoke, mut model_ok) = (0, 0);
     let (mut unit_ok, mut date_ok, mut urgent) = (0, 0, (0, 0, 0));
+    let (mut fresh_unit, mut fresh_date, mut fresh_urgent) = (0, 0, (0, 0, 0));
     for (f, fold) in folds.iter().enumerate() {
         let r = &fold.report;
         println!(
@@ -196,6 +197,11 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         fresh_ab += fold.fresh.type_abstained;
         fresh_wrong += fold.fresh.type_wrong_confident;
         fresh_n += fold.fresh.letters;
+        fresh_unit += fold.fresh.unit_ok;
+        fresh_date += fold.fresh.date_ok;
+        fresh_urgent.0 += fold.fresh.urgent_found;
+        fresh_urgent.1 += fold.fresh.urgent_expected;
+        fresh_urgent.2 += fold.fresh.urgent_false;
         spoke += fold.model_spoke;
         model_ok += fold.model_ok;
     }
@@ -216,6 +222,14 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         "  letters 300-539: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
         pct(fresh_ok, fresh_n),
         fresh_ab + 2 * fresh_wrong
+    );
+    println!(
+        "  letters 300-539: unit {fresh_unit}/{fresh_n} {:.1} %, document date {fresh_date}/{fresh_n} {:.1} %, urgent {}/{} (+{} false)",
+        pct(fresh_unit, fresh_n),
+        pct(fresh_date, fresh_n),
+        fresh_urgent.0,
+        fresh_urgent.1,
+        fresh_urgent.2
     );
     println!(
         "  model alone: {model_ok}/{spoke} {:.1} % of the letters it spoke on",
