@@ -181,6 +181,8 @@ pub struct Rules {
     unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, Regex)>,
     pub(super) negated_phrases: Vec<Regex>,
+    /// `[urgent] later_phrases`: a cue in their sentence is put off.
+    pub(super) later_phrases: Vec<Regex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<Regex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -278,6 +280,13 @@ impl Rules {
             .filter_map(|p| phrase_pattern(p))
             .map(|p| regex(origin, &p))
             .collect::<Result<Vec<_>, _>>()?;
+        let later_phrases = file
+            .urgent
+            .later_phrases
+            .iter()
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
         let near_need = file
             .urgent
             .near_need
@@ -365,6 +374,7 @@ impl Rules {
             unit_owner,
             urgent_cues,
             negated_phrases,
+            later_phrases,
             near_need,
             near_soon,
             not_soon,
