@@ -11,7 +11,6 @@
 //! **Invariant:** validated once at start; scoring cannot fail.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
@@ -20,12 +19,6 @@ use super::model::{TypeModel, DEFAULT_MODEL_TSV};
 use super::normalize::phrase_pattern;
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
-
-/// "Att.: Tildelingskontoret", "Att: …", "Attn. …", "Til: …" on folded text;
-/// group 1 is what it names.
-static ATT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s|.,'`]*(?:att|attn|attention)\s*[.:]+\s*(.{3,80})$").expect("static regex")
-});
 
 /// The document type used when no type is confident enough.
 pub const FALLBACK_TYPE: &str = "annet";
@@ -68,6 +61,11 @@ pub struct RulesFile {
     /// the type as a suggestion. 0 and 0 (the default): never abstain so.
     #[serde(default)]
     pub abstain_model_lead: f32,
+    /// The unit model (`unit_model.rs`) decides a digital letter's unit the
+    /// rules leave open when it leads by this much (log-odds); 0 (the
+    /// default for a rules file of one's own): never.
+    #[serde(default)]
+    pub unit_model_lead: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -196,6 +194,8 @@ pub struct Rules {
     addressees: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
+    /// The unit model, when `unit_model_lead` asks for it.
+    pub(super) unit_model: Option<TypeModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -365,9 +365,23 @@ impl Rules {
         } else {
             None
         };
+        let unit_model = if file.unit_model_lead > 0.0 {
+            let model = TypeModel::from_tsv(super::unit_model::DEFAULT_UNIT_MODEL_TSV)
+                .map_err(|e| invalid(origin, e))?;
+            if let Some(unknown) = model.classes().find(|c| !units.iter().any(|u| u.as_str() == *c)) {
+                return Err(invalid(
+                    origin,
+                    format!("unit_model_lead: enhetsmodellen kjenner enheten «{unknown}», som reglene ikke har"),
+                ));
+            }
+            Some(model)
+        } else {
+            None
+        };
         Ok(Rules {
             file,
             model,
+            unit_model,
             type_set,
             type_owner,
             unit_set,
@@ -459,28 +473,58 @@ impl Rules {
         }
     }
 
-    /// The unit an "Att.:" line names (folded text), with its rule.
+    /// The unit the letter is addressed to (folded text), with its rule:
+    /// see [`super::addressee`].
     pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
-        folded.lines().find_map(|line| {
-            let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
-            self.addressees.iter().find_map(|(owner, re)| {
-                let a = &self.file.addressees[*owner];
-                re.is_match(rest).then(|| Fired {
-                    target: a.unit.clone(),
-                    label: a.label.clone(),
-                    weight: 1.0,
-                })
-            })
+        super::addressee::addressed(folded, |text, anchored| {
+            self.addressee_in(text, anchored)
         })
+        .map(|owner| {
+            let a = &self.file.addressees[owner];
+            Fired {
+                target: a.unit.clone(),
+                label: a.label.clone(),
+                weight: 1.0,
+            }
+        })
+    }
+
+    /// The one unit `text` names as an addressee (index of its
+    /// `[[addressees]]` entry); none when it names two units ("Til
+    /// hjemmetjenesten / tildelingen" is no decision). `anchored`: the
+    /// name must begin the text.
+    fn addressee_in(&self, text: &str, anchored: bool) -> Option<usize> {
+        let mut found: Vec<(usize, usize)> = self
+            .addressees
+            .iter()
+            .filter_map(|(owner, re)| {
+                let m = re.find(text)?;
+                (!anchored || text[..m.start()].trim().is_empty()).then_some((m.start(), *owner))
+            })
+            .collect();
+        found.sort_unstable();
+        let (_, first) = *found.first()?;
+        let unit = &self.file.addressees[first].unit;
+        found
+            .iter()
+            .all(|(_, o)| self.file.addressees[*o].unit == *unit)
+            .then_some(first)
     }
 
     /// Unit scores for digital post: the best unit when it reaches
     /// `unit_min_score`, with the rules that fired.
+    /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
+    /// what the writer did not choose: they say nothing about the unit.
     pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
+        let chosen: String = folded
+            .lines()
+            .filter(|l| !is_unticked(l))
+            .collect::<Vec<_>>()
+            .join("\n");
         let fired = fire(
             &self.unit_set,
             &self.unit_owner,
-            folded,
+            &chosen,
             folded_subject,
             self.file.subject_multiplier,
             |i| {
@@ -526,6 +570,12 @@ fn sender_line(line: &str) -> Option<String> {
     let ok =
         !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());
     ok.then(|| head.to_owned())
+}
+
+/// An unticked checkbox line of a form: "[ ] …", "[] …", "☐ …".
+fn is_unticked(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("[ ]") || t.starts_with("[]") || t.starts_with('☐') || t.starts_with('□')
 }
 
 /// Which rules fire in the letter, with the subject multiplier applied.

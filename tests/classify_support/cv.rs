@@ -20,6 +20,20 @@ pub const FEATURES: ModelFeatures = ModelFeatures {
     unquoted: false,
 };
 
+/// The unit model the given letters train (units as classes).
+pub fn train_units(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
+    let rows: Vec<(String, String, String)> = letters
+        .iter()
+        .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
+        .collect();
+    TypeModel::train(
+        rows.iter()
+            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
+        alpha,
+        features,
+    )
+}
+
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
     let rows: Vec<(String, String, String)> = letters
@@ -110,17 +124,10 @@ pub fn cross_validate(
                 let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
                 model_leads.push((lead, right));
             }
-            let rows: Vec<(String, String, String)> = train_on
-                .iter()
-                .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
-                .collect();
-            let units = TypeModel::train(
-                rows.iter()
-                    .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
-                alpha,
-                features,
-            );
-            let classifier = base.with_type_model(model);
+            let units = train_units(&train_on, alpha, features);
+            let classifier = base
+                .with_type_model(model)
+                .with_unit_model(train_units(&train_on, ALPHA, FEATURES));
             let mut unit_model = Vec::new();
             for letter in test.iter().filter(|l| l.folder == "digital") {
                 let got = evaluate_with(&classifier, std::slice::from_ref(letter), |l| {
