@@ -49,9 +49,8 @@ static YOU_IN: LazyLock<Regex> = LazyLock::new(|| {
 /// A field of a form or an invoice's head, with or without its value
 /// ("Kunde:", "Kundenummer: 10020030040"): a municipality under it is that
 /// field's (the customer), not the addressee.
-static FIELD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s|.,'`]*[a-z][a-z .\-/]{1,30}:").expect("static regex")
-});
+static FIELD_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s|.,'`]*[a-z][a-z .\-/]{1,30}:").expect("static regex"));
 
 /// "Til:" or "Mottaker:" alone on its line: the block under it is the
 /// addressee's.
@@ -148,7 +147,10 @@ mod tests {
     #[test]
     fn the_addressee_block_names_the_unit_however_it_is_laid_out() {
         let some = |u: &str| Some(u.to_owned());
-        assert_eq!(unit("Att.: Tildelingskontoret\nHjemmesykepleie"), some("mta"));
+        assert_eq!(
+            unit("Att.: Tildelingskontoret\nHjemmesykepleie"),
+            some("mta")
+        );
         assert_eq!(
             unit("Politiet\n\nTil: Rana kommune, psykisk helse og rus\nDato: 28.11.2026"),
             some("rus-psykisk-helse")

@@ -334,7 +334,10 @@ mod tests {
         ("Forfallsdato: 02.12.2026", "-"),
         ("Mo i Rana, mandag 9. november 2026", "2026-11-09"),
         // A compound label of the document's own date; a due date is not.
-        ("PURRING\nPurredato: 17.11.2026\nForfall: 31.10.2026", "2026-11-17"),
+        (
+            "PURRING\nPurredato: 17.11.2026\nForfall: 31.10.2026",
+            "2026-11-17",
+        ),
         // A printed e-mail whose header fields run together on one line.
         (
             "Fra: ola@example.no Sendt: 20.11.2026 23:48 Emne: Papirene",
@@ -342,8 +345,14 @@ mod tests {
         ),
         // The last line closes the letter with the date after the
         // writer's facts; the same line earlier in the letter does not.
-        ("Eg søkjer om hjelp.\nTrond, Åsvegen 12, Mo i Rana, 12.11.2026", "2026-11-12"),
-        ("Hjelp meg.\nHilsen Reidun Hovde, Ytteren, 4/11-26", "2026-11-04"),
+        (
+            "Eg søkjer om hjelp.\nTrond, Åsvegen 12, Mo i Rana, 12.11.2026",
+            "2026-11-12",
+        ),
+        (
+            "Hjelp meg.\nHilsen Reidun Hovde, Ytteren, 4/11-26",
+            "2026-11-04",
+        ),
         ("Mvh Siri Aune 977 20 113, 30.10.2026", "2026-10-30"),
         ("Vi kom hit 12.11.2026\nHilsen Kari", "-"),
         ("Han kom hjem, 12.11.2026\nHilsen Kari", "-"),

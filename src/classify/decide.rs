@@ -95,11 +95,15 @@ impl Classifier {
         if best.is_none() {
             let allowed: Vec<String> = type_def
                 .and_then(|t| t.unit.clone().map(|u| (u, &t.content_units)))
-                .map(|(fixed, content)| std::iter::once(fixed).chain(content.iter().cloned()).collect())
+                .map(|(fixed, content)| {
+                    std::iter::once(fixed)
+                        .chain(content.iter().cloned())
+                        .collect()
+                })
                 .unwrap_or_default();
-            let by_model = self
-                .rules
-                .unit_by_model(&letter.folded, &letter.folded_subject, &allowed);
+            let by_model =
+                self.rules
+                    .unit_by_model(&letter.folded, &letter.folded_subject, &allowed);
             if let Some(f) = by_model {
                 if let Ok(unit) = UnitId::new(&f.target) {
                     reasons.push(Reason {

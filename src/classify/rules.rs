@@ -368,7 +368,10 @@ impl Rules {
         let unit_model = if file.unit_model_lead > 0.0 {
             let model = TypeModel::from_tsv(super::unit_model::DEFAULT_UNIT_MODEL_TSV)
                 .map_err(|e| invalid(origin, e))?;
-            if let Some(unknown) = model.classes().find(|c| !units.iter().any(|u| u.as_str() == *c)) {
+            if let Some(unknown) = model
+                .classes()
+                .find(|c| !units.iter().any(|u| u.as_str() == *c))
+            {
                 return Err(invalid(
                     origin,
                     format!("unit_model_lead: enhetsmodellen kjenner enheten «{unknown}», som reglene ikke har"),
@@ -476,17 +479,16 @@ impl Rules {
     /// The unit the letter is addressed to (folded text), with its rule:
     /// see [`super::addressee`].
     pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
-        super::addressee::addressed(folded, |text, anchored| {
-            self.addressee_in(text, anchored)
-        })
-        .map(|owner| {
-            let a = &self.file.addressees[owner];
-            Fired {
-                target: a.unit.clone(),
-                label: a.label.clone(),
-                weight: 1.0,
-            }
-        })
+        super::addressee::addressed(folded, |text, anchored| self.addressee_in(text, anchored)).map(
+            |owner| {
+                let a = &self.file.addressees[owner];
+                Fired {
+                    target: a.unit.clone(),
+                    label: a.label.clone(),
+                    weight: 1.0,
+                }
+            },
+        )
     }
 
     /// The one unit `text` names as an addressee (index of its

@@ -94,6 +94,8 @@ mod tests {
         assert!(shipped.unit_by_model(&letter, "", &[]).is_none());
         let only_mta = ["mta".to_owned()];
         assert!(rules.unit_by_model(&letter, "", &only_mta).is_none());
-        assert!(rules.unit_by_model(&fold("Mannen min drikk."), "", &[]).is_none());
+        assert!(rules
+            .unit_by_model(&fold("Mannen min drikk."), "", &[])
+            .is_none());
     }
 }

@@ -94,7 +94,8 @@ impl Rules {
                     .any(|m| !self.negated_nearby(l, m.start(), m.end()))
             })
         };
-        let before = |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
+        let before =
+            |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
         lines.iter().enumerate().any(|(i, line)| {
             let near_date = letter_date.is_some_and(|date| {
                 super::dates::dates_in(line).any(|d| {
@@ -162,7 +163,10 @@ impl Rules {
         let later: Vec<(usize, usize)> = self
             .later_phrases
             .iter()
-            .flat_map(|re| re.find_iter(folded).map(|m| sentence_around(folded, m.start())))
+            .flat_map(|re| {
+                re.find_iter(folded)
+                    .map(|m| sentence_around(folded, m.start()))
+            })
             .collect();
         let mut fired: Vec<Fired> = Vec::new();
         for (owner, re) in &self.urgent_cues {
