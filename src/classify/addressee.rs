@@ -20,6 +20,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::rules::{Fired, Rules};
+
 /// How many non-empty lines count as the letter's head.
 const HEAD_LINES: usize = 15;
 
@@ -133,6 +135,43 @@ fn under_municipality(
             .filter(|l| l.chars().count() <= 60 && !l.contains(". "))
             .find_map(|l| named(l, false))
     })
+}
+
+impl Rules {
+    /// The unit the letter is addressed to (folded text), with its rule:
+    /// see the module comment.
+    pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
+        addressed(folded, |text, anchored| self.addressee_in(text, anchored)).map(|owner| {
+            let a = &self.file.addressees[owner];
+            Fired {
+                target: a.unit.clone(),
+                label: a.label.clone(),
+                weight: 1.0,
+            }
+        })
+    }
+
+    /// The one unit `text` names as an addressee (index of its
+    /// `[[addressees]]` entry); none when it names two units ("Til
+    /// hjemmetjenesten / tildelingen" is no decision). `anchored`: the
+    /// name must begin the text.
+    fn addressee_in(&self, text: &str, anchored: bool) -> Option<usize> {
+        let mut found: Vec<(usize, usize)> = self
+            .addressees
+            .iter()
+            .filter_map(|(owner, re)| {
+                let m = re.find(text)?;
+                (!anchored || text[..m.start()].trim().is_empty()).then_some((m.start(), *owner))
+            })
+            .collect();
+        found.sort_unstable();
+        let (_, first) = *found.first()?;
+        let unit = &self.file.addressees[first].unit;
+        found
+            .iter()
+            .all(|(_, o)| self.file.addressees[*o].unit == *unit)
+            .then_some(first)
+    }
 }
 
 #[cfg(test)]

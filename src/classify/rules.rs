@@ -190,8 +190,8 @@ pub struct Rules {
     pub(super) negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
-    /// (addressee index, pattern) for "Att.:" lines.
-    addressees: Vec<(usize, Regex)>,
+    /// (addressee index, pattern) for the addressee block (`addressee.rs`).
+    pub(super) addressees: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
     /// The unit model, when `unit_model_lead` asks for it.
@@ -365,22 +365,7 @@ impl Rules {
         } else {
             None
         };
-        let unit_model = if file.unit_model_lead > 0.0 {
-            let model = TypeModel::from_tsv(super::unit_model::DEFAULT_UNIT_MODEL_TSV)
-                .map_err(|e| invalid(origin, e))?;
-            if let Some(unknown) = model
-                .classes()
-                .find(|c| !units.iter().any(|u| u.as_str() == *c))
-            {
-                return Err(invalid(
-                    origin,
-                    format!("unit_model_lead: enhetsmodellen kjenner enheten «{unknown}», som reglene ikke har"),
-                ));
-            }
-            Some(model)
-        } else {
-            None
-        };
+        let unit_model = super::unit_model::load(&file, &units, origin)?;
         Ok(Rules {
             file,
             model,
@@ -474,43 +459,6 @@ impl Rules {
                 fired,
             }
         }
-    }
-
-    /// The unit the letter is addressed to (folded text), with its rule:
-    /// see [`super::addressee`].
-    pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
-        super::addressee::addressed(folded, |text, anchored| self.addressee_in(text, anchored)).map(
-            |owner| {
-                let a = &self.file.addressees[owner];
-                Fired {
-                    target: a.unit.clone(),
-                    label: a.label.clone(),
-                    weight: 1.0,
-                }
-            },
-        )
-    }
-
-    /// The one unit `text` names as an addressee (index of its
-    /// `[[addressees]]` entry); none when it names two units ("Til
-    /// hjemmetjenesten / tildelingen" is no decision). `anchored`: the
-    /// name must begin the text.
-    fn addressee_in(&self, text: &str, anchored: bool) -> Option<usize> {
-        let mut found: Vec<(usize, usize)> = self
-            .addressees
-            .iter()
-            .filter_map(|(owner, re)| {
-                let m = re.find(text)?;
-                (!anchored || text[..m.start()].trim().is_empty()).then_some((m.start(), *owner))
-            })
-            .collect();
-        found.sort_unstable();
-        let (_, first) = *found.first()?;
-        let unit = &self.file.addressees[first].unit;
-        found
-            .iter()
-            .all(|(_, o)| self.file.addressees[*o].unit == *unit)
-            .then_some(first)
     }
 
     /// Unit scores for digital post: the best unit when it reaches

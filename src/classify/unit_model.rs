@@ -16,14 +16,40 @@
 //! scoring cannot fail.
 
 use super::model::TypeModel;
-use super::rules::{Fired, Rules};
+use super::rules::{invalid, Fired, Rules, RulesError, RulesFile};
 use super::Classifier;
+use crate::item::UnitId;
 
 /// The embedded default table.
 pub const DEFAULT_UNIT_MODEL_TSV: &str = include_str!("../../config/unit_model.tsv");
 
 /// What a reason for the model's unit says to staff.
 const UNIT_MODEL_LABEL: &str = "ligner på brev til denne enheten (statistisk modell)";
+
+/// The embedded table when the rules file asks for it (`unit_model_lead`
+/// above 0); every unit it knows must be one of the rules' `units`.
+pub(super) fn load(
+    file: &RulesFile,
+    units: &[UnitId],
+    origin: &str,
+) -> Result<Option<TypeModel>, RulesError> {
+    if file.unit_model_lead <= 0.0 {
+        return Ok(None);
+    }
+    let model = TypeModel::from_tsv(DEFAULT_UNIT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
+    if let Some(unknown) = model
+        .classes()
+        .find(|c| !units.iter().any(|u| u.as_str() == *c))
+    {
+        return Err(invalid(
+            origin,
+            format!(
+                "unit_model_lead: enhetsmodellen kjenner enheten «{unknown}», som reglene ikke har"
+            ),
+        ));
+    }
+    Ok(Some(model))
+}
 
 impl Classifier {
     /// The same rules with another unit table (cross-validation retrains
