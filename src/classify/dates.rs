@@ -124,9 +124,14 @@ static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+/// A label naming the document's own date: "Dato:", "Vår dato:", and the
+/// compounds invoices and reminders use for theirs ("Purredato:"); a due
+/// date ("Forfallsdato:") is not one.
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|\s)((var|vaar)\s+)?(fakturadato|brevdato|dato|date)\s*[:.]?\s*$")
-        .expect("static regex")
+    Regex::new(
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)\s*[:.]?\s*$",
+    )
+    .expect("static regex")
 });
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
 /// "Stad/dato:"): the place after it is the letter's place line.
@@ -140,6 +145,22 @@ static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         r"^[\s>]*(sendt|send|sent)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
     )
     .expect("static regex")
+});
+/// The same header inside a line, after the sender's: a printed e-mail
+/// whose header fields run together ("Fra: x@y.no Sendt: 20.11.2026 23:48
+/// Emne: …"). Read as a label, so the address before it excludes nothing.
+static SENT_IN_HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+    )
+    .expect("static regex")
+});
+/// A signature line that ends the letter with its date after the writer's
+/// facts ("Hilsen Reidun Hovde, Ytteren, 4/11-26", "Mvh Siri Aune 977 20
+/// 113, 30.10.2026"): a comma or a greeting before the closing date.
+static SIGNATURE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(,\s*$)|^[\s.,:;'`´|\-]*(hilsen|helsing|mvh|vh|med vennlig|venleg|vennlig)\b")
+        .expect("static regex")
 });
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(mottatt|mottat|motteke|innkommet|inngatt|mottaksdato)\b").expect("static regex")
@@ -202,10 +223,11 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         .into_iter()
         .rev()
         .collect();
-    let labelled = DATE_LABEL.is_match(prefix)
+    let labelled = (DATE_LABEL.is_match(prefix)
         && !["deres", "dykkar", "dykker"]
             .iter()
-            .any(|w| tail.contains(w));
+            .any(|w| tail.contains(w)))
+        || SENT_IN_HEADER_LINE.is_match(prefix);
     let excluded = prefix
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -222,6 +244,9 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
     } else if SENT_HEADER.is_match(prefix) || (PLACE_PREFIX.is_match(prefix) && suffix.is_empty()) {
         score += 5;
     } else if prefix.trim().is_empty() && suffix.is_empty() {
+        score += 4;
+    } else if rank + 1 == lines && suffix.is_empty() && SIGNATURE_PREFIX.is_match(prefix) {
+        // The letter's last line closes it with the date.
         score += 4;
     }
     if rank < 15 || rank + 12 >= lines {
@@ -308,6 +333,29 @@ mod tests {
         ("Sendt: 10. november 2026 21:14\nTil: post", "2026-11-10"),
         ("Forfallsdato: 02.12.2026", "-"),
         ("Mo i Rana, mandag 9. november 2026", "2026-11-09"),
+        // A compound label of the document's own date; a due date is not.
+        (
+            "PURRING\nPurredato: 17.11.2026\nForfall: 31.10.2026",
+            "2026-11-17",
+        ),
+        // A printed e-mail whose header fields run together on one line.
+        (
+            "Fra: ola@example.no Sendt: 20.11.2026 23:48 Emne: Papirene",
+            "2026-11-20",
+        ),
+        // The last line closes the letter with the date after the
+        // writer's facts; the same line earlier in the letter does not.
+        (
+            "Eg søkjer om hjelp.\nTrond, Åsvegen 12, Mo i Rana, 12.11.2026",
+            "2026-11-12",
+        ),
+        (
+            "Hjelp meg.\nHilsen Reidun Hovde, Ytteren, 4/11-26",
+            "2026-11-04",
+        ),
+        ("Mvh Siri Aune 977 20 113, 30.10.2026", "2026-10-30"),
+        ("Vi kom hit 12.11.2026\nHilsen Kari", "-"),
+        ("Han kom hjem, 12.11.2026\nHilsen Kari", "-"),
     ];
 
     #[test]

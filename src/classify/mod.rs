@@ -18,6 +18,7 @@
 //! **Invariant:** nothing here logs letter text or person numbers; a
 //! [`Reason`] carries rule labels from the config, never letter text.
 
+mod addressee;
 pub mod config;
 mod dates;
 mod decide;
@@ -35,6 +36,7 @@ mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod title;
+mod unit_model;
 mod urgent;
 mod validate;
 

@@ -11,7 +11,6 @@
 //! **Invariant:** validated once at start; scoring cannot fail.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
@@ -20,12 +19,6 @@ use super::model::{TypeModel, DEFAULT_MODEL_TSV};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
-
-/// "Att.: Tildelingskontoret", "Att: …", "Attn. …", "Til: …" on folded text;
-/// group 1 is what it names.
-static ATT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s|.,'`]*(?:att|attn|attention)\s*[.:]+\s*(.{3,80})$").expect("static regex")
-});
 
 /// The document type used when no type is confident enough.
 pub const FALLBACK_TYPE: &str = "annet";
@@ -68,6 +61,11 @@ pub struct RulesFile {
     /// the type as a suggestion. 0 and 0 (the default): never abstain so.
     #[serde(default)]
     pub abstain_model_lead: f32,
+    /// The unit model (`unit_model.rs`) decides a digital letter's unit the
+    /// rules leave open when it leads by this much (log-odds); 0 (the
+    /// default for a rules file of one's own): never.
+    #[serde(default)]
+    pub unit_model_lead: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -186,6 +184,8 @@ pub struct Rules {
     unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, Regex)>,
     pub(super) negated_phrases: Vec<Regex>,
+    /// `[urgent] later_phrases`: a cue in their sentence is put off.
+    pub(super) later_phrases: Vec<Regex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<Regex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -195,12 +195,14 @@ pub struct Rules {
     pub(super) negation_words: Vec<String>,
     senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
-    /// (addressee index, pattern) for "Att.:" lines.
-    addressees: Vec<(usize, Regex)>,
+    /// (addressee index, pattern) for the addressee block (`addressee.rs`).
+    pub(super) addressees: Vec<(usize, Regex)>,
     /// (writer role index, pattern), searched in the letterhead and signature.
     writer_roles: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
+    /// The unit model, when `unit_model_lead` asks for it.
+    pub(super) unit_model: Option<TypeModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -299,6 +301,13 @@ impl Rules {
             .filter_map(|p| phrase_pattern(p))
             .map(|p| regex(origin, &p))
             .collect::<Result<Vec<_>, _>>()?;
+        let later_phrases = file
+            .urgent
+            .later_phrases
+            .iter()
+            .filter_map(|p| phrase_pattern(p))
+            .map(|p| regex(origin, &p))
+            .collect::<Result<Vec<_>, _>>()?;
         let near_need = file
             .urgent
             .near_need
@@ -387,9 +396,11 @@ impl Rules {
         } else {
             None
         };
+        let unit_model = super::unit_model::load(&file, &units, origin)?;
         Ok(Rules {
             file,
             model,
+            unit_model,
             type_set,
             type_owner,
             type_patterns,
@@ -397,6 +408,7 @@ impl Rules {
             unit_owner,
             urgent_cues,
             negated_phrases,
+            later_phrases,
             near_need,
             near_soon,
             not_soon,
@@ -529,28 +541,20 @@ impl Rules {
         })
     }
 
-    /// The unit an "Att.:" line names (folded text), with its rule.
-    pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
-        folded.lines().find_map(|line| {
-            let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
-            self.addressees.iter().find_map(|(owner, re)| {
-                let a = &self.file.addressees[*owner];
-                re.is_match(rest).then(|| Fired {
-                    target: a.unit.clone(),
-                    label: a.label.clone(),
-                    weight: 1.0,
-                })
-            })
-        })
-    }
-
     /// Unit scores for digital post: the best unit when it reaches
     /// `unit_min_score`, with the rules that fired.
+    /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
+    /// what the writer did not choose: they say nothing about the unit.
     pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
+        let chosen: String = folded
+            .lines()
+            .filter(|l| !is_unticked(l))
+            .collect::<Vec<_>>()
+            .join("\n");
         let fired = fire(
             &self.unit_set,
             &self.unit_owner,
-            folded,
+            &chosen,
             folded_subject,
             self.file.subject_multiplier,
             |_, _| true,
@@ -597,6 +601,12 @@ fn sender_line(line: &str) -> Option<String> {
     let ok =
         !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());
     ok.then(|| head.to_owned())
+}
+
+/// An unticked checkbox line of a form: "[ ] …", "[] …", "☐ …".
+fn is_unticked(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("[ ]") || t.starts_with("[]") || t.starts_with('☐') || t.starts_with('□')
 }
 
 /// Which rules fire in the letter, with the subject multiplier applied;

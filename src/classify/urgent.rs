@@ -17,6 +17,11 @@ pub struct UrgentDef {
     /// Whole phrases in which a cue does not count ("ikke noe som haster").
     #[serde(default)]
     pub negated_phrases: Vec<String>,
+    /// Phrases that put a cue in the same sentence off to a later time
+    /// ("vi sender melding om utskrivningsklar pasient når det nærmer
+    /// seg"): a promise of a later message, not a need now.
+    #[serde(default)]
+    pub later_phrases: Vec<String>,
     pub cues: Vec<UrgentCue>,
     #[serde(default)]
     pub near_need: Option<NearNeed>,
@@ -73,7 +78,9 @@ impl Rules {
 
     /// A need phrase (not negated) on a line with a date `0..=days` after
     /// `letter_date` or a moment within days in words, or on the line
-    /// before it (a sentence wraps).
+    /// before it (a sentence wraps). A moment in words may itself wrap
+    /// ("i løpet | av dagen"): one found only across a line break counts
+    /// for the two lines it joins.
     fn need_by_near_date(
         &self,
         folded: &str,
@@ -81,6 +88,14 @@ impl Rules {
         need: &NearNeed,
     ) -> bool {
         let lines: Vec<&str> = folded.lines().collect();
+        let needs = |l: &str| {
+            self.near_need.iter().any(|re| {
+                re.find_iter(l)
+                    .any(|m| !self.negated_nearby(l, m.start(), m.end()))
+            })
+        };
+        let before =
+            |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
         lines.iter().enumerate().any(|(i, line)| {
             let near_date = letter_date.is_some_and(|date| {
                 super::dates::dates_in(line).any(|d| {
@@ -89,13 +104,17 @@ impl Rules {
                 })
             });
             let near = near_date || self.soon_in(line, need);
-            let needs = |l: &str| {
-                self.near_need.iter().any(|re| {
-                    re.find_iter(l)
-                        .any(|m| !self.negated_nearby(l, m.start(), m.end()))
-                })
+            if near && (needs(line) || before(i, 1).is_some_and(needs)) {
+                return true;
+            }
+            let Some(prev) = before(i, 1) else {
+                return false;
             };
-            near && (needs(line) || (i > 0 && needs(lines[i - 1])))
+            let joined = format!("{prev} {line}");
+            let wrapped = self.soon_in(&joined, need)
+                && !self.soon_in(prev, need)
+                && !self.soon_in(line, need);
+            wrapped && (needs(&joined) || before(i, 2).is_some_and(needs))
         })
     }
 
@@ -140,6 +159,15 @@ impl Rules {
             .iter()
             .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
             .collect();
+        // A cue in the sentence of a later phrase is put off, not now.
+        let later: Vec<(usize, usize)> = self
+            .later_phrases
+            .iter()
+            .flat_map(|re| {
+                re.find_iter(folded)
+                    .map(|m| sentence_around(folded, m.start()))
+            })
+            .collect();
         let mut fired: Vec<Fired> = Vec::new();
         for (owner, re) in &self.urgent_cues {
             let cue = &self.file.urgent.cues[*owner];
@@ -150,7 +178,8 @@ impl Rules {
                 let in_negated = negated_spans
                     .iter()
                     .any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_negated && !self.negated_nearby(folded, m.start(), m.end())
+                let put_off = later.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
+                !in_negated && !put_off && !self.negated_nearby(folded, m.start(), m.end())
             });
             if live {
                 fired.push(Fired {
@@ -187,6 +216,14 @@ impl Rules {
             .chain(after.iter().take(1))
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
+}
+
+/// The sentence (between '.', '!', '?' or a blank line) around `at`.
+fn sentence_around(text: &str, at: usize) -> (usize, usize) {
+    let ends = |c: char| matches!(c, '.' | '!' | '?');
+    let start = text[..at].rfind(ends).map_or(0, |i| i + 1);
+    let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    (start, end)
 }
 
 #[cfg(test)]
@@ -238,6 +275,46 @@ mod tests {
             "Matombringinga stoppes fra i dag, ber om bekreftelse."
         ));
         assert!(!fires("Han trenger ikke hjelp i morgen."));
+    }
+
+    #[test]
+    fn a_deadline_in_days_is_seen_in_more_phrasings() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str, date| {
+            let fired = rules.urgent_cues(&fold(text), date);
+            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+        };
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+        // An eviction on a near date; a moment that wraps over a line.
+        assert!(urgent(
+            "Utleier har sagt opp, og han må være ute mandag 30.11.2026.",
+            day(24)
+        ));
+        assert!(urgent(
+            "Vi ber om at kommunen oppsøker henne i løpet\nav dagen.",
+            None
+        ));
+        assert!(urgent(
+            "Vi ber om at kommunen øker tjenestene, senest innen helgen.",
+            None
+        ));
+        // A person alone with nothing tonight (two weak cues); alone with
+        // nothing is a need, not yet an emergency.
+        let alone = "Hun har ikke spist siden i går, og det er ingen barn i nærheten.";
+        assert!(!urgent(alone, None));
+        assert!(urgent(&format!("{alone} Jeg er borte i natt."), None));
+        assert!(urgent("Kan noen fra kommunen dra dit i kveld?", None));
+        // A span that ends today is history; a message promised for later
+        // is not a discharge now.
+        assert!(!urgent(
+            "Jeg ber om kopi av journalen fra 2024 til i dag.",
+            None
+        ));
+        assert!(!urgent(
+            "Vi sender melding om utskrivningsklar pasient når det nærmer seg.",
+            None
+        ));
+        assert!(urgent("Pasienten er utskrivningsklar.", None));
     }
 
     #[test]

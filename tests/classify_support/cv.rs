@@ -21,6 +21,20 @@ pub const FEATURES: ModelFeatures = ModelFeatures {
     unquoted: false,
 };
 
+/// The unit model the given letters train (units as classes).
+pub fn train_units(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
+    let rows: Vec<(String, String, String)> = letters
+        .iter()
+        .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
+        .collect();
+    TypeModel::train(
+        rows.iter()
+            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
+        alpha,
+        features,
+    )
+}
+
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
     let rows: Vec<(String, String, String)> = letters
@@ -111,17 +125,10 @@ pub fn cross_validate(
                 let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
                 model_leads.push((lead, right));
             }
-            let rows: Vec<(String, String, String)> = train_on
-                .iter()
-                .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
-                .collect();
-            let units = TypeModel::train(
-                rows.iter()
-                    .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
-                alpha,
-                features,
-            );
-            let classifier = base.with_type_model(model);
+            let units = train_units(&train_on, alpha, features);
+            let classifier = base
+                .with_type_model(model)
+                .with_unit_model(train_units(&train_on, ALPHA, FEATURES));
             let mut unit_model = Vec::new();
             for letter in test.iter().filter(|l| l.folder == "digital") {
                 let got = evaluate_with(&classifier, std::slice::from_ref(letter), |l| {
@@ -163,6 +170,7 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
     let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
     let (mut spoke, mut model_ok) = (0, 0);
     let (mut unit_ok, mut date_ok, mut urgent) = (0, 0, (0, 0, 0));
+    let (mut fresh_unit, mut fresh_date, mut fresh_urgent) = (0, 0, (0, 0, 0));
     for (f, fold) in folds.iter().enumerate() {
         let r = &fold.report;
         println!(
@@ -197,6 +205,11 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         fresh_ab += fold.fresh.type_abstained;
         fresh_wrong += fold.fresh.type_wrong_confident;
         fresh_n += fold.fresh.letters;
+        fresh_unit += fold.fresh.unit_ok;
+        fresh_date += fold.fresh.date_ok;
+        fresh_urgent.0 += fold.fresh.urgent_found;
+        fresh_urgent.1 += fold.fresh.urgent_expected;
+        fresh_urgent.2 += fold.fresh.urgent_false;
         spoke += fold.model_spoke;
         model_ok += fold.model_ok;
     }
@@ -217,6 +230,14 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         "  letters from 300 on: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
         pct(fresh_ok, fresh_n),
         fresh_ab + 2 * fresh_wrong
+    );
+    println!(
+        "  letters from 300 on: unit {fresh_unit}/{fresh_n} {:.1} %, document date {fresh_date}/{fresh_n} {:.1} %, urgent {}/{} (+{} false)",
+        pct(fresh_unit, fresh_n),
+        pct(fresh_date, fresh_n),
+        fresh_urgent.0,
+        fresh_urgent.1,
+        fresh_urgent.2
     );
     println!(
         "  model alone: {model_ok}/{spoke} {:.1} % of the letters it spoke on",

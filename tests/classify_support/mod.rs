@@ -61,7 +61,7 @@ pub fn is_held_out(letter: &Letter) -> bool {
 /// The letters the rules and the model may be tuned and trained on: every
 /// id below 540, and batch E (700–879, outside writers, session 5).
 pub fn is_tuning(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| n < 540 || n >= 700)
+    number(letter).is_some_and(|n| !(540..700).contains(&n))
 }
 
 /// The parts that were held out before session 5 (their scores were seen

@@ -1,0 +1,238 @@
+//! Whom a digital letter is addressed to: the strongest unit signal for
+//! digital post, above the type's unit and every topic word. Senders name
+//! the unit in the addressee block however they lay it out, and the rules
+//! file's `[[addressees]]` say which names mean which unit:
+//!
+//! - an "Att.:" line anywhere ("Att.: Tildelingskontoret", "Attn: …");
+//! - a "Til"/"Mottaker" line in the letter's head ("Til: Rana kommune,
+//!   psykisk helse og rus", "Til sykehjem og hjemmetjenester i Rana");
+//! - the lines under the municipality's name in the head ("Rana kommune" /
+//!   "Tildelingskontoret"), unless that name heads the letter (it is then
+//!   the sender's letterhead: "Vefsn kommune / Hjemmetjenesten …") or a
+//!   field comes right before it ("Kunde:", "Kundenummer: …": an invoice's
+//!   customer);
+//! - the reader addressed by their unit in running text ("alt dere i
+//!   psykisk helse har skrevet om meg").
+//!
+//! Works on folded text (`normalize::fold`); pure.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{Fired, Rules};
+
+/// How many non-empty lines count as the letter's head.
+const HEAD_LINES: usize = 15;
+
+/// "Att.: Tildelingskontoret", "Att: …", "Attn. …"; group 1 is what it names.
+static ATT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:att|attn|attention)\s*[.:]+\s*(.{3,80})$").expect("static regex")
+});
+
+/// "Til: …", "Til …", "Mottaker: …"; group 1 the colon, group 2 the rest.
+static TO_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*(:?)\s+(.{3,100})$")
+        .expect("static regex")
+});
+
+/// A municipality's name on its own line ("Rana kommune"), or with the
+/// unit after it ("Rana kommune, tildelingskontoret"); group 1 the rest.
+static MUNICIPALITY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*[a-z][a-z\-]{1,25}(?:\s+[a-z\-]{1,25})?\s+kommune\b(.{0,80})$")
+        .expect("static regex")
+});
+
+/// The reader addressed by their unit: "dere i …", "dykk på …".
+static YOU_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:dere|dykk|de)\s+(?:i|pa|hos|ved)\s+").expect("static regex")
+});
+
+/// A field of a form or an invoice's head, with or without its value
+/// ("Kunde:", "Kundenummer: 10020030040"): a municipality under it is that
+/// field's (the customer), not the addressee.
+static FIELD_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s|.,'`]*[a-z][a-z .\-/]{1,30}:").expect("static regex"));
+
+/// "Til:" or "Mottaker:" alone on its line: the block under it is the
+/// addressee's.
+static ADDRESSEE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:\s*$").expect("static regex")
+});
+
+/// The addressee entry the letter names, by the first way above that
+/// names one. `named(text, anchored)` is the rules' lookup: the one unit
+/// `text` names (at its start when `anchored`).
+pub(super) fn addressed(
+    folded: &str,
+    named: impl Fn(&str, bool) -> Option<usize>,
+) -> Option<usize> {
+    let lines: Vec<&str> = folded.lines().collect();
+    let att = lines.iter().find_map(|line| {
+        let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
+        named(rest, false)
+    });
+    let head: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .take(HEAD_LINES)
+        .collect();
+    att.or_else(|| to_line(&head, &named))
+        .or_else(|| under_municipality(&lines, &named))
+        .or_else(|| {
+            YOU_IN
+                .find_iter(folded)
+                .find_map(|m| named(&folded[m.end()..], true))
+        })
+}
+
+/// A "Til" line of the head. Without a colon it must read as an address,
+/// not a sentence that wrapped to begin with "til".
+fn to_line(head: &[&str], named: &impl Fn(&str, bool) -> Option<usize>) -> Option<usize> {
+    head.iter().find_map(|line| {
+        let caps = TO_LINE.captures(line)?;
+        let rest = caps.get(2)?.as_str();
+        let colon = caps.get(1).is_some_and(|c| !c.as_str().is_empty());
+        let sentence = rest.contains(". ") || rest.contains("? ") || rest.chars().count() > 80;
+        if !colon && sentence {
+            return None;
+        }
+        named(rest, false)
+    })
+}
+
+/// The unit on the municipality's line or on the (at most two) lines
+/// under it, in the letter's head.
+fn under_municipality(
+    lines: &[&str],
+    named: &impl Fn(&str, bool) -> Option<usize>,
+) -> Option<usize> {
+    let non_empty: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .take(HEAD_LINES)
+        .collect();
+    non_empty.iter().enumerate().find_map(|(rank, &i)| {
+        let caps = MUNICIPALITY_LINE.captures(lines[i])?;
+        // The letter's first line is its sender; a field label before the
+        // name makes the block that field's (an invoice's customer).
+        if rank == 0 {
+            return None;
+        }
+        let before = lines[non_empty[rank - 1]];
+        if FIELD_LABEL.is_match(before) && !ADDRESSEE_LABEL.is_match(before) {
+            return None;
+        }
+        let own = caps.get(1).map_or("", |m| m.as_str());
+        std::iter::once(own)
+            .chain(
+                lines[i + 1..]
+                    .iter()
+                    .take_while(|l| !l.trim().is_empty())
+                    .take(2)
+                    .copied(),
+            )
+            .filter(|l| l.chars().count() <= 60 && !l.contains(". "))
+            .find_map(|l| named(l, false))
+    })
+}
+
+impl Rules {
+    /// The unit the letter is addressed to (folded text), with its rule:
+    /// see the module comment.
+    pub fn addressed_unit(&self, folded: &str) -> Option<Fired> {
+        addressed(folded, |text, anchored| self.addressee_in(text, anchored)).map(|owner| {
+            let a = &self.file.addressees[owner];
+            Fired {
+                target: a.unit.clone(),
+                label: a.label.clone(),
+                weight: 1.0,
+            }
+        })
+    }
+
+    /// The one unit `text` names as an addressee (index of its
+    /// `[[addressees]]` entry); none when it names two units ("Til
+    /// hjemmetjenesten / tildelingen" is no decision). `anchored`: the
+    /// name must begin the text.
+    fn addressee_in(&self, text: &str, anchored: bool) -> Option<usize> {
+        let mut found: Vec<(usize, usize)> = self
+            .addressees
+            .iter()
+            .filter_map(|(owner, re)| {
+                let m = re.find(text)?;
+                (!anchored || text[..m.start()].trim().is_empty()).then_some((m.start(), *owner))
+            })
+            .collect();
+        found.sort_unstable();
+        let (_, first) = *found.first()?;
+        let unit = &self.file.addressees[first].unit;
+        found
+            .iter()
+            .all(|(_, o)| self.file.addressees[*o].unit == *unit)
+            .then_some(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fold, rules::Rules, DEFAULT_RULES_TOML};
+
+    fn unit(text: &str) -> Option<String> {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        rules.addressed_unit(&fold(text)).map(|f| f.target)
+    }
+
+    #[test]
+    fn the_addressee_block_names_the_unit_however_it_is_laid_out() {
+        let some = |u: &str| Some(u.to_owned());
+        assert_eq!(
+            unit("Att.: Tildelingskontoret\nHjemmesykepleie"),
+            some("mta")
+        );
+        assert_eq!(
+            unit("Politiet\n\nTil: Rana kommune, psykisk helse og rus\nDato: 28.11.2026"),
+            some("rus-psykisk-helse")
+        );
+        assert_eq!(
+            unit("Nyhetsbrev fra apoteket\n\nTil sykehjem og hjemmetjenester i Rana\n"),
+            some("omsorg")
+        );
+        assert_eq!(
+            unit("Til: Rana kommune, helse og omsorg / tildeling\nDato: 19.11.2026"),
+            some("mta")
+        );
+        assert_eq!(
+            unit("Helgelandssykehuset\nHabilitering\n\nRana kommune\nTildelingskontoret\n\nSammenfatning"),
+            some("mta")
+        );
+        assert_eq!(
+            unit("VIL HA KOPI AV ALT DERE I PSYKISK HELSE HAR SKREVET OM MEG."),
+            some("rus-psykisk-helse")
+        );
+    }
+
+    #[test]
+    fn a_sender_a_customer_or_a_sentence_is_no_addressee() {
+        // The sender's own letterhead, an invoice's customer, a wrapped
+        // sentence, a line naming two units, no unit at all.
+        assert_eq!(
+            unit("Vefsn kommune\nHjemmetjenesten Mosjøen sentrum\n\nTil: Rana kommune"),
+            None
+        );
+        assert_eq!(
+            unit("Bilverksted AS\nFAKTURA\nKunde:\nRana kommune\nHjemmetjenesten sone sør\n"),
+            None
+        );
+        assert_eq!(
+            unit("Hjelpemiddelhuset AS\nKundenummer: 100200\n\nRana kommune, hjemmetjenesten\n"),
+            None
+        );
+        assert_eq!(
+            unit("Hei\ntil kommunen. Eg søkjer om oppfølging frå rustenesta, takk"),
+            None
+        );
+        assert_eq!(unit("Til hjemmetjenesten / tildelingskontoret\n"), None);
+        assert_eq!(unit("Til: Rana kommune, Helse og omsorg\n"), None);
+    }
+}
