@@ -40,6 +40,13 @@ fn ground_truth_text() {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
     }
+    let batch_e: Vec<Letter> = tuned
+        .iter()
+        .filter(|l| classify_support::number(l).is_some_and(|n| n >= 700))
+        .cloned()
+        .collect();
+    evaluate(&batch_e, |letter| Some(text_extraction(letter)))
+        .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
     unseen.print_summary("ground-truth text, HELD-OUT letters 540-699 (fresh D)");
 
