@@ -15,8 +15,8 @@ use super::{evaluate_with, number, text_extraction, Letter, Report};
 /// How the shipped table is trained.
 pub const ALPHA: f64 = 0.1;
 pub const FEATURES: ModelFeatures = ModelFeatures {
-    pairs: false,
-    nynorsk_as_bokmal: false,
+    pairs: true,
+    nynorsk_as_bokmal: true,
     subject: false,
     unquoted: false,
 };
