@@ -245,6 +245,20 @@ fn compile_phrases_with<'a>(
     Ok((patterns, owner))
 }
 
+/// Each phrase of each group compiled on its own, with its group's index.
+fn compile_owned<'a>(
+    origin: &str,
+    what: &str,
+    groups: impl Iterator<Item = &'a Vec<String>>,
+) -> Result<Vec<(usize, Regex)>, RulesError> {
+    let (patterns, owner) = compile_phrases(origin, what, groups)?;
+    patterns
+        .iter()
+        .zip(owner)
+        .map(|(p, o)| Ok((o, regex(origin, p)?)))
+        .collect()
+}
+
 fn regex(origin: &str, pattern: &str) -> Result<Regex, RulesError> {
     Regex::new(pattern).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))
 }
@@ -284,16 +298,11 @@ impl Rules {
         )?;
         let unit_set =
             RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
-        let (patterns, owner) = compile_phrases(
+        let urgent_cues = compile_owned(
             origin,
             "hastesignal ([[urgent.cues]])",
             file.urgent.cues.iter().map(|c| &c.phrases),
         )?;
-        let urgent_cues = patterns
-            .iter()
-            .zip(owner)
-            .map(|(p, o)| Ok((o, regex(origin, p)?)))
-            .collect::<Result<Vec<_>, RulesError>>()?;
         let negated_phrases = file
             .urgent
             .negated_phrases
@@ -338,36 +347,21 @@ impl Rules {
             .iter()
             .map(|w| super::normalize::fold(w).trim().to_owned())
             .collect();
-        let (patterns, owner) = compile_phrases(
+        let senders = compile_owned(
             origin,
             "avsender ([[senders]])",
             file.senders.iter().map(|s| &s.phrases),
         )?;
-        let senders = patterns
-            .iter()
-            .zip(owner)
-            .map(|(p, o)| Ok((o, regex(origin, p)?)))
-            .collect::<Result<Vec<_>, RulesError>>()?;
-        let (patterns, owner) = compile_phrases(
+        let addressees = compile_owned(
             origin,
             "adressat ([[addressees]])",
             file.addressees.iter().map(|a| &a.phrases),
         )?;
-        let addressees = patterns
-            .iter()
-            .zip(owner)
-            .map(|(p, o)| Ok((o, regex(origin, p)?)))
-            .collect::<Result<Vec<_>, RulesError>>()?;
-        let (patterns, owner) = compile_phrases(
+        let writer_roles = compile_owned(
             origin,
             "skriverrolle ([[writer_roles]])",
             file.writer_roles.iter().map(|r| &r.phrases),
         )?;
-        let writer_roles = patterns
-            .iter()
-            .zip(owner)
-            .map(|(p, o)| Ok((o, regex(origin, p)?)))
-            .collect::<Result<Vec<_>, RulesError>>()?;
         let mut units = Vec::new();
         for id in std::iter::once(&file.default_unit)
             .chain(file.unit_rules.iter().map(|r| &r.unit))
