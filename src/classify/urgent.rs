@@ -270,6 +270,8 @@ mod tests {
         assert!(fires("Han blir løslatt på fredag og treng hjelp."));
         assert!(fires("Kommunen bes bekrefte mottak innen kl. 14.00 i dag."));
         assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
+        // Someone must come today: an appeal for help, however phrased.
+        assert!(fires("Noen fra kommunen må komme og se til ham i dag."));
         // A habit, the past, the present state, a start, a negated need.
         assert!(!fires("Hun trenger hjelp hver fredag."));
         assert!(!fires(
@@ -319,6 +321,16 @@ mod tests {
             None
         ));
         assert!(urgent("Pasienten er utskrivningsklar.", None));
+    }
+
+    #[test]
+    fn a_negation_reaches_only_within_the_cues_clause() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let fires = |text: &str| !labels(&rules, text, None).is_empty();
+        assert!(fires("Far kan ikke bo alene, ikke én eneste natt."));
+        assert!(fires("Det er ikke akutt, men det haster."));
+        assert!(!fires("Det haster ikke."));
+        assert!(!fires("Dette er ikke akutt."));
     }
 
     #[test]
