@@ -149,6 +149,7 @@ impl Rules {
                         .take(2)
                         .chain(after.first())
                         .any(not_soon)
+                    && !in_schedule(&before, &after)
             })
         })
     }
@@ -222,6 +223,22 @@ impl Rules {
     }
 }
 
+/// Weekdays as folded words, bokmål and nynorsk.
+const WEEKDAYS: &[&str] = &[
+    "mandag", "tirsdag", "tysdag", "onsdag", "torsdag", "fredag", "lordag", "laurdag", "sondag",
+    "sundag",
+];
+
+/// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
+/// week's schedule, not a moment within days.
+fn in_schedule(before: &[String], after: &[String]) -> bool {
+    let joined = |w: Option<&String>, day: Option<&String>| {
+        w.is_some_and(|w| w == "og" || w == "eller")
+            && day.is_some_and(|d| WEEKDAYS.contains(&d.as_str()))
+    };
+    joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
+}
+
 /// The sentence (between '.', '!', '?' or a blank line) around `at`.
 fn sentence_around(text: &str, at: usize) -> (usize, usize) {
     let ends = |c: char| matches!(c, '.' | '!' | '?');
@@ -281,6 +298,9 @@ mod tests {
             "Matombringinga stoppes fra i dag, ber om bekreftelse."
         ));
         assert!(!fires("Han trenger ikke hjelp i morgen."));
+        // Two weekdays joined are a week's schedule, not a moment.
+        assert!(!fires("Eg ønsker tirsdag og torsdag. Han trenger skyss."));
+        assert!(!fires("Han trenger hjelp mandag eller onsdag."));
     }
 
     #[test]
