@@ -254,8 +254,8 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
     // Weak labels: a discharge date, or a "Tid:" field that may as well be
     // an invitation's event ("Tid: 14. januar 2027 kl. 09.00"); either is
     // the letter's date only when nothing stronger dates it.
-    let weak_label = TIME_LABEL.is_match(prefix)
-        || (DISCHARGE_LABEL.is_match(prefix) && suffix.is_empty());
+    let weak_label =
+        TIME_LABEL.is_match(prefix) || (DISCHARGE_LABEL.is_match(prefix) && suffix.is_empty());
     let excluded = prefix
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -290,7 +290,9 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
 /// What follows a place line's date behind a separator is the writer's
 /// contact details ("Mo, 24.11.2026 - tlf 952 18 470"), not a sentence.
 fn set_apart(suffix: &str) -> bool {
-    ["- ", "– ", "| ", "/ "].iter().any(|s| suffix.starts_with(s))
+    ["- ", "– ", "| ", "/ "]
+        .iter()
+        .any(|s| suffix.starts_with(s))
 }
 
 /// The date of a received stamp in running text ("MOTTATT 04 NOV 2026",
@@ -415,7 +417,10 @@ mod tests {
             "Tid: 14. januar 2027 kl. 09.00\nPåmelding innan 10.12.2026\nBodø, 23.11.2026",
             "2026-11-23",
         ),
-        ("Hilsen Wenche\nMo, 24.11.2026 - tlf 952 18 470", "2026-11-24"),
+        (
+            "Hilsen Wenche\nMo, 24.11.2026 - tlf 952 18 470",
+            "2026-11-24",
+        ),
         ("Han kom hjem, 12.11.2026\nHilsen Kari", "-"),
     ];
 

@@ -211,7 +211,11 @@ impl Rules {
         // natt" is no negated cue, nor is "ikke akutt, men haster".
         let clause_break = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
         let window = &folded[from..start];
-        let before = words(window.rfind(clause_break).map_or(window, |i| &window[i + 1..]));
+        let before = words(
+            window
+                .rfind(clause_break)
+                .map_or(window, |i| &window[i + 1..]),
+        );
         let after_text: String = folded[end..].chars().take(30).collect();
         let after = words(after_text.split(clause_break).next().unwrap_or_default());
         before
