@@ -162,6 +162,28 @@ static SIGNATURE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(,\s*$)|^[\s.,:;'`´|\-]*(hilsen|helsing|mvh|vh|med vennlig|venleg|vennlig)\b")
         .expect("static regex")
 });
+/// Header fields run together on one line, the place and date after them:
+/// "Deres ref.: Vår ref.: 2611-HJ/mk Mo i Rana, 19. november 2026",
+/// "Vår ref.: 26-144 Sted/dato: Mo i Rana, 06.11.2026". The place after a
+/// reference's value, or after a "Sted/dato:" field anywhere in the line.
+static PLACE_AFTER_HEADER_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(\bref\.?\s*:\s*\S+\s+[a-z][a-z .\-]{1,40},\s*|\b(sted|stad)\s*(og|/)?\s*dato\s*[:.]\s*([a-z][a-z .\-]{1,40},?\s*)?)$",
+    )
+    .expect("static regex")
+});
+/// A message's own time field ("Tid: 22.11.2026 kl. 03:48" heading a PLO
+/// message), at the start of its line; a weak label (see `score`).
+static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s.,:;'`´|\-]*(tid|tidspunkt|sendt tidspunkt)\s*:\s*$").expect("static regex")
+});
+/// A discharge summary is dated the day the stay ended ("Innlagt:
+/// 02.11.2026 Utskrevet: 10.11.2026"): a labelled discharge date is the
+/// letter's date when the letter shows no other.
+static DISCHARGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(utskrevet|utskriven|utskrivingsdato|utskrivningsdato)\s*:\s*$")
+        .expect("static regex")
+});
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(mottatt|mottat|motteke|innkommet|inngatt|mottaksdato)\b").expect("static regex")
 });
@@ -227,7 +249,13 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         && !["deres", "dykkar", "dykker"]
             .iter()
             .any(|w| tail.contains(w)))
-        || SENT_IN_HEADER_LINE.is_match(prefix);
+        || SENT_IN_HEADER_LINE.is_match(prefix)
+        || PLACE_AFTER_HEADER_FIELDS.is_match(prefix);
+    // Weak labels: a discharge date, or a "Tid:" field that may as well be
+    // an invitation's event ("Tid: 14. januar 2027 kl. 09.00"); either is
+    // the letter's date only when nothing stronger dates it.
+    let weak_label =
+        TIME_LABEL.is_match(prefix) || (DISCHARGE_LABEL.is_match(prefix) && suffix.is_empty());
     let excluded = prefix
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -235,24 +263,36 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
             NOT_LETTER_DATE_WORDS.contains(&w)
                 || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
         });
-    if excluded && !labelled {
+    if excluded && !labelled && !weak_label {
         return 0;
     }
     let mut score = 0;
     if labelled || (form_field && prefix.trim().is_empty()) {
         score += 6;
-    } else if SENT_HEADER.is_match(prefix) || (PLACE_PREFIX.is_match(prefix) && suffix.is_empty()) {
+    } else if SENT_HEADER.is_match(prefix)
+        || (PLACE_PREFIX.is_match(prefix) && (suffix.is_empty() || set_apart(suffix)))
+    {
         score += 5;
     } else if prefix.trim().is_empty() && suffix.is_empty() {
         score += 4;
     } else if rank + 1 == lines && suffix.is_empty() && SIGNATURE_PREFIX.is_match(prefix) {
         // The letter's last line closes it with the date.
         score += 4;
+    } else if weak_label {
+        score += 4;
     }
     if rank < 15 || rank + 12 >= lines {
         score += 1;
     }
     score
+}
+
+/// What follows a place line's date behind a separator is the writer's
+/// contact details ("Mo, 24.11.2026 - tlf 952 18 470"), not a sentence.
+fn set_apart(suffix: &str) -> bool {
+    ["- ", "– ", "| ", "/ "]
+        .iter()
+        .any(|s| suffix.starts_with(s))
 }
 
 /// The date of a received stamp in running text ("MOTTATT 04 NOV 2026",
@@ -355,6 +395,32 @@ mod tests {
         ),
         ("Mvh Siri Aune 977 20 113, 30.10.2026", "2026-10-30"),
         ("Vi kom hit 12.11.2026\nHilsen Kari", "-"),
+        // Header fields run together, the place and date after them.
+        (
+            "Deres ref.: Vår ref.: 2611-HJ/mk Mo i Rana, 19. november 2026",
+            "2026-11-19",
+        ),
+        (
+            "Vår ref.: 26-1449 Sted/dato: Mo i Rana, 06.11.2026",
+            "2026-11-06",
+        ),
+        ("Deres ref.: 2026/10455-3 Deres dato: 02.11.2026", "-"),
+        // A message's time field; a discharge summary's discharge date
+        // when nothing else dates it.
+        ("Tid: 22.11.2026 kl. 03:48", "2026-11-22"),
+        ("Innlagt: 02.11.2026 Utskrevet: 10.11.2026", "2026-11-10"),
+        (
+            "Tromsø, 12.11.2026\nInnlagt: 02.11.2026 Utskrevet: 10.11.2026",
+            "2026-11-12",
+        ),
+        (
+            "Tid: 14. januar 2027 kl. 09.00\nPåmelding innan 10.12.2026\nBodø, 23.11.2026",
+            "2026-11-23",
+        ),
+        (
+            "Hilsen Wenche\nMo, 24.11.2026 - tlf 952 18 470",
+            "2026-11-24",
+        ),
         ("Han kom hjem, 12.11.2026\nHilsen Kari", "-"),
     ];
 

@@ -6,6 +6,14 @@ use super::*;
 
 /// (excerpt, document_type, unit, urgent)
 const CASES: &[(&str, &str, &str, bool)] = &[
+    // A complaint or other post about substance-use services goes to that
+    // unit (DESIGN.md §7); the type alone would send it to allocation.
+    (
+        "Klage på vedtak\nJeg klager på vedtaket om avslutning av oppfølgingen fra rustjenesten.",
+        "klage",
+        "rus-psykisk-helse",
+        false,
+    ),
     // Applications, bokmål and nynorsk, including phrased as questions.
     (
         "Søknad om hjemmesykepleie\nJeg søker om hjelp til medisiner.",

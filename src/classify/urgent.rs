@@ -149,6 +149,7 @@ impl Rules {
                         .take(2)
                         .chain(after.first())
                         .any(not_soon)
+                    && !in_schedule(&before, &after)
             })
         })
     }
@@ -206,9 +207,17 @@ impl Rules {
             .rev()
             .nth(60)
             .map_or(0, |(i, _)| i);
-        let before = words(&folded[from..start]);
+        // Only within the cue's clause: "kan ikke bo alene, ikke én eneste
+        // natt" is no negated cue, nor is "ikke akutt, men haster".
+        let clause_break = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
+        let window = &folded[from..start];
+        let before = words(
+            window
+                .rfind(clause_break)
+                .map_or(window, |i| &window[i + 1..]),
+        );
         let after_text: String = folded[end..].chars().take(30).collect();
-        let after = words(&after_text);
+        let after = words(after_text.split(clause_break).next().unwrap_or_default());
         before
             .iter()
             .rev()
@@ -216,6 +225,22 @@ impl Rules {
             .chain(after.iter().take(1))
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
+}
+
+/// Weekdays as folded words, bokmål and nynorsk.
+const WEEKDAYS: &[&str] = &[
+    "mandag", "tirsdag", "tysdag", "onsdag", "torsdag", "fredag", "lordag", "laurdag", "sondag",
+    "sundag",
+];
+
+/// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
+/// week's schedule, not a moment within days.
+fn in_schedule(before: &[String], after: &[String]) -> bool {
+    let joined = |w: Option<&String>, day: Option<&String>| {
+        w.is_some_and(|w| w == "og" || w == "eller")
+            && day.is_some_and(|d| WEEKDAYS.contains(&d.as_str()))
+    };
+    joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
 }
 
 /// The sentence (between '.', '!', '?' or a blank line) around `at`.
@@ -266,6 +291,8 @@ mod tests {
         assert!(fires("Han blir løslatt på fredag og treng hjelp."));
         assert!(fires("Kommunen bes bekrefte mottak innen kl. 14.00 i dag."));
         assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
+        // Someone must come today: an appeal for help, however phrased.
+        assert!(fires("Noen fra kommunen må komme og se til ham i dag."));
         // A habit, the past, the present state, a start, a negated need.
         assert!(!fires("Hun trenger hjelp hver fredag."));
         assert!(!fires(
@@ -275,6 +302,9 @@ mod tests {
             "Matombringinga stoppes fra i dag, ber om bekreftelse."
         ));
         assert!(!fires("Han trenger ikke hjelp i morgen."));
+        // Two weekdays joined are a week's schedule, not a moment.
+        assert!(!fires("Eg ønsker tirsdag og torsdag. Han trenger skyss."));
+        assert!(!fires("Han trenger hjelp mandag eller onsdag."));
     }
 
     #[test]
@@ -315,6 +345,16 @@ mod tests {
             None
         ));
         assert!(urgent("Pasienten er utskrivningsklar.", None));
+    }
+
+    #[test]
+    fn a_negation_reaches_only_within_the_cues_clause() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let fires = |text: &str| !labels(&rules, text, None).is_empty();
+        assert!(fires("Far kan ikke bo alene, ikke én eneste natt."));
+        assert!(fires("Det er ikke akutt, men det haster."));
+        assert!(!fires("Det haster ikke."));
+        assert!(!fires("Dette er ikke akutt."));
     }
 
     #[test]
