@@ -170,26 +170,6 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
     );
 }
 
-/// The unit model's table (`config/unit_model.tsv`): the tuning letters'
-/// units, like the type table (`POSTMOTTAK_WRITE_MODEL=1` rewrites it).
-#[test]
-fn unit_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<Letter> = load_letters()
-        .into_iter()
-        .filter(|l| is_tuning(l) && !is_held_out(l))
-        .collect();
-    let path = repo().join("config/unit_model.tsv");
-    let want = cv::train_units(&tuning, cv::ALPHA, cv::FEATURES).to_tsv();
-    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        committed == want,
-        "config/unit_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled unit_model"
-    );
-}
-
 /// 10-fold cross-validation on the tuning letters, the model retrained per
 /// fold: how a change to the model or to the abstain rule is measured
 /// (`cargo test --test classify_labelled cross_validation -- --ignored

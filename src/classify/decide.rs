@@ -91,32 +91,6 @@ impl Classifier {
             .rules
             .score_units(&letter.folded, &letter.folded_subject);
         let type_def = self.rules.type_def(document_type);
-        // No addressee and no unit rule: the unit model may name a unit the
-        // type allows (its fixed unit or a content unit; any without one).
-        if best.is_none() {
-            let allowed: Vec<String> = type_def
-                .and_then(|t| t.unit.clone().map(|u| (u, &t.content_units)))
-                .map(|(fixed, content)| {
-                    std::iter::once(fixed)
-                        .chain(content.iter().cloned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let by_model =
-                self.rules
-                    .unit_by_model(&letter.folded, &letter.folded_subject, &allowed);
-            if let Some(f) = by_model {
-                if let Ok(unit) = UnitId::new(&f.target) {
-                    reasons.push(Reason {
-                        kind: ReasonKind::Unit,
-                        target: f.target,
-                        label: f.label,
-                        weight: f.weight,
-                    });
-                    return unit;
-                }
-            }
-        }
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
             let by_content = best
                 .as_deref()

@@ -36,7 +36,6 @@ mod taxonomy;
 #[cfg(test)]
 mod tests;
 mod title;
-mod unit_model;
 mod urgent;
 mod validate;
 

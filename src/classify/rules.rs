@@ -61,11 +61,6 @@ pub struct RulesFile {
     /// the type as a suggestion. 0 and 0 (the default): never abstain so.
     #[serde(default)]
     pub abstain_model_lead: f32,
-    /// The unit model (`unit_model.rs`) decides a digital letter's unit the
-    /// rules leave open when it leads by this much (log-odds); 0 (the
-    /// default for a rules file of one's own): never.
-    #[serde(default)]
-    pub unit_model_lead: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -201,8 +196,6 @@ pub struct Rules {
     writer_roles: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
-    /// The unit model, when `unit_model_lead` asks for it.
-    pub(super) unit_model: Option<TypeModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -390,11 +383,9 @@ impl Rules {
         } else {
             None
         };
-        let unit_model = super::unit_model::load(&file, &units, origin)?;
         Ok(Rules {
             file,
             model,
-            unit_model,
             type_set,
             type_owner,
             type_patterns,

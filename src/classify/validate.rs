@@ -105,7 +105,6 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
     for (key, v) in [
         ("abstain_rule_evidence", file.abstain_rule_evidence),
         ("abstain_model_lead", file.abstain_model_lead),
-        ("unit_model_lead", file.unit_model_lead),
     ] {
         if !(0.0..=100.0).contains(&v) {
             return err(format!("{key} må være mellom 0 og 100, er {v}"));

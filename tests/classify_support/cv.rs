@@ -21,20 +21,6 @@ pub const FEATURES: ModelFeatures = ModelFeatures {
     unquoted: false,
 };
 
-/// The unit model the given letters train (units as classes).
-pub fn train_units(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
-    let rows: Vec<(String, String, String)> = letters
-        .iter()
-        .map(|l| (folded(l), subject(l), l.expected.unit.clone()))
-        .collect();
-    TypeModel::train(
-        rows.iter()
-            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
-        alpha,
-        features,
-    )
-}
-
 /// The model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeModel {
     let rows: Vec<(String, String, String)> = letters
@@ -87,9 +73,6 @@ pub struct Fold {
     /// The model alone per letter it spoke on: its best type's log-odds
     /// over the runner-up, and whether that type was right.
     pub model_leads: Vec<(f64, bool)>,
-    /// A unit model (the same naive Bayes, units as classes) on the fold's
-    /// digital letters: (its unit right, the classifier's unit right, lead).
-    pub unit_model: Vec<(bool, bool, f64)>,
 }
 
 /// One outcome per fold, each from a model trained on the other folds.
@@ -125,22 +108,7 @@ pub fn cross_validate(
                 let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
                 model_leads.push((lead, right));
             }
-            let units = train_units(&train_on, alpha, features);
-            let classifier = base
-                .with_type_model(model)
-                .with_unit_model(train_units(&train_on, ALPHA, FEATURES));
-            let mut unit_model = Vec::new();
-            for letter in test.iter().filter(|l| l.folder == "digital") {
-                let got = evaluate_with(&classifier, std::slice::from_ref(letter), |l| {
-                    Some(text_extraction(l))
-                });
-                let Some(mut p) = units.posteriors(&folded(letter), &subject(letter)) else {
-                    continue;
-                };
-                p.sort_by(|a, b| b.1.total_cmp(&a.1));
-                let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
-                unit_model.push((p[0].0 == letter.expected.unit, got.unit_ok == 1, lead));
-            }
+            let classifier = base.with_type_model(model);
             let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
             let fresh: Vec<Letter> = test
                 .into_iter()
@@ -148,7 +116,6 @@ pub fn cross_validate(
                 .collect();
             let fresh = evaluate_with(&classifier, &fresh, |l| Some(text_extraction(l)));
             Fold {
-                unit_model,
                 report,
                 fresh,
                 model_spoke,
@@ -260,15 +227,5 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         })
         .collect();
     println!("  model alone by log-odds lead: {}", buckets.join("  "));
-    let units: Vec<(bool, bool, f64)> = folds.iter().flat_map(|f| f.unit_model.clone()).collect();
-    let count = |f: &dyn Fn(&(bool, bool, f64)) -> bool| units.iter().filter(|u| f(u)).count();
-    println!(
-        "  unit model on digital letters: {}/{} right (classifier {}); model right where the classifier is wrong {}, wrong where it is right {}",
-        count(&|u| u.0),
-        units.len(),
-        count(&|u| u.1),
-        count(&|u| u.0 && !u.1),
-        count(&|u| !u.0 && u.1)
-    );
     (ok, abstained, wrong, n)
 }
