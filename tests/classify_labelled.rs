@@ -90,12 +90,24 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (540–699), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out targets not met (see the report)"]
+#[ignore = "issue 11: held-out type 91.3 %, unit 89.3 %, urgent recall 14/15: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print("ground-truth text, HELD-OUT letters 540-699 (fresh D)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 540-699 (fresh D)");
     unseen.assert_targets();
+}
+
+/// The level the held-out letters reached at their one check (session 5,
+/// after the last classifier change: type 137/150, unit 134/150, date
+/// 144/150, person IDs 131/131 with none false, urgent 14/15 with 8 false
+/// alarms), kept while the issue's targets are not met: a change that
+/// loses ground on unseen letters fails here.
+#[test]
+fn held_out_level_reached() {
+    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
+    assert!(held_out.len() >= 150, "{} held-out letters", held_out.len());
+    assert_level("HELD-OUT 540-699", &held_out, (91, 89, 96, 1, 8));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms)
