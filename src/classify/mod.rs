@@ -30,6 +30,7 @@ mod nynorsk;
 mod person_id;
 mod quality;
 mod rules;
+mod score;
 mod sender;
 mod stamp;
 mod taxonomy;

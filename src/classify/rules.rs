@@ -1,16 +1,8 @@
 //! Weighted rules from TOML (`config/rules.toml`, or a file named in
-//! `[classify] rules`): parsing, compilation to regexes (after `validate`),
-//! and scoring of a folded letter.
-//!
-//! Scoring: every rule fires at most once per letter; a rule that fires in the
-//! subject line counts `subject_multiplier` times its weight. The top type's
-//! confidence is its share of the two best scores, scaled down when the top
-//! score is weak (`saturation`). Below `threshold` the type becomes `annet`
-//! and the best type is offered as a suggestion.
+//! `[classify] rules`): the file's format, parsing and compilation to
+//! regexes (after `validate`). Scoring a letter with them is `score.rs`.
 //!
 //! **Invariant:** validated once at start; scoring cannot fail.
-
-use std::collections::BTreeMap;
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
@@ -171,12 +163,12 @@ pub struct TypeDecision {
 pub struct Rules {
     pub file: RulesFile,
     /// One pattern per (rule, phrase); `owner[i]` is the rule index.
-    type_set: RegexSet,
-    type_owner: Vec<usize>,
+    pub(super) type_set: RegexSet,
+    pub(super) type_owner: Vec<usize>,
     /// The same patterns one by one, to find where a matched one occurs.
-    type_patterns: Vec<Regex>,
-    unit_set: RegexSet,
-    unit_owner: Vec<usize>,
+    pub(super) type_patterns: Vec<Regex>,
+    pub(super) unit_set: RegexSet,
+    pub(super) unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, Regex)>,
     pub(super) negated_phrases: Vec<Regex>,
     /// `[urgent] later_phrases`: a cue in their sentence is put off.
@@ -188,12 +180,12 @@ pub struct Rules {
     /// `not_soon_phrases`: a moment inside one is a lasting state.
     pub(super) not_soon: Vec<Regex>,
     pub(super) negation_words: Vec<String>,
-    senders: Vec<(usize, Regex)>,
+    pub(super) senders: Vec<(usize, Regex)>,
     pub units: Vec<UnitId>,
     /// (addressee index, pattern) for the addressee block (`addressee.rs`).
     pub(super) addressees: Vec<(usize, Regex)>,
     /// (writer role index, pattern), searched in the letterhead and signature.
-    writer_roles: Vec<(usize, Regex)>,
+    pub(super) writer_roles: Vec<(usize, Regex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
 }
@@ -408,233 +400,6 @@ impl Rules {
     pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
         self.file.types.iter().find(|t| t.id == id)
     }
-
-    /// Scores document types over the folded letter and its folded subject,
-    /// with `also` (evidence found elsewhere: the writer's role) added.
-    pub fn score_types(&self, folded: &str, folded_subject: &str, also: &[Fired]) -> TypeDecision {
-        let mut fired = fire(
-            &self.type_set,
-            &self.type_owner,
-            folded,
-            folded_subject,
-            self.file.subject_multiplier,
-            |p, text| self.affirmed(p, text),
-            |i| {
-                let r = &self.file.rules[i];
-                (r.type_id.clone(), r.label.clone(), r.weight)
-            },
-        );
-        fired.extend_from_slice(also);
-        let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
-        for f in &fired {
-            *scores.entry(f.target.as_str()).or_default() += f.weight;
-        }
-        let own = scores.clone();
-        if let Some(decision) = self.fused(folded, folded_subject, &own, &fired) {
-            return decision;
-        }
-        for t in &self.file.types {
-            if let (Some(parent), Some(&mine)) = (&t.refines, own.get(t.id.as_str())) {
-                let inherited = own.get(parent.as_str()).copied().unwrap_or(0.0);
-                if mine > 0.0 && inherited > 0.0 {
-                    scores.insert(t.id.as_str(), mine + inherited);
-                }
-            }
-        }
-        let mut ranked: Vec<(&str, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        let Some(&(top, top_score)) = ranked.first() else {
-            return TypeDecision {
-                document_type: FALLBACK_TYPE.to_owned(),
-                confidence: 0.0,
-                suggestion: None,
-                fired,
-            };
-        };
-        let parent = self
-            .file
-            .types
-            .iter()
-            .find(|t| t.id == top)
-            .and_then(|t| t.refines.as_deref());
-        let second = ranked
-            .iter()
-            .skip(1)
-            .find(|r| Some(r.0) != parent)
-            .map_or(0.0, |r| r.1);
-        let margin = top_score / (top_score + second);
-        let strength = (top_score / self.file.saturation).min(1.0);
-        let confidence = (margin * strength).clamp(0.0, 1.0);
-        if confidence < self.file.threshold || top == FALLBACK_TYPE {
-            TypeDecision {
-                document_type: FALLBACK_TYPE.to_owned(),
-                confidence,
-                suggestion: (top != FALLBACK_TYPE).then(|| top.to_owned()),
-                fired,
-            }
-        } else {
-            TypeDecision {
-                document_type: top.to_owned(),
-                confidence,
-                suggestion: None,
-                fired,
-            }
-        }
-    }
-
-    /// Whether type pattern `p` occurs in `text` at least once as said, not
-    /// denied: "skal de ikkje levere attende" returns nothing, "ingen klage"
-    /// is no appeal. A rule that subtracts (negative weight) is never
-    /// denied this way, and a phrase that holds its own negation ("trenger
-    /// ikke lenger") is judged by the words before it, like any other.
-    fn affirmed(&self, p: usize, text: &str) -> bool {
-        let rule = &self.file.rules[self.type_owner[p]];
-        if rule.weight <= 0.0 {
-            return true;
-        }
-        self.type_patterns[p]
-            .find_iter(text)
-            .any(|m| !self.denied_before(&text[..m.start()]))
-    }
-
-    /// A negation word among the two words right before a match, in the
-    /// same clause.
-    fn denied_before(&self, before: &str) -> bool {
-        let clause_start = before
-            .rfind(['.', '!', '?', ';', ',', ':', '\n'])
-            .map_or(0, |i| i + 1);
-        before[clause_start..]
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .rev()
-            .take(2)
-            .any(|w| self.negation_words.iter().any(|n| n == w))
-    }
-
-    /// The first writer role named on the letterhead or signature lines
-    /// (folded), as type evidence.
-    pub fn writer_role(&self, lines: &[String]) -> Option<Fired> {
-        lines.iter().find_map(|line| {
-            self.writer_roles.iter().find_map(|(owner, re)| {
-                let r = &self.file.writer_roles[*owner];
-                re.is_match(line).then(|| Fired {
-                    target: r.type_id.clone(),
-                    label: r.label.clone(),
-                    weight: r.weight,
-                })
-            })
-        })
-    }
-
-    /// Unit scores for digital post: the best unit when it reaches
-    /// `unit_min_score`, with the rules that fired.
-    /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
-    /// what the writer did not choose: they say nothing about the unit.
-    pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
-        let chosen: String = folded
-            .lines()
-            .filter(|l| !is_unticked(l))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let fired = fire(
-            &self.unit_set,
-            &self.unit_owner,
-            &chosen,
-            folded_subject,
-            self.file.subject_multiplier,
-            |_, _| true,
-            |i| {
-                let r = &self.file.unit_rules[i];
-                (r.unit.clone(), r.label.clone(), r.weight)
-            },
-        );
-        let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
-        for f in &fired {
-            *scores.entry(f.target.as_str()).or_default() += f.weight;
-        }
-        let best = scores
-            .into_iter()
-            .filter(|(_, s)| *s >= self.file.unit_min_score)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(u, _)| u.to_owned());
-        (best, fired)
-    }
-
-    /// The known sender named on the earliest of `lines` (original text with
-    /// its folded form); rule order breaks ties within a line.
-    pub fn sender_in(&self, lines: &[(&str, String)]) -> Option<String> {
-        lines.iter().find_map(|(original, folded)| {
-            let (_, i) = self
-                .senders
-                .iter()
-                .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
-                .min()?;
-            let def = &self.file.senders[i];
-            if def.use_line {
-                sender_line(original).or_else(|| Some(def.name.clone()))
-            } else {
-                Some(def.name.clone())
-            }
-        })
-    }
-}
-
-/// A letterhead line as a sender name: up to the first comma, no digits,
-/// at most 60 characters.
-fn sender_line(line: &str) -> Option<String> {
-    let head = line.split(',').next()?.trim();
-    let ok =
-        !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());
-    ok.then(|| head.to_owned())
-}
-
-/// An unticked checkbox line of a form: "[ ] …", "[] …", "☐ …".
-fn is_unticked(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("[ ]") || t.starts_with("[]") || t.starts_with('☐') || t.starts_with('□')
-}
-
-/// Which rules fire in the letter, with the subject multiplier applied;
-/// `occurs(pattern, text)` confirms a pattern the set matched.
-fn fire(
-    set: &RegexSet,
-    owner: &[usize],
-    folded: &str,
-    folded_subject: &str,
-    subject_multiplier: f32,
-    occurs: impl Fn(usize, &str) -> bool,
-    describe: impl Fn(usize) -> (String, String, f32),
-) -> Vec<Fired> {
-    let in_subject: Vec<usize> = set
-        .matches(folded_subject)
-        .into_iter()
-        .filter(|&p| occurs(p, folded_subject))
-        .map(|p| owner[p])
-        .collect();
-    let mut seen: Vec<usize> = Vec::new();
-    let mut fired = Vec::new();
-    for p in set.matches(folded).into_iter() {
-        if !occurs(p, folded) {
-            continue;
-        }
-        let rule = owner[p];
-        if seen.contains(&rule) {
-            continue;
-        }
-        seen.push(rule);
-        let (target, label, weight) = describe(rule);
-        let weight = if in_subject.contains(&rule) && weight > 0.0 {
-            weight * subject_multiplier
-        } else {
-            weight
-        };
-        fired.push(Fired {
-            target,
-            label,
-            weight,
-        });
-    }
-    fired
 }
 
 #[cfg(test)]
@@ -642,38 +407,6 @@ mod tests {
     use super::*;
 
     const DEFAULT: &str = include_str!("../../config/rules.toml");
-
-    fn fired_types(rules: &Rules, text: &str) -> Vec<String> {
-        let folded = crate::classify::fold(text);
-        rules
-            .score_types(&folded, "", &[])
-            .fired
-            .into_iter()
-            .map(|f| f.target)
-            .collect()
-    }
-
-    #[test]
-    fn a_denied_phrase_does_not_fire() {
-        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
-        // A thank-you card: the cake tin is not to be returned.
-        let got = fired_types(&rules, "Kakeboksen skal de ikkje levere attende!");
-        assert!(!got.contains(&"endring".to_owned()), "{got:?}");
-        assert!(
-            fired_types(&rules, "Eg vil levere attende alarmen.").contains(&"endring".to_owned())
-        );
-        // "ingen klage" is no appeal; a later affirmed mention still counts.
-        assert!(!fired_types(&rules, "Dette er ingen klage.").contains(&"klage".to_owned()));
-        assert!(
-            fired_types(&rules, "Dette er ingen klage. Men jeg klager på vedtaket.")
-                .contains(&"klage".to_owned())
-        );
-        // A negation in an earlier clause does not reach the phrase.
-        assert!(
-            fired_types(&rules, "Det går ikke, så jeg sier opp plassen.")
-                .contains(&"endring".to_owned())
-        );
-    }
 
     #[test]
     fn the_shipped_rules_are_valid() {
