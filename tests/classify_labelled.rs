@@ -35,7 +35,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (000-539, 700-879)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 890-999)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -48,7 +48,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 540-699 (fresh D)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 890-999 (fresh F)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -69,10 +69,11 @@ fn ground_truth_text() {
     }
 }
 
-/// The parts held out before session 5, each reported on its own: 300–399
-/// (scores seen while the classifier changed), 460–499 (checked twice) and
-/// 500–539 (checked once). Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 3] {
+/// The parts held out before, each reported on its own: 300–399 (scores
+/// seen while the classifier changed), 460–499 (checked twice), 500–539 and
+/// fresh D, 540–689 (each checked once). Tuning letters since: their level
+/// is kept below.
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 4] {
     let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
         letters
             .iter()
@@ -84,30 +85,19 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 300-399", part(300..400)),
         ("formerly held out 460-499", part(460..500)),
         ("formerly held out 500-539", part(500..540)),
+        ("formerly held out 540-689 (fresh D)", part(540..690)),
     ]
 }
 
-/// The issue's targets on the held-out letters (540–699), which the rules
+/// The issue's targets on the held-out letters (890–999), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out type 91.3 %, unit 89.3 %, urgent recall 14/15: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 540-699 (fresh D)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 890-999 (fresh F)");
     unseen.assert_targets();
-}
-
-/// The level the held-out letters reached at their one check (session 5,
-/// after the last classifier change: type 137/150, unit 134/150, date
-/// 144/150, person IDs 131/131 with none false, urgent 14/15 with 8 false
-/// alarms), kept while the issue's targets are not met: a change that
-/// loses ground on unseen letters fails here.
-#[test]
-fn held_out_level_reached() {
-    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
-    assert!(held_out.len() >= 150, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 540-699", &held_out, (91, 89, 96, 1, 8));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms)
@@ -151,18 +141,24 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 /// The formerly held-out parts never fall below the level they had while
 /// held out (session 4: 300–399 type 62/67, unit 65/67, date 67/67, urgent
 /// 5/6 with one false alarm; 460–499 35/40, 37/40, 39/40, 3/4 with one;
-/// 500–539 37/40, 36/40, 36/40, 3/5 with none).
+/// 500–539 37/40, 36/40, 36/40, 3/5 with none; session 5, fresh D at its one
+/// check: 137/150, 134/150, 144/150, 14/15 with eight).
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 3] = [(92, 97, 100, 1, 1), (87, 92, 97, 1, 1), (92, 90, 90, 2, 0)];
+    let levels: [Level; 4] = [
+        (92, 97, 100, 1, 1),
+        (87, 92, 97, 1, 1),
+        (92, 90, 90, 2, 0),
+        (91, 89, 96, 1, 8),
+    ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
     }
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (below 540, and 700–879) train: never the held-out letters.
+/// tuning letters (all but the held-out 890–999) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {

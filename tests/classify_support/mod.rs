@@ -47,28 +47,27 @@ pub fn arrival(_letter: &Letter) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
 }
 
-/// Ids 540–699 are the held-out set ("fresh held-out D"): written by
+/// Ids 890–999 are the held-out set ("fresh held-out F"): written by
 /// outsiders who never read the rules, the model, `src/` or `tests/`, and
 /// never looked at letter by letter; scored once, after the last change.
-/// The earlier held-out parts (300–399, 460–499, 500–539) had their scores
-/// seen while the classifier changed, so from session 5 they are tuning
-/// letters ("formerly held out") and only a new batch measures unseen
-/// phrasing honestly.
+/// Each earlier held-out part became a tuning letter set once it had been
+/// checked ("formerly held out"): only a new batch measures unseen phrasing
+/// honestly.
 pub fn is_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| (540..700).contains(&n))
+    number(letter).is_some_and(|n| (890..1000).contains(&n))
 }
 
 /// The letters the rules and the model may be tuned and trained on: every
-/// id below 540, and batch E (700–879, outside writers, session 5).
+/// letter that is not held out.
 pub fn is_tuning(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| !(540..700).contains(&n))
+    number(letter).is_some() && !is_held_out(letter)
 }
 
-/// The parts that were held out before session 5 (their scores were seen
-/// while the classifier changed; now tuning letters), reported on their own
-/// so their level can be compared with the reports of earlier rounds.
+/// The parts that were held out before (their scores were seen, so they
+/// are tuning letters now), reported on their own so their level can be
+/// compared with the reports of earlier rounds.
 pub fn formerly_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| (300..400).contains(&n) || (460..540).contains(&n))
+    number(letter).is_some_and(|n| (300..400).contains(&n) || (460..690).contains(&n))
 }
 
 /// The letter's number (its file name's first three digits).
