@@ -92,12 +92,24 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (890–999), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out type 91.3 %, unit 89.3 %, urgent recall 14/15: below the targets"]
+#[ignore = "issue 11: held-out type 92.4 %, unit 86.7 %, urgent recall 10/14: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
     unseen.print_summary("ground-truth text, HELD-OUT letters 890-999 (fresh F)");
     unseen.assert_targets();
+}
+
+/// The level the held-out letters reached at their one check (session 5,
+/// after the last classifier change: type 97/105, unit 91/105, date
+/// 102/105, person IDs 82/82 with none false, urgent 10/14 with 3 false
+/// alarms), kept while the issue's targets are not met: a change that
+/// loses ground on unseen letters fails here.
+#[test]
+fn held_out_level_reached() {
+    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
+    assert!(held_out.len() >= 105, "{} held-out letters", held_out.len());
+    assert_level("HELD-OUT 890-999", &held_out, (92, 86, 97, 4, 3));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms)
