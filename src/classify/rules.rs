@@ -244,6 +244,15 @@ fn compile_owned<'a>(
         .collect()
 }
 
+/// A plain list of phrases, each compiled on its own (empty ones skipped).
+fn compile_list(origin: &str, phrases: &[String]) -> Result<Vec<Regex>, RulesError> {
+    phrases
+        .iter()
+        .filter_map(|p| phrase_pattern(p))
+        .map(|p| regex(origin, &p))
+        .collect()
+}
+
 fn regex(origin: &str, pattern: &str) -> Result<Regex, RulesError> {
     Regex::new(pattern).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))
 }
@@ -288,44 +297,13 @@ impl Rules {
             "hastesignal ([[urgent.cues]])",
             file.urgent.cues.iter().map(|c| &c.phrases),
         )?;
-        let negated_phrases = file
-            .urgent
-            .negated_phrases
-            .iter()
-            .filter_map(|p| phrase_pattern(p))
-            .map(|p| regex(origin, &p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let later_phrases = file
-            .urgent
-            .later_phrases
-            .iter()
-            .filter_map(|p| phrase_pattern(p))
-            .map(|p| regex(origin, &p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let near_need = file
-            .urgent
-            .near_need
-            .iter()
-            .flat_map(|n| &n.phrases)
-            .filter_map(|p| phrase_pattern(p))
-            .map(|p| regex(origin, &p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let near_soon = file
-            .urgent
-            .near_need
-            .iter()
-            .flat_map(|n| &n.soon_phrases)
-            .filter_map(|p| phrase_pattern(p))
-            .map(|p| regex(origin, &p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let not_soon = file
-            .urgent
-            .near_need
-            .iter()
-            .flat_map(|n| &n.not_soon_phrases)
-            .filter_map(|p| phrase_pattern(p))
-            .map(|p| regex(origin, &p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let urgent = &file.urgent;
+        let near = urgent.near_need.as_ref();
+        let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
+        let later_phrases = compile_list(origin, &urgent.later_phrases)?;
+        let near_need = compile_list(origin, near.map_or(&[][..], |n| &n.phrases))?;
+        let near_soon = compile_list(origin, near.map_or(&[][..], |n| &n.soon_phrases))?;
+        let not_soon = compile_list(origin, near.map_or(&[][..], |n| &n.not_soon_phrases))?;
         let negation_words = file
             .urgent
             .negation_words

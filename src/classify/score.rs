@@ -102,20 +102,40 @@ impl Rules {
         }
         self.type_patterns[p]
             .find_iter(text)
-            .any(|m| !self.denied_before(&text[..m.start()]))
+            .any(|m| !self.negated(text, m.start(), m.end(), 0))
     }
 
-    /// A negation word among the two words right before a match, in the
-    /// same clause.
-    fn denied_before(&self, before: &str) -> bool {
-        let clause_start = before
-            .rfind(['.', '!', '?', ';', ',', ':', '\n'])
-            .map_or(0, |i| i + 1);
-        before[clause_start..]
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
+    /// A negation word among the two words before a match or the
+    /// `words_after` words after it, within the match's clause ("kan ikke bo
+    /// alene, ikke én eneste natt" negates nothing) and across line breaks
+    /// (letters wrap anywhere). The one negation test for type phrases and
+    /// urgency cues.
+    pub(super) fn negated(&self, text: &str, start: usize, end: usize, words_after: usize) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let clause_break = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
+        let from = text[..start]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        let window = &text[from..start];
+        let before = words(
+            window
+                .rfind(clause_break)
+                .map_or(window, |i| &window[i + 1..]),
+        );
+        let after_text: String = text[end..].chars().take(30).collect();
+        let after = words(after_text.split(clause_break).next().unwrap_or_default());
+        before
+            .iter()
             .rev()
             .take(2)
+            .chain(after.iter().take(words_after))
             .any(|w| self.negation_words.iter().any(|n| n == w))
     }
 

@@ -91,7 +91,7 @@ impl Rules {
         let needs = |l: &str| {
             self.near_need.iter().any(|re| {
                 re.find_iter(l)
-                    .any(|m| !self.negated_nearby(l, m.start(), m.end()))
+                    .any(|m| !self.negated(l, m.start(), m.end(), 1))
             })
         };
         let before =
@@ -180,7 +180,7 @@ impl Rules {
                     .iter()
                     .any(|&(s, e)| s <= m.start() && m.end() <= e);
                 let put_off = later.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_negated && !put_off && !self.negated_nearby(folded, m.start(), m.end())
+                !in_negated && !put_off && !self.negated(folded, m.start(), m.end(), 1)
             });
             if live {
                 fired.push(Fired {
@@ -191,39 +191,6 @@ impl Rules {
             }
         }
         fired
-    }
-
-    /// A negation word among the two words before or the one word after the
-    /// cue (across line breaks: letters wrap anywhere).
-    fn negated_nearby(&self, folded: &str, start: usize, end: usize) -> bool {
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let from = folded[..start]
-            .char_indices()
-            .rev()
-            .nth(60)
-            .map_or(0, |(i, _)| i);
-        // Only within the cue's clause: "kan ikke bo alene, ikke én eneste
-        // natt" is no negated cue, nor is "ikke akutt, men haster".
-        let clause_break = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
-        let window = &folded[from..start];
-        let before = words(
-            window
-                .rfind(clause_break)
-                .map_or(window, |i| &window[i + 1..]),
-        );
-        let after_text: String = folded[end..].chars().take(30).collect();
-        let after = words(after_text.split(clause_break).next().unwrap_or_default());
-        before
-            .iter()
-            .rev()
-            .take(2)
-            .chain(after.iter().take(1))
-            .any(|w| self.negation_words.iter().any(|n| n == w))
     }
 }
 
