@@ -362,6 +362,11 @@ fn metrics_move_as_files_arrive_and_are_refused_and_engines_rest_when_idle() {
     wait_for("engines released", 30, || {
         value(&scrape(port).unwrap(), "postmottak_ocr_engines_loaded") == Some(0.0)
     });
+    // The gauge falls when the engines go; the rest's log line follows once
+    // SQLite and the heap have given memory back too.
+    wait_for("the rest logged", 30, || {
+        env.log().contains("OCR-motorene er sluppet")
+    });
     assert!(
         env.log().contains("OCR-motorene er sluppet"),
         "{}",
