@@ -83,7 +83,7 @@ fn through_the_extractor() {
         .cloned()
         .collect();
     let report = evaluate(&tuned, extracted);
-    report.print("rendered files through the real Extractor, tuning letters (all but 890-999)");
+    report.print("rendered files through the real Extractor, tuning letters (all but 1000-1199)");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",
@@ -91,7 +91,7 @@ fn through_the_extractor() {
     );
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
     let unseen = evaluate(&held_out, extracted);
-    unseen.print_summary("rendered files, HELD-OUT letters 890-999 (fresh F)");
+    unseen.print_summary("rendered files, HELD-OUT letters 1000-1199 (fresh G)");
     // The received stamp (issue 11), over both parts: ≥ 95 % right on the
     // stamped scans (measured 165/170: tuning letters 112/114, held-out
     // 53/56, of those 460-499 18/19), never invented on a letter without
@@ -118,7 +118,7 @@ fn through_the_extractor() {
     // (not met yet, issue 11).
     let established: Vec<Letter> = letters
         .iter()
-        .filter(|l| l.id.as_str() < "200")
+        .filter(|l| classify_support::number(l).is_some_and(|n| n < 200))
         .cloned()
         .collect();
     evaluate(&established, extracted).assert_targets();
@@ -141,7 +141,7 @@ fn through_the_extractor() {
 /// classified. Prints, per tuning letter, the expected stamp date, the one
 /// read, and the extractor's stamp reading (`POSTMOTTAK_STAMP_TRACE=1` adds
 /// which finder and reading won, one letter at a time); held-out letters
-/// (890–999) only add to a separate score.
+/// (1000–1199) only add to a separate score.
 #[test]
 #[ignore = "a tuning aid: cargo test --test classify_pipeline stamps_only -- --ignored --nocapture"]
 fn stamps_only() {

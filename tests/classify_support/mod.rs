@@ -47,14 +47,15 @@ pub fn arrival(_letter: &Letter) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
 }
 
-/// Ids 890–999 are the held-out set ("fresh held-out F"): written by
-/// outsiders who never read the rules, the model, `src/` or `tests/`, and
-/// never looked at letter by letter; scored once, after the last change.
+/// Ids 1000–1199 are the held-out set ("fresh held-out G", session 6):
+/// written by outsiders who never read the rules, the model, `src/` or
+/// `tests/`, and never looked at letter by letter; scored once, after the
+/// last change.
 /// Each earlier held-out part became a tuning letter set once it had been
 /// checked ("formerly held out"): only a new batch measures unseen phrasing
 /// honestly.
 pub fn is_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| (890..1000).contains(&n))
+    number(letter).is_some_and(|n| (1000..1200).contains(&n))
 }
 
 /// The letters the rules and the model may be tuned and trained on: every
@@ -67,12 +68,19 @@ pub fn is_tuning(letter: &Letter) -> bool {
 /// are tuning letters now), reported on their own so their level can be
 /// compared with the reports of earlier rounds.
 pub fn formerly_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| (300..400).contains(&n) || (460..690).contains(&n))
+    number(letter).is_some_and(|n| {
+        (300..400).contains(&n) || (460..690).contains(&n) || (890..1000).contains(&n)
+    })
 }
 
-/// The letter's number (its file name's first three digits).
+/// The letter's number: its file name's digits before the first `-`
+/// (three or four of them).
 pub fn number(letter: &Letter) -> Option<u32> {
-    letter.id.get(..3).and_then(|n| n.parse::<u32>().ok())
+    letter
+        .id
+        .split('-')
+        .next()
+        .and_then(|n| n.parse::<u32>().ok())
 }
 
 pub use crate::common::repo;
