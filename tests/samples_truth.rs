@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Hard ceiling for `samples/files`: was 30 MB; raised to 45 MB for issue 11's
-/// 170 stamped letters (mostly 200 dpi scans, some in colour), and to 50 MB
+/// 170 stamped letters (mostly 200 dpi scans, some in colour), and to 56 MiB
 /// for session 5's outside batches 540–689, 700–879 and 890–994 (435
 /// letters, about 10 MB: text PDFs and G4 scans), and to 60 MiB for session
 /// 6's fresh held-out G, 1000–1149 (150 letters, 3.5 MB).
