@@ -125,7 +125,7 @@ fn pattern(phrase: &str, inflect: bool) -> Option<String> {
     } else {
         r"\b"
     };
-    Some(format!("{start}{body}{end}"))
+    Some(format!("(?-u){start}{body}{end}"))
 }
 
 fn literal_word(w: &str) -> String {

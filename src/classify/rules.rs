@@ -4,6 +4,8 @@
 //!
 //! **Invariant:** validated once at start; scoring cannot fail.
 
+use std::sync::{Arc, OnceLock};
+
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
@@ -166,26 +168,26 @@ pub struct Rules {
     pub(super) type_set: RegexSet,
     pub(super) type_owner: Vec<usize>,
     /// The same patterns one by one, to find where a matched one occurs.
-    pub(super) type_patterns: Vec<Regex>,
+    pub(super) type_patterns: Vec<LazyRegex>,
     pub(super) unit_set: RegexSet,
     pub(super) unit_owner: Vec<usize>,
-    pub(super) urgent_cues: Vec<(usize, Regex)>,
-    pub(super) negated_phrases: Vec<Regex>,
+    pub(super) urgent_cues: Vec<(usize, LazyRegex)>,
+    pub(super) negated_phrases: Vec<LazyRegex>,
     /// `[urgent] later_phrases`: a cue in their sentence is put off.
-    pub(super) later_phrases: Vec<Regex>,
+    pub(super) later_phrases: Vec<LazyRegex>,
     /// The need phrases of `[urgent.near_need]`.
-    pub(super) near_need: Vec<Regex>,
+    pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
-    pub(super) near_soon: Vec<Regex>,
+    pub(super) near_soon: Vec<LazyRegex>,
     /// `not_soon_phrases`: a moment inside one is a lasting state.
-    pub(super) not_soon: Vec<Regex>,
+    pub(super) not_soon: Vec<LazyRegex>,
     pub(super) negation_words: Vec<String>,
-    pub(super) senders: Vec<(usize, Regex)>,
+    pub(super) senders: Vec<(usize, LazyRegex)>,
     pub units: Vec<UnitId>,
     /// (addressee index, pattern) for the addressee block (`addressee.rs`).
-    pub(super) addressees: Vec<(usize, Regex)>,
+    pub(super) addressees: Vec<(usize, LazyRegex)>,
     /// (writer role index, pattern), searched in the letterhead and signature.
-    pub(super) writer_roles: Vec<(usize, Regex)>,
+    pub(super) writer_roles: Vec<(usize, LazyRegex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
 }
@@ -235,26 +237,61 @@ fn compile_owned<'a>(
     origin: &str,
     what: &str,
     groups: impl Iterator<Item = &'a Vec<String>>,
-) -> Result<Vec<(usize, Regex)>, RulesError> {
+) -> Result<Vec<(usize, LazyRegex)>, RulesError> {
     let (patterns, owner) = compile_phrases(origin, what, groups)?;
     patterns
-        .iter()
+        .into_iter()
         .zip(owner)
-        .map(|(p, o)| Ok((o, regex(origin, p)?)))
+        .map(|(p, o)| Ok((o, LazyRegex::new(origin, p)?)))
         .collect()
 }
 
 /// A plain list of phrases, each compiled on its own (empty ones skipped).
-fn compile_list(origin: &str, phrases: &[String]) -> Result<Vec<Regex>, RulesError> {
+fn compile_list(origin: &str, phrases: &[String]) -> Result<Vec<LazyRegex>, RulesError> {
     phrases
         .iter()
         .filter_map(|p| phrase_pattern(p))
-        .map(|p| regex(origin, &p))
+        .map(|p| LazyRegex::new(origin, p))
         .collect()
 }
 
 fn regex(origin: &str, pattern: &str) -> Result<Regex, RulesError> {
     Regex::new(pattern).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))
+}
+
+/// One phrase's regex, compiled when it is first needed. The rules hold
+/// some 1 300 phrases, each a regex of about 10 kB compiled, and most
+/// letters need a few dozen of them one by one (the sets find which
+/// fired): compiled up front they were half of the daemon's memory right
+/// after start (issue 14's ≤ 60 MB). The pattern is compiled once at load
+/// to refuse a bad phrase then, as before; clones share what is compiled.
+#[derive(Debug, Clone)]
+pub(super) struct LazyRegex {
+    pattern: Arc<str>,
+    compiled: Arc<OnceLock<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(origin: &str, pattern: String) -> Result<LazyRegex, RulesError> {
+        regex(origin, &pattern)?;
+        Ok(LazyRegex {
+            pattern: pattern.into(),
+            compiled: Arc::default(),
+        })
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Compiled once already when the rules were loaded, so it
+            // compiles again; the fallback (matches nothing) is unreachable.
+            Regex::new(&self.pattern)
+                .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("static regex"))
+        })
+    }
 }
 
 impl Rules {
@@ -282,8 +319,8 @@ impl Rules {
         let type_set =
             RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
         let type_patterns = patterns
-            .iter()
-            .map(|p| regex(origin, p))
+            .into_iter()
+            .map(|p| LazyRegex::new(origin, p))
             .collect::<Result<Vec<_>, _>>()?;
         let (patterns, unit_owner) = compile_phrases(
             origin,
