@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use regex::RegexSet;
 
+use super::concern::{self, UnitRuleWhen};
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 
 impl Rules {
@@ -164,13 +165,21 @@ impl Rules {
             .filter(|l| !is_unticked(l))
             .collect::<Vec<_>>()
             .join("\n");
+        // Computed once, and only when some rule needs it.
+        let worried = std::cell::OnceCell::new();
+        let shape_holds = |p: usize| match self.file.unit_rules[self.unit_owner[p]].when {
+            None => true,
+            Some(UnitRuleWhen::WorriedThirdParty) => {
+                *worried.get_or_init(|| concern::worried_third_party(folded))
+            }
+        };
         let fired = fire(
             &self.unit_set,
             &self.unit_owner,
             &chosen,
             folded_subject,
             self.file.subject_multiplier,
-            |_, _| true,
+            |p, _| shape_holds(p),
             |i| {
                 let r = &self.file.unit_rules[i];
                 (r.unit.clone(), r.label.clone(), r.weight)
