@@ -60,13 +60,6 @@ static ADDRESSEE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:\s*$").expect("static regex")
 });
 
-/// The department's own name ("Helse og omsorg", "Pleie- og omsorg"):
-/// it heads every unit, so it names none of them. Masked before the units'
-/// names are looked up, so that "Omsorg" alone can name its unit.
-static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:helse|pleie)\s*-?\s*og\s+omsorg[a-z]*").expect("static regex")
-});
-
 /// The addressee entry the letter names, by the first way above that
 /// names one. `named(text, anchored)` is the rules' lookup: the one unit
 /// `text` names (at its start when `anchored`).
@@ -163,8 +156,6 @@ impl Rules {
     /// hjemmetjenesten / tildelingen" is no decision). `anchored`: the
     /// name must begin the text.
     fn addressee_in(&self, text: &str, anchored: bool) -> Option<usize> {
-        // Spaces keep the other names' positions (and "anchored") as read.
-        let text = &*DEPARTMENT.replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
         let mut found: Vec<(usize, usize)> = self
             .addressees
             .iter()
@@ -219,16 +210,6 @@ mod tests {
             unit("VIL HA KOPI AV ALT DERE I PSYKISK HELSE HAR SKREVET OM MEG."),
             some("rus-psykisk-helse")
         );
-        // The unit by its own name, beside the department's.
-        assert_eq!(unit("Til Omsorg\nRana kommune\n"), some("omsorg"));
-        assert_eq!(
-            unit("Att.: Omsorg / Selfors bo- og omsorgssenter\n"),
-            some("omsorg")
-        );
-        assert_eq!(
-            unit("Til: Helse og omsorg, Omsorg\n"),
-            some("omsorg")
-        );
     }
 
     #[test]
@@ -253,6 +234,5 @@ mod tests {
         );
         assert_eq!(unit("Til hjemmetjenesten / tildelingskontoret\n"), None);
         assert_eq!(unit("Til: Rana kommune, Helse og omsorg\n"), None);
-        assert_eq!(unit("Til: Pleie- og omsorgsetaten\n"), None);
     }
 }

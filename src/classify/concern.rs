@@ -43,7 +43,7 @@ static WORRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\bredd\s+for\b|\bbekymr|\buroa\b|\burolig|\buroleg",
         r"|\b(?:vet|veit)\s+(?:ikke|ikkje)\s+(?:hvem|kven|hvor|kvar)\b",
-        r"|\b(?:kan|kunne)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+ma\b",
+        r"|\b(?:kan|kunne)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+(?:ma|som\s+kan)\b",
         r"|\b(?:se|sja)\s+til\s+(?:han|ham|henne|ho)\b",
     ))
     .expect("static regex")

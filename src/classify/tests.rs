@@ -373,3 +373,21 @@ fn classify_digital(classifier: &Classifier, text: &str) -> Classification {
         received_on: None,
     })
 }
+
+#[test]
+fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    // No service named: the shape of the letter (a person close to the
+    // writer, a plea that someone look in) and its everyday words decide.
+    let worried = "Hei\n\nBroren min Are bor alene på Selfors. Etter skilsmissen har han \
+                   drukket hver helg, og nå også i ukedagene. Det står flasker overalt.\n\
+                   Kan noen fra kommunen ta kontakt med ham? Jeg er redd for ham.\n\nHilsen Kari";
+    let c = classify_digital(&classifier, worried);
+    assert_eq!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+    // The same words outside that shape are no concern of the letter.
+    let programme = "Fagdag for hjemmetjenesten 3. mars\n\nTema: piller, flasker og \
+                     dosetter — trygg legemiddelhåndtering hjemme.\nPåmelding til kurs@example.no";
+    let c = classify_digital(&classifier, programme);
+    assert_ne!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+}
+
