@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use regex::RegexSet;
 
+use super::addressee;
 use super::concern::{self, UnitRuleWhen};
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 
@@ -158,11 +159,14 @@ impl Rules {
     /// Unit scores for digital post: the best unit when it reaches
     /// `unit_min_score`, with the rules that fired.
     /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
-    /// what the writer did not choose: they say nothing about the unit.
+    /// what the writer did not choose: they say nothing about the unit. An
+    /// "Att.:" line is the addressee (`addressee.rs`), not the topic: when
+    /// it is set aside ("Att.: Rus og psykisk helse" on a BPA application,
+    /// `decide_unit`), its unit's name must not come back as a topic word.
     pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
         let chosen: String = folded
             .lines()
-            .filter(|l| !is_unticked(l))
+            .filter(|l| !is_unticked(l) && !addressee::is_att_line(l))
             .collect::<Vec<_>>()
             .join("\n");
         // Computed once, and only when some rule needs it.

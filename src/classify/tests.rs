@@ -192,10 +192,12 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "rus-psykisk-helse",
         false,
     ),
+    // Ending the services a person has is Omsorg's (§7; the labelled
+    // death notices all are).
     (
         "Melding om dødsfall. Tjenestene han hadde må avsluttes.",
         "endring",
-        "mta",
+        "omsorg",
         false,
     ),
     // Everything else.
@@ -227,10 +229,12 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "mta",
         false,
     ),
+    // ... but an application stays with allocation when its Att.: line
+    // names another unit (§7: applications are allocation's).
     (
         "Att.: Rus og psykisk helse\nSøknad om trygghetsalarm og hjemmesykepleie for min far.",
         "soknad_tjenester",
-        "rus-psykisk-helse",
+        "mta",
         false,
     ),
     // A relative's drinking or mental health, no service named.
