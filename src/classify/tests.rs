@@ -395,7 +395,6 @@ fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
     assert_ne!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
 }
 
-
 #[test]
 fn an_application_stays_with_allocation_whoever_it_is_addressed_to() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
@@ -407,7 +406,8 @@ fn an_application_stays_with_allocation_whoever_it_is_addressed_to() {
     assert_eq!(c.document_type, "soknad_tjenester", "{:?}", c.reasons);
     assert_eq!(c.unit.as_str(), "mta", "{:?}", c.reasons);
     // Other post addressed to a unit still goes there.
-    let text = "Att.: Hjemmesykepleien\n\nNøkkelen til postkassen ligger nå hos naboen.\n\nHilsen Per";
+    let text =
+        "Att.: Hjemmesykepleien\n\nNøkkelen til postkassen ligger nå hos naboen.\n\nHilsen Per";
     let c = classify_digital(&classifier, text);
     assert_eq!(c.unit.as_str(), "omsorg", "{:?}", c.reasons);
 }
