@@ -60,6 +60,12 @@ static ADDRESSEE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:\s*$").expect("static regex")
 });
 
+/// Whether a (folded) line is an "Att.:" line: the unit it names is the
+/// sender's addressee, not what the letter is about.
+pub(super) fn is_att_line(line: &str) -> bool {
+    ATT_LINE.is_match(line)
+}
+
 /// The addressee entry the letter names, by the first way above that
 /// names one. `named(text, anchored)` is the rules' lookup: the one unit
 /// `text` names (at its start when `anchored`).

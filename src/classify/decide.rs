@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::rules::{self, TypeDecision};
+use super::taxonomy::Routine;
 use super::{
     find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, PersonId,
     Reason, ReasonKind, FALLBACK_TYPE,
@@ -74,9 +75,20 @@ impl Classifier {
         }
         // The default unit is the first unit the rules name (validated).
         let default = || self.rules.units[0].clone();
+        let type_def = self.rules.type_def(document_type);
         // "Att.: Tildelingskontoret": the sender named the unit; that beats
-        // the type's unit and every topic word.
-        if let Some(att) = self.rules.addressed_unit(&letter.folded) {
+        // the type's unit and every topic word. An application is the
+        // allocation office's whoever it is addressed to (§7): "Att.:
+        // Hjemmesykepleien" on one is the sender's guess, so its addressee
+        // counts only when it names the type's own unit.
+        let application = self
+            .taxonomy
+            .get(document_type)
+            .is_some_and(|t| t.routine == Some(Routine::Application));
+        let addressed = self.rules.addressed_unit(&letter.folded).filter(|a| {
+            !application || type_def.and_then(|t| t.unit.as_deref()) == Some(a.target.as_str())
+        });
+        if let Some(att) = addressed {
             if let Ok(unit) = UnitId::new(&att.target) {
                 reasons.push(Reason {
                     kind: ReasonKind::Unit,
@@ -90,7 +102,6 @@ impl Classifier {
         let (best, fired) = self
             .rules
             .score_units(&letter.folded, &letter.folded_subject);
-        let type_def = self.rules.type_def(document_type);
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
             let by_content = best
                 .as_deref()

@@ -19,6 +19,7 @@
 //! [`Reason`] carries rule labels from the config, never letter text.
 
 mod addressee;
+mod concern;
 pub mod config;
 mod dates;
 mod decide;

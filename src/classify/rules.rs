@@ -129,6 +129,9 @@ pub struct UnitRule {
     pub weight: f32,
     pub phrases: Vec<String>,
     pub label: String,
+    /// Fires only in a letter of this shape (`concern.rs`).
+    #[serde(default)]
+    pub when: Option<super::concern::UnitRuleWhen>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

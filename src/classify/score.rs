@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 use regex::RegexSet;
 
+use super::addressee;
+use super::concern::{self, UnitRuleWhen};
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 
 impl Rules {
@@ -157,20 +159,31 @@ impl Rules {
     /// Unit scores for digital post: the best unit when it reaches
     /// `unit_min_score`, with the rules that fired.
     /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
-    /// what the writer did not choose: they say nothing about the unit.
+    /// what the writer did not choose: they say nothing about the unit. An
+    /// "Att.:" line is the addressee (`addressee.rs`), not the topic: when
+    /// it is set aside ("Att.: Rus og psykisk helse" on a BPA application,
+    /// `decide_unit`), its unit's name must not come back as a topic word.
     pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
         let chosen: String = folded
             .lines()
-            .filter(|l| !is_unticked(l))
+            .filter(|l| !is_unticked(l) && !addressee::is_att_line(l))
             .collect::<Vec<_>>()
             .join("\n");
+        // Computed once, and only when some rule needs it.
+        let worried = std::cell::OnceCell::new();
+        let shape_holds = |p: usize| match self.file.unit_rules[self.unit_owner[p]].when {
+            None => true,
+            Some(UnitRuleWhen::WorriedThirdParty) => {
+                *worried.get_or_init(|| concern::worried_third_party(folded))
+            }
+        };
         let fired = fire(
             &self.unit_set,
             &self.unit_owner,
             &chosen,
             folded_subject,
             self.file.subject_multiplier,
-            |_, _| true,
+            |p, _| shape_holds(p),
             |i| {
                 let r = &self.file.unit_rules[i];
                 (r.unit.clone(), r.label.clone(), r.weight)

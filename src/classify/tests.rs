@@ -192,10 +192,12 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "rus-psykisk-helse",
         false,
     ),
+    // Ending the services a person has is Omsorg's (§7; the labelled
+    // death notices all are).
     (
         "Melding om dødsfall. Tjenestene han hadde må avsluttes.",
         "endring",
-        "mta",
+        "omsorg",
         false,
     ),
     // Everything else.
@@ -227,10 +229,12 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "mta",
         false,
     ),
+    // ... but an application stays with allocation when its Att.: line
+    // names another unit (§7: applications are allocation's).
     (
         "Att.: Rus og psykisk helse\nSøknad om trygghetsalarm og hjemmesykepleie for min far.",
         "soknad_tjenester",
-        "rus-psykisk-helse",
+        "mta",
         false,
     ),
     // A relative's drinking or mental health, no service named.
@@ -372,4 +376,38 @@ fn classify_digital(classifier: &Classifier, text: &str) -> Classification {
         folder_unit: None,
         received_on: None,
     })
+}
+
+#[test]
+fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    // No service named: the shape of the letter (a person close to the
+    // writer, a plea that someone look in) and its everyday words decide.
+    let worried = "Hei\n\nBroren min Are bor alene på Selfors. Etter skilsmissen har han \
+                   drukket hver helg, og nå også i ukedagene. Det står flasker overalt.\n\
+                   Kan noen fra kommunen ta kontakt med ham? Jeg er redd for ham.\n\nHilsen Kari";
+    let c = classify_digital(&classifier, worried);
+    assert_eq!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+    // The same words outside that shape are no concern of the letter.
+    let programme = "Fagdag for hjemmetjenesten 3. mars\n\nTema: piller, flasker og \
+                     dosetter — trygg legemiddelhåndtering hjemme.\nPåmelding til kurs@example.no";
+    let c = classify_digital(&classifier, programme);
+    assert_ne!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+}
+
+#[test]
+fn an_application_stays_with_allocation_whoever_it_is_addressed_to() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    // §7: applications are the allocation office's; an Att. line naming
+    // another unit is the sender's guess.
+    let text = "Att.: Hjemmesykepleien\n\nSøknad om trygghetsalarm\n\n\
+                Jeg søker om trygghetsalarm til min mor, som bor alene.\n\nHilsen Per";
+    let c = classify_digital(&classifier, text);
+    assert_eq!(c.document_type, "soknad_tjenester", "{:?}", c.reasons);
+    assert_eq!(c.unit.as_str(), "mta", "{:?}", c.reasons);
+    // Other post addressed to a unit still goes there.
+    let text =
+        "Att.: Hjemmesykepleien\n\nNøkkelen til postkassen ligger nå hos naboen.\n\nHilsen Per";
+    let c = classify_digital(&classifier, text);
+    assert_eq!(c.unit.as_str(), "omsorg", "{:?}", c.reasons);
 }
