@@ -199,8 +199,8 @@ impl Rules {
     }
 }
 
-/// A day and month without a year ("skal skrives ut fredag 27.11.", "reise
-/// 25.11.", "fra 2. desember"): a near deadline is usually written so.
+/// A day and month without a year ("skal skrives ut fredag 27.11.", "frå
+/// 16. november"): a near deadline is usually written so.
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -215,8 +215,18 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// time, not a date.
 fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
     const MONTHS: &[&str] = &[
-        "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-        "oktober", "november", "desember",
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
     ];
     DAY_MONTH.captures_iter(line).filter_map(move |c| {
         // Only a day that reads as a deadline or an appointed day: after a
@@ -369,6 +379,63 @@ mod tests {
             None
         ));
         assert!(urgent("Pasienten er utskrivningsklar.", None));
+    }
+
+    #[test]
+    fn a_day_without_a_year_is_near_when_it_reads_as_a_deadline() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+        let fires = |text: &str, date| labels(&rules, text, date).contains(&need);
+        // After a weekday or "frå": the day the need begins.
+        assert!(fires("Behov for heimesjukepleie frå 16. november", day(12)));
+        assert!(fires(
+            "Han avslutter behandlingen torsdag 12.11. og har ikke noe sted å bo.",
+            day(9)
+        ));
+        // A bare day in an epicrisis is a follow-up.
+        assert!(!fires(
+            "Hjemmesykepleien bes ta sting. Kontroll hos fastlege 20.11.",
+            day(16)
+        ));
+        // A need the writer says is no longer there.
+        assert!(!fires(
+            "Alarmen treng ho difor ikkje meir, seie han opp frå 1. desember.",
+            day(27)
+        ));
+    }
+
+    #[test]
+    fn a_near_moment_in_everyday_spelling_is_seen() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let fires = |text: &str| labels(&rules, text, None).contains(&need);
+        assert!(fires(
+            "kan nokon dra til ho idag eller imorgo å sjå til ho??"
+        ));
+        assert!(fires("Ber om at dere ser til henne i formiddag."));
+        assert!(fires(
+            "Jeg er redd for at noe alvorlig skjer i løpet av helgen."
+        ));
+        assert!(fires("Han vert lauslaten frå fengselet på måndag."));
+    }
+
+    #[test]
+    fn a_danger_to_life_with_the_writers_fear_is_urgent() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| {
+            let fired = rules.urgent_cues(&fold(text), None);
+            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+        };
+        let life = "Han seier at det ikkje er noko å leve for lenger.";
+        assert!(urgent(&format!("{life} Eg er redd for han.")));
+        // Either alone is a worry, not an emergency; so is a fear in one
+        // paragraph and a question for tomorrow in another.
+        assert!(!urgent(life));
+        assert!(!urgent("Jeg er redd for at det blir verre i vinter."));
+        assert!(!urgent(
+            "Jeg er redd for at det blir verre.\n\nSøn 15.11 Meg: ringe legen i morgen?"
+        ));
     }
 
     #[test]
