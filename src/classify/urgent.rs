@@ -439,6 +439,26 @@ mod tests {
     }
 
     #[test]
+    fn a_life_near_its_end_at_home_is_urgent_a_course_is_not() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| {
+            let fired = rules.urgent_cues(&fold(text), None);
+            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+        };
+        assert!(urgent(
+            "Legane seier det ikkje er meir behandling å gje. Ho vart skriven ut \
+             etter ein palliativ samtale og vil vere heime den tida ho har att."
+        ));
+        assert!(!urgent(
+            "Velkommen til fagdag om palliativ omsorg i sykehjem."
+        ));
+        // Counts of discharge-ready patients are statistics, not a patient.
+        assert!(!urgent(
+            "Hvor mange utskrivningsklare pasienter har kommunen betalt for i år?"
+        ));
+    }
+
+    #[test]
     fn a_negation_reaches_only_within_the_cues_clause() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         let fires = |text: &str| !labels(&rules, text, None).is_empty();
