@@ -3,7 +3,10 @@
 //! deadline in days: "behov for hjemmesykepleie fra 28.11.2026" in a letter
 //! dated 24.11.2026 (`near_need`), however the need is worded.
 
-use chrono::NaiveDate;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::rules::{Fired, Rules};
@@ -91,17 +94,19 @@ impl Rules {
         let needs = |l: &str| {
             self.near_need.iter().any(|re| {
                 re.find_iter(l)
-                    .any(|m| !self.negated(l, m.start(), m.end(), 1))
+                    .any(|m| !self.negated(l, m.start(), m.end(), 3))
             })
         };
         let before =
             |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
         lines.iter().enumerate().any(|(i, line)| {
             let near_date = letter_date.is_some_and(|date| {
-                super::dates::dates_in(line).any(|d| {
-                    let ahead = (d - date).num_days();
-                    (0..=i64::from(need.days)).contains(&ahead)
-                })
+                super::dates::dates_in(line)
+                    .chain(day_months_in(line, date))
+                    .any(|d| {
+                        let ahead = (d - date).num_days();
+                        (0..=i64::from(need.days)).contains(&ahead)
+                    })
             });
             let near = near_date || self.soon_in(line, need);
             if near && (needs(line) || before(i, 1).is_some_and(needs)) {
@@ -192,6 +197,68 @@ impl Rules {
         }
         fired
     }
+}
+
+/// A day and month without a year ("skal skrives ut fredag 27.11.", "frå
+/// 16. november"): a near deadline is usually written so.
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (^|[^\d.:])(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})(\.|\b)
+        | \b(?P<d2>\d{1,2})\.?\s*(?P<m2>januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b",
+    )
+    .expect("static regex")
+});
+
+/// Days and months written without a year on a (folded) line, read in the
+/// year that puts them nearest after the letter's date; "kl. 14.30" is a
+/// time, not a date.
+fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+    const MONTHS: &[&str] = &[
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    DAY_MONTH.captures_iter(line).filter_map(move |c| {
+        // Only a day that reads as a deadline or an appointed day: after a
+        // weekday ("torsdag 12. november") or "fra"/"innen"/"før" ("behov
+        // for heimesjukepleie frå 16. november"); a bare "20.11." in an
+        // epicrisis is a follow-up or history, and "kl. 14.30" a time.
+        let day_at = c.name("d1").or_else(|| c.name("d2"))?.start();
+        let before = line[..day_at]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .rfind(|w| !w.is_empty())?;
+        let deadline = WEEKDAYS.contains(&before)
+            || ["fra", "innen", "innan", "for", "senest", "seinast"].contains(&before);
+        if !deadline {
+            return None;
+        }
+        let (day, month) = match (c.name("d1"), c.name("m1"), c.name("d2"), c.name("m2")) {
+            (Some(d), Some(m), _, _) => (d.as_str().parse().ok()?, m.as_str().parse().ok()?),
+            (_, _, Some(d), Some(m)) => (
+                d.as_str().parse().ok()?,
+                MONTHS.iter().position(|n| *n == m.as_str())? as u32 + 1,
+            ),
+            _ => return None,
+        };
+        let year = letter_date.year();
+        let this = NaiveDate::from_ymd_opt(year, month, day)?;
+        // A date in early January in a letter of late December.
+        if this < letter_date && month < letter_date.month() {
+            NaiveDate::from_ymd_opt(year + 1, month, day)
+        } else {
+            Some(this)
+        }
+    })
 }
 
 /// Weekdays as folded words, bokmål and nynorsk.
@@ -312,6 +379,83 @@ mod tests {
             None
         ));
         assert!(urgent("Pasienten er utskrivningsklar.", None));
+    }
+
+    #[test]
+    fn a_day_without_a_year_is_near_when_it_reads_as_a_deadline() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+        let fires = |text: &str, date| labels(&rules, text, date).contains(&need);
+        // After a weekday or "frå": the day the need begins.
+        assert!(fires("Behov for heimesjukepleie frå 16. november", day(12)));
+        assert!(fires(
+            "Han avslutter behandlingen torsdag 12.11. og har ikke noe sted å bo.",
+            day(9)
+        ));
+        // A bare day in an epicrisis is a follow-up.
+        assert!(!fires(
+            "Hjemmesykepleien bes ta sting. Kontroll hos fastlege 20.11.",
+            day(16)
+        ));
+        // A need the writer says is no longer there.
+        assert!(!fires(
+            "Alarmen treng ho difor ikkje meir, seie han opp frå 1. desember.",
+            day(27)
+        ));
+    }
+
+    #[test]
+    fn a_near_moment_in_everyday_spelling_is_seen() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let fires = |text: &str| labels(&rules, text, None).contains(&need);
+        assert!(fires(
+            "kan nokon dra til ho idag eller imorgo å sjå til ho??"
+        ));
+        assert!(fires("Ber om at dere ser til henne i formiddag."));
+        assert!(fires(
+            "Jeg er redd for at noe alvorlig skjer i løpet av helgen."
+        ));
+        assert!(fires("Han vert lauslaten frå fengselet på måndag."));
+    }
+
+    #[test]
+    fn a_danger_to_life_with_the_writers_fear_is_urgent() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| {
+            let fired = rules.urgent_cues(&fold(text), None);
+            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+        };
+        let life = "Han seier at det ikkje er noko å leve for lenger.";
+        assert!(urgent(&format!("{life} Eg er redd for han.")));
+        // Either alone is a worry, not an emergency; so is a fear in one
+        // paragraph and a question for tomorrow in another.
+        assert!(!urgent(life));
+        assert!(!urgent("Jeg er redd for at det blir verre i vinter."));
+        assert!(!urgent(
+            "Jeg er redd for at det blir verre.\n\nSøn 15.11 Meg: ringe legen i morgen?"
+        ));
+    }
+
+    #[test]
+    fn a_life_near_its_end_at_home_is_urgent_a_course_is_not() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| {
+            let fired = rules.urgent_cues(&fold(text), None);
+            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+        };
+        assert!(urgent(
+            "Legane seier det ikkje er meir behandling å gje. Ho vart skriven ut \
+             etter ein palliativ samtale og vil vere heime den tida ho har att."
+        ));
+        assert!(!urgent(
+            "Velkommen til fagdag om palliativ omsorg i sykehjem."
+        ));
+        // Counts of discharge-ready patients are statistics, not a patient.
+        assert!(!urgent(
+            "Hvor mange utskrivningsklare pasienter har kommunen betalt for i år?"
+        ));
     }
 
     #[test]
