@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 
 use super::rules::{self, TypeDecision};
-use super::taxonomy::Routine;
 use super::{
     find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, PersonId,
     Reason, ReasonKind, FALLBACK_TYPE,
@@ -77,18 +76,12 @@ impl Classifier {
         let default = || self.rules.units[0].clone();
         let type_def = self.rules.type_def(document_type);
         // "Att.: Tildelingskontoret": the sender named the unit; that beats
-        // the type's unit and every topic word. An application is the
-        // allocation office's whoever it is addressed to (§7): "Att.:
-        // Hjemmesykepleien" on one is the sender's guess, so its addressee
-        // counts only when it names the type's own unit.
-        let application = self
-            .taxonomy
-            .get(document_type)
-            .is_some_and(|t| t.routine == Some(Routine::Application));
-        let addressed = self.rules.addressed_unit(&letter.folded).filter(|a| {
-            !application || type_def.and_then(|t| t.unit.as_deref()) == Some(a.target.as_str())
-        });
-        if let Some(att) = addressed {
+        // the type's unit and every topic word (issue 11: the strongest unit
+        // signal for digital post). Tried in session 6: letting an
+        // application's Att. line count only when it names allocation — CV
+        // +1/855 on labels that disagree among themselves, against the
+        // issue's rule, so not kept.
+        if let Some(att) = self.rules.addressed_unit(&letter.folded) {
             if let Ok(unit) = UnitId::new(&att.target) {
                 reasons.push(Reason {
                     kind: ReasonKind::Unit,

@@ -229,12 +229,11 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "mta",
         false,
     ),
-    // ... but an application stays with allocation when its Att.: line
-    // names another unit (§7: applications are allocation's).
+    // ... and an application's Att.: line beats its topic too (issue 11).
     (
         "Att.: Rus og psykisk helse\nSøknad om trygghetsalarm og hjemmesykepleie for min far.",
         "soknad_tjenester",
-        "mta",
+        "rus-psykisk-helse",
         false,
     ),
     // A relative's drinking or mental health, no service named.
@@ -393,21 +392,4 @@ fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
                      dosetter — trygg legemiddelhåndtering hjemme.\nPåmelding til kurs@example.no";
     let c = classify_digital(&classifier, programme);
     assert_ne!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
-}
-
-#[test]
-fn an_application_stays_with_allocation_whoever_it_is_addressed_to() {
-    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
-    // §7: applications are the allocation office's; an Att. line naming
-    // another unit is the sender's guess.
-    let text = "Att.: Hjemmesykepleien\n\nSøknad om trygghetsalarm\n\n\
-                Jeg søker om trygghetsalarm til min mor, som bor alene.\n\nHilsen Per";
-    let c = classify_digital(&classifier, text);
-    assert_eq!(c.document_type, "soknad_tjenester", "{:?}", c.reasons);
-    assert_eq!(c.unit.as_str(), "mta", "{:?}", c.reasons);
-    // Other post addressed to a unit still goes there.
-    let text =
-        "Att.: Hjemmesykepleien\n\nNøkkelen til postkassen ligger nå hos naboen.\n\nHilsen Per";
-    let c = classify_digital(&classifier, text);
-    assert_eq!(c.unit.as_str(), "omsorg", "{:?}", c.reasons);
 }
