@@ -282,6 +282,28 @@ mod tests {
     }
 
     #[test]
+    fn a_department_is_no_health_writer_but_a_pharmacy_is() {
+        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
+        let role = |lines: &[&str]| {
+            let folded: Vec<String> = lines.iter().map(|l| crate::classify::fold(l)).collect();
+            rules.writer_role(&folded).map(|f| f.target)
+        };
+        // The correctional service has departments too.
+        assert_eq!(
+            role(&["Kriminalomsorgen", "Nord-Norge friomsorgskontor, avdeling Mo i Rana"]),
+            None
+        );
+        assert_eq!(
+            role(&["Vitusapotek Mo i Rana", "Multidose"]).as_deref(),
+            Some("helseopplysninger")
+        );
+        assert_eq!(
+            role(&["Nordlandssykehuset HF", "Medisinsk avdeling"]).as_deref(),
+            Some("helseopplysninger")
+        );
+    }
+
+    #[test]
     fn a_denied_phrase_does_not_fire() {
         let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
         // A thank-you card: the cake tin is not to be returned.
