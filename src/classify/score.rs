@@ -290,7 +290,10 @@ mod tests {
         };
         // The correctional service has departments too.
         assert_eq!(
-            role(&["Kriminalomsorgen", "Nord-Norge friomsorgskontor, avdeling Mo i Rana"]),
+            role(&[
+                "Kriminalomsorgen",
+                "Nord-Norge friomsorgskontor, avdeling Mo i Rana"
+            ]),
             None
         );
         assert_eq!(
