@@ -295,6 +295,58 @@ mod tests {
     }
 
     #[test]
+    fn a_department_is_no_health_writer_but_a_pharmacy_is() {
+        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
+        let role = |lines: &[&str]| {
+            let folded: Vec<String> = lines.iter().map(|l| crate::classify::fold(l)).collect();
+            rules.writer_role(&folded).map(|f| f.target)
+        };
+        // The correctional service has departments too.
+        assert_eq!(
+            role(&[
+                "Kriminalomsorgen",
+                "Nord-Norge friomsorgskontor, avdeling Mo i Rana"
+            ]),
+            None
+        );
+        assert_eq!(
+            role(&["Vitusapotek Mo i Rana", "Multidose"]).as_deref(),
+            Some("helseopplysninger")
+        );
+        assert_eq!(
+            role(&["Nordlandssykehuset HF", "Medisinsk avdeling"]).as_deref(),
+            Some("helseopplysninger")
+        );
+    }
+
+    #[test]
+    fn an_illness_or_a_medication_change_named_is_not_the_purpose() {
+        let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
+        // A relative names the illness and the hospital stay in an
+        // application: no evidence for health information.
+        let got = fired_types(
+            &rules,
+            "Mor har demens og hjerneslag, og ligg på sjukehuset.",
+        );
+        assert!(!got.contains(&"helseopplysninger".to_owned()), "{got:?}");
+        // A change of medication is at most the weak mention of a change,
+        // never the strong evidence of a change of service.
+        let folded = crate::classify::fold("Det er endring i medisinene; dosen skal redusere.");
+        let change: f32 = rules
+            .score_types(&folded, "", &[])
+            .fired
+            .iter()
+            .filter(|f| f.target == "endring")
+            .map(|f| f.weight)
+            .sum();
+        assert!(change <= 4.0, "{change}");
+        // A report's own terms still count.
+        assert!(
+            fired_types(&rules, "Diagnose: hjertesvikt.").contains(&"helseopplysninger".to_owned())
+        );
+    }
+
+    #[test]
     fn a_denied_phrase_does_not_fire() {
         let rules = Rules::from_toml(DEFAULT, "config/rules.toml").unwrap();
         // A thank-you card: the cake tin is not to be returned.
