@@ -89,12 +89,27 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (1000–1199), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out type 92.4 %, unit 86.7 %, urgent recall 10/14: below the targets"]
+#[ignore = "issue 11: held-out G type 89.3 %, unit 94.0 %, urgent recall 13/14: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
     unseen.print_summary("ground-truth text, HELD-OUT letters 1000-1199 (fresh G)");
     unseen.assert_targets();
+}
+
+/// The level fresh held-out G reached (session 6). It was scored twice,
+/// summaries only: before the session's classifier changes (type 134/150,
+/// unit 138/150, date 145/150, person IDs 134/134 with none false, urgent
+/// 13/14 with 6 false alarms) and after them, changes chosen by
+/// cross-validation on the tuning letters alone (type 134/150, unit
+/// 141/150, date 145/150, urgent 13/14 with 4). Kept while the issue's
+/// targets are not met: a change that loses ground on unseen letters fails
+/// here.
+#[test]
+fn held_out_level_reached() {
+    let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
+    assert!(held_out.len() >= 150, "{} held-out letters", held_out.len());
+    assert_level("HELD-OUT 1000-1199", &held_out, (89, 94, 96, 1, 4));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms)
@@ -140,8 +155,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 /// 5/6 with one false alarm; 460–499 35/40, 37/40, 39/40, 3/4 with one;
 /// 500–539 37/40, 36/40, 36/40, 3/5 with none; session 5, fresh D at its one
 /// check: 137/150, 134/150, 144/150, 14/15 with eight; fresh F at its one
-/// check: 97/105, 91/105, 102/105, 10/14 with three; unit 90/105 once the
-/// model had trained on it).
+/// check: 97/105, 91/105, 102/105, 10/14 with three).
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
@@ -150,7 +164,7 @@ fn formerly_held_out_level_kept() {
         (87, 92, 97, 1, 1),
         (92, 90, 90, 2, 0),
         (91, 89, 96, 1, 8),
-        (92, 85, 97, 4, 3),
+        (92, 86, 97, 4, 3),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
