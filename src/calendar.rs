@@ -157,7 +157,8 @@ pub fn add_days(date: NaiveDate, days: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-const MONTHS_NB: [&str; 12] = [
+/// The months' names in bokmål, lower case, January first.
+pub const MONTHS_NB: [&str; 12] = [
     "januar",
     "februar",
     "mars",

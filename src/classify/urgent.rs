@@ -214,20 +214,6 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// year that puts them nearest after the letter's date; "kl. 14.30" is a
 /// time, not a date.
 fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
-    const MONTHS: &[&str] = &[
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ];
     DAY_MONTH.captures_iter(line).filter_map(move |c| {
         // Only a day that reads as a deadline or an appointed day: after a
         // weekday ("torsdag 12. november") or "fra"/"innen"/"før" ("behov
@@ -246,7 +232,10 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
             (Some(d), Some(m), _, _) => (d.as_str().parse().ok()?, m.as_str().parse().ok()?),
             (_, _, Some(d), Some(m)) => (
                 d.as_str().parse().ok()?,
-                MONTHS.iter().position(|n| *n == m.as_str())? as u32 + 1,
+                crate::calendar::MONTHS_NB
+                    .iter()
+                    .position(|n| *n == m.as_str())? as u32
+                    + 1,
             ),
             _ => return None,
         };
