@@ -74,7 +74,6 @@ impl Classifier {
         }
         // The default unit is the first unit the rules name (validated).
         let default = || self.rules.units[0].clone();
-        let type_def = self.rules.type_def(document_type);
         // "Att.: Tildelingskontoret": the sender named the unit; that beats
         // the type's unit and every topic word (issue 11: the strongest unit
         // signal for digital post). Tried in session 6: letting an
@@ -95,6 +94,7 @@ impl Classifier {
         let (best, fired) = self
             .rules
             .score_units(&letter.folded, &letter.folded_subject);
+        let type_def = self.rules.type_def(document_type);
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
             let by_content = best
                 .as_deref()

@@ -424,7 +424,7 @@ impl Rules {
 mod tests {
     use super::*;
 
-    const DEFAULT: &str = include_str!("../../config/rules.toml");
+    use super::super::DEFAULT_RULES_TOML as DEFAULT;
 
     #[test]
     fn the_shipped_rules_are_valid() {

@@ -161,8 +161,8 @@ impl Rules {
     /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are
     /// what the writer did not choose: they say nothing about the unit. An
     /// "Att.:" line is the addressee (`addressee.rs`), not the topic: when
-    /// it is set aside ("Att.: Rus og psykisk helse" on a BPA application,
-    /// `decide_unit`), its unit's name must not come back as a topic word.
+    /// it decides nothing (it names two units, or none the rules know), its
+    /// words must not come back as topic words.
     pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
         let chosen: String = folded
             .lines()
@@ -282,7 +282,7 @@ fn fire(
 mod tests {
     use super::*;
 
-    const DEFAULT: &str = include_str!("../../config/rules.toml");
+    use super::super::DEFAULT_RULES_TOML as DEFAULT;
 
     fn fired_types(rules: &Rules, text: &str) -> Vec<String> {
         let folded = crate::classify::fold(text);

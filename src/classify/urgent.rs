@@ -202,11 +202,10 @@ impl Rules {
 /// A day and month without a year ("skal skrives ut fredag 27.11.", "frå
 /// 16. november"): a near deadline is usually written so.
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-        (^|[^\d.:])(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})(\.|\b)
-        | \b(?P<d2>\d{1,2})\.?\s*(?P<m2>januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b",
-    )
+    Regex::new(&format!(
+        r"(^|[^\d.:])(?P<d1>\d{{1,2}})\.(?P<m1>\d{{1,2}})(\.|\b)|\b(?P<d2>\d{{1,2}})\.?\s*(?P<m2>{})\b",
+        crate::calendar::MONTHS_NB.join("|")
+    ))
     .expect("static regex")
 });
 
@@ -279,6 +278,12 @@ mod tests {
     use super::super::{fold, DEFAULT_RULES_TOML};
     use super::*;
 
+    /// Whether the cues that fire reach the urgency threshold.
+    fn is_urgent(rules: &Rules, text: &str, date: Option<NaiveDate>) -> bool {
+        let fired = rules.urgent_cues(&fold(text), date);
+        fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+    }
+
     fn labels(rules: &Rules, text: &str, date: Option<NaiveDate>) -> Vec<String> {
         rules
             .urgent_cues(&fold(text), date)
@@ -333,10 +338,7 @@ mod tests {
     #[test]
     fn a_deadline_in_days_is_seen_in_more_phrasings() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
-        let urgent = |text: &str, date| {
-            let fired = rules.urgent_cues(&fold(text), date);
-            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
-        };
+        let urgent = |text: &str, date| is_urgent(&rules, text, date);
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
         // An eviction on a near date; a moment that wraps over a line.
         assert!(urgent(
@@ -412,10 +414,7 @@ mod tests {
     #[test]
     fn a_danger_to_life_with_the_writers_fear_is_urgent() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
-        let urgent = |text: &str| {
-            let fired = rules.urgent_cues(&fold(text), None);
-            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
-        };
+        let urgent = |text: &str| is_urgent(&rules, text, None);
         let life = "Han seier at det ikkje er noko å leve for lenger.";
         assert!(urgent(&format!("{life} Eg er redd for han.")));
         // Either alone is a worry, not an emergency; so is a fear in one
@@ -430,10 +429,7 @@ mod tests {
     #[test]
     fn a_life_near_its_end_at_home_is_urgent_a_course_is_not() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
-        let urgent = |text: &str| {
-            let fired = rules.urgent_cues(&fold(text), None);
-            fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
-        };
+        let urgent = |text: &str| is_urgent(&rules, text, None);
         assert!(urgent(
             "Legane seier det ikkje er meir behandling å gje. Ho vart skriven ut \
              etter ein palliativ samtale og vil vere heime den tida ho har att."
