@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 1000–1199:
+//! Prints a confusion matrix and every miss (the held-out letters 1200–1399:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 1000-1199)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 1200-1399)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -44,7 +44,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1000-1199 (fresh G)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1200-1399 (fresh H)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -67,9 +67,9 @@ fn ground_truth_text() {
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
-/// fresh D, 540–689, and fresh F, 890–994 (each checked once). Tuning
-/// letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 5] {
+/// fresh D, 540–689, fresh F, 890–994 (each checked once), and fresh G,
+/// 1000–1149 (checked twice). Tuning letters since: their level is kept below.
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 6] {
     let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
         letters
             .iter()
@@ -83,17 +83,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 500-539", part(500..540)),
         ("formerly held out 540-689 (fresh D)", part(540..690)),
         ("formerly held out 890-994 (fresh F)", part(890..1000)),
+        ("formerly held out 1000-1149 (fresh G)", part(1000..1200)),
     ]
 }
 
-/// The issue's targets on the held-out letters (1000–1199), which the rules
+/// The issue's targets on the held-out letters (1200–1399), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out G type 89.3 %, unit 94.0 %, urgent recall 13/14: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1000-1199 (fresh G)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1200-1399 (fresh H)");
     unseen.assert_targets();
 }
 
@@ -155,16 +156,21 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 /// 5/6 with one false alarm; 460–499 35/40, 37/40, 39/40, 3/4 with one;
 /// 500–539 37/40, 36/40, 36/40, 3/5 with none; session 5, fresh D at its one
 /// check: 137/150, 134/150, 144/150, 14/15 with eight; fresh F at its one
-/// check: 97/105, 91/105, 102/105, 10/14 with three).
+/// check: 97/105, 91/105, 102/105, 10/14 with three; session 6, fresh G at
+/// its second check: 134/150, 141/150, 145/150, 13/14 with four).
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 5] = [
+    let levels: [Level; 6] = [
         (92, 97, 100, 1, 1),
         (87, 92, 97, 1, 1),
         (92, 90, 90, 2, 0),
         (91, 89, 96, 1, 8),
         (92, 86, 97, 4, 3),
+        // G's unit: 141 at its check; 140 since the model trained on G
+        // calls 1130 `annet` (right), whose default unit is the allocation
+        // office, where its label says Omsorg.
+        (89, 93, 96, 1, 4),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -172,7 +178,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 1000–1199) train: never the held-out letters.
+/// tuning letters (all but the held-out 1200–1399) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {

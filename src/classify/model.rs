@@ -1,6 +1,6 @@
 //! A small statistical model of document types beside the rules: naive
 //! Bayes over the words and word pairs (in at least two letters) of the
-//! labelled tuning letters (`samples/letters`, ids outside the held-out 1000–1199;
+//! labelled tuning letters (`samples/letters`, ids outside the held-out 1200–1399;
 //! never the held-out ones). Its log-probabilities are added to the rule scores (`model_weight`
 //! in the rules file), so wording no rule names still counts, and a rule
 //! that fires still outweighs it. A type neither its rules nor the model
@@ -180,7 +180,7 @@ impl TypeModel {
     pub fn to_tsv(&self) -> String {
         let mut out = String::from(
             "# Word counts per document type for the statistical model (src/classify/model.rs).\n\
-             # Generated from samples/letters (tuning ids: all but the held-out 1000-1199) by tests/classify_labelled.rs;\n\
+             # Generated from samples/letters (tuning ids: all but the held-out 1200-1399) by tests/classify_labelled.rs;\n\
              # do not edit: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled\n",
         );
         out.push_str(&format!("alpha\t{}\n", self.alpha));
