@@ -42,10 +42,11 @@ impl Classifier {
     /// The document type by weighted rules (below the threshold `annet`,
     /// with the best type as a suggestion).
     pub(super) fn decide_type(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> TypeDecision {
-        let role = self.rules.writer_role(&sender::writer_lines(&letter.text));
-        let decision =
-            self.rules
-                .score_types(&letter.folded, &letter.folded_subject, role.as_slice());
+        let mut evidence = self.rules.shape_evidence(&letter.folded);
+        evidence.extend(self.rules.writer_role(&sender::writer_lines(&letter.text)));
+        let decision = self
+            .rules
+            .score_types(&letter.folded, &letter.folded_subject, &evidence);
         reasons.extend(decision.fired.iter().map(|f| Reason {
             kind: ReasonKind::DocumentType,
             target: f.target.clone(),

@@ -33,6 +33,7 @@ mod quality;
 mod rules;
 mod score;
 mod sender;
+mod shape;
 mod stamp;
 mod taxonomy;
 #[cfg(test)]

@@ -70,6 +70,21 @@ pub struct RulesFile {
     /// Who heads or signs the letter, as evidence for a type.
     #[serde(default)]
     pub writer_roles: Vec<TypeRule>,
+    /// The shape of the whole letter, as evidence for a type.
+    #[serde(default)]
+    pub shape_rules: Vec<ShapeRule>,
+}
+
+/// Evidence for a type from the letter's shape (`shape.rs`), not from
+/// one phrase.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeRule {
+    pub shape: super::shape::TypeShape,
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub weight: f32,
+    pub label: String,
 }
 
 /// A unit as a sender addresses it on an "Att.:" line.

@@ -156,6 +156,20 @@ impl Rules {
         })
     }
 
+    /// The `[[shape_rules]]` whose shape the letter has.
+    pub fn shape_evidence(&self, folded: &str) -> Vec<Fired> {
+        self.file
+            .shape_rules
+            .iter()
+            .filter(|r| r.shape.holds(folded))
+            .map(|r| Fired {
+                target: r.type_id.clone(),
+                label: r.label.clone(),
+                weight: r.weight,
+            })
+            .collect()
+    }
+
     /// Unit scores for digital post: the best unit when it reaches
     /// `unit_min_score`, with the rules that fired.
     /// A form's unticked options ("[ ] Distriktspsykiatrisk senter") are

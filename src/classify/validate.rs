@@ -85,6 +85,23 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
             ));
         }
     }
+    for (i, r) in file.shape_rules.iter().enumerate() {
+        if !ids.contains(&r.type_id.as_str()) {
+            return err(format!(
+                "formregel nr. {} («{}») viser til ukjent dokumenttype «{}»",
+                i + 1,
+                r.label,
+                r.type_id
+            ));
+        }
+        if !r.weight.is_finite() || r.weight <= 0.0 {
+            return err(format!(
+                "formregel nr. {} («{}») må ha vekt over 0",
+                i + 1,
+                r.label
+            ));
+        }
+    }
     for id in &file.leader_review {
         if !ids.contains(&id.as_str()) {
             return err(format!(
