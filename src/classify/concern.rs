@@ -34,6 +34,8 @@ static CLOSE_PERSON: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:min|mi)\s+(?:sonn|son|dotter|datter|bror|soster|syster|far|mor|venn|venninne|kjaereste|samboer|mann|kone)\b",
         r"|\bnabo(?:en|ane|ene)\b",
         r"|\b(?:han|hun|ho)\s+som\s+(?:bur|bor)\b",
+        // "Jeg er storesøster til Lene": the relation said of oneself.
+        r"|\b(?:jeg|eg)\s+er\s+\w*(?:soster|syster|bror|datter|dotter|sonn|son|mor|far|tante|onkel|venninne|venn|nabo|samboer|sambuar)\w*\s+til\b",
     ))
     .expect("static regex")
 });
@@ -42,7 +44,8 @@ static CLOSE_PERSON: LazyLock<Regex> = LazyLock::new(|| {
 static WORRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\bredd\s+for\b|\bbekymr|\buroa\b|\burolig|\buroleg",
-        r"|\b(?:vet|veit)\s+(?:ikke|ikkje)\s+(?:hvem|kven|hvor|kvar)\b",
+        r"|\b(?:vet|veit)\s+(?:ikke|ikkje)\s+(?:hvem|kven|hvor|kvar|hva|kva|hvordan|korleis)\b",
+        r"|\b(?:trenger|treng)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+(?:kommer|kjem)\b",
         r"|\b(?:kan|kunne)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+(?:ma|som\s+kan)\b",
         r"|\b(?:se|sja)\s+til\s+(?:han|ham|henne|ho)\b",
     ))
@@ -66,6 +69,8 @@ mod tests {
             "Sonen min er 30 år. Er det nokon som kan snakke med han? Kan nokon ringe?",
             "Æ vil si ifrå om han som bur under oss. Nokon må jo sjå til han.",
             "Far min bur åleine. Eg er redd for han.",
+            "Jeg er storesøster til Lene. Hun trenger noen å snakke med.",
+            "Dottera mi låser seg inne. Eg veit ikkje kva ho kan finne på.",
         ];
         for text in yes {
             assert!(worried_third_party(&fold(text)), "{text}");
