@@ -126,10 +126,11 @@ static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A label naming the document's own date: "Dato:", "Vår dato:", and the
 /// compounds invoices and reminders use for theirs ("Purredato:"); a due
-/// date ("Forfallsdato:") is not one.
+/// date ("Forfallsdato:") is not one. A clinic's note writes the moment
+/// ("Dato/tid:").
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)\s*[:.]?\s*$",
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*$",
     )
     .expect("static regex")
 });
@@ -318,6 +319,8 @@ mod tests {
         ("Dato: 03.11.2026", "2026-11-03"),
         ("Vår dato: 2026-11-03   Vår ref: 26/123", "2026-11-03"),
         ("Deres dato: 20.10.2026\nVår dato: 03.11.2026", "2026-11-03"),
+        ("Dato/tid: 21.11.2026 kl. 22.15", "2026-11-21"),
+        ("Dato og tid: 21.11.2026 22:15", "2026-11-21"),
         ("03.11.2026\n\nKlage på vedtak", "2026-11-03"),
         ("Hilsen\nKari\n\n3/11/2026", "2026-11-03"),
         ("Førde, 5. mars 2026", "2026-03-05"),
