@@ -68,37 +68,30 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
             return err(format!("regel nr. {} («{}») har vekt 0", i + 1, r.label));
         }
     }
-    for (i, r) in file.writer_roles.iter().enumerate() {
-        if !ids.contains(&r.type_id.as_str()) {
+    // Writer roles and shape rules: evidence for a known type, weighing
+    // something.
+    let evidence = file
+        .writer_roles
+        .iter()
+        .map(|r| ("skriverrolle", &r.label, &r.type_id, r.weight))
+        .enumerate()
+        .chain(
+            file.shape_rules
+                .iter()
+                .map(|r| ("formregel", &r.label, &r.type_id, r.weight))
+                .enumerate(),
+        );
+    for (i, (kind, label, type_id, weight)) in evidence {
+        if !ids.contains(&type_id.as_str()) {
             return err(format!(
-                "skriverrolle nr. {} («{}») viser til ukjent dokumenttype «{}»",
-                i + 1,
-                r.label,
-                r.type_id
+                "{kind} nr. {} («{label}») viser til ukjent dokumenttype «{type_id}»",
+                i + 1
             ));
         }
-        if !r.weight.is_finite() || r.weight <= 0.0 {
+        if !weight.is_finite() || weight <= 0.0 {
             return err(format!(
-                "skriverrolle nr. {} («{}») må ha vekt over 0",
-                i + 1,
-                r.label
-            ));
-        }
-    }
-    for (i, r) in file.shape_rules.iter().enumerate() {
-        if !ids.contains(&r.type_id.as_str()) {
-            return err(format!(
-                "formregel nr. {} («{}») viser til ukjent dokumenttype «{}»",
-                i + 1,
-                r.label,
-                r.type_id
-            ));
-        }
-        if !r.weight.is_finite() || r.weight <= 0.0 {
-            return err(format!(
-                "formregel nr. {} («{}») må ha vekt over 0",
-                i + 1,
-                r.label
+                "{kind} nr. {} («{label}») må ha vekt over 0",
+                i + 1
             ));
         }
     }
@@ -134,7 +127,7 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
 mod tests {
     use super::super::rules::Rules;
 
-    const DEFAULT: &str = include_str!("../../config/rules.toml");
+    const DEFAULT: &str = crate::classify::DEFAULT_RULES_TOML;
 
     fn with(replace: &str, by: &str) -> String {
         assert!(DEFAULT.contains(replace), "fixture: {replace}");
@@ -165,6 +158,17 @@ mod tests {
                     "[[writer_roles]]\ntype = \"helse\"",
                 ),
                 "skriverrolle nr. 1",
+            ),
+            (
+                with(
+                    "shape = \"supports_application\"\ntype = \"helseopplysninger\"",
+                    "shape = \"supports_application\"\ntype = \"helse\"",
+                ),
+                "formregel nr. 2 («uttalelse til støtte for en annens søknad») viser til ukjent",
+            ),
+            (
+                with("shape = \"disputes_decision\"", "shape = \"angry\""),
+                "ikke gyldig TOML",
             ),
             (
                 with("short_label = \"Klage\"", "short_label = \" \""),
