@@ -9,13 +9,19 @@
 //! 1. **Find** it by its words: a stamp word ("MOTTATT", OCR-tolerant) in
 //!    capitals or followed by a date, or a month in capitals after a day
 //!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
-//!    stroke around the word that is mostly empty inside).
+//!    stroke around the word that is mostly empty inside). When the page's
+//!    reading lost the words: a stamp-sized frame, a patch of mid-grey
+//!    ink, a patch of strokes bolder than the print (`stamp_ink.rs`), each
+//!    looked for only when the ones before read as no stamp.
 //! 2. **Read** the region alone, upscaled, as one block: first with the
-//!    letter's own ink taken out, then as it is, then with only bold
-//!    strokes kept (black ink over print), then as sparse text, last
-//!    straightened when the stamp is askew (`stamp_image.rs`); stop at the
-//!    first reading whose date is read as written after a stamp word, or
-//!    when two readings agree on a date read through an OCR confusion.
+//!    letter's own ink taken out (the stamp's strokes drawn on through the
+//!    print that crossed them), then as it is, then with only bold strokes
+//!    kept (black ink over print), then as sparse text, last straightened
+//!    when the stamp is askew (`stamp_image.rs`); stop at the first reading
+//!    whose date is read as written after a stamp word, or when two
+//!    readings agree on a date read through an OCR confusion. A place
+//!    found by image evidence alone is given up after three readings with
+//!    neither a stamp word nor a date (what an unstamped page costs).
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
@@ -28,6 +34,8 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
+use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
+use super::stamp_body::{band_image, band_of, line_text, text_with_band, text_without};
 use super::stamp_image::{
     bold_strokes, remove_print, remove_print_bridged, remove_stamp_ink, rotate, tilt, WHITE,
 };
@@ -174,7 +182,8 @@ fn keyed(text: &str) -> bool {
 }
 
 /// The body's text without the stamp: the frame's lines dropped, or the
-/// stamp's ink whitened and the page read again.
+/// stamp's ink whitened and the lines it lies across read again
+/// (`stamp_body.rs`).
 #[allow(clippy::too_many_arguments)]
 fn finish(
     engine: &mut TessEngine,
@@ -190,33 +199,30 @@ fn finish(
         Some(text) => text,
         None => {
             let t = std::time::Instant::now();
-            let mut masked = image.clone();
-            remove_stamp_ink(&mut masked, stamp_box, dpi);
-            let text = engine.recognize(&masked, dpi, deadline_ms)?.text;
-            tracing::debug!(ms = t.elapsed().as_millis(), "page read again without the stamp");
+            let text = match band_of(lines, stamp_box, image.dimensions(), dpi) {
+                Some(band) => {
+                    let mut crop = band_image(image, band);
+                    let stamp_in_band = PxBox {
+                        left: stamp_box.left,
+                        top: stamp_box.top.saturating_sub(band.top),
+                        right: stamp_box.right,
+                        bottom: stamp_box.bottom.min(band.bottom) - band.top,
+                    };
+                    remove_stamp_ink(&mut crop, stamp_in_band, dpi);
+                    let band_text = engine.recognize(&crop, dpi, deadline_ms)?.text;
+                    text_with_band(lines, band, &band_text)
+                }
+                None => {
+                    let mut masked = image.clone();
+                    remove_stamp_ink(&mut masked, stamp_box, dpi);
+                    engine.recognize(&masked, dpi, deadline_ms)?.text
+                }
+            };
+            tracing::debug!(ms = t.elapsed().as_millis(), "stamp's lines read again without it");
             text
         }
     };
     Ok(Some(StampFound { reading, body_text }))
-}
-
-/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high)
-/// anywhere on the page (stamps are pressed by the signature too), largest
-/// first, at most three: one pass over the page.
-fn stamp_sized_frames(image: &GrayImage, dpi: u32) -> Vec<Frame> {
-    let mm = |v: u32| v * dpi / 25;
-    let (w, h) = image.dimensions();
-    let page = PxBox {
-        left: 0,
-        top: 0,
-        right: w,
-        bottom: h,
-    };
-    let mut frames = hollow_strokes(image, page, |b| {
-        (mm(25)..=mm(120)).contains(&b.width()) && (mm(8)..=mm(60)).contains(&b.height())
-    });
-    frames.truncate(3);
-    frames
 }
 
 const MONTHS_CAPS: [&str; 12] = [
@@ -226,8 +232,8 @@ const MONTHS_CAPS: [&str; 12] = [
 /// The box of the stamp's most telling word(s).
 fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
     for (i, line) in lines.iter().enumerate() {
-        let line_text = line_text(line);
-        let next = lines.get(i + 1).map(line_text_of).unwrap_or_default();
+        let text = line_text(line);
+        let next = lines.get(i + 1).map(line_text).unwrap_or_default();
         for (n, word) in line.words.iter().enumerate() {
             let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
             if let Some(part) = stamp_word_in(w) {
@@ -236,7 +242,7 @@ fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
                 let letters = part.chars().filter(|c| c.is_alphabetic()).count();
                 let upper = part.chars().filter(|c| c.is_uppercase()).count();
                 let capitals = upper * 10 >= letters * 7;
-                let dated = n == 0 && parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
+                let dated = n == 0 && parse_stamp_date(&format!("{text}\n{next}")).is_some();
                 if capitals || dated {
                     return Some(word.bbox);
                 }
@@ -274,18 +280,6 @@ fn stamp_word_in(word: &str) -> Option<String> {
         .find(|w| has_stamp_word(w))
 }
 
-fn line_text_of(line: &OcrLine) -> String {
-    line_text(line)
-}
-
-fn line_text(line: &OcrLine) -> String {
-    line.words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn union(a: PxBox, b: PxBox) -> PxBox {
     PxBox {
         left: a.left.min(b.left),
@@ -306,121 +300,6 @@ fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
         right: (anchor.right + 12 * cap).min(w),
         bottom: (anchor.bottom + 5 * cap).min(h),
     }
-}
-
-/// A stamp's frame: its box and its pixels.
-struct Frame {
-    bbox: PxBox,
-    pixels: Vec<(u32, u32)>,
-}
-
-/// The largest connected stroke in `region` that is mostly empty inside
-/// (a frame) and whose box `fits`.
-fn frame_box(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox) -> bool) -> Option<Frame> {
-    hollow_strokes(image, region, fits).into_iter().next()
-}
-
-/// The connected strokes in `region` that are mostly empty inside (frames)
-/// and whose boxes `fit`, largest first.
-fn hollow_strokes(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox) -> bool) -> Vec<Frame> {
-    let (rw, rh) = (region.width() as usize, region.height() as usize);
-    if rw == 0 || rh == 0 {
-        return Vec::new();
-    }
-    let dark = |x: usize, y: usize| {
-        image.get_pixel(
-            (region.left as usize + x) as u32,
-            (region.top as usize + y) as u32,
-        )[0] < 185
-    };
-    let mut seen = vec![false; rw * rh];
-    let mut found: Vec<(u64, PxBox, Vec<usize>)> = Vec::new();
-    let mut members = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..rw * rh {
-        if seen[start] || !dark(start % rw, start / rw) {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        let (mut x0, mut y0, mut x1, mut y1, mut count) = (usize::MAX, usize::MAX, 0, 0, 0u64);
-        members.clear();
-        while let Some(p) = stack.pop() {
-            members.push(p);
-            let (x, y) = (p % rw, p / rw);
-            count += 1;
-            x0 = x0.min(x);
-            y0 = y0.min(y);
-            x1 = x1.max(x);
-            y1 = y1.max(y);
-            for (dx, dy) in [
-                (-1i64, 0i64),
-                (1, 0),
-                (0, -1),
-                (0, 1),
-                (-1, -1),
-                (1, 1),
-                (-1, 1),
-                (1, -1),
-            ] {
-                let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                if nx < 0 || ny < 0 || nx >= rw as i64 || ny >= rh as i64 {
-                    continue;
-                }
-                let q = ny as usize * rw + nx as usize;
-                if !seen[q] && dark(nx as usize, ny as usize) {
-                    seen[q] = true;
-                    stack.push(q);
-                }
-            }
-        }
-        let b = PxBox {
-            left: region.left + x0 as u32,
-            top: region.top + y0 as u32,
-            right: region.left + x1 as u32 + 1,
-            bottom: region.top + y1 as u32 + 1,
-        };
-        let area = u64::from(b.width()) * u64::from(b.height());
-        let hollow = count * 3 <= area;
-        if hollow && fits(b) {
-            found.push((area, b, members.clone()));
-        }
-    }
-    found.sort_by_key(|f| std::cmp::Reverse(f.0));
-    found
-        .into_iter()
-        .map(|(_, bbox, members)| Frame {
-            bbox,
-            pixels: members
-                .into_iter()
-                .map(|p| (region.left + (p % rw) as u32, region.top + (p / rw) as u32))
-                .collect(),
-        })
-        .collect()
-}
-
-/// The page's text without the lines inside the frame, when every line is
-/// either inside it or clear of it; `None` when a line straddles it (the
-/// stamp is pressed over the letter's print).
-fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
-    let mut out = String::new();
-    let mut dropped = 0;
-    for line in lines {
-        let inside = line.words.iter().all(|w| frame.contains(&w.bbox));
-        if inside {
-            dropped += 1;
-            continue;
-        }
-        if line.words.iter().any(|w| w.bbox.intersects(&frame)) || line.bbox.intersects(&frame) {
-            return None;
-        }
-        if line.starts_block && !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&line_text(line));
-        out.push('\n');
-    }
-    (dropped > 0).then_some(out)
 }
 
 /// The stamp's readings, best first: a reading whose date follows a stamp

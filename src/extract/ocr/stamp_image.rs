@@ -280,6 +280,34 @@ mod tests {
     }
 
     #[test]
+    fn a_stamp_stroke_under_the_print_is_bridged_and_print_elsewhere_goes() {
+        // A grey stamp stroke (a horizontal bar, 8 px high) crossed by a
+        // black print stem, and a print stem on bare paper.
+        let mut img = GrayImage::from_pixel(200, 60, Luma([WHITE]));
+        for x in 10..150 {
+            for y in 20..28 {
+                img.put_pixel(x, y, Luma([100]));
+            }
+        }
+        for x in [80, 170] {
+            for y in 5..55 {
+                for dx in 0..3 {
+                    img.put_pixel(x + dx, y, Luma([20]));
+                }
+            }
+        }
+        let mut plain = img.clone();
+        remove_print(&mut plain, 300);
+        let mut bridged = img;
+        remove_print_bridged(&mut bridged, 300);
+        let inked = |img: &GrayImage, x, y| img.get_pixel(x, y)[0] < INK;
+        assert!(!inked(&plain, 81, 24), "the plain removal leaves a gap");
+        assert!(inked(&bridged, 81, 24), "the stroke goes on under the print");
+        assert!(!inked(&bridged, 81, 10), "print above the stroke goes");
+        assert!(!inked(&bridged, 171, 24), "print on bare paper goes");
+    }
+
+    #[test]
     fn a_tilted_stamp_is_measured_and_straightened() {
         // Three lines of ink dashes, rising 4° to the right.
         let mut img = GrayImage::from_pixel(400, 200, Luma([WHITE]));

@@ -207,9 +207,42 @@ mod tests {
             }
         }
         let found = ink_patches(&page, dpi, 3);
+        assert!(bold_patches(&page, dpi, 3).iter().all(|b| b.top < 1100));
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0];
         assert!(b.left <= 900 && b.right >= 1370 && b.top <= 1200 && b.bottom >= 1350);
         assert!(b.top >= 1100, "print is not stamp ink: {b:?}");
+    }
+
+    #[test]
+    fn a_patch_of_bold_black_strokes_is_found_among_thin_print() {
+        // Black and white, as a G4 scan: print in 3 px stems, a stamp in
+        // 8 px stems, both black.
+        let dpi = 300;
+        let mut page = GrayImage::from_pixel(2480, 3508, Luma([255]));
+        for line in 0..30u32 {
+            for x in (300..2200).step_by(16) {
+                for y in 0..30 {
+                    for dx in 0..3 {
+                        page.put_pixel(x + dx, 400 + line * 60 + y, Luma([0]));
+                    }
+                }
+            }
+        }
+        // The stamp, 60 × 20 mm, over the print's lower lines.
+        for row in 0..3u32 {
+            for x in (1200..1900).step_by(22) {
+                for y in 0..50 {
+                    for dx in 0..8 {
+                        page.put_pixel(x + dx, 1900 + row * 80 + y, Luma([0]));
+                    }
+                }
+            }
+        }
+        let found = bold_patches(&page, dpi, 2);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0];
+        assert!(b.left <= 1200 && b.right >= 1900, "{b:?}");
+        assert!(b.top <= 1900 && b.bottom >= 2130, "{b:?}");
     }
 }
