@@ -350,38 +350,53 @@ fn read_stamp(
             tilt(bold()).map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
         })
     };
-    // Tried in order until one reads a stamp word and a date as written;
-    // each later one only runs when the earlier ones failed: the print
-    // taken out by its darkness (coloured ink), the crop as it is, the
-    // print taken out by its thin strokes (black ink over print), sparse
-    // text, and last the stamp straightened when it is pressed askew.
-    let mut readings: Vec<String> = Vec::new();
-    // Readings whose date needed an OCR confusion undone, best first.
-    let mut unclean: Vec<String> = Vec::new();
+    // Print crossing the stamp: the bridge drew strokes through it. A
+    // bridge may draw a digit's missing stroke or a wrong one ("06" as
+    // "09", "28" as "24"), and so may the print left in: then no single
+    // reading is trusted, two must agree on the date.
+    let bridged_px = bridged
+        .as_raw()
+        .iter()
+        .zip(without_print.as_raw())
+        .filter(|(a, b)| a != b)
+        .count();
+    let crossed = bridged_px * 1000 > bridged.as_raw().len();
+    // Tried in order until one reads a stamp word and a date as written
+    // (where no print crosses the stamp) or two readings agree on the
+    // date; each later one only runs when the earlier ones did not: the
+    // print taken out by its darkness (coloured ink), also with the
+    // stamp's strokes bridged through it, the crop as it is, the print
+    // taken out by its thin strokes (black ink over print), sparse text,
+    // and last the stamp straightened when it is pressed askew.
+    let mut keyed_readings: Vec<(chrono::NaiveDate, bool, String)> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    let mut chosen: Option<usize> = None;
     // Black strokes are what a bold patch is: its print is taken out by
     // stroke width first (taken out by darkness, the stamp would go too).
     let order: &[u8] = if finder == "bold" {
-        &[2, 7, 1, 3, 0, 4, 5, 6]
+        &[3, 8, 2, 4, 1, 0, 5, 6, 7]
     } else {
-        &[0, 1, 2, 3, 4, 5, 6, 7]
+        &[1, 0, 2, 3, 4, 5, 6, 7, 8]
     };
     for (n, &variant) in order.iter().enumerate() {
         // A place found by image evidence alone that reads as no stamp at
         // all in three tries is none: the later readings never found one
         // there on the samples, and each costs an OCR call.
-        let words_found = finder == "words";
-        if !words_found && n == 3 && !readings.iter().chain(&unclean).any(|r| stamp_like(r)) {
+        let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
+        if finder != "words" && n == 3 && !evidence {
             tracing::debug!("no stamp evidence: given up");
             break;
         }
         let (img, upscale, psm) = match variant {
-            0 => (&bridged, true, PSM_SINGLE_BLOCK),
-            1 => (&crop, true, PSM_SINGLE_BLOCK),
-            2 => (bold(), true, PSM_SINGLE_BLOCK),
-            3 => (&crop, true, PSM_SPARSE_TEXT),
-            4 => (&without_print, false, PSM_SINGLE_BLOCK),
-            5 => (&without_print, true, PSM_SPARSE_TEXT),
-            6 => match level() {
+            0 if crossed => (&bridged, true, PSM_SINGLE_BLOCK),
+            0 => continue,
+            1 => (&without_print, true, PSM_SINGLE_BLOCK),
+            2 => (&crop, true, PSM_SINGLE_BLOCK),
+            3 => (bold(), true, PSM_SINGLE_BLOCK),
+            4 => (&crop, true, PSM_SPARSE_TEXT),
+            5 => (&without_print, false, PSM_SINGLE_BLOCK),
+            6 => (&without_print, true, PSM_SPARSE_TEXT),
+            7 => match level() {
                 Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
                 None => continue,
             },
@@ -403,28 +418,34 @@ fn read_stamp(
         if text.is_empty() {
             continue;
         }
-        if has_clean_keyed_date(&text) {
-            tracing::debug!(variant, "stamp reading keyed");
-            readings.insert(0, text);
+        let date = parse_stamp_date(&text).filter(|_| keyed(&text));
+        let Some(date) = date else {
+            others.push(text);
+            continue;
+        };
+        let clean = has_clean_keyed_date(&text);
+        let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
+        tracing::debug!(variant, clean, crossed, agreed = agreed.is_some(), "stamp reading keyed");
+        keyed_readings.push((date, clean, text));
+        if let Some(first) = agreed {
+            chosen = Some(first);
             break;
         }
-        if keyed(&text) {
-            // "os NOV 2026" is 05 NOV only if nothing reads better; two
-            // readings agreeing is as good as one read as written.
-            let agreed = unclean
-                .iter()
-                .any(|u| parse_stamp_date(u) == parse_stamp_date(&text));
-            tracing::debug!(variant, agreed, "stamp reading keyed through a confusion");
-            unclean.push(text);
-            if agreed {
-                break;
-            }
-            continue;
+        if clean && !crossed {
+            chosen = Some(keyed_readings.len() - 1);
+            break;
         }
-        readings.push(text);
     }
-    let clean = usize::from(readings.first().is_some_and(|r| has_clean_keyed_date(r)));
-    readings.splice(clean..clean, unclean);
+    // No two agreed: the first date read as written, else the first read
+    // through a confusion ("os NOV 2026" is 05 NOV only if nothing reads
+    // better).
+    let chosen = chosen.or_else(|| keyed_readings.iter().position(|(_, clean, _)| *clean));
+    if let Some(i) = chosen {
+        let best = keyed_readings.remove(i);
+        keyed_readings.insert(0, best);
+    }
+    let mut readings: Vec<String> = keyed_readings.into_iter().map(|(_, _, t)| t).collect();
+    readings.extend(others);
     let found = readings.iter().any(|r| stamp_like(r));
     Ok(found.then(|| readings.join("\n\n")))
 }
