@@ -191,8 +191,7 @@ fn stamps_only() {
     // (scans, time) for unstamped and stamped scans.
     let mut time = [(0u32, Duration::ZERO); 2];
     for letter in &letters {
-        let Some((_, extraction, took)) = results.iter().find(|(id, _, _)| *id == letter.id)
-        else {
+        let Some((_, extraction, took)) = results.iter().find(|(id, _, _)| *id == letter.id) else {
             continue;
         };
         let stamped = letter.expected.stamped_date.is_some();

@@ -34,8 +34,8 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
-use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_body::{band_image, band_of, line_text, text_with_band, text_without};
+use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{
     bold_strokes, remove_print, remove_print_bridged, remove_stamp_ink, rotate, tilt, WHITE,
 };
@@ -218,7 +218,10 @@ fn finish(
                     engine.recognize(&masked, dpi, deadline_ms)?.text
                 }
             };
-            tracing::debug!(ms = t.elapsed().as_millis(), "stamp's lines read again without it");
+            tracing::debug!(
+                ms = t.elapsed().as_millis(),
+                "stamp's lines read again without it"
+            );
             text
         }
     };
@@ -425,7 +428,13 @@ fn read_stamp(
         };
         let clean = has_clean_keyed_date(&text);
         let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
-        tracing::debug!(variant, clean, crossed, agreed = agreed.is_some(), "stamp reading keyed");
+        tracing::debug!(
+            variant,
+            clean,
+            crossed,
+            agreed = agreed.is_some(),
+            "stamp reading keyed"
+        );
         keyed_readings.push((date, clean, text));
         if let Some(first) = agreed {
             chosen = Some(first);

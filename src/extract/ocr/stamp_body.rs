@@ -33,13 +33,20 @@ pub(super) fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
 /// the first reading (a line beside the stamp at its height is in it too)
 /// and by a margin that stops short of the lines above and below; `None`
 /// when that is most of the page (then the page is read again whole).
-pub(super) fn band_of(lines: &[OcrLine], stamp: PxBox, (w, h): (u32, u32), dpi: u32) -> Option<PxBox> {
+pub(super) fn band_of(
+    lines: &[OcrLine],
+    stamp: PxBox,
+    (w, h): (u32, u32),
+    dpi: u32,
+) -> Option<PxBox> {
     let (mut top, mut bottom) = (stamp.top, stamp.bottom);
     loop {
         let (t, b) = lines
             .iter()
             .filter(|l| l.bbox.top < bottom && l.bbox.bottom > top)
-            .fold((top, bottom), |(t, b), l| (t.min(l.bbox.top), b.max(l.bbox.bottom)));
+            .fold((top, bottom), |(t, b), l| {
+                (t.min(l.bbox.top), b.max(l.bbox.bottom))
+            });
         if (t, b) == (top, bottom) {
             break;
         }

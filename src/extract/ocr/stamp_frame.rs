@@ -33,7 +33,11 @@ pub(super) struct Frame {
 
 /// The largest connected stroke in `region` that is mostly empty inside
 /// (a frame) and whose box `fits`.
-pub(super) fn frame_box(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox) -> bool) -> Option<Frame> {
+pub(super) fn frame_box(
+    image: &GrayImage,
+    region: PxBox,
+    fits: impl Fn(PxBox) -> bool,
+) -> Option<Frame> {
     hollow_strokes(image, region, fits).into_iter().next()
 }
 

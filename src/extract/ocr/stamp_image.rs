@@ -83,7 +83,7 @@ pub(super) fn remove_print_bridged(crop: &mut GrayImage, dpi: u32) {
         .zip(&ink)
         .filter(|(_, i)| **i)
         .fold((0u64, 0u64), |(s, n), (p, _)| (s + u64::from(*p), n + 1));
-    let shade = if n == 0 { 100 } else { (sum / n) as u8 };
+    let shade = sum.checked_div(n).map_or(100, |m| m as u8);
     for (i, p) in crop.iter_mut().enumerate() {
         if mask[i] {
             *p = if rows[i] || cols[i] { shade } else { WHITE };
@@ -302,7 +302,10 @@ mod tests {
         remove_print_bridged(&mut bridged, 300);
         let inked = |img: &GrayImage, x, y| img.get_pixel(x, y)[0] < INK;
         assert!(!inked(&plain, 81, 24), "the plain removal leaves a gap");
-        assert!(inked(&bridged, 81, 24), "the stroke goes on under the print");
+        assert!(
+            inked(&bridged, 81, 24),
+            "the stroke goes on under the print"
+        );
         assert!(!inked(&bridged, 81, 10), "print above the stroke goes");
         assert!(!inked(&bridged, 171, 24), "print on bare paper goes");
     }
