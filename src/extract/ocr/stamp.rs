@@ -34,7 +34,7 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
-use super::stamp_body::{band_image, band_of, line_text, text_with_band, text_without};
+use super::stamp_body::{band_image, band_of, has_print, line_text, text_with_band, text_without};
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{
     bold_strokes, remove_print, remove_print_bridged, remove_stamp_ink, rotate, tilt, WHITE,
@@ -209,7 +209,12 @@ fn finish(
                         bottom: stamp_box.bottom.min(band.bottom) - band.top,
                     };
                     remove_stamp_ink(&mut crop, stamp_in_band, dpi);
-                    let band_text = engine.recognize(&crop, dpi, deadline_ms)?.text;
+                    // Nothing left but paper: the band held only the stamp.
+                    let band_text = if has_print(&crop) {
+                        engine.recognize(&crop, dpi, deadline_ms)?.text
+                    } else {
+                        String::new()
+                    };
                     text_with_band(lines, band, &band_text)
                 }
                 None => {

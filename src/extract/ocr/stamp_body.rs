@@ -79,6 +79,13 @@ pub(super) fn band_image(image: &GrayImage, band: PxBox) -> GrayImage {
     imageops::crop_imm(image, band.left, band.top, band.width(), band.height()).to_image()
 }
 
+/// Whether a band holds any print once the stamp's ink is out (a blank
+/// band is not worth an OCR call, and tesseract complains about it).
+pub(super) fn has_print(band: &GrayImage) -> bool {
+    let dark = band.as_raw().iter().filter(|p| **p < 128).count();
+    dark * 2000 >= band.as_raw().len()
+}
+
 /// The page's text with the band's lines replaced by the band read again,
 /// in the place of the band's first line.
 pub(super) fn text_with_band(lines: &[OcrLine], band: PxBox, band_text: &str) -> String {
