@@ -37,7 +37,8 @@ use image::{imageops, GrayImage};
 use super::stamp_body::{band_image, band_of, has_print, line_text, text_with_band, text_without};
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{
-    bold_strokes, remove_print, remove_print_bridged, remove_stamp_ink, rotate, tilt, WHITE,
+    bold_strokes, fill_pinholes, remove_print, remove_print_bridged, remove_stamp_ink, rotate,
+    tilt, WHITE,
 };
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
 use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
@@ -352,6 +353,8 @@ fn read_stamp(
     // Made only when the readings before them failed.
     let bold = std::cell::OnceCell::new();
     let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
+    let bold_filled = std::cell::OnceCell::new();
+    let bold_filled = || bold_filled.get_or_init(|| bold_strokes(&fill_pinholes(&crop), dpi));
     let level = std::cell::OnceCell::new();
     let level = || {
         level.get_or_init(|| {
@@ -382,7 +385,7 @@ fn read_stamp(
     // Black strokes are what a bold patch is: its print is taken out by
     // stroke width first (taken out by darkness, the stamp would go too).
     let order: &[u8] = if finder == "bold" {
-        &[3, 8, 2, 4, 1, 0, 5, 6, 7]
+        &[3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
     } else {
         &[1, 0, 2, 3, 4, 5, 6, 7, 8]
     };
@@ -404,6 +407,7 @@ fn read_stamp(
             4 => (&crop, true, PSM_SPARSE_TEXT),
             5 => (&without_print, false, PSM_SINGLE_BLOCK),
             6 => (&without_print, true, PSM_SPARSE_TEXT),
+            9 => (bold_filled(), true, PSM_SINGLE_BLOCK),
             7 => match level() {
                 Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
                 None => continue,

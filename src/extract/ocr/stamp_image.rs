@@ -149,6 +149,39 @@ pub(super) fn bold_strokes(crop: &GrayImage, dpi: u32) -> GrayImage {
     out
 }
 
+/// The crop with the pinholes in its ink filled (a closing by one pixel):
+/// on a black-and-white scan a faded stamp's strokes are dotted, and the
+/// opening in [`bold_strokes`] would take them for thin print.
+pub(super) fn fill_pinholes(crop: &GrayImage) -> GrayImage {
+    let (w, h) = (crop.width() as usize, crop.height() as usize);
+    let dark: Vec<bool> = crop.as_raw().iter().map(|p| *p < INK).collect();
+    let grown = morph(
+        &morph(&dark, w, h, 1, 1, true, false),
+        w,
+        h,
+        1,
+        1,
+        false,
+        false,
+    );
+    let closed = morph(
+        &morph(&grown, w, h, 1, 1, true, true),
+        w,
+        h,
+        1,
+        1,
+        false,
+        true,
+    );
+    let mut out = crop.clone();
+    for (i, p) in out.iter_mut().enumerate() {
+        if closed[i] && !dark[i] {
+            *p = 0;
+        }
+    }
+    out
+}
+
 /// One pass of a square erosion (`all`) or dilation along a row
 /// (`horizontal`) or column, over `lo` before and `hi` after each pixel.
 fn morph(
