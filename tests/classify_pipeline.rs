@@ -96,11 +96,10 @@ fn through_the_extractor() {
     let unseen = evaluate(&held_out, extracted);
     unseen.print_summary("rendered files, HELD-OUT letters 1200-1399 (fresh H)");
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
-    // stamp reader was built on (184/192 at the end of session 6), never
-    // invented on a letter without one. Fresh G's stamps are held out like
-    // its letters: their one-at-a-time look was never tuned on, and they
-    // read 6/9 right, below the issue's 95 % (their level is kept here; the
-    // target is not met on unseen stamp styles).
+    // stamp reader was built on (with G, 190/201 before session 7's stamp
+    // round, 193/201 after it), never invented on a letter without one.
+    // Fresh H's stamps are held out like its letters; the level asserted
+    // for them below (all but three) was G's and waits for H's score.
     let (right, stamped) = (report.stamped_right, report.stamped_total);
     println!(
         "stamp date: tuning scans {right}/{stamped} right, held-out scans {}/{} right",
@@ -118,7 +117,7 @@ fn through_the_extractor() {
     }
     assert!(
         unseen.stamped_right + 3 >= unseen.stamped_total,
-        "held-out stamp date fell below its level (6/9): {}/{}",
+        "held-out stamp date fell below its level (all but three): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );
