@@ -473,6 +473,10 @@ mod tests {
             ("Mottatt 1311.26", "2026-11-13"),
             ("MOTTATT\nC4 MOV 2026", "2026-11-04"),
             ("MOTTATT 07 NAI 2026", "2026-05-07"),
+            ("Motteke 3.11.26", "2026-11-03"),
+            ("MOTTATT\nHelse og omsorg\n15. nov. 2026", "2026-11-15"),
+            ("RANA KOMMUNE\nMOTTATT 15.11.26\nSaksbeh. KH", "2026-11-15"),
+            ("Mottatt: 15 NOV. 2026", "2026-11-15"),
         ];
         for (text, want) in cases {
             assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");

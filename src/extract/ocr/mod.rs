@@ -14,6 +14,8 @@ mod deskew;
 mod page;
 mod slot;
 mod stamp;
+mod stamp_body;
+mod stamp_frame;
 mod stamp_image;
 mod stamp_ink;
 pub mod tess;

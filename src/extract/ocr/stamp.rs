@@ -9,13 +9,19 @@
 //! 1. **Find** it by its words: a stamp word ("MOTTATT", OCR-tolerant) in
 //!    capitals or followed by a date, or a month in capitals after a day
 //!    ("15 NOV"). Its frame, when it has one, bounds it (a large connected
-//!    stroke around the word that is mostly empty inside).
+//!    stroke around the word that is mostly empty inside). When the page's
+//!    reading lost the words: a stamp-sized frame, a patch of mid-grey
+//!    ink, a patch of strokes bolder than the print (`stamp_ink.rs`), each
+//!    looked for only when the ones before read as no stamp.
 //! 2. **Read** the region alone, upscaled, as one block: first with the
-//!    letter's own ink taken out, then as it is, then with only bold
-//!    strokes kept (black ink over print), then as sparse text, last
-//!    straightened when the stamp is askew (`stamp_image.rs`); stop at the
-//!    first reading whose date is read as written after a stamp word, or
-//!    when two readings agree on a date read through an OCR confusion.
+//!    letter's own ink taken out (the stamp's strokes drawn on through the
+//!    print that crossed them), then as it is, then with only bold strokes
+//!    kept (black ink over print), then as sparse text, last straightened
+//!    when the stamp is askew (`stamp_image.rs`); stop at the first reading
+//!    whose date is read as written after a stamp word, or when two
+//!    readings agree on a date read through an OCR confusion. A place
+//!    found by image evidence alone is given up after three readings with
+//!    neither a stamp word nor a date (what an unstamped page costs).
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
@@ -28,7 +34,12 @@
 use chrono::Datelike;
 use image::{imageops, GrayImage};
 
-use super::stamp_image::{bold_strokes, remove_print, remove_stamp_ink, rotate, tilt, WHITE};
+use super::stamp_body::{band_image, band_of, has_print, line_text, text_with_band, text_without};
+use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
+use super::stamp_image::{
+    bold_strokes, fill_pinholes, remove_print, remove_print_bridged, remove_stamp_ink, rotate,
+    tilt, WHITE,
+};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
 use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
 
@@ -53,12 +64,13 @@ pub(super) fn separate(
     lines: &[OcrLine],
     deadline_ms: u32,
 ) -> Result<Option<StampFound>, TessError> {
+    let started = std::time::Instant::now();
     // Where the stamp may be: around its words, or (when the page's reading
     // lost them under the print) any stamp-sized frame, or a patch of ink.
     let candidates: Vec<(PxBox, Option<Frame>, &str)> = match find_anchor(lines) {
         Some(anchor) => {
             let region = around(anchor, image.dimensions());
-            let frame = frame_box(image, region, |b, _| {
+            let frame = frame_box(image, region, |b| {
                 let (cx, cy) = (
                     (anchor.left + anchor.right) / 2,
                     (anchor.top + anchor.bottom) / 2,
@@ -79,9 +91,10 @@ pub(super) fn separate(
     let anchored = candidates.first().map(|(b, _, _)| *b);
     let candidates = candidates
         .into_iter()
+        // Looked for only when the words did not read as a stamp.
         .chain(
-            stamp_sized_frames(image, dpi)
-                .into_iter()
+            std::iter::once(())
+                .flat_map(move |()| stamp_sized_frames(image, dpi))
                 .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
                 .map(|f| (f.bbox, Some(f), "frame")),
         )
@@ -92,9 +105,17 @@ pub(super) fn separate(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
                 .map(|b| (b, None, "ink")),
+        )
+        // Black ink (and every ink on a black-and-white scan) by its bold
+        // strokes.
+        .chain(
+            std::iter::once(())
+                .flat_map(move |()| super::stamp_ink::bold_patches(image, dpi, 2))
+                .map(|b| (b, None, "bold")),
         );
     // The first reading with a stamp word and a date wins; else the first
     // stamp-like one (its date may still be read by the classifier).
+    tracing::debug!(ms = started.elapsed().as_millis(), "stamp candidates found");
     let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
     for (stamp_box, frame, finder) in candidates {
         // The frame's strokes read as "|" and "[": read the stamp without
@@ -110,10 +131,11 @@ pub(super) fn separate(
             }
             None => image,
         };
-        let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms)?;
+        let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms, finder)?;
         tracing::debug!(
             finder,
             ?stamp_box,
+            ms = started.elapsed().as_millis(),
             read = reading.is_some(),
             keyed = reading.as_deref().is_some_and(keyed),
             "stamp candidate"
@@ -161,7 +183,8 @@ fn keyed(text: &str) -> bool {
 }
 
 /// The body's text without the stamp: the frame's lines dropped, or the
-/// stamp's ink whitened and the page read again.
+/// stamp's ink whitened and the lines it lies across read again
+/// (`stamp_body.rs`).
 #[allow(clippy::too_many_arguments)]
 fn finish(
     engine: &mut TessEngine,
@@ -176,40 +199,39 @@ fn finish(
     let body_text = match frame.as_ref().and_then(|f| text_without(lines, f.bbox)) {
         Some(text) => text,
         None => {
-            let mut masked = image.clone();
-            remove_stamp_ink(&mut masked, stamp_box, dpi);
-            engine.recognize(&masked, dpi, deadline_ms)?.text
+            let t = std::time::Instant::now();
+            let text = match band_of(lines, stamp_box, image.dimensions(), dpi) {
+                Some(band) => {
+                    let mut crop = band_image(image, band);
+                    let stamp_in_band = PxBox {
+                        left: stamp_box.left,
+                        top: stamp_box.top.saturating_sub(band.top),
+                        right: stamp_box.right,
+                        bottom: stamp_box.bottom.min(band.bottom) - band.top,
+                    };
+                    remove_stamp_ink(&mut crop, stamp_in_band, dpi);
+                    // Nothing left but paper: the band held only the stamp.
+                    let band_text = if has_print(&crop) {
+                        engine.recognize(&crop, dpi, deadline_ms)?.text
+                    } else {
+                        String::new()
+                    };
+                    text_with_band(lines, band, &band_text)
+                }
+                None => {
+                    let mut masked = image.clone();
+                    remove_stamp_ink(&mut masked, stamp_box, dpi);
+                    engine.recognize(&masked, dpi, deadline_ms)?.text
+                }
+            };
+            tracing::debug!(
+                ms = t.elapsed().as_millis(),
+                "stamp's lines read again without it"
+            );
+            text
         }
     };
     Ok(Some(StampFound { reading, body_text }))
-}
-
-/// Frames the size of a received stamp (25–120 mm wide, 8–60 mm high)
-/// anywhere on the page (stamps are pressed by the signature too), largest
-/// first, at most three.
-fn stamp_sized_frames(image: &GrayImage, dpi: u32) -> Vec<Frame> {
-    let mm = |v: u32| v * dpi / 25;
-    let (w, h) = image.dimensions();
-    let page = PxBox {
-        left: 0,
-        top: 0,
-        right: w,
-        bottom: h,
-    };
-    let mut frames = Vec::new();
-    for _ in 0..3 {
-        let taken: Vec<PxBox> = frames.iter().map(|f: &Frame| f.bbox).collect();
-        let next = frame_box(image, page, |b, _| {
-            (mm(25)..=mm(120)).contains(&b.width())
-                && (mm(8)..=mm(60)).contains(&b.height())
-                && !taken.contains(&b)
-        });
-        match next {
-            Some(f) => frames.push(f),
-            None => break,
-        }
-    }
-    frames
 }
 
 const MONTHS_CAPS: [&str; 12] = [
@@ -219,8 +241,8 @@ const MONTHS_CAPS: [&str; 12] = [
 /// The box of the stamp's most telling word(s).
 fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
     for (i, line) in lines.iter().enumerate() {
-        let line_text = line_text(line);
-        let next = lines.get(i + 1).map(line_text_of).unwrap_or_default();
+        let text = line_text(line);
+        let next = lines.get(i + 1).map(line_text).unwrap_or_default();
         for (n, word) in line.words.iter().enumerate() {
             let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
             if let Some(part) = stamp_word_in(w) {
@@ -229,7 +251,7 @@ fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
                 let letters = part.chars().filter(|c| c.is_alphabetic()).count();
                 let upper = part.chars().filter(|c| c.is_uppercase()).count();
                 let capitals = upper * 10 >= letters * 7;
-                let dated = n == 0 && parse_stamp_date(&format!("{line_text}\n{next}")).is_some();
+                let dated = n == 0 && parse_stamp_date(&format!("{text}\n{next}")).is_some();
                 if capitals || dated {
                     return Some(word.bbox);
                 }
@@ -267,18 +289,6 @@ fn stamp_word_in(word: &str) -> Option<String> {
         .find(|w| has_stamp_word(w))
 }
 
-fn line_text_of(line: &OcrLine) -> String {
-    line_text(line)
-}
-
-fn line_text(line: &OcrLine) -> String {
-    line.words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn union(a: PxBox, b: PxBox) -> PxBox {
     PxBox {
         left: a.left.min(b.left),
@@ -301,111 +311,6 @@ fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
     }
 }
 
-/// A stamp's frame: its box and its pixels.
-struct Frame {
-    bbox: PxBox,
-    pixels: Vec<(u32, u32)>,
-}
-
-/// The largest connected stroke in `region` that is mostly empty inside
-/// (a frame) and whose box `fits`.
-fn frame_box(image: &GrayImage, region: PxBox, fits: impl Fn(PxBox, u64) -> bool) -> Option<Frame> {
-    let (rw, rh) = (region.width() as usize, region.height() as usize);
-    if rw == 0 || rh == 0 {
-        return None;
-    }
-    let dark = |x: usize, y: usize| {
-        image.get_pixel(
-            (region.left as usize + x) as u32,
-            (region.top as usize + y) as u32,
-        )[0] < 185
-    };
-    let mut seen = vec![false; rw * rh];
-    let mut best: Option<(u64, PxBox, Vec<usize>)> = None;
-    let mut members = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..rw * rh {
-        if seen[start] || !dark(start % rw, start / rw) {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        let (mut x0, mut y0, mut x1, mut y1, mut count) = (usize::MAX, usize::MAX, 0, 0, 0u64);
-        members.clear();
-        while let Some(p) = stack.pop() {
-            members.push(p);
-            let (x, y) = (p % rw, p / rw);
-            count += 1;
-            x0 = x0.min(x);
-            y0 = y0.min(y);
-            x1 = x1.max(x);
-            y1 = y1.max(y);
-            for (dx, dy) in [
-                (-1i64, 0i64),
-                (1, 0),
-                (0, -1),
-                (0, 1),
-                (-1, -1),
-                (1, 1),
-                (-1, 1),
-                (1, -1),
-            ] {
-                let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                if nx < 0 || ny < 0 || nx >= rw as i64 || ny >= rh as i64 {
-                    continue;
-                }
-                let q = ny as usize * rw + nx as usize;
-                if !seen[q] && dark(nx as usize, ny as usize) {
-                    seen[q] = true;
-                    stack.push(q);
-                }
-            }
-        }
-        let b = PxBox {
-            left: region.left + x0 as u32,
-            top: region.top + y0 as u32,
-            right: region.left + x1 as u32 + 1,
-            bottom: region.top + y1 as u32 + 1,
-        };
-        let area = u64::from(b.width()) * u64::from(b.height());
-        let hollow = count * 3 <= area;
-        if hollow && fits(b, count) && best.as_ref().is_none_or(|(a, _, _)| area > *a) {
-            best = Some((area, b, members.clone()));
-        }
-    }
-    best.map(|(_, bbox, members)| Frame {
-        bbox,
-        pixels: members
-            .into_iter()
-            .map(|p| (region.left + (p % rw) as u32, region.top + (p / rw) as u32))
-            .collect(),
-    })
-}
-
-/// The page's text without the lines inside the frame, when every line is
-/// either inside it or clear of it; `None` when a line straddles it (the
-/// stamp is pressed over the letter's print).
-fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
-    let mut out = String::new();
-    let mut dropped = 0;
-    for line in lines {
-        let inside = line.words.iter().all(|w| frame.contains(&w.bbox));
-        if inside {
-            dropped += 1;
-            continue;
-        }
-        if line.words.iter().any(|w| w.bbox.intersects(&frame)) || line.bbox.intersects(&frame) {
-            return None;
-        }
-        if line.starts_block && !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&line_text(line));
-        out.push('\n');
-    }
-    (dropped > 0).then_some(out)
-}
-
 /// The stamp's readings, best first: a reading whose date follows a stamp
 /// word ends the search. `None` when nothing stamp-like was read.
 fn read_stamp(
@@ -414,6 +319,7 @@ fn read_stamp(
     dpi: u32,
     stamp_box: PxBox,
     deadline_ms: u32,
+    finder: &str,
 ) -> Result<Option<String>, TessError> {
     let margin = (dpi / 50).max(4);
     let b = PxBox {
@@ -440,40 +346,75 @@ fn read_stamp(
         )
     };
     let read_dpi = (dpi as f32 * factor) as u32;
+    let mut bridged = crop.clone();
+    remove_print_bridged(&mut bridged, dpi);
     let mut without_print = crop.clone();
     remove_print(&mut without_print, dpi);
     // Made only when the readings before them failed.
     let bold = std::cell::OnceCell::new();
     let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
+    let bold_filled = std::cell::OnceCell::new();
+    let bold_filled = || bold_filled.get_or_init(|| bold_strokes(&fill_pinholes(&crop), dpi));
     let level = std::cell::OnceCell::new();
     let level = || {
         level.get_or_init(|| {
             tilt(bold()).map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
         })
     };
-    // Tried in order until one reads a stamp word and a date as written;
-    // each later one only runs when the earlier ones failed: the print
-    // taken out by its darkness (coloured ink), the crop as it is, the
-    // print taken out by its thin strokes (black ink over print), sparse
-    // text, and last the stamp straightened when it is pressed askew.
-    let mut readings: Vec<String> = Vec::new();
-    // Readings whose date needed an OCR confusion undone, best first.
-    let mut unclean: Vec<String> = Vec::new();
-    for variant in 0..8 {
+    // Print crossing the stamp: the bridge drew strokes through it. A
+    // bridge may draw a digit's missing stroke or a wrong one ("06" as
+    // "09", "28" as "24"), and so may the print left in: then no single
+    // reading is trusted, two must agree on the date.
+    let bridged_px = bridged
+        .as_raw()
+        .iter()
+        .zip(without_print.as_raw())
+        .filter(|(a, b)| a != b)
+        .count();
+    let crossed = bridged_px * 1000 > bridged.as_raw().len();
+    // Tried in order until one reads a stamp word and a date as written
+    // (where no print crosses the stamp) or two readings agree on the
+    // date; each later one only runs when the earlier ones did not: the
+    // print taken out by its darkness (coloured ink), also with the
+    // stamp's strokes bridged through it, the crop as it is, the print
+    // taken out by its thin strokes (black ink over print), sparse text,
+    // and last the stamp straightened when it is pressed askew.
+    let mut keyed_readings: Vec<(chrono::NaiveDate, bool, String)> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    let mut chosen: Option<usize> = None;
+    // Black strokes are what a bold patch is: its print is taken out by
+    // stroke width first (taken out by darkness, the stamp would go too).
+    let order: &[u8] = if finder == "bold" {
+        &[3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
+    } else {
+        &[1, 0, 2, 3, 4, 5, 6, 7, 8]
+    };
+    for (n, &variant) in order.iter().enumerate() {
+        // A place found by image evidence alone that reads as no stamp at
+        // all in three tries is none: the later readings never found one
+        // there on the samples, and each costs an OCR call.
+        let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
+        if finder != "words" && n == 3 && !evidence {
+            tracing::debug!("no stamp evidence: given up");
+            break;
+        }
         let (img, upscale, psm) = match variant {
-            0 => (&without_print, true, PSM_SINGLE_BLOCK),
-            1 => (&crop, true, PSM_SINGLE_BLOCK),
-            2 => (bold(), true, PSM_SINGLE_BLOCK),
-            3 => (&crop, true, PSM_SPARSE_TEXT),
-            4 => (&without_print, false, PSM_SINGLE_BLOCK),
-            5 => (&without_print, true, PSM_SPARSE_TEXT),
-            6 => match level() {
+            0 if crossed => (&bridged, true, PSM_SINGLE_BLOCK),
+            0 => continue,
+            1 => (&without_print, true, PSM_SINGLE_BLOCK),
+            2 => (&crop, true, PSM_SINGLE_BLOCK),
+            3 => (bold(), true, PSM_SINGLE_BLOCK),
+            4 => (&crop, true, PSM_SPARSE_TEXT),
+            5 => (&without_print, false, PSM_SINGLE_BLOCK),
+            6 => (&without_print, true, PSM_SPARSE_TEXT),
+            9 => (bold_filled(), true, PSM_SINGLE_BLOCK),
+            7 => match level() {
                 Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
-                None => break,
+                None => continue,
             },
             _ => match level() {
                 Some((_, img)) => (img, true, PSM_SINGLE_BLOCK),
-                None => break,
+                None => continue,
             },
         };
         let (img, img_dpi) = if upscale {
@@ -481,37 +422,55 @@ fn read_stamp(
         } else {
             (img.clone(), dpi)
         };
+        let t = std::time::Instant::now();
         let r = engine.recognize_with_psm(&img, img_dpi, deadline_ms, psm)?;
         let text = r.text.trim().to_owned();
+        // Timing only: the reading is letter text, never logged.
+        tracing::debug!(variant, ms = t.elapsed().as_millis(), "stamp reading");
         if text.is_empty() {
             continue;
         }
-        if has_clean_keyed_date(&text) {
-            tracing::debug!(variant, "stamp reading keyed");
-            readings.insert(0, text);
+        let date = parse_stamp_date(&text).filter(|_| keyed(&text));
+        let Some(date) = date else {
+            others.push(text);
+            continue;
+        };
+        let clean = has_clean_keyed_date(&text);
+        let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
+        tracing::debug!(
+            variant,
+            clean,
+            crossed,
+            agreed = agreed.is_some(),
+            "stamp reading keyed"
+        );
+        keyed_readings.push((date, clean, text));
+        if let Some(first) = agreed {
+            chosen = Some(first);
             break;
         }
-        if keyed(&text) {
-            // "os NOV 2026" is 05 NOV only if nothing reads better; two
-            // readings agreeing is as good as one read as written.
-            let agreed = unclean
-                .iter()
-                .any(|u| parse_stamp_date(u) == parse_stamp_date(&text));
-            tracing::debug!(variant, agreed, "stamp reading keyed through a confusion");
-            unclean.push(text);
-            if agreed {
-                break;
-            }
-            continue;
+        if clean && !crossed {
+            chosen = Some(keyed_readings.len() - 1);
+            break;
         }
-        readings.push(text);
     }
-    let clean = usize::from(readings.first().is_some_and(|r| has_clean_keyed_date(r)));
-    readings.splice(clean..clean, unclean);
-    let stamp_like = readings
-        .iter()
-        .any(|r| has_stamp_word(r) || parse_stamp_date(r).is_some());
-    Ok(stamp_like.then(|| readings.join("\n\n")))
+    // No two agreed: the first date read as written, else the first read
+    // through a confusion ("os NOV 2026" is 05 NOV only if nothing reads
+    // better).
+    let chosen = chosen.or_else(|| keyed_readings.iter().position(|(_, clean, _)| *clean));
+    if let Some(i) = chosen {
+        let best = keyed_readings.remove(i);
+        keyed_readings.insert(0, best);
+    }
+    let mut readings: Vec<String> = keyed_readings.into_iter().map(|(_, _, t)| t).collect();
+    readings.extend(others);
+    let found = readings.iter().any(|r| stamp_like(r));
+    Ok(found.then(|| readings.join("\n\n")))
+}
+
+/// A reading with a stamp word or a date in it.
+fn stamp_like(reading: &str) -> bool {
+    has_stamp_word(reading) || parse_stamp_date(reading).is_some()
 }
 
 #[cfg(test)]

@@ -37,6 +37,20 @@ pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox>
         .iter()
         .map(|&c| c * 1000 >= full * INKED_PER_MILLE)
         .collect();
+    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max)
+}
+
+/// Cells of one stamp touch, or nearly (a gap of one cell between words or
+/// lines is bridged): the stamp-sized groups, most ink first, at most `max`.
+fn group(
+    counts: &[u32],
+    inked: &[bool],
+    (cw, ch): (usize, usize),
+    cell: u32,
+    (w, h): (u32, u32),
+    dpi: u32,
+    max: usize,
+) -> Vec<PxBox> {
     let mm = |v: u32| v * dpi / 25;
     let mut seen = vec![false; cw * ch];
     let mut found: Vec<(u32, PxBox)> = Vec::new();
@@ -44,8 +58,6 @@ pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox>
         if seen[start] || !inked[start] {
             continue;
         }
-        // Cells of one stamp touch, or nearly (a gap of one cell between
-        // words or lines is bridged).
         let mut stack = vec![start];
         seen[start] = true;
         let (mut x0, mut y0, mut x1, mut y1, mut ink) = (usize::MAX, usize::MAX, 0, 0, 0u32);
@@ -75,6 +87,80 @@ pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox>
     }
     found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().take(max).map(|(_, b)| b).collect()
+}
+
+/// Stamp-sized patches of strokes bolder than the letter's print, in any
+/// ink (black too: a G4 scan has no grey to tell a stamp by), most first,
+/// at most `max`. A stamp's bold capitals have stems about one and a half
+/// times the print's, so a run of ink across a stroke is measured against
+/// the page's own typical run, whatever the resolution and the stamp's
+/// size.
+pub(super) fn bold_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox> {
+    let (w, h) = image.dimensions();
+    let cell = (dpi / 12).max(8);
+    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+    if cw == 0 || ch == 0 {
+        return Vec::new();
+    }
+    // Dark runs along each row: (x where it starts, y, length).
+    let longest = (dpi / 10) as usize; // longer is a rule or a frame's side
+    let mut runs: Vec<(u32, u32, u16)> = Vec::new();
+    let mut histogram = vec![0u32; longest + 1];
+    for (y, row) in image.as_raw().chunks_exact(w as usize).enumerate() {
+        let mut start = None;
+        for (x, p) in row.iter().chain(std::iter::once(&255)).enumerate() {
+            match (start, *p < 128) {
+                (None, true) => start = Some(x),
+                (Some(s), false) => {
+                    let len = x - s;
+                    if len <= longest {
+                        histogram[len] += 1;
+                        runs.push((s as u32, y as u32, len as u16));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    // The print's typical run: the median.
+    let total: u32 = histogram.iter().sum();
+    let mut acc = 0;
+    let Some(median) = histogram.iter().position(|&c| {
+        acc += c;
+        acc * 2 >= total
+    }) else {
+        return Vec::new();
+    };
+    let bold = (median * 3).div_ceil(2).max(3) as u16;
+    let mut all = vec![0u32; cw * ch];
+    let mut counts = vec![0u32; cw * ch];
+    for (x, y, len) in runs {
+        let c = (y / cell) as usize * cw + (x / cell) as usize;
+        all[c] += 1;
+        if len >= bold {
+            counts[c] += 1;
+        }
+    }
+    // Most runs of the cell bold, and enough of them to be lettering (a
+    // cell crosses a capital's stems on every one of its rows).
+    let inked: Vec<bool> = all
+        .iter()
+        .zip(&counts)
+        .map(|(&a, &b)| b * 4 >= cell && b * 2 >= a)
+        .collect();
+    // Where print crosses the stamp its cells are mixed and left out: the
+    // patch is widened to take the whole stamp in.
+    let pad = |v: u32| v * dpi / 25;
+    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max)
+        .into_iter()
+        .map(|b| PxBox {
+            left: b.left.saturating_sub(pad(8)),
+            top: b.top.saturating_sub(pad(3)),
+            right: (b.right + pad(8)).min(w),
+            bottom: (b.bottom + pad(3)).min(h),
+        })
+        .collect()
 }
 
 /// Pixels within a stroke's edge of the letter's print: its anti-aliased
@@ -121,9 +207,42 @@ mod tests {
             }
         }
         let found = ink_patches(&page, dpi, 3);
+        assert!(bold_patches(&page, dpi, 3).iter().all(|b| b.top < 1100));
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0];
         assert!(b.left <= 900 && b.right >= 1370 && b.top <= 1200 && b.bottom >= 1350);
         assert!(b.top >= 1100, "print is not stamp ink: {b:?}");
+    }
+
+    #[test]
+    fn a_patch_of_bold_black_strokes_is_found_among_thin_print() {
+        // Black and white, as a G4 scan: print in 3 px stems, a stamp in
+        // 8 px stems, both black.
+        let dpi = 300;
+        let mut page = GrayImage::from_pixel(2480, 3508, Luma([255]));
+        for line in 0..30u32 {
+            for x in (300..2200).step_by(16) {
+                for y in 0..30 {
+                    for dx in 0..3 {
+                        page.put_pixel(x + dx, 400 + line * 60 + y, Luma([0]));
+                    }
+                }
+            }
+        }
+        // The stamp, 60 × 20 mm, over the print's lower lines.
+        for row in 0..3u32 {
+            for x in (1200..1900).step_by(22) {
+                for y in 0..50 {
+                    for dx in 0..8 {
+                        page.put_pixel(x + dx, 1900 + row * 80 + y, Luma([0]));
+                    }
+                }
+            }
+        }
+        let found = bold_patches(&page, dpi, 2);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0];
+        assert!(b.left <= 1200 && b.right >= 1900, "{b:?}");
+        assert!(b.top <= 1900 && b.bottom >= 2130, "{b:?}");
     }
 }

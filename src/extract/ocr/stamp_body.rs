@@ -1,0 +1,184 @@
+//! The letter's text without the received stamp, from the page's first
+//! reading: the stamp's lines dropped when its frame holds whole lines,
+//! else only the band of lines the stamp lies across read again with its
+//! ink taken out. Reading the band instead of the whole page again costs
+//! a fraction of a page's OCR; every line outside it keeps its first
+//! reading.
+
+use image::{imageops, GrayImage};
+
+use super::tess::{OcrLine, PxBox};
+
+/// The page's text without the lines inside the frame, when every line is
+/// either inside it or clear of it; `None` when a line straddles it (the
+/// stamp is pressed over the letter's print).
+pub(super) fn text_without(lines: &[OcrLine], frame: PxBox) -> Option<String> {
+    let mut out = String::new();
+    let mut dropped = 0;
+    for line in lines {
+        let inside = line.words.iter().all(|w| frame.contains(&w.bbox));
+        if inside {
+            dropped += 1;
+            continue;
+        }
+        if line.words.iter().any(|w| w.bbox.intersects(&frame)) || line.bbox.intersects(&frame) {
+            return None;
+        }
+        push_line(&mut out, line);
+    }
+    (dropped > 0).then_some(out)
+}
+
+/// The rows of the page the stamp lies across, widened to whole lines of
+/// the first reading (a line beside the stamp at its height is in it too)
+/// and by a margin that stops short of the lines above and below; `None`
+/// when that is most of the page (then the page is read again whole).
+pub(super) fn band_of(
+    lines: &[OcrLine],
+    stamp: PxBox,
+    (w, h): (u32, u32),
+    dpi: u32,
+) -> Option<PxBox> {
+    let (mut top, mut bottom) = (stamp.top, stamp.bottom);
+    loop {
+        let (t, b) = lines
+            .iter()
+            .filter(|l| l.bbox.top < bottom && l.bbox.bottom > top)
+            .fold((top, bottom), |(t, b), l| {
+                (t.min(l.bbox.top), b.max(l.bbox.bottom))
+            });
+        if (t, b) == (top, bottom) {
+            break;
+        }
+        (top, bottom) = (t, b);
+    }
+    let above = lines
+        .iter()
+        .filter(|l| l.bbox.bottom <= top)
+        .map(|l| l.bbox.bottom)
+        .max()
+        .unwrap_or(0);
+    let below = lines
+        .iter()
+        .filter(|l| l.bbox.top >= bottom)
+        .map(|l| l.bbox.top)
+        .min()
+        .unwrap_or(h);
+    let margin = dpi / 20;
+    let band = PxBox {
+        left: 0,
+        top: top.saturating_sub(margin).max(above),
+        right: w,
+        bottom: (bottom + margin).min(below).min(h),
+    };
+    (band.height() > 0 && band.height() * 2 <= h).then_some(band)
+}
+
+/// The band's crop of the page (the stamp's ink already taken out).
+pub(super) fn band_image(image: &GrayImage, band: PxBox) -> GrayImage {
+    imageops::crop_imm(image, band.left, band.top, band.width(), band.height()).to_image()
+}
+
+/// Whether a band holds any print once the stamp's ink is out (a blank
+/// band is not worth an OCR call, and tesseract complains about it).
+pub(super) fn has_print(band: &GrayImage) -> bool {
+    let dark = band.as_raw().iter().filter(|p| **p < 128).count();
+    dark * 2000 >= band.as_raw().len()
+}
+
+/// The page's text with the band's lines replaced by the band read again,
+/// in the place of the band's first line.
+pub(super) fn text_with_band(lines: &[OcrLine], band: PxBox, band_text: &str) -> String {
+    let mut out = String::new();
+    let mut placed = false;
+    for line in lines {
+        if line.bbox.top < band.bottom && line.bbox.bottom > band.top {
+            if !placed {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(band_text.trim_end_matches(['\u{c}', '\n', ' ']));
+                out.push_str("\n\n");
+                placed = true;
+            }
+            continue;
+        }
+        push_line(&mut out, line);
+    }
+    if !placed {
+        out.push_str(band_text);
+    }
+    out
+}
+
+fn push_line(out: &mut String, line: &OcrLine) {
+    if line.starts_block && !out.is_empty() && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(&line_text(line));
+    out.push('\n');
+}
+
+pub(super) fn line_text(line: &OcrLine) -> String {
+    line.words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tess::OcrWord;
+    use super::*;
+
+    fn line(text: &str, top: u32, bottom: u32) -> OcrLine {
+        let bbox = PxBox {
+            left: 100,
+            top,
+            right: 1500,
+            bottom,
+        };
+        OcrLine {
+            words: text
+                .split(' ')
+                .map(|t| OcrWord {
+                    text: t.into(),
+                    bbox,
+                })
+                .collect(),
+            bbox,
+            starts_block: false,
+        }
+    }
+
+    #[test]
+    fn only_the_lines_the_stamp_lies_across_are_read_again() {
+        let lines = [
+            line("Ola Nordmann", 300, 340),
+            line("Storgata 1 RANA KOM", 360, 400),
+            line("8610 Mo i Rana MOTTATT", 420, 460),
+            line("Til Rana kommune", 600, 640),
+        ];
+        let stamp = PxBox {
+            left: 800,
+            top: 370,
+            right: 1300,
+            bottom: 450,
+        };
+        let band = band_of(&lines, stamp, (2480, 3508), 300).expect("a band");
+        assert!(band.top >= 340 && band.top <= 360, "{band:?}");
+        assert!(band.bottom >= 460 && band.bottom <= 600, "{band:?}");
+        assert_eq!(
+            text_with_band(&lines, band, "Storgata 1\n8610 Mo i Rana\n"),
+            "Ola Nordmann\n\nStorgata 1\n8610 Mo i Rana\n\nTil Rana kommune\n"
+        );
+        // A stamp across most of the page: the page is read again whole.
+        let tall = PxBox {
+            top: 100,
+            bottom: 3000,
+            ..stamp
+        };
+        assert_eq!(band_of(&lines, tall, (2480, 3508), 300), None);
+    }
+}
