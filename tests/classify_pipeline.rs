@@ -98,8 +98,7 @@ fn through_the_extractor() {
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
     // stamp reader was built on (with G, 190/201 before session 7's stamp
     // round, 193/201 after it), never invented on a letter without one.
-    // Fresh H's stamps are held out like its letters; the level asserted
-    // for them below (all but three) was G's and waits for H's score.
+    // Fresh H's stamps are held out like its letters (their level below).
     let (right, stamped) = (report.stamped_right, report.stamped_total);
     println!(
         "stamp date: tuning scans {right}/{stamped} right, held-out scans {}/{} right",
@@ -115,9 +114,13 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
+    // Fresh H's 24 stamped scans (outside writers' stamp texts and looks)
+    // read 14 right at their one check, none invented: the reader does not
+    // carry its tuning scans' 96 % to stamp styles it has not seen (issue
+    // 11's target not met there). That level is kept.
     assert!(
-        unseen.stamped_right + 3 >= unseen.stamped_total,
-        "held-out stamp date fell below its level (all but three): {}/{}",
+        unseen.stamped_right + 10 >= unseen.stamped_total,
+        "held-out stamp date fell below its level (14/24): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );
