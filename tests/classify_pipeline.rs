@@ -157,7 +157,7 @@ fn through_the_extractor() {
 /// classified. Prints, per tuning letter, the expected stamp date, the one
 /// read, and the extractor's stamp reading (`POSTMOTTAK_STAMP_TRACE=1` adds
 /// which finder and reading won, one letter at a time); held-out letters
-/// (1000–1199) only add to a separate score.
+/// (1200–1399) only add to a separate score.
 #[test]
 #[ignore = "a tuning aid: cargo test --test classify_pipeline stamps_only -- --ignored --nocapture"]
 fn stamps_only() {

@@ -67,7 +67,7 @@ pub(super) fn separate(
     let started = std::time::Instant::now();
     // Where the stamp may be: around its words, or (when the page's reading
     // lost them under the print) any stamp-sized frame, or a patch of ink.
-    let candidates: Vec<(PxBox, Option<Frame>, &str)> = match find_anchor(lines) {
+    let candidates: Vec<(PxBox, Option<Frame>, Finder)> = match find_anchor(lines) {
         Some(anchor) => {
             let region = around(anchor, image.dimensions());
             let frame = frame_box(image, region, |b| {
@@ -82,7 +82,11 @@ pub(super) fn separate(
                     && b.width() * 10 >= anchor.width() * 12
                     && b.height() >= anchor.height() * 2
             });
-            vec![(frame.as_ref().map_or(region, |f| f.bbox), frame, "words")]
+            vec![(
+                frame.as_ref().map_or(region, |f| f.bbox),
+                frame,
+                Finder::Words,
+            )]
         }
         None => Vec::new(),
     };
@@ -96,7 +100,7 @@ pub(super) fn separate(
             std::iter::once(())
                 .flat_map(move |()| stamp_sized_frames(image, dpi))
                 .filter(move |f| anchored.is_none_or(|a| !a.intersects(&f.bbox)))
-                .map(|f| (f.bbox, Some(f), "frame")),
+                .map(|f| (f.bbox, Some(f), Finder::Frame)),
         )
         // Last, a stamp whose words the print swallowed: found by its ink,
         // only looked for when nothing above read as a stamp. Its box is
@@ -104,18 +108,17 @@ pub(super) fn separate(
         .chain(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::ink_patches(image, dpi, 2))
-                .map(|b| (b, None, "ink")),
+                .map(|b| (b, None, Finder::Ink)),
         )
         // Black ink (and every ink on a black-and-white scan) by its bold
         // strokes.
         .chain(
             std::iter::once(())
                 .flat_map(move |()| super::stamp_ink::bold_patches(image, dpi, 2))
-                .map(|b| (b, None, "bold")),
+                .map(|b| (b, None, Finder::Bold)),
         );
     // The first reading with a stamp word and a date wins; else the first
     // stamp-like one (its date may still be read by the classifier).
-    tracing::debug!(ms = started.elapsed().as_millis(), "stamp candidates found");
     let mut fallback: Option<(String, PxBox, Option<Frame>)> = None;
     for (stamp_box, frame, finder) in candidates {
         // The frame's strokes read as "|" and "[": read the stamp without
@@ -133,7 +136,7 @@ pub(super) fn separate(
         };
         let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms, finder)?;
         tracing::debug!(
-            finder,
+            ?finder,
             ?stamp_box,
             ms = started.elapsed().as_millis(),
             read = reading.is_some(),
@@ -238,6 +241,16 @@ const MONTHS_CAPS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAI", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DES",
 ];
 
+/// What found a candidate place for the stamp: its words in the page's
+/// reading, or image evidence alone when the reading lost them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finder {
+    Words,
+    Frame,
+    Ink,
+    Bold,
+}
+
 /// The box of the stamp's most telling word(s).
 fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
     for (i, line) in lines.iter().enumerate() {
@@ -319,7 +332,7 @@ fn read_stamp(
     dpi: u32,
     stamp_box: PxBox,
     deadline_ms: u32,
-    finder: &str,
+    finder: Finder,
 ) -> Result<Option<String>, TessError> {
     let margin = (dpi / 50).max(4);
     let b = PxBox {
@@ -384,7 +397,7 @@ fn read_stamp(
     let mut chosen: Option<usize> = None;
     // Black strokes are what a bold patch is: its print is taken out by
     // stroke width first (taken out by darkness, the stamp would go too).
-    let order: &[u8] = if finder == "bold" {
+    let order: &[u8] = if finder == Finder::Bold {
         &[3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
     } else {
         &[1, 0, 2, 3, 4, 5, 6, 7, 8]
@@ -394,7 +407,7 @@ fn read_stamp(
         // all in three tries is none: the later readings never found one
         // there on the samples, and each costs an OCR call.
         let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
-        if finder != "words" && n == 3 && !evidence {
+        if finder != Finder::Words && n == 3 && !evidence {
             tracing::debug!("no stamp evidence: given up");
             break;
         }
