@@ -1,6 +1,6 @@
 //! A small statistical model of document types beside the rules: naive
 //! Bayes over the words and word pairs (in at least two letters) of the
-//! labelled tuning letters (`samples/letters`, ids outside the held-out 1200–1399;
+//! labelled tuning letters (`samples/letters`, ids outside the held-out 1400–1599;
 //! never the held-out ones). Its log-probabilities are added to the rule scores (`model_weight`
 //! in the rules file), so wording no rule names still counts, and a rule
 //! that fires still outweighs it. A type neither its rules nor the model
