@@ -180,7 +180,7 @@ impl TypeModel {
     pub fn to_tsv(&self) -> String {
         let mut out = String::from(
             "# Word counts per document type for the statistical model (src/classify/model.rs).\n\
-             # Generated from samples/letters (tuning ids: all but the held-out 1200-1399) by tests/classify_labelled.rs;\n\
+             # Generated from samples/letters (tuning ids: all but the held-out 1400-1599) by tests/classify_labelled.rs;\n\
              # do not edit: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled\n",
         );
         out.push_str(&format!("alpha\t{}\n", self.alpha));

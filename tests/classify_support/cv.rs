@@ -17,7 +17,7 @@ pub const ALPHA: f64 = 0.1;
 pub const FEATURES: ModelFeatures = ModelFeatures {
     pairs: true,
     nynorsk_as_bokmal: true,
-    subject: false,
+    subject: true,
     unquoted: false,
 };
 
