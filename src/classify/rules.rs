@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::model::{TypeModel, DEFAULT_MODEL_TSV};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
+use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
 
@@ -356,7 +357,10 @@ impl Rules {
         let near = urgent.near_need.as_ref();
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
-        let near_need = compile_list(origin, near.map_or(&[][..], |n| &n.phrases))?;
+        let near_need = compile_list(
+            origin,
+            &near.map(NearNeed::phrases_both_orders).unwrap_or_default(),
+        )?;
         let near_soon = compile_list(origin, near.map_or(&[][..], |n| &n.soon_phrases))?;
         let not_soon = compile_list(origin, near.map_or(&[][..], |n| &n.not_soon_phrases))?;
         let negation_words = file

@@ -11,6 +11,32 @@ use serde::Deserialize;
 
 use super::rules::{Fired, Rules};
 
+/// Subject pronouns a need phrase may open with ("noen må", "vi trenger").
+const SUBJECTS: [&str; 13] = [
+    "noen", "nokon", "vi", "me", "eg", "jeg", "han", "hun", "ho", "de", "dei", "man", "ein",
+];
+
+impl NearNeed {
+    /// The need phrases, each that opens with a subject also in the
+    /// inverted order: Norwegian puts the verb second, so a sentence that
+    /// opens with its moment says "I kveld må nokon kome", not "nokon må".
+    pub fn phrases_both_orders(&self) -> Vec<String> {
+        let mut out = self.phrases.clone();
+        for phrase in &self.phrases {
+            let words: Vec<&str> = phrase.split_whitespace().collect();
+            if let [subject, verb, rest @ ..] = words.as_slice() {
+                if SUBJECTS.contains(&subject.to_lowercase().as_str()) {
+                    let inverted = [&[*verb, *subject][..], rest].concat().join(" ");
+                    if !out.contains(&inverted) {
+                        out.push(inverted);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UrgentDef {
@@ -321,6 +347,9 @@ mod tests {
         assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
         // Someone must come today: an appeal for help, however phrased.
         assert!(fires("Noen fra kommunen må komme og se til ham i dag."));
+        // The verb comes second when the moment opens the sentence.
+        assert!(fires("I kveld må nokon kome, eg rekk ikkje heim."));
+        assert!(!fires("I fjor måtte nokon kome kvar kveld."));
         // A habit, the past, the present state, a start, a negated need.
         assert!(!fires("Hun trenger hjelp hver fredag."));
         assert!(!fires(
