@@ -47,41 +47,115 @@ impl Inboxes {
     }
 }
 
-/// Removes `original` and its sidecar from `_originaler/`, if they are
-/// there. `data_dir` is the data folder, where the content copy's
-/// sidecar tells the moved sidecar's bytes. Missing files (already removed,
-/// a unit no longer configured) are not an error.
-pub fn remove(inboxes: &Inboxes, data_dir: &Path, original: &MovedOriginal) -> std::io::Result<()> {
+/// The files in `_originaler/` that are an item's original and its sidecar,
+/// each as it was when its bytes were checked.
+#[derive(Debug, Default)]
+pub struct Located {
+    files: Vec<(PathBuf, Seen)>,
+}
+
+/// What a file was when it was hashed: the same inode, size and change time
+/// later means the same bytes, without reading them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    inode: u64,
+    size: u64,
+    changed: (i64, i64),
+}
+
+impl Seen {
+    fn of(path: &Path) -> std::io::Result<Option<Self>> {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_file() => Ok(Some(Seen {
+                inode: m.ino(),
+                size: m.len(),
+                changed: (m.ctime(), m.ctime_nsec()),
+            })),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Finds `original` and its sidecar in `_originaler/` by name and bytes.
+/// Hashing is file IO: the sweep does it before it takes the store's write
+/// lock, so intake never waits for it. `data_dir` is the data folder, where
+/// the content copy's sidecar tells the moved sidecar's bytes. Missing files
+/// (already removed, a unit no longer configured) are not an error.
+pub fn locate(
+    inboxes: &Inboxes,
+    data_dir: &Path,
+    original: &MovedOriginal,
+) -> std::io::Result<Located> {
+    let mut located = Located::default();
     let Some(dir) = inboxes.originals_of(original.folder_unit.as_ref()) else {
-        return Ok(());
+        return Ok(located);
     };
     let names = match list(&dir) {
         Ok(names) => names,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(located),
         Err(e) => return Err(e),
     };
     let document = Path::new(&original.file_name);
-    if let Some(found) = find(&dir, &names, document, |bytes_of| {
+    located.push(find(&dir, &names, document, |bytes_of| {
         Ok(bytes_of.size == original.size && bytes_of.sha256()? == Some(original.sha256))
-    })? {
-        remove_if_present(&found)?;
-    }
+    })?)?;
     // The sidecar's bytes are the copy kept beside the content copy.
     let content = data_dir.join(&original.content_path);
     let kept = sidecar::candidates(&content).remove(0);
     let Some(expected) = read_if_present(&kept)? else {
-        return Ok(());
+        return Ok(located);
     };
     let expected_sha = Sha256::of_bytes(&expected);
     for name in sidecar::candidates(document) {
         if let Some(found) = find(&dir, &names, &name, |f| {
             Ok(f.size == expected.len() as u64 && f.sha256()? == Some(expected_sha))
         })? {
-            remove_if_present(&found)?;
+            located.push(Some(found))?;
             break;
         }
     }
-    Ok(())
+    Ok(located)
+}
+
+impl Located {
+    /// Notes a found file as it is now. The inode and change time are read
+    /// after the hash: a file swapped in the meantime then fails
+    /// [`Self::remove`]'s check, never the other way round.
+    fn push(&mut self, found: Option<PathBuf>) -> std::io::Result<()> {
+        if let Some(path) = found {
+            if let Some(seen) = Seen::of(&path)? {
+                self.files.push((path, seen));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the files found, each only if it is still the file whose
+    /// bytes were checked (a cheap stat, fit for inside the write lock). A
+    /// file replaced since is kept and the removal fails: the item keeps its
+    /// content and the next sweep looks again.
+    pub fn remove(&self) -> std::io::Result<()> {
+        for (path, seen) in &self.files {
+            match Seen::of(path)? {
+                None => {}
+                Some(now) if now == *seen => remove_if_present(path)?,
+                Some(_) => {
+                    return Err(std::io::Error::other(
+                        "filen er endret etter at den ble kontrollert",
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Finds and removes at once (see [`locate`] and [`Located::remove`]).
+pub fn remove(inboxes: &Inboxes, data_dir: &Path, original: &MovedOriginal) -> std::io::Result<()> {
+    locate(inboxes, data_dir, original)?.remove()
 }
 
 fn list(dir: &Path) -> std::io::Result<Vec<String>> {
@@ -215,6 +289,48 @@ mod tests {
             ..original
         };
         remove(&inboxes, &data, &gone_unit).unwrap();
+    }
+
+    /// The files are found (hashed) before the store's write lock and only
+    /// removed inside it: one replaced in between is not the one checked,
+    /// and stays.
+    #[test]
+    fn a_file_replaced_after_it_was_checked_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("digital");
+        let originals = inbox.join(ORIGINALS_DIR);
+        std::fs::create_dir_all(&originals).unwrap();
+        let pdf = b"%PDF-1.7 vedtak".as_slice();
+        std::fs::write(originals.join("vedtak.pdf"), pdf).unwrap();
+        let inboxes = Inboxes {
+            digital: Some(inbox),
+            units: Vec::new(),
+        };
+        let original = MovedOriginal {
+            folder_unit: None,
+            file_name: "vedtak.pdf".into(),
+            sha256: Sha256::of_bytes(pdf),
+            size: pdf.len() as u64,
+            content_path: "content/abc".into(),
+        };
+        let located = locate(&inboxes, dir.path(), &original).unwrap();
+        // Someone puts other bytes under the name (a new file renamed in).
+        std::fs::write(originals.join("ny.tmp"), b"%PDF-1.7 ANNET!!").unwrap();
+        std::fs::rename(originals.join("ny.tmp"), originals.join("vedtak.pdf")).unwrap();
+        assert!(located.remove().is_err());
+        assert_eq!(
+            std::fs::read(originals.join("vedtak.pdf")).unwrap(),
+            b"%PDF-1.7 ANNET!!"
+        );
+        // Found again, the stranger's bytes do not fit: nothing is removed.
+        let again = locate(&inboxes, dir.path(), &original).unwrap();
+        again.remove().unwrap();
+        assert!(originals.join("vedtak.pdf").exists());
+        // The item's own file, unchanged since it was checked, goes.
+        std::fs::write(originals.join("vedtak.pdf"), pdf).unwrap();
+        let located = locate(&inboxes, dir.path(), &original).unwrap();
+        located.remove().unwrap();
+        assert!(!originals.join("vedtak.pdf").exists());
     }
 
     #[test]

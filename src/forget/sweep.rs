@@ -16,7 +16,7 @@ use super::policy::{decide, Decision, Policy};
 use super::{ForgetConfig, ForgetError};
 use crate::ingest::printout::ORIGINALS_DIR;
 use crate::item::ItemId;
-use crate::store::forget::{self as sql, FileOutcome, ForgetOrder, ForgetRow};
+use crate::store::forget::{self as sql, FileOutcome, ForgetOrder, ForgetRow, MovedOriginal};
 use crate::store::Store;
 
 /// What the policy says about every item, as of one day.
@@ -151,7 +151,17 @@ pub fn run_in(
                     "refused_days": cfg.refused_days,
                 }),
             };
-            let remove_original = |o: &_| originals::remove(inboxes, data_dir, o);
+            // The original's files are found (hashed) before the write lock;
+            // inside it they are only checked unchanged and removed. Should the
+            // item's row have changed in between, they are looked for again.
+            let located = sql::moved_original_of(store, *id).ok().flatten().map(|o| {
+                let found = originals::locate(inboxes, data_dir, &o);
+                (o, found)
+            });
+            let remove_original = move |o: &MovedOriginal| match located {
+                Some((seen, found)) if seen == *o => found?.remove(),
+                _ => originals::remove(inboxes, data_dir, o),
+            };
             match sql::forget_content(store, &order, remove_original) {
                 Ok(sql::Scrub::Done) => *outcome.content.entry(*policy).or_default() += 1,
                 Ok(sql::Scrub::NothingToDo) => {}

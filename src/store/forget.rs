@@ -91,7 +91,7 @@ pub struct ForgetOrder<'a> {
 /// A delivery's original that the printout's hand-over moved out of its
 /// inbox into `_originaler/`: what it takes to find it again (its name is
 /// scrubbed with the rest of the content, so this is read before).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MovedOriginal {
     /// The scan folder it arrived in; `None` for the digital share.
     pub folder_unit: Option<UnitId>,
@@ -186,8 +186,15 @@ pub fn forget_content(
     Ok(Scrub::Done)
 }
 
-fn moved_original(tx: &rusqlite::Transaction<'_>, id: ItemId) -> Result<Option<MovedOriginal>> {
-    let row: Option<(Option<String>, String, String, i64, String)> = tx
+/// The item's moved original as the store has it now, read without the
+/// write lock: the sweep finds (hashes) the files before it takes the lock,
+/// and [`forget_content`] hands over the same record from inside it.
+pub fn moved_original_of(store: &Store, id: ItemId) -> Result<Option<MovedOriginal>> {
+    moved_original(store.conn(), id)
+}
+
+fn moved_original(conn: &rusqlite::Connection, id: ItemId) -> Result<Option<MovedOriginal>> {
+    let row: Option<(Option<String>, String, String, i64, String)> = conn
         .query_row(
             "SELECT i.folder_unit, i.file_name, i.sha256, i.size_bytes, i.content_path
              FROM items i JOIN printouts p ON p.item_id = i.id
