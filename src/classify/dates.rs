@@ -116,21 +116,21 @@ pub(super) fn dates_in(line: &str) -> impl Iterator<Item = NaiveDate> + '_ {
     DATE.captures_iter(line).filter_map(|c| parse_caps(&c))
 }
 
-/// "Førde, " (or "Førde, mandag ") before a date; OCR may put specks of
-/// punctuation in front.
+/// "Førde, " (or "Førde, mandag ", "Hemnesberget/Mo, ") before a date; OCR
+/// may put specks of punctuation in front.
 static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s.,:;'`´|\-]*[a-z][a-z .\-]{1,40}(,\s*|\s+)((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+        r"^[\s.,:;'`´|\-]*[a-z][a-z .\-/]{1,40}(,\s*|\s+)((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
     )
     .expect("static regex")
 });
 /// A label naming the document's own date: "Dato:", "Vår dato:", and the
 /// compounds invoices and reminders use for theirs ("Purredato:"); a due
 /// date ("Forfallsdato:") is not one. A clinic's note writes the moment
-/// ("Dato/tid:").
+/// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026").
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*$",
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
     )
     .expect("static regex")
 });
@@ -271,7 +271,8 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
     if labelled || (form_field && prefix.trim().is_empty()) {
         score += 6;
     } else if SENT_HEADER.is_match(prefix)
-        || (PLACE_PREFIX.is_match(prefix) && (suffix.is_empty() || set_apart(suffix)))
+        || (PLACE_PREFIX.is_match(prefix)
+            && (suffix.is_empty() || set_apart(suffix) || signed(suffix, rank, lines)))
     {
         score += 5;
     } else if prefix.trim().is_empty() && suffix.is_empty() {
@@ -294,6 +295,16 @@ fn set_apart(suffix: &str) -> bool {
     ["- ", "– ", "| ", "/ "]
         .iter()
         .any(|s| suffix.starts_with(s))
+}
+
+/// At a letter's close the writer may sign on the place line itself ("Mo
+/// 28.10.26 Gerd Nordli"): a name of a few words, nothing else.
+fn signed(suffix: &str, rank: usize, lines: usize) -> bool {
+    rank + 2 >= lines
+        && suffix.split_whitespace().count() <= 3
+        && suffix
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '.')
 }
 
 /// The date of a received stamp in running text ("MOTTATT 04 NOV 2026",
@@ -321,6 +332,13 @@ mod tests {
         ("Deres dato: 20.10.2026\nVår dato: 03.11.2026", "2026-11-03"),
         ("Dato/tid: 21.11.2026 kl. 22.15", "2026-11-21"),
         ("Dato og tid: 21.11.2026 22:15", "2026-11-21"),
+        // A mail program's header writes the weekday first.
+        ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
+        // Two places, and a name signed on the closing place line.
+        ("Hemnesberget/Mo, 2. november 2026\n\nDagsenteret", "2026-11-02"),
+        ("Far døde i natt.\nSengen kan hentes.\n\nMo 28.10.26 Gerd Nordli", "2026-10-28"),
+        // A place line with a sentence after the date is no date line.
+        ("Mo 28.10.26 kom mor hjem igjen fra sykehuset\nHilsen Gerd", "-"),
         ("03.11.2026\n\nKlage på vedtak", "2026-11-03"),
         ("Hilsen\nKari\n\n3/11/2026", "2026-11-03"),
         ("Førde, 5. mars 2026", "2026-03-05"),
