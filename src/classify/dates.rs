@@ -335,10 +335,19 @@ mod tests {
         // A mail program's header writes the weekday first.
         ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
         // Two places, and a name signed on the closing place line.
-        ("Hemnesberget/Mo, 2. november 2026\n\nDagsenteret", "2026-11-02"),
-        ("Far døde i natt.\nSengen kan hentes.\n\nMo 28.10.26 Gerd Nordli", "2026-10-28"),
+        (
+            "Hemnesberget/Mo, 2. november 2026\n\nDagsenteret",
+            "2026-11-02",
+        ),
+        (
+            "Far døde i natt.\nSengen kan hentes.\n\nMo 28.10.26 Gerd Nordli",
+            "2026-10-28",
+        ),
         // A place line with a sentence after the date is no date line.
-        ("Mo 28.10.26 kom mor hjem igjen fra sykehuset\nHilsen Gerd", "-"),
+        (
+            "Mo 28.10.26 kom mor hjem igjen fra sykehuset\nHilsen Gerd",
+            "-",
+        ),
         ("03.11.2026\n\nKlage på vedtak", "2026-11-03"),
         ("Hilsen\nKari\n\n3/11/2026", "2026-11-03"),
         ("Førde, 5. mars 2026", "2026-03-05"),

@@ -225,18 +225,31 @@ impl Rules {
                 .filter_map(|(i, re)| re.find(folded).map(|m| (m.start(), *i)))
                 .min()?;
             let def = &self.file.senders[i];
-            if def.use_line {
-                sender_line(original).or_else(|| Some(def.name.clone()))
-            } else {
-                Some(def.name.clone())
+            if !def.use_line {
+                return Some(def.name.clone());
             }
+            // A header field that is not the sender's ("Emne: Far skrives ut
+            // fra sykehuset") names no one.
+            let line = super::sender::without_field_label(original)?;
+            // The category must still be named once an address is gone
+            // ("Fra: Dr. Aakre <aakre@molegesenter.no>" is a person).
+            let named = |l: &str| {
+                self.senders
+                    .iter()
+                    .any(|(j, re)| *j == i && re.is_match(&super::normalize::fold(l)))
+            };
+            Some(
+                sender_line(&line)
+                    .filter(|l| named(l))
+                    .unwrap_or_else(|| def.name.clone()),
+            )
         })
     }
 }
 
 /// A letterhead line as a sender name: up to the first comma, no digits,
 /// at most 60 characters.
-fn sender_line(line: &str) -> Option<String> {
+pub(super) fn sender_line(line: &str) -> Option<String> {
     let head = line.split(',').next()?.trim();
     let ok =
         !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());

@@ -36,10 +36,133 @@ pub fn sender(rules: &Rules, text: &str) -> Option<String> {
             return Some(name);
         }
     }
-    find_org_numbers(text)
-        .into_iter()
+    organisation_by_shape(&lines).or_else(|| {
+        find_org_numbers(text)
+            .into_iter()
+            .next()
+            .map(|n| format!("org.nr. {n}"))
+    })
+}
+
+/// Labels of header fields that hold no sender.
+const NOT_SENDER_FIELDS: &[&str] = &[
+    "emne",
+    "vedlegg",
+    "vedr",
+    "gjelder",
+    "gjeld",
+    "sak",
+    "saksnr",
+    "dato",
+    "ref",
+    "var ref",
+    "deres ref",
+    "kopi",
+    "til",
+    "tittel",
+    "subject",
+    "re",
+    "pasient",
+    "bruker",
+    "brukar",
+];
+
+/// A line without its field label and e-mail addresses ("Fra: Gruben
+/// legesenter <post@…>" → "Gruben legesenter"); `None` when the field is
+/// one that holds no sender ("Emne: …", "Vedlegg: …").
+pub(super) fn without_field_label(line: &str) -> Option<String> {
+    let mut rest = line.trim();
+    if let Some((label, after)) = rest.split_once(':') {
+        let folded = fold(label);
+        let label = folded.trim();
+        let short = label.split_whitespace().count() <= 3 && !label.is_empty();
+        if short && !label.chars().any(|c| c.is_ascii_digit()) {
+            let first = label.split([' ', '/', '.']).next().unwrap_or_default();
+            if NOT_SENDER_FIELDS.contains(&label) || NOT_SENDER_FIELDS.contains(&first) {
+                return None;
+            }
+            rest = after.trim();
+        }
+    }
+    // "Frå Fysioterapi Hemnesberget": the label without its colon.
+    if let Some((first, after)) = rest.split_once(' ') {
+        if ["fra", "from"].contains(&fold(first).as_str()) {
+            rest = after.trim();
+        }
+    }
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .collect();
+    let cleaned = words.join(" ");
+    let cleaned = cleaned
+        .split('<')
         .next()
-        .map(|n| format!("org.nr. {n}"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Legal forms of Norwegian organisations, written last in capitals
+/// ("Heimro Hjemmehjelp AS", "Rana Taxi SA", "Helgelandssykehuset HF").
+const LEGAL_FORMS: &[&str] = &[
+    "AS", "ASA", "SA", "DA", "ANS", "BA", "HF", "IKS", "KF", "SF",
+];
+
+/// Words for a kind of organisation, as a word's start or end (folded): a
+/// law firm, an association, a practice. Kinds a recipient line names too
+/// ("kommune", "kontoret", "tjenesten") are left out: the letter's own
+/// addressee would be taken for its sender.
+const ORGANISATION_PREFIXES: &[&str] = &["advokat", "apotek", "psykolog", "fysioterapi"];
+const ORGANISATION_SUFFIXES: &[&str] = &[
+    "forening",
+    "foreningen",
+    "foreining",
+    "foreininga",
+    "pensjonistlag",
+    "lokallag",
+    "songlag",
+    "sanglag",
+    "institutt",
+    "klinikk",
+    "klinikken",
+    "stiftelse",
+    "stiftelsen",
+    "byra",
+    "apotek",
+];
+
+/// An organisation no rule names, by the shape of its name: a legal form
+/// or a word for a kind of organisation, on the letterhead's first two
+/// lines or in the signature ("teamleder, Heimro Hjemmehjelp AS"). A private
+/// person's letter starts with a name or a greeting, and its signature is a
+/// name: neither has the shape.
+fn organisation_by_shape(lines: &[Line<'_>]) -> Option<String> {
+    let head = without_recipients(letterhead(lines).into_iter().take(2).collect());
+    let sig = without_recipients(signature(lines));
+    head.iter().chain(sig.iter()).find_map(|(line, _)| {
+        let line = without_field_label(line)?;
+        line.split(',')
+            .map(str::trim)
+            .find(|part| organisation_shaped(part))
+            .and_then(super::score::sender_line)
+    })
+}
+
+fn organisation_shaped(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 8 || name.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let legal_form = words.last().is_some_and(|w| LEGAL_FORMS.contains(w));
+    let kind = words.iter().any(|w| {
+        let f = fold(w);
+        let f = f.trim_matches(|c: char| !c.is_alphanumeric());
+        ORGANISATION_PREFIXES.iter().any(|p| f.starts_with(p))
+            || ORGANISATION_SUFFIXES.iter().any(|s| f.ends_with(s))
+    });
+    legal_form || kind
 }
 
 type Line<'a> = (&'a str, String);
@@ -178,5 +301,41 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(person_sender(text).as_deref(), *want, "text {text:?}");
         }
+    }
+
+    #[test]
+    fn an_organisation_no_rule_names_is_known_by_the_shape_of_its_name() {
+        let rules = Rules::from_toml(crate::classify::DEFAULT_RULES_TOML, "test").unwrap();
+        let cases: &[(&str, Option<&str>)] = &[
+            // A legal form written last, in the letterhead or the signature.
+            ("Heimro Hjemmehjelp AS\nVerkstedveien 7\n\nTil: Rana kommune\n\nBrukeren trenger mer hjelp.", Some("Heimro Hjemmehjelp AS")),
+            ("Hei.\n\nVi sender faktura.\n\nMed vennlig hilsen\nSilje Mathisen\nteamleder, Rana Taxi SA", Some("Rana Taxi SA")),
+            // A kind of organisation in its name.
+            ("Advokatkontoret Sæle & Ask\nPostboks 12\n\nBegjæring om innsyn", Some("Advokatkontoret Sæle & Ask")),
+            ("Frå Dunderland pensjonistlag\n\nVi søkjer om tilskot.", Some("Dunderland pensjonistlag")),
+            // A private person, a subject line, the addressee: no organisation.
+            ("Kari Vik\nVikaveien 3\n\nRana kommune\nTildelingskontoret\n\nJeg søker om hjelp.", None),
+            ("SØKNAD OM HELSE- OG OMSORGSTJENESTER\nNavn: Kari Vik\n\nJeg trenger hjelp.", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sender(&rules, text).as_deref(), *want, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_field_is_read_without_its_label_and_address() {
+        assert_eq!(
+            without_field_label("Fra: Gruben legesenter <post@grubenlegesenter.no>").as_deref(),
+            Some("Gruben legesenter")
+        );
+        assert_eq!(
+            without_field_label("Emne: Far skrives ut fra sykehuset"),
+            None
+        );
+        assert_eq!(without_field_label("Vedlegg: Epikrise"), None);
+        assert_eq!(
+            without_field_label("Helgelandssykehuset Mo i Rana").as_deref(),
+            Some("Helgelandssykehuset Mo i Rana")
+        );
     }
 }

@@ -307,7 +307,7 @@ pub fn evaluate_with(
         match (&e.sender, &c.sender) {
             (Some(sender), got) => {
                 r.sender_total += 1;
-                if got.as_deref() == Some(sender.as_str()) {
+                if got.as_deref().is_some_and(|g| same_organisation(sender, g)) {
                     r.sender_ok += 1;
                 } else {
                     miss("sender", sender.clone(), format!("{got:?}"));
@@ -521,4 +521,32 @@ impl Report {
 
 pub fn exists(p: &Path) -> bool {
     p.is_file()
+}
+
+/// The same organisation, however the label and the letter name it: case,
+/// bokmål or nynorsk ("Helgelandssjukehuset"), a legal form ("HF", "AS") and
+/// an office or place after the name ("NAV Rana", "Statsforvalteren i
+/// Nordland") aside. Another organisation, a person, or a line with a field
+/// label or an address in it ("Fra: Mo legesenter <post@…>") stays wrong.
+pub fn same_organisation(want: &str, got: &str) -> bool {
+    const LEGAL_FORMS: [&str; 9] = ["as", "asa", "sa", "ba", "da", "ans", "hf", "iks", "kf"];
+    let words = |name: &str| -> Vec<String> {
+        let mut folded = postmottak::classify::fold(name);
+        for (nynorsk, bokmal) in [
+            ("sjuke", "syke"),
+            ("brukar", "bruker"),
+            ("ombod", "ombud"),
+            ("forvaltar", "forvalter"),
+            ("noreg", "norge"),
+        ] {
+            folded = folded.replace(nynorsk, bokmal);
+        }
+        folded
+            .split(|c: char| !c.is_alphanumeric() && c != '@')
+            .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(w))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (want, got) = (words(want), words(got));
+    !want.is_empty() && !got.is_empty() && (want.starts_with(&got) || got.starts_with(&want))
 }
