@@ -75,8 +75,12 @@ pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
 
 /// Stamp dates in a letter's running text (a text layer, or OCR text that
 /// kept the stamp): only right after a stamp word that is written in
-/// capitals or opens its line ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026",
-/// "MOTTATT" above "04 NOV 2026"), never "vi har mottatt brevet datert …".
+/// capitals, opens its line or is followed directly by a whole date
+/// ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026", "MOTTATT" above "04 NOV
+/// 2026", "Rana kommune - mottatt 30.10.2026"), never "vi har mottatt
+/// brevet datert …". Prose that quotes a received date ("vedtak av
+/// 29.10.2026, mottatt 02.11.2026") gives a date from before the letter,
+/// which [`plausible`] refuses.
 pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
@@ -87,7 +91,9 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
             .collect();
         let stamp_word = words.iter().enumerate().any(|(n, w)| {
             let capitals = w.chars().all(|c| !c.is_lowercase());
-            (capitals || n == 0) && is_keyword(&w.chars().map(fold_char).collect::<String>())
+            let dated = || stamp_word_dated(&words[..n].join(" "), &words[n + 1..].join(" "));
+            is_keyword(&w.chars().map(fold_char).collect::<String>())
+                && (capitals || n == 0 || dated())
         });
         if !stamp_word {
             continue;
@@ -117,6 +123,41 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
         }
     }
     out
+}
+
+/// Words after which a stamp word is a verb in a sentence ("vi har
+/// mottatt 03.11.2026 eit vedtak"), not a stamp's label.
+const SENTENCE_WORDS: [&str; 22] = [
+    "HAR", "HADDE", "HA", "ER", "VAR", "BLE", "BLEI", "VART", "BLITT", "VORTE", "EG", "JEG", "VI",
+    "DU", "DE", "DERE", "HAN", "HO", "HUN", "IKKE", "IKKJE", "SOM",
+];
+
+/// A stamp word (whatever its case, in the middle of a line too) that is
+/// followed directly by a whole date — day, month and year — and has no
+/// auxiliary or pronoun among the two words before it ("har nå mottatt"):
+/// a one-line stamp, "Rana kommune - mottatt 30.10.2026 - Helse og
+/// omsorg". `before` is the line's text before the stamp word, `after` the
+/// text after it.
+pub fn stamp_word_dated(before: &str, after: &str) -> bool {
+    let in_sentence = tokens(before)
+        .iter()
+        .rev()
+        .take(2)
+        .any(|w| SENTENCE_WORDS.contains(&w.as_str()));
+    if in_sentence {
+        return false;
+    }
+    let toks = tokens(after);
+    if let (Some(d), Some(m), Some(y)) = (toks.first(), toks.get(1), toks.get(2)) {
+        if triple(d, m, y).is_some() {
+            return true;
+        }
+    }
+    // Separators lost: "30.102026".
+    after
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| GLUED_NUMERIC.is_match(&w.to_uppercase()))
 }
 
 /// The date right after a stamp word in a stamp reading, when it passes
@@ -153,11 +194,14 @@ fn best(found: &[StampDate]) -> Option<StampDate> {
         .copied()
 }
 
-/// Every (day, month, year) triple of consecutive tokens; failing those,
-/// numeric dates whose separators OCR lost ("13.1126", "1311.26").
+/// Every (day, month, year) triple of consecutive tokens, then numeric
+/// dates whose separators OCR lost ("13.1126", "1311.26"): both, since a
+/// reading may hold an implausible token date ("3.11.36") beside the
+/// right one glued ("3.1125", the year's last digit confused), and the
+/// plausibility check chooses.
 pub fn stamp_dates(text: &str) -> Vec<StampDate> {
     let mut out = token_dates(text);
-    if out.is_empty() {
+    {
         let upper = text.to_uppercase();
         for caps in GLUED_NUMERIC.captures_iter(&upper) {
             let (Some(all), Some(d), Some(m), Some(y)) =
@@ -582,6 +626,33 @@ mod tests {
         assert!(got("Vi har mottatt brevet ditt datert 03.11.2026.").is_empty());
         assert!(got("Eg har mottatt 03.11.2026 eit vedtak").is_empty());
         assert!(got("Rana, 3. november 2026").is_empty());
+    }
+
+    #[test]
+    fn a_stamp_word_followed_by_a_whole_date_is_a_stamp_in_any_case() {
+        let got = |t: &str| stamp_dates_in_text(t);
+        assert_eq!(
+            got("Til heimesjukepleia\nRana kommune - mottatt 30.10.2026 - Helse og omsorg"),
+            vec![d("2026-10-30")]
+        );
+        assert!(got("Rana kommune - mottatt 30.10. - Helse og omsorg").is_empty());
+        assert!(got("Vi har nå mottatt 02.11.2026 brevet").is_empty());
+        // Prose quoting a received date: a date before the letter, which
+        // plausibility refuses.
+        let quoted = got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.");
+        assert_eq!(quoted, vec![d("2026-11-02")]);
+        let (arrived, letter) = (Some(d("2026-11-20")), Some(d("2026-11-16")));
+        assert!(quoted.iter().all(|x| !plausible(*x, arrived, letter)));
+    }
+
+    #[test]
+    fn a_glued_date_is_tried_beside_an_implausible_token_date() {
+        let arrived = Some(d("2026-11-05"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTEKE 3.1125.\n\nMOTTEKE 3.11.36", ok),
+            Some(d("2026-11-03"))
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ use super::stamp_image::{
     tilt, WHITE,
 };
 use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
-use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date};
+use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date, stamp_word_dated};
 
 /// Stamps are read at about this resolution (a short block of bold
 /// capitals reads best with ~40 px capitals).
@@ -260,11 +260,17 @@ fn find_anchor(lines: &[OcrLine]) -> Option<PxBox> {
             let w = word.text.trim_matches(|c: char| !c.is_alphanumeric());
             if let Some(part) = stamp_word_in(w) {
                 // A stamp shouts; prose "Mottatt …" only counts opening its
-                // line with a date after it.
+                // line with a date after it, or followed directly by a
+                // whole date where no sentence's verb stands ("Rana kommune
+                // - mottatt 30.10.2026 - Helse og omsorg").
                 let letters = part.chars().filter(|c| c.is_alphabetic()).count();
                 let upper = part.chars().filter(|c| c.is_uppercase()).count();
                 let capitals = upper * 10 >= letters * 7;
-                let dated = n == 0 && parse_stamp_date(&format!("{text}\n{next}")).is_some();
+                let dated = (n == 0 && parse_stamp_date(&format!("{text}\n{next}")).is_some())
+                    || stamp_word_dated(
+                        &words_text(&line.words[..n]),
+                        &words_text(&line.words[n + 1..]),
+                    );
                 if capitals || dated {
                     return Some(word.bbox);
                 }
@@ -300,6 +306,14 @@ fn stamp_word_in(word: &str) -> Option<String> {
         .windows(7)
         .map(|w| w.iter().collect::<String>())
         .find(|w| has_stamp_word(w))
+}
+
+fn words_text(words: &[super::tess::OcrWord]) -> String {
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn union(a: PxBox, b: PxBox) -> PxBox {
@@ -530,6 +544,21 @@ mod tests {
             word("brevet", 150, 0, 210, 30),
         ])];
         assert_eq!(find_anchor(&prose), None);
+        let one_line = [line(vec![
+            word("Rana", 0, 0, 40, 30),
+            word("kommune", 50, 0, 120, 30),
+            word("-", 130, 0, 140, 30),
+            word("mottatt", 150, 0, 220, 30),
+            word("30.10.2026", 230, 0, 330, 30),
+        ])];
+        assert_eq!(find_anchor(&one_line).map(|b| b.left), Some(150));
+        let quoted = [line(vec![
+            word("Vi", 0, 0, 20, 30),
+            word("har", 30, 0, 60, 30),
+            word("mottatt", 70, 0, 140, 30),
+            word("02.11.2026", 150, 0, 250, 30),
+        ])];
+        assert_eq!(find_anchor(&quoted), None);
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub(super) fn fill_pinholes(crop: &GrayImage) -> GrayImage {
 
 /// One pass of a square erosion (`all`) or dilation along a row
 /// (`horizontal`) or column, over `lo` before and `hi` after each pixel.
-fn morph(
+pub(super) fn morph(
     mask: &[bool],
     w: usize,
     h: usize,

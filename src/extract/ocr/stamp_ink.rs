@@ -6,7 +6,7 @@
 
 use image::GrayImage;
 
-use super::stamp_image::PRINT_CORE;
+use super::stamp_image::{morph, PRINT_CORE};
 use super::tess::PxBox;
 
 /// Stamp ink on the samples' grey scans lies between print and this
@@ -37,11 +37,13 @@ pub(super) fn ink_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox>
         .iter()
         .map(|&c| c * 1000 >= full * INKED_PER_MILLE)
         .collect();
-    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max)
+    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max, 2)
 }
 
-/// Cells of one stamp touch, or nearly (a gap of one cell between words or
-/// lines is bridged): the stamp-sized groups, most ink first, at most `max`.
+/// Cells of one stamp touch, or nearly (a gap of `reach` - 1 cells between
+/// words or lines is bridged): the stamp-sized groups, most ink first, at
+/// most `max`.
+#[allow(clippy::too_many_arguments)]
 fn group(
     counts: &[u32],
     inked: &[bool],
@@ -50,6 +52,7 @@ fn group(
     (w, h): (u32, u32),
     dpi: u32,
     max: usize,
+    reach: usize,
 ) -> Vec<PxBox> {
     let mm = |v: u32| v * dpi / 25;
     let mut seen = vec![false; cw * ch];
@@ -65,8 +68,8 @@ fn group(
             let (x, y) = (c % cw, c / cw);
             (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
             ink += counts[c];
-            for ny in y.saturating_sub(2)..(y + 3).min(ch) {
-                for nx in x.saturating_sub(2)..(x + 3).min(cw) {
+            for ny in y.saturating_sub(reach)..(y + reach + 1).min(ch) {
+                for nx in x.saturating_sub(reach)..(x + reach + 1).min(cw) {
                     let q = ny * cw + nx;
                     if !seen[q] && inked[q] {
                         seen[q] = true;
@@ -91,10 +94,13 @@ fn group(
 
 /// Stamp-sized patches of strokes bolder than the letter's print, in any
 /// ink (black too: a G4 scan has no grey to tell a stamp by), most first,
-/// at most `max`. A stamp's bold capitals have stems about one and a half
-/// times the print's, so a run of ink across a stroke is measured against
-/// the page's own typical run, whatever the resolution and the stamp's
-/// size.
+/// at most `max`. A stamp's bold capitals have stems about twice the
+/// print's, so what is left of the ink after eroding it by a square a
+/// little wider than the page's typical stroke (its median run of ink
+/// along a row) is the stamp's cores: whatever the resolution, the
+/// stamp's size and its tilt (a square erodes a tilted stem as a level
+/// one). The pinholes a G4 scan's dithering leaves in coloured ink are
+/// filled first, or the erosion would take the stamp for print.
 pub(super) fn bold_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox> {
     let (w, h) = image.dimensions();
     let cell = (dpi / 12).max(8);
@@ -102,57 +108,59 @@ pub(super) fn bold_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox
     if cw == 0 || ch == 0 {
         return Vec::new();
     }
-    // Dark runs along each row: (x where it starts, y, length).
-    let longest = (dpi / 10) as usize; // longer is a rule or a frame's side
-    let mut runs: Vec<(u32, u32, u16)> = Vec::new();
-    let mut histogram = vec![0u32; longest + 1];
-    for (y, row) in image.as_raw().chunks_exact(w as usize).enumerate() {
-        let mut start = None;
-        for (x, p) in row.iter().chain(std::iter::once(&255)).enumerate() {
-            match (start, *p < 128) {
-                (None, true) => start = Some(x),
-                (Some(s), false) => {
-                    let len = x - s;
-                    if len <= longest {
-                        histogram[len] += 1;
-                        runs.push((s as u32, y as u32, len as u16));
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-    }
-    // The print's typical run: the median.
-    let total: u32 = histogram.iter().sum();
-    let mut acc = 0;
-    let Some(median) = histogram.iter().position(|&c| {
-        acc += c;
-        acc * 2 >= total
-    }) else {
+    let (wu, hu) = (w as usize, h as usize);
+    let dark: Vec<bool> = image.as_raw().iter().map(|p| *p < 128).collect();
+    let Some(median) = median_run(&dark, wu, dpi) else {
         return Vec::new();
     };
-    let bold = (median * 3).div_ceil(2).max(3) as u16;
-    let mut all = vec![0u32; cw * ch];
+    let closed = {
+        let grown = morph(
+            &morph(&dark, wu, hu, 1, 1, true, false),
+            wu,
+            hu,
+            1,
+            1,
+            false,
+            false,
+        );
+        morph(
+            &morph(&grown, wu, hu, 1, 1, true, true),
+            wu,
+            hu,
+            1,
+            1,
+            false,
+            true,
+        )
+    };
+    let k = median + 2;
+    let (lo, hi) = ((k - 1) / 2, k / 2);
+    let cores = morph(
+        &morph(&closed, wu, hu, lo, hi, true, true),
+        wu,
+        hu,
+        lo,
+        hi,
+        false,
+        true,
+    );
     let mut counts = vec![0u32; cw * ch];
-    for (x, y, len) in runs {
-        let c = (y / cell) as usize * cw + (x / cell) as usize;
-        all[c] += 1;
-        if len >= bold {
-            counts[c] += 1;
-        }
+    for (i, _) in cores.iter().enumerate().filter(|(_, c)| **c) {
+        let (x, y) = (i % wu, i / wu);
+        counts[y / cell as usize * cw + x / cell as usize] += 1;
     }
-    // Most runs of the cell bold, and enough of them to be lettering (a
-    // cell crosses a capital's stems on every one of its rows).
-    let inked: Vec<bool> = all
+    // A cell of a stamp's line keeps a few per cent of its area as cores;
+    // print keeps none, and dust too little.
+    let inked: Vec<bool> = counts
         .iter()
-        .zip(&counts)
-        .map(|(&a, &b)| b * 4 >= cell && b * 2 >= a)
+        .map(|&c| c * 100 >= cell * cell * BOLD_CORE_PERCENT)
         .collect();
-    // Where print crosses the stamp its cells are mixed and left out: the
-    // patch is widened to take the whole stamp in.
+    // Where print crosses the stamp its cells are mixed and left out (a
+    // word under the print may stand apart from the rest): cells are
+    // joined across a wider gap, and the patch widened to take the whole
+    // stamp in.
     let pad = |v: u32| v * dpi / 25;
-    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max)
+    group(&counts, &inked, (cw, ch), cell, (w, h), dpi, max, 4)
         .into_iter()
         .map(|b| PxBox {
             left: b.left.saturating_sub(pad(8)),
@@ -161,6 +169,39 @@ pub(super) fn bold_patches(image: &GrayImage, dpi: u32, max: usize) -> Vec<PxBox
             bottom: (b.bottom + pad(3)).min(h),
         })
         .collect()
+}
+
+/// A cell counts as bold when this share (per cent) of it is left after
+/// the erosion: a stamp's line of bold capitals leaves 5–20 %, print none.
+const BOLD_CORE_PERCENT: u32 = 3;
+
+/// The page's typical run of ink along a row (runs longer than a tenth of
+/// an inch are rules and frames, left out): its print's stroke width.
+fn median_run(dark: &[bool], w: usize, dpi: u32) -> Option<usize> {
+    let longest = (dpi / 10) as usize;
+    let mut histogram = vec![0u32; longest + 1];
+    for row in dark.chunks_exact(w) {
+        let mut run = 0;
+        for d in row.iter().chain(std::iter::once(&false)) {
+            if *d {
+                run += 1;
+            } else {
+                if (1..=longest).contains(&run) {
+                    histogram[run] += 1;
+                }
+                run = 0;
+            }
+        }
+    }
+    let total: u32 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut acc = 0;
+    histogram.iter().position(|&c| {
+        acc += c;
+        acc * 2 >= total
+    })
 }
 
 /// Pixels within a stroke's edge of the letter's print: its anti-aliased
