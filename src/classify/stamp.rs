@@ -78,20 +78,18 @@ pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
 /// capitals, opens its line or is followed directly by a whole date
 /// ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026", "MOTTATT" above "04 NOV
 /// 2026", "Rana kommune - mottatt 30.10.2026"), never "vi har mottatt
-/// brevet datert …". Prose that quotes a received date ("vedtak av
-/// 29.10.2026, mottatt 02.11.2026") gives a date from before the letter,
-/// which [`plausible`] refuses.
+/// brevet datert …" nor prose that describes a letter by its received
+/// date after a comma ("vedtak av 29.10.2026, mottatt 02.11.2026"); a
+/// quoted date that gets through is from before the letter, which
+/// [`plausible`] refuses.
 pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let words: Vec<&str> = line
-            .split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let stamp_word = words.iter().enumerate().any(|(n, w)| {
+        let words = words_at(line);
+        let stamp_word = words.iter().enumerate().any(|(n, &(at, w))| {
             let capitals = w.chars().all(|c| !c.is_lowercase());
-            let dated = || stamp_word_dated(&words[..n].join(" "), &words[n + 1..].join(" "));
+            let dated = || stamp_word_dated(&line[..at], &line[at + w.len()..]);
             is_keyword(&w.chars().map(fold_char).collect::<String>())
                 && (capitals || n == 0 || dated())
         });
@@ -125,6 +123,29 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     out
 }
 
+/// A line's words (alphanumeric runs, OCR's `|` and `!` for 1 included),
+/// each with its byte offset: the text between them (a comma, a label's
+/// colon) is kept for [`stamp_word_dated`].
+fn words_at(line: &str) -> Vec<(usize, &str)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '|' || c == '!';
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), ' ')))
+    {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &line[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Words after which a stamp word is a verb in a sentence ("vi har
 /// mottatt 03.11.2026 eit vedtak"), not a stamp's label.
 const SENTENCE_WORDS: [&str; 22] = [
@@ -136,18 +157,30 @@ const SENTENCE_WORDS: [&str; 22] = [
 /// followed directly by a whole date — day, month and year — and has no
 /// auxiliary or pronoun among the two words before it ("har nå mottatt"):
 /// a one-line stamp, "Rana kommune - mottatt 30.10.2026 - Helse og
-/// omsorg". `before` is the line's text before the stamp word, `after` the
-/// text after it.
+/// omsorg". Not after a comma ("Brev frå Rossvoll, motteke 19.10.2026"
+/// describes a letter) nor on a line that opens with a field label
+/// ("Vedlegg:", "Emne:"): a stamp is its own label. `before` is the line's
+/// text before the stamp word, `after` the text after it.
 pub fn stamp_word_dated(before: &str, after: &str) -> bool {
-    let in_sentence = tokens(before)
-        .iter()
-        .rev()
-        .take(2)
-        .any(|w| SENTENCE_WORDS.contains(&w.as_str()));
+    let describes = before.trim_end().ends_with(',')
+        || before
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() > 1 && w.ends_with(':'));
+    let in_sentence = describes
+        || tokens(before)
+            .iter()
+            .rev()
+            .take(2)
+            .any(|w| SENTENCE_WORDS.contains(&w.as_str()));
     if in_sentence {
         return false;
     }
-    let toks = tokens(after);
+    let mut toks = tokens(after);
+    // "Mottatt dato: 15.11.2026".
+    if toks.first().is_some_and(|t| t == "DATO") {
+        toks.remove(0);
+    }
     if let (Some(d), Some(m), Some(y)) = (toks.first(), toks.get(1), toks.get(2)) {
         if triple(d, m, y).is_some() {
             return true;
@@ -285,6 +318,7 @@ pub fn plausible(
 /// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
 /// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
 fn tokens(text: &str) -> Vec<String> {
+    let text = without_junk_in_words(text);
     let mut out = Vec::new();
     for run in text.split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!')) {
         if run.is_empty() {
@@ -295,6 +329,33 @@ fn tokens(text: &str) -> Vec<String> {
             Some(caps) => out.extend(caps.iter().skip(1).flatten().map(|m| m.as_str().to_owned())),
             None => out.push(run),
         }
+    }
+    out
+}
+
+/// The text with symbols OCR puts into a word where the print crossed it
+/// dropped ("Meat®@att" is one word): a run of symbols that are no
+/// punctuation a date or a sentence uses, between two letters.
+fn without_junk_in_words(text: &str) -> String {
+    let junk = |c: char| !(c.is_alphanumeric() || c.is_whitespace() || ".,:;-/()|!".contains(c));
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if junk(chars[i]) {
+            let end = (i..chars.len())
+                .find(|&j| !junk(chars[j]))
+                .unwrap_or(chars.len());
+            let between_letters = i > 0
+                && chars[i - 1].is_alphabetic()
+                && chars.get(end).is_some_and(|c| c.is_alphabetic());
+            if between_letters {
+                i = end;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
     }
     out
 }
@@ -314,7 +375,7 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Digits as OCR misreads them in a stamp: O/D/Q/C for 0, I/L/|/! for 1, S
+/// Digits as OCR misreads them in a stamp: O/D/Q/C for 0, I/L/|/!/J for 1, S
 /// for 5, G for 6, B for 8, Z for 2. `None` unless every char maps.
 fn digitize(token: &str) -> Option<String> {
     token
@@ -370,11 +431,29 @@ fn month_of(token: &str) -> Option<u32> {
     };
     // M and N are confused in bold capitals ("MOV"); only NOV starts with
     // N, so swapping the first letter cannot turn one month into another.
-    named(&word).or_else(|| match word.split_at(1) {
-        ("M", rest) => named(&format!("N{rest}")),
-        ("N", rest) => named(&format!("M{rest}")),
+    named(&word)
+        .or_else(|| match word.split_at(1) {
+            ("M", rest) => named(&format!("N{rest}")),
+            ("N", rest) => named(&format!("M{rest}")),
+            _ => None,
+        })
+        .or_else(|| one_slip_from_a_month(&word))
+}
+
+/// A three-letter month with one letter misread where print crossed it
+/// ("NAV" for NOV), when exactly one month is that close: JUN and JUL,
+/// MAR and MAI are one apart, so a slip between them is never undone.
+fn one_slip_from_a_month(word: &str) -> Option<u32> {
+    if word.chars().count() != 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut close = MONTHS[..12]
+        .iter()
+        .filter(|(abbr, _, _)| edit_distance(word, abbr) == 1);
+    match (close.next(), close.next()) {
+        (Some((_, _, m)), None) => Some(*m),
         _ => None,
-    })
+    }
 }
 
 fn triple(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
@@ -521,6 +600,7 @@ mod tests {
             ("MOTTATT\nHelse og omsorg\n15. nov. 2026", "2026-11-15"),
             ("RANA KOMMUNE\nMOTTATT 15.11.26\nSaksbeh. KH", "2026-11-15"),
             ("Mottatt: 15 NOV. 2026", "2026-11-15"),
+            ("— Meat®@att 03.11.2026", "2026-11-03"),
         ];
         for (text, want) in cases {
             assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");
@@ -542,6 +622,9 @@ mod tests {
             "8610 Mo i Rana",
             "Telefon 75 14 50 00",
             "MOTTATT 31 NOV 2026",
+            // One slip from both JUN and JUL: no month.
+            "MOTTATT 15 JUX 2026",
+            "MOTTATT 15 XYZ 2026",
         ] {
             assert_eq!(parse_stamp_date(text), None, "{text:?}");
         }
@@ -636,13 +719,15 @@ mod tests {
             vec![d("2026-10-30")]
         );
         assert!(got("Rana kommune - mottatt 30.10. - Helse og omsorg").is_empty());
+        assert_eq!(
+            got("Rana kommune Mottatt dato: 15.11.2026"),
+            vec![d("2026-11-15")]
+        );
         assert!(got("Vi har nå mottatt 02.11.2026 brevet").is_empty());
-        // Prose quoting a received date: a date before the letter, which
-        // plausibility refuses.
-        let quoted = got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.");
-        assert_eq!(quoted, vec![d("2026-11-02")]);
-        let (arrived, letter) = (Some(d("2026-11-20")), Some(d("2026-11-16")));
-        assert!(quoted.iter().all(|x| !plausible(*x, arrived, letter)));
+        assert!(got("Vedlegg: Brev frå Rossvoll, motteke 19.10.2026").is_empty());
+        assert!(got("Brevet frå Rossvoll, motteke 19.10.2026, ligg ved").is_empty());
+        // Prose quoting a received date after a comma.
+        assert!(got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.").is_empty());
     }
 
     #[test]

@@ -382,12 +382,21 @@ fn read_stamp(
     let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
     let bold_filled = std::cell::OnceCell::new();
     let bold_filled = || bold_filled.get_or_init(|| bold_strokes(&fill_pinholes(&crop), dpi));
+    let angle = std::cell::OnceCell::new();
+    let angle = || *angle.get_or_init(|| tilt(bold()));
     let level = std::cell::OnceCell::new();
     let level = || {
         level.get_or_init(|| {
-            tilt(bold()).map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
+            angle().map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
         })
     };
+    // Black ink (a G4 scan's every ink) read as it is but straightened:
+    // a tilted line of a stamp is what tesseract loses on the page.
+    let level_crop = std::cell::OnceCell::new();
+    let level_crop = || level_crop.get_or_init(|| angle().map(|angle| rotate(&crop, angle)));
+    let level_filled = std::cell::OnceCell::new();
+    let level_filled =
+        || level_filled.get_or_init(|| angle().map(|angle| rotate(bold_filled(), angle)));
     // Print crossing the stamp: the bridge drew strokes through it. A
     // bridge may draw a digit's missing stroke or a wrong one ("06" as
     // "09", "28" as "24"), and so may the print left in: then no single
@@ -411,17 +420,20 @@ fn read_stamp(
     let mut chosen: Option<usize> = None;
     // Black strokes are what a bold patch is: its print is taken out by
     // stroke width first (taken out by darkness, the stamp would go too).
+    // Tilted black strokes read best as they are, straightened, before
+    // any of the print is taken out.
     let order: &[u8] = if finder == Finder::Bold {
-        &[3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
+        &[10, 11, 3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
     } else {
         &[1, 0, 2, 3, 4, 5, 6, 7, 8]
     };
-    for (n, &variant) in order.iter().enumerate() {
+    let mut tries = 0;
+    for &variant in order {
         // A place found by image evidence alone that reads as no stamp at
-        // all in three tries is none: the later readings never found one
-        // there on the samples, and each costs an OCR call.
+        // all in three readings is none: the later readings never found
+        // one there on the samples, and each costs an OCR call.
         let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
-        if finder != Finder::Words && n == 3 && !evidence {
+        if finder != Finder::Words && tries == 3 && !evidence {
             tracing::debug!("no stamp evidence: given up");
             break;
         }
@@ -435,6 +447,14 @@ fn read_stamp(
             5 => (&without_print, false, PSM_SINGLE_BLOCK),
             6 => (&without_print, true, PSM_SPARSE_TEXT),
             9 => (bold_filled(), true, PSM_SINGLE_BLOCK),
+            10 => match level_crop() {
+                Some(img) => (img, true, PSM_SINGLE_BLOCK),
+                None => continue,
+            },
+            11 => match level_filled() {
+                Some(img) => (img, true, PSM_SINGLE_BLOCK),
+                None => continue,
+            },
             7 => match level() {
                 Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
                 None => continue,
@@ -444,6 +464,7 @@ fn read_stamp(
                 None => continue,
             },
         };
+        tries += 1;
         let (img, img_dpi) = if upscale {
             (scale(img), read_dpi)
         } else {
