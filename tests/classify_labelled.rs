@@ -59,9 +59,9 @@ fn ground_truth_text() {
     assert_eq!(established.sender_false, 0, "sender false positives");
     // The received stamp's date from the text is never invented, and always
     // found where a tuning letter is stamped (text layer and ground truth).
-    // Fresh H's stamp texts were written by outsiders in forms the parser
-    // had not seen: at its one check 21 of its 24 were read (issue 11's
-    // 95 % not met on unseen stamp texts); that level is kept.
+    // Fresh I's stamp texts were written by outsiders in forms the parser
+    // had not seen: at its one check (session 9) 91 of its 95 were read,
+    // none invented; that level is kept.
     for r in [&report, &unseen] {
         assert_eq!(r.stamp_invented, 0, "stamp date invented");
     }
@@ -70,8 +70,8 @@ fn ground_truth_text() {
         "stamp date missed"
     );
     assert!(
-        unseen.stamped_right + 3 >= unseen.stamped_total,
-        "held-out stamp dates from the text fell below their level (21/24): {}/{}",
+        unseen.stamped_right + 4 >= unseen.stamped_total,
+        "held-out stamp dates from the text fell below their level (91/95): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );
@@ -79,8 +79,9 @@ fn ground_truth_text() {
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
-/// fresh D, 540–689, fresh F, 890–994 (each checked once), and fresh G,
-/// 1000–1149 (checked twice). Tuning letters since: their level is kept below.
+/// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
+/// 1000–1149 (checked twice), and fresh H, 1200–1399 (checked once).
+/// Tuning letters since: their level is kept below.
 fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 7] {
     let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
         letters
@@ -96,14 +97,14 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 540-689 (fresh D)", part(540..690)),
         ("formerly held out 890-994 (fresh F)", part(890..1000)),
         ("formerly held out 1000-1149 (fresh G)", part(1000..1200)),
-        ("formerly held out 1200-1349 (fresh H)", part(1200..1400)),
+        ("formerly held out 1200-1399 (fresh H)", part(1200..1400)),
     ]
 }
 
 /// The issue's targets on the held-out letters (1400–1599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out H type 91.3 %, unit 94.0 %, urgent recall 17/18: below the targets"]
+#[ignore = "issue 11: held-out I type 92.5 %, urgent recall 19/25, person-ID recall 166/167: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -111,24 +112,25 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out H reached at its one check (session 7, after
-/// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 137/150, unit 141/150, date 147/150, person
-/// IDs 132/132 with none false, urgent 17/18 with 4 false alarms. Kept
+/// The level fresh held-out I reached at its one check (session 9, after
+/// the sessions' classifier changes, chosen by cross-validation on the
+/// tuning letters alone): type 185/200, unit 190/200, date 192/200, person
+/// IDs 166/167 with none false, urgent 19/25 with 8 false alarms. Kept
 /// while the issue's targets are not met: a change that loses ground on
 /// unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
-    assert!(held_out.len() >= 150, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 1400-1599", &held_out, (91, 94, 98, 1, 4));
+    assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
+    assert_level("HELD-OUT 1400-1599", &held_out, (92, 95, 96, 6, 8, 1));
 }
 
-/// (type %, unit %, date %, urgent letters missed, urgent false alarms)
-type Level = (usize, usize, usize, usize, usize);
+/// (type %, unit %, date %, urgent letters missed, urgent false alarms,
+/// person IDs missed)
+type Level = (usize, usize, usize, usize, usize, usize);
 
 fn assert_level(title: &str, part: &[Letter], level: Level) {
-    let (type_pct, unit_pct, date_pct, urgent_missed, urgent_false) = level;
+    let (type_pct, unit_pct, date_pct, urgent_missed, urgent_false, ids_missed) = level;
     let r = evaluate(part, |letter| Some(text_extraction(letter)));
     let n = r.letters;
     assert!(n >= 30, "{title}: {n} letters");
@@ -147,7 +149,12 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
         "{title}: document date {}/{n}",
         r.date_ok
     );
-    assert_eq!(r.ids_found, r.ids_expected, "{title}: person-ID recall");
+    assert!(
+        r.ids_found + ids_missed >= r.ids_expected,
+        "{title}: person-ID recall {}/{}",
+        r.ids_found,
+        r.ids_expected
+    );
     assert_eq!(r.ids_false, 0, "{title}: person-ID false positives");
     assert!(
         r.urgent_found + urgent_missed >= r.urgent_expected,
@@ -168,21 +175,23 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 /// 500–539 37/40, 36/40, 36/40, 3/5 with none; session 5, fresh D at its one
 /// check: 137/150, 134/150, 144/150, 14/15 with eight; fresh F at its one
 /// check: 97/105, 91/105, 102/105, 10/14 with three; session 6, fresh G at
-/// its second check: 134/150, 141/150, 145/150, 13/14 with four).
+/// its second check: 134/150, 141/150, 145/150, 13/14 with four; session
+/// 7, fresh H at its one check: 137/150, 141/150, 147/150, 17/18 with four;
+/// none of them missed a person ID).
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
     let levels: [Level; 7] = [
-        (92, 97, 100, 1, 1),
-        (87, 92, 97, 1, 1),
-        (92, 90, 90, 2, 0),
-        (91, 89, 96, 1, 8),
-        (92, 86, 97, 4, 3),
+        (92, 97, 100, 1, 1, 0),
+        (87, 92, 97, 1, 1, 0),
+        (92, 90, 90, 2, 0, 0),
+        (91, 89, 96, 1, 8, 0),
+        (92, 86, 97, 4, 3, 0),
         // G's unit: 141 at its check; 140 since the model trained on G
         // calls 1130 `annet` (right), whose default unit is the allocation
         // office, where its label says Omsorg.
-        (89, 93, 96, 1, 4),
-        (91, 94, 98, 1, 4),
+        (89, 93, 96, 1, 4, 0),
+        (91, 94, 98, 1, 4, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);

@@ -97,8 +97,9 @@ fn through_the_extractor() {
     unseen.print_summary("rendered files, HELD-OUT letters 1400-1599 (fresh I)");
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
     // stamp reader was built on (with G, 190/201 before session 7's stamp
-    // round, 193/201 after it), never invented on a letter without one.
-    // Fresh H's stamps are held out like its letters (their level below).
+    // round, 193/201 after it; with H, 216/225 in session 9), never
+    // invented on a letter without one.
+    // Fresh I's stamps are held out like its letters (their level below).
     let (right, stamped) = (report.stamped_right, report.stamped_total);
     println!(
         "stamp date: tuning scans {right}/{stamped} right, held-out scans {}/{} right",
@@ -114,13 +115,14 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh H's 24 stamped scans (outside writers' stamp texts and looks)
-    // read 14 right at their one check, none invented: the reader does not
-    // carry its tuning scans' 96 % to stamp styles it has not seen (issue
-    // 11's target not met there). That level is kept.
+    // Fresh I's 95 stamped scans (outside writers' stamp texts and looks:
+    // TIFF G4, 200 dpi grey, colour JPEG) read 70 right at their one check
+    // (session 9), none invented: the reader does not carry its tuning
+    // scans' 96 % to stamp styles it has not seen (issue 11's target not
+    // met there). That level is kept.
     assert!(
-        unseen.stamped_right + 10 >= unseen.stamped_total,
-        "held-out stamp date fell below its level (14/24): {}/{}",
+        unseen.stamped_right + 25 >= unseen.stamped_total,
+        "held-out stamp date fell below its level (70/95): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );

@@ -179,50 +179,56 @@ fn century(individual: u32, yy: u32) -> Option<i32> {
 /// numbers 4.2.5, phone numbers 3.2.3 or 2.2.2.2) is not considered.
 const PERSON_SHAPES: [&[usize]; 4] = [&[11], &[6, 5], &[2, 2, 2, 5], &[6, 3, 2]];
 
-/// A run of digit groups separated by single spaces, dots or hyphens.
+/// A run of digit groups separated the way people and word processors
+/// separate them: spaces (no-break and thin ones too), a dot, a hyphen, an
+/// en dash or a slash, at most one of those marks and three characters in
+/// all ("018180 12337", "01.81.80 12337", "018180 – 12337", "018180/12337").
 struct Group {
     text: String,
     len: usize,
 }
 
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}')
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '.' | '-' | '\u{2013}' | '/')
+}
+
+/// The length (in chars) of the separator that starts `rest` and joins two
+/// digit groups, if it does.
+fn joining_separator(rest: &[char]) -> Option<usize> {
+    let len = rest
+        .iter()
+        .take_while(|&&c| is_space(c) || is_mark(c))
+        .count();
+    let marks = rest[..len].iter().filter(|&&c| is_mark(c)).count();
+    let joins =
+        (1..=3).contains(&len) && marks <= 1 && rest.get(len).is_some_and(char::is_ascii_digit);
+    joins.then_some(len)
+}
+
 fn digit_runs(text: &str) -> Vec<Vec<Group>> {
+    let chars: Vec<char> = text.chars().collect();
     let mut runs = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
-    let mut current = String::new();
-    let mut chars = text.chars().peekable();
-    let mut prev_sep = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            current.push(c);
-            prev_sep = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let len = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if len == 0 {
+            i += 1;
             continue;
         }
-        let is_sep = matches!(c, ' ' | '.' | '-' | '\u{a0}');
-        let next_digit = chars.peek().is_some_and(|n| n.is_ascii_digit());
-        if !current.is_empty() {
-            groups.push(Group {
-                len: current.len(),
-                text: std::mem::take(&mut current),
-            });
-        }
-        let joins_run = is_sep && next_digit && !prev_sep && !groups.is_empty();
-        if joins_run {
-            prev_sep = true;
-        } else {
-            if !groups.is_empty() {
-                runs.push(std::mem::take(&mut groups));
-            }
-            prev_sep = false;
-        }
-    }
-    if !current.is_empty() {
         groups.push(Group {
-            len: current.len(),
-            text: current,
+            text: chars[i..i + len].iter().collect(),
+            len,
         });
-    }
-    if !groups.is_empty() {
-        runs.push(groups);
+        i += len;
+        match joining_separator(&chars[i..]) {
+            Some(sep) => i += sep,
+            None => runs.push(std::mem::take(&mut groups)),
+        }
     }
     runs
 }
@@ -391,6 +397,15 @@ mod tests {
         ("fnr. 0181801233I", &[]),
         ("fnr 018180 I2337", &[]),
         ("Oslo 01818012337", &["018180*****"]),
+        // Separators a word processor or a form puts in.
+        ("Fødselsnr.: 018180 – 12337", &["018180*****"]),
+        ("fnr 018180-12337", &["018180*****"]),
+        ("fnr 018180/12337", &["018180*****"]),
+        ("fnr 018180\u{a0}12337", &["018180*****"]),
+        ("fnr 01 81 80  12337", &["018180*****"]),
+        // Two marks between the groups, or a line break: no longer one number.
+        ("018180 -- 12337", &[]),
+        ("tlf 018180\n12337", &[]),
     ];
 
     #[test]

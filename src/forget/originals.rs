@@ -252,19 +252,12 @@ mod tests {
     /// A SvarInn document and its JSON went to `_originaler/` (the JSON
     /// under the move's numbered name); a stranger's file with the
     /// document's name but other bytes lies beside them.
-    #[test]
-    fn a_document_and_its_sidecar_go_and_other_bytes_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        let inbox = dir.path().join("digital");
+    /// A digital inbox with its `_originaler/` folder, and the moved
+    /// original of an item whose document held `pdf`.
+    fn digital_inbox(dir: &Path, pdf: &[u8]) -> (Inboxes, PathBuf, MovedOriginal) {
+        let inbox = dir.join("digital");
         let originals = inbox.join(ORIGINALS_DIR);
         std::fs::create_dir_all(&originals).unwrap();
-        let data = dir.path().join("var");
-        std::fs::create_dir_all(data.join("content")).unwrap();
-        let (pdf, json) = (b"%PDF-1.7 vedtak".as_slice(), b"{\"id\":1}".as_slice());
-        std::fs::write(originals.join("vedtak.pdf"), b"andre bytes").unwrap();
-        std::fs::write(originals.join("1-vedtak.pdf"), pdf).unwrap();
-        std::fs::write(originals.join("2-vedtak.json"), json).unwrap();
-        std::fs::write(data.join("content/abc.json"), json).unwrap();
         let inboxes = Inboxes {
             digital: Some(inbox),
             units: Vec::new(),
@@ -276,6 +269,20 @@ mod tests {
             size: pdf.len() as u64,
             content_path: "content/abc".into(),
         };
+        (inboxes, originals, original)
+    }
+
+    #[test]
+    fn a_document_and_its_sidecar_go_and_other_bytes_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("var");
+        std::fs::create_dir_all(data.join("content")).unwrap();
+        let (pdf, json) = (b"%PDF-1.7 vedtak".as_slice(), b"{\"id\":1}".as_slice());
+        let (inboxes, originals, original) = digital_inbox(dir.path(), pdf);
+        std::fs::write(originals.join("vedtak.pdf"), b"andre bytes").unwrap();
+        std::fs::write(originals.join("1-vedtak.pdf"), pdf).unwrap();
+        std::fs::write(originals.join("2-vedtak.json"), json).unwrap();
+        std::fs::write(data.join("content/abc.json"), json).unwrap();
         remove(&inboxes, &data, &original).unwrap();
         let left: Vec<String> = std::fs::read_dir(&originals)
             .unwrap()
@@ -297,22 +304,9 @@ mod tests {
     #[test]
     fn a_file_replaced_after_it_was_checked_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let inbox = dir.path().join("digital");
-        let originals = inbox.join(ORIGINALS_DIR);
-        std::fs::create_dir_all(&originals).unwrap();
         let pdf = b"%PDF-1.7 vedtak".as_slice();
+        let (inboxes, originals, original) = digital_inbox(dir.path(), pdf);
         std::fs::write(originals.join("vedtak.pdf"), pdf).unwrap();
-        let inboxes = Inboxes {
-            digital: Some(inbox),
-            units: Vec::new(),
-        };
-        let original = MovedOriginal {
-            folder_unit: None,
-            file_name: "vedtak.pdf".into(),
-            sha256: Sha256::of_bytes(pdf),
-            size: pdf.len() as u64,
-            content_path: "content/abc".into(),
-        };
         let located = locate(&inboxes, dir.path(), &original).unwrap();
         // Someone puts other bytes under the name (a new file renamed in).
         std::fs::write(originals.join("ny.tmp"), b"%PDF-1.7 ANNET!!").unwrap();

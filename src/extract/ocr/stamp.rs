@@ -558,27 +558,21 @@ mod tests {
             word("NOV", 340, 0, 400, 40),
         ])];
         assert_eq!(find_anchor(&merged).map(|b| b.left), Some(300));
-        let prose = [line(vec![
-            word("Vi", 0, 0, 20, 30),
-            word("har", 30, 0, 60, 30),
-            word("mottatt", 70, 0, 140, 30),
-            word("brevet", 150, 0, 210, 30),
-        ])];
-        assert_eq!(find_anchor(&prose), None);
-        let one_line = [line(vec![
-            word("Rana", 0, 0, 40, 30),
-            word("kommune", 50, 0, 120, 30),
-            word("-", 130, 0, 140, 30),
-            word("mottatt", 150, 0, 220, 30),
-            word("30.10.2026", 230, 0, 330, 30),
-        ])];
-        assert_eq!(find_anchor(&one_line).map(|b| b.left), Some(150));
-        let quoted = [line(vec![
-            word("Vi", 0, 0, 20, 30),
-            word("har", 30, 0, 60, 30),
-            word("mottatt", 70, 0, 140, 30),
-            word("02.11.2026", 150, 0, 250, 30),
-        ])];
+        // Words of one 30 px high line, each 80 px wide, 10 px apart.
+        let sentence = |words: &[&str]| {
+            let laid: Vec<OcrWord> = (0u32..)
+                .zip(words)
+                .map(|(i, w)| word(w, i * 90, 0, i * 90 + 80, 30))
+                .collect();
+            [line(laid)]
+        };
+        assert_eq!(
+            find_anchor(&sentence(&["Vi", "har", "mottatt", "brevet"])),
+            None
+        );
+        let one_line = sentence(&["Rana", "kommune", "-", "mottatt", "30.10.2026"]);
+        assert_eq!(find_anchor(&one_line).map(|b| b.left), Some(270));
+        let quoted = sentence(&["Vi", "har", "mottatt", "02.11.2026"]);
         assert_eq!(find_anchor(&quoted), None);
     }
 
