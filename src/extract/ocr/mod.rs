@@ -18,6 +18,7 @@ mod stamp_body;
 mod stamp_frame;
 mod stamp_image;
 mod stamp_ink;
+mod stamp_read;
 pub mod tess;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -17,7 +17,8 @@
 //!    letter's own ink taken out (the stamp's strokes drawn on through the
 //!    print that crossed them), then as it is, then with only bold strokes
 //!    kept (black ink over print), then as sparse text, last straightened
-//!    when the stamp is askew (`stamp_image.rs`); stop at the first reading
+//!    when the stamp is askew (`stamp_read.rs`, the images from
+//!    `stamp_image.rs`); stop at the first reading
 //!    whose date is read as written after a stamp word, or when two
 //!    readings agree on a date read through an OCR confusion. A place
 //!    found by image evidence alone is given up after three readings with
@@ -32,20 +33,13 @@
 //! grey); black ink stays (it cannot be told from print by its grey).
 
 use chrono::Datelike;
-use image::{imageops, GrayImage};
+use image::GrayImage;
 
 use super::stamp_body::{band_image, band_of, has_print, line_text, text_with_band, text_without};
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
-use super::stamp_image::{
-    bold_strokes, fill_pinholes, remove_print, remove_print_bridged, remove_stamp_ink, rotate,
-    tilt, WHITE,
-};
-use super::tess::{OcrLine, PxBox, TessEngine, TessError, PSM_SINGLE_BLOCK, PSM_SPARSE_TEXT};
-use crate::classify::{has_clean_keyed_date, has_stamp_word, parse_stamp_date, stamp_word_dated};
-
-/// Stamps are read at about this resolution (a short block of bold
-/// capitals reads best with ~40 px capitals).
-const STAMP_READ_DPI: u32 = 500;
+use super::stamp_image::{remove_stamp_ink, WHITE};
+use super::tess::{OcrLine, PxBox, TessEngine, TessError};
+use crate::classify::{has_stamp_word, parse_stamp_date, stamp_word_dated};
 
 /// What was found: the stamp's readings (best first), and the page's text
 /// without it.
@@ -134,7 +128,8 @@ pub(super) fn separate(
             }
             None => image,
         };
-        let reading = read_stamp(engine, source, dpi, stamp_box, deadline_ms, finder)?;
+        let reading =
+            super::stamp_read::read_stamp(engine, source, dpi, stamp_box, deadline_ms, finder)?;
         tracing::debug!(
             ?finder,
             ?stamp_box,
@@ -180,7 +175,7 @@ pub(super) fn separate(
 }
 
 /// A stamp word and a date with a credible year.
-fn keyed(text: &str) -> bool {
+pub(super) fn keyed(text: &str) -> bool {
     has_stamp_word(text)
         && parse_stamp_date(text).is_some_and(|d| (2000..=2100).contains(&d.year()))
 }
@@ -244,7 +239,7 @@ const MONTHS_CAPS: [&str; 12] = [
 /// What found a candidate place for the stamp: its words in the page's
 /// reading, or image evidence alone when the reading lost them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Finder {
+pub(super) enum Finder {
     Words,
     Frame,
     Ink,
@@ -338,186 +333,8 @@ fn around(anchor: PxBox, (w, h): (u32, u32)) -> PxBox {
     }
 }
 
-/// The stamp's readings, best first: a reading whose date follows a stamp
-/// word ends the search. `None` when nothing stamp-like was read.
-fn read_stamp(
-    engine: &mut TessEngine,
-    image: &GrayImage,
-    dpi: u32,
-    stamp_box: PxBox,
-    deadline_ms: u32,
-    finder: Finder,
-) -> Result<Option<String>, TessError> {
-    let margin = (dpi / 50).max(4);
-    let b = PxBox {
-        left: stamp_box.left.saturating_sub(margin),
-        top: stamp_box.top.saturating_sub(margin),
-        right: (stamp_box.right + margin).min(image.width()),
-        bottom: (stamp_box.bottom + margin).min(image.height()),
-    };
-    if b.width() < 8 || b.height() < 8 {
-        return Ok(None);
-    }
-    let crop = imageops::crop_imm(image, b.left, b.top, b.width(), b.height()).to_image();
-    let factor = (STAMP_READ_DPI as f32 / dpi.max(70) as f32).clamp(1.0, 3.0);
-    let scale = |img: &GrayImage| {
-        if factor <= 1.05 {
-            return img.clone();
-        }
-        let (w, h) = img.dimensions();
-        imageops::resize(
-            img,
-            (w as f32 * factor) as u32,
-            (h as f32 * factor) as u32,
-            imageops::FilterType::CatmullRom,
-        )
-    };
-    let read_dpi = (dpi as f32 * factor) as u32;
-    let mut bridged = crop.clone();
-    remove_print_bridged(&mut bridged, dpi);
-    let mut without_print = crop.clone();
-    remove_print(&mut without_print, dpi);
-    // Made only when the readings before them failed.
-    let bold = std::cell::OnceCell::new();
-    let bold = || bold.get_or_init(|| bold_strokes(&crop, dpi));
-    let bold_filled = std::cell::OnceCell::new();
-    let bold_filled = || bold_filled.get_or_init(|| bold_strokes(&fill_pinholes(&crop), dpi));
-    let angle = std::cell::OnceCell::new();
-    let angle = || *angle.get_or_init(|| tilt(bold()));
-    let level = std::cell::OnceCell::new();
-    let level = || {
-        level.get_or_init(|| {
-            angle().map(|angle| (rotate(&without_print, angle), rotate(bold(), angle)))
-        })
-    };
-    // Black ink (a G4 scan's every ink) read as it is but straightened:
-    // a tilted line of a stamp is what tesseract loses on the page.
-    let level_crop = std::cell::OnceCell::new();
-    let level_crop = || level_crop.get_or_init(|| angle().map(|angle| rotate(&crop, angle)));
-    let level_filled = std::cell::OnceCell::new();
-    let level_filled =
-        || level_filled.get_or_init(|| angle().map(|angle| rotate(bold_filled(), angle)));
-    // Print crossing the stamp: the bridge drew strokes through it. A
-    // bridge may draw a digit's missing stroke or a wrong one ("06" as
-    // "09", "28" as "24"), and so may the print left in: then no single
-    // reading is trusted, two must agree on the date.
-    let bridged_px = bridged
-        .as_raw()
-        .iter()
-        .zip(without_print.as_raw())
-        .filter(|(a, b)| a != b)
-        .count();
-    let crossed = bridged_px * 1000 > bridged.as_raw().len();
-    // Tried in order until one reads a stamp word and a date as written
-    // (where no print crosses the stamp) or two readings agree on the
-    // date; each later one only runs when the earlier ones did not: the
-    // print taken out by its darkness (coloured ink), also with the
-    // stamp's strokes bridged through it, the crop as it is, the print
-    // taken out by its thin strokes (black ink over print), sparse text,
-    // and last the stamp straightened when it is pressed askew.
-    let mut keyed_readings: Vec<(chrono::NaiveDate, bool, String)> = Vec::new();
-    let mut others: Vec<String> = Vec::new();
-    let mut chosen: Option<usize> = None;
-    // Black strokes are what a bold patch is: its print is taken out by
-    // stroke width first (taken out by darkness, the stamp would go too).
-    // Tilted black strokes read best as they are, straightened, before
-    // any of the print is taken out.
-    let order: &[u8] = if finder == Finder::Bold {
-        &[10, 11, 3, 9, 8, 2, 4, 1, 0, 5, 6, 7]
-    } else {
-        &[1, 0, 2, 3, 4, 5, 6, 7, 8]
-    };
-    let mut tries = 0;
-    for &variant in order {
-        // A place found by image evidence alone that reads as no stamp at
-        // all in three readings is none: the later readings never found
-        // one there on the samples, and each costs an OCR call.
-        let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
-        if finder != Finder::Words && tries == 3 && !evidence {
-            tracing::debug!("no stamp evidence: given up");
-            break;
-        }
-        let (img, upscale, psm) = match variant {
-            0 if crossed => (&bridged, true, PSM_SINGLE_BLOCK),
-            0 => continue,
-            1 => (&without_print, true, PSM_SINGLE_BLOCK),
-            2 => (&crop, true, PSM_SINGLE_BLOCK),
-            3 => (bold(), true, PSM_SINGLE_BLOCK),
-            4 => (&crop, true, PSM_SPARSE_TEXT),
-            5 => (&without_print, false, PSM_SINGLE_BLOCK),
-            6 => (&without_print, true, PSM_SPARSE_TEXT),
-            9 => (bold_filled(), true, PSM_SINGLE_BLOCK),
-            10 => match level_crop() {
-                Some(img) => (img, true, PSM_SINGLE_BLOCK),
-                None => continue,
-            },
-            11 => match level_filled() {
-                Some(img) => (img, true, PSM_SINGLE_BLOCK),
-                None => continue,
-            },
-            7 => match level() {
-                Some((img, _)) => (img, true, PSM_SINGLE_BLOCK),
-                None => continue,
-            },
-            _ => match level() {
-                Some((_, img)) => (img, true, PSM_SINGLE_BLOCK),
-                None => continue,
-            },
-        };
-        tries += 1;
-        let (img, img_dpi) = if upscale {
-            (scale(img), read_dpi)
-        } else {
-            (img.clone(), dpi)
-        };
-        let t = std::time::Instant::now();
-        let r = engine.recognize_with_psm(&img, img_dpi, deadline_ms, psm)?;
-        let text = r.text.trim().to_owned();
-        // Timing only: the reading is letter text, never logged.
-        tracing::debug!(variant, ms = t.elapsed().as_millis(), "stamp reading");
-        if text.is_empty() {
-            continue;
-        }
-        let date = parse_stamp_date(&text).filter(|_| keyed(&text));
-        let Some(date) = date else {
-            others.push(text);
-            continue;
-        };
-        let clean = has_clean_keyed_date(&text);
-        let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
-        tracing::debug!(
-            variant,
-            clean,
-            crossed,
-            agreed = agreed.is_some(),
-            "stamp reading keyed"
-        );
-        keyed_readings.push((date, clean, text));
-        if let Some(first) = agreed {
-            chosen = Some(first);
-            break;
-        }
-        if clean && !crossed {
-            chosen = Some(keyed_readings.len() - 1);
-            break;
-        }
-    }
-    // No two agreed: the first date read as written, else the first read
-    // through a confusion ("os NOV 2026" is 05 NOV only if nothing reads
-    // better).
-    let chosen = chosen.or_else(|| keyed_readings.iter().position(|(_, clean, _)| *clean));
-    if let Some(i) = chosen {
-        let best = keyed_readings.remove(i);
-        keyed_readings.insert(0, best);
-    }
-    let mut readings: Vec<String> = keyed_readings.into_iter().map(|(_, _, t)| t).collect();
-    readings.extend(others);
-    let found = readings.iter().any(|r| stamp_like(r));
-    Ok(found.then(|| readings.join("\n\n")))
-}
-
 /// A reading with a stamp word or a date in it.
-fn stamp_like(reading: &str) -> bool {
+pub(super) fn stamp_like(reading: &str) -> bool {
     has_stamp_word(reading) || parse_stamp_date(reading).is_some()
 }
 
