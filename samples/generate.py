@@ -543,7 +543,10 @@ def render(letter: Letter, out_root: Path) -> None:
 
     truth_pages = ["\n".join(lines) for lines in laid_out]
     if letter.stamp and letter.render != "text_pdf":
-        truth_pages[0] = letter.stamp + ("\n" + truth_pages[0] if truth_pages[0] else "")
+        # A stamp's day may be space-padded (" 3 NOV 2026"): the truth is
+        # its words, trimmed like every other line.
+        stamp_text = "\n".join(line.strip() for line in letter.stamp.split("\n"))
+        truth_pages[0] = stamp_text + ("\n" + truth_pages[0] if truth_pages[0] else "")
 
     target = out_root / letter.output
     target.parent.mkdir(parents=True, exist_ok=True)
