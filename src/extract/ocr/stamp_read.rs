@@ -237,7 +237,7 @@ pub(super) fn read_stamp(
             tracing::debug!("no stamp evidence: given up");
             break;
         }
-        let Some((img, upscale, psm)) = crops.prepare(reading) else {
+        let Some((img, upscale, psm)) = crops.image_for(reading) else {
             continue;
         };
         tries += 1;
