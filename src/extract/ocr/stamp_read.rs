@@ -155,7 +155,7 @@ impl Crops {
 
     /// The image, whether to upscale it, and the page segmentation mode;
     /// `None` when the reading does not apply to this stamp.
-    fn prepare(
+    fn image_for(
         &self,
         reading: Reading,
     ) -> Option<(&GrayImage, bool, tesseract_sys::TessPageSegMode)> {
