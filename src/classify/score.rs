@@ -234,9 +234,10 @@ impl Rules {
             // The category must still be named once an address is gone
             // ("Fra: Dr. Aakre <aakre@molegesenter.no>" is a person).
             let named = |l: &str| {
+                let folded = super::normalize::fold(l);
                 self.senders
                     .iter()
-                    .any(|(j, re)| *j == i && re.is_match(&super::normalize::fold(l)))
+                    .any(|(j, re)| *j == i && re.is_match(&folded))
             };
             Some(
                 sender_line(&line)

@@ -235,12 +235,10 @@ const NOT_NAMES: &[&str] = &[
 pub fn person_sender(text: &str) -> Option<String> {
     let lines = lines(text);
     let from_line = lines.iter().take(HEAD_LINES).find_map(|(line, folded)| {
-        let rest = ["fra:", "fra :"]
-            .iter()
-            .find_map(|label| folded.starts_with(label).then_some(label.len()))?;
-        // The folded label is as long as the original ("Frå:" folds to "fra:").
-        let original = line.char_indices().nth(rest.min(line.chars().count()))?.0;
-        name_in(&line[original..])
+        let from = ["fra:", "fra :"].iter().any(|l| folded.starts_with(l));
+        from.then(|| without_field_label(line))
+            .flatten()
+            .and_then(|rest| name_in(&rest))
     });
     from_line.or_else(|| {
         let sig = signature(&lines);
