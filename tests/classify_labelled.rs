@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 1400–1599:
+//! Prints a confusion matrix and every miss (the held-out letters 1600–1799:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 1400-1599)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 1600-1799)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -44,7 +44,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1400-1599 (fresh I)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1600-1799 (fresh J)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -80,9 +80,10 @@ fn ground_truth_text() {
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
-/// 1000–1149 (checked twice), and fresh H, 1200–1399 (checked once).
+/// 1000–1149 (checked twice), fresh H, 1200–1399, and fresh I, 1400–1599
+/// (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 7] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 8] {
     let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
         letters
             .iter()
@@ -98,17 +99,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 890-994 (fresh F)", part(890..1000)),
         ("formerly held out 1000-1149 (fresh G)", part(1000..1200)),
         ("formerly held out 1200-1399 (fresh H)", part(1200..1400)),
+        ("formerly held out 1400-1599 (fresh I)", part(1400..1600)),
     ]
 }
 
-/// The issue's targets on the held-out letters (1400–1599), which the rules
+/// The issue's targets on the held-out letters (1600–1799), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out I type 92.5 %, urgent recall 19/25, person-ID recall 166/167: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1400-1599 (fresh I)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1600-1799 (fresh J)");
     unseen.assert_targets();
 }
 
@@ -183,7 +185,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 7] = [
+    let levels: [Level; 8] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         (92, 90, 90, 2, 0, 0),
@@ -194,6 +196,13 @@ fn formerly_held_out_level_kept() {
         // office, where its label says Omsorg.
         (89, 93, 96, 1, 4, 0),
         (91, 94, 98, 1, 4, 0),
+        // I at its one check (session 9): 185/200, 190/200, 192/200,
+        // 19/25 urgent with eight false alarms, person IDs 166/167 (the
+        // one missed was a data fault in 1551, fixed since). One more false
+        // alarm since session 10 (1594: a wife writes that her husband
+        // calls himself a burden, a warning sign), for all six of I's
+        // missed urgent letters found.
+        (92, 95, 96, 6, 9, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -201,7 +210,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 1400–1599) train: never the held-out letters.
+/// tuning letters (all but the held-out 1600–1799) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {

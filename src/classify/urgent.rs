@@ -456,6 +456,53 @@ mod tests {
     }
 
     #[test]
+    fn two_kinds_of_suicide_warning_sign_are_urgent_one_is_a_worry() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| is_urgent(&rules, text, None);
+        // Hopelessness and giving things away, in a sister's words.
+        assert!(urgent(
+            "I går sa han at det ikke er noen vits lenger. Han har gitt bort \
+             gitaren sin til en kamerat."
+        ));
+        // Being a burden and a plan, in the person's own.
+        assert!(urgent(
+            "eg tenkjer at alle hadde hatt det betre utan meg. dei siste dagane \
+             har eg tenkt meir og meir på korleis eg kunne ha gjort det."
+        ));
+        // One sign alone, or a gift in an ordinary move, is no emergency.
+        assert!(!urgent("Han sier at det ikke er noen vits lenger å søke."));
+        assert!(!urgent(
+            "Mor har gitt bort møblene sine før hun flytter på sykehjem."
+        ));
+    }
+
+    #[test]
+    fn a_threat_at_home_with_a_demand_for_speed_is_urgent() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| is_urgent(&rules, text, None);
+        assert!(urgent(
+            "Han sa at eg skulle «passe meg» dersom eg ringde nokon. \
+             Ring meg så fort de får dette."
+        ));
+        assert!(!urgent(
+            "Ring meg så fort de får dette, så avtaler vi et møte."
+        ));
+    }
+
+    #[test]
+    fn an_old_person_in_a_cold_empty_house_is_urgent() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| is_urgent(&rules, text, None);
+        assert!(urgent(
+            "I går var det seks grader inne og vedovnen var kald. \
+             Kjøleskapet var tomt."
+        ));
+        assert!(!urgent(
+            "Vi har hatt det kaldt i huset i vinter, men nå er varmepumpa ny."
+        ));
+    }
+
+    #[test]
     fn a_life_near_its_end_at_home_is_urgent_a_course_is_not() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         let urgent = |text: &str| is_urgent(&rules, text, None);
