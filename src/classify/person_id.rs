@@ -177,7 +177,17 @@ fn century(individual: u32, yy: u32) -> Option<i32> {
 
 /// Digit-group shapes people write person IDs in. Anything else (account
 /// numbers 4.2.5, phone numbers 3.2.3 or 2.2.2.2) is not considered.
-const PERSON_SHAPES: [&[usize]; 4] = [&[11], &[6, 5], &[2, 2, 2, 5], &[6, 3, 2]];
+/// The ways an ID's 11 digits are grouped: as people write them, and as
+/// OCR splits them (a narrow first or last digit, often a `1`, read with a
+/// gap before or after it: "1789620001 1"). The check digits decide.
+const PERSON_SHAPES: [&[usize]; 6] = [
+    &[11],
+    &[6, 5],
+    &[2, 2, 2, 5],
+    &[6, 3, 2],
+    &[10, 1],
+    &[1, 10],
+];
 
 /// A run of digit groups separated the way people and word processors
 /// separate them: spaces (no-break and thin ones too), a dot, a hyphen, an
@@ -403,6 +413,9 @@ mod tests {
         ("fnr 018180/12337", &["018180*****"]),
         ("fnr 018180\u{a0}12337", &["018180*****"]),
         ("fnr 01 81 80  12337", &["018180*****"]),
+        // OCR's gap before or after a narrow digit.
+        ("fnr. 0181801233 7, jf. fullmakt", &["018180*****"]),
+        ("fnr. 0 1818012337", &["018180*****"]),
         // Two marks between the groups, or a line break: no longer one number.
         ("018180 -- 12337", &[]),
         ("tlf 018180\n12337", &[]),
