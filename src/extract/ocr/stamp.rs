@@ -35,7 +35,9 @@
 use chrono::Datelike;
 use image::GrayImage;
 
-use super::stamp_body::{band_image, band_of, has_print, line_text, text_with_band, text_without};
+use super::stamp_body::{
+    band_image, band_of, has_print, kept_print, line_text, text_with_band, text_without,
+};
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{remove_stamp_ink, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError};
@@ -214,6 +216,11 @@ fn finish(
                     } else {
                         String::new()
                     };
+                    // Read again, the band must not lose the letter's
+                    // print: a tilted frame can make tesseract take the
+                    // whole band for a picture and return nothing. Then the
+                    // first reading's words beside the stamp stand.
+                    let band_text = kept_print(lines, band, stamp_box, band_text);
                     text_with_band(lines, band, &band_text)
                 }
                 None => {

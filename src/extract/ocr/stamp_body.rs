@@ -111,6 +111,54 @@ pub(super) fn text_with_band(lines: &[OcrLine], band: PxBox, band_text: &str) ->
     out
 }
 
+/// The band's text read again, unless it lost the letter's print: then
+/// the first reading's words beside the stamp (a tilted frame can make
+/// tesseract take the whole band for a picture and return nothing; the
+/// person number on the line under the stamp must not go with it).
+pub(super) fn kept_print(
+    lines: &[OcrLine],
+    band: PxBox,
+    stamp: PxBox,
+    read_again: String,
+) -> String {
+    let first = first_reading_beside(lines, band, stamp);
+    if alnum(&read_again) * 2 < alnum(&first) {
+        tracing::debug!("stamp band read again lost the print; first reading kept");
+        first
+    } else {
+        read_again
+    }
+}
+
+/// The first reading's lines in the band, as text, without the words
+/// whose middle lies on the stamp: what the band read again should at
+/// least hold. (A word the stamp's edge only grazes is the letter's.)
+fn first_reading_beside(lines: &[OcrLine], band: PxBox, stamp: PxBox) -> String {
+    lines
+        .iter()
+        .filter(|l| l.bbox.top < band.bottom && l.bbox.bottom > band.top)
+        .map(|l| {
+            l.words
+                .iter()
+                .filter(|w| !centre_in(&w.bbox, &stamp))
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn centre_in(word: &PxBox, stamp: &PxBox) -> bool {
+    let (x, y) = ((word.left + word.right) / 2, (word.top + word.bottom) / 2);
+    (stamp.left..stamp.right).contains(&x) && (stamp.top..stamp.bottom).contains(&y)
+}
+
+fn alnum(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
 fn push_line(out: &mut String, line: &OcrLine) {
     if line.starts_block && !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
@@ -180,5 +228,58 @@ mod tests {
             ..stamp
         };
         assert_eq!(band_of(&lines, tall, (2480, 3508), 300), None);
+    }
+
+    #[test]
+    fn a_band_read_again_keeps_the_print_beside_the_stamp() {
+        let word = |text: &str, left: u32, right: u32| OcrWord {
+            text: text.into(),
+            bbox: PxBox {
+                left,
+                top: 560,
+                right,
+                bottom: 590,
+            },
+        };
+        let words = vec![
+            word("Namn:", 240, 380),
+            word("Oda", 460, 540),
+            word("MOTTATT", 500, 760),
+            word("09879800029", 900, 1300),
+        ];
+        let named = OcrLine {
+            bbox: PxBox {
+                left: 240,
+                top: 560,
+                right: 1300,
+                bottom: 590,
+            },
+            words,
+            starts_block: false,
+        };
+        let lines = [named];
+        let band = PxBox {
+            left: 0,
+            top: 500,
+            right: 2480,
+            bottom: 620,
+        };
+        let stamp = PxBox {
+            left: 450,
+            top: 240,
+            right: 1020,
+            bottom: 585,
+        };
+        // Read again to nothing: the words beside the stamp stand (the
+        // number's edge under the stamp does not take it away).
+        assert_eq!(
+            kept_print(&lines, band, stamp, String::new()),
+            "Namn: 09879800029"
+        );
+        // Read again well: that reading stands, the stamp's word gone.
+        assert_eq!(
+            kept_print(&lines, band, stamp, "Namn: Oda 09879800029\n".into()),
+            "Namn: Oda 09879800029\n"
+        );
     }
 }
