@@ -59,9 +59,10 @@ fn ground_truth_text() {
     assert_eq!(established.sender_false, 0, "sender false positives");
     // The received stamp's date from the text is never invented, and always
     // found where a tuning letter is stamped (text layer and ground truth).
-    // Fresh I's stamp texts were written by outsiders in forms the parser
-    // had not seen: at its one check (session 9) 91 of its 95 were read,
-    // none invented; that level is kept.
+    // Fresh J's stamp texts were written by outsiders in forms the parser
+    // had not seen: at its one check (session 10) 94 of its 104 were read,
+    // none invented; that level is kept. (I's, at its check 91/95, are
+    // tuning letters now and all read.)
     for r in [&report, &unseen] {
         assert_eq!(r.stamp_invented, 0, "stamp date invented");
     }
@@ -70,8 +71,8 @@ fn ground_truth_text() {
         "stamp date missed"
     );
     assert!(
-        unseen.stamped_right + 4 >= unseen.stamped_total,
-        "held-out stamp dates from the text fell below their level (91/95): {}/{}",
+        unseen.stamped_right + 10 >= unseen.stamped_total,
+        "held-out stamp dates from the text fell below their level (94/104): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );
@@ -106,7 +107,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (1600–1799), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out I type 92.5 %, urgent recall 19/25, person-ID recall 166/167: below the targets"]
+#[ignore = "issue 11: held-out J type 87.0 %, document date 94.0 %, urgent recall 22/25: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -114,19 +115,17 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out I reached at its one check (session 9, after
-/// the sessions' classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 185/200, unit 190/200, date 192/200, person
-/// IDs 166/167 with none false (the one missed: the letter's text gave
-/// another, invalid number than its label, fixed since), urgent 19/25 with
-/// 8 false alarms. Kept
+/// The level fresh held-out J reached at its one check (session 10, after
+/// the session's classifier changes, chosen by cross-validation on the
+/// tuning letters alone): type 174/200, unit 195/200, date 188/200, person
+/// IDs 185/185 with none false, urgent 22/25 with 15 false alarms. Kept
 /// while the issue's targets are not met: a change that loses ground on
 /// unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 1400-1599", &held_out, (92, 95, 96, 6, 8, 1));
+    assert_level("HELD-OUT 1600-1799", &held_out, (87, 97, 94, 3, 15, 0));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,

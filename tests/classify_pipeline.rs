@@ -96,18 +96,42 @@ fn through_the_extractor() {
     let unseen = evaluate(&held_out, extracted);
     unseen.print_summary("rendered files, HELD-OUT letters 1600-1799 (fresh J)");
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
-    // stamp reader was built on (with G, 190/201 before session 7's stamp
-    // round, 193/201 after it; with H, 216/225 in session 9), never
-    // invented on a letter without one.
-    // Fresh I's stamps are held out like its letters (their level below).
-    let (right, stamped) = (report.stamped_right, report.stamped_total);
+    // stamp reader was built on (below 1400: with G, 190/201 before session
+    // 7's stamp round, 193/201 after it; with H, 216/225 in session 9),
+    // never invented on a letter without one. Fresh I's 95 stamped scans
+    // (1400–1599, new stamp texts and looks) read 70 at their one check
+    // (session 9); tuning letters since, their level is kept on its own.
+    // Fresh J's stamps are held out like its letters (their level below).
+    let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
+        tuned
+            .iter()
+            .filter(|l| classify_support::number(l).is_some_and(|n| range.contains(&n)))
+            .cloned()
+            .collect()
+    };
+    let built_on = evaluate(&part(0..1400), extracted);
+    let fresh_i = evaluate(&part(1400..1600), extracted);
     println!(
-        "stamp date: tuning scans {right}/{stamped} right, held-out scans {}/{} right",
-        unseen.stamped_right, unseen.stamped_total
+        "stamp date: tuning scans {}/{} right (below 1400: {}/{}, fresh I: {}/{}), held-out scans {}/{} right",
+        report.stamped_right,
+        report.stamped_total,
+        built_on.stamped_right,
+        built_on.stamped_total,
+        fresh_i.stamped_right,
+        fresh_i.stamped_total,
+        unseen.stamped_right,
+        unseen.stamped_total
     );
+    let (right, stamped) = (built_on.stamped_right, built_on.stamped_total);
     assert!(
         right * 100 >= stamped * 95,
-        "stamp date right on {right}/{stamped} stamped tuning letters"
+        "stamp date right on {right}/{stamped} stamped tuning letters below 1400"
+    );
+    assert!(
+        fresh_i.stamped_right + 25 >= fresh_i.stamped_total,
+        "formerly held-out I's stamp dates fell below their level (70/95): {}/{}",
+        fresh_i.stamped_right,
+        fresh_i.stamped_total
     );
     if unseen.stamped_right * 100 < unseen.stamped_total * 95 {
         println!(
@@ -115,14 +139,15 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh I's 95 stamped scans (outside writers' stamp texts and looks:
-    // TIFF G4, 200 dpi grey, colour JPEG) read 70 right at their one check
-    // (session 9), none invented: the reader does not carry its tuning
+    // Fresh J's 104 stamped scans (outside writers' stamp texts and looks:
+    // TIFF G4, 200 dpi grey, colour JPEG, in every position, many over
+    // the letterhead or the address) read 81 right at their one check
+    // (session 10), none invented: the reader does not carry its tuning
     // scans' 96 % to stamp styles it has not seen (issue 11's target not
     // met there). That level is kept.
     assert!(
-        unseen.stamped_right + 25 >= unseen.stamped_total,
-        "held-out stamp date fell below its level (70/95): {}/{}",
+        unseen.stamped_right + 23 >= unseen.stamped_total,
+        "held-out stamp date fell below its level (81/104): {}/{}",
         unseen.stamped_right,
         unseen.stamped_total
     );

@@ -86,6 +86,13 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        if let Some(date) = dater_line(&lines, i) {
+            // Under "MOTTATT" the stamp word's own reading has it already.
+            if !out.contains(&date) {
+                out.push(date);
+            }
+            continue;
+        }
         let words = words_at(line);
         let stamp_word = words.iter().enumerate().any(|(n, &(at, w))| {
             let capitals = w.chars().all(|c| !c.is_lowercase());
@@ -109,6 +116,11 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
         if let Some(next) = lines.get(i + 1) {
             rest.extend(tokens(next));
         }
+        // A stamp word alone on its line may sit under its date
+        // ("16. nov. 2026" above "MOTTEKE").
+        if words.len() == 1 && i > 0 && triple_in(&tokens(lines[i - 1])).is_some() {
+            rest = tokens(lines[i - 1]);
+        }
         for start in 0..rest.len().min(2) {
             if let (Some(d), Some(m), Some(y)) =
                 (rest.get(start), rest.get(start + 1), rest.get(start + 2))
@@ -121,6 +133,35 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
         }
     }
     out
+}
+
+/// A date stamper's line without a stamp word: the whole line a date whose
+/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026"; a
+/// letter writes "6. november 2026"), with the municipality's name in
+/// capitals or not on one of the three lines above it: the stamp
+/// "RANA KOMMUNE / Helse og omsorg / 23 OKT 2026".
+fn dater_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
+    let line = lines[i];
+    let abbreviated = words_at(line).iter().any(|&(_, w)| {
+        w.len() == 3
+            && w.chars().all(|c| c.is_ascii_uppercase())
+            && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
+    });
+    let toks = tokens(line);
+    if !abbreviated || toks.len() != 3 {
+        return None;
+    }
+    let named = lines[i.saturating_sub(3)..i]
+        .iter()
+        .any(|l| l.to_uppercase().contains("KOMMUNE"));
+    named
+        .then(|| triple(&toks[0], &toks[1], &toks[2]))
+        .flatten()
+}
+
+/// The first day-month-year among the first tokens of a line.
+fn triple_in(toks: &[String]) -> Option<NaiveDate> {
+    (0..toks.len().min(2)).find_map(|s| triple(toks.get(s)?, toks.get(s + 1)?, toks.get(s + 2)?))
 }
 
 /// A line's words (alphanumeric runs, OCR's `|` and `!` for 1 included),
@@ -728,6 +769,29 @@ mod tests {
         assert!(got("Brevet frå Rossvoll, motteke 19.10.2026, ligg ved").is_empty());
         // Prose quoting a received date after a comma.
         assert!(got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.").is_empty());
+    }
+
+    #[test]
+    fn a_date_stampers_line_under_the_municipality_is_a_stamp_without_its_word() {
+        let got = |t: &str| stamp_dates_in_text(t);
+        assert_eq!(
+            got("RANA KOMMUNE\nHelse og omsorg\n23 OKT 2026\nJnr. 2026/14522\nKari"),
+            vec![d("2026-10-23")]
+        );
+        assert_eq!(
+            got("RANA KOMMUNE\n- 6. NOV. 2026\nHelse og omsorg"),
+            vec![d("2026-11-06")]
+        );
+        // The stamp word under its date.
+        assert_eq!(
+            got("Rana kommune\nHelse og omsorg\n16. nov. 2026\nMOTTEKE"),
+            vec![d("2026-11-16")]
+        );
+        // A letter's own date line, or a stamper's date with no municipality
+        // above it, is no stamp.
+        assert!(got("Rana kommune\nPostboks 173\n6. november 2026").is_empty());
+        assert!(got("Ola Nordmann\nStorgata 1\n23 OKT 2026").is_empty());
+        assert!(got("Rana kommune\n\nMo i Rana, 23 OKT 2026").is_empty());
     }
 
     #[test]
