@@ -488,6 +488,18 @@ impl Report {
         }
     }
 
+    /// A part's received stamps keep the level reached: at most `missed`
+    /// stamped letters without their date (`level` says which, for the
+    /// message).
+    pub fn assert_stamp_level(&self, what: &str, missed: usize, level: &str) {
+        assert!(
+            self.stamped_right + missed >= self.stamped_total,
+            "{what}: stamp dates fell below their level ({level}): {}/{}",
+            self.stamped_right,
+            self.stamped_total
+        );
+    }
+
     /// The targets.
     pub fn assert_targets(&self) {
         let n = self.letters;
