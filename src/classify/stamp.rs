@@ -116,10 +116,13 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
         if let Some(next) = lines.get(i + 1) {
             rest.extend(tokens(next));
         }
-        // A stamp word alone on its line may sit under its date
-        // ("16. nov. 2026" above "MOTTEKE").
-        if words.len() == 1 && i > 0 && triple_in(&tokens(lines[i - 1])).is_some() {
-            rest = tokens(lines[i - 1]);
+        // A stamp word alone on its line with no date after it may sit
+        // under its date ("16. nov. 2026" above "MOTTEKE").
+        if words.len() == 1 && i > 0 && triple_in(&rest).is_none() {
+            let above = tokens(lines[i - 1]);
+            if triple_in(&above).is_some() {
+                rest = above;
+            }
         }
         for start in 0..rest.len().min(2) {
             if let (Some(d), Some(m), Some(y)) =
@@ -786,6 +789,12 @@ mod tests {
         assert_eq!(
             got("Rana kommune\nHelse og omsorg\n16. nov. 2026\nMOTTEKE"),
             vec![d("2026-11-16")]
+        );
+        // The date under the stamp word comes first: the line above may be
+        // the letter's own date.
+        assert_eq!(
+            got("Mo i Rana, 3. november 2026\nMOTTATT\n05 NOV 2026"),
+            vec![d("2026-11-05")]
         );
         // A letter's own date line, or a stamper's date with no municipality
         // above it, is no stamp.
