@@ -36,11 +36,7 @@ fn ground_truth_text() {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
     }
-    let batch_e: Vec<Letter> = tuned
-        .iter()
-        .filter(|l| classify_support::number(l).is_some_and(|n| (700..880).contains(&n)))
-        .cloned()
-        .collect();
+    let batch_e = classify_support::numbered(&tuned, 700..880);
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -80,13 +76,7 @@ fn ground_truth_text() {
 /// (each checked once).
 /// Tuning letters since: their level is kept below.
 fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 8] {
-    let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
-        letters
-            .iter()
-            .filter(|l| classify_support::number(l).is_some_and(|n| range.contains(&n)))
-            .cloned()
-            .collect()
-    };
+    let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
         ("formerly held out 460-499", part(460..500)),

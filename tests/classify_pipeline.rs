@@ -102,13 +102,7 @@ fn through_the_extractor() {
     // (1400–1599, new stamp texts and looks) read 70 at their one check
     // (session 9); tuning letters since, their level is kept on its own.
     // Fresh J's stamps are held out like its letters (their level below).
-    let part = |range: std::ops::Range<u32>| -> Vec<Letter> {
-        tuned
-            .iter()
-            .filter(|l| classify_support::number(l).is_some_and(|n| range.contains(&n)))
-            .cloned()
-            .collect()
-    };
+    let part = |range| classify_support::numbered(&tuned, range);
     let built_on = evaluate(&part(0..1400), extracted);
     let fresh_i = evaluate(&part(1400..1600), extracted);
     println!(

@@ -73,6 +73,15 @@ pub fn formerly_held_out(letter: &Letter) -> bool {
     })
 }
 
+/// The letters whose number lies in `range` (a part of the labelled set).
+pub fn numbered(letters: &[Letter], range: std::ops::Range<u32>) -> Vec<Letter> {
+    letters
+        .iter()
+        .filter(|l| number(l).is_some_and(|n| range.contains(&n)))
+        .cloned()
+        .collect()
+}
+
 /// The letter's number: its file name's digits before the first `-`
 /// (three or four of them).
 pub fn number(letter: &Letter) -> Option<u32> {

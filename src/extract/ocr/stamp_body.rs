@@ -92,7 +92,7 @@ pub(super) fn text_with_band(lines: &[OcrLine], band: PxBox, band_text: &str) ->
     let mut out = String::new();
     let mut placed = false;
     for line in lines {
-        if line.bbox.top < band.bottom && line.bbox.bottom > band.top {
+        if in_band(line, band) {
             if !placed {
                 if !out.is_empty() {
                     out.push('\n');
@@ -136,7 +136,7 @@ pub(super) fn kept_print(
 fn first_reading_beside(lines: &[OcrLine], band: PxBox, stamp: PxBox) -> String {
     lines
         .iter()
-        .filter(|l| l.bbox.top < band.bottom && l.bbox.bottom > band.top)
+        .filter(|l| in_band(l, band))
         .map(|l| {
             l.words
                 .iter()
@@ -148,6 +148,11 @@ fn first_reading_beside(lines: &[OcrLine], band: PxBox, stamp: PxBox) -> String 
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Whether a line of the first reading lies (partly) in the band's rows.
+fn in_band(line: &OcrLine, band: PxBox) -> bool {
+    line.bbox.top < band.bottom && line.bbox.bottom > band.top
 }
 
 fn centre_in(word: &PxBox, stamp: &PxBox) -> bool {
