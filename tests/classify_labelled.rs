@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 1600–1799:
+//! Prints a confusion matrix and every miss (the held-out letters 1800–1999:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 1600-1799)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 1800-1999)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1600-1799 (fresh J)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1800-1999 (fresh K)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -75,7 +75,7 @@ fn ground_truth_text() {
 /// 1000–1149 (checked twice), fresh H, 1200–1399, and fresh I, 1400–1599
 /// (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 8] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 9] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -86,17 +86,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 1000-1149 (fresh G)", part(1000..1200)),
         ("formerly held out 1200-1399 (fresh H)", part(1200..1400)),
         ("formerly held out 1400-1599 (fresh I)", part(1400..1600)),
+        ("formerly held out 1600-1799 (fresh J)", part(1600..1800)),
     ]
 }
 
-/// The issue's targets on the held-out letters (1600–1799), which the rules
+/// The issue's targets on the held-out letters (1800–1999), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out J type 87.0 %, document date 94.0 %, urgent recall 22/25: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 1600-1799 (fresh J)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 1800-1999 (fresh K)");
     unseen.assert_targets();
 }
 
@@ -110,7 +111,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 1600-1799", &held_out, (87, 97, 94, 3, 15, 0));
+    assert_level("HELD-OUT 1800-1999", &held_out, (87, 97, 94, 3, 15, 0));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,
@@ -169,7 +170,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 8] = [
+    let levels: [Level; 9] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         (92, 90, 90, 2, 0, 0),
@@ -187,6 +188,9 @@ fn formerly_held_out_level_kept() {
         // calls himself a burden, a warning sign), for all six of I's
         // missed urgent letters found.
         (92, 95, 96, 6, 9, 0),
+        // J at its one check (session 10): 174/200, 195/200, 188/200,
+        // 22/25 urgent with 15 false alarms, person IDs 185/185.
+        (87, 97, 94, 3, 15, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -194,7 +198,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 1600–1799) train: never the held-out letters.
+/// tuning letters (all but the held-out 1800–1999) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
