@@ -39,10 +39,11 @@ impl Rules {
         for f in &fired {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
         }
+        // An application for BPA is an application: a type that refines
+        // another and has evidence of its own also counts its parent's
+        // ("Søknad om omsorgsstønad" is the general application phrase and
+        // the specific service in one).
         let own = scores.clone();
-        if let Some(decision) = self.fused(folded, folded_subject, &own, &fired) {
-            return decision;
-        }
         for t in &self.file.types {
             if let (Some(parent), Some(&mine)) = (&t.refines, own.get(t.id.as_str())) {
                 let inherited = own.get(parent.as_str()).copied().unwrap_or(0.0);
@@ -50,6 +51,9 @@ impl Rules {
                     scores.insert(t.id.as_str(), mine + inherited);
                 }
             }
+        }
+        if let Some(decision) = self.fused(folded, folded_subject, &scores, &fired) {
+            return decision;
         }
         let mut ranked: Vec<(&str, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));

@@ -36,7 +36,7 @@ const MONTHS: [(&str, &str, u32); 15] = [
 ];
 
 /// Words of a received stamp (folded to upper-case ASCII letters).
-const KEYWORDS: [&str; 7] = [
+const KEYWORDS: [&str; 8] = [
     "MOTTATT",
     "MOTTEKE",
     "MOTTAKSDATO",
@@ -44,7 +44,11 @@ const KEYWORDS: [&str; 7] = [
     "INNKOME",
     "INNGATT",
     "RECEIVED",
+    "REGISTRERT",
 ];
+
+/// Short stamp words, matched exactly.
+const SHORT_KEYWORDS: [&str; 1] = ["REG"];
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
@@ -206,7 +210,11 @@ const SENTENCE_WORDS: [&str; 22] = [
 /// ("Vedlegg:", "Emne:"): a stamp is its own label. `before` is the line's
 /// text before the stamp word, `after` the text after it.
 pub fn stamp_word_dated(before: &str, after: &str) -> bool {
-    let describes = before.trim_end().ends_with(',')
+    // "vedtak av 29.10.2026, mottatt …" and "Brevet frå X, motteke …, ligg
+    // ved" describe a letter; "Vestvik kommune, Rus og psykisk helse,
+    // mottatt 16.11.2026" is a stamp's one line.
+    let prose = before.contains(|c: char| c.is_ascii_digit()) || after.contains(',');
+    let describes = (before.trim_end().ends_with(',') && prose)
         || before
             .split_whitespace()
             .next()
@@ -278,6 +286,16 @@ fn best(found: &[StampDate]) -> Option<StampDate> {
 /// plausibility check chooses.
 pub fn stamp_dates(text: &str) -> Vec<StampDate> {
     let mut out = token_dates(text);
+    // A gap OCR put between two digits ("Motteke 27.1 1.26"): the digits
+    // joined are tried after the reading as it stands, never clean.
+    let joined = DIGIT_GAP.replace_all(text, "$1$2");
+    if joined != text {
+        for s in token_dates(&joined) {
+            if !out.iter().any(|o| o.date == s.date) {
+                out.push(StampDate { clean: false, ..s });
+            }
+        }
+    }
     {
         let upper = text.to_uppercase();
         for caps in GLUED_NUMERIC.captures_iter(&upper) {
@@ -302,19 +320,105 @@ pub fn stamp_dates(text: &str) -> Vec<StampDate> {
     out
 }
 
+/// One space between two digits inside a number.
+static DIGIT_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d) (\d)").expect("static regex"));
+
 /// Day, month and year digits with at most a dot or comma between them.
 static GLUED_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-3]?[0-9])[.,]?([01][0-9])[.,]?(20[0-9]{2}|[0-9]{2})(?:[^0-9]|$)")
         .expect("static regex")
 });
 
+/// Every day-month-year triple of consecutive tokens. A stamp word just
+/// before the date, or right after it ("23.11.2026 / MOTTATT": some stamps
+/// put the word under the date), keys it. A keyed date's year may be any
+/// year one digit away from the one read: a received stamp's year is the
+/// arrival's (or the one before), so its digits say little and OCR garbles
+/// them ("18-11-2029", "13.10.20"); the day and month carry the date, and
+/// plausibility picks the year.
 fn token_dates(text: &str) -> Vec<StampDate> {
-    let toks = tokens(text);
-    let mut out = Vec::new();
+    // Each token with its line: a stamp word on the date's line or the
+    // line above keys it however much of the letter OCR put between them
+    // ("Innkommet" / "Kaivegen 9, leil. 4 09 NOV 2026").
+    let mut toks: Vec<String> = Vec::new();
+    let mut line_of: Vec<usize> = Vec::new();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        for t in tokens(line) {
+            toks.push(t);
+            line_of.push(n);
+        }
+    }
+    // (date, keyed by a word before it, keyed by a word after it)
+    let mut found: Vec<(StampDate, bool)> = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
-        let keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t));
+        let after = &toks[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
+        let before_keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t))
+            || (0..i)
+                .rev()
+                .take_while(|&j| line_of[j] + 1 >= line_of[i])
+                .any(|j| is_keyword(&toks[j]));
+        let keyed = before_keyed || after.iter().any(|t| is_keyword(t));
         for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
-            out.push(StampDate { date, keyed, clean });
+            found.push((StampDate { date, keyed, clean }, before_keyed));
+        }
+        if keyed {
+            for date in year_one_digit_away(&toks[i], &toks[i + 1], &toks[i + 2]) {
+                if !found.iter().any(|(s, _)| s.date == date) {
+                    let clean = false;
+                    found.push((StampDate { date, keyed, clean }, before_keyed));
+                }
+            }
+        }
+    }
+    // A date after its stamp word is the stamp's; the word under a date
+    // keys that date only when no date follows a stamp word (a letter's own
+    // date may stand above "MOTTATT").
+    let any_before = found.iter().any(|(_, before)| *before);
+    found
+        .into_iter()
+        .map(|(s, before)| StampDate {
+            keyed: s.keyed && (before || !any_before),
+            ..s
+        })
+        .collect()
+}
+
+/// The dates a triple gives when one digit of its two- or four-digit year
+/// is replaced by another, or its year was cut short: tried after the year
+/// as read (and its usual confusions), only for a keyed date.
+fn year_one_digit_away(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
+    let Some(digits) = digitize(y).filter(|y| (1..=4).contains(&y.len())) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    // A year cut short at the stamp's edge ("20.11.2", "13.10.202"): every
+    // year it may begin.
+    if digits.len() % 2 == 1 && digits.starts_with('2') {
+        for year in 2000..2100 {
+            if year.to_string().starts_with(&digits) {
+                out.extend(
+                    triples(d, m, &year.to_string())
+                        .into_iter()
+                        .map(|(date, _)| date),
+                );
+            }
+        }
+        return out;
+    }
+    for at in 0..digits.len() {
+        for c in '0'..='9' {
+            let mut year: Vec<char> = digits.chars().collect();
+            if year[at] == c {
+                continue;
+            }
+            year[at] = c;
+            let year: String = year.into_iter().collect();
+            for (date, _) in triples(d, m, &year) {
+                if !out.contains(&date) {
+                    out.push(date);
+                }
+            }
         }
     }
     out
@@ -580,8 +684,9 @@ fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
 
 fn is_keyword(token: &str) -> bool {
     let word = letterize(token);
+    // "Reg." (registered) is a stamp word too; too short for slips.
     if word.len() < 5 {
-        return false;
+        return SHORT_KEYWORDS.contains(&word.as_str());
     }
     KEYWORDS.iter().any(|k| {
         // Two slips in the common long words; one elsewhere ("MOTTEKE" is
@@ -706,11 +811,81 @@ mod tests {
             parse_keyed_stamp_date_where("MOTTATT 20 NOV 2026", ok),
             Some(d("2026-11-20"))
         );
-        // No digit that is confused with a fitting one: nothing.
+        // A year two digits away from any that fits: nothing.
         assert_eq!(
-            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2021", ok),
+            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2012", ok),
             None
         );
+    }
+
+    #[test]
+    fn a_keyed_dates_year_is_read_by_its_day_and_month() {
+        let arrived = Some(d("2026-12-01"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        for (text, want) in [
+            ("MOTTEKE\n18-11-2029", "2026-11-18"),
+            ("Mottatt 18.11.2020 Sign.: LV", "2026-11-18"),
+            ("MOTTATT\n13.10.20\nSaksnr.: 26/2284", "2026-10-13"),
+            ("MOTTATT 20 MOV 7026", "2026-11-20"),
+        ] {
+            assert_eq!(
+                parse_keyed_stamp_date_where(text, ok),
+                Some(d(want)),
+                "{text:?}"
+            );
+        }
+        // A year cut short at the stamp's edge.
+        assert_eq!(
+            parse_keyed_stamp_date_where("Reg. G\n20.11.2\nK)", ok),
+            Some(d("2026-11-20"))
+        );
+        // The letter's address between the stamp's word and its date.
+        assert_eq!(
+            parse_keyed_stamp_date_where("Ida Nowak innkom\n\nKaivegen 9, leil. 4 09 NOV 2026", ok),
+            Some(d("2026-11-09"))
+        );
+        // Not without a stamp word: a date in the letter keeps its year.
+        assert_eq!(parse_keyed_stamp_date_where("Oslo, 18.11.2020", ok), None);
+    }
+
+    #[test]
+    fn a_stamp_word_under_its_date_keys_it_unless_a_date_follows_one() {
+        let arrived = Some(d("2026-12-01"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        assert_eq!(
+            parse_keyed_stamp_date_where(
+                "HAMNVIK KOMMUNE\nHelse og omsorg\na 23.11.2026\nMOTTATT",
+                ok
+            ),
+            Some(d("2026-11-23"))
+        );
+        assert_eq!(
+            parse_keyed_stamp_date_where("Mo, 26. oktober 2026\nMOTTATT\n02 NOV 2026", ok),
+            Some(d("2026-11-02"))
+        );
+    }
+
+    #[test]
+    fn reg_is_a_stamp_word_and_a_gap_inside_a_number_is_closed() {
+        let arrived = Some(d("2026-12-01"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        for (text, want) in [
+            (
+                "Reg. 22.09.26\nRus og psykisk helse\nJnr. 26/1874",
+                "2026-09-22",
+            ),
+            ("Reg.: 09.11.2026 / JH", "2026-11-09"),
+            ("Reg.\n20.11.26\nKJ", "2026-11-20"),
+            ("Motteke 27.1 1.26\nHeimetenesta", "2026-11-27"),
+        ] {
+            assert_eq!(
+                parse_keyed_stamp_date_where(text, ok),
+                Some(d(want)),
+                "{text:?}"
+            );
+        }
+        // A registration number is no stamp date.
+        assert_eq!(parse_keyed_stamp_date_where("Reg.nr. 2026 11 4", ok), None);
     }
 
     #[test]
@@ -772,6 +947,10 @@ mod tests {
         assert!(got("Brevet frå Rossvoll, motteke 19.10.2026, ligg ved").is_empty());
         // Prose quoting a received date after a comma.
         assert!(got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.").is_empty());
+        assert_eq!(
+            got("Vestvik kommune, Rus og psykisk helse, mottatt 16.11.2026\nRoy Pedersen"),
+            vec![d("2026-11-16")]
+        );
     }
 
     #[test]

@@ -477,6 +477,28 @@ mod tests {
     }
 
     #[test]
+    fn two_signs_of_a_psychosis_coming_on_are_urgent_one_is_a_worry() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| is_urgent(&rules, text, None);
+        // Sleepless for days and shut in, in a mother's nynorsk.
+        assert!(urgent(
+            "Sidan måndag har han nesten ikkje sove. I går hadde han sett ein \
+             kommode framfor døra, og han vil ikkje sleppe oss inn."
+        ));
+        // Believing himself watched and barricaded, in bokmål.
+        assert!(urgent(
+            "Han sier at naboene overvåker ham, og han har barrikadert seg i leiligheten."
+        ));
+        // One sign, or a course behind him, is no emergency.
+        assert!(!urgent(
+            "Han har hørt stemmer i mange år og har god oppfølging."
+        ));
+        assert!(!urgent(
+            "Eg har ikkje sove ei heil natt sidan i sommar, så vi søkjer avlastning."
+        ));
+    }
+
+    #[test]
     fn a_threat_at_home_with_a_demand_for_speed_is_urgent() {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         let urgent = |text: &str| is_urgent(&rules, text, None);
