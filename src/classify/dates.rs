@@ -185,10 +185,6 @@ static DISCHARGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(utskrevet|utskriven|utskrivingsdato|utskrivningsdato)\s*:\s*$")
         .expect("static regex")
 });
-static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(mottatt|mottat|motteke|innkommet|inngatt|mottaksdato)\b").expect("static regex")
-});
-
 /// The letter's own date, when the letter shows one.
 pub fn document_date(text: &str) -> Option<NaiveDate> {
     let folded = fold(text);
@@ -199,12 +195,14 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
     let rank = |i: usize| non_empty.iter().position(|&n| n == i).unwrap_or(0);
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
-        // A stamp drawn as two lines: "MOTTATT" above its date.
+        // A stamp drawn as two lines: "MOTTATT" above its date. The stamp
+        // words are the stamp reader's (OCR-tolerant, "Reg." among them).
+        let stamp_line = |l: &str| super::stamp::has_stamp_word(l);
         let after_stamp = i > 0
-            && STAMP.is_match(lines[i - 1])
+            && stamp_line(lines[i - 1])
             && lines[i - 1].len() < 30
             && !DATE.is_match(lines[i - 1]);
-        if STAMP.is_match(line) || after_stamp {
+        if stamp_line(line) || after_stamp {
             continue;
         }
         for caps in DATE.captures_iter(line) {
@@ -325,6 +323,11 @@ mod tests {
     /// (letter excerpt, expected document date or "-")
     const DOCUMENT_DATES: &[(&str, &str)] = &[
         ("Mo i Rana, 3. november 2026\n\nSøknad om BPA", "2026-11-03"),
+        // A registry stamp's date is not the letter's.
+        (
+            "Reg. 22.09.26\nRus og psykisk helse\nFULLMAKT\n\nSolvik 21.09.2026",
+            "2026-09-21",
+        ),
         ("Bodø 12. okt. 2026", "2026-10-12"),
         ("Oslo, den 1. desember 2026", "2026-12-01"),
         ("Dato: 03.11.2026", "2026-11-03"),
