@@ -185,8 +185,18 @@ static DISCHARGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(utskrevet|utskriven|utskrivingsdato|utskrivningsdato)\s*:\s*$")
         .expect("static regex")
 });
+/// A letter may be dated a few days ahead of the day it arrives; a date
+/// later than that is a deadline or a validity ("gjeld til: 31.12.2027").
+const MAX_DAYS_DATED_AHEAD: u64 = 7;
+
 /// The letter's own date, when the letter shows one.
 pub fn document_date(text: &str) -> Option<NaiveDate> {
+    document_date_arrived(text, None)
+}
+
+/// The letter's own date, never later than a few days after `arrived`.
+pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<NaiveDate> {
+    let latest = arrived.and_then(|a| a.checked_add_days(chrono::Days::new(MAX_DAYS_DATED_AHEAD)));
     let folded = fold(text);
     let lines: Vec<&str> = folded.lines().collect();
     let non_empty: Vec<usize> = (0..lines.len())
@@ -211,7 +221,8 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
             };
             let Some(m) = caps.get(0) else { continue };
             let score = score(line, m.start(), m.end(), rank(i), non_empty.len());
-            let plausible = (2000..=2100).contains(&date.year());
+            let plausible =
+                (2000..=2100).contains(&date.year()) && latest.is_none_or(|l| date <= l);
             if score >= 4 && plausible && best.as_ref().is_none_or(|b| score > b.score) {
                 best = Some(Candidate { date, score });
             }
@@ -462,6 +473,11 @@ mod tests {
         for (text, expected) in DOCUMENT_DATES {
             assert_eq!(document_date(text), d(expected), "text {text:?}");
         }
+        // A validity or deadline after the day the letter arrived is not
+        // its date.
+        let form = "Samtykket gjeld til: [X] dato: 31.12.2027\n\nVestvik 29.09.2026";
+        let arrived = NaiveDate::from_ymd_opt(2026, 10, 2);
+        assert_eq!(document_date_arrived(form, arrived), d("2026-09-29"));
     }
 
     /// (excerpt, expected stamp date or "-")

@@ -260,9 +260,13 @@ pub(super) fn person_ids(letter: &Letter, reasons: &mut Vec<Reason>) -> Vec<Pers
     ids
 }
 
-/// The letter's own date, by its position.
-pub(super) fn document_date(letter: &Letter, reasons: &mut Vec<Reason>) -> Option<NaiveDate> {
-    let date = super::document_date(&letter.text);
+/// The letter's own date, by its position; not after the day it arrived.
+pub(super) fn document_date(
+    letter: &Letter,
+    arrived: Option<NaiveDate>,
+    reasons: &mut Vec<Reason>,
+) -> Option<NaiveDate> {
+    let date = super::dates::document_date_arrived(&letter.text, arrived);
     if date.is_some() {
         reasons.push(reason(
             ReasonKind::DocumentDate,

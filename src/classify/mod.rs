@@ -226,7 +226,7 @@ impl Classifier {
         let decision = self.decide_type(&letter, &mut reasons);
         let unit = self.decide_unit(input, &decision.document_type, &letter, &mut reasons);
         // The letter's date first: urgency reads a deadline against it.
-        let document_date = decide::document_date(&letter, &mut reasons);
+        let document_date = decide::document_date(&letter, input.received_on, &mut reasons);
         let urgent = self.decide_urgent(&letter, document_date, &mut reasons);
         let leader_review = self.decide_leader_review(&decision.document_type, &mut reasons);
         let (title, title_derived) =
