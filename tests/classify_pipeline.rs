@@ -100,8 +100,10 @@ fn through_the_extractor() {
     // 7's stamp round, 193/201 after it; with H, 216/225 in session 9),
     // never invented on a letter without one. Fresh I's 95 stamped scans
     // (1400–1599, new stamp texts and looks) read 70 at their one check
-    // (session 9); tuning letters since, their level is kept on its own.
-    // Fresh J's stamps are held out like its letters (their level below).
+    // (session 9), fresh J's 104 (1600–1799) read 81 at theirs (session
+    // 10); tuning letters since, each part's level is kept on its own (in
+    // session 11 they read 73 and 92). Fresh K's stamps are held out like
+    // its letters (their level below).
     let part = |range| classify_support::numbered(&tuned, range);
     let built_on = evaluate(&part(0..1400), extracted);
     let fresh_i = evaluate(&part(1400..1600), extracted);
@@ -132,13 +134,13 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh J's 104 stamped scans (outside writers' stamp texts and looks:
+    // Fresh K's 104 stamped scans (outside writers' stamp texts and looks:
     // TIFF G4, 200 dpi grey, colour JPEG, in every position, many over
-    // the letterhead or the address) read 81 right at their one check
-    // (session 10), none invented: the reader does not carry its tuning
-    // scans' 96 % to stamp styles it has not seen (issue 11's target not
-    // met there). That level is kept.
-    unseen.assert_stamp_level("held-out J through the extractor", 23, "81/104");
+    // the letterhead or the address) read 90 right at their one check
+    // (session 11), none invented: better than J's 81 at its check, still
+    // short of the tuning scans' 96 % (issue 11's target not met on stamp
+    // styles the reader has not seen). That level is kept.
+    unseen.assert_stamp_level("held-out K through the extractor", 14, "90/104");
     assert_eq!(
         report.stamp_invented + unseen.stamp_invented,
         0,
