@@ -176,18 +176,10 @@ fn century(individual: u32, yy: u32) -> Option<i32> {
 }
 
 /// Digit-group shapes people write person IDs in. Anything else (account
-/// numbers 4.2.5, phone numbers 3.2.3 or 2.2.2.2) is not considered.
-/// The ways an ID's 11 digits are grouped: as people write them, and as
-/// OCR splits them (a narrow first or last digit, often a `1`, read with a
-/// gap before or after it: "1789620001 1"). The check digits decide.
-const PERSON_SHAPES: [&[usize]; 6] = [
-    &[11],
-    &[6, 5],
-    &[2, 2, 2, 5],
-    &[6, 3, 2],
-    &[10, 1],
-    &[1, 10],
-];
+/// numbers 4.2.5, phone numbers 3.2.3 or 2.2.2.2) is not considered, except
+/// two groups split by one plain space anywhere (`ocr_split`). The check
+/// digits decide.
+const PERSON_SHAPES: [&[usize]; 4] = [&[11], &[6, 5], &[2, 2, 2, 5], &[6, 3, 2]];
 
 /// A run of digit groups separated the way people and word processors
 /// separate them: spaces (no-break and thin ones too), a dot, a hyphen, an
@@ -196,6 +188,9 @@ const PERSON_SHAPES: [&[usize]; 6] = [
 struct Group {
     text: String,
     len: usize,
+    /// Joined to the group before by one plain space: how OCR splits a
+    /// number it reads with a gap ("02 824800084", "1789620001 1").
+    after_one_space: bool,
 }
 
 fn is_space(c: char) -> bool {
@@ -224,6 +219,7 @@ fn digit_runs(text: &str) -> Vec<Vec<Group>> {
     let mut runs = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut i = 0;
+    let mut one_space = false;
     while i < chars.len() {
         let len = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
         if len == 0 {
@@ -233,10 +229,14 @@ fn digit_runs(text: &str) -> Vec<Vec<Group>> {
         groups.push(Group {
             text: chars[i..i + len].iter().collect(),
             len,
+            after_one_space: !groups.is_empty() && one_space,
         });
         i += len;
         match joining_separator(&chars[i..]) {
-            Some(sep) => i += sep,
+            Some(sep) => {
+                one_space = sep == 1 && chars[i] == ' ';
+                i += sep;
+            }
             None => runs.push(std::mem::take(&mut groups)),
         }
     }
@@ -263,10 +263,26 @@ pub fn find_person_ids(text: &str) -> Vec<PersonId> {
                     continue 'groups;
                 }
             }
+            if let Some(id) = ocr_split(&run[i..]) {
+                if !found.iter().any(|f| f.value == id.value) {
+                    found.push(id);
+                }
+                i += 2;
+                continue;
+            }
             i += 1;
         }
     }
     found
+}
+
+/// An ID OCR read with a gap somewhere inside it: two groups of 11 digits
+/// in all, joined by one plain space ("02 824800084", "1789620001 1").
+fn ocr_split(groups: &[Group]) -> Option<PersonId> {
+    let [a, b, ..] = groups else { return None };
+    (a.len + b.len == 11 && b.after_one_space)
+        .then(|| PersonId::parse(&format!("{}{}", a.text, b.text)))
+        .flatten()
 }
 
 /// OCR reads `0` as `O` and `1` as `l`/`I`/`|` inside numbers. In a word
@@ -416,6 +432,10 @@ mod tests {
         // OCR's gap before or after a narrow digit.
         ("fnr. 0181801233 7, jf. fullmakt", &["018180*****"]),
         ("fnr. 0 1818012337", &["018180*****"]),
+        ("fødselsnummer 01 818012337,", &["018180*****"]),
+        ("fnr 018 18012337", &["018180*****"]),
+        // A mark between the groups is how someone wrote it, not a gap.
+        ("Kontonr. 0181.8012337", &[]),
         // Two marks between the groups, or a line break: no longer one number.
         ("018180 -- 12337", &[]),
         ("tlf 018180\n12337", &[]),
