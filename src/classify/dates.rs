@@ -203,16 +203,18 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
         .filter(|&i| !lines[i].trim().is_empty())
         .collect();
     let rank = |i: usize| non_empty.iter().position(|&n| n == i).unwrap_or(0);
+    // The stamp words are the stamp reader's (OCR-tolerant, "Reg." among
+    // them); each line is looked at once.
+    let stamp_line: Vec<bool> = lines
+        .iter()
+        .map(|l| super::stamp::has_stamp_word(l))
+        .collect();
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
-        // A stamp drawn as two lines: "MOTTATT" above its date. The stamp
-        // words are the stamp reader's (OCR-tolerant, "Reg." among them).
-        let stamp_line = |l: &str| super::stamp::has_stamp_word(l);
-        let after_stamp = i > 0
-            && stamp_line(lines[i - 1])
-            && lines[i - 1].len() < 30
-            && !DATE.is_match(lines[i - 1]);
-        if stamp_line(line) || after_stamp {
+        // A stamp drawn as two lines: "MOTTATT" above its date.
+        let after_stamp =
+            i > 0 && stamp_line[i - 1] && lines[i - 1].len() < 30 && !DATE.is_match(lines[i - 1]);
+        if stamp_line[i] || after_stamp {
             continue;
         }
         for caps in DATE.captures_iter(line) {

@@ -349,16 +349,17 @@ fn token_dates(text: &str) -> Vec<StampDate> {
             line_of.push(n);
         }
     }
+    let word: Vec<bool> = toks.iter().map(|t| is_keyword(t)).collect();
     // (date, keyed by a word before it, keyed by a word after it)
     let mut found: Vec<(StampDate, bool)> = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
-        let after = &toks[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
-        let before_keyed = toks[i.saturating_sub(4)..i].iter().any(|t| is_keyword(t))
+        let after = &word[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
+        let before_keyed = word[i.saturating_sub(4)..i].contains(&true)
             || (0..i)
                 .rev()
                 .take_while(|&j| line_of[j] + 1 >= line_of[i])
-                .any(|j| is_keyword(&toks[j]));
-        let keyed = before_keyed || after.iter().any(|t| is_keyword(t));
+                .any(|j| word[j]);
+        let keyed = before_keyed || after.contains(&true);
         for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
             found.push((StampDate { date, keyed, clean }, before_keyed));
         }
