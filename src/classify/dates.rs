@@ -209,6 +209,10 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
         .iter()
         .map(|l| super::stamp::has_stamp_word(l))
         .collect();
+    // A stamp line without a stamp word ("05 NOV 2026", a date over "J.nr.")
+    // holds the stamp's date; the capitals that tell it are gone once
+    // folded, so it is found in the text as written.
+    let dater = super::stamp::wordless_stamp_dates(text);
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
         // A stamp drawn as two lines: "MOTTATT" above its date.
@@ -222,6 +226,10 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
                 continue;
             };
             let Some(m) = caps.get(0) else { continue };
+            let whole_line = line.trim().len() <= m.len() + 4;
+            if whole_line && dater.contains(&date) {
+                continue;
+            }
             let score = score(line, m.start(), m.end(), rank(i), non_empty.len());
             let plausible =
                 (2000..=2100).contains(&date.year()) && latest.is_none_or(|l| date <= l);

@@ -260,55 +260,78 @@ pub(super) fn person_ids(letter: &Letter, reasons: &mut Vec<Reason>) -> Vec<Pers
     ids
 }
 
-/// The letter's own date, by its position; not after the day it arrived.
-pub(super) fn document_date(
-    letter: &Letter,
-    arrived: Option<NaiveDate>,
-    reasons: &mut Vec<Reason>,
-) -> Option<NaiveDate> {
-    let date = super::dates::document_date_arrived(&letter.text, arrived);
-    if date.is_some() {
-        reasons.push(reason(
-            ReasonKind::DocumentDate,
-            "brevdato",
-            "dato i brevhodet eller ved stedsnavn",
-        ));
-    }
-    date
+/// The letter's own date and the received stamp's, decided together.
+pub(super) struct LetterDates {
+    pub document: Option<NaiveDate>,
+    pub stamped: Option<NaiveDate>,
+    /// A stamp region was read but no plausible date came out of it.
+    pub stamp_unreadable: bool,
 }
 
-/// The received stamp's date, and whether a stamp was found whose date
-/// could not be read. The extractor's reading of the stamp region comes
-/// first; running text (a text layer, or a stamp the extractor did not
-/// isolate) is the fallback. Either way the date must be plausible for the
-/// day the file arrived and the letter's own date.
-pub(super) fn stamped_date(
-    input: &ClassifyInput<'_>,
-    letter: &Letter,
-    document_date: Option<NaiveDate>,
-    reasons: &mut Vec<Reason>,
-) -> (Option<NaiveDate>, bool) {
-    let ok = |d: NaiveDate| stamp::plausible(d, input.received_on, document_date);
+/// The letter's own date (by its position, not after the day it arrived)
+/// and the received stamp's. The extractor's reading of the stamp region
+/// comes first; running text (a text layer, or a stamp the extractor did
+/// not isolate) is the fallback. A stamp date must be plausible for the day
+/// the file arrived and the letter's own date. A letter is written before
+/// it is stamped received, so a stamp bounds the letter's date as the
+/// arrival day does: in a letter stamped 13.11 that says "Forfall
+/// 30.11.2026", 30.11 is a due date, not the date that vetoes the stamp,
+/// when a letter date is found before the stamp's (the "12.11.2026" at the
+/// end).
+pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> LetterDates {
+    let received = input.received_on;
+    let free = super::dates::document_date_arrived(&letter.text, received);
+    let bounded_by = |s: NaiveDate| {
+        let arrived = received.map_or(s, |r| r.min(s));
+        super::dates::document_date_arrived(&letter.text, Some(arrived))
+    };
+    // The letter's date that goes with stamp `s`, if `s` is plausible.
+    let fits = |s: NaiveDate| -> Option<Option<NaiveDate>> {
+        if stamp::plausible(s, received, free) {
+            return Some(free);
+        }
+        // Only when a letter date is found under the stamp's: a date quoted
+        // in prose ("bekymringsmelding mottatt 07.09.2026") in a letter
+        // dated 30.09 would otherwise bound away the letter's own date.
+        let bounded = bounded_by(s).filter(|&d| stamp::plausible(s, received, Some(d)))?;
+        Some(Some(bounded))
+    };
     let reading = input
         .extraction
         .pages
         .iter()
         .find_map(|p| p.stamp.as_deref());
-    let from_region = reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, ok));
-    let from_text = || {
+    let from_region =
+        reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, |s| fits(s).is_some()));
+    let stamped = from_region.or_else(|| {
         stamp::stamp_dates_in_text(&letter.text)
             .into_iter()
-            .find(|d| ok(*d))
-    };
-    let date = from_region.or_else(from_text);
-    if date.is_some() {
-        reasons.push(reason(
-            ReasonKind::StampedDate,
-            "stempel",
-            "dato i mottaksstempel",
-        ));
+            .find(|&s| fits(s).is_some())
+    });
+    LetterDates {
+        document: stamped.and_then(fits).unwrap_or(free),
+        stamped,
+        stamp_unreadable: reading.is_some() && stamped.is_none(),
     }
-    (date, reading.is_some() && date.is_none())
+}
+
+impl LetterDates {
+    /// Why the letter's date was given.
+    pub fn document_reason(&self) -> Option<Reason> {
+        self.document.map(|_| {
+            reason(
+                ReasonKind::DocumentDate,
+                "brevdato",
+                "dato i brevhodet eller ved stedsnavn",
+            )
+        })
+    }
+
+    /// Why the stamp's date was given.
+    pub fn stamp_reason(&self) -> Option<Reason> {
+        self.stamped
+            .map(|_| reason(ReasonKind::StampedDate, "stempel", "dato i mottaksstempel"))
+    }
 }
 
 /// The unit rules that pointed at the chosen unit.

@@ -225,15 +225,17 @@ impl Classifier {
         let mut reasons = Vec::new();
         let decision = self.decide_type(&letter, &mut reasons);
         let unit = self.decide_unit(input, &decision.document_type, &letter, &mut reasons);
-        // The letter's date first: urgency reads a deadline against it.
-        let document_date = decide::document_date(&letter, input.received_on, &mut reasons);
+        // The dates first: urgency reads a deadline against the letter's.
+        let dates = decide::letter_dates(input, &letter);
+        let document_date = dates.document;
+        reasons.extend(dates.document_reason());
         let urgent = self.decide_urgent(&letter, document_date, &mut reasons);
         let leader_review = self.decide_leader_review(&decision.document_type, &mut reasons);
         let (title, title_derived) =
             self.decide_title(&letter, &decision.document_type, &mut reasons);
         let person_ids = decide::person_ids(&letter, &mut reasons);
-        let (stamped_date, stamp_unreadable) =
-            decide::stamped_date(input, &letter, document_date, &mut reasons);
+        let (stamped_date, stamp_unreadable) = (dates.stamped, dates.stamp_unreadable);
+        reasons.extend(dates.stamp_reason());
         let (sender, sender_person) = self.decide_sender(&letter, &mut reasons);
         let quality_flags = self.quality_flags(input, &letter, stamp_unreadable, &mut reasons);
         Classification {

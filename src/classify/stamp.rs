@@ -90,7 +90,7 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if let Some(date) = dater_line(&lines, i) {
+        if let Some(date) = wordless_stamp_line(&lines, i) {
             // Under "MOTTATT" the stamp word's own reading has it already.
             if !out.contains(&date) {
                 out.push(date);
@@ -143,12 +143,12 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
 }
 
 /// A date stamper's line without a stamp word: the whole line a date whose
-/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026"; a
-/// letter writes "6. november 2026"), with the municipality's name in
-/// capitals or not on one of the three lines above it: the stamp
-/// "RANA KOMMUNE / Helse og omsorg / 23 OKT 2026".
-fn dater_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
-    let line = lines[i];
+/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026", "1
+/// DES. 2026"); a letter writes "6. november 2026" or "06.11.2026". Every
+/// such line in the tuning letters is a stamp's, with or without the
+/// municipality's name beside it ("05 NOV 2026" over "NORDHEI KOMMUNE –
+/// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
+fn dater_line(line: &str) -> Option<NaiveDate> {
     let abbreviated = words_at(line).iter().any(|&(_, w)| {
         w.len() == 3
             && w.chars().all(|c| c.is_ascii_uppercase())
@@ -158,13 +158,37 @@ fn dater_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
     if !abbreviated || toks.len() != 3 {
         return None;
     }
-    let named = lines[i.saturating_sub(3)..i]
-        .iter()
-        .any(|l| l.to_uppercase().contains("KOMMUNE"));
-    named
-        .then(|| triple(&toks[0], &toks[1], &toks[2]))
+    triple(&toks[0], &toks[1], &toks[2])
+}
+
+/// A stamp's date line without a stamp word: a date stamper's line, or a
+/// date alone on the line above a stamp's journal number ("19. nov. 2026"
+/// over "J.nr. 2026/5188"; a letter's reference says "Vår ref." or
+/// "Saksnr.", and its date line "Dato: …").
+fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
+    if let Some(date) = dater_line(lines[i]) {
+        return Some(date);
+    }
+    let toks = tokens(lines[i]);
+    let journal_below = lines.get(i + 1).is_some_and(|l| JOURNAL_NUMBER.is_match(l));
+    (journal_below && toks.len() == 3)
+        .then(|| triple_in(&toks))
         .flatten()
 }
+
+/// The dates of stamp lines without a stamp word ([`wordless_stamp_line`]):
+/// the letter's date is not among them.
+pub fn wordless_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .filter_map(|i| wordless_stamp_line(&lines, i))
+        .collect()
+}
+
+/// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
+/// hospital's "Journalnr.:" under its "Dato:" is the letter's).
+static JOURNAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W{0,3}(?i:j\.?\s?nr)\b").expect("static regex"));
 
 /// The first day-month-year among the first tokens of a line.
 fn triple_in(toks: &[String]) -> Option<NaiveDate> {
@@ -955,7 +979,7 @@ mod tests {
     }
 
     #[test]
-    fn a_date_stampers_line_under_the_municipality_is_a_stamp_without_its_word() {
+    fn a_date_stampers_line_is_a_stamp_without_its_word() {
         let got = |t: &str| stamp_dates_in_text(t);
         assert_eq!(
             got("RANA KOMMUNE\nHelse og omsorg\n23 OKT 2026\nJnr. 2026/14522\nKari"),
@@ -976,10 +1000,26 @@ mod tests {
             got("Mo i Rana, 3. november 2026\nMOTTATT\n05 NOV 2026"),
             vec![d("2026-11-05")]
         );
-        // A letter's own date line, or a stamper's date with no municipality
-        // above it, is no stamp.
+        // Over a journal number, in any writing.
+        assert_eq!(
+            got("NORDVIK KOMMUNE\nRus og psykisk helse\n19. nov. 2026\nJ.nr. 2026/5188"),
+            vec![d("2026-11-19")]
+        );
+        assert!(got("Vår ref.: 2026/12\n19. nov. 2026\nSaksnr. 2026/5188").is_empty());
+        assert!(got("Dato: 09.11.2026\nJournalnr.: 26/88140").is_empty());
+        // Alone at the top, or over the unit's name.
+        assert_eq!(
+            got("05 NOV 2026\nNORDHEI KOMMUNE – Hjemmetjenesten"),
+            vec![d("2026-11-05")]
+        );
+        assert_eq!(
+            got("1 DES. 2026\n30.11.26\nTil hjemmesykepleien"),
+            vec![d("2026-12-01")]
+        );
+        // A letter's own date line is no stamp: the month written out, or
+        // a place before it.
         assert!(got("Rana kommune\nPostboks 173\n6. november 2026").is_empty());
-        assert!(got("Ola Nordmann\nStorgata 1\n23 OKT 2026").is_empty());
+        assert!(got("Rana kommune\nPostboks 173\n6. nov. 2026").is_empty());
         assert!(got("Rana kommune\n\nMo i Rana, 23 OKT 2026").is_empty());
     }
 
