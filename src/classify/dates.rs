@@ -24,7 +24,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d{{1,2}})\s?[./,]\s?(?P<y1>\d{{4}}|\d{{2}})\b
         | \b(?P<d4>\d{{2}})(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})\b
-        | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})-(?P<y5>\d{{4}}|\d{{2}})\b
+        | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})(?:-(?P<y5>\d{{4}}|\d{{2}})|\s(?P<y6>\d{{4}}))\b
         | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
         | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b"
     ))
@@ -100,12 +100,15 @@ fn month_of(s: &str) -> Option<u32> {
 
 fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     // Group 4 is OCR having lost the first dot ("0311.2026"); group 5 the
-    // informal "4/11-2026".
+    // informal "4/11-2026" or "16/10 2026" (its year in group 6).
     let (d, m, y) = ["1", "2", "3", "4", "5"].iter().find_map(|i| {
+        let year = caps
+            .name(&format!("y{i}"))
+            .or_else(|| (*i == "5").then(|| caps.name("y6")).flatten())?;
         Some((
             caps.name(&format!("d{i}"))?.as_str(),
             caps.name(&format!("m{i}"))?.as_str(),
-            caps.name(&format!("y{i}"))?.as_str(),
+            year.as_str(),
         ))
     })?;
     NaiveDate::from_ymd_opt(year_of(y)?, month_of(m)?, d.parse().ok()?)
@@ -130,12 +133,22 @@ static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026").
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|epikrisedato|dato for epikrisen?|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
     )
     .expect("static regex")
 });
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
 /// "Stad/dato:"): the place after it is the letter's place line.
+/// The letterhead's reference row whose last field is the date, its
+/// "Dato" heading lost or never printed ("Deres ref.: 2023/781 Vår ref.:
+/// AP-VL-1187 12.10.2026").
+static REFERENCE_ROW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(var|vaar)\s+ref\b").expect("static regex"));
+
+/// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36"); with
+/// its colon only, never prose ("søknad …, innsendt 02.11.2026").
+static SUBMITTED_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s>]*(innsendt|sendt inn)\s*:\s*$").expect("static regex"));
 static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
 });
@@ -237,9 +250,55 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
                 best = Some(Candidate { date, score });
             }
         }
+        if let Some(date) = arrived.and_then(|a| weekday_date_line(line, a)) {
+            // As a bare date line: 4, and 1 more near the top or the end.
+            let score = 4 + i32::from(rank(i) < 15 || rank(i) + 12 >= non_empty.len());
+            if best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Candidate { date, score });
+            }
+        }
     }
     best.map(|c| c.date)
 }
+
+/// A line that is a weekday and a day and month without a year ("mandag
+/// 16.11", "Tirsdag 24.11.", "Mandag 26. oktober"): a note's date line.
+/// The year is the one, of the arrival's and the year before, in which that
+/// day falls on that weekday and is not after the arrival (a week's slack);
+/// without such a year the line is no date.
+fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
+    let caps = YEARLESS.captures(line)?;
+    let weekday = caps.name("wd")?.as_str();
+    let day: u32 = caps.name("d")?.as_str().parse().ok()?;
+    let month = month_of(caps.name("m")?.as_str())?;
+    let latest = arrived.checked_add_days(chrono::Days::new(MAX_DAYS_DATED_AHEAD))?;
+    [arrived.year(), arrived.year() - 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .find(|d| *d <= latest && weekday_of(weekday) == Some(d.weekday()))
+}
+
+fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    Some(match folded {
+        "mandag" => Mon,
+        "tirsdag" | "tysdag" => Tue,
+        "onsdag" => Wed,
+        "torsdag" => Thu,
+        "fredag" => Fri,
+        "lordag" | "laurdag" => Sat,
+        "sondag" | "sundag" => Sun,
+        _ => return None,
+    })
+}
+
+/// A weekday, then a day and a month, alone on the line (folded text).
+static YEARLESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s.,:;'`´|\-]*(?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag)\s*,?\s*(den\s+)?(?P<d>\d{{1,2}})\.\s*(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+    ))
+    .expect("static regex")
+});
 
 fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32 {
     let whole_prefix = &line[..start];
@@ -265,11 +324,10 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         .into_iter()
         .rev()
         .collect();
-    let labelled = (DATE_LABEL.is_match(prefix)
-        && !["deres", "dykkar", "dykker"]
-            .iter()
-            .any(|w| tail.contains(w)))
+    let labelled = (DATE_LABEL.is_match(prefix) && !other_partys(&tail))
         || SENT_IN_HEADER_LINE.is_match(prefix)
+        || SUBMITTED_LABEL.is_match(prefix)
+        || (REFERENCE_ROW.is_match(prefix) && suffix.is_empty() && !other_partys(&tail))
         || PLACE_AFTER_HEADER_FIELDS.is_match(prefix);
     // Weak labels: a discharge date, or a "Tid:" field that may as well be
     // an invitation's event ("Tid: 14. januar 2027 kl. 09.00"); either is
@@ -306,6 +364,13 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         score += 1;
     }
     score
+}
+
+/// "Deres dato", "Dykkar ref.": the other party's, not this letter's.
+fn other_partys(tail: &str) -> bool {
+    ["deres", "dykkar", "dykker"]
+        .iter()
+        .any(|w| tail.contains(w))
 }
 
 /// What follows a place line's date behind a separator is the writer's
@@ -506,5 +571,40 @@ mod tests {
         for (text, expected) in STAMPS {
             assert_eq!(stamped_date(text), d(expected), "text {text:?}");
         }
+    }
+
+    #[test]
+    fn a_notes_weekday_date_takes_its_year_from_the_arrival() {
+        let arrived = d("2026-11-17");
+        let got = |t: &str| document_date_arrived(t, arrived);
+        assert_eq!(got("mandag 16.11\n\nTil rusteamet\nHei"), d("2026-11-16"));
+        assert_eq!(got("Hei\n\nTirsdag 24.11.\nKari"), d("2026-11-24"));
+        assert_eq!(got("Mandag 26. oktober\n\nTil kommunen"), d("2026-10-26"));
+        // The weekday must fit the day: 16.11.2026 is a Monday.
+        assert_eq!(got("fredag 16.11\n\nTil rusteamet"), None);
+        // Without an arrival day there is no year to give it.
+        assert_eq!(document_date("mandag 16.11\n\nTil rusteamet"), None);
+    }
+
+    #[test]
+    fn forms_and_reports_label_their_date_their_own_way() {
+        let got = |t: &str| document_date(t);
+        assert_eq!(
+            got("Innsendt: 19.11.2026 kl. 20:36\nReferanse: KS-2026-1"),
+            d("2026-11-19")
+        );
+        assert_eq!(got("EPIKRISE\nEpikrisedato: 06.11.2026"), d("2026-11-06"));
+        assert_eq!(got("Dato for epikrise: 03.11.2026"), d("2026-11-03"));
+        assert_eq!(got("Nordvik 16/10 2026\n\nTil kommunen"), d("2026-10-16"));
+        assert_eq!(
+            got("Deres ref.: 2023/781 Vår ref.: AP-VL-1187 12.10.2026\n\nAvslutning av avtale"),
+            d("2026-10-12")
+        );
+        assert_eq!(got("Vår ref.: 26/14 Deres dato: 01.10.2026\n\nSvar"), None);
+        // Prose that names when something was sent is not the letter's date.
+        assert_eq!(
+            got("Samtykket gjelder søknad om praktisk bistand, innsendt 02.11.2026\n\nDato: 03.11.2026"),
+            d("2026-11-03")
+        );
     }
 }

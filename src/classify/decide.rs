@@ -309,7 +309,12 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
             .find(|&s| fits(s).is_some())
     });
     LetterDates {
-        document: stamped.and_then(fits).unwrap_or(free),
+        // A note dated "mandag 16.11" has its year from the stamp when
+        // nothing else bounds it.
+        document: stamped
+            .and_then(fits)
+            .unwrap_or(free)
+            .or_else(|| stamped.and_then(bounded_by)),
         stamped,
         stamp_unreadable: reading.is_some() && stamped.is_none(),
     }
