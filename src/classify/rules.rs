@@ -194,6 +194,8 @@ pub struct Rules {
     pub(super) negated_phrases: Vec<LazyRegex>,
     /// `[urgent] later_phrases`: a cue in their sentence is put off.
     pub(super) later_phrases: Vec<LazyRegex>,
+    /// `[urgent] case_phrases`: a cue in their sentence hurries the case.
+    pub(super) case_phrases: Vec<LazyRegex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -357,6 +359,7 @@ impl Rules {
         let near = urgent.near_need.as_ref();
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
+        let case_phrases = compile_list(origin, &urgent.case_phrases)?;
         let near_need = compile_list(
             origin,
             &near.map(NearNeed::phrases_both_orders).unwrap_or_default(),
@@ -423,6 +426,7 @@ impl Rules {
             urgent_cues,
             negated_phrases,
             later_phrases,
+            case_phrases,
             near_need,
             near_soon,
             not_soon,

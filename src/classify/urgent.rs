@@ -51,6 +51,11 @@ pub struct UrgentDef {
     /// seg"): a promise of a later message, not a need now.
     #[serde(default)]
     pub later_phrases: Vec<String>,
+    /// Phrases that make a cue in the same sentence the pace of the case,
+    /// not a person's need ("ber om svar snarest", "at klaga blir handsama
+    /// snarast", "Endringen gjelder fra: straks").
+    #[serde(default)]
+    pub case_phrases: Vec<String>,
     pub cues: Vec<UrgentCue>,
     #[serde(default)]
     pub near_need: Option<NearNeed>,
@@ -192,9 +197,11 @@ impl Rules {
             .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
             .collect();
         // A cue in the sentence of a later phrase is put off, not now.
+        // So is one in the sentence of a case phrase: the case's pace.
         let later: Vec<(usize, usize)> = self
             .later_phrases
             .iter()
+            .chain(&self.case_phrases)
             .flat_map(|re| {
                 re.find_iter(folded)
                     .map(|m| sentence_around(folded, m.start()))
@@ -557,5 +564,25 @@ mod tests {
         let text = "noen jeg kan trene sammen med\nen gang i uka";
         assert!(labels(&rules, text, None).is_empty());
         assert!(!labels(&rules, "Kom med en gang!", None).is_empty());
+    }
+
+    #[test]
+    fn hurrying_the_case_is_not_a_persons_need() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |t: &str| is_urgent(&rules, t, None);
+        assert!(!urgent("Vi ber om at klaga blir handsama snarast."));
+        assert!(!urgent("Vi ber om svar snarest, og senest innen 4 uker."));
+        assert!(!urgent("Endringen gjelder fra: straks"));
+        // The need itself, or a need with a reply wanted before it, is.
+        assert!(urgent(
+            "Mor kan ikke være alene, hun trenger hjelp snarest."
+        ));
+        assert!(urgent(
+            "Han kan ikkje vere åleine. Eg søkjer om avlasting frå i morgon, og eg må ha svar før helga."
+        ));
+        // A case phrase reaches only its own sentence.
+        assert!(urgent(
+            "Vi ber om svar. Mor kan ikke være alene, hun trenger hjelp snarest."
+        ));
     }
 }
