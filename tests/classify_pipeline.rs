@@ -103,8 +103,9 @@ fn through_the_extractor() {
     // its one check: I's 95 stamped scans (1400–1599) read 70 (session 9),
     // J's 104 (1600–1799) 81 (session 10), K's 104 (1800–1999: TIFF G4,
     // 200 dpi grey, colour JPEG, in every position, many over the letterhead
-    // or the address) 90 (session 11). Fresh L's stamps are held out like
-    // its letters (their level below).
+    // or the address) 90 (session 11; 94 since session 12's stamp lines
+    // without a stamp word). Fresh L's stamps are held out like its letters
+    // (their level below).
     let part = |range| classify_support::numbered(&tuned, range);
     let built_on = evaluate(&part(0..1400), extracted);
     let fresh = [
@@ -155,6 +156,10 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
+    // Fresh L's 94 stamped scans read 87 right at their one check
+    // (session 12), none invented: the 95 % not met on unseen
+    // stamps through OCR. That level is kept.
+    unseen.assert_stamp_level("held-out L through the extractor", 7, "87/94");
     assert_eq!(
         report.stamp_invented + unseen.stamp_invented,
         0,
