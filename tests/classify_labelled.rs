@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 2000–2199:
+//! Prints a confusion matrix and every miss (the held-out letters 2200–2399:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 2000-2199)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 2200-2399)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2000-2199 (fresh L)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2200-2399 (fresh M)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -66,16 +66,17 @@ fn ground_truth_text() {
         report.stamped_right, report.stamped_total,
         "stamp date missed"
     );
-    unseen.assert_stamp_level("held-out L from the text", 0, "94/94");
+    // CHECK-M: unseen.assert_stamp_level("held-out M from the text", MISSED_M, "M_LEVEL");
 }
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
-/// fresh J, 1600–1799, and fresh K, 1800–1999 (each checked once).
+/// fresh J, 1600–1799, fresh K, 1800–1999, and fresh L, 2000–2199 (each
+/// checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 10] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 11] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -88,17 +89,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 1400-1599 (fresh I)", part(1400..1600)),
         ("formerly held out 1600-1799 (fresh J)", part(1600..1800)),
         ("formerly held out 1800-1999 (fresh K)", part(1800..2000)),
+        ("formerly held out 2000-2199 (fresh L)", part(2000..2200)),
     ]
 }
 
-/// The issue's targets on the held-out letters (2000–2199), which the rules
+/// The issue's targets on the held-out letters (2200–2399), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out L type 88.0 %, unit 94.5 %, urgent recall 23/29: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2000-2199 (fresh L)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2200-2399 (fresh M)");
     unseen.assert_targets();
 }
 
@@ -112,7 +114,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 2000-2199", &held_out, (88, 94, 95, 6, 20, 0));
+    assert_level("HELD-OUT 2000-2199", &held_out, (88, 94, 95, 6, 20, 0)); // CHECK-M
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,
@@ -171,7 +173,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 10] = [
+    let levels: [Level; 11] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         (92, 90, 90, 2, 0, 0),
@@ -195,6 +197,9 @@ fn formerly_held_out_level_kept() {
         // K at its one check (session 11): 168/200, 191/200, 184/200,
         // 23/28 urgent with 18 false alarms, person IDs 178/178.
         (84, 95, 92, 5, 18, 0),
+        // L at its one check (session 12): 176/200, 189/200, 191/200,
+        // 23/29 urgent with 20 false alarms, person IDs 166/166.
+        (88, 94, 95, 6, 20, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -202,7 +207,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 2000–2199) train: never the held-out letters.
+/// tuning letters (all but the held-out 2200–2399) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
