@@ -292,7 +292,12 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         }
         // Only when a letter date is found under the stamp's: a date quoted
         // in prose ("bekymringsmelding mottatt 07.09.2026") in a letter
-        // dated 30.09 would otherwise bound away the letter's own date.
+        // dated 30.09 would otherwise bound away the letter's own date. A
+        // stamp the arrival day refuses is refused before the letter is
+        // read again (a reading's year variants are many).
+        if !stamp::plausible(s, received, None) {
+            return None;
+        }
         let bounded = bounded_by(s).filter(|&d| stamp::plausible(s, received, Some(d)))?;
         Some(Some(bounded))
     };
