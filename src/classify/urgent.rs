@@ -580,6 +580,14 @@ mod tests {
         assert!(urgent(
             "Han kan ikkje vere åleine. Eg søkjer om avlasting frå i morgon, og eg må ha svar før helga."
         ));
+        // Treatment, payment and a reply named in a need's own sentence do
+        // not make it the case's pace.
+        assert!(urgent(
+            "Han ble behandlet for lungebetennelse og er utskrivningsklar i morgen."
+        ));
+        assert!(urgent(
+            "Jeg klarer ikke å betale regningen, og de stenger strømmen i morgen."
+        ));
         // A case phrase reaches only its own sentence.
         assert!(urgent(
             "Vi ber om svar. Mor kan ikke være alene, hun trenger hjelp snarest."
