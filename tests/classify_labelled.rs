@@ -198,8 +198,10 @@ fn formerly_held_out_level_kept() {
         // 23/28 urgent with 18 false alarms, person IDs 178/178.
         (84, 95, 92, 5, 18, 0),
         // L at its one check (session 12): 176/200, 189/200, 191/200,
-        // 23/29 urgent with 20 false alarms, person IDs 166/166.
-        (88, 94, 95, 6, 20, 0),
+        // 23/29 urgent with 20 false alarms, person IDs 166/166. One more
+        // false alarm since the case phrases were narrowed in review (a
+        // treatment or payment in a need's sentence no longer silences it).
+        (88, 94, 95, 6, 21, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
