@@ -278,7 +278,9 @@ fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
         .find(|d| *d <= latest && weekday_of(weekday) == Some(d.weekday()))
 }
 
-fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
+/// A weekday as a folded word, bokmål or nynorsk (the one list: urgency
+/// reads deadlines by it too).
+pub(super) fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
     use chrono::Weekday::*;
     Some(match folded {
         "mandag" => Mon,

@@ -313,13 +313,13 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
             .into_iter()
             .find(|&s| fits(s).is_some())
     });
+    // The letter's date that went with the stamp chosen (read once more
+    // for that one stamp only).
+    let document = stamped.and_then(fits).unwrap_or(free);
     LetterDates {
         // A note dated "mandag 16.11" has its year from the stamp when
         // nothing else bounds it.
-        document: stamped
-            .and_then(fits)
-            .unwrap_or(free)
-            .or_else(|| stamped.and_then(bounded_by)),
+        document: document.or_else(|| stamped.and_then(bounded_by)),
         stamped,
         stamp_unreadable: reading.is_some() && stamped.is_none(),
     }

@@ -255,7 +255,7 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
         let before = line[..day_at]
             .split(|ch: char| !ch.is_alphanumeric())
             .rfind(|w| !w.is_empty())?;
-        let deadline = WEEKDAYS.contains(&before)
+        let deadline = super::dates::weekday_of(before).is_some()
             || ["fra", "innen", "innan", "for", "senest", "seinast"].contains(&before);
         if !deadline {
             return None;
@@ -282,18 +282,12 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
     })
 }
 
-/// Weekdays as folded words, bokmål and nynorsk.
-const WEEKDAYS: &[&str] = &[
-    "mandag", "tirsdag", "tysdag", "onsdag", "torsdag", "fredag", "lordag", "laurdag", "sondag",
-    "sundag",
-];
-
 /// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
 /// week's schedule, not a moment within days.
 fn in_schedule(before: &[String], after: &[String]) -> bool {
     let joined = |w: Option<&String>, day: Option<&String>| {
         w.is_some_and(|w| w == "og" || w == "eller")
-            && day.is_some_and(|d| WEEKDAYS.contains(&d.as_str()))
+            && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
     };
     joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
 }
