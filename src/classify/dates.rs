@@ -231,7 +231,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
         // A stamp drawn as two lines: "MOTTATT" above its date.
         let after_stamp =
             i > 0 && stamp_line[i - 1] && lines[i - 1].len() < 30 && !DATE.is_match(lines[i - 1]);
-        if stamp_line[i] || after_stamp {
+        if stamp_line[i] {
             continue;
         }
         for caps in DATE.captures_iter(line) {
@@ -239,6 +239,11 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
                 continue;
             };
             let Some(m) = caps.get(0) else { continue };
+            // Under a stamp word only a place line ("Skarvik, 30. oktober
+            // 2026") is the letter's: the stamp's own date has no place.
+            if after_stamp && !PLACE_PREFIX.is_match(&line[..m.start()]) {
+                continue;
+            }
             let whole_line = line.trim().len() <= m.len() + 4;
             if whole_line && dater.contains(&date) {
                 continue;
@@ -250,7 +255,17 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
                 best = Some(Candidate { date, score });
             }
         }
-        if let Some(date) = arrived.and_then(|a| weekday_date_line(line, a)) {
+        // "… Den siste gongen blir då / torsdag 12. november." ends a
+        // sentence run on from a line of prose; a note's date line follows
+        // a blank, an address or a stamp.
+        let runs_on = i > 0 && {
+            let above = lines[i - 1].trim_end();
+            above.chars().count() > 40 && above.ends_with(char::is_alphabetic)
+        };
+        if let Some(date) = arrived
+            .filter(|_| !runs_on)
+            .and_then(|a| weekday_date_line(line, a))
+        {
             // As a bare date line: 4, and 1 more near the top or the end.
             let score = 4 + i32::from(rank(i) < 15 || rank(i) + 12 >= non_empty.len());
             if best.as_ref().is_none_or(|b| score > b.score) {
@@ -381,7 +396,17 @@ fn set_apart(suffix: &str) -> bool {
     ["- ", "– ", "| ", "/ "]
         .iter()
         .any(|s| suffix.starts_with(s))
+        || STAMP_DATE_RUN_IN.is_match(suffix)
 }
+
+/// A stamp's date OCR ran into the place line ("Skarvik, 30. oktober 2026
+/// aa NOV. 2026"): a few specks, then a month and a year, nothing else.
+static STAMP_DATE_RUN_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\S{{0,4}}\s*\d{{0,2}}\.?\s*({MONTHS})\.?\s*\d{{2,4}}\s*\S?$"
+    ))
+    .expect("static regex")
+});
 
 /// At a letter's close the writer may sign on the place line itself ("Mo
 /// 28.10.26 Gerd Nordli"): a name of a few words, nothing else.
@@ -586,6 +611,25 @@ mod tests {
         assert_eq!(got("fredag 16.11\n\nTil rusteamet"), None);
         // Without an arrival day there is no year to give it.
         assert_eq!(document_date("mandag 16.11\n\nTil rusteamet"), None);
+        // A sentence's end on the next line is no date line; under an
+        // address or a stamp it is.
+        let run_on = "Vi seier opp heimehjelpa frå neste månad. Den siste gongen blir då\ntorsdag 12. november.\n\nHelsing";
+        assert_eq!(got(run_on), None);
+        assert_eq!(
+            got("Kari\nVieveien 14, 6800 Førde\nMandag 16. november"),
+            d("2026-11-16")
+        );
+    }
+
+    #[test]
+    fn a_stamp_on_the_place_line_leaves_the_letters_date() {
+        let arrived = d("2026-12-01");
+        let got = |t: &str| document_date_arrived(t, arrived);
+        // The stamp's word above the date line, its date run into it.
+        let text = "Ta kontakt.\n\nOTTEKE\nSkarvik, 30. oktober 2026 aa NOV. 2026\nHelsing\nOlav";
+        assert_eq!(got(text), d("2026-10-30"));
+        // The stamp's own date under its word is still no letter date.
+        assert_eq!(got("Hei\n\nMOTTATT\n03.11.2026\n\nHilsen Kari"), None);
     }
 
     #[test]
