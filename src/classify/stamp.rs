@@ -279,6 +279,7 @@ pub fn parse_keyed_stamp_date_where(
         .into_iter()
         .find(|s| s.keyed && ok(s.date))
         .map(|s| s.date)
+        .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
 }
 
 /// True when the text holds a date right after a stamp word, read as
@@ -365,24 +366,16 @@ fn token_dates(text: &str) -> Vec<StampDate> {
     // Each token with its line: a stamp word on the date's line or the
     // line above keys it however much of the letter OCR put between them
     // ("Innkommet" / "Kaivegen 9, leil. 4 09 NOV 2026").
-    let mut toks: Vec<String> = Vec::new();
-    let mut line_of: Vec<usize> = Vec::new();
-    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        for t in tokens(line) {
-            toks.push(t);
-            line_of.push(n);
-        }
-    }
-    let word: Vec<bool> = toks.iter().map(|t| is_keyword(t)).collect();
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
     // (date, keyed by a word before it, keyed by a word after it)
     let mut found: Vec<(StampDate, bool)> = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
         let after = &word[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
-        let before_keyed = word[i.saturating_sub(4)..i].contains(&true)
-            || (0..i)
-                .rev()
-                .take_while(|&j| line_of[j] + 1 >= line_of[i])
-                .any(|j| word[j]);
+        let before_keyed = keyed_before(i, &word, &line_of);
         let keyed = before_keyed || after.contains(&true);
         for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
             found.push((StampDate { date, keyed, clean }, before_keyed));
@@ -406,6 +399,98 @@ fn token_dates(text: &str) -> Vec<StampDate> {
             keyed: s.keyed && (before || !any_before),
             ..s
         })
+        .collect()
+}
+
+/// A reading's tokens, the line of each (blank lines skipped), and which
+/// are stamp words.
+struct Lines {
+    toks: Vec<String>,
+    line_of: Vec<usize>,
+    word: Vec<bool>,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let mut toks: Vec<String> = Vec::new();
+        let mut line_of: Vec<usize> = Vec::new();
+        for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            for t in tokens(line) {
+                toks.push(t);
+                line_of.push(n);
+            }
+        }
+        let word = toks.iter().map(|t| is_keyword(t)).collect();
+        Lines {
+            toks,
+            line_of,
+            word,
+        }
+    }
+}
+
+/// A stamp word among the four tokens before token `i`, or anywhere on its
+/// line or the line above.
+fn keyed_before(i: usize, word: &[bool], line_of: &[usize]) -> bool {
+    word[i.saturating_sub(4)..i].contains(&true)
+        || (0..i)
+            .rev()
+            .take_while(|&j| line_of[j] + 1 >= line_of[i])
+            .any(|j| word[j])
+}
+
+/// A keyed day and month read as written whose year OCR lost or garbled
+/// past one digit ("Motteke 06.11 ,", "17. nov: 207", "25.09.2136"), in
+/// every year of the century: a stamp is at most
+/// [`MAX_DAYS_BEFORE_ARRIVAL`] days old, so the day and month fix the year
+/// and plausibility picks it. Never without the arrival's bounds: a parse
+/// alone ([`parse_stamp_date`]) gives no year it did not read.
+fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
+    let mut out = Vec::new();
+    for i in 0..toks.len().saturating_sub(1) {
+        if keyed_before(i, &word, &line_of) && year_lost(toks.get(i + 2).map(String::as_str)) {
+            out.extend(any_year(&toks[i], &toks[i + 1]));
+        }
+    }
+    out
+}
+
+/// Whether what follows a day and a month holds no year at all: nothing,
+/// no digits, three digits, or four that make no year of ours ("2136").
+/// A year read clearly ("2012": an old stamp on a copy) is kept, and two or
+/// five digits are [`year_one_digit_away`]'s.
+fn year_lost(next: Option<&str>) -> bool {
+    let Some(digits) = next.map(digitize) else {
+        return true;
+    };
+    match digits {
+        None => true,
+        Some(y) if y.len() == 3 => true,
+        Some(y) if y.len() == 4 => !y.parse().is_ok_and(|y: u32| (1990..2100).contains(&y)),
+        Some(_) => false,
+    }
+}
+
+/// A day and a month read as written (digits, the month's digits or its
+/// name) in every year of the century.
+fn any_year(d: &str, m: &str) -> Vec<NaiveDate> {
+    let literal_month = m.len() <= 2 && m.chars().all(|c| c.is_ascii_digit())
+        || MONTHS
+            .iter()
+            .any(|(abbr, full, _)| m == *abbr || m == *full);
+    if d.len() > 2 || !d.chars().all(|c| c.is_ascii_digit()) || !literal_month {
+        return Vec::new();
+    }
+    let (Ok(day), Some(month)) = (d.parse::<u32>(), month_of(m)) else {
+        return Vec::new();
+    };
+    (2000..2100)
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
         .collect()
 }
 
@@ -871,6 +956,37 @@ mod tests {
         );
         // Not without a stamp word: a date in the letter keeps its year.
         assert_eq!(parse_keyed_stamp_date_where("Oslo, 18.11.2020", ok), None);
+    }
+
+    #[test]
+    fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
+        let arrived = Some(d("2026-12-01"));
+        let ok = |x: NaiveDate| plausible(x, arrived, None);
+        for (text, want) in [
+            (
+                "Tildelingskontoret\nMotteke 06.11 ,\nJnr 26/4829",
+                "2026-11-06",
+            ),
+            ("MOTTATT 6\n17. nov: 207", "2026-11-17"),
+            ("MOTTEKE\n25.09.2136 l\nJnr 26/1544", "2026-09-25"),
+            ("REG 24.11:207", "2026-11-24"),
+        ] {
+            assert_eq!(
+                parse_keyed_stamp_date_where(text, ok),
+                Some(d(want)),
+                "{text:?}"
+            );
+        }
+        // A year read clearly is kept: an old stamp on a copy is no
+        // stamp of this arrival.
+        assert_eq!(
+            parse_keyed_stamp_date_where("MOTTATT 20 NOV 2012", ok),
+            None
+        );
+        // Without a stamp word a day and a month are no stamp.
+        assert_eq!(parse_keyed_stamp_date_where("Møte 06.11 kl 10", ok), None);
+        // A day and a month outside the stamp's window: nothing.
+        assert_eq!(parse_keyed_stamp_date_where("MOTTATT 06.05", ok), None);
     }
 
     #[test]
