@@ -317,6 +317,35 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
 }
 
 #[test]
+fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let scanned_at = |unit: &str, text: &str| {
+        let folder = UnitId::new(unit).unwrap();
+        let x = extraction(text);
+        classifier
+            .classify(&ClassifyInput {
+                extraction: &x,
+                source: Source::Scan,
+                folder_unit: Some(&folder),
+                received_on: None,
+            })
+            .unit
+    };
+    let note = "Til: Rus og psykisk helse\n\nOrientering frå DPS om at samtalane hos oss \
+                er avslutta. Vidare oppfølging hos fastlegen.\n\nHelsing\nDPS Nordfjord";
+    assert_eq!(scanned_at("omsorg", note).as_str(), "rus-psykisk-helse");
+    // Scanned where it is addressed: stays.
+    assert_eq!(scanned_at("rus-psykisk-helse", note).as_str(), "rus-psykisk-helse");
+    // Topic words alone never move a scan.
+    let topic = "Orientering om at samtalane om rus og psykisk helse er avslutta.";
+    assert_eq!(scanned_at("omsorg", topic).as_str(), "omsorg");
+    // An application is the allocation office's, whoever it is addressed to.
+    let application = "Til hjemmesykepleien\n\nJeg søker om hjemmesykepleie til min mor, \
+                       som ikke klarer seg alene lenger. Hun trenger hjelp morgen og kveld.";
+    assert_eq!(scanned_at("mta", application).as_str(), "mta");
+}
+
+#[test]
 fn config_overrides_threshold_and_leader_review() {
     let config = ClassifyConfig {
         rules: None,
