@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 2200–2399:
+//! Prints a confusion matrix and every miss (the held-out letters 2400–2599:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 2200-2399)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 2400-2599)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2200-2399 (fresh M)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2400-2599 (fresh N)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -73,10 +73,10 @@ fn ground_truth_text() {
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
-/// fresh J, 1600–1799, fresh K, 1800–1999, and fresh L, 2000–2199 (each
-/// checked once).
+/// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, and fresh
+/// M, 2200–2399 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 11] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 12] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -90,17 +90,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 1600-1799 (fresh J)", part(1600..1800)),
         ("formerly held out 1800-1999 (fresh K)", part(1800..2000)),
         ("formerly held out 2000-2199 (fresh L)", part(2000..2200)),
+        ("formerly held out 2200-2399 (fresh M)", part(2200..2400)),
     ]
 }
 
-/// The issue's targets on the held-out letters (2200–2399), which the rules
+/// The issue's targets on the held-out letters (2400–2599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out M type 93.0 %, urgent recall 24/28: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2200-2399 (fresh M)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2400-2599 (fresh N)");
     unseen.assert_targets();
 }
 
@@ -173,17 +174,21 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 11] = [
+    let levels: [Level; 12] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
-        (92, 90, 90, 2, 0, 0),
+        // One false alarm more in 500-539, G and H since session 13's
+        // urgency model (a weak cue in a letter much like the urgent ones):
+        // chosen by round CV, urgent recall 239 -> 245/252 for false alarms
+        // 92 -> 103; each of these parts keeps every urgent letter.
+        (92, 90, 90, 2, 1, 0),
         (91, 89, 96, 1, 8, 0),
         (92, 86, 97, 4, 3, 0),
         // G's unit: 141 at its check; 140 since the model trained on G
         // calls 1130 `annet` (right), whose default unit is the allocation
         // office, where its label says Omsorg.
-        (89, 93, 96, 1, 4, 0),
-        (91, 94, 98, 1, 4, 0),
+        (89, 93, 96, 1, 5, 0),
+        (91, 94, 98, 1, 5, 0),
         // I at its one check (session 9): 185/200, 190/200, 192/200,
         // 19/25 urgent with eight false alarms, person IDs 166/167 (the
         // one missed was a data fault in 1551, fixed since). One more false
@@ -202,6 +207,9 @@ fn formerly_held_out_level_kept() {
         // false alarm since the case phrases were narrowed in review (a
         // treatment or payment in a need's sentence no longer silences it).
         (88, 94, 95, 6, 21, 0),
+        // M at its one check (session 12): 186/200, 193/200, 197/200,
+        // 24/28 urgent with 15 false alarms, person IDs 162/162.
+        (93, 96, 98, 4, 15, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -209,7 +217,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 2200–2399) train: never the held-out letters.
+/// tuning letters (all but the held-out 2400–2599) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
@@ -226,6 +234,23 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
     assert!(
         committed == want,
         "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
+    );
+}
+
+/// The urgency table (`config/urgent_model.tsv`) likewise: the tuning
+/// letters' `urgent` label, never the held-out letters'.
+#[test]
+fn urgent_model_is_trained_on_the_tuning_letters_only() {
+    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
+    let path = repo().join("config/urgent_model.tsv");
+    let want = cv::train_urgent(&tuning).to_tsv();
+    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == want,
+        "config/urgent_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled model_is_trained"
     );
 }
 

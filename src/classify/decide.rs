@@ -169,7 +169,31 @@ impl Classifier {
             label: f.label,
             weight: f.weight,
         }));
-        score >= self.rules.file.urgent.threshold
+        let def = &self.rules.file.urgent;
+        if score >= def.threshold {
+            return true;
+        }
+        // Cues too weak alone, in a letter much like the urgent ones.
+        let likely = |model: &super::TypeModel, at_least: f64| {
+            model
+                .urgent_probability(&letter.folded, &letter.folded_subject)
+                .filter(|&p| p >= at_least)
+        };
+        let by_model = match (&self.rules.urgent_model, def.model_probability) {
+            (Some(model), Some(at_least)) if score > 0.0 && score >= def.model_min_cues => {
+                likely(model, at_least)
+            }
+            _ => None,
+        };
+        if by_model.is_some() {
+            reasons.push(Reason {
+                kind: ReasonKind::Urgent,
+                target: "urgent".into(),
+                label: URGENT_MODEL_LABEL.into(),
+                weight: def.threshold - score,
+            });
+        }
+        by_model.is_some()
     }
 
     /// Whether the type goes through a leader (the taxonomy says).
@@ -369,6 +393,10 @@ impl LetterDates {
             .map(|_| reason(ReasonKind::StampedDate, "stempel", "dato i mottaksstempel"))
     }
 }
+
+/// What the urgency model's reason says to staff.
+const URGENT_MODEL_LABEL: &str =
+    "svake tegn på hast, og ligner på merkede hastebrev (statistisk modell)";
 
 /// The unit a letter is addressed to, and the rule that read it.
 struct Addressed {

@@ -28,6 +28,14 @@ use super::Classifier;
 /// The embedded default table.
 pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
 
+/// The embedded urgency table: the same model over two classes, `urgent`
+/// and `calm` (the tuning letters' `urgent` label), trained the same way.
+pub const DEFAULT_URGENT_MODEL_TSV: &str = include_str!("../../config/urgent_model.tsv");
+
+/// The urgency model's classes.
+pub const URGENT_CLASS: &str = "urgent";
+pub const CALM_CLASS: &str = "calm";
+
 /// A letter with fewer distinct known words than this is too short for the
 /// model to say anything (an excerpt, a one-line note): rules alone decide.
 const MIN_KNOWN_WORDS: usize = 20;
@@ -311,7 +319,28 @@ impl TypeModel {
     }
 }
 
+impl TypeModel {
+    /// The probability that a letter is urgent, for an urgency table
+    /// (classes `urgent` and `calm`); `None` when the letter is too short.
+    pub fn urgent_probability(&self, folded: &str, subject: &str) -> Option<f64> {
+        self.posteriors(folded, subject)?
+            .into_iter()
+            .find(|(c, _)| *c == URGENT_CLASS)
+            .map(|(_, p)| p)
+    }
+}
+
 impl Classifier {
+    /// The same rules with another urgency table (cross-validation
+    /// retrains it per fold; without `model_probability` it stays unused).
+    pub fn with_urgent_model(&self, model: TypeModel) -> Classifier {
+        let mut classifier = self.clone();
+        if classifier.rules.file.urgent.model_probability.is_some() {
+            classifier.rules.urgent_model = Some(model);
+        }
+        classifier
+    }
+
     /// The same rules with another model table (cross-validation retrains
     /// the model per fold; `model_weight` 0 still leaves it out).
     pub fn with_type_model(&self, model: TypeModel) -> Classifier {

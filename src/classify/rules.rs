@@ -9,7 +9,9 @@ use std::sync::{Arc, OnceLock};
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
-use super::model::{TypeModel, DEFAULT_MODEL_TSV};
+use super::model::{
+    TypeModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS,
+};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
@@ -211,6 +213,8 @@ pub struct Rules {
     pub(super) writer_roles: Vec<(usize, LazyRegex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<TypeModel>,
+    /// The urgency model, when `urgent.model_probability` asks for it.
+    pub(super) urgent_model: Option<TypeModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -415,9 +419,27 @@ impl Rules {
         } else {
             None
         };
+        let urgent_model = match file.urgent.model_probability {
+            Some(_) => {
+                let model = TypeModel::from_tsv(DEFAULT_URGENT_MODEL_TSV)
+                    .map_err(|e| invalid(origin, e))?;
+                let mut classes: Vec<&str> = model.classes().collect();
+                classes.sort_unstable();
+                if classes != [CALM_CLASS, URGENT_CLASS] {
+                    return Err(invalid(
+                        origin,
+                        "urgent.model_probability: hastemodellen må ha klassene «calm» og «urgent»"
+                            .into(),
+                    ));
+                }
+                Some(model)
+            }
+            None => None,
+        };
         Ok(Rules {
             file,
             model,
+            urgent_model,
             type_set,
             type_owner,
             type_patterns,

@@ -335,7 +335,10 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
                 er avslutta. Vidare oppfølging hos fastlegen.\n\nHelsing\nDPS Nordfjord";
     assert_eq!(scanned_at("omsorg", note).as_str(), "rus-psykisk-helse");
     // Scanned where it is addressed: stays.
-    assert_eq!(scanned_at("rus-psykisk-helse", note).as_str(), "rus-psykisk-helse");
+    assert_eq!(
+        scanned_at("rus-psykisk-helse", note).as_str(),
+        "rus-psykisk-helse"
+    );
     // Topic words alone never move a scan.
     let topic = "Orientering om at samtalane om rus og psykisk helse er avslutta.";
     assert_eq!(scanned_at("omsorg", topic).as_str(), "omsorg");
@@ -421,4 +424,51 @@ fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
                      dosetter — trygg legemiddelhåndtering hjemme.\nPåmelding til kurs@example.no";
     let c = classify_digital(&classifier, programme);
     assert_ne!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+}
+
+#[test]
+fn a_weak_cue_in_a_letter_like_the_urgent_ones_is_urgent() {
+    // The mechanism, not the shipped table: words no cue names, which a
+    // table trained here ties to urgent letters.
+    let urgent_words = "søsteren hennes kjører buss fra byen hver onsdag og tirsdag \
+        med blomster fra hagen katten og hunden bor i stua ved kjøkkenvinduet \
+        trappa opp til huset ved gata har grønt rekkverk og en gammel postkasse";
+    let calm_words = "takk for hyggelig samarbeid vi ønsker å gi ros til personalet \
+        julebordet var fint kafeen har nye åpningstider brosjyren ligger ved \
+        invitasjon til fagdag om kosthold i januar påmelding innen fristen velkommen";
+    let rows: Vec<(String, String, &str)> = (0..3)
+        .flat_map(|n| {
+            [
+                (
+                    fold(&format!("{urgent_words} brev {n}")),
+                    String::new(),
+                    "urgent",
+                ),
+                (
+                    fold(&format!("{calm_words} brev {n}")),
+                    String::new(),
+                    "calm",
+                ),
+            ]
+        })
+        .collect();
+    let model = TypeModel::train(
+        rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), *y)),
+        0.1,
+        ModelFeatures::default(),
+    );
+    let classifier = Classifier::new(&ClassifyConfig::default())
+        .unwrap()
+        .with_urgent_model(model);
+    let weak_cue = "Kan noen komme så raskt som mulig?";
+    let c = classify_digital(&classifier, &format!("{urgent_words}\n\n{weak_cue}"));
+    assert!(c.urgent, "{:?}", c.reasons);
+    assert!(c
+        .reasons
+        .iter()
+        .any(|r| r.kind == ReasonKind::Urgent && r.label.contains("statistisk modell")));
+    // The same letter without a cue: the model alone never decides.
+    assert!(!classify_digital(&classifier, urgent_words).urgent);
+    // A weak cue in a letter like the calm ones stays calm.
+    assert!(!classify_digital(&classifier, &format!("{calm_words}\n\n{weak_cue}")).urgent);
 }

@@ -35,6 +35,22 @@ pub fn train(letters: &[Letter], alpha: f64, features: ModelFeatures) -> TypeMod
     )
 }
 
+/// The urgency model the given letters train (`urgent` or `calm`).
+pub fn train_urgent(letters: &[Letter]) -> TypeModel {
+    let rows: Vec<(String, String, &str)> = letters
+        .iter()
+        .map(|l| {
+            let class = if l.expected.urgent { "urgent" } else { "calm" };
+            (folded(l), subject(l), class)
+        })
+        .collect();
+    TypeModel::train(
+        rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), *y)),
+        ALPHA,
+        FEATURES,
+    )
+}
+
 fn folded(letter: &Letter) -> String {
     fold(&text_extraction(letter).text())
 }
@@ -66,8 +82,8 @@ pub fn folds(letters: &[Letter], k: usize) -> Vec<usize> {
 /// fresh held-out batch. Random folds let the model learn a batch's house
 /// style from its siblings, which flatters it.
 pub fn batch_folds(letters: &[Letter]) -> Vec<usize> {
-    const ROUNDS: [u32; 13] = [
-        200, 400, 500, 540, 700, 890, 1000, 1200, 1400, 1600, 1800, 2000, 2200,
+    const ROUNDS: [u32; 14] = [
+        200, 400, 500, 540, 700, 890, 1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400,
     ];
     letters
         .iter()
@@ -128,7 +144,9 @@ pub fn cross_validate(
                 let lead = (p[0].1.max(1e-300) / p[1].1.max(1e-300)).ln();
                 model_leads.push((lead, right));
             }
-            let classifier = base.with_type_model(model);
+            let classifier = base
+                .with_type_model(model)
+                .with_urgent_model(train_urgent(&train_on));
             let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
             let fresh: Vec<Letter> = test
                 .into_iter()
