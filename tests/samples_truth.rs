@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 /// about 17 MB, 130 of them scans), and to 134 MiB for session 12's second
 /// fresh held-out set M, 2200–2399 (200 letters, about 17 MB, 126 scans),
 /// and to 184 MiB for session 13's fresh held-out N, 2400–2599 (200
-/// letters, about 47 MiB: its writers chose 300 dpi grey and duplex scans
-/// for 52 letters, 28 MiB of it).
+/// letters, about 47 MiB: its writers chose 300 dpi and duplex scans for
+/// 50 letters, 26 MiB of it).
 const MAX_SAMPLES_BYTES: u64 = 184 * 1024 * 1024;
 
 struct Letter {
