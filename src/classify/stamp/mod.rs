@@ -1,0 +1,484 @@
+//! The received stamp's date ("stemples med mottaksdato"): every way such
+//! stamps write it (`15 NOV 2026`, `15. nov. 2026`, `15.11.2026`,
+//! `15.11.26`, `15NOV2026`), Norwegian and English month abbreviations, and
+//! the OCR confusions a stamp suffers (0/O, 1/I/l, 5/S, 6/G, 8/B).
+//!
+//! Parsing ([`parse_stamp_date`]) is separate from plausibility
+//! ([`plausible`]): the extractor parses its stamp readings to choose one,
+//! the classifier accepts a date only if it fits the day the file arrived
+//! and the letter's own date.
+//!
+//! **Invariant:** a date is only ever read from text, never invented: the
+//! day and the month always are; only a year OCR lost or garbled beside a
+//! stamp word is taken from the arrival's window (a received stamp is at
+//! most [`MAX_DAYS_BEFORE_ARRIVAL`] days old). An unreadable or implausible
+//! stamp gives no date.
+//!
+//! Reading a token tolerantly — a letter for a digit, a month one slip
+//! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
+//! offers every date a reading may be, and this file decides which tokens
+//! are a stamp's and, through [`plausible`], which of those dates to
+//! believe.
+
+mod ocr_tolerant;
+#[cfg(test)]
+mod tests;
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, NaiveDate};
+use regex::Regex;
+
+use ocr_tolerant::{
+    any_year, fold_char, is_keyword, tokens, triple, triples, year_lost, year_one_digit_away,
+    MONTHS,
+};
+
+/// A stamp is at most this long before the day its file arrived: post is
+/// scanned within days of being stamped; a "date" months older is a misread.
+pub const MAX_DAYS_BEFORE_ARRIVAL: u64 = 90;
+/// A letter is stamped on or after the day it was written (a few days of
+/// slack for a letter dated ahead).
+const MAX_DAYS_BEFORE_LETTER: u64 = 3;
+/// A letter date older than this at arrival is taken for a misreading.
+const MAX_LETTER_AGE_DAYS: u64 = 365;
+
+/// A date found in stamp text, and whether a stamp word stood just before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StampDate {
+    pub date: NaiveDate,
+    pub keyed: bool,
+    /// Read as written: digits as digits, the month a month's name or
+    /// number, the separators kept. An OCR confusion undone (`os` → 05, a
+    /// year's last digit swapped) makes a date unclean, worth a second
+    /// reading.
+    pub clean: bool,
+}
+
+/// The most stamp-like date in a stamp reading: one after "MOTTATT" (or the
+/// like) first, else one with its month in letters, else the first.
+pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
+    best(&stamp_dates(text)).map(|s| s.date)
+}
+
+/// Stamp dates in a letter's running text (a text layer, or OCR text that
+/// kept the stamp): only right after a stamp word that is written in
+/// capitals, opens its line or is followed directly by a whole date
+/// ("MOTTATT 04 NOV 2026", "Mottatt: 04.11.2026", "MOTTATT" above "04 NOV
+/// 2026", "Rana kommune - mottatt 30.10.2026"), never "vi har mottatt
+/// brevet datert …" nor prose that describes a letter by its received
+/// date after a comma ("vedtak av 29.10.2026, mottatt 02.11.2026"); a
+/// quoted date that gets through is from before the letter, which
+/// [`plausible`] refuses.
+pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(date) = wordless_stamp_line(&lines, i) {
+            // Under "MOTTATT" the stamp word's own reading has it already.
+            if !out.contains(&date) {
+                out.push(date);
+            }
+            continue;
+        }
+        let words = words_at(line);
+        let stamp_word = words.iter().enumerate().any(|(n, &(at, w))| {
+            let capitals = w.chars().all(|c| !c.is_lowercase());
+            let dated = || stamp_word_dated(&line[..at], &line[at + w.len()..]);
+            is_keyword(&w.chars().map(fold_char).collect::<String>())
+                && (capitals || n == 0 || dated())
+        });
+        if !stamp_word {
+            continue;
+        }
+        // The date follows on the same line or on the next one.
+        let mut rest: Vec<String> = Vec::new();
+        let mut seen_keyword = false;
+        for t in tokens(line) {
+            if seen_keyword {
+                rest.push(t);
+            } else if is_keyword(&t) {
+                seen_keyword = true;
+            }
+        }
+        if let Some(next) = lines.get(i + 1) {
+            rest.extend(tokens(next));
+        }
+        // A stamp word alone on its line with no date after it may sit
+        // under its date ("16. nov. 2026" above "MOTTEKE").
+        if words.len() == 1 && i > 0 && triple_in(&rest).is_none() {
+            let above = tokens(lines[i - 1]);
+            if triple_in(&above).is_some() {
+                rest = above;
+            }
+        }
+        for start in 0..rest.len().min(2) {
+            if let (Some(d), Some(m), Some(y)) =
+                (rest.get(start), rest.get(start + 1), rest.get(start + 2))
+            {
+                if let Some(date) = triple(d, m, y) {
+                    out.push(date);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A date stamper's line without a stamp word: the whole line a date whose
+/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026", "1
+/// DES. 2026"); a letter writes "6. november 2026" or "06.11.2026". Every
+/// such line in the tuning letters is a stamp's, with or without the
+/// municipality's name beside it ("05 NOV 2026" over "NORDHEI KOMMUNE –
+/// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
+fn dater_line(line: &str) -> Option<NaiveDate> {
+    let abbreviated = words_at(line).iter().any(|&(_, w)| {
+        w.len() == 3
+            && w.chars().all(|c| c.is_ascii_uppercase())
+            && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
+    });
+    let toks = tokens(line);
+    if !abbreviated || toks.len() != 3 {
+        return None;
+    }
+    triple(&toks[0], &toks[1], &toks[2])
+}
+
+/// A stamp's date line without a stamp word: a date stamper's line, or a
+/// date alone on the line above a stamp's journal number ("19. nov. 2026"
+/// over "J.nr. 2026/5188"; a letter's reference says "Vår ref." or
+/// "Saksnr.", and its date line "Dato: …").
+fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
+    if let Some(date) = dater_line(lines[i]) {
+        return Some(date);
+    }
+    let toks = tokens(lines[i]);
+    let journal_below = lines.get(i + 1).is_some_and(|l| JOURNAL_NUMBER.is_match(l));
+    (journal_below && toks.len() == 3)
+        .then(|| triple_in(&toks))
+        .flatten()
+}
+
+/// The dates of stamp lines without a stamp word ([`wordless_stamp_line`]):
+/// the letter's date is not among them.
+pub fn wordless_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .filter_map(|i| wordless_stamp_line(&lines, i))
+        .collect()
+}
+
+/// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
+/// hospital's "Journalnr.:" under its "Dato:" is the letter's).
+static JOURNAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W{0,3}(?i:j\.?\s?nr)\b").expect("static regex"));
+
+/// The first day-month-year among the first tokens of a line.
+fn triple_in(toks: &[String]) -> Option<NaiveDate> {
+    (0..toks.len().min(2)).find_map(|s| triple(toks.get(s)?, toks.get(s + 1)?, toks.get(s + 2)?))
+}
+
+/// A line's words (alphanumeric runs, OCR's `|` and `!` for 1 included),
+/// each with its byte offset: the text between them (a comma, a label's
+/// colon) is kept for [`stamp_word_dated`].
+fn words_at(line: &str) -> Vec<(usize, &str)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '|' || c == '!';
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), ' ')))
+    {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &line[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Words after which a stamp word is a verb in a sentence ("vi har
+/// mottatt 03.11.2026 eit vedtak"), not a stamp's label.
+const SENTENCE_WORDS: [&str; 22] = [
+    "HAR", "HADDE", "HA", "ER", "VAR", "BLE", "BLEI", "VART", "BLITT", "VORTE", "EG", "JEG", "VI",
+    "DU", "DE", "DERE", "HAN", "HO", "HUN", "IKKE", "IKKJE", "SOM",
+];
+
+/// A stamp word (whatever its case, in the middle of a line too) that is
+/// followed directly by a whole date — day, month and year — and has no
+/// auxiliary or pronoun among the two words before it ("har nå mottatt"):
+/// a one-line stamp, "Rana kommune - mottatt 30.10.2026 - Helse og
+/// omsorg". Not after a comma ("Brev frå Rossvoll, motteke 19.10.2026"
+/// describes a letter) nor on a line that opens with a field label
+/// ("Vedlegg:", "Emne:"): a stamp is its own label. `before` is the line's
+/// text before the stamp word, `after` the text after it.
+pub fn stamp_word_dated(before: &str, after: &str) -> bool {
+    // "vedtak av 29.10.2026, mottatt …" and "Brevet frå X, motteke …, ligg
+    // ved" describe a letter; "Vestvik kommune, Rus og psykisk helse,
+    // mottatt 16.11.2026" is a stamp's one line.
+    let prose = before.contains(|c: char| c.is_ascii_digit()) || after.contains(',');
+    let describes = (before.trim_end().ends_with(',') && prose)
+        || before
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() > 1 && w.ends_with(':'));
+    let in_sentence = describes
+        || tokens(before)
+            .iter()
+            .rev()
+            .take(2)
+            .any(|w| SENTENCE_WORDS.contains(&w.as_str()));
+    if in_sentence {
+        return false;
+    }
+    let mut toks = tokens(after);
+    // "Mottatt dato: 15.11.2026".
+    if toks.first().is_some_and(|t| t == "DATO") {
+        toks.remove(0);
+    }
+    if let (Some(d), Some(m), Some(y)) = (toks.first(), toks.get(1), toks.get(2)) {
+        if triple(d, m, y).is_some() {
+            return true;
+        }
+    }
+    // Separators lost: "30.102026".
+    after
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| GLUED_NUMERIC.is_match(&w.to_uppercase()))
+}
+
+/// The date right after a stamp word in a stamp reading, when it passes
+/// `ok`: a date elsewhere in the crop may be the letter's own.
+pub fn parse_keyed_stamp_date_where(
+    text: &str,
+    ok: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDate> {
+    stamp_dates(text)
+        .into_iter()
+        .find(|s| s.keyed && ok(s.date))
+        .map(|s| s.date)
+        .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
+}
+
+/// True when the text holds a date right after a stamp word, read as
+/// written (no OCR confusion undone) with a credible year: a stamp reading
+/// that needs no second look.
+pub fn has_clean_keyed_date(text: &str) -> bool {
+    stamp_dates(text)
+        .iter()
+        .any(|s| s.keyed && s.clean && (2000..=2100).contains(&s.date.year()))
+}
+
+/// True when the text holds a stamp word (OCR-tolerant).
+pub fn has_stamp_word(text: &str) -> bool {
+    tokens(text).iter().any(|t| is_keyword(t))
+}
+
+fn best(found: &[StampDate]) -> Option<StampDate> {
+    found
+        .iter()
+        .find(|s| s.keyed)
+        .or_else(|| found.first())
+        .copied()
+}
+
+/// Every (day, month, year) triple of consecutive tokens, then numeric
+/// dates whose separators OCR lost ("13.1126", "1311.26"): both, since a
+/// reading may hold an implausible token date ("3.11.36") beside the
+/// right one glued ("3.1125", the year's last digit confused), and the
+/// plausibility check chooses.
+pub fn stamp_dates(text: &str) -> Vec<StampDate> {
+    let mut out = token_dates(text);
+    // A gap OCR put between two digits ("Motteke 27.1 1.26"): the digits
+    // joined are tried after the reading as it stands, never clean.
+    let joined = DIGIT_GAP.replace_all(text, "$1$2");
+    if joined != text {
+        for s in token_dates(&joined) {
+            if !out.iter().any(|o| o.date == s.date) {
+                out.push(StampDate { clean: false, ..s });
+            }
+        }
+    }
+    {
+        let upper = text.to_uppercase();
+        for caps in GLUED_NUMERIC.captures_iter(&upper) {
+            let (Some(all), Some(d), Some(m), Some(y)) =
+                (caps.get(0), caps.get(1), caps.get(2), caps.get(3))
+            else {
+                continue;
+            };
+            let before: String = upper[..all.start()].chars().rev().take(16).collect();
+            let before: String = before.chars().rev().collect();
+            let keyed = has_stamp_word(&before);
+            // Separators lost: never clean.
+            for (date, _) in triples(d.as_str(), m.as_str(), y.as_str()) {
+                out.push(StampDate {
+                    date,
+                    keyed,
+                    clean: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One space between two digits inside a number.
+static DIGIT_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d) (\d)").expect("static regex"));
+
+/// Day, month and year digits with at most a dot or comma between them.
+static GLUED_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])([0-3]?[0-9])[.,]?([01][0-9])[.,]?(20[0-9]{2}|[0-9]{2})(?:[^0-9]|$)")
+        .expect("static regex")
+});
+
+/// Every day-month-year triple of consecutive tokens. A stamp word just
+/// before the date, or right after it ("23.11.2026 / MOTTATT": some stamps
+/// put the word under the date), keys it. A keyed date's year may be any
+/// year one digit away from the one read: a received stamp's year is the
+/// arrival's (or the one before), so its digits say little and OCR garbles
+/// them ("18-11-2029", "13.10.20"); the day and month carry the date, and
+/// plausibility picks the year.
+fn token_dates(text: &str) -> Vec<StampDate> {
+    // Each token with its line: a stamp word on the date's line or the
+    // line above keys it however much of the letter OCR put between them
+    // ("Innkommet" / "Kaivegen 9, leil. 4 09 NOV 2026").
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
+    // (date, keyed by a word before it, keyed by a word after it)
+    let mut found: Vec<(StampDate, bool)> = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        let after = &word[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
+        let before_keyed = keyed_before(i, &word, &line_of);
+        let keyed = before_keyed || after.contains(&true);
+        for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
+            found.push((StampDate { date, keyed, clean }, before_keyed));
+        }
+        if keyed {
+            for date in year_one_digit_away(&toks[i], &toks[i + 1], &toks[i + 2]) {
+                if !found.iter().any(|(s, _)| s.date == date) {
+                    let clean = false;
+                    found.push((StampDate { date, keyed, clean }, before_keyed));
+                }
+            }
+        }
+    }
+    // A date after its stamp word is the stamp's; the word under a date
+    // keys that date only when no date follows a stamp word (a letter's own
+    // date may stand above "MOTTATT").
+    let any_before = found.iter().any(|(_, before)| *before);
+    found
+        .into_iter()
+        .map(|(s, before)| StampDate {
+            keyed: s.keyed && (before || !any_before),
+            ..s
+        })
+        .collect()
+}
+
+/// A reading's tokens, the line of each (blank lines skipped), and which
+/// are stamp words.
+struct Lines {
+    toks: Vec<String>,
+    line_of: Vec<usize>,
+    word: Vec<bool>,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let mut toks: Vec<String> = Vec::new();
+        let mut line_of: Vec<usize> = Vec::new();
+        for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            for t in tokens(line) {
+                toks.push(t);
+                line_of.push(n);
+            }
+        }
+        let word = toks.iter().map(|t| is_keyword(t)).collect();
+        Lines {
+            toks,
+            line_of,
+            word,
+        }
+    }
+}
+
+/// A stamp word among the four tokens before token `i`, or anywhere on its
+/// line or the line above.
+fn keyed_before(i: usize, word: &[bool], line_of: &[usize]) -> bool {
+    word[i.saturating_sub(4)..i].contains(&true)
+        || (0..i)
+            .rev()
+            .take_while(|&j| line_of[j] + 1 >= line_of[i])
+            .any(|j| word[j])
+}
+
+/// A keyed day and month read as written whose year OCR lost or garbled
+/// past one digit ("Motteke 06.11 ,", "17. nov: 207", "25.09.2136"), in
+/// every year of the century: a stamp is at most
+/// [`MAX_DAYS_BEFORE_ARRIVAL`] days old, so the day and month fix the year
+/// and plausibility picks it. Never without the arrival's bounds: a parse
+/// alone ([`parse_stamp_date`]) gives no year it did not read.
+fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
+    let mut out = Vec::new();
+    for i in 0..toks.len().saturating_sub(1) {
+        if keyed_before(i, &word, &line_of) && year_lost(toks.get(i + 2).map(String::as_str)) {
+            out.extend(any_year(&toks[i], &toks[i + 1]));
+        }
+    }
+    out
+}
+
+/// Whether a stamp date fits: not after the day the file arrived (one day
+/// of slack for time zones), not more than [`MAX_DAYS_BEFORE_ARRIVAL`]
+/// before it, and on or after the letter's own date (with slack).
+pub fn plausible(
+    date: NaiveDate,
+    received: Option<NaiveDate>,
+    document_date: Option<NaiveDate>,
+) -> bool {
+    if !(2000..=2100).contains(&date.year()) {
+        return false;
+    }
+    if let Some(r) = received {
+        let latest = r.checked_add_days(Days::new(1)).unwrap_or(r);
+        let earliest = r
+            .checked_sub_days(Days::new(MAX_DAYS_BEFORE_ARRIVAL))
+            .unwrap_or(r);
+        if date > latest || date < earliest {
+            return false;
+        }
+    }
+    // The letter's date bounds the stamp only from below, and only when it
+    // is itself credible (a misread letter date must not veto the stamp).
+    let credible_letter_date = document_date.filter(|d| {
+        received.is_none_or(|r| {
+            r.checked_sub_days(Days::new(MAX_LETTER_AGE_DAYS))
+                .is_none_or(|oldest| *d >= oldest && *d <= r)
+        })
+    });
+    if let Some(d) = credible_letter_date {
+        let earliest = d
+            .checked_sub_days(Days::new(MAX_DAYS_BEFORE_LETTER))
+            .unwrap_or(d);
+        if date < earliest {
+            return false;
+        }
+    }
+    true
+}

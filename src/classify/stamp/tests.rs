@@ -1,0 +1,338 @@
+//! The stamp parser's unit tests, apart from the parser so its files read
+//! as code. The cases are stamp readings as OCR gives them; those that must
+//! give no date guard the invariant that a date is never invented.
+
+use super::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn every_stamp_format_and_its_ocr_confusions() {
+    let cases = [
+        ("RANA KOMMUNE\nMOTTATT\n15 NOV 2026", "2026-11-15"),
+        (
+            "Rana kommune Helse og omsorg MOTTATT 21 NOV 2026",
+            "2026-11-21",
+        ),
+        ("MOTTATT 15. nov. 2026", "2026-11-15"),
+        ("Mottatt 15.11.2026", "2026-11-15"),
+        ("MOTTATT 15.11.26", "2026-11-15"),
+        ("M0TTATT 1S N0V 2O26", "2026-11-15"),
+        ("MOTTATT l5 0KT 2026", "2026-10-15"),
+        ("MOTTATT 03 DE5 2026", "2026-12-03"),
+        ("MOTTATT 07 MA1 2026", "2026-05-07"),
+        ("MOTTATT\n15NOV2026", "2026-11-15"),
+        ("MOTTEKE 5. DES 2026", "2026-12-05"),
+        ("Mottatt: 04.11.2026", "2026-11-04"),
+        ("RECEIVED 04 OCT 2026", "2026-10-04"),
+        ("MOTTATT I5 SEP 2026", "2026-09-15"),
+        ("INNKOMMET 30 JUN 2026", "2026-06-30"),
+        ("Mottatt 13.1126", "2026-11-13"),
+        ("Mottatt 1311.26", "2026-11-13"),
+        ("MOTTATT\nC4 MOV 2026", "2026-11-04"),
+        ("MOTTATT 07 NAI 2026", "2026-05-07"),
+        ("Motteke 3.11.26", "2026-11-03"),
+        ("MOTTATT\nHelse og omsorg\n15. nov. 2026", "2026-11-15"),
+        ("RANA KOMMUNE\nMOTTATT 15.11.26\nSaksbeh. KH", "2026-11-15"),
+        ("Mottatt: 15 NOV. 2026", "2026-11-15"),
+        ("— Meat®@att 03.11.2026", "2026-11-03"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(parse_stamp_date(text), Some(d(want)), "{text:?}");
+    }
+}
+
+#[test]
+fn the_stamps_date_beats_other_dates_in_the_crop() {
+    let text = "Mo, 26. oktober 2026\nRANA KOMMUNE\nMOTTATT\n02 NOV 2026";
+    assert_eq!(parse_stamp_date(text), Some(d("2026-11-02")));
+}
+
+#[test]
+fn no_date_is_invented() {
+    for text in [
+        "MOTTATT",
+        "RANA KOMMUNE MOTTATT 15 NOV",
+        "Stenneset 45 T 15 NOV 2",
+        "8610 Mo i Rana",
+        "Telefon 75 14 50 00",
+        "MOTTATT 31 NOV 2026",
+        // One slip from both JUN and JUL: no month.
+        "MOTTATT 15 JUX 2026",
+        "MOTTATT 15 XYZ 2026",
+    ] {
+        assert_eq!(parse_stamp_date(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn a_year_with_a_digit_too_many_is_chosen_by_plausibility() {
+    let arrived = Some(d("2026-11-10"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 03. nov. 20236", ok),
+        Some(d("2026-11-03"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 03 NOV 20219", ok),
+        None
+    );
+}
+
+#[test]
+fn a_confused_last_digit_of_the_year_is_chosen_by_plausibility() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // A bold 6 read as 5: the year as read is too old, 26 fits.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT\n20.11.25", ok),
+        Some(d("2026-11-20"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 20 NOV 2025", ok),
+        Some(d("2026-11-20"))
+    );
+    // The year as read wins when it fits.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 20 NOV 2026", ok),
+        Some(d("2026-11-20"))
+    );
+    // A year two digits away from any that fits: nothing.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 20 NOV 2012", ok),
+        None
+    );
+}
+
+#[test]
+fn a_keyed_dates_year_is_read_by_its_day_and_month() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    for (text, want) in [
+        ("MOTTEKE\n18-11-2029", "2026-11-18"),
+        ("Mottatt 18.11.2020 Sign.: LV", "2026-11-18"),
+        ("MOTTATT\n13.10.20\nSaksnr.: 26/2284", "2026-10-13"),
+        ("MOTTATT 20 MOV 7026", "2026-11-20"),
+    ] {
+        assert_eq!(
+            parse_keyed_stamp_date_where(text, ok),
+            Some(d(want)),
+            "{text:?}"
+        );
+    }
+    // A year cut short at the stamp's edge.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Reg. G\n20.11.2\nK)", ok),
+        Some(d("2026-11-20"))
+    );
+    // The letter's address between the stamp's word and its date.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Ida Nowak innkom\n\nKaivegen 9, leil. 4 09 NOV 2026", ok),
+        Some(d("2026-11-09"))
+    );
+    // Not without a stamp word: a date in the letter keeps its year.
+    assert_eq!(parse_keyed_stamp_date_where("Oslo, 18.11.2020", ok), None);
+}
+
+#[test]
+fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    for (text, want) in [
+        (
+            "Tildelingskontoret\nMotteke 06.11 ,\nJnr 26/4829",
+            "2026-11-06",
+        ),
+        ("MOTTATT 6\n17. nov: 207", "2026-11-17"),
+        ("MOTTEKE\n25.09.2136 l\nJnr 26/1544", "2026-09-25"),
+        ("REG 24.11:207", "2026-11-24"),
+    ] {
+        assert_eq!(
+            parse_keyed_stamp_date_where(text, ok),
+            Some(d(want)),
+            "{text:?}"
+        );
+    }
+    // A year read clearly is kept: an old stamp on a copy is no
+    // stamp of this arrival.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 20 NOV 2012", ok),
+        None
+    );
+    // Without a stamp word a day and a month are no stamp.
+    assert_eq!(parse_keyed_stamp_date_where("Møte 06.11 kl 10", ok), None);
+    // A day and a month outside the stamp's window: nothing.
+    assert_eq!(parse_keyed_stamp_date_where("MOTTATT 06.05", ok), None);
+}
+
+#[test]
+fn a_stamp_word_under_its_date_keys_it_unless_a_date_follows_one() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "HAMNVIK KOMMUNE\nHelse og omsorg\na 23.11.2026\nMOTTATT",
+            ok
+        ),
+        Some(d("2026-11-23"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("Mo, 26. oktober 2026\nMOTTATT\n02 NOV 2026", ok),
+        Some(d("2026-11-02"))
+    );
+}
+
+#[test]
+fn reg_is_a_stamp_word_and_a_gap_inside_a_number_is_closed() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    for (text, want) in [
+        (
+            "Reg. 22.09.26\nRus og psykisk helse\nJnr. 26/1874",
+            "2026-09-22",
+        ),
+        ("Reg.: 09.11.2026 / JH", "2026-11-09"),
+        ("Reg.\n20.11.26\nKJ", "2026-11-20"),
+        ("Motteke 27.1 1.26\nHeimetenesta", "2026-11-27"),
+    ] {
+        assert_eq!(
+            parse_keyed_stamp_date_where(text, ok),
+            Some(d(want)),
+            "{text:?}"
+        );
+    }
+    // A registration number is no stamp date.
+    assert_eq!(parse_keyed_stamp_date_where("Reg.nr. 2026 11 4", ok), None);
+}
+
+#[test]
+fn a_date_read_through_an_ocr_confusion_is_not_clean() {
+    assert!(has_clean_keyed_date("RANA KOMMUNE\nMOTTATT\n19 NOV 2026"));
+    assert!(has_clean_keyed_date("Mottatt 16.11.2026"));
+    assert!(has_clean_keyed_date("MOTTATT 15. nov. 2026"));
+    assert!(!has_clean_keyed_date("MOTTATT\nos NOV 2026"));
+    assert!(!has_clean_keyed_date("MOTTATT 1S N0V 2O26"));
+    assert!(!has_clean_keyed_date("Mottatt 13.1126"));
+    assert!(!has_clean_keyed_date("19 NOV 2026"));
+}
+
+#[test]
+fn plausibility_against_arrival_and_letter_date() {
+    let arrived = Some(d("2026-11-17"));
+    let letter = Some(d("2026-11-10"));
+    assert!(plausible(d("2026-11-15"), arrived, letter));
+    assert!(plausible(d("2026-11-17"), arrived, None));
+    // After the file arrived, long before it, before the letter was written.
+    assert!(!plausible(d("2026-11-19"), arrived, letter));
+    assert!(!plausible(d("2025-11-15"), arrived, None));
+    assert!(!plausible(d("2026-11-01"), arrived, letter));
+    assert!(!plausible(d("2196-11-15"), None, None));
+    assert!(plausible(d("2026-11-15"), None, None));
+}
+
+#[test]
+fn running_text_only_gives_a_stamp_after_a_stamp_word() {
+    let got = |t: &str| stamp_dates_in_text(t);
+    assert_eq!(
+        got("RANA KOMMUNE\nMOTTATT\n15 NOV 2026\nOla"),
+        vec![d("2026-11-15")]
+    );
+    assert_eq!(got("Mottatt: 04.11.2026"), vec![d("2026-11-04")]);
+    assert_eq!(
+        got("Rana kommune Helse og omsorg MOTTATT 21 NOV 2026"),
+        vec![d("2026-11-21")]
+    );
+    assert!(got("Vi har mottatt brevet ditt datert 03.11.2026.").is_empty());
+    assert!(got("Eg har mottatt 03.11.2026 eit vedtak").is_empty());
+    assert!(got("Rana, 3. november 2026").is_empty());
+}
+
+#[test]
+fn a_stamp_word_followed_by_a_whole_date_is_a_stamp_in_any_case() {
+    let got = |t: &str| stamp_dates_in_text(t);
+    assert_eq!(
+        got("Til heimesjukepleia\nRana kommune - mottatt 30.10.2026 - Helse og omsorg"),
+        vec![d("2026-10-30")]
+    );
+    assert!(got("Rana kommune - mottatt 30.10. - Helse og omsorg").is_empty());
+    assert_eq!(
+        got("Rana kommune Mottatt dato: 15.11.2026"),
+        vec![d("2026-11-15")]
+    );
+    assert!(got("Vi har nå mottatt 02.11.2026 brevet").is_empty());
+    assert!(got("Vedlegg: Brev frå Rossvoll, motteke 19.10.2026").is_empty());
+    assert!(got("Brevet frå Rossvoll, motteke 19.10.2026, ligg ved").is_empty());
+    // Prose quoting a received date after a comma.
+    assert!(got("Viser til vedtak av 29.10.2026, mottatt 02.11.2026.").is_empty());
+    assert_eq!(
+        got("Vestvik kommune, Rus og psykisk helse, mottatt 16.11.2026\nRoy Pedersen"),
+        vec![d("2026-11-16")]
+    );
+}
+
+#[test]
+fn a_date_stampers_line_is_a_stamp_without_its_word() {
+    let got = |t: &str| stamp_dates_in_text(t);
+    assert_eq!(
+        got("RANA KOMMUNE\nHelse og omsorg\n23 OKT 2026\nJnr. 2026/14522\nKari"),
+        vec![d("2026-10-23")]
+    );
+    assert_eq!(
+        got("RANA KOMMUNE\n- 6. NOV. 2026\nHelse og omsorg"),
+        vec![d("2026-11-06")]
+    );
+    // The stamp word under its date.
+    assert_eq!(
+        got("Rana kommune\nHelse og omsorg\n16. nov. 2026\nMOTTEKE"),
+        vec![d("2026-11-16")]
+    );
+    // The date under the stamp word comes first: the line above may be
+    // the letter's own date.
+    assert_eq!(
+        got("Mo i Rana, 3. november 2026\nMOTTATT\n05 NOV 2026"),
+        vec![d("2026-11-05")]
+    );
+    // Over a journal number, in any writing.
+    assert_eq!(
+        got("NORDVIK KOMMUNE\nRus og psykisk helse\n19. nov. 2026\nJ.nr. 2026/5188"),
+        vec![d("2026-11-19")]
+    );
+    assert!(got("Vår ref.: 2026/12\n19. nov. 2026\nSaksnr. 2026/5188").is_empty());
+    assert!(got("Dato: 09.11.2026\nJournalnr.: 26/88140").is_empty());
+    // Alone at the top, or over the unit's name.
+    assert_eq!(
+        got("05 NOV 2026\nNORDHEI KOMMUNE – Hjemmetjenesten"),
+        vec![d("2026-11-05")]
+    );
+    assert_eq!(
+        got("1 DES. 2026\n30.11.26\nTil hjemmesykepleien"),
+        vec![d("2026-12-01")]
+    );
+    // A letter's own date line is no stamp: the month written out, or
+    // a place before it.
+    assert!(got("Rana kommune\nPostboks 173\n6. november 2026").is_empty());
+    assert!(got("Rana kommune\nPostboks 173\n6. nov. 2026").is_empty());
+    assert!(got("Rana kommune\n\nMo i Rana, 23 OKT 2026").is_empty());
+}
+
+#[test]
+fn a_glued_date_is_tried_beside_an_implausible_token_date() {
+    let arrived = Some(d("2026-11-05"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTEKE 3.1125.\n\nMOTTEKE 3.11.36", ok),
+        Some(d("2026-11-03"))
+    );
+}
+
+#[test]
+fn keywords_are_ocr_tolerant_but_not_loose() {
+    assert!(has_stamp_word("M0TTATT"));
+    assert!(has_stamp_word("MOTIATT"));
+    assert!(has_stamp_word("Mottatt:"));
+    assert!(!has_stamp_word("Mottaker"));
+    assert!(!has_stamp_word("mottar"));
+    assert!(!has_stamp_word("Innlagt"));
+}
