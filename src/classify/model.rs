@@ -1,7 +1,7 @@
 //! A small statistical model of document types beside the rules: naive
 //! Bayes over the words and word pairs (in at least two letters) of the
-//! labelled tuning letters (`samples/letters`, ids outside the held-out 1400–1599;
-//! never the held-out ones). Its log-probabilities are added to the rule scores (`model_weight`
+//! labelled tuning letters (`samples/letters`, every id outside the held-out
+//! set, `is_held_out` in `tests/classify_support`; never the held-out ones). Its log-probabilities are added to the rule scores (`model_weight`
 //! in the rules file), so wording no rule names still counts, and a rule
 //! that fires still outweighs it. A type neither its rules nor the model
 //! clearly support becomes `annet` (`abstain_*` in the rules file).
@@ -17,7 +17,11 @@
 //! better too (type 562 → 570 of 600, the outside batches 357 → 364 of 387),
 //! so the shipped table counts words and pairs of nynorsk-as-bokmål words.
 //!
-//! **Invariant:** the table holds word counts per type, never letter text
+//! The same model over two classes, `urgent` and `calm`, is the urgency
+//! table (`config/urgent_model.tsv`): weak urgency cues count in a letter
+//! it all but certainly calls urgent (`[urgent] model_probability`).
+//!
+//! **Invariant:** the tables hold word counts per class, never letter text
 //! or a letter's identity; scoring cannot fail.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
