@@ -55,10 +55,13 @@ fn ground_truth_text() {
     assert_eq!(established.sender_false, 0, "sender false positives");
     // The received stamp's date from the text is never invented, and always
     // found where a tuning letter is stamped (text layer and ground truth).
-    // Fresh M's stamp texts were written by outsiders in forms the parser
-    // had not seen: at its one check (session 12) all 92 were read, none
-    // invented; that level is kept. (L's, at its check 94/94, K's, 98/104,
-    // J's, 94/104, and I's, 91/95, are tuning letters now and all read.)
+    // Fresh N's stamp texts were written by outsiders in forms the parser
+    // had not seen: at its one check (session 13) all 91 were read, but a
+    // date was invented on one unstamped letter (2448, an SMS transcript's
+    // "Mottatt: 13.10.2026 kl. 19.42" above "Fra:"), fixed after the check
+    // by the message-header rule; the level is kept. (M's, at its check
+    // 92/92, L's, 94/94, K's, 98/104, J's, 94/104, and I's, 91/95, are
+    // tuning letters now and all read.)
     for r in [&report, &unseen] {
         assert_eq!(r.stamp_invented, 0, "stamp date invented");
     }
@@ -66,7 +69,7 @@ fn ground_truth_text() {
         report.stamped_right, report.stamped_total,
         "stamp date missed"
     );
-    unseen.assert_stamp_level("held-out M from the text", 0, "92/92");
+    unseen.assert_stamp_level("held-out N from the text", 0, "91/91");
 }
 
 /// The parts held out before, each reported on its own: 300–399 (scores
@@ -97,7 +100,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (2400–2599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out M type 93.0 %, urgent recall 24/28: below the targets"]
+#[ignore = "issue 11: held-out N type 92.5 %, date 94.0 %, urgent recall 24/29: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -105,17 +108,17 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out M reached at its one check (session 12, after
+/// The level fresh held-out N reached at its one check (session 13, after
 /// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 186/200, unit 193/200, date 197/200, person
-/// IDs 162/162 with none false, urgent 24/28 with 15 false alarms. Kept
+/// tuning letters alone): type 185/200, unit 196/200, date 188/200, person
+/// IDs 180/180 with none false, urgent 24/29 with 7 false alarms. Kept
 /// while the issue's targets are not met: a change that loses ground on
 /// unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 2200-2399", &held_out, (93, 96, 98, 4, 15, 0));
+    assert_level("HELD-OUT 2400-2599", &held_out, (92, 98, 94, 5, 7, 0));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,

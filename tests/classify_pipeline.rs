@@ -169,10 +169,11 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh M's 92 stamped scans read 79 right at their one check
-    // (session 12), none invented: the 95 % not met on unseen
-    // stamps through OCR. That level is kept.
-    unseen.assert_stamp_level("held-out M through the extractor", 13, "79/92");
+    // Fresh N's 91 stamped scans read 84 right at their one check
+    // (session 13): the 95 % not met on unseen stamps through OCR.
+    // One date was invented there, on an SMS transcript's header (2448),
+    // fixed after the check; none may be. That level is kept.
+    unseen.assert_stamp_level("held-out N through the extractor", 7, "84/91");
     // Fresh L's 94 stamped scans read 87 right at their one check
     // (session 12), none invented: the 95 % not met on unseen
     // stamps through OCR. That level is kept.

@@ -145,10 +145,13 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static REFERENCE_ROW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(var|vaar)\s+ref\b").expect("static regex"));
 
-/// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36"); with
-/// its colon only, never prose ("søknad …, innsendt 02.11.2026").
-static SUBMITTED_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s>]*(innsendt|sendt inn)\s*:\s*$").expect("static regex"));
+/// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36"), or a
+/// message transcript's "Mottatt: 13.10.2026 kl. 19.42" beside "Fra:" (a
+/// stamp's "Mottatt" line never gets this far); with its colon only, never
+/// prose ("søknad …, innsendt 02.11.2026").
+static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s>]*(innsendt|sendt inn|mottatt|motteke)\s*:\s*$").expect("static regex")
+});
 static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
 });
@@ -218,9 +221,12 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     let rank = |i: usize| non_empty.iter().position(|&n| n == i).unwrap_or(0);
     // The stamp words are the stamp reader's (OCR-tolerant, "Reg." among
     // them); each line is looked at once.
-    let stamp_line: Vec<bool> = lines
-        .iter()
-        .map(|l| super::stamp::has_stamp_word(l))
+    // A message header's "Mottatt: 13.10.2026 kl. 19.42" beside "Fra:" is
+    // when the message was sent in, the letter's own date, not a stamp.
+    let stamp_line: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            super::stamp::has_stamp_word(lines[i]) && !super::stamp::in_message_header(&lines, i)
+        })
         .collect();
     // A stamp line without a stamp word ("05 NOV 2026", a date over "J.nr.")
     // holds the stamp's date; the capitals that tell it are gone once
@@ -630,6 +636,12 @@ mod tests {
         assert_eq!(got(text), d("2026-10-30"));
         // The stamp's own date under its word is still no letter date.
         assert_eq!(got("Hei\n\nMOTTATT\n03.11.2026\n\nHilsen Kari"), None);
+    }
+
+    #[test]
+    fn a_message_headers_received_time_is_the_letters_date() {
+        let sms = "Avskrift av SMS til Servicetorget\nMottatt: 13.10.2026 kl. 19.42\nFra: 977 14 680\n\n\"Hei. Jeg vil søke.\"";
+        assert_eq!(document_date(sms), d("2026-10-13"));
     }
 
     #[test]

@@ -296,6 +296,10 @@ pub fn evaluate_with(
             }
         } else if got_stamp.is_some() {
             r.stamp_invented += 1;
+            // A tuning aid: which letters a stamp date was invented on.
+            if std::env::var_os("POSTMOTTAK_SHOW_INVENTED").is_some() {
+                println!("INVENTED {id}");
+            }
         }
         if want_stamp == got_stamp {
             r.stamp_ok += 1;

@@ -81,6 +81,9 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
             }
             continue;
         }
+        if in_message_header(&lines, i) && written_as_header(line) {
+            continue;
+        }
         let words = words_at(line);
         let stamp_word = words.iter().enumerate().any(|(n, &(at, w))| {
             let capitals = w.chars().all(|c| !c.is_lowercase());
@@ -124,6 +127,40 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
         }
     }
     out
+}
+
+/// A field of a printed message's header block: the line a label and its
+/// colon ("Mottatt: 13.10.2026 kl. 19.42"), a field beside it "Fra:",
+/// "Til:", "Emne:", "Sendt:" or the like. That "Mottatt" is when the
+/// message came in, not a received stamp. Case-blind, for folded text too.
+pub fn in_message_header(lines: &[&str], i: usize) -> bool {
+    const FIELDS: [&str; 11] = [
+        "fra", "frå", "til", "emne", "sendt", "avsender", "avsendar", "mottaker", "mottakar",
+        "kopi", "cc",
+    ];
+    let is_header_field =
+        |line: &str| field_label(line).is_some_and(|l| FIELDS.contains(&l.to_lowercase().as_str()));
+    field_label(lines.get(i).copied().unwrap_or_default()).is_some()
+        && [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| lines.get(j))
+            .any(|l| is_header_field(l))
+}
+
+/// "Mottatt" in "Mottatt: 13.10.2026": a line's leading word, when a colon
+/// follows it.
+fn field_label(line: &str) -> Option<&str> {
+    let (label, _) = line.trim_start().split_once(':')?;
+    let label = label.trim_end();
+    (!label.is_empty() && label.chars().all(char::is_alphabetic)).then_some(label)
+}
+
+/// A message header's field as a header writes it, "Mottatt:", not in
+/// the capitals of a stamp's "MOTTATT: 18.11.26" (which a printed e-mail's
+/// "Fra:" under it does not make a header).
+fn written_as_header(line: &str) -> bool {
+    field_label(line).is_some_and(|l| l.chars().any(char::is_lowercase))
 }
 
 /// A date stamper's line without a stamp word: the whole line a date whose

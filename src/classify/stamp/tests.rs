@@ -336,3 +336,23 @@ fn keywords_are_ocr_tolerant_but_not_loose() {
     assert!(!has_stamp_word("mottar"));
     assert!(!has_stamp_word("Innlagt"));
 }
+
+#[test]
+fn a_received_time_in_a_messages_header_is_no_stamp() {
+    let transcript =
+        "Avskrift av SMS til Servicetorget\nMottatt: 13.10.2026 kl. 19.42\nFra: 977 14 680\n\nHei.";
+    assert_eq!(stamp_dates_in_text(transcript), vec![]);
+    let mail = "Fra: Kari <kari@example.no>\nMottatt: 13.10.2026\nEmne: Hjelp";
+    assert_eq!(stamp_dates_in_text(mail), vec![]);
+    // A stamp's own lines stay a stamp, over a printed e-mail too.
+    let stamped_mail = "MOTTATT 18.11.26\nFra: Ole <ole@example.no>\nTil: postmottak";
+    assert_eq!(
+        stamp_dates_in_text(stamped_mail),
+        vec![NaiveDate::from_ymd_opt(2026, 11, 18).unwrap()]
+    );
+    let stamp = "RANA KOMMUNE\nMottatt: 13.10.2026\nJnr. 26/114";
+    assert_eq!(
+        stamp_dates_in_text(stamp),
+        vec![NaiveDate::from_ymd_opt(2026, 10, 13).unwrap()]
+    );
+}
