@@ -60,6 +60,11 @@ static ADDRESSEE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:\s*$").expect("static regex")
 });
 
+/// "Til", "Til:" or "Mottaker:" alone on its line.
+static TO_ALONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:?\s*$").expect("static regex")
+});
+
 /// Whether a (folded) line is an "Att.:" line: the unit it names is the
 /// sender's addressee, not what the letter is about.
 pub(super) fn is_att_line(line: &str) -> bool {
@@ -94,9 +99,13 @@ pub(super) fn addressed(
 }
 
 /// A "Til" line of the head. Without a colon it must read as an address,
-/// not a sentence that wrapped to begin with "til".
+/// not a sentence that wrapped to begin with "til". "Til" alone on its
+/// line heads the addressee's block: the line under it names them.
 fn to_line(head: &[&str], named: &impl Fn(&str, bool) -> Option<usize>) -> Option<usize> {
-    head.iter().find_map(|line| {
+    head.iter().enumerate().find_map(|(i, line)| {
+        if TO_ALONE.is_match(line) {
+            return head.get(i + 1).and_then(|next| named(next, false));
+        }
         let caps = TO_LINE.captures(line)?;
         let rest = caps.get(2)?.as_str();
         let colon = caps.get(1).is_some_and(|c| !c.as_str().is_empty());
@@ -215,6 +224,11 @@ mod tests {
         assert_eq!(
             unit("VIL HA KOPI AV ALT DERE I PSYKISK HELSE HAR SKREVET OM MEG."),
             some("rus-psykisk-helse")
+        );
+        // "Til" alone heads the block under it.
+        assert_eq!(
+            unit("Kari Nilsen\nStorgata 4\n\nTil\nHjemmesykepleien, sone nord\nRana kommune"),
+            some("omsorg")
         );
     }
 

@@ -17,7 +17,9 @@ use regex::Regex;
 
 use super::normalize::fold;
 
-const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|aug|sept|sep|okt|nov|des";
+/// Month names and the abbreviations letters use, a trailing "br" among
+/// them ("novbr.", "sept.").
+const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|febr|feb|mar|apr|jun|jul|aug|septbr|sept|sep|oktbr|okt|novbr|nov|desbr|des";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -144,6 +146,31 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// AP-VL-1187 12.10.2026").
 static REFERENCE_ROW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(var|vaar)\s+ref\b").expect("static regex"));
+/// The letterhead's reference row as a table: headings on one line ("Vår
+/// ref. Dykkar ref. Sakshandsamar Dato"), their values on the next, the
+/// date last under "Dato".
+static DATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bref\b.*?(?P<before>\w+)?\s*\bdato\s*[:.]?\s*$").expect("static regex")
+});
+/// A compound "…dato:" label ("Rapportdato:", "Kontrolldato:"): the
+/// document's date unless its first part names another event (see
+/// `EVENT_STEMS`).
+static COMPOUND_DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|\s)(?P<first>[a-z]{3,})dato\s*[:.]?\s*$").expect("static regex")
+});
+/// First parts of a "…dato" that date something other than the document:
+/// a birth, an admission, a start or end, a due payment, a move, an injury.
+const EVENT_STEMS: &[&str] = &[
+    "fod", "innlegg", "innskriv", "utskriv", "utskrev", "start", "slutt", "forfall", "betal",
+    "flytt", "tildel", "avslut", "gyldig", "lever", "avtal", "besok", "time", "dod", "iverks",
+    "virkning", "endring", "innflytt", "utflytt", "reise", "opphold", "skade", "hendel", "hending",
+    "ulykk", "uhell",
+];
+/// An address line with the place and date run into it, the two columns of
+/// a letterhead read as one line ("Til Sunnvik kommune, Helse og omsorg
+/// Bergen 09.11.2026").
+static ADDRESS_THEN_PLACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s>]*til\b[^\d]*\s[a-z][a-z\-]+\s+$").expect("static regex"));
 
 /// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36"), or a
 /// message transcript's "Mottatt: 13.10.2026 kl. 19.42" beside "Fra:" (a
@@ -234,6 +261,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     let dater = super::stamp::wordless_stamp_dates(text);
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
+        let heading_above = i > 0 && dated_heading(lines[i - 1]);
         // A stamp drawn as two lines: "MOTTATT" above its date.
         let after_stamp =
             i > 0 && stamp_line[i - 1] && lines[i - 1].len() < 30 && !DATE.is_match(lines[i - 1]);
@@ -254,7 +282,14 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
             if whole_line && dater.contains(&date) {
                 continue;
             }
-            let score = score(line, m.start(), m.end(), rank(i), non_empty.len());
+            let score = score(
+                line,
+                m.start(),
+                m.end(),
+                rank(i),
+                non_empty.len(),
+                heading_above,
+            );
             let plausible =
                 (2000..=2100).contains(&date.year()) && latest.is_none_or(|l| date <= l);
             if score >= 4 && plausible && best.as_ref().is_none_or(|b| score > b.score) {
@@ -318,12 +353,19 @@ pub(super) fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
 /// A weekday, then a day and a month, alone on the line (folded text).
 static YEARLESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s.,:;'`´|\-]*(?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag)\s*,?\s*(den\s+)?(?P<d>\d{{1,2}})\.\s*(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+        r"^[\s.,:;'`´|\-]*(?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag)\s*,?\s*(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
     ))
     .expect("static regex")
 });
 
-fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32 {
+fn score(
+    line: &str,
+    start: usize,
+    end: usize,
+    rank: usize,
+    lines: usize,
+    heading_above: bool,
+) -> i32 {
     let whole_prefix = &line[..start];
     // A form's "Sted og dato:" field is read as the place line it holds.
     let prefix = FORM_PLACE_DATE
@@ -349,9 +391,21 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         .collect();
     let labelled = (DATE_LABEL.is_match(prefix) && !other_partys(&tail))
         || SENT_IN_HEADER_LINE.is_match(prefix)
+        || SENT_HEADER.is_match(prefix)
         || SUBMITTED_LABEL.is_match(prefix)
         || (REFERENCE_ROW.is_match(prefix) && suffix.is_empty() && !other_partys(&tail))
-        || PLACE_AFTER_HEADER_FIELDS.is_match(prefix);
+        || PLACE_AFTER_HEADER_FIELDS.is_match(prefix)
+        || (heading_above && suffix.is_empty())
+        || COMPOUND_DATE_LABEL
+            .captures(prefix)
+            .and_then(|c| c.name("first"))
+            .is_some_and(|first| {
+                let first = first.as_str();
+                !EVENT_STEMS
+                    .iter()
+                    .chain(NOT_LETTER_DATE_STEMS)
+                    .any(|s| first.contains(s))
+            });
     // Weak labels: a discharge date, or a "Tid:" field that may as well be
     // an invitation's event ("Tid: 14. januar 2027 kl. 09.00"); either is
     // the letter's date only when nothing stronger dates it.
@@ -364,13 +418,16 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
             NOT_LETTER_DATE_WORDS.contains(&w)
                 || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
         });
-    if excluded && !labelled && !weak_label {
+    // "Til" excludes a date after it ("til 03.12.2026"), but not the place
+    // and date at the end of an address line.
+    let address_then_place = ADDRESS_THEN_PLACE.is_match(prefix) && suffix.is_empty();
+    if excluded && !labelled && !weak_label && !address_then_place {
         return 0;
     }
     let mut score = 0;
     if labelled || (form_field && prefix.trim().is_empty()) {
         score += 6;
-    } else if SENT_HEADER.is_match(prefix)
+    } else if address_then_place
         || (PLACE_PREFIX.is_match(prefix)
             && (suffix.is_empty() || set_apart(suffix) || signed(suffix, rank, lines)))
     {
@@ -387,6 +444,15 @@ fn score(line: &str, start: usize, end: usize, rank: usize, lines: usize) -> i32
         score += 1;
     }
     score
+}
+
+/// A reference row's headings whose last is this letter's "Dato" (not
+/// "Deres dato").
+fn dated_heading(line: &str) -> bool {
+    DATED_HEADING.captures(line).is_some_and(|c| {
+        c.name("before")
+            .is_none_or(|word| !other_partys(word.as_str()))
+    })
 }
 
 /// "Deres dato", "Dykkar ref.": the other party's, not this letter's.
@@ -636,6 +702,58 @@ mod tests {
         assert_eq!(got(text), d("2026-10-30"));
         // The stamp's own date under its word is still no letter date.
         assert_eq!(got("Hei\n\nMOTTATT\n03.11.2026\n\nHilsen Kari"), None);
+    }
+
+    #[test]
+    fn a_reference_table_dates_the_letter_under_its_dato_heading() {
+        let letter = "Helse Nord\n\nVår ref. Deres ref. Saksbehandler Dato\n2026/114 - Kari Li 07.10.2026\n\nSøknad";
+        assert_eq!(document_date(letter), d("2026-10-07"));
+        let nynorsk = "Vår ref.      Dykkar ref.     Dato\n26/1022-4 / MH    -    02.10.2026\n";
+        assert_eq!(document_date(nynorsk), d("2026-10-02"));
+        // The last heading the other party's date: not this letter's.
+        let theirs = "Vår ref. Deres ref. Deres dato\n26/14 2026/881 28.10.2026\n";
+        assert_eq!(document_date(theirs), None);
+    }
+
+    #[test]
+    fn a_compound_dato_label_dates_the_letter_unless_it_names_another_event() {
+        let got = |t: &str| document_date(t);
+        assert_eq!(
+            got("Alarmrapport\nRapportdato: 02.11.2026\n"),
+            d("2026-11-02")
+        );
+        assert_eq!(got("Notat\nKontrolldato: 19.10.2026\n"), d("2026-10-19"));
+        assert_eq!(got("Svar\nFødselsdato: 12.03.1948\n"), None);
+        assert_eq!(got("Krav\nSkadedato: 18.09.2026\n"), None);
+        assert_eq!(got("Plan\nOppstartsdato: 01.12.2026\n"), None);
+    }
+
+    #[test]
+    fn address_and_place_line_run_together_date_the_letter() {
+        let got = |t: &str| document_date(t);
+        let merged = "Til Sunnvik kommune, Helse og omsorg Bergen 09.11.2026\n\nSøknad";
+        assert_eq!(got(merged), d("2026-11-09"));
+        let colon = "Til: Sunnvik kommune, rus og psykisk helse Sogndal 5.11.2026\n";
+        assert_eq!(got(colon), d("2026-11-05"));
+        // A deadline after "til" is none.
+        assert_eq!(got("Vi ber om svar til 03.12.2026 om mulig."), None);
+    }
+
+    #[test]
+    fn month_abbreviations_with_br_and_a_weekday_with_a_slash() {
+        assert_eq!(document_date("Myrvang, 19. novbr. 2026\n"), d("2026-11-19"));
+        assert_eq!(document_date("Mo, 2. septbr. 2026\n"), d("2026-09-02"));
+        let note = "Hei\n\nmandag 23/11\n\nStrømmen er borte og vi har ikke mat.";
+        assert_eq!(
+            document_date_arrived(note, d("2026-11-25")),
+            d("2026-11-23")
+        );
+    }
+
+    #[test]
+    fn a_forwarded_mails_outer_header_dates_it() {
+        let mail = "Fra: Roger <r@example.no>\nSendt: tirsdag 10. november 2026 12:03\nEmne: VS: Endring\n\nHei.\n\n-----Videresendt melding-----\nFra: Legesenteret\nDato: 9. november 2026 15:40\nEmne: Endring";
+        assert_eq!(document_date(mail), d("2026-11-10"));
     }
 
     #[test]

@@ -42,7 +42,9 @@ impl Classifier {
     /// The document type by weighted rules (below the threshold `annet`,
     /// with the best type as a suggestion).
     pub(super) fn decide_type(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> TypeDecision {
-        let mut evidence = self.rules.shape_evidence(&letter.folded);
+        let mut evidence = self
+            .rules
+            .shape_evidence(&letter.folded, &letter.folded_subject);
         evidence.extend(self.rules.writer_role(&sender::writer_lines(&letter.text)));
         let decision = self
             .rules
@@ -73,9 +75,12 @@ impl Classifier {
         folder: &UnitId,
     ) -> Option<Addressed> {
         let att = self.rules.addressed_unit(&letter.folded)?;
+        // "Annet"'s unit is where post of no type goes by default, not a
+        // unit that owns it: the addressee decides.
         let fixed = self
             .rules
             .type_def(document_type)
+            .filter(|t| t.id != FALLBACK_TYPE)
             .and_then(|t| t.unit.as_deref());
         if att.target == folder.as_str() || fixed.is_some_and(|f| f != att.target) {
             return None;

@@ -161,11 +161,11 @@ impl Rules {
     }
 
     /// The `[[shape_rules]]` whose shape the letter has.
-    pub fn shape_evidence(&self, folded: &str) -> Vec<Fired> {
+    pub fn shape_evidence(&self, folded: &str, folded_subject: &str) -> Vec<Fired> {
         self.file
             .shape_rules
             .iter()
-            .filter(|r| r.shape.holds(folded))
+            .filter(|r| r.shape.holds(folded, folded_subject))
             .map(|r| Fired {
                 target: r.type_id.clone(),
                 label: r.label.clone(),

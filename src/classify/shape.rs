@@ -15,6 +15,11 @@
 //! words of application it contains ("søknaden", "praktisk bistand") are
 //! the other person's.
 //!
+//! **Applies in its subject**: the subject line begins "Søknad om …" (or
+//! "på", "til"): the sender says what the letter is. A hospital's or
+//! NAV's application reads like health information (diagnoses, the ward,
+//! a doctor's signature) and is still an application.
+//!
 //! A `[[shape_rules]]` entry (`shape = "disputes_decision"`, …) turns a
 //! shape into evidence for a type.
 //!
@@ -33,13 +38,18 @@ pub enum TypeShape {
     DisputesDecision,
     /// Speaks for someone else's application.
     SupportsApplication,
+    /// Its subject line is an application's.
+    AppliesInSubject,
 }
 
 impl TypeShape {
-    pub fn holds(self, folded: &str) -> bool {
+    /// Whether the folded letter, with its folded subject line (empty
+    /// without one), has this shape.
+    pub fn holds(self, folded: &str, folded_subject: &str) -> bool {
         match self {
             TypeShape::DisputesDecision => disputes_decision(folded),
             TypeShape::SupportsApplication => SUPPORTS_APPLICATION.is_match(folded),
+            TypeShape::AppliesInSubject => APPLICATION_SUBJECT.is_match(folded_subject),
         }
     }
 }
@@ -93,6 +103,11 @@ static SUPPORTS_APPLICATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A subject that opens with an application: "Søknad om korttidsopphold",
+/// "SØKNAD OM HELSE- OG OMSORGSTJENESTER", "Søknad på BPA".
+static APPLICATION_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W*(?:soknad|sokn\.)\s+(?:om|pa|til)\b").expect("static regex"));
+
 /// Whether the folded letter refers to a decision and disputes it.
 pub fn disputes_decision(folded: &str) -> bool {
     REFERS_TO_DECISION.is_match(folded)
@@ -130,8 +145,19 @@ mod tests {
     }
 
     #[test]
+    fn a_subject_that_opens_with_an_application_applies() {
+        let applies = |s: &str| TypeShape::AppliesInSubject.holds("", &fold(s));
+        assert!(applies("SØKNAD OM HELSE- OG OMSORGSTJENESTER"));
+        assert!(applies("Søknad på BPA for sonen vår"));
+        assert!(applies("Søknad om oppfølging fra rustjenesten - Per"));
+        assert!(!applies("Legeerklæring til søknad om omsorgsstønad"));
+        assert!(!applies("Svar på søknad om hjemmehjelp"));
+        assert!(!applies(""));
+    }
+
+    #[test]
     fn a_statement_for_someone_elses_application_supports_it() {
-        let supports = |t: &str| TypeShape::SupportsApplication.holds(&fold(t));
+        let supports = |t: &str| TypeShape::SupportsApplication.holds(&fold(t), "");
         assert!(supports("Jeg støtter søknaden hennes om praktisk bistand."));
         assert!(supports("Eg stør fullt ut søknaden om sjukeheimsplass."));
         assert!(supports("Vi tilrår at han får langtidsplass snarast."));

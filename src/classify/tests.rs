@@ -14,6 +14,14 @@ const CASES: &[(&str, &str, &str, bool)] = &[
         "rus-psykisk-helse",
         false,
     ),
+    // A hospital's application reads like health information; its subject
+    // says it is an application.
+    (
+        "Sykehuset Innlandet, medisinsk avdeling\nVår ref.: 26/88 Dato: 02.11.2026\n\nSøknad om korttidsopphold i sykehjem\n\nPasient: Per Olsen\nDiagnoser: hjertesvikt, KOLS. Epikrise ettersendes.\nPasienten er innlagt på sengepost 3 og klarer ikke å bo alene etter hjerneslaget.\n\nMed vennlig hilsen\nKari Berg, overlege",
+        "soknad_tjenester",
+        "mta",
+        false,
+    ),
     // Applications, bokmål and nynorsk, including phrased as questions.
     (
         "Søknad om hjemmesykepleie\nJeg søker om hjelp til medisiner.",
@@ -346,6 +354,11 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
     let application = "Til hjemmesykepleien\n\nJeg søker om hjemmesykepleie til min mor, \
                        som ikke klarer seg alene lenger. Hun trenger hjelp morgen og kveld.";
     assert_eq!(scanned_at("mta", application).as_str(), "mta");
+    // Post of no type goes where it is addressed: "annet"'s unit is only
+    // its default.
+    let key_box = "Til heimetenesta, sone aust\n\nNy kode til nøkkelboksen hjå far: 2 7 3 1. \
+                   Den gamle koden gjeld ikkje lenger.\n\nHelsing Ola";
+    assert_eq!(scanned_at("rus-psykisk-helse", key_box).as_str(), "omsorg");
 }
 
 #[test]

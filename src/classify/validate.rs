@@ -164,7 +164,7 @@ mod tests {
                     "shape = \"supports_application\"\ntype = \"helseopplysninger\"",
                     "shape = \"supports_application\"\ntype = \"helse\"",
                 ),
-                "formregel nr. 2 («uttalelse til støtte for en annens søknad») viser til ukjent",
+                "formregel nr. 3 («uttalelse til støtte for en annens søknad») viser til ukjent",
             ),
             (
                 with("shape = \"disputes_decision\"", "shape = \"angry\""),
