@@ -361,8 +361,12 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         .pages
         .iter()
         .find_map(|p| p.stamp.as_deref());
-    let from_region =
-        reading.and_then(|r| stamp::parse_keyed_stamp_date_where(r, |s| fits(s).is_some()));
+    // A region read around a message header's "Mottatt: 13.10.2026 kl.
+    // 19.42" (the extractor sees a stamp word and a date) is no stamp.
+    let header = stamp::message_header_dates(&letter.text);
+    let from_region = reading.and_then(|r| {
+        stamp::parse_keyed_stamp_date_where(r, |s| !header.contains(&s) && fits(s).is_some())
+    });
     let stamped = from_region.or_else(|| {
         stamp::stamp_dates_in_text(&letter.text)
             .into_iter()

@@ -362,6 +362,43 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
 }
 
 #[test]
+fn a_stamp_region_read_on_a_message_header_is_no_stamp() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let text =
+        "Avskrift av SMS til Servicetorget\nMottatt: 13.10.2026 kl. 19.42\nFra: 977 14 680\n\n\
+                Hei. Jeg vil søke omsorgsstønad for mamma. Hilsen Mona";
+    let mut page = crate::extract::Page::text_layer(1, text.to_owned());
+    page.stamp = Some("Mottatt: 13.10.2026 kl. 19.42".to_owned());
+    let mut scan = extraction(text);
+    scan.pages = vec![page];
+    let folder = UnitId::new("mta").unwrap();
+    let classify = |x: &Extraction| {
+        classifier.classify(&ClassifyInput {
+            extraction: x,
+            source: Source::Scan,
+            folder_unit: Some(&folder),
+            received_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 15),
+        })
+    };
+    let c = classify(&scan);
+    assert_eq!(c.stamped_date, None);
+    assert_eq!(
+        c.document_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 13)
+    );
+    // A real stamp's region over the same kind of message still counts.
+    let stamped =
+        "MOTTATT 14.10.26\nFra: Ole <ole@example.no>\nEmne: Søknad\n\nJeg søker om hjemmehjelp.";
+    let mut page = crate::extract::Page::text_layer(1, stamped.to_owned());
+    page.stamp = Some("MOTTATT 14.10.26".to_owned());
+    scan.pages = vec![page];
+    assert_eq!(
+        classify(&scan).stamped_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
+    );
+}
+
+#[test]
 fn config_overrides_threshold_and_leader_review() {
     let config = ClassifyConfig {
         rules: None,

@@ -156,6 +156,21 @@ fn field_label(line: &str) -> Option<&str> {
     (!label.is_empty() && label.chars().all(char::is_alphabetic)).then_some(label)
 }
 
+/// The dates on a printed message's "Mottatt:" header fields (see
+/// `in_message_header`): the extractor's stamp finder sees only the word
+/// and the date, so a region it read there is the header, not a stamp.
+pub fn message_header_dates(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .filter(|&i| {
+            has_stamp_word(lines[i]) && in_message_header(&lines, i) && written_as_header(lines[i])
+        })
+        .flat_map(|i| stamp_dates(lines[i]))
+        .filter(|s| s.clean)
+        .map(|s| s.date)
+        .collect()
+}
+
 /// A message header's field as a header writes it, "Mottatt:", not in
 /// the capitals of a stamp's "MOTTATT: 18.11.26" (which a printed e-mail's
 /// "Fra:" under it does not make a header).

@@ -350,6 +350,11 @@ fn a_received_time_in_a_messages_header_is_no_stamp() {
         stamp_dates_in_text(stamped_mail),
         vec![NaiveDate::from_ymd_opt(2026, 11, 18).unwrap()]
     );
+    assert_eq!(
+        message_header_dates(transcript),
+        vec![NaiveDate::from_ymd_opt(2026, 10, 13).unwrap()]
+    );
+    assert_eq!(message_header_dates(stamped_mail), vec![]);
     let stamp = "RANA KOMMUNE\nMottatt: 13.10.2026\nJnr. 26/114";
     assert_eq!(
         stamp_dates_in_text(stamp),
