@@ -54,13 +54,8 @@ static YOU_IN: LazyLock<Regex> = LazyLock::new(|| {
 static FIELD_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s|.,'`]*[a-z][a-z .\-/]{1,30}:").expect("static regex"));
 
-/// "Til:" or "Mottaker:" alone on its line: the block under it is the
-/// addressee's.
-static ADDRESSEE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:\s*$").expect("static regex")
-});
-
-/// "Til", "Til:" or "Mottaker:" alone on its line.
+/// "Til", "Til:" or "Mottaker:" alone on its line: the block under it is
+/// the addressee's.
 static TO_ALONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s|.,'`]*(?:til|mottaker|mottakar|adressat)\s*:?\s*$").expect("static regex")
 });
@@ -135,7 +130,7 @@ fn under_municipality(
             return None;
         }
         let before = lines[non_empty[rank - 1]];
-        if FIELD_LABEL.is_match(before) && !ADDRESSEE_LABEL.is_match(before) {
+        if FIELD_LABEL.is_match(before) && !TO_ALONE.is_match(before) {
             return None;
         }
         let own = caps.get(1).map_or("", |m| m.as_str());

@@ -81,7 +81,7 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
             }
             continue;
         }
-        if in_message_header(&lines, i) && written_as_header(line) {
+        if header_field(&lines, i) {
             continue;
         }
         let words = words_at(line);
@@ -162,13 +162,17 @@ fn field_label(line: &str) -> Option<&str> {
 pub fn message_header_dates(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     (0..lines.len())
-        .filter(|&i| {
-            has_stamp_word(lines[i]) && in_message_header(&lines, i) && written_as_header(lines[i])
-        })
+        .filter(|&i| has_stamp_word(lines[i]) && header_field(&lines, i))
         .flat_map(|i| stamp_dates(lines[i]))
         .filter(|s| s.clean)
         .map(|s| s.date)
         .collect()
+}
+
+/// Line `i` a message header's field as a header writes it (see
+/// `in_message_header` and `written_as_header`).
+fn header_field(lines: &[&str], i: usize) -> bool {
+    in_message_header(lines, i) && written_as_header(lines[i])
 }
 
 /// A message header's field as a header writes it, "Mottatt:", not in
