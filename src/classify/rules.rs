@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::model::{
@@ -185,12 +185,14 @@ pub struct TypeDecision {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub file: RulesFile,
-    /// One pattern per (rule, phrase); `owner[i]` is the rule index.
-    pub(super) type_set: RegexSet,
-    pub(super) type_owner: Vec<usize>,
-    /// The same patterns one by one, to find where a matched one occurs.
+    /// One pattern per (rule, phrase); `owner[i]` is the rule index. Each
+    /// is tried on its own, not as a `RegexSet`: the phrases' Unicode word
+    /// boundaries make a set fall back to the PikeVM over the whole letter
+    /// on any "æøå" (measured: 43 % of the classifier's time), where one
+    /// regex finds its literal first and checks only there.
     pub(super) type_patterns: Vec<LazyRegex>,
-    pub(super) unit_set: RegexSet,
+    pub(super) type_owner: Vec<usize>,
+    pub(super) unit_patterns: Vec<LazyRegex>,
     pub(super) unit_owner: Vec<usize>,
     pub(super) urgent_cues: Vec<(usize, LazyRegex)>,
     pub(super) negated_phrases: Vec<LazyRegex>,
@@ -255,6 +257,14 @@ fn compile_phrases_with<'a>(
         }
     }
     Ok((patterns, owner))
+}
+
+/// Every pattern checked and kept to compile on first use.
+fn lazy_all(origin: &str, patterns: Vec<String>) -> Result<Vec<LazyRegex>, RulesError> {
+    patterns
+        .into_iter()
+        .map(|p| LazyRegex::new(origin, p))
+        .collect()
 }
 
 /// Each phrase of each group compiled on its own, with its group's index.
@@ -341,19 +351,13 @@ impl Rules {
             file.rules.iter().map(|r| &r.phrases),
             inflected_phrase_pattern,
         )?;
-        let type_set =
-            RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
-        let type_patterns = patterns
-            .into_iter()
-            .map(|p| LazyRegex::new(origin, p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let type_patterns = lazy_all(origin, patterns)?;
         let (patterns, unit_owner) = compile_phrases(
             origin,
             "enhetsregel ([[unit_rules]])",
             file.unit_rules.iter().map(|r| &r.phrases),
         )?;
-        let unit_set =
-            RegexSet::new(&patterns).map_err(|e| invalid(origin, format!("ugyldig frase: {e}")))?;
+        let unit_patterns = lazy_all(origin, patterns)?;
         let urgent_cues = compile_owned(
             origin,
             "hastesignal ([[urgent.cues]])",
@@ -440,10 +444,9 @@ impl Rules {
             file,
             model,
             urgent_model,
-            type_set,
-            type_owner,
             type_patterns,
-            unit_set,
+            type_owner,
+            unit_patterns,
             unit_owner,
             urgent_cues,
             negated_phrases,

@@ -12,18 +12,17 @@
 
 use std::collections::BTreeMap;
 
-use regex::RegexSet;
 
 use super::addressee;
 use super::concern::{self, UnitRuleWhen};
-use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
+use super::rules::{Fired, LazyRegex, Rules, TypeDecision, FALLBACK_TYPE};
 
 impl Rules {
     /// Scores document types over the folded letter and its folded subject,
     /// with `also` (evidence found elsewhere: the writer's role) added.
     pub fn score_types(&self, folded: &str, folded_subject: &str, also: &[Fired]) -> TypeDecision {
         let mut fired = fire(
-            &self.type_set,
+            &self.type_patterns,
             &self.type_owner,
             folded,
             folded_subject,
@@ -196,7 +195,7 @@ impl Rules {
             }
         };
         let fired = fire(
-            &self.unit_set,
+            &self.unit_patterns,
             &self.unit_owner,
             &chosen,
             folded_subject,
@@ -268,9 +267,9 @@ fn is_unticked(line: &str) -> bool {
 }
 
 /// Which rules fire in the letter, with the subject multiplier applied;
-/// `occurs(pattern, text)` confirms a pattern the set matched.
+/// `occurs(pattern, text)` confirms a pattern that matched.
 fn fire(
-    set: &RegexSet,
+    patterns: &[LazyRegex],
     owner: &[usize],
     folded: &str,
     folded_subject: &str,
@@ -278,15 +277,19 @@ fn fire(
     occurs: impl Fn(usize, &str) -> bool,
     describe: impl Fn(usize) -> (String, String, f32),
 ) -> Vec<Fired> {
-    let in_subject: Vec<usize> = set
-        .matches(folded_subject)
+    let matching = |text: &str| -> Vec<usize> {
+        (0..patterns.len())
+            .filter(|&p| patterns[p].is_match(text))
+            .collect()
+    };
+    let in_subject: Vec<usize> = matching(folded_subject)
         .into_iter()
         .filter(|&p| occurs(p, folded_subject))
         .map(|p| owner[p])
         .collect();
     let mut seen: Vec<usize> = Vec::new();
     let mut fired = Vec::new();
-    for p in set.matches(folded).into_iter() {
+    for p in matching(folded) {
         if !occurs(p, folded) {
             continue;
         }
