@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-
 use super::addressee;
 use super::concern::{self, UnitRuleWhen};
 use super::rules::{Fired, LazyRegex, Rules, TypeDecision, FALLBACK_TYPE};
