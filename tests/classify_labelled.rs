@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 2600–2799:
+//! Prints a confusion matrix and every miss (the held-out letters 2800–2999:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 2600-2799)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 2800-2999)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2600-2799 (fresh O)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2800-2999 (fresh P)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -55,12 +55,11 @@ fn ground_truth_text() {
     assert_eq!(established.sender_false, 0, "sender false positives");
     // The received stamp's date from the text is never invented, and always
     // found where a tuning letter is stamped (text layer and ground truth).
-    // Fresh O's stamp texts were written by outsiders in forms the parser
-    // had not seen: at its one check (session 14) all 88 were read, none
-    // invented; the level is kept. (N's, at its check 91/91 with one
-    // invented on an SMS transcript's header, fixed since, M's, 92/92, L's,
-    // 94/94, K's, 98/104, J's, 94/104, and I's, 91/95, are tuning letters
-    // now and all read.)
+    // Fresh P's stamp texts were written by outsiders in forms the parser
+    // had not seen; the level of its one check is kept. (O's, at its check
+    // 88/88, N's, 91/91 with one invented on an SMS transcript's header,
+    // fixed since, M's, 92/92, L's, 94/94, K's, 98/104, J's, 94/104, and
+    // I's, 91/95, are tuning letters now and all read.)
     for r in [&report, &unseen] {
         assert_eq!(r.stamp_invented, 0, "stamp date invented");
     }
@@ -68,7 +67,7 @@ fn ground_truth_text() {
         report.stamped_right, report.stamped_total,
         "stamp date missed"
     );
-    unseen.assert_stamp_level("held-out O from the text", 0, "88/88");
+    unseen.assert_stamp_level("held-out P from the text", 0, "PCHECK");
 }
 
 /// The parts held out before, each reported on its own: 300–399 (scores
@@ -76,9 +75,10 @@ fn ground_truth_text() {
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
-/// 2200–2399, and fresh N, 2400–2599 (each checked once).
+/// 2200–2399, fresh N, 2400–2599, and fresh O, 2600–2799 (each checked
+/// once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 13] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 14] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -94,31 +94,31 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 2000-2199 (fresh L)", part(2000..2200)),
         ("formerly held out 2200-2399 (fresh M)", part(2200..2400)),
         ("formerly held out 2400-2599 (fresh N)", part(2400..2600)),
+        ("formerly held out 2600-2799 (fresh O)", part(2600..2800)),
     ]
 }
 
-/// The issue's targets on the held-out letters (2600–2799), which the rules
+/// The issue's targets on the held-out letters (2800–2999), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out O type 90.0 %, urgent recall 23/28: below the targets"]
+#[ignore = "issue 11: PCHECK"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2600-2799 (fresh O)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 2800-2999 (fresh P)");
     unseen.assert_targets();
 }
 
-/// The level fresh held-out O reached at its one check (session 14, after
+/// The level fresh held-out P reached at its one check (session 15, after
 /// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 180/200, unit 194/200, date 196/200, person
-/// IDs 178/178 with none false, urgent 23/28 with 8 false alarms. Kept
+/// tuning letters alone): PCHECK. Kept
 /// while the issue's targets are not met: a change that loses ground on
 /// unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 2600-2799", &held_out, (90, 97, 98, 5, 8, 0));
+    assert_level("HELD-OUT 2800-2999", &held_out, (0, 0, 0, 200, 200, 200)); // PCHECK
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,
@@ -177,7 +177,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 13] = [
+    let levels: [Level; 14] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -217,6 +217,9 @@ fn formerly_held_out_level_kept() {
         // N at its one check (session 13): 185/200, 196/200, 188/200,
         // 24/29 urgent with 7 false alarms, person IDs 180/180.
         (92, 98, 94, 5, 7, 0),
+        // O at its one check (session 14): 180/200, 194/200, 196/200,
+        // 23/28 urgent with 8 false alarms, person IDs 178/178.
+        (90, 97, 98, 5, 8, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -224,7 +227,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 2600–2799) train: never the held-out letters.
+/// tuning letters (all but the held-out 2800–2999) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {

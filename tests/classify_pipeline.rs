@@ -5,8 +5,13 @@
 //! run: document type ≥ 95 %, person-ID recall 100 % with zero false
 //! positives, urgent recall 100 %, document date ≥ 95 %.
 //!
-//! OCR is the cost (~1.4 s per page per core): files are read by two threads
-//! sharing one extractor with two OCR workers.
+//! OCR is the cost (~2 s a scan per core): files are read by two threads
+//! sharing one extractor with two OCR workers. The whole set (some 1 200
+//! scans, ~25 minutes on two cores) is `through_the_extractor`, ignored,
+//! run at every held-out check and after any change to the extract stage;
+//! the suite reads a fixed sample of it, `a_sample_through_the_extractor`
+//! (every letter below 200 and every eighth after, about 200 scans), so the
+//! whole suite stays well under 20 minutes.
 
 mod classify_support;
 mod common;
@@ -64,37 +69,106 @@ fn extract_all(
     results.into_inner().unwrap()
 }
 
-#[test]
-fn through_the_extractor() {
-    let letters = load_letters();
+/// The extractor the tests share: two OCR workers for two threads.
+fn extractor() -> Extractor {
     let config = ExtractConfig {
         ocr_workers: Some(2),
         ..ExtractConfig::default()
     };
-    let extractor = Extractor::new(&config).expect("extractor (run scripts/setup)");
-    let rendered_letters: Vec<&Letter> = letters.iter().filter(|l| rendered(l).is_file()).collect();
-    let results = extract_all(&extractor, &rendered_letters, 2, |_| {});
-    let extracted = |letter: &Letter| {
+    Extractor::new(&config).expect("extractor (run scripts/setup)")
+}
+
+/// `letters` through the real extractor, looked up by letter.
+fn extracted_by_letter(letters: &[&Letter]) -> impl Fn(&Letter) -> Option<Extraction> + use<> {
+    let results = extract_all(&extractor(), letters, 2, |_| {});
+    move |letter: &Letter| {
         results
             .iter()
             .find(|(id, _, _)| *id == letter.id)
             .map(|(_, e, _)| e.clone())
-    };
+    }
+}
+
+/// The suite's fixed sample: every tuning letter below 200 (the set the
+/// targets are asserted on, with the quality-flag letters) and every
+/// eighth after it by number, which spreads over every writing round,
+/// render and stamp look. Held-out letters are read only by the full run.
+fn in_the_suite_sample(letter: &Letter) -> bool {
+    !is_held_out(letter) && classify_support::number(letter).is_some_and(|n| n < 200 || n % 8 == 0)
+}
+
+/// Stamp dates the sample of the outside batches (1400–2799) may miss, and
+/// the level measured.
+const SAMPLE_LATER_MISS: usize = 4;
+const SAMPLE_LATER_LEVEL: &str = "77/81 in session 15";
+
+#[test]
+fn a_sample_through_the_extractor() {
+    let letters: Vec<Letter> = load_letters()
+        .into_iter()
+        .filter(|l| in_the_suite_sample(l) && rendered(l).is_file())
+        .collect();
+    let chosen: Vec<&Letter> = letters.iter().collect();
+    let extracted = extracted_by_letter(&chosen);
+    let report = evaluate(&letters, &extracted);
+    report.print_summary("rendered files through the real Extractor, the suite's sample");
+    let part = |range| classify_support::numbered(&letters, range);
+    let built_on = evaluate(&part(0..1400), &extracted);
+    let later = evaluate(&part(1400..2800), &extracted);
+    println!(
+        "stamp date: sampled scans below 1400 {}/{} right, sampled scans 1400-2799 {}/{} right",
+        built_on.stamped_right, built_on.stamped_total, later.stamped_right, later.stamped_total
+    );
+    // The issue's ≥ 95 % on the stamped scans the reader was built on.
+    let (right, stamped) = (built_on.stamped_right, built_on.stamped_total);
+    assert!(
+        right * 100 >= stamped * 95,
+        "stamp date right on {right}/{stamped} sampled stamped letters below 1400"
+    );
+    // The outside batches' stamps, kept at the level the whole run
+    // measured on this sample in session 15.
+    later.assert_stamp_level(
+        "sampled stamps 1400-2799",
+        SAMPLE_LATER_MISS,
+        SAMPLE_LATER_LEVEL,
+    );
+    assert_eq!(report.stamp_invented, 0, "stamp date invented");
+    // The set the rules were built on (000–199) keeps the targets.
+    evaluate(&part(0..200), &extracted).assert_targets();
+
+    // Quality flags from real extraction facts: the duplex scan's blank
+    // backs, the letter whose page 3 of 3 never arrived; clean text PDFs and
+    // clean scans carry none.
+    use postmottak::item::QualityFlag;
+    let flags = |id: &str| report.flags.get(id).cloned().unwrap_or_default();
+    assert!(flags("116-bpa-skjema-to-sider").contains(&QualityFlag::BlankPages));
+    assert!(flags("166-klage-mangler-side").contains(&QualityFlag::MissingPages));
+    assert_eq!(flags("167-klage-to-sider-nynorsk-digital"), vec![]);
+    assert_eq!(flags("139-utskrivningsklar-pasient"), vec![]);
+    assert_eq!(flags("100-soknad-hjemmesykepleie"), vec![]);
+}
+
+#[test]
+#[ignore = "the whole labelled set through OCR, ~25 minutes on two cores: run at a held-out check and after a change to the extract stage (cargo test --test classify_pipeline through_the_extractor -- --ignored --nocapture)"]
+fn through_the_extractor() {
+    let letters = load_letters();
+    let rendered_letters: Vec<&Letter> = letters.iter().filter(|l| rendered(l).is_file()).collect();
+    let extracted = extracted_by_letter(&rendered_letters);
     let tuned: Vec<Letter> = letters
         .iter()
         .filter(|l| !is_held_out(l))
         .cloned()
         .collect();
-    let report = evaluate(&tuned, extracted);
-    report.print("rendered files through the real Extractor, tuning letters (all but 2600-2799)");
+    let report = evaluate(&tuned, &extracted);
+    report.print("rendered files through the real Extractor, tuning letters (all but 2800-2999)");
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",
         report.skipped
     );
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
-    let unseen = evaluate(&held_out, extracted);
-    unseen.print_summary("rendered files, HELD-OUT letters 2600-2799 (fresh O)");
+    let unseen = evaluate(&held_out, &extracted);
+    unseen.print_summary("rendered files, HELD-OUT letters 2800-2999 (fresh P)");
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
     // stamp reader was built on (below 1400: with G, 190/201 before session
     // 7's stamp round, 193/201 after it; with H, 216/225 in session 9),
@@ -105,46 +179,53 @@ fn through_the_extractor() {
     // 200 dpi grey, colour JPEG, in every position, many over the letterhead
     // or the address) 90 (session 11; 94 since session 12's stamp lines
     // without a stamp word), L's 94 87 and M's 92 79 (session 12; 84 since
-    // session 13 read a keyed day and month whose year OCR lost) and N's 91
-    // 84 (session 13). Fresh O's stamps are held out like its letters.
+    // session 13 read a keyed day and month whose year OCR lost), N's 91
+    // 84 (session 13) and O's 88 77 (session 14). Fresh P's stamps are held
+    // out like its letters.
     let part = |range| classify_support::numbered(&tuned, range);
-    let built_on = evaluate(&part(0..1400), extracted);
+    let built_on = evaluate(&part(0..1400), &extracted);
     let fresh = [
         (
             "formerly held-out I",
-            evaluate(&part(1400..1600), extracted),
+            evaluate(&part(1400..1600), &extracted),
             25,
             "70/95",
         ),
         (
             "formerly held-out J",
-            evaluate(&part(1600..1800), extracted),
+            evaluate(&part(1600..1800), &extracted),
             23,
             "81/104",
         ),
         (
             "formerly held-out K",
-            evaluate(&part(1800..2000), extracted),
+            evaluate(&part(1800..2000), &extracted),
             14,
             "90/104",
         ),
         (
             "formerly held-out L",
-            evaluate(&part(2000..2200), extracted),
+            evaluate(&part(2000..2200), &extracted),
             7,
             "87/94",
         ),
         (
             "formerly held-out M",
-            evaluate(&part(2200..2400), extracted),
+            evaluate(&part(2200..2400), &extracted),
             8,
             "79/92 at its check, 84/92 since session 13's keyed day and month",
         ),
         (
             "formerly held-out N",
-            evaluate(&part(2400..2600), extracted),
+            evaluate(&part(2400..2600), &extracted),
             7,
             "84/91",
+        ),
+        (
+            "formerly held-out O",
+            evaluate(&part(2600..2800), &extracted),
+            11,
+            "77/88",
         ),
     ];
     let parts: Vec<String> = fresh
@@ -175,10 +256,8 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh O's 88 stamped scans read 77 right at their one check
-    // (session 14), none invented: the issue's 95 % not met on unseen
-    // stamps through OCR. That level is kept.
-    unseen.assert_stamp_level("held-out O through the extractor", 11, "77/88");
+    // Fresh P's stamped scans at their one check (session 15): PCHECK.
+    unseen.assert_stamp_level("held-out P through the extractor", 0, "PCHECK");
     // No stamp date is invented, on a tuning letter or a held-out one.
     assert_eq!(
         report.stamp_invented + unseen.stamp_invented,
@@ -193,18 +272,7 @@ fn through_the_extractor() {
         .filter(|l| classify_support::number(l).is_some_and(|n| n < 200))
         .cloned()
         .collect();
-    evaluate(&established, extracted).assert_targets();
-
-    // Quality flags from real extraction facts: the duplex scan's blank
-    // backs, the letter whose page 3 of 3 never arrived; clean text PDFs and
-    // clean scans carry none.
-    use postmottak::item::QualityFlag;
-    let flags = |id: &str| report.flags.get(id).cloned().unwrap_or_default();
-    assert!(flags("116-bpa-skjema-to-sider").contains(&QualityFlag::BlankPages));
-    assert!(flags("166-klage-mangler-side").contains(&QualityFlag::MissingPages));
-    assert_eq!(flags("167-klage-to-sider-nynorsk-digital"), vec![]);
-    assert_eq!(flags("139-utskrivningsklar-pasient"), vec![]);
-    assert_eq!(flags("100-soknad-hjemmesykepleie"), vec![]);
+    evaluate(&established, &extracted).assert_targets();
 }
 
 /// The fast loop for the received stamp: only the scans whose ids start
@@ -213,7 +281,7 @@ fn through_the_extractor() {
 /// classified. Prints, per tuning letter, the expected stamp date, the one
 /// read, and the extractor's stamp reading (`POSTMOTTAK_STAMP_TRACE=1` adds
 /// which finder and reading won, one letter at a time); held-out letters
-/// (2600–2799) only add to a separate score.
+/// (2800–2999) only add to a separate score.
 #[test]
 #[ignore = "a tuning aid: cargo test --test classify_pipeline stamps_only -- --ignored --nocapture"]
 fn stamps_only() {
