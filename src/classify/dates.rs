@@ -139,6 +139,10 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+/// A report's field for when it was written ("Skrive: 06.10.2026",
+/// "Skrevet:"), beside its admission and discharge dates.
+static WRITTEN_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|\s)(skrive|skrevet|skriven)\s*:\s*$").expect("static regex"));
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
 /// "Stad/dato:"): the place after it is the letter's place line.
 /// The letterhead's reference row whose last field is the date, its
@@ -390,6 +394,7 @@ fn score(
         .rev()
         .collect();
     let labelled = (DATE_LABEL.is_match(prefix) && !other_partys(&tail))
+        || WRITTEN_LABEL.is_match(prefix)
         || SENT_IN_HEADER_LINE.is_match(prefix)
         || SENT_HEADER.is_match(prefix)
         || SUBMITTED_LABEL.is_match(prefix)
@@ -469,7 +474,18 @@ fn set_apart(suffix: &str) -> bool {
         .iter()
         .any(|s| suffix.starts_with(s))
         || STAMP_DATE_RUN_IN.is_match(suffix)
+        || REFERENCE_FIELD_AFTER.is_match(suffix)
 }
+
+/// The letterhead's reference fields after the place and date on one line
+/// ("Stord, 11.11.2026 Saksnr.: 26-081455", "… Vår ref.: 26/11934"): the
+/// row the date heads, not a sentence (read off O's misses).
+static REFERENCE_FIELD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^((var|vaar|deres|dykkar|dykker)\s+)?(ref|referanse|saksnr|sak\s*nr|saksnummer|arkivkode|arkivnr|journalnr|jnr)\b\.?\s*:",
+    )
+    .expect("static regex")
+});
 
 /// A stamp's date OCR ran into the place line ("Skarvik, 30. oktober 2026
 /// aa NOV. 2026"): a few specks, then a month and a year, nothing else.
@@ -760,6 +776,25 @@ mod tests {
     fn a_message_headers_received_time_is_the_letters_date() {
         let sms = "Avskrift av SMS til Servicetorget\nMottatt: 13.10.2026 kl. 19.42\nFra: 977 14 680\n\n\"Hei. Jeg vil søke.\"";
         assert_eq!(document_date(sms), d("2026-10-13"));
+    }
+
+    #[test]
+    fn reference_fields_after_the_place_and_date_leave_it_the_letters() {
+        let got = |t: &str| document_date(t);
+        let head = "VEST POLITIDISTRIKT\n\nStord, 11.11.2026 Saksnr.: 26-081455TVA\n\nVARSEL\nFravikelsen gjennomføres tirsdag 24.11.2026 kl. 09.00";
+        assert_eq!(got(head), d("2026-11-11"));
+        assert_eq!(
+            got("DPS\n\nStord, 12.11.2026 Vår ref.: 26/11934\n\nNeste time 01.12.2026"),
+            d("2026-11-12")
+        );
+        // A sentence after the date is no reference row (and an
+        // appointment no letter's date).
+        assert_eq!(
+            got("Stord, 12.11.2026 sa han at han ville flytte.\n\nNeste time 01.12.2026"),
+            None
+        );
+        let report = "EPIKRISE\nInnlagt: 25.08.2026\nUtskriven: 02.10.2026\nSkrive: 06.10.2026\n\nTime 14.10.2026";
+        assert_eq!(got(report), d("2026-10-06"));
     }
 
     #[test]
