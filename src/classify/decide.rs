@@ -76,13 +76,15 @@ impl Classifier {
     ) -> Option<Addressed> {
         let att = self.rules.addressed_unit(&letter.folded)?;
         // "Annet"'s unit is where post of no type goes by default, not a
-        // unit that owns it: the addressee decides.
-        let fixed = self
-            .rules
-            .type_def(document_type)
+        // unit that owns it: the addressee decides. A unit the type's
+        // content may take it to ("Til Rustjenesten" on an end of follow-up
+        // scanned with the allocation office's post) is the type's too.
+        let type_def = self.rules.type_def(document_type);
+        let fixed = type_def
             .filter(|t| t.id != FALLBACK_TYPE)
             .and_then(|t| t.unit.as_deref());
-        if att.target == folder.as_str() || fixed.is_some_and(|f| f != att.target) {
+        let may_go = type_def.is_some_and(|t| t.content_units.iter().any(|u| *u == att.target));
+        if att.target == folder.as_str() || (fixed.is_some_and(|f| f != att.target) && !may_go) {
             return None;
         }
         let unit = UnitId::new(&att.target).ok()?;

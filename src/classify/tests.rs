@@ -359,6 +359,12 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
     let key_box = "Til heimetenesta, sone aust\n\nNy kode til nøkkelboksen hjå far: 2 7 3 1. \
                    Den gamle koden gjeld ikkje lenger.\n\nHelsing Ola";
     assert_eq!(scanned_at("rus-psykisk-helse", key_box).as_str(), "omsorg");
+    // An end of follow-up is Omsorg's unless it is about substance-use or
+    // mental-health services: addressed there, it goes there from the
+    // allocation office's scans.
+    let ending = "Til Rustjenesten, Solvik kommune\n\nAvslutning av oppfølging\n\nJeg vil med \
+                  dette avslutte oppfølgingen. Jeg trenger ikke samtalene lenger.\n\nHilsen Marek";
+    assert_eq!(scanned_at("mta", ending).as_str(), "rus-psykisk-helse");
 }
 
 #[test]
