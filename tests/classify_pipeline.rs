@@ -256,8 +256,10 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    // Fresh P's stamped scans at their one check (session 15): PCHECK.
-    unseen.assert_stamp_level("held-out P through the extractor", 0, "PCHECK");
+    // Fresh P's 88 stamped scans read 81 right at their one check
+    // (session 15), none invented: the 95 % not met on unseen
+    // stamps through OCR. That level is kept.
+    unseen.assert_stamp_level("held-out P through the extractor", 7, "81/88");
     // No stamp date is invented, on a tuning letter or a held-out one.
     assert_eq!(
         report.stamp_invented + unseen.stamp_invented,
