@@ -83,7 +83,7 @@ impl Classifier {
         let fixed = type_def
             .filter(|t| t.id != FALLBACK_TYPE)
             .and_then(|t| t.unit.as_deref());
-        let may_go = type_def.is_some_and(|t| t.content_units.iter().any(|u| *u == att.target));
+        let may_go = type_def.is_some_and(|t| t.content_units.contains(&att.target));
         if att.target == folder.as_str() || (fixed.is_some_and(|f| f != att.target) && !may_go) {
             return None;
         }
