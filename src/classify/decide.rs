@@ -79,12 +79,15 @@ impl Classifier {
         // unit that owns it: the addressee decides. A unit the type's
         // content may take it to ("Til Rustjenesten" on an end of follow-up
         // scanned with the allocation office's post) is the type's too.
-        let type_def = self.rules.type_def(document_type);
-        let fixed = type_def
+        let type_keeps_it = self
+            .rules
+            .type_def(document_type)
             .filter(|t| t.id != FALLBACK_TYPE)
-            .and_then(|t| t.unit.as_deref());
-        let may_go = type_def.is_some_and(|t| t.content_units.contains(&att.target));
-        if att.target == folder.as_str() || (fixed.is_some_and(|f| f != att.target) && !may_go) {
+            .is_some_and(|t| {
+                t.unit.as_deref().is_some_and(|own| own != att.target)
+                    && !t.content_may_go_to(&att.target)
+            });
+        if att.target == folder.as_str() || type_keeps_it {
             return None;
         }
         let unit = UnitId::new(&att.target).ok()?;
@@ -132,7 +135,7 @@ impl Classifier {
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
             let by_content = best
                 .as_deref()
-                .filter(|u| type_def.is_some_and(|t| t.content_units.iter().any(|c| c == u)));
+                .filter(|u| type_def.is_some_and(|t| t.content_may_go_to(u)));
             if let Some(unit) = by_content {
                 reasons.extend(unit_reasons(fired, unit));
                 return UnitId::new(unit).unwrap_or_else(|_| default());

@@ -130,6 +130,14 @@ pub struct TypeDef {
     pub refines: Option<String>,
 }
 
+impl TypeDef {
+    /// Whether this type's content may take it to `unit` instead of its
+    /// own (`content_units`).
+    pub fn content_may_go_to(&self, unit: &str) -> bool {
+        self.content_units.iter().any(|u| u == unit)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeRule {
