@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 2800-2999)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 3000-3199)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2800-2999 (fresh P)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3000-3199 (fresh Q)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -76,10 +76,10 @@ fn ground_truth_text() {
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
-/// 2200–2399, fresh N, 2400–2599, and fresh O, 2600–2799 (each checked
-/// once).
+/// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, and fresh P,
+/// 2800–2999 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 14] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 15] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -96,6 +96,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 2200-2399 (fresh M)", part(2200..2400)),
         ("formerly held out 2400-2599 (fresh N)", part(2400..2600)),
         ("formerly held out 2600-2799 (fresh O)", part(2600..2800)),
+        ("formerly held out 2800-2999 (fresh P)", part(2800..3000)),
     ]
 }
 
@@ -106,7 +107,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 2800-2999 (fresh P)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3000-3199 (fresh Q)");
     unseen.assert_targets();
 }
 
@@ -179,7 +180,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 14] = [
+    let levels: [Level; 15] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -222,6 +223,9 @@ fn formerly_held_out_level_kept() {
         // O at its one check (session 14): 180/200, 194/200, 196/200,
         // 23/28 urgent with 8 false alarms, person IDs 178/178.
         (90, 97, 98, 5, 8, 0),
+        // P at its one check (session 15): 177/200, 191/200, 197/200,
+        // 26/28 urgent with 15 false alarms, person IDs 190/190.
+        (88, 95, 98, 2, 15, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -238,7 +242,7 @@ fn type_model_is_trained_on_the_tuning_letters_only() {
         .filter(|l| is_tuning(l) && !is_held_out(l))
         .collect();
     let path = repo().join("config/type_model.tsv");
-    let want = cv::train(&tuning, cv::ALPHA, cv::FEATURES).to_tsv();
+    let want = cv::train(&tuning, cv::C, cv::FEATURES).to_tsv();
     if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
@@ -266,6 +270,34 @@ fn urgent_model_is_trained_on_the_tuning_letters_only() {
     );
 }
 
+/// The document type on writers the model never saw: cross-validation by
+/// writing round on the tuning letters, each round classified by a model
+/// trained on the others. The tests above score letters the shipped model
+/// was trained on, which a linear model fits almost perfectly, so this is
+/// the type's regression guard on the tuning letters (session 16: 2620/2755,
+/// 95.1 %, where naive Bayes with the same rules read 2579, 93.6 %).
+#[test]
+fn type_by_writing_round_stays_at_its_level() {
+    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
+    let folds = cv::cross_validate(
+        &classifier(),
+        &tuning,
+        &cv::batch_folds(&tuning),
+        cv::C,
+        cv::FEATURES,
+    );
+    let (ok, _, wrong, n) = cv::print_folds(&folds);
+    assert_eq!(n, tuning.len());
+    assert!(
+        ok * 1000 >= n * 948,
+        "document type by writing round {ok}/{n}, below 94.8 %"
+    );
+    assert!(
+        wrong * 100 <= n * 4,
+        "wrong types by writing round {wrong}/{n}"
+    );
+}
+
 /// 10-fold cross-validation on the tuning letters, the model retrained per
 /// fold: how a change to the model or to the abstain rule is measured
 /// (`cargo test --test classify_labelled cross_validation -- --ignored
@@ -281,18 +313,18 @@ fn cross_validation() {
     let mut variants: Vec<(f64, postmottak::classify::ModelFeatures)> = variants
         .split(',')
         .filter_map(|v| {
-            let (alpha, kind) = v.split_once(':')?;
+            let (c, kind) = v.split_once(':')?;
             let features = postmottak::classify::ModelFeatures {
                 pairs: kind.contains("pairs"),
                 nynorsk_as_bokmal: kind.contains("nynorsk"),
                 subject: kind.contains("subject"),
                 unquoted: kind.contains("unquoted"),
             };
-            Some((alpha.parse().ok()?, features))
+            Some((c.parse().ok()?, features))
         })
         .collect();
     if variants.is_empty() {
-        variants.push((cv::ALPHA, cv::FEATURES));
+        variants.push((cv::C, cv::FEATURES));
     }
     // POSTMOTTAK_CV_BY=round: one fold per writing round (see batch_folds).
     let by_round = std::env::var("POSTMOTTAK_CV_BY").is_ok_and(|v| v == "round");
@@ -301,9 +333,9 @@ fn cross_validation() {
     } else {
         cv::folds(&tuning, 10)
     };
-    for (alpha, features) in variants {
-        println!("\n--- model: alpha {alpha}, {features:?}, by round: {by_round}");
-        let folds = cv::cross_validate(&base, &tuning, &fold_of, alpha, features);
+    for (c, features) in variants {
+        println!("\n--- model: C {c}, {features:?}, by round: {by_round}");
+        let folds = cv::cross_validate(&base, &tuning, &fold_of, c, features);
         let (ok, _, _, n) = cv::print_folds(&folds);
         assert_eq!(n, tuning.len());
         assert!(ok > 0);

@@ -9,9 +9,8 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 use serde::Deserialize;
 
-use super::model::{
-    TypeModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS,
-};
+use super::linear::{LinearModel, DEFAULT_MODEL_TSV};
+use super::model::{TypeModel, CALM_CLASS, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
@@ -45,8 +44,8 @@ pub struct RulesFile {
     /// A digital letter goes to a unit only when its unit rules reach this.
     pub unit_min_score: f32,
     pub leader_review: Vec<String>,
-    /// How much the statistical model (`model.rs`) counts beside the rules:
-    /// its log-probability times this is added to each type's score. 0 (the
+    /// How much the type model (`linear.rs`) counts beside the rules: its
+    /// margin for each type times this is added to the type's score. 0 (the
     /// default for a rules file of one's own) leaves the rules alone.
     #[serde(default)]
     pub model_weight: f32,
@@ -54,7 +53,7 @@ pub struct RulesFile {
     #[serde(default)]
     pub abstain_rule_evidence: f32,
     /// … or the model must lead for it by this much (`model_weight` times
-    /// the log-odds over its runner-up); else the letter is `annet` with
+    /// its margin over the runner-up's); else the letter is `annet` with
     /// the type as a suggestion. 0 and 0 (the default): never abstain so.
     #[serde(default)]
     pub abstain_model_lead: f32,
@@ -222,7 +221,7 @@ pub struct Rules {
     /// (writer role index, pattern), searched in the letterhead and signature.
     pub(super) writer_roles: Vec<(usize, LazyRegex)>,
     /// The statistical model, when `model_weight` asks for it.
-    pub(super) model: Option<TypeModel>,
+    pub(super) model: Option<LinearModel>,
     /// The urgency model, when `urgent.model_probability` asks for it.
     pub(super) urgent_model: Option<TypeModel>,
 }
@@ -417,7 +416,7 @@ impl Rules {
             }
         }
         let model = if file.model_weight > 0.0 {
-            let model = TypeModel::from_tsv(DEFAULT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
+            let model = LinearModel::from_tsv(DEFAULT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
             if let Some(unknown) = model
                 .classes()
                 .find(|c| !file.types.iter().any(|t| t.id == *c))
