@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::linear::URGENT_CLASS;
 use super::rules::{self, TypeDecision};
 use super::{
     find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, PersonId,
@@ -183,27 +184,34 @@ impl Classifier {
         if score >= def.threshold {
             return true;
         }
-        // Cues too weak alone, in a letter much like the urgent ones.
-        let likely = |model: &super::TypeModel, at_least: f64| {
-            model
-                .urgent_probability(&letter.folded, &letter.folded_subject)
-                .filter(|&p| p >= at_least)
+        // Cues too weak alone, in a letter much like the urgent ones; or
+        // none, in a letter the model all but certainly calls urgent.
+        let Some(margin) = self
+            .rules
+            .urgent_model
+            .as_ref()
+            .and_then(|m| m.margin_of(URGENT_CLASS, &letter.folded, &letter.folded_subject))
+        else {
+            return false;
         };
-        let by_model = match (&self.rules.urgent_model, def.model_probability) {
-            (Some(model), Some(at_least)) if score > 0.0 && score >= def.model_min_cues => {
-                likely(model, at_least)
-            }
-            _ => None,
+        let with_cues = def.model_margin.is_some_and(|at_least| {
+            score > 0.0 && score >= def.model_min_cues && margin >= at_least
+        });
+        let alone = def
+            .model_alone_margin
+            .is_some_and(|at_least| margin >= at_least);
+        let label = match (with_cues, alone) {
+            (true, _) => URGENT_MODEL_LABEL,
+            (false, true) => URGENT_MODEL_ALONE_LABEL,
+            (false, false) => return false,
         };
-        if by_model.is_some() {
-            reasons.push(Reason {
-                kind: ReasonKind::Urgent,
-                target: "urgent".into(),
-                label: URGENT_MODEL_LABEL.into(),
-                weight: def.threshold - score,
-            });
-        }
-        by_model.is_some()
+        reasons.push(Reason {
+            kind: ReasonKind::Urgent,
+            target: "urgent".into(),
+            label: label.into(),
+            weight: def.threshold - score,
+        });
+        true
     }
 
     /// Whether the type goes through a leader (the taxonomy says).
@@ -408,9 +416,11 @@ impl LetterDates {
     }
 }
 
-/// What the urgency model's reason says to staff.
+/// What the urgency model's reasons say to staff: beside weak cues, and
+/// alone.
 const URGENT_MODEL_LABEL: &str =
     "svake tegn på hast, og ligner på merkede hastebrev (statistisk modell)";
+const URGENT_MODEL_ALONE_LABEL: &str = "ligner sterkt på merkede hastebrev (statistisk modell)";
 
 /// The unit a letter is addressed to, and the rule that read it.
 struct Addressed {

@@ -26,10 +26,19 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{features, ModelFeatures};
+use super::features::{features, ModelFeatures};
+use super::Classifier;
 
-/// The embedded default table.
+/// The embedded document-type table.
 pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
+
+/// The embedded urgency table: the same model over two classes, `urgent`
+/// and `calm` (the tuning letters' `urgent` label), trained the same way.
+pub const DEFAULT_URGENT_MODEL_TSV: &str = include_str!("../../config/urgent_model.tsv");
+
+/// The urgency model's classes.
+pub const URGENT_CLASS: &str = "urgent";
+pub const CALM_CLASS: &str = "calm";
 
 /// A letter with fewer distinct known features than this is too short for
 /// the model to say anything (an excerpt, a one-line note): rules alone
@@ -171,6 +180,14 @@ impl LinearModel {
         Some(self.classes().zip(scores).collect())
     }
 
+    /// One type's score, as [`Self::scores`] gives it.
+    pub fn margin_of(&self, class: &str, folded: &str, subject: &str) -> Option<f64> {
+        self.scores(folded, subject)?
+            .into_iter()
+            .find(|(c, _)| *c == class)
+            .map(|(_, s)| s)
+    }
+
     /// The table as committed in `config/type_model.tsv` (sorted, stable).
     pub fn to_tsv(&self) -> String {
         let mut out = String::from(
@@ -243,6 +260,20 @@ impl LinearModel {
             bias,
             weights,
         })
+    }
+}
+
+impl Classifier {
+    /// The same rules with another urgency table (cross-validation
+    /// retrains it per fold; without `model_margin` or `model_alone_margin`
+    /// it stays unused).
+    pub fn with_urgent_model(&self, model: LinearModel) -> Classifier {
+        let mut classifier = self.clone();
+        let urgent = &classifier.rules.file.urgent;
+        if urgent.model_margin.or(urgent.model_alone_margin).is_some() {
+            classifier.rules.urgent_model = Some(model);
+        }
+        classifier
     }
 }
 

@@ -24,10 +24,10 @@ pub mod config;
 mod dates;
 mod decide;
 mod explain;
+mod features;
 mod fuse;
 mod linear;
 mod load;
-mod model;
 mod normalize;
 mod nynorsk;
 mod person_id;
@@ -56,9 +56,9 @@ use crate::item::{QualityFlag, Source, UnitId};
 pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
+pub use features::ModelFeatures;
 pub use linear::LinearModel;
 pub use load::DEFAULT_RULES_TOML;
-pub use model::{ModelFeatures, TypeModel};
 pub use normalize::fold;
 pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,

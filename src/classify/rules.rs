@@ -10,7 +10,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::linear::{LinearModel, DEFAULT_MODEL_TSV};
-use super::model::{TypeModel, CALM_CLASS, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS};
+use super::linear::{CALM_CLASS, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
@@ -222,8 +222,8 @@ pub struct Rules {
     pub(super) writer_roles: Vec<(usize, LazyRegex)>,
     /// The statistical model, when `model_weight` asks for it.
     pub(super) model: Option<LinearModel>,
-    /// The urgency model, when `urgent.model_probability` asks for it.
-    pub(super) urgent_model: Option<TypeModel>,
+    /// The urgency model, when `urgent.model_margin` or `model_alone_margin` asks for it.
+    pub(super) urgent_model: Option<LinearModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -430,16 +430,17 @@ impl Rules {
         } else {
             None
         };
-        let urgent_model = match file.urgent.model_probability {
+        let urgent = &file.urgent;
+        let urgent_model = match urgent.model_margin.or(urgent.model_alone_margin) {
             Some(_) => {
-                let model = TypeModel::from_tsv(DEFAULT_URGENT_MODEL_TSV)
+                let model = LinearModel::from_tsv(DEFAULT_URGENT_MODEL_TSV)
                     .map_err(|e| invalid(origin, e))?;
                 let mut classes: Vec<&str> = model.classes().collect();
                 classes.sort_unstable();
                 if classes != [CALM_CLASS, URGENT_CLASS] {
                     return Err(invalid(
                         origin,
-                        "urgent.model_probability: hastemodellen må ha klassene «calm» og «urgent»"
+                        "urgent.model_margin: hastemodellen må ha klassene «calm» og «urgent»"
                             .into(),
                     ));
                 }

@@ -59,14 +59,19 @@ pub struct UrgentDef {
     pub cues: Vec<UrgentCue>,
     #[serde(default)]
     pub near_need: Option<NearNeed>,
-    /// The urgency model (`config/urgent_model.tsv`, see `model.rs`): a
-    /// letter whose cues stay below the threshold is urgent when they reach
-    /// `model_min_cues` and the model gives it at least this probability.
-    /// Absent: the cues alone decide.
+    /// The urgency model (`config/urgent_model.tsv`, the linear model of
+    /// `linear.rs` over two classes, `urgent` and `calm`): a letter whose
+    /// cues stay below the threshold is urgent when they reach
+    /// `model_min_cues` and the model's margin for `urgent` is at least
+    /// this. Absent: the cues alone decide.
     #[serde(default)]
-    pub model_probability: Option<f64>,
+    pub model_margin: Option<f64>,
     #[serde(default)]
     pub model_min_cues: f32,
+    /// … and without any cue when the margin is at least this (absent:
+    /// never the model alone).
+    #[serde(default)]
+    pub model_alone_margin: Option<f64>,
 }
 
 /// A need named on the same line as (or the line before) a date at most

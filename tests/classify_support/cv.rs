@@ -8,7 +8,7 @@
 //! it leads). The rules were written on the other letters, so the whole
 //! classifier's score flatters it; the model alone does not.
 
-use postmottak::classify::{fold, subject_line, Classifier, LinearModel, ModelFeatures, TypeModel};
+use postmottak::classify::{fold, subject_line, Classifier, LinearModel, ModelFeatures};
 
 use super::{evaluate_with, number, text_extraction, Letter, Report};
 
@@ -16,8 +16,8 @@ use super::{evaluate_with, number, text_extraction, Letter, Report};
 /// regularisation constant (`POSTMOTTAK_CV_MODELS` tries others).
 pub const C: f64 = 3.0;
 
-/// The urgency table's smoothing.
-pub const ALPHA: f64 = 0.1;
+/// The urgency table's regularisation constant.
+pub const URGENT_C: f64 = 3.0;
 pub const FEATURES: ModelFeatures = ModelFeatures {
     pairs: true,
     nynorsk_as_bokmal: true,
@@ -40,7 +40,7 @@ pub fn train(letters: &[Letter], c: f64, features: ModelFeatures) -> LinearModel
 }
 
 /// The urgency model the given letters train (`urgent` or `calm`).
-pub fn train_urgent(letters: &[Letter]) -> TypeModel {
+pub fn train_urgent(letters: &[Letter]) -> LinearModel {
     let rows: Vec<(String, String, &str)> = letters
         .iter()
         .map(|l| {
@@ -48,9 +48,9 @@ pub fn train_urgent(letters: &[Letter]) -> TypeModel {
             (folded(l), subject(l), class)
         })
         .collect();
-    TypeModel::train(
+    LinearModel::train(
         rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), *y)),
-        ALPHA,
+        URGENT_C,
         FEATURES,
     )
 }
