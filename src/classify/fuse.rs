@@ -103,7 +103,7 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::ModelFeatures;
+    use crate::classify::linear::toy::{filler, two_types};
 
     /// The rules text with the top-level `key = …` line set to `value`.
     fn set(text: &str, key: &str, value: &str) -> String {
@@ -120,13 +120,6 @@ mod tests {
             .collect();
         assert!(lines.iter().any(|l| l.starts_with(&prefix)), "{key}");
         lines.join("\n")
-    }
-
-    fn filler(n: usize) -> String {
-        (0..n)
-            .map(|i| format!("ord{}x", char::from(b'a' + (i % 26) as u8)))
-            .collect::<Vec<_>>()
-            .join(" ")
     }
 
     #[test]
@@ -157,16 +150,7 @@ mod tests {
         let common = filler(30);
         let a = format!("{common} uenig vedtaket klagen ny vurdering");
         let b = format!("{common} epikrise diagnose innlagt utskrevet sengepost");
-        let toy = LinearModel::train(
-            [
-                (a.as_str(), "", "klage"),
-                (a.as_str(), "", "klage"),
-                (b.as_str(), "", "helseopplysninger"),
-                (b.as_str(), "", "helseopplysninger"),
-            ],
-            1.0,
-            ModelFeatures::default(),
-        );
+        let toy = two_types(&a, "klage", &b, "helseopplysninger");
         let rules_text = super::super::DEFAULT_RULES_TOML;
         let with_model = |text: &str| {
             let mut rules = Rules::from_toml(text, "test").unwrap();

@@ -361,31 +361,44 @@ impl Xorshift {
     }
 }
 
+/// Toy tables for the tests here and in `fuse.rs`.
 #[cfg(test)]
-mod tests {
+pub(super) mod toy {
     use super::*;
 
-    fn filler(n: usize) -> String {
+    /// `n` filler words, the same in every letter (26 distinct).
+    pub fn filler(n: usize) -> String {
         (0..n)
             .map(|i| format!("ord{}x", char::from(b'a' + (i % 26) as u8)))
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    fn toy() -> LinearModel {
-        let common = filler(30);
-        let a = format!("{common} klage vedtaket uenig");
-        let b = format!("{common} epikrise diagnose innlagt");
+    /// A table trained on two letters of each of two types.
+    pub fn two_types(a: &str, a_type: &str, b: &str, b_type: &str) -> LinearModel {
         LinearModel::train(
             [
-                (a.as_str(), "", "klage"),
-                (a.as_str(), "", "klage"),
-                (b.as_str(), "", "helse"),
-                (b.as_str(), "", "helse"),
+                (a, "", a_type),
+                (a, "", a_type),
+                (b, "", b_type),
+                (b, "", b_type),
             ],
             1.0,
             ModelFeatures::default(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toy::{filler, two_types};
+    use super::*;
+
+    fn toy() -> LinearModel {
+        let common = filler(30);
+        let a = format!("{common} klage vedtaket uenig");
+        let b = format!("{common} epikrise diagnose innlagt");
+        two_types(&a, "klage", &b, "helse")
     }
 
     fn best(scores: &[(&str, f64)]) -> String {
