@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 2800–2999:
+//! Prints a confusion matrix and every miss (the held-out letters 3000–3199:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -55,9 +55,11 @@ fn ground_truth_text() {
     assert_eq!(established.sender_false, 0, "sender false positives");
     // The received stamp's date from the text is never invented, and always
     // found where a tuning letter is stamped (text layer and ground truth).
-    // Fresh P's stamp texts were written by outsiders in forms the parser
-    // had not seen: at its one check (session 15) all 88 were read, none
-    // invented; the level is kept. (O's, at its check
+    // Fresh Q's stamp texts were written by outsiders in forms the parser
+    // had not seen: at its one check (session 16) 92 of 96 were read, and a
+    // date was invented on one digital letter (a county governor's cover
+    // letter: "e-post mottatt 09.11.2026 kl. 21:47"), since mended: digital
+    // post is never stamped received. (P's, at its check 88/88, O's, at its check
     // 88/88, N's, 91/91 with one invented on an SMS transcript's header,
     // fixed since, M's, 92/92, L's, 94/94, K's, 98/104, J's, 94/104, and
     // I's, 91/95, are tuning letters now and all read.)
@@ -68,7 +70,7 @@ fn ground_truth_text() {
         report.stamped_right, report.stamped_total,
         "stamp date missed"
     );
-    unseen.assert_stamp_level("held-out P from the text", 0, "88/88");
+    unseen.assert_stamp_level("held-out Q from the text", 4, "92/96");
 }
 
 /// The parts held out before, each reported on its own: 300–399 (scores
@@ -100,10 +102,10 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
     ]
 }
 
-/// The issue's targets on the held-out letters (2800–2999), which the rules
+/// The issue's targets on the held-out letters (3000–3199), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out P type 88.5 %, urgent recall 26/28: below the targets"]
+#[ignore = "issue 11: held-out Q unit 92.0 %, urgent recall 26/28: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -111,17 +113,19 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out P reached at its one check (session 15, after
+/// The level fresh held-out Q reached at its one check (session 16, after
 /// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 177/200, unit 191/200, date 197/200, person
-/// IDs 190/190 with none false, urgent 26/28 with 15 false alarms. Kept
-/// while the issue's targets are not met: a change that loses ground on
-/// unseen letters fails here.
+/// tuning letters alone): type 193/200, unit 184/200, date 190/200, person
+/// IDs 207/207 with none false (after three letters' numbers were mended:
+/// their writers had typed the real-looking month where the listed
+/// synthetic number has month + 80), urgent 26/28 with 12 false alarms.
+/// Kept while the issue's targets are not met: a change that loses ground
+/// on unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 2800-2999", &held_out, (88, 95, 98, 2, 15, 0));
+    assert_level("HELD-OUT 3000-3199", &held_out, (96, 92, 95, 2, 12, 0));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,
@@ -233,7 +237,7 @@ fn formerly_held_out_level_kept() {
 }
 
 /// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 2800–2999) train: never the held-out letters.
+/// tuning letters (all but the held-out 3000–3199) train: never the held-out letters.
 /// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {

@@ -369,6 +369,16 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         let bounded = bounded_by(s).filter(|&d| stamp::plausible(s, received, Some(d)))?;
         Some(Some(bounded))
     };
+    // Digital post is never stamped received here: its arrival in the
+    // share is its receipt, and a "mottatt 09.11.2026" in its text is
+    // another party's (a forwarded e-mail's, the county governor's).
+    if input.source == Source::Digital {
+        return LetterDates {
+            document: free,
+            stamped: None,
+            stamp_unreadable: false,
+        };
+    }
     let reading = input
         .extraction
         .pages

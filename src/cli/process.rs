@@ -23,7 +23,8 @@ use crate::item::{Sha256, Source, UnitId};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Treat the files as scans from this unit's folder (default: digital
-    /// post, unit classified from content).
+    /// post, unit classified from content, and no received stamp read:
+    /// only paper post is stamped).
     #[arg(long)]
     pub unit: Option<String>,
     /// One JSON object per file and line.
