@@ -89,6 +89,19 @@ fn extracted_by_letter(letters: &[&Letter]) -> impl Fn(&Letter) -> Option<Extrac
     }
 }
 
+/// The rendered letters `keep` chooses, and their extractions.
+fn rendered_through_the_extractor(
+    keep: fn(&Letter) -> bool,
+) -> (Vec<Letter>, impl Fn(&Letter) -> Option<Extraction>) {
+    let letters: Vec<Letter> = load_letters()
+        .into_iter()
+        .filter(|l| keep(l) && rendered(l).is_file())
+        .collect();
+    let chosen: Vec<&Letter> = letters.iter().collect();
+    let extracted = extracted_by_letter(&chosen);
+    (letters, extracted)
+}
+
 /// The suite's fixed sample: every tuning letter below 200 (the set the
 /// targets are asserted on, with the quality-flag letters) and every
 /// eighth after it by number, which spreads over every writing round,
@@ -104,12 +117,7 @@ const SAMPLE_LATER_LEVEL: &str = "86/93 in session 16 (77/81 before P's sampled 
 
 #[test]
 fn a_sample_through_the_extractor() {
-    let letters: Vec<Letter> = load_letters()
-        .into_iter()
-        .filter(|l| in_the_suite_sample(l) && rendered(l).is_file())
-        .collect();
-    let chosen: Vec<&Letter> = letters.iter().collect();
-    let extracted = extracted_by_letter(&chosen);
+    let (letters, extracted) = rendered_through_the_extractor(in_the_suite_sample);
     let report = evaluate(&letters, &extracted);
     report.print_summary("rendered files through the real Extractor, the suite's sample");
     let part = |range| classify_support::numbered(&letters, range);
@@ -298,12 +306,7 @@ const HELD_OUT_STAMP_LEVEL: &str = "83/96";
 #[test]
 #[ignore = "the held-out check through OCR: cargo test --test classify_pipeline held_out_through_the_extractor -- --ignored --nocapture"]
 fn held_out_through_the_extractor() {
-    let letters: Vec<Letter> = load_letters()
-        .into_iter()
-        .filter(|l| is_held_out(l) && rendered(l).is_file())
-        .collect();
-    let chosen: Vec<&Letter> = letters.iter().collect();
-    let extracted = extracted_by_letter(&chosen);
+    let (letters, extracted) = rendered_through_the_extractor(is_held_out);
     let unseen = evaluate(&letters, &extracted);
     unseen.print_summary("rendered files, HELD-OUT letters 3000-3199 (fresh Q)");
     println!(
