@@ -291,7 +291,8 @@ fn type_and_urgency_by_writing_round_stay_at_their_level() {
         cv::C,
         cv::FEATURES,
     );
-    let (ok, _, wrong, n) = cv::print_folds(&folds);
+    let totals = cv::print_folds(&folds);
+    let (ok, wrong, n) = (totals.type_ok, totals.type_wrong, totals.letters);
     assert_eq!(n, tuning.len());
     assert!(
         ok * 1000 >= n * 948,
@@ -303,13 +304,10 @@ fn type_and_urgency_by_writing_round_stay_at_their_level() {
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
     // session 16, 332/337 urgent letters found with 150 false alarms.
-    let sum = |f: fn(&classify_support::Report) -> usize| -> usize {
-        folds.iter().map(|fold| f(&fold.report)).sum()
-    };
     let (found, urgent, false_alarms) = (
-        sum(|r| r.urgent_found),
-        sum(|r| r.urgent_expected),
-        sum(|r| r.urgent_false),
+        totals.urgent_found,
+        totals.urgent_expected,
+        totals.urgent_false,
     );
     assert!(
         found * 1000 >= urgent * 980,
@@ -360,9 +358,9 @@ fn cross_validation() {
     for (c, features) in variants {
         println!("\n--- model: C {c}, {features:?}, by round: {by_round}");
         let folds = cv::cross_validate(&base, &tuning, &fold_of, c, features);
-        let (ok, _, _, n) = cv::print_folds(&folds);
-        assert_eq!(n, tuning.len());
-        assert!(ok > 0);
+        let totals = cv::print_folds(&folds);
+        assert_eq!(totals.letters, tuning.len());
+        assert!(totals.type_ok > 0);
     }
 }
 

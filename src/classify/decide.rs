@@ -349,6 +349,16 @@ pub(super) struct LetterDates {
 pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> LetterDates {
     let received = input.received_on;
     let free = super::dates::document_date_arrived(&letter.text, received);
+    // Digital post is never stamped received here: its arrival in the
+    // share is its receipt, and a "mottatt 09.11.2026" in its text is
+    // another party's (a forwarded e-mail's, the county governor's).
+    if input.source == Source::Digital {
+        return LetterDates {
+            document: free,
+            stamped: None,
+            stamp_unreadable: false,
+        };
+    }
     let bounded_by = |s: NaiveDate| {
         let arrived = received.map_or(s, |r| r.min(s));
         super::dates::document_date_arrived(&letter.text, Some(arrived))
@@ -369,16 +379,6 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         let bounded = bounded_by(s).filter(|&d| stamp::plausible(s, received, Some(d)))?;
         Some(Some(bounded))
     };
-    // Digital post is never stamped received here: its arrival in the
-    // share is its receipt, and a "mottatt 09.11.2026" in its text is
-    // another party's (a forwarded e-mail's, the county governor's).
-    if input.source == Source::Digital {
-        return LetterDates {
-            document: free,
-            stamped: None,
-            stamp_unreadable: false,
-        };
-    }
     let reading = input
         .extraction
         .pages

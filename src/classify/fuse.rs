@@ -9,21 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::linear::LinearModel;
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
-use super::Classifier;
-
-impl Classifier {
-    /// The same rules with another model table (cross-validation retrains
-    /// the model per fold; `model_weight` 0 still leaves it out).
-    pub fn with_type_model(&self, model: LinearModel) -> Classifier {
-        let mut classifier = self.clone();
-        if classifier.rules.file.model_weight > 0.0 {
-            classifier.rules.model = Some(model);
-        }
-        classifier
-    }
-}
 
 /// What a reason for the model's view says to staff.
 const MODEL_LABEL: &str = "ligner på merkede brev av denne typen (statistisk modell)";

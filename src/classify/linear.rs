@@ -62,7 +62,7 @@ const MAX_PASSES: usize = 500;
 /// Weights are written with this many decimals, so the table stays small.
 const DECIMALS: usize = 4;
 
-/// One weight per type for each feature, and one bias per type.
+/// One weight per class for each feature, and one bias per class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearModel {
     /// The regularisation constant it was trained with (C: larger fits the
@@ -195,7 +195,7 @@ impl LinearModel {
     /// The table as committed in `config/type_model.tsv` (sorted, stable).
     pub fn to_tsv(&self) -> String {
         let mut out = String::from(
-            "# Feature weights per document type for the linear model (src/classify/linear.rs).\n\
+            "# Feature weights per class for the linear model (src/classify/linear.rs).\n\
              # Generated from the tuning letters in samples/letters by tests/classify_labelled.rs;\n\
              # do not edit: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled\n",
         );
@@ -255,7 +255,7 @@ impl LinearModel {
         }
         let c = c.ok_or("modelltabellen mangler c")?;
         if classes.len() < 2 {
-            return Err("modelltabellen har færre enn to dokumenttyper".into());
+            return Err("modelltabellen har færre enn to klasser".into());
         }
         Ok(LinearModel {
             c,
@@ -268,13 +268,21 @@ impl LinearModel {
 }
 
 impl Classifier {
-    /// The same rules with another urgency table (cross-validation
-    /// retrains it per fold; without `model_margin` or `model_alone_margin`
-    /// it stays unused).
+    /// The same rules with another type table (cross-validation retrains
+    /// it per fold; `model_weight` 0 still leaves it out).
+    pub fn with_type_model(&self, model: LinearModel) -> Classifier {
+        let mut classifier = self.clone();
+        if classifier.rules.file.model_weight > 0.0 {
+            classifier.rules.model = Some(model);
+        }
+        classifier
+    }
+
+    /// The same rules with another urgency table (likewise; unused unless
+    /// the rules ask for it, `UrgentDef::uses_model`).
     pub fn with_urgent_model(&self, model: LinearModel) -> Classifier {
         let mut classifier = self.clone();
-        let urgent = &classifier.rules.file.urgent;
-        if urgent.model_margin.or(urgent.model_alone_margin).is_some() {
+        if classifier.rules.file.urgent.uses_model() {
             classifier.rules.urgent_model = Some(model);
         }
         classifier

@@ -9,8 +9,9 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 use serde::Deserialize;
 
-use super::linear::{LinearModel, DEFAULT_MODEL_TSV};
-use super::linear::{CALM_CLASS, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS};
+use super::linear::{
+    LinearModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS,
+};
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
@@ -430,23 +431,20 @@ impl Rules {
         } else {
             None
         };
-        let urgent = &file.urgent;
-        let urgent_model = match urgent.model_margin.or(urgent.model_alone_margin) {
-            Some(_) => {
-                let model = LinearModel::from_tsv(DEFAULT_URGENT_MODEL_TSV)
-                    .map_err(|e| invalid(origin, e))?;
-                let mut classes: Vec<&str> = model.classes().collect();
-                classes.sort_unstable();
-                if classes != [CALM_CLASS, URGENT_CLASS] {
-                    return Err(invalid(
-                        origin,
-                        "urgent.model_margin: hastemodellen må ha klassene «calm» og «urgent»"
-                            .into(),
-                    ));
-                }
-                Some(model)
+        let urgent_model = if file.urgent.uses_model() {
+            let model =
+                LinearModel::from_tsv(DEFAULT_URGENT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
+            let mut classes: Vec<&str> = model.classes().collect();
+            classes.sort_unstable();
+            if classes != [CALM_CLASS, URGENT_CLASS] {
+                return Err(invalid(
+                    origin,
+                    "urgent.model_margin: hastemodellen må ha klassene «calm» og «urgent»".into(),
+                ));
             }
-            None => None,
+            Some(model)
+        } else {
+            None
         };
         Ok(Rules {
             file,

@@ -74,6 +74,13 @@ pub struct UrgentDef {
     pub model_alone_margin: Option<f64>,
 }
 
+impl UrgentDef {
+    /// Whether the rules ask for the urgency model at all.
+    pub fn uses_model(&self) -> bool {
+        self.model_margin.is_some() || self.model_alone_margin.is_some()
+    }
+}
+
 /// A need named on the same line as (or the line before) a date at most
 /// `days` after the letter's own date, or a moment within days written as
 /// words ("i morgen", "på fredag", "om to dagar").

@@ -1,10 +1,7 @@
 //! k-fold cross-validation on the tuning letters: the statistical model is
 //! retrained per fold on the other folds, so each letter is classified by a
 //! model that never saw it. Measures per fold: the whole classifier (rules +
-//! that model), the same on letters from 300 on apart (the outside batches
-//! the rules were not written on; only 400–459 were read while rules
-//! changed before session 5),
-//! and the model alone (its best type, and how often it is right by how far
+//! that model) and the model alone (its best type, and how often it is right by how far
 //! it leads). The rules were written on the other letters, so the whole
 //! classifier's score flatters it; the model alone does not.
 
@@ -27,31 +24,33 @@ pub const FEATURES: ModelFeatures = ModelFeatures {
 
 /// The type model the given letters train (their ground-truth text, folded).
 pub fn train(letters: &[Letter], c: f64, features: ModelFeatures) -> LinearModel {
-    let rows: Vec<(String, String, String)> = letters
-        .iter()
-        .map(|l| (folded(l), subject(l), l.expected.document_type.clone()))
-        .collect();
-    LinearModel::train(
-        rows.iter()
-            .map(|(t, s, y)| (t.as_str(), s.as_str(), y.as_str())),
-        c,
-        features,
-    )
+    train_on(letters, |l| &l.expected.document_type, c, features)
 }
 
 /// The urgency model the given letters train (`urgent` or `calm`).
 pub fn train_urgent(letters: &[Letter]) -> LinearModel {
+    train_on(
+        letters,
+        |l| if l.expected.urgent { "urgent" } else { "calm" },
+        URGENT_C,
+        FEATURES,
+    )
+}
+
+fn train_on(
+    letters: &[Letter],
+    class: impl Fn(&Letter) -> &str,
+    c: f64,
+    features: ModelFeatures,
+) -> LinearModel {
     let rows: Vec<(String, String, &str)> = letters
         .iter()
-        .map(|l| {
-            let class = if l.expected.urgent { "urgent" } else { "calm" };
-            (folded(l), subject(l), class)
-        })
+        .map(|l| (folded(l), subject(l), class(l)))
         .collect();
     LinearModel::train(
         rows.iter().map(|(t, s, y)| (t.as_str(), s.as_str(), *y)),
-        URGENT_C,
-        FEATURES,
+        c,
+        features,
     )
 }
 
@@ -106,8 +105,6 @@ pub fn batch_folds(letters: &[Letter]) -> Vec<usize> {
 pub struct Fold {
     /// The whole classifier on the fold's letters.
     pub report: Report,
-    /// The same on the fold's letters from 300 on (outside batches).
-    pub fresh: Report,
     /// The model alone: letters it spoke on, and right among them.
     pub model_spoke: usize,
     pub model_ok: usize,
@@ -153,14 +150,8 @@ pub fn cross_validate(
             .with_type_model(model)
             .with_urgent_model(train_urgent(&train_on));
         let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
-        let fresh: Vec<Letter> = test
-            .into_iter()
-            .filter(|l| number(l).is_some_and(|n| n >= 300))
-            .collect();
-        let fresh = evaluate_with(&classifier, &fresh, |l| Some(text_extraction(l)));
         Fold {
             report,
-            fresh,
             model_spoke,
             model_ok,
             model_leads,
@@ -180,14 +171,21 @@ fn pct(a: usize, b: usize) -> f64 {
     100.0 * a as f64 / b.max(1) as f64
 }
 
-/// Per-fold accuracy and the sums; returns the whole classifier's
-/// (right, «annet», wrong type, letters).
-pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
+/// The whole classifier over all folds.
+pub struct Totals {
+    pub type_ok: usize,
+    pub type_wrong: usize,
+    pub letters: usize,
+    pub urgent_found: usize,
+    pub urgent_expected: usize,
+    pub urgent_false: usize,
+}
+
+/// Per-fold accuracy and the sums.
+pub fn print_folds(folds: &[Fold]) -> Totals {
     let (mut ok, mut abstained, mut wrong, mut n) = (0, 0, 0, 0);
-    let (mut fresh_ok, mut fresh_ab, mut fresh_wrong, mut fresh_n) = (0, 0, 0, 0);
     let (mut spoke, mut model_ok) = (0, 0);
     let (mut unit_ok, mut date_ok, mut urgent) = (0, 0, (0, 0, 0));
-    let (mut fresh_unit, mut fresh_date, mut fresh_urgent) = (0, 0, (0, 0, 0));
     for (f, fold) in folds.iter().enumerate() {
         let r = &fold.report;
         println!(
@@ -218,15 +216,6 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         abstained += r.type_abstained;
         wrong += r.type_wrong_confident;
         n += r.letters;
-        fresh_ok += fold.fresh.type_ok;
-        fresh_ab += fold.fresh.type_abstained;
-        fresh_wrong += fold.fresh.type_wrong_confident;
-        fresh_n += fold.fresh.letters;
-        fresh_unit += fold.fresh.unit_ok;
-        fresh_date += fold.fresh.date_ok;
-        fresh_urgent.0 += fold.fresh.urgent_found;
-        fresh_urgent.1 += fold.fresh.urgent_expected;
-        fresh_urgent.2 += fold.fresh.urgent_false;
         spoke += fold.model_spoke;
         model_ok += fold.model_ok;
     }
@@ -242,19 +231,6 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         urgent.0,
         urgent.1,
         urgent.2
-    );
-    println!(
-        "  letters from 300 on: type {fresh_ok}/{fresh_n} {:.1} %  «annet» on {fresh_ab}, wrong type on {fresh_wrong}  (cost {})",
-        pct(fresh_ok, fresh_n),
-        fresh_ab + 2 * fresh_wrong
-    );
-    println!(
-        "  letters from 300 on: unit {fresh_unit}/{fresh_n} {:.1} %, document date {fresh_date}/{fresh_n} {:.1} %, urgent {}/{} (+{} false)",
-        pct(fresh_unit, fresh_n),
-        pct(fresh_date, fresh_n),
-        fresh_urgent.0,
-        fresh_urgent.1,
-        fresh_urgent.2
     );
     println!(
         "  model alone: {model_ok}/{spoke} {:.1} % of the letters it spoke on",
@@ -277,5 +253,12 @@ pub fn print_folds(folds: &[Fold]) -> (usize, usize, usize, usize) {
         })
         .collect();
     println!("  model alone by margin lead: {}", buckets.join("  "));
-    (ok, abstained, wrong, n)
+    Totals {
+        type_ok: ok,
+        type_wrong: wrong,
+        letters: n,
+        urgent_found: urgent.0,
+        urgent_expected: urgent.1,
+        urgent_false: urgent.2,
+    }
 }
