@@ -5,7 +5,8 @@
 //! model where the rules file says so. A type neither its rules nor the
 //! model clearly support becomes `annet` (`abstain_*` in the rules file):
 //! a person reads "annet", while a wrong type sends the letter down the
-//! wrong routine.
+//! wrong routine. The unit of digital post is fused likewise
+//! (`unit_model_weight`), but the unit model only adds support.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,9 @@ use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 
 /// What a reason for the model's view says to staff.
 const MODEL_LABEL: &str = "ligner på merkede brev av denne typen (statistisk modell)";
+
+/// What a reason for the unit model's view says to staff.
+const UNIT_MODEL_LABEL: &str = "ligner på merket post til denne enheten (statistisk modell)";
 
 /// What the reason for abstaining says to staff.
 const ABSTAIN_LABEL: &str =
@@ -83,6 +87,47 @@ impl Rules {
             suggestion: (!confident && top != FALLBACK_TYPE).then(|| top.to_owned()),
             fired,
         })
+    }
+}
+
+impl Rules {
+    /// Adds the unit model's view to the unit rules' scores: the margin of
+    /// each unit it favours (above 0) times `unit_model_weight`, and a
+    /// reason for its favourite. Not for the default unit, where letters go
+    /// when no unit is supported: its support would outvote a service the
+    /// letter names. A negative margin takes nothing away. Nothing without
+    /// a unit model or for a letter too short for it (`config/rules.toml`
+    /// has the measurements).
+    pub(super) fn add_unit_model(
+        &self,
+        folded: &str,
+        folded_subject: &str,
+        scores: &mut BTreeMap<String, f32>,
+        fired: &mut Vec<Fired>,
+    ) {
+        let Some(margins) = self
+            .unit_model
+            .as_ref()
+            .and_then(|m| m.scores(folded, folded_subject))
+        else {
+            return;
+        };
+        let weight = self.file.unit_model_weight;
+        let default = self.file.default_unit.as_str();
+        let supported = margins.iter().filter(|(unit, _)| *unit != default);
+        for &(unit, margin) in supported.clone() {
+            *scores.entry(unit.to_owned()).or_default() += weight * margin.max(0.0) as f32;
+        }
+        if let Some(&(unit, margin)) = supported.max_by(|a, b| a.1.total_cmp(&b.1)) {
+            let weight = weight * margin as f32;
+            if weight > 0.0 {
+                fired.push(Fired {
+                    target: unit.to_owned(),
+                    label: UNIT_MODEL_LABEL.to_owned(),
+                    weight: (weight * 10.0).round() / 10.0,
+                });
+            }
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! The models beside the rules: a linear support vector machine (one class
 //! against the rest) over a letter's features (`features.rs`: words, word
 //! pairs, nynorsk read as bokmål, the subject line's words), each letter's
-//! features as a unit vector. Two tables: the document type
-//! (`config/type_model.tsv`, fused with the rule scores in `fuse.rs`) and
+//! features as a unit vector. Three tables: the document type
+//! (`config/type_model.tsv`, fused with the rule scores in `fuse.rs`),
 //! urgency (`config/urgent_model.tsv`, classes `urgent` and `calm`, read by
-//! `decide::decide_urgent`).
+//! `decide::decide_urgent`) and the unit (`config/unit_model.tsv`, added to
+//! the unit rules of digital post in `fuse.rs`).
 //!
 //! Why this model: naive Bayes, the model here until session 16, counts
 //! every word as independent evidence, so a long letter's hundred weak
@@ -39,6 +40,10 @@ pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
 /// The embedded urgency table: the same model over two classes, `urgent`
 /// and `calm` (the tuning letters' `urgent` label), trained the same way.
 pub const DEFAULT_URGENT_MODEL_TSV: &str = include_str!("../../config/urgent_model.tsv");
+
+/// The embedded unit table: the same model over the units (the digital
+/// tuning letters' `unit` label), fused with the unit rules in `fuse.rs`.
+pub const DEFAULT_UNIT_MODEL_TSV: &str = include_str!("../../config/unit_model.tsv");
 
 /// The urgency model's classes.
 pub const URGENT_CLASS: &str = "urgent";
@@ -284,6 +289,16 @@ impl Classifier {
         let mut classifier = self.clone();
         if classifier.rules.file.urgent.uses_model() {
             classifier.rules.urgent_model = Some(model);
+        }
+        classifier
+    }
+
+    /// The same rules with another unit table (likewise; `unit_model_weight`
+    /// 0 leaves it out).
+    pub fn with_unit_model(&self, model: LinearModel) -> Classifier {
+        let mut classifier = self.clone();
+        if classifier.rules.file.unit_model_weight > 0.0 {
+            classifier.rules.unit_model = Some(model);
         }
         classifier
     }

@@ -10,7 +10,8 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::linear::{
-    LinearModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV, URGENT_CLASS,
+    LinearModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_UNIT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV,
+    URGENT_CLASS,
 };
 use super::normalize::{inflected_phrase_pattern, phrase_pattern};
 use super::urgent::NearNeed;
@@ -58,6 +59,11 @@ pub struct RulesFile {
     /// the type as a suggestion. 0 and 0 (the default): never abstain so.
     #[serde(default)]
     pub abstain_model_lead: f32,
+    /// How much the unit model counts beside the unit rules for digital
+    /// post: its margin for each unit times this is added to the unit's
+    /// score. 0 (the default) leaves the unit rules alone.
+    #[serde(default)]
+    pub unit_model_weight: f32,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]
@@ -225,6 +231,8 @@ pub struct Rules {
     pub(super) model: Option<LinearModel>,
     /// The urgency model, when `urgent.model_margin` or `model_alone_margin` asks for it.
     pub(super) urgent_model: Option<LinearModel>,
+    /// The unit model, when `unit_model_weight` asks for it.
+    pub(super) unit_model: Option<LinearModel>,
 }
 
 pub(super) fn invalid(origin: &str, message: String) -> RulesError {
@@ -446,10 +454,27 @@ impl Rules {
         } else {
             None
         };
+        let unit_model = if file.unit_model_weight > 0.0 {
+            let model =
+                LinearModel::from_tsv(DEFAULT_UNIT_MODEL_TSV).map_err(|e| invalid(origin, e))?;
+            if let Some(unknown) = model
+                .classes()
+                .find(|c| !units.iter().any(|u| u.as_str() == *c))
+            {
+                return Err(invalid(
+                    origin,
+                    format!("unit_model_weight: enhetsmodellen kjenner enheten «{unknown}», som reglene ikke har"),
+                ));
+            }
+            Some(model)
+        } else {
+            None
+        };
         Ok(Rules {
             file,
             model,
             urgent_model,
+            unit_model,
             type_patterns,
             type_owner,
             unit_patterns,

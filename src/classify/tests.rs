@@ -534,3 +534,49 @@ fn the_urgency_model_decides_beside_a_weak_cue_or_by_a_clear_margin() {
     // A weak cue in a letter like the calm ones stays calm.
     assert!(!classify_digital(&classifier, &format!("{calm_words}\n\n{weak_cue}")).urgent);
 }
+
+/// The unit model (`unit_model_weight`) adds its view to the unit rules of
+/// digital post: a letter no unit rule claims goes where letters like it
+/// went, and says why; a scan keeps its folder's unit all the same.
+#[test]
+fn digital_post_no_unit_rule_claims_goes_where_the_unit_model_says() {
+    let words = |topic: &str, n: usize| {
+        (0..40)
+            .map(|i| format!("{topic}{}", char::from(b'a' + ((i + n) % 26) as u8)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let rows: Vec<(String, &str)> = (0..6)
+        .flat_map(|n| {
+            [
+                (fold(&words("kvistlund", n)), "rus-psykisk-helse"),
+                (fold(&words("braatemo", n)), "omsorg"),
+                (fold(&words("hallingby", n)), "mta"),
+            ]
+        })
+        .collect();
+    let model = LinearModel::train(
+        rows.iter().map(|(t, y)| (t.as_str(), "", *y)),
+        1.0,
+        ModelFeatures::default(),
+    );
+    let without = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let classifier = without.with_unit_model(model);
+    let letter = words("kvistlund", 2);
+    let c = classify_digital(&classifier, &letter);
+    assert_eq!(c.unit.as_str(), "rus-psykisk-helse", "{:?}", c.reasons);
+    assert!(c
+        .reasons
+        .iter()
+        .any(|r| r.kind == ReasonKind::Unit && r.label.contains("statistisk modell")));
+    // The same letter scanned at home care stays there.
+    let omsorg = UnitId::new("omsorg").unwrap();
+    let x = extraction(&letter);
+    let scanned = classifier.classify(&ClassifyInput {
+        extraction: &x,
+        source: Source::Scan,
+        folder_unit: Some(&omsorg),
+        received_on: None,
+    });
+    assert_eq!(scanned.unit, omsorg);
+}

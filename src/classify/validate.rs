@@ -15,11 +15,13 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
     if file.saturation <= 0.0 || file.subject_multiplier < 1.0 {
         return err("saturation må være over 0 og subject_multiplier minst 1".into());
     }
-    if !(0.0..=1000.0).contains(&file.model_weight) {
-        return err(format!(
-            "model_weight må være mellom 0 og 1000, er {}",
-            file.model_weight
-        ));
+    for (key, weight) in [
+        ("model_weight", file.model_weight),
+        ("unit_model_weight", file.unit_model_weight),
+    ] {
+        if !(0.0..=1000.0).contains(&weight) {
+            return err(format!("{key} må være mellom 0 og 1000, er {weight}"));
+        }
     }
     let mut ids: Vec<&str> = Vec::new();
     for t in &file.types {
