@@ -76,18 +76,18 @@ fn ground_truth_text() {
     );
 }
 
-/// Fresh R's stamps from the text at its one check: the dates it may miss
-/// and the level measured.
-const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "not checked yet";
+/// Fresh R's stamps from the text at its one check (session 17): the
+/// dates it may miss and the level measured (none invented).
+const HELD_OUT_TEXT_STAMP_MISS: usize = 1;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "85/86";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
 /// fresh D, 540–689, fresh F, 890–994 (each checked once), fresh G,
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
-/// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, and fresh P,
-/// 2800–2999 (each checked once).
+/// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
+/// and fresh Q, 3000–3199 (each checked once).
 /// Tuning letters since: their level is kept below.
 fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 16] {
     let part = |range| classify_support::numbered(letters, range);
@@ -114,7 +114,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// The issue's targets on the held-out letters (3200–3399), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out Q unit 92.0 %, urgent recall 26/28: below the targets"]
+#[ignore = "issue 11: held-out R unit 94.0 %, date 93.5 %, urgent recall 26/28, person IDs 188/189: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -122,19 +122,20 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out Q reached at its one check (session 16, after
+/// The level fresh held-out R reached at its one check (session 17, after
 /// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 193/200, unit 184/200, date 190/200, person
-/// IDs 207/207 with none false (after three letters' numbers were mended:
-/// their writers had typed the real-looking month where the listed
-/// synthetic number has month + 80), urgent 26/28 with 12 false alarms.
+/// tuning letters alone): type 192/200, unit 188/200, date 187/200, person
+/// IDs 188/189 with none false (after one letter's number was mended: its
+/// writer had typed the real-looking month where the listed synthetic
+/// number has month + 80; the one missed is written in a form's boxes,
+/// "0 3 8 9 4 4 …"), urgent 26/28 with 18 false alarms.
 /// Kept while the issue's targets are not met: a change that loses ground
 /// on unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    assert_level("HELD-OUT 3200-3399", &held_out, (96, 92, 95, 2, 12, 0));
+    assert_level("HELD-OUT 3200-3399", &held_out, (96, 94, 93, 2, 18, 1));
 }
 
 /// (type %, unit %, date %, urgent letters missed, urgent false alarms,

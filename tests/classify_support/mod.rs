@@ -47,7 +47,7 @@ pub fn arrival(_letter: &Letter) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
 }
 
-/// Ids 3000–3199 are the held-out set ("fresh held-out Q", session 16):
+/// Ids 3200–3399 are the held-out set ("fresh held-out R", session 17):
 /// written by outsiders who never read the rules, the model, `src/` or
 /// `tests/`, and never looked at letter by letter; scored once, after the
 /// last change.
