@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 /// about 30 MiB, 137 of them scans), and to 280 MiB for session 16's fresh
 /// held-out Q, 3000–3199 (200 letters, about 28 MiB, 105 of them scans),
 /// and to 310 MiB for session 17's fresh held-out R, 3200–3399 (200
-/// letters, about 24 MiB, 100 of them scans).
+/// letters, about 25 MiB, 100 of them scans).
 const MAX_SAMPLES_BYTES: u64 = 310 * 1024 * 1024;
 
 struct Letter {

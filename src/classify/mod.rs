@@ -66,7 +66,7 @@ pub use person_id::{
 pub use rules::{RulesError, FALLBACK_TYPE};
 pub use stamp::{
     has_clean_keyed_date, has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible,
-    stamp_word_dated,
+    receiver_stamp_dates, stamp_word_dated,
 };
 pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 pub use title::subject_line;

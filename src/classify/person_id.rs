@@ -13,8 +13,10 @@
 //! shown by `Debug`; only the masked form `DDMMYY*****` is.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::string_enum::string_enum;
@@ -246,7 +248,7 @@ fn digit_runs(text: &str) -> Vec<Vec<Group>> {
 /// Every person ID in the text, in order of first appearance, each once.
 pub fn find_person_ids(text: &str) -> Vec<PersonId> {
     let mut found: Vec<PersonId> = Vec::new();
-    for run in digit_runs(&ocr_digits(text)) {
+    for run in digit_runs(&ocr_digits(&boxes_joined(text))) {
         let mut i = 0;
         'groups: while i < run.len() {
             for shape in PERSON_SHAPES {
@@ -274,6 +276,25 @@ pub fn find_person_ids(text: &str) -> Vec<PersonId> {
         }
     }
     found
+}
+
+/// A form's boxes, one digit each ("Fødselsnummer: 0 3 8 9 4 4 0 0 1 6
+/// 0"), written as one number: exactly eleven single digits, each one
+/// space apart (twelve boxes are not a person ID, as twelve digits are
+/// not).
+fn boxes_joined(text: &str) -> std::borrow::Cow<'_, str> {
+    static BOXES: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d(?: \d){10,}").expect("static regex"));
+    BOXES.replace_all(text, |m: &regex::Captures<'_>| {
+        let boxes = &m[0];
+        let start = m.get(0).map_or(0, |g| g.start());
+        let glued = text[..start].ends_with(|c: char| c.is_ascii_digit());
+        if boxes.len() == 21 && !glued {
+            boxes.replace(' ', "")
+        } else {
+            boxes.to_owned()
+        }
+    })
 }
 
 /// An ID OCR read with a gap somewhere inside it: two groups of 11 digits
@@ -401,6 +422,10 @@ mod tests {
     /// (text, expected masked ids in order).
     const TEXTS: &[(&str, &[&str])] = &[
         ("Fnr. 01818012337", &["018180*****"]),
+        // A form's boxes.
+        ("Fødselsnummer: 0 1 8 1 8 0 1 2 3 3 7", &["018180*****"]),
+        ("boksar: 0 1 8 1 8 0 1 2 3 3 7 4", &[]),
+        ("ref 30 1 8 1 8 0 1 2 3 3 7", &[]),
         ("fødselsnummer 018180 12337.", &["018180*****"]),
         ("f.nr. 01.81.80 12337", &["018180*****"]),
         ("Pnr: 018180 123 37", &["018180*****"]),

@@ -30,8 +30,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use regex::Regex;
 
 use ocr_tolerant::{
-    any_year, fold_char, is_keyword, tokens, triple, triples, year_lost, year_one_digit_away,
-    MONTHS,
+    any_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_lost,
+    year_one_digit_away, MONTHS,
 };
 
 /// A stamp is at most this long before the day its file arrived: post is
@@ -309,8 +309,33 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
         .is_some_and(|w| GLUED_NUMERIC.is_match(&w.to_uppercase()))
 }
 
+/// The dates of a stamp without a stamp word, in a stamp reading: a line
+/// that is a whole date, beside a line naming the receiving body ("VOSS
+/// HERAD" over "01.12.2026", "RANA KOMMUNE / Helse og omsorg / 30.11.2026").
+/// Read only in a region the extractor found as a stamp (a frame, ink):
+/// in a letter's text the same lines are a letterhead and its date.
+pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<Vec<String>> = text.lines().map(tokens).filter(|t| !t.is_empty()).collect();
+    let names_receiver = |j: usize| {
+        lines
+            .get(j)
+            .is_some_and(|t| t.len() <= 4 && t.iter().any(|w| is_receiver_word(w)))
+    };
+    (0..lines.len())
+        .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
+        .filter_map(|i| {
+            let t = &lines[i];
+            (t.len() == 3)
+                .then(|| triple(&t[0], &t[1], &t[2]))
+                .flatten()
+        })
+        .collect()
+}
+
 /// The date right after a stamp word in a stamp reading, when it passes
-/// `ok`: a date elsewhere in the crop may be the letter's own.
+/// `ok`, or else a date beside the receiving body's name
+/// ([`receiver_stamp_dates`]): a date elsewhere in the crop may be the
+/// letter's own.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
@@ -320,6 +345,7 @@ pub fn parse_keyed_stamp_date_where(
         .find(|s| s.keyed && ok(s.date))
         .map(|s| s.date)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
+        .or_else(|| receiver_stamp_dates(text).into_iter().find(|&d| ok(d)))
 }
 
 /// True when the text holds a date right after a stamp word, read as

@@ -353,6 +353,16 @@ pub(super) fn is_keyword(token: &str) -> bool {
     })
 }
 
+/// The receiving body on a stamp without a stamp word: "VOSS HERAD",
+/// "RANA KOMMUNE", "Helse og omsorg" (one OCR slip allowed).
+pub(super) fn is_receiver_word(token: &str) -> bool {
+    let word = letterize(token);
+    word.len() >= 5
+        && ["KOMMUNE", "HERAD", "OMSORG"]
+            .iter()
+            .any(|k| edit_distance(&word, k) <= 1)
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

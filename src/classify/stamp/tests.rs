@@ -361,3 +361,27 @@ fn a_received_time_in_a_messages_header_is_no_stamp() {
         vec![NaiveDate::from_ymd_opt(2026, 10, 13).unwrap()]
     );
 }
+
+#[test]
+fn a_stamp_without_a_stamp_word_is_the_receivers_name_beside_a_date() {
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for (reading, want) in [
+        ("VOSS HERAD\n01.12.2026", "2026-12-01"),
+        ("RANA KOMMUNE\nHelse og omsorg\n30.11.2026", "2026-11-30"),
+        ("VOSS HERAD\nHELSE OG OMSORG\n02.12.26", "2026-12-02"),
+        ("INNKOMNE\n30 NOV 2026\nVOSS HERAD", "2026-11-30"),
+        // One OCR slip in the name.
+        ("VOSS HERAO\n\n01.12.2026", "2026-12-01"),
+    ] {
+        assert_eq!(receiver_stamp_dates(reading), vec![d(want)], "{reading:?}");
+    }
+    // A letterhead's date two lines below the name, a date in a sentence,
+    // and a long line naming the municipality are not a stamp's.
+    for reading in [
+        "Bodø kommune\nPostboks 5\n12.11.2026",
+        "Rana kommune\nVi viser til brev av 12.11.2026",
+        "Til Rana kommune ved helse og omsorg avdelingen\n12.11.2026",
+    ] {
+        assert_eq!(receiver_stamp_dates(reading), vec![], "{reading:?}");
+    }
+}

@@ -41,7 +41,7 @@ use super::stamp_body::{
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{remove_stamp_ink, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError};
-use crate::classify::{has_stamp_word, parse_stamp_date, stamp_word_dated};
+use crate::classify::{has_stamp_word, parse_stamp_date, receiver_stamp_dates, stamp_word_dated};
 
 /// What was found: the stamp's readings (best first), and the page's text
 /// without it.
@@ -155,8 +155,8 @@ pub(super) fn separate(
                 frame,
             );
         }
-        // Without a stamp word a date in the crop may be the letter's own:
-        // never taken for a stamp.
+        // Without a stamp word (or the receiver's name) beside it, a date in
+        // the crop may be the letter's own: never taken for a stamp.
         if fallback.is_none() && has_stamp_word(&reading) {
             fallback = Some((reading, stamp_box, frame));
         }
@@ -176,10 +176,13 @@ pub(super) fn separate(
     }
 }
 
-/// A stamp word and a date with a credible year.
+/// A stamp word and a date with a credible year, or a date beside the
+/// receiving body's name (a stamp without a stamp word: "VOSS HERAD /
+/// 01.12.2026").
 pub(super) fn keyed(text: &str) -> bool {
-    has_stamp_word(text)
-        && parse_stamp_date(text).is_some_and(|d| (2000..=2100).contains(&d.year()))
+    let credible = |d: chrono::NaiveDate| (2000..=2100).contains(&d.year());
+    (has_stamp_word(text) && parse_stamp_date(text).is_some_and(credible))
+        || receiver_stamp_dates(text).into_iter().any(credible)
 }
 
 /// The body's text without the stamp: the frame's lines dropped, or the
