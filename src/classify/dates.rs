@@ -132,10 +132,11 @@ static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// A label naming the document's own date: "Dato:", "Vår dato:", and the
 /// compounds invoices and reminders use for theirs ("Purredato:"); a due
 /// date ("Forfallsdato:") is not one. A clinic's note writes the moment
-/// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026").
+/// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026"), a
+/// note or a message its own ("Dato for notat:", "Dato sendt:").
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|epikrisedato|dato for epikrisen?|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|epikrisedato|dato for (epikrisen?|notat(et)?|brev(et)?|melding(en|a)?|rapport(en)?)|dato sendt|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
     )
     .expect("static regex")
 });
@@ -326,16 +327,39 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
 /// The year is the one, of the arrival's and the year before, in which that
 /// day falls on that weekday and is not after the arrival (a week's slack);
 /// without such a year the line is no date.
+/// Also a place and a day and month ("Voss 27/11", "Mo, måndag 9. nov."),
+/// a handwritten note's date line: its year is the latest of the two not
+/// after the arrival (a week's slack), and a weekday, when written, must
+/// fall on it.
 fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
-    let caps = YEARLESS.captures(line)?;
-    let weekday = caps.name("wd")?.as_str();
+    let caps = YEARLESS
+        .captures(line)
+        .or_else(|| YEARLESS_PLACE.captures(line).filter(place_is_a_place))?;
+    let weekday = caps.name("wd").map(|w| w.as_str());
     let day: u32 = caps.name("d")?.as_str().parse().ok()?;
     let month = month_of(caps.name("m")?.as_str())?;
     let latest = arrived.checked_add_days(chrono::Days::new(MAX_DAYS_DATED_AHEAD))?;
     [arrived.year(), arrived.year() - 1]
         .into_iter()
         .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
-        .find(|d| *d <= latest && weekday_of(weekday) == Some(d.weekday()))
+        .find(|d| *d <= latest && weekday.is_none_or(|w| weekday_of(w) == Some(d.weekday())))
+}
+
+/// Words that open a line with a day and month that is no date line: a
+/// time ("Neste time 25/11"), a deadline, a span.
+const NOT_A_PLACE: &[&str] = &[
+    "fra", "til", "innen", "frist", "time", "timen", "mote", "kl", "siden", "etter",
+    "for", "fom", "tom", "uke", "neste", "ny", "og", "den", "i", "pa", "dato", "sist", "hjem",
+];
+
+fn place_is_a_place(caps: &regex::Captures<'_>) -> bool {
+    caps.name("place").is_some_and(|p| {
+        let place = p.as_str().trim();
+        place.split_whitespace().count() <= 3
+            && !place
+                .split_whitespace()
+                .any(|w| NOT_A_PLACE.contains(&w))
+    })
 }
 
 /// A weekday as a folded word, bokmål or nynorsk (the one list: urgency
@@ -353,6 +377,15 @@ pub(super) fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
         _ => return None,
     })
 }
+
+/// A place, perhaps a weekday, then a day and a month, alone on the line
+/// (folded text).
+static YEARLESS_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s.,:;'`´|\-]*(?P<place>[a-z][a-z .\-/]{{1,30}}?)(,\s*|\s+)((?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag),?\s+)?(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+    ))
+    .expect("static regex")
+});
 
 /// A weekday, then a day and a month, alone on the line (folded text).
 static YEARLESS: LazyLock<Regex> = LazyLock::new(|| {
@@ -536,6 +569,13 @@ mod tests {
         ("Deres dato: 20.10.2026\nVår dato: 03.11.2026", "2026-11-03"),
         ("Dato/tid: 21.11.2026 kl. 22.15", "2026-11-21"),
         ("Dato og tid: 21.11.2026 22:15", "2026-11-21"),
+        // A note's or a message's own date field.
+        (
+            "Konsultasjon: 16.10.2026    Dato for notat: 19.10.2026",
+            "2026-10-19",
+        ),
+        ("Innlagt 07.11.2026
+Dato sendt: 09.11.2026 kl. 16:03", "2026-11-09"),
         // A mail program's header writes the weekday first.
         ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
         // Two places, and a name signed on the closing place line.
@@ -707,6 +747,35 @@ mod tests {
             got("Kari\nVieveien 14, 6800 Førde\nMandag 16. november"),
             d("2026-11-16")
         );
+    }
+
+    #[test]
+    fn a_notes_place_and_day_and_month_take_the_year_from_the_arrival() {
+        let arrived = d("2026-12-01");
+        let got = |t: &str| document_date_arrived(t, arrived);
+        assert_eq!(got("Hei
+Kan de stoppe middagen.
+
+Voss 27/11
+Kari"), d("2026-11-27"));
+        assert_eq!(got("Mo, måndag 9. nov.
+
+Hei"), d("2026-11-09"));
+        // December's notes from last year, not the coming one.
+        assert_eq!(got("Hei
+
+Mo 28/12
+Kari"), d("2025-12-28"));
+        // A weekday that does not fit the day, or a time, is no date line.
+        assert_eq!(got("Mo, fredag 9. nov.
+
+Hei"), None);
+        assert_eq!(got("Hei
+Neste time 25/11
+Kari"), None);
+        assert_eq!(got("Hei
+Frist 25.11
+Kari"), None);
     }
 
     #[test]
