@@ -327,10 +327,10 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
 /// The year is the one, of the arrival's and the year before, in which that
 /// day falls on that weekday and is not after the arrival (a week's slack);
 /// without such a year the line is no date.
-/// Also a place and a day and month ("Voss 27/11", "Mo, måndag 9. nov."),
-/// a handwritten note's date line: its year is the latest of the two not
-/// after the arrival (a week's slack), and a weekday, when written, must
-/// fall on it.
+/// Also a day and month with a place or alone ("Voss 27/11", "Mo, måndag
+/// 9. nov.", "26/11"), a handwritten note's date line: its year is the
+/// latest of the two not after the arrival (a week's slack), and a
+/// weekday, when written, must fall on it.
 fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
     let caps = YEARLESS
         .captures(line)
@@ -348,17 +348,15 @@ fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
 /// Words that open a line with a day and month that is no date line: a
 /// time ("Neste time 25/11"), a deadline, a span.
 const NOT_A_PLACE: &[&str] = &[
-    "fra", "til", "innen", "frist", "time", "timen", "mote", "kl", "siden", "etter",
-    "for", "fom", "tom", "uke", "neste", "ny", "og", "den", "i", "pa", "dato", "sist", "hjem",
+    "fra", "til", "innen", "frist", "time", "timen", "mote", "kl", "siden", "etter", "for", "fom",
+    "tom", "uke", "neste", "ny", "og", "den", "i", "pa", "dato", "sist", "hjem",
 ];
 
 fn place_is_a_place(caps: &regex::Captures<'_>) -> bool {
-    caps.name("place").is_some_and(|p| {
+    caps.name("place").is_none_or(|p| {
         let place = p.as_str().trim();
         place.split_whitespace().count() <= 3
-            && !place
-                .split_whitespace()
-                .any(|w| NOT_A_PLACE.contains(&w))
+            && !place.split_whitespace().any(|w| NOT_A_PLACE.contains(&w))
     })
 }
 
@@ -378,11 +376,11 @@ pub(super) fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
     })
 }
 
-/// A place, perhaps a weekday, then a day and a month, alone on the line
-/// (folded text).
+/// Perhaps a place, perhaps a weekday, then a day and a month, alone on
+/// the line (folded text).
 static YEARLESS_PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s.,:;'`´|\-]*(?P<place>[a-z][a-z .\-/]{{1,30}}?)(,\s*|\s+)((?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag),?\s+)?(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+        r"^[\s.,:;'`´|\-]*((?P<place>[a-z][a-z .\-/]{{1,30}}?)(,\s*|\s+))?((?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag),?\s+)?(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
     ))
     .expect("static regex")
 });
@@ -574,8 +572,11 @@ mod tests {
             "Konsultasjon: 16.10.2026    Dato for notat: 19.10.2026",
             "2026-10-19",
         ),
-        ("Innlagt 07.11.2026
-Dato sendt: 09.11.2026 kl. 16:03", "2026-11-09"),
+        (
+            "Innlagt 07.11.2026
+Dato sendt: 09.11.2026 kl. 16:03",
+            "2026-11-09",
+        ),
         // A mail program's header writes the weekday first.
         ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
         // Two places, and a name signed on the closing place line.
@@ -753,29 +754,47 @@ Dato sendt: 09.11.2026 kl. 16:03", "2026-11-09"),
     fn a_notes_place_and_day_and_month_take_the_year_from_the_arrival() {
         let arrived = d("2026-12-01");
         let got = |t: &str| document_date_arrived(t, arrived);
-        assert_eq!(got("Hei
+        assert_eq!(
+            got("Hei
 Kan de stoppe middagen.
 
 Voss 27/11
-Kari"), d("2026-11-27"));
-        assert_eq!(got("Mo, måndag 9. nov.
+Kari"),
+            d("2026-11-27")
+        );
+        assert_eq!(
+            got("Mo, måndag 9. nov.
 
-Hei"), d("2026-11-09"));
+Hei"),
+            d("2026-11-09")
+        );
         // December's notes from last year, not the coming one.
-        assert_eq!(got("Hei
+        assert_eq!(
+            got("Hei
 
 Mo 28/12
-Kari"), d("2025-12-28"));
+Kari"),
+            d("2025-12-28")
+        );
         // A weekday that does not fit the day, or a time, is no date line.
-        assert_eq!(got("Mo, fredag 9. nov.
+        assert_eq!(
+            got("Mo, fredag 9. nov.
 
-Hei"), None);
-        assert_eq!(got("Hei
+Hei"),
+            None
+        );
+        assert_eq!(
+            got("Hei
 Neste time 25/11
-Kari"), None);
-        assert_eq!(got("Hei
+Kari"),
+            None
+        );
+        assert_eq!(
+            got("Hei
 Frist 25.11
-Kari"), None);
+Kari"),
+            None
+        );
     }
 
     #[test]
