@@ -573,8 +573,7 @@ mod tests {
             "2026-10-19",
         ),
         (
-            "Innlagt 07.11.2026
-Dato sendt: 09.11.2026 kl. 16:03",
+            "Innlagt 07.11.2026\nDato sendt: 09.11.2026 kl. 16:03",
             "2026-11-09",
         ),
         // A mail program's header writes the weekday first.
@@ -754,47 +753,19 @@ Dato sendt: 09.11.2026 kl. 16:03",
     fn a_notes_place_and_day_and_month_take_the_year_from_the_arrival() {
         let arrived = d("2026-12-01");
         let got = |t: &str| document_date_arrived(t, arrived);
+        let note = "Hei\nKan de stoppe middagen.\n\nVoss 27/11\nKari";
+        assert_eq!(got(note), d("2026-11-27"));
+        assert_eq!(got("Mo, måndag 9. nov.\n\nHei"), d("2026-11-09"));
         assert_eq!(
-            got("Hei
-Kan de stoppe middagen.
-
-Voss 27/11
-Kari"),
-            d("2026-11-27")
-        );
-        assert_eq!(
-            got("Mo, måndag 9. nov.
-
-Hei"),
-            d("2026-11-09")
+            got("Hei\nHjelpa kom ikkje.\n\n26/11\nKari"),
+            d("2026-11-26")
         );
         // December's notes from last year, not the coming one.
-        assert_eq!(
-            got("Hei
-
-Mo 28/12
-Kari"),
-            d("2025-12-28")
-        );
+        assert_eq!(got("Hei\n\nMo 28/12\nKari"), d("2025-12-28"));
         // A weekday that does not fit the day, or a time, is no date line.
-        assert_eq!(
-            got("Mo, fredag 9. nov.
-
-Hei"),
-            None
-        );
-        assert_eq!(
-            got("Hei
-Neste time 25/11
-Kari"),
-            None
-        );
-        assert_eq!(
-            got("Hei
-Frist 25.11
-Kari"),
-            None
-        );
+        assert_eq!(got("Mo, fredag 9. nov.\n\nHei"), None);
+        assert_eq!(got("Hei\nNeste time 25/11\nKari"), None);
+        assert_eq!(got("Hei\nFrist 25.11\nKari"), None);
     }
 
     #[test]
