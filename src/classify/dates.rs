@@ -504,6 +504,7 @@ fn set_apart(suffix: &str) -> bool {
     ["- ", "– ", "| ", "/ "]
         .iter()
         .any(|s| suffix.starts_with(s))
+        || CLOCK_AFTER.is_match(suffix)
         || STAMP_DATE_RUN_IN.is_match(suffix)
         || REFERENCE_FIELD_AFTER.is_match(suffix)
 }
@@ -511,6 +512,10 @@ fn set_apart(suffix: &str) -> bool {
 /// The letterhead's reference fields after the place and date on one line
 /// ("Stord, 11.11.2026 Saksnr.: 26-081455", "… Vår ref.: 26/11934"): the
 /// row the date heads, not a sentence (read off O's misses).
+/// The moment after a place line's date: "Rana legevakt, 30.11.2026 kl.
+/// 04.10", a fax's "27.11.2026 14:12".
+static CLOCK_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(kl\.?\s*)?\d{1,2}[.:]\d{2}\b").expect("static regex"));
 static REFERENCE_FIELD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^((var|vaar|deres|dykkar|dykker)\s+)?(ref|referanse|saksnr|sak\s*nr|saksnummer|arkivkode|arkivnr|journalnr|jnr)\b\.?\s*:",
@@ -576,6 +581,12 @@ mod tests {
             "Innlagt 07.11.2026\nDato sendt: 09.11.2026 kl. 16:03",
             "2026-11-09",
         ),
+        // A place line's moment after its date, a fax's transmission line.
+        (
+            "Rana interkommunale legevakt, 30.11.2026 kl. 04.10\nPasienten kom inn",
+            "2026-11-30",
+        ),
+        ("FAKS  27.11.2026 14:12   SYKEHUSET   S. 1/1", "2026-11-27"),
         // A mail program's header writes the weekday first.
         ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
         // Two places, and a name signed on the closing place line.
