@@ -250,58 +250,41 @@ fn formerly_held_out_level_kept() {
     }
 }
 
-/// The statistical model's table (`config/type_model.tsv`) is what the
-/// tuning letters (all but the held-out 3200–3399) train: never the held-out letters.
-/// Stale after a letter changes; `POSTMOTTAK_WRITE_MODEL=1` rewrites it.
+/// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
+/// `unit_model.tsv`) are what the tuning letters (all but the held-out
+/// 3200–3399) train, each on its label (the type, `urgent`, the unit):
+/// never the held-out letters. Stale after a letter changes;
+/// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
 fn type_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<Letter> = load_letters()
-        .into_iter()
-        .filter(|l| is_tuning(l) && !is_held_out(l))
-        .collect();
-    let path = repo().join("config/type_model.tsv");
-    let want = cv::train(&tuning, cv::C, cv::FEATURES).to_tsv();
-    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        committed == want,
-        "config/type_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled type_model"
-    );
+    let tuning = tuning_letters();
+    table_is_current("type_model.tsv", cv::train(&tuning, cv::C, cv::FEATURES));
 }
 
-/// The urgency table (`config/urgent_model.tsv`) likewise: the tuning
-/// letters' `urgent` label, never the held-out letters'.
 #[test]
 fn urgent_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
-    let path = repo().join("config/urgent_model.tsv");
-    let want = cv::train_urgent(&tuning).to_tsv();
-    if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == want,
-        "config/urgent_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled model_is_trained"
-    );
+    table_is_current("urgent_model.tsv", cv::train_urgent(&tuning_letters()));
 }
 
-/// The unit table (`config/unit_model.tsv`) likewise: the digital tuning
-/// letters' `unit` label, never the held-out letters'.
 #[test]
 fn unit_model_is_trained_on_the_tuning_letters_only() {
-    let tuning: Vec<Letter> = load_letters().into_iter().filter(is_tuning).collect();
-    let path = repo().join("config/unit_model.tsv");
-    let want = cv::train_unit(&tuning).to_tsv();
+    table_is_current("unit_model.tsv", cv::train_unit(&tuning_letters()));
+}
+
+fn tuning_letters() -> Vec<Letter> {
+    load_letters().into_iter().filter(is_tuning).collect()
+}
+
+fn table_is_current(name: &str, trained: postmottak::classify::LinearModel) {
+    let path = repo().join("config").join(name);
+    let want = trained.to_tsv();
     if std::env::var_os("POSTMOTTAK_WRITE_MODEL").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == want,
-        "config/unit_model.tsv is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled model_is_trained"
+        "config/{name} is stale: run POSTMOTTAK_WRITE_MODEL=1 cargo test --test classify_labelled model_is_trained"
     );
 }
 
