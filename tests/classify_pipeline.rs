@@ -197,20 +197,20 @@ fn through_the_extractor() {
         (
             "formerly held-out I",
             evaluate(&part(1400..1600), &extracted),
-            25,
-            "70/95",
+            19,
+            "70/95 at its check, 76/95 since session 17's stamp without a stamp word",
         ),
         (
             "formerly held-out J",
             evaluate(&part(1600..1800), &extracted),
-            23,
-            "81/104",
+            11,
+            "81/104 at its check, 93/104 since session 17's stamp without a stamp word",
         ),
         (
             "formerly held-out K",
             evaluate(&part(1800..2000), &extracted),
-            14,
-            "90/104",
+            10,
+            "90/104 at its check, 94/104 since session 17's stamp without a stamp word",
         ),
         (
             "formerly held-out L",
@@ -245,8 +245,8 @@ fn through_the_extractor() {
         (
             "formerly held-out Q",
             evaluate(&part(3000..3200), &extracted),
-            13,
-            "83/96",
+            6,
+            "83/96 at its check, 90/96 since session 17's stamp without a stamp word",
         ),
     ];
     let parts: Vec<String> = fresh
