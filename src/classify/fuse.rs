@@ -88,9 +88,7 @@ impl Rules {
             fired,
         })
     }
-}
 
-impl Rules {
     /// Adds the unit model's view to the unit rules' scores: the margin of
     /// each unit it favours (above 0) times `unit_model_weight`, and a
     /// reason for its favourite. Not for the default unit, where letters go

@@ -41,8 +41,8 @@ pub const DEFAULT_MODEL_TSV: &str = include_str!("../../config/type_model.tsv");
 /// and `calm` (the tuning letters' `urgent` label), trained the same way.
 pub const DEFAULT_URGENT_MODEL_TSV: &str = include_str!("../../config/urgent_model.tsv");
 
-/// The embedded unit table: the same model over the units (the digital
-/// tuning letters' `unit` label), fused with the unit rules in `fuse.rs`.
+/// The embedded unit table: the same model over the units (the tuning
+/// letters' `unit` label), added to the unit rules in `fuse.rs`.
 pub const DEFAULT_UNIT_MODEL_TSV: &str = include_str!("../../config/unit_model.tsv");
 
 /// The urgency model's classes.

@@ -60,8 +60,9 @@ pub struct RulesFile {
     #[serde(default)]
     pub abstain_model_lead: f32,
     /// How much the unit model counts beside the unit rules for digital
-    /// post: its margin for each unit times this is added to the unit's
-    /// score. 0 (the default) leaves the unit rules alone.
+    /// post: its margin for each unit it favours, but the default unit,
+    /// times this is added to the unit's score (`fuse.rs`). 0 (the default
+    /// for a rules file of one's own) leaves the unit rules alone.
     #[serde(default)]
     pub unit_model_weight: f32,
     pub quality: QualityLimits,

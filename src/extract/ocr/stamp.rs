@@ -19,7 +19,8 @@
 //!    kept (black ink over print), then as sparse text, last straightened
 //!    when the stamp is askew (`stamp_read.rs`, the images from
 //!    `stamp_image.rs`); stop at the first reading
-//!    whose date is read as written after a stamp word, or when two
+//!    whose date is read as written after a stamp word (or on its own line
+//!    beside the receiving body's name, "VOSS HERAD / 01.12.2026"), or when two
 //!    readings agree on a date read through an OCR confusion. A place
 //!    found by image evidence alone is given up after three readings with
 //!    neither a stamp word nor a date (what an unstamped page costs).
