@@ -271,8 +271,10 @@ const SENTENCE_WORDS: [&str; 22] = [
 /// a one-line stamp, "Rana kommune - mottatt 30.10.2026 - Helse og
 /// omsorg". Not after a comma ("Brev frå Rossvoll, motteke 19.10.2026"
 /// describes a letter) nor on a line that opens with a field label
-/// ("Vedlegg:", "Emne:"): a stamp is its own label. `before` is the line's
-/// text before the stamp word, `after` the text after it.
+/// ("Vedlegg:", "Emne:"): a stamp is its own label, nor with a clock time
+/// after the date ("e-post mottatt 09.11.2026 kl. 21:47", a message's
+/// receipt). `before` is the line's text before the stamp word, `after`
+/// the text after it.
 pub fn stamp_word_dated(before: &str, after: &str) -> bool {
     // "vedtak av 29.10.2026, mottatt …" and "Brevet frå X, motteke …, ligg
     // ved" describe a letter; "Vestvik kommune, Rus og psykisk helse,
@@ -298,8 +300,11 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
         toks.remove(0);
     }
     if let (Some(d), Some(m), Some(y)) = (toks.first(), toks.get(1), toks.get(2)) {
+        // "e-post mottatt 09.11.2026 kl. 21:47": a message's receipt has
+        // its moment; a stamp has a day.
+        let moment = toks.get(3).is_some_and(|t| t == "KL") || CLOCK.is_match(after);
         if triple(d, m, y).is_some() {
-            return true;
+            return !moment;
         }
     }
     // Separators lost: "30.102026".
@@ -331,6 +336,10 @@ pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
         })
         .collect()
 }
+
+/// A clock time ("21:47"): no date is written with a colon.
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("static regex"));
 
 /// The date right after a stamp word in a stamp reading, when it passes
 /// `ok`, or else a date beside the receiving body's name

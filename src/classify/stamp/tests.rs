@@ -360,6 +360,18 @@ fn a_received_time_in_a_messages_header_is_no_stamp() {
         stamp_dates_in_text(stamp),
         vec![NaiveDate::from_ymd_opt(2026, 10, 13).unwrap()]
     );
+    // A forwarded message's receipt in running text has its moment; a
+    // one-line stamp has a day only.
+    let forwarded = "Klagen kom som e-post mottatt 09.11.2026 kl. 21.47 hos oss";
+    assert_eq!(stamp_dates_in_text(forwarded), vec![]);
+    assert_eq!(
+        stamp_dates_in_text("Svar på e-post mottatt 09.11.2026 21:47"),
+        vec![]
+    );
+    assert_eq!(
+        stamp_dates_in_text("Rana kommune - mottatt 30.10.2026 - Helse og omsorg"),
+        vec![NaiveDate::from_ymd_opt(2026, 10, 30).unwrap()]
+    );
 }
 
 #[test]
