@@ -376,11 +376,15 @@ pub(super) fn weekday_of(folded: &str) -> Option<chrono::Weekday> {
     })
 }
 
+/// The weekdays as folded words, bokmål and nynorsk ([`weekday_of`] reads
+/// them).
+const WEEKDAYS: &str = "mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag";
+
 /// Perhaps a place, perhaps a weekday, then a day and a month, alone on
 /// the line (folded text).
 static YEARLESS_PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s.,:;'`´|\-]*((?P<place>[a-z][a-z .\-/]{{1,30}}?)(,\s*|\s+))?((?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag),?\s+)?(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+        r"^[\s.,:;'`´|\-]*((?P<place>[a-z][a-z .\-/]{{1,30}}?)(,\s*|\s+))?((?P<wd>{WEEKDAYS}),?\s+)?(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
     ))
     .expect("static regex")
 });
@@ -388,7 +392,7 @@ static YEARLESS_PLACE: LazyLock<Regex> = LazyLock::new(|| {
 /// A weekday, then a day and a month, alone on the line (folded text).
 static YEARLESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s.,:;'`´|\-]*(?P<wd>mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lordag|laurdag|sondag|sundag)\s*,?\s*(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
+        r"^[\s.,:;'`´|\-]*(?P<wd>{WEEKDAYS})\s*,?\s*(den\s+)?(?P<d>\d{{1,2}})(\.\s*|/)(?P<m>\d{{1,2}}|{MONTHS})\.?\s*$"
     ))
     .expect("static regex")
 });

@@ -89,43 +89,31 @@ impl Rules {
         })
     }
 
-    /// Adds the unit model's view to the unit rules' scores: the margin of
-    /// each unit it favours (above 0) times `unit_model_weight`, and a
-    /// reason for its favourite. Not for the default unit, where letters go
-    /// when no unit is supported: its support would outvote a service the
-    /// letter names. A negative margin takes nothing away. Nothing without
-    /// a unit model or for a letter too short for it (`config/rules.toml`
-    /// has the measurements).
-    pub(super) fn add_unit_model(
-        &self,
-        folded: &str,
-        folded_subject: &str,
-        scores: &mut BTreeMap<String, f32>,
-        fired: &mut Vec<Fired>,
-    ) {
+    /// The unit model's view, as fired rules the unit rules' scores add
+    /// up: for each unit it favours (above 0), its margin times
+    /// `unit_model_weight`, with the reason staff read. Not for the default
+    /// unit, where letters go when no unit is supported: its support would
+    /// outvote a service the letter names. A negative margin takes nothing
+    /// away. Nothing without a unit model or for a letter too short for it
+    /// (`config/rules.toml` has the measurements).
+    pub(super) fn unit_model_fired(&self, folded: &str, folded_subject: &str) -> Vec<Fired> {
         let Some(margins) = self
             .unit_model
             .as_ref()
             .and_then(|m| m.scores(folded, folded_subject))
         else {
-            return;
+            return Vec::new();
         };
-        let weight = self.file.unit_model_weight;
         let default = self.file.default_unit.as_str();
-        let supported = margins.iter().filter(|(unit, _)| *unit != default);
-        for &(unit, margin) in supported.clone() {
-            *scores.entry(unit.to_owned()).or_default() += weight * margin.max(0.0) as f32;
-        }
-        if let Some(&(unit, margin)) = supported.max_by(|a, b| a.1.total_cmp(&b.1)) {
-            let weight = weight * margin as f32;
-            if weight > 0.0 {
-                fired.push(Fired {
-                    target: unit.to_owned(),
-                    label: UNIT_MODEL_LABEL.to_owned(),
-                    weight: (weight * 10.0).round() / 10.0,
-                });
-            }
-        }
+        margins
+            .into_iter()
+            .filter(|&(unit, margin)| unit != default && margin > 0.0)
+            .map(|(unit, margin)| Fired {
+                target: unit.to_owned(),
+                label: UNIT_MODEL_LABEL.to_owned(),
+                weight: self.file.unit_model_weight * margin as f32,
+            })
+            .collect()
     }
 }
 

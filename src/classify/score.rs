@@ -205,17 +205,17 @@ impl Rules {
                 (r.unit.clone(), r.label.clone(), r.weight)
             },
         );
-        let mut scores: BTreeMap<String, f32> = BTreeMap::new();
-        for f in &fired {
-            *scores.entry(f.target.clone()).or_default() += f.weight;
-        }
         let mut fired = fired;
-        self.add_unit_model(folded, folded_subject, &mut scores, &mut fired);
+        fired.extend(self.unit_model_fired(folded, folded_subject));
+        let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
+        for f in &fired {
+            *scores.entry(f.target.as_str()).or_default() += f.weight;
+        }
         let best = scores
             .into_iter()
             .filter(|(_, s)| *s >= self.file.unit_min_score)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(u, _)| u);
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(u, _)| u.to_owned());
         (best, fired)
     }
 

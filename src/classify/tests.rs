@@ -305,15 +305,8 @@ fn excerpts_classify_as_expected() {
 #[test]
 fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
-    let x = extraction("Epikrise\nDiagnose: depresjon.");
-    let omsorg = UnitId::new("omsorg").unwrap();
-    let c = classifier.classify(&ClassifyInput {
-        extraction: &x,
-        source: Source::Scan,
-        folder_unit: Some(&omsorg),
-        received_on: None,
-    });
-    assert_eq!(c.unit, omsorg);
+    let c = classify_scan(&classifier, "Epikrise\nDiagnose: depresjon.", "omsorg");
+    assert_eq!(c.unit.as_str(), "omsorg");
     // A lone weak cue: not confident, so "annet" with the cue's type offered.
     let c = classify_digital(&classifier, "Jeg har hørt om hjemmesykepleie.");
     assert_eq!(c.document_type, "annet");
@@ -327,18 +320,7 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
 #[test]
 fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
-    let scanned_at = |unit: &str, text: &str| {
-        let folder = UnitId::new(unit).unwrap();
-        let x = extraction(text);
-        classifier
-            .classify(&ClassifyInput {
-                extraction: &x,
-                source: Source::Scan,
-                folder_unit: Some(&folder),
-                received_on: None,
-            })
-            .unit
-    };
+    let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;
     let note = "Til: Rus og psykisk helse\n\nOrientering frå DPS om at samtalane hos oss \
                 er avslutta. Vidare oppfølging hos fastlegen.\n\nHelsing\nDPS Nordfjord";
     assert_eq!(scanned_at("omsorg", note).as_str(), "rus-psykisk-helse");
@@ -465,6 +447,17 @@ fn classify_digital(classifier: &Classifier, text: &str) -> Classification {
     })
 }
 
+fn classify_scan(classifier: &Classifier, text: &str, folder: &str) -> Classification {
+    let x = extraction(text);
+    let unit = UnitId::new(folder).unwrap();
+    classifier.classify(&ClassifyInput {
+        extraction: &x,
+        source: Source::Scan,
+        folder_unit: Some(&unit),
+        received_on: None,
+    })
+}
+
 #[test]
 fn a_worried_relative_about_drinking_goes_to_rus_and_psykisk_helse() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
@@ -570,13 +563,6 @@ fn digital_post_no_unit_rule_claims_goes_where_the_unit_model_says() {
         .iter()
         .any(|r| r.kind == ReasonKind::Unit && r.label.contains("statistisk modell")));
     // The same letter scanned at home care stays there.
-    let omsorg = UnitId::new("omsorg").unwrap();
-    let x = extraction(&letter);
-    let scanned = classifier.classify(&ClassifyInput {
-        extraction: &x,
-        source: Source::Scan,
-        folder_unit: Some(&omsorg),
-        received_on: None,
-    });
-    assert_eq!(scanned.unit, omsorg);
+    let scanned = classify_scan(&classifier, &letter, "omsorg");
+    assert_eq!(scanned.unit.as_str(), "omsorg");
 }

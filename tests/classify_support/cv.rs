@@ -115,8 +115,6 @@ pub fn batch_folds(letters: &[Letter]) -> Vec<usize> {
 pub struct Fold {
     /// The whole classifier on the fold's letters.
     pub report: Report,
-    /// The unit on the fold's digital post: right, letters.
-    pub digital_unit: (usize, usize),
     /// The model alone: letters it spoke on, and right among them.
     pub model_spoke: usize,
     pub model_ok: usize,
@@ -163,15 +161,8 @@ pub fn cross_validate(
             .with_urgent_model(train_urgent(&train_on))
             .with_unit_model(train_unit(&train_on));
         let report = evaluate_with(&classifier, &test, |l| Some(text_extraction(l)));
-        let digital: Vec<Letter> = test
-            .iter()
-            .filter(|l| l.folder == "digital")
-            .cloned()
-            .collect();
-        let digital = evaluate_with(&classifier, &digital, |l| Some(text_extraction(l)));
         Fold {
             report,
-            digital_unit: (digital.unit_ok, digital.letters),
             model_spoke,
             model_ok,
             model_leads,
@@ -231,8 +222,8 @@ pub fn print_folds(folds: &[Fold]) -> Totals {
         }
         ok += r.type_ok;
         unit_ok += r.unit_ok;
-        digital_unit.0 += fold.digital_unit.0;
-        digital_unit.1 += fold.digital_unit.1;
+        digital_unit.0 += r.digital_unit_ok;
+        digital_unit.1 += r.digital;
         date_ok += r.date_ok;
         urgent.0 += r.urgent_found;
         urgent.1 += r.urgent_expected;

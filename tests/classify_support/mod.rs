@@ -135,6 +135,9 @@ pub struct Report {
     pub skipped: Vec<String>,
     pub type_ok: usize,
     pub unit_ok: usize,
+    /// Digital post among the letters, and its unit right.
+    pub digital: usize,
+    pub digital_unit_ok: usize,
     pub leader_ok: usize,
     pub date_ok: usize,
     pub stamp_ok: usize,
@@ -268,8 +271,10 @@ pub fn evaluate_with(
                 ),
             );
         }
+        r.digital += usize::from(digital);
         if c.unit.as_str() == e.unit {
             r.unit_ok += 1;
+            r.digital_unit_ok += usize::from(digital);
         } else {
             miss("unit", e.unit.clone(), c.unit.to_string());
         }
