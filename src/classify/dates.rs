@@ -310,7 +310,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
         };
         if let Some(date) = arrived
             .filter(|_| !runs_on)
-            .and_then(|a| weekday_date_line(line, a))
+            .and_then(|a| yearless_date_line(line, a))
         {
             // As a bare date line: 4, and 1 more near the top or the end.
             let score = 4 + i32::from(rank(i) < 15 || rank(i) + 12 >= non_empty.len());
@@ -322,16 +322,13 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     best.map(|c| c.date)
 }
 
-/// A line that is a weekday and a day and month without a year ("mandag
-/// 16.11", "Tirsdag 24.11.", "Mandag 26. oktober"): a note's date line.
-/// The year is the one, of the arrival's and the year before, in which that
-/// day falls on that weekday and is not after the arrival (a week's slack);
-/// without such a year the line is no date.
-/// Also a day and month with a place or alone ("Voss 27/11", "Mo, måndag
-/// 9. nov.", "26/11"), a handwritten note's date line: its year is the
-/// latest of the two not after the arrival (a week's slack), and a
-/// weekday, when written, must fall on it.
-fn weekday_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
+/// A note's date line: a day and month without a year, after a weekday
+/// ("mandag 16.11", "Mandag 26. oktober"), a place ("Voss 27/11", "Mo,
+/// måndag 9. nov.") or alone ("26/11"). The year is the latest, of the
+/// arrival's and the year before, that is not after the arrival (a week's
+/// slack) and on which a written weekday falls; without one the line is no
+/// date.
+fn yearless_date_line(line: &str, arrived: NaiveDate) -> Option<NaiveDate> {
     let caps = YEARLESS
         .captures(line)
         .or_else(|| YEARLESS_PLACE.captures(line).filter(place_is_a_place))?;
