@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 3200–3399:
+//! Prints a confusion matrix and every miss (the held-out letters 3400–3599:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -31,7 +31,7 @@ fn ground_truth_text() {
     );
     let (held_out, tuned): (Vec<Letter>, Vec<Letter>) = letters.into_iter().partition(is_held_out);
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 3200-3399)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 3400-3599)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -40,7 +40,7 @@ fn ground_truth_text() {
     evaluate(&batch_e, |letter| Some(text_extraction(letter)))
         .print("ground-truth text, tuning batch E 700-879");
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 3200-3399 (fresh R)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3400-3599 (fresh S)");
 
     // The set the rules were built on (000–199) keeps the targets.
     let established: Vec<Letter> = tuned.into_iter().filter(|l| id_below(l, 200)).collect();
@@ -66,8 +66,8 @@ fn ground_truth_text() {
     }
     report.assert_stamp_level(
         "tuning letters from the text",
-        4,
-        "Q's four wordless stamps",
+        5,
+        "Q's four wordless stamps and R's one",
     );
     unseen.assert_stamp_level(
         "held-out R from the text",
@@ -87,9 +87,9 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "85/86";
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
-/// and fresh Q, 3000–3199 (each checked once).
+/// fresh Q, 3000–3199, and fresh R, 3200–3399 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 16] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 17] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -108,17 +108,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 2600-2799 (fresh O)", part(2600..2800)),
         ("formerly held out 2800-2999 (fresh P)", part(2800..3000)),
         ("formerly held out 3000-3199 (fresh Q)", part(3000..3200)),
+        ("formerly held out 3200-3399 (fresh R)", part(3200..3400)),
     ]
 }
 
-/// The issue's targets on the held-out letters (3200–3399), which the rules
+/// The issue's targets on the held-out letters (3400–3599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out R unit 94.0 %, date 93.5 %, urgent recall 26/28, person IDs 188/189: below the targets"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 3200-3399 (fresh R)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3400-3599 (fresh S)");
     unseen.assert_targets();
 }
 
@@ -194,7 +195,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 16] = [
+    let levels: [Level; 17] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -244,6 +245,10 @@ fn formerly_held_out_level_kept() {
         // 26/28 urgent with 12 false alarms, person IDs 207/207 (after
         // three letters' numbers were mended).
         (96, 92, 95, 2, 12, 0),
+        // R at its one check (session 17): 192/200, 188/200, 187/200,
+        // 26/28 urgent with 18 false alarms, person IDs 188/189 (the one
+        // missed, in a form's boxes, is read since).
+        (96, 94, 93, 2, 18, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -252,7 +257,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 3200–3399) train, each on its label (the type, `urgent`, the unit):
+/// 3400–3599) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
