@@ -21,6 +21,11 @@ use super::normalize::fold;
 /// them ("novbr.", "sept.").
 const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|febr|feb|mar|apr|jun|jul|aug|septbr|sept|sep|oktbr|okt|novbr|nov|desbr|des";
 
+/// The English month names a mail program in an English locale prints
+/// ("Sent: Monday, October 12, 2026 9:03 AM"), month first.
+const ENGLISH_MONTHS: &str =
+    "january|february|march|april|may|june|july|august|september|october|november|december";
+
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
@@ -28,7 +33,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?P<d4>\d{{2}})(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})\b
         | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})(?:-(?P<y5>\d{{4}}|\d{{2}})|\s(?P<y6>\d{{4}}))\b
         | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
-        | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b"
+        | \b(?P<d3>\d{{1,2}})\.?\s*(?P<m3>{MONTHS})\.?\s*(?P<y3>\d{{4}})\b
+        | \b(?P<m7>{ENGLISH_MONTHS})\s+(?P<d7>\d{{1,2}}),?\s+(?P<y7>\d{{4}})\b"
     ))
     .expect("static regex")
 });
@@ -94,16 +100,20 @@ fn month_of(s: &str) -> Option<u32> {
     let names = [
         "jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des",
     ];
+    let english = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     names
         .iter()
         .position(|n| s.starts_with(n))
+        .or_else(|| english.iter().position(|n| s.starts_with(n)))
         .map(|i| i as u32 + 1)
 }
 
 fn parse_caps(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     // Group 4 is OCR having lost the first dot ("0311.2026"); group 5 the
     // informal "4/11-2026" or "16/10 2026" (its year in group 6).
-    let (d, m, y) = ["1", "2", "3", "4", "5"].iter().find_map(|i| {
+    let (d, m, y) = ["1", "2", "3", "4", "5", "7"].iter().find_map(|i| {
         let year = caps
             .name(&format!("y{i}"))
             .or_else(|| (*i == "5").then(|| caps.name("y6")).flatten())?;
@@ -144,6 +154,15 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// "Skrevet:"), beside its admission and discharge dates.
 static WRITTEN_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(^|\s)(skrive|skrevet|skriven)\s*:\s*$").expect("static regex"));
+/// A record's approval line, its date the day the document was finished
+/// ("Elektronisk godkjent 14.10.2026", "Signert elektronisk: …"): at the
+/// start of its line, not an enclosure's "samtykke, signert 30.09.2026".
+static APPROVED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\s.,:;'`´|\-]*((elektronisk|digitalt)\s+)?(godkjent|signert|underskrevet)(\s+(elektronisk|digitalt))?(\s+med\s+bankid)?\s*[:.]?\s*$",
+    )
+    .expect("static regex")
+});
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
 /// "Stad/dato:"): the place after it is the letter's place line.
 /// The letterhead's reference row whose last field is the date, its
@@ -191,7 +210,7 @@ static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// the day it was sent, a weekday before it and a time after it allowed.
 static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s>]*(sendt|send|sent)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+        r"^[\s>]*(sendt|send|sent|date)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(den\s+)?$",
     )
     .expect("static regex")
 });
@@ -221,6 +240,22 @@ static PLACE_AFTER_HEADER_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+/// A printed message's sender line with the moment it was sent, as mail
+/// programs print it ("Hanne S. <hanne@gmail.com>   6. oktober 2026 kl.
+/// 21:47", "… <x@y.no> tir. 6. okt. 2026, 21:47"): the address, perhaps a
+/// weekday, then the date, with its clock time after it (see `score`).
+static SENDER_ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"@[a-z0-9.\-]+\.[a-z]{2,}>?\s+((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag)?\.?,?\s+)?$",
+    )
+    .expect("static regex")
+});
+/// A phone's or tablet's signature with the day it was sent ("Sendt fra
+/// min iPad, 24.10.2026", "Sendt frå iPad 14.11.2026").
+static SENT_FROM_DEVICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s>]*sendt?\s+fra\s+(min\s+|mi\s+)?[a-z][a-z0-9 ]{1,20}?,?\s*$")
+        .expect("static regex")
+});
 /// A message's own time field ("Tid: 22.11.2026 kl. 03:48" heading a PLO
 /// message), at the start of its line; a weak label (see `score`).
 static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -245,8 +280,20 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
 /// The letter's own date, never later than a few days after `arrived`.
 pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<NaiveDate> {
     let latest = arrived.and_then(|a| a.checked_add_days(chrono::Days::new(MAX_DAYS_DATED_AHEAD)));
-    let folded = fold(text);
-    let lines: Vec<&str> = folded.lines().collect();
+    // Folded page by page, to know on which page each line stands.
+    let pages: Vec<String> = text.split('\u{c}').map(fold).collect();
+    let (lines, page_of): (Vec<&str>, Vec<usize>) = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| page.lines().map(move |l| (l, p)))
+        .unzip();
+    let first_written = (0..lines.len())
+        .find(|&i| !lines[i].trim().is_empty())
+        .map_or(0, |i| page_of[i]);
+    // A letter is dated on its first page; a later page may be an enclosure
+    // with its own, earlier date (a copy of the GP's letter behind a
+    // relative's dated note): a date there counts one point less.
+    let enclosed = |i: usize| i32::from(page_of[i] > first_written);
     let non_empty: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].trim().is_empty())
         .collect();
@@ -257,7 +304,9 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     // when the message was sent in, the letter's own date, not a stamp.
     let stamp_line: Vec<bool> = (0..lines.len())
         .map(|i| {
-            super::stamp::has_stamp_word(lines[i]) && !super::stamp::in_message_header(&lines, i)
+            super::stamp::has_stamp_word(lines[i])
+                && !super::stamp::in_message_header(&lines, i)
+                && !submitted_moment(lines[i])
         })
         .collect();
     // A stamp line without a stamp word ("05 NOV 2026", a date over "J.nr.")
@@ -297,8 +346,12 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
             );
             let plausible =
                 (2000..=2100).contains(&date.year()) && latest.is_none_or(|l| date <= l);
-            if score >= 4 && plausible && best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Candidate { date, score });
+            let score_here = score - enclosed(i);
+            if score >= 4 && plausible && best.as_ref().is_none_or(|b| score_here > b.score) {
+                best = Some(Candidate {
+                    date,
+                    score: score_here,
+                });
             }
         }
         // "… Den siste gongen blir då / torsdag 12. november." ends a
@@ -313,13 +366,24 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
             .and_then(|a| yearless_date_line(line, a))
         {
             // As a bare date line: 4, and 1 more near the top or the end.
-            let score = 4 + i32::from(rank(i) < 15 || rank(i) + 12 >= non_empty.len());
+            let score =
+                4 + i32::from(rank(i) < 15 || rank(i) + 12 >= non_empty.len()) - enclosed(i);
             if best.as_ref().is_none_or(|b| score > b.score) {
                 best = Some(Candidate { date, score });
             }
         }
     }
     best.map(|c| c.date)
+}
+
+/// A web form's receipt field with its moment ("Motteke: 13.10.2026
+/// 08:47"): when the form was sent in, not a received stamp, which has a
+/// day and no clock time.
+fn submitted_moment(line: &str) -> bool {
+    DATE.find(line).is_some_and(|m| {
+        SUBMITTED_LABEL.is_match(&line[..m.start()])
+            && CLOCK_AFTER.is_match(line[m.end()..].trim_start())
+    })
 }
 
 /// A note's date line: a day and month without a year, after a weekday
@@ -427,9 +491,12 @@ fn score(
         .collect();
     let labelled = (DATE_LABEL.is_match(prefix) && !other_partys(&tail))
         || WRITTEN_LABEL.is_match(prefix)
+        || APPROVED_LABEL.is_match(prefix)
         || SENT_IN_HEADER_LINE.is_match(prefix)
         || SENT_HEADER.is_match(prefix)
         || SUBMITTED_LABEL.is_match(prefix)
+        || SENT_FROM_DEVICE.is_match(prefix)
+        || (SENDER_ADDRESS_LINE.is_match(prefix) && CLOCK_AFTER.is_match(suffix))
         || (REFERENCE_ROW.is_match(prefix) && suffix.is_empty() && !other_partys(&tail))
         || PLACE_AFTER_HEADER_FIELDS.is_match(prefix)
         || (heading_above && suffix.is_empty())
@@ -469,7 +536,12 @@ fn score(
             && (suffix.is_empty() || set_apart(suffix) || signed(suffix, rank, lines)))
     {
         score += 5;
-    } else if prefix.trim().is_empty() && suffix.is_empty() {
+    } else if prefix.trim().is_empty()
+        && (suffix.is_empty() || (rank == 0 && CLOCK_AFTER.is_match(suffix)))
+    {
+        // A date alone on its line; or a fax's transmission line, the
+        // page's first, opening with the moment it was sent ("20.10.2026
+        // 14:12  FAX 73 82 14 99  STJØRDAL LEGESENTER").
         score += 4;
     } else if rank + 1 == lines && suffix.is_empty() && SIGNATURE_PREFIX.is_match(prefix) {
         // The letter's last line closes it with the date.
@@ -588,6 +660,41 @@ mod tests {
             "2026-11-30",
         ),
         ("FAKS  27.11.2026 14:12   SYKEHUSET   S. 1/1", "2026-11-27"),
+        // A fax's transmission line opening the page with its moment.
+        (
+            "20.10.2026 14:12    FAX 73 82 14 99    LEGESENTER\n\nTELEFAKS",
+            "2026-10-20",
+        ),
+        // Mail programs: the sender's address and the moment it was sent,
+        // an English locale's header, a tablet's signature.
+        (
+            "Hanne <hanne.s82@gmail.com>   6. oktober 2026 kl. 21:47\nTil: post@rana.kommune.no",
+            "2026-10-06",
+        ),
+        (
+            "From: Bente <b@icloud.com>\nSent: Monday, October 12, 2026 9:03 AM\nTo: helse",
+            "2026-10-12",
+        ),
+        ("Hei\nKan de ringe meg?\nSendt frå iPad 14.11.2026", "2026-11-14"),
+        // A web form's receipt with its moment is no stamp.
+        (
+            "Søknad om helse- og omsorgstenester\nMotteke: 13.10.2026 08:47\nKvittering nr. 88120",
+            "2026-10-13",
+        ),
+        // A record's approval line.
+        (
+            "Epikrise\nInnlagt: 28.09.2026    Utskrevet: 09.10.2026\n\nElektronisk godkjent 14.10.2026",
+            "2026-10-14",
+        ),
+        ("Vedlegg: Samtykke til innhenting, signert 24.09.2026", "-"),
+        ("Neste time 12.11.2026 kl. 10:00", "-"),
+        // A later page may be an enclosure with its own earlier date; a
+        // date found only there still counts.
+        (
+            "Mo, 19.11.2026\nKopi av fullmakten ligger ved.\n\u{c}Vår dato: 04.11.2026",
+            "2026-11-19",
+        ),
+        ("Søknad\n\u{c}Mo, 19.11.2026", "2026-11-19"),
         // A mail program's header writes the weekday first.
         ("Dato: søn 8. nov 2026 02:14\nHei", "2026-11-08"),
         // Two places, and a name signed on the closing place line.
