@@ -320,7 +320,18 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
 /// Read only in a region the extractor found as a stamp (a frame, ink):
 /// in a letter's text the same lines are a letterhead and its date.
 pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
-    let lines: Vec<Vec<String>> = text.lines().map(tokens).filter(|t| !t.is_empty()).collect();
+    // The frame's edges OCR reads as bars ("30. nov. 2026 |") are no words.
+    let frame = |t: &String| t.chars().all(|c| c == '|' || c == '!');
+    let lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|line| {
+            let t = tokens(line);
+            let start = t.iter().position(|w| !frame(w)).unwrap_or(t.len());
+            let end = t.iter().rposition(|w| !frame(w)).map_or(start, |e| e + 1);
+            t[start..end].to_vec()
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
     let names_receiver = |j: usize| {
         lines
             .get(j)
@@ -354,7 +365,22 @@ pub fn parse_keyed_stamp_date_where(
         .find(|s| s.keyed && ok(s.date))
         .map(|s| s.date)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
-        .or_else(|| receiver_stamp_dates(text).into_iter().find(|&d| ok(d)))
+        .or_else(|| by_votes(receiver_stamp_dates(text)).find(|&d| ok(d)))
+}
+
+/// Dates read more than once first (each reading of the stamp is a vote:
+/// OCR confuses a digit in one reading, rarely in most), then in the order
+/// read.
+fn by_votes(dates: Vec<NaiveDate>) -> impl Iterator<Item = NaiveDate> {
+    let mut counted: Vec<(NaiveDate, usize)> = Vec::new();
+    for d in dates {
+        match counted.iter_mut().find(|(seen, _)| *seen == d) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((d, 1)),
+        }
+    }
+    counted.sort_by(|a, b| b.1.cmp(&a.1));
+    counted.into_iter().map(|(d, _)| d)
 }
 
 /// True when the text holds a date right after a stamp word, read as

@@ -307,12 +307,18 @@ pub(super) fn year_one_digit_away(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
     };
     let mut out = Vec::new();
     // A year cut short at the stamp's edge ("20.11.2", "13.10.202"): every
-    // year it may begin.
+    // year it may begin; three digits may also have lost one inside, where
+    // print crossed it ("226" for 2026).
+    let lost_inside = |year: &str| {
+        digits.len() == 3
+            && (0..4).any(|at| format!("{}{}", &year[..at], &year[at + 1..]) == digits)
+    };
     if digits.len() % 2 == 1 && digits.starts_with('2') {
         for year in 2000..2100 {
-            if year.to_string().starts_with(&digits) {
+            let year_digits = year.to_string();
+            if year_digits.starts_with(&digits) || lost_inside(&year_digits) {
                 out.extend(
-                    triples(d, m, &year.to_string())
+                    triples(d, m, &year_digits)
                         .into_iter()
                         .map(|(date, _)| date),
                 );

@@ -397,3 +397,32 @@ fn a_stamp_without_a_stamp_word_is_the_receivers_name_beside_a_date() {
         assert_eq!(receiver_stamp_dates(reading), vec![], "{reading:?}");
     }
 }
+
+#[test]
+fn a_stamp_reading_with_a_lost_digit_bars_and_several_readings() {
+    let autumn = |day: NaiveDate| (d("2026-10-01")..=d("2026-12-03")).contains(&day);
+    // A year that lost a digit where print crossed it, a month one slip off.
+    assert_eq!(
+        parse_keyed_stamp_date_where("mmune,\nMOTTATT 27 NOT 226", autumn),
+        Some(d("2026-11-27"))
+    );
+    // The frame's edges read as bars beside a stamp without a stamp word.
+    assert_eq!(
+        parse_keyed_stamp_date_where("RANA KOMMUNE\nHELSE OG OMSORG\n30. nov. 2026 |", autumn),
+        Some(d("2026-11-30"))
+    );
+    // Three readings of one stamp: the date most of them read wins over a
+    // digit confused in the first.
+    let readings = "RANA KOMMUNE\nHELSE OG OMSORG\n| 20. nov. 2026 |\n\n\
+        RANA KOMMUNE\nHELSE OG OMSORG\n30. nov. 2026 |\n\n\
+        HELSE OG OMSORG\n30. nov. 2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(readings, autumn),
+        Some(d("2026-11-30"))
+    );
+    // Nothing beside the receiving body, nothing read.
+    assert_eq!(
+        parse_keyed_stamp_date_where("| 30. nov. 2026 |\nMo i Rana", autumn),
+        None
+    );
+}
