@@ -275,7 +275,49 @@ pub fn find_person_ids(text: &str) -> Vec<PersonId> {
             i += 1;
         }
     }
+    for id in labelled_numbers(text) {
+        if !found.iter().any(|f| f.value == id.value) {
+            found.push(id);
+        }
+    }
     found
+}
+
+/// A person-number label ("Fødselsnummer:", "f.nr.", "pnr") before digits:
+/// whatever groups the writer made of them ("12 84 39 000 28", "1284 3900
+/// 028"), the label says the next eleven digits are one number. The groups
+/// are taken whole, so the eleventh digit must end one; the check digits
+/// decide.
+fn labelled_numbers(text: &str) -> Vec<PersonId> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(fødselsnummer|fødselsnr|personnummer|personnr|f\.\s?nr|fnr|pnr|d-nummer)\b\.?\s*:?\s*",
+        )
+        .expect("static regex")
+    });
+    LABEL
+        .find_iter(text)
+        .filter_map(|label| {
+            let after: String = text[label.end()..].chars().take(40).collect();
+            let digits_after = ocr_digits(&after);
+            let run = digit_runs(&digits_after).into_iter().next()?;
+            // The run must start right at the label, not somewhere later.
+            let first = run.first()?;
+            if !digits_after.starts_with(&first.text) {
+                return None;
+            }
+            let mut digits = String::new();
+            for group in &run {
+                digits.push_str(&group.text);
+                if digits.len() >= 11 {
+                    break;
+                }
+            }
+            (digits.len() == 11)
+                .then(|| PersonId::parse(&digits))
+                .flatten()
+        })
+        .collect()
 }
 
 /// A form's boxes, one digit each ("Fødselsnummer: 0 3 8 9 4 4 0 0 1 6
@@ -454,6 +496,13 @@ mod tests {
         ("fnr 018180/12337", &["018180*****"]),
         ("fnr 018180\u{a0}12337", &["018180*****"]),
         ("fnr 01 81 80  12337", &["018180*****"]),
+        // After a person-number label, however the writer grouped it; the
+        // eleventh digit must end a group.
+        ("Fødselsnr 01 81 80 123 37", &["018180*****"]),
+        ("fnr: 0181 8012 337", &["018180*****"]),
+        ("fnr 0181 8012 3371", &[]),
+        ("fnr 01 81 80 12, tlf 337", &[]),
+        ("tlf 0181 8012 337", &[]),
         // OCR's gap before or after a narrow digit.
         ("fnr. 0181801233 7, jf. fullmakt", &["018180*****"]),
         ("fnr. 0 1818012337", &["018180*****"]),
