@@ -360,13 +360,18 @@ pub(super) fn is_keyword(token: &str) -> bool {
 }
 
 /// The receiving body on a stamp without a stamp word: "VOSS HERAD",
-/// "RANA KOMMUNE", "Helse og omsorg" (one OCR slip allowed).
+/// "RANA KOMMUNE", "Helse og omsorg", "Bydel Nord" (one OCR slip allowed),
+/// or an office or service by the ending of its name ("Tildelingskontoret",
+/// "Heimetenesta", "Hjemmetjenesten").
 pub(super) fn is_receiver_word(token: &str) -> bool {
     let word = letterize(token);
     word.len() >= 5
-        && ["KOMMUNE", "HERAD", "OMSORG"]
+        && (["KOMMUNE", "HERAD", "OMSORG", "BYDEL", "POSTMOTTAK"]
             .iter()
             .any(|k| edit_distance(&word, k) <= 1)
+            || ["KONTORET", "TJENESTEN", "TENESTA"]
+                .iter()
+                .any(|end| word.len() > end.len() + 2 && word.ends_with(end)))
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

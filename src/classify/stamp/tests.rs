@@ -420,6 +420,15 @@ fn a_stamp_reading_with_a_lost_digit_bars_and_several_readings() {
         parse_keyed_stamp_date_where(readings, autumn),
         Some(d("2026-11-30"))
     );
+    // An office or a service stamps by its own name.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Tildelingskontoret\n13.10.2026", autumn),
+        Some(d("2026-10-13"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("HEIMETENESTA\n| 02.11.26 |", autumn),
+        Some(d("2026-11-02"))
+    );
     // Nothing beside the receiving body, nothing read.
     assert_eq!(
         parse_keyed_stamp_date_where("| 30. nov. 2026 |\nMo i Rana", autumn),
