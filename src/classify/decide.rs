@@ -134,9 +134,18 @@ impl Classifier {
             .score_units(&letter.folded, &letter.folded_subject);
         let type_def = self.rules.type_def(document_type);
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
+            let model_agrees = |u: &str| {
+                self.rules.file.type_unit_yields_at.is_some_and(|at| {
+                    fired.iter().any(|f| {
+                        f.target == u
+                            && f.label == super::fuse::UNIT_MODEL_LABEL
+                            && f.weight >= at * self.rules.file.unit_model_weight
+                    })
+                })
+            };
             let by_content = best
                 .as_deref()
-                .filter(|u| type_def.is_some_and(|t| t.content_may_go_to(u)));
+                .filter(|u| type_def.is_some_and(|t| t.content_may_go_to(u)) || model_agrees(u));
             if let Some(unit) = by_content {
                 reasons.extend(unit_reasons(fired, unit));
                 return UnitId::new(unit).unwrap_or_else(|_| default());

@@ -16,7 +16,8 @@ use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 const MODEL_LABEL: &str = "ligner på merkede brev av denne typen (statistisk modell)";
 
 /// What a reason for the unit model's view says to staff.
-const UNIT_MODEL_LABEL: &str = "ligner på merket post til denne enheten (statistisk modell)";
+pub(super) const UNIT_MODEL_LABEL: &str =
+    "ligner på merket post til denne enheten (statistisk modell)";
 
 /// What the reason for abstaining says to staff.
 const ABSTAIN_LABEL: &str =

@@ -65,6 +65,11 @@ pub struct RulesFile {
     /// for a rules file of one's own) leaves the unit rules alone.
     #[serde(default)]
     pub unit_model_weight: f32,
+    /// A type's own unit yields to the unit its content points to when the
+    /// unit model's margin for that unit reaches this (absent: never; the
+    /// type's `content_units` always may).
+    #[serde(default)]
+    pub type_unit_yields_at: Option<f32>,
     pub quality: QualityLimits,
     pub types: Vec<TypeDef>,
     #[serde(default)]

@@ -566,3 +566,27 @@ fn digital_post_no_unit_rule_claims_goes_where_the_unit_model_says() {
     let scanned = classify_scan(&classifier, &letter, "omsorg");
     assert_eq!(scanned.unit.as_str(), "omsorg");
 }
+
+/// A type's own unit yields to the unit its content names when the unit
+/// table agrees: a thank-you to a nursing home's ward is post of no type
+/// (`annet`, the allocation office's by default) but Omsorg's.
+#[test]
+fn the_types_unit_yields_when_the_unit_model_agrees() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let letter = "Kjære alle saman\n\n\
+        Mor budde på sjukeheimen det siste året. Ho døydde stille sist veke, med oss rundt seg. \
+        Vi vil takke alle pleiarane på avdelinga for den gode pleia og omsorga ho fekk, \
+        for at de song for henne og for kaffien de sette fram til oss på kveldane. \
+        Blomane er til avdelinga. Kleda hennar hentar vi på fredag.\n\n\
+        Helsing dottera og sonen";
+    let c = classify_digital(&classifier, letter);
+    assert_eq!(c.document_type, "annet", "{:?}", c.reasons);
+    assert_eq!(c.unit.as_str(), "omsorg", "{:?}", c.reasons);
+    assert!(
+        c.reasons
+            .iter()
+            .any(|r| r.target == "omsorg" && r.label.contains("statistisk modell")),
+        "{:?}",
+        c.reasons
+    );
+}

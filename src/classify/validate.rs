@@ -23,6 +23,14 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
             return err(format!("{key} må være mellom 0 og 1000, er {weight}"));
         }
     }
+    // A margin the unit model must reach: it only counts beside the model.
+    if let Some(at) = file.type_unit_yields_at {
+        if !(0.0..=10.0).contains(&at) || file.unit_model_weight <= 0.0 {
+            return err(format!(
+                "type_unit_yields_at må være mellom 0 og 10 og krever unit_model_weight over 0, er {at}"
+            ));
+        }
+    }
     let mut ids: Vec<&str> = Vec::new();
     for t in &file.types {
         if t.id.is_empty() || !t.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
@@ -152,6 +160,10 @@ mod tests {
             (
                 with("default_unit = \"mta\"", "default_unit = \"MTA\""),
                 "ugyldig enhets-id",
+            ),
+            (
+                with("type_unit_yields_at = 0.3", "type_unit_yields_at = -1.0"),
+                "type_unit_yields_at",
             ),
             (with("phrases = [", "phrases = [\"\", "), "tom frase"),
             (

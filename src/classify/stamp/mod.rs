@@ -379,7 +379,7 @@ fn by_votes(dates: Vec<NaiveDate>) -> impl Iterator<Item = NaiveDate> {
             None => counted.push((d, 1)),
         }
     }
-    counted.sort_by(|a, b| b.1.cmp(&a.1));
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
     counted.into_iter().map(|(d, _)| d)
 }
 
