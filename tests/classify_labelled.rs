@@ -324,17 +324,20 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
         "wrong types by writing round {wrong}/{n}"
     );
     // The unit (the unit table fits its own letters as closely): session
-    // 17, 2840/2955 with the unit model, 2838 by the rules alone.
+    // 17, 2840/2955 with the unit model, 2838 by the rules alone; session
+    // 18, with R's letters, 3028/3155, and 3045 since a type's unit yields
+    // where the unit table agrees.
     assert!(
-        totals.unit_ok * 1000 >= n * 960,
-        "unit by writing round {}/{n}, below 96.0 %",
+        totals.unit_ok * 1000 >= n * 964,
+        "unit by writing round {}/{n}, below 96.4 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
     // session 16, 332/337 urgent letters found with 150 false alarms;
     // session 17, with Q's letters, 357/365 with 160 (two of Q's 28 missed
     // as at its check: a county governor's deadline for documents, a son's
-    // appeal after his mother's falls).
+    // appeal after his mother's falls); session 18, with R's, 384/393 with
+    // 182.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
