@@ -319,9 +319,26 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
 /// HERAD" over "01.12.2026", "RANA KOMMUNE / Helse og omsorg / 30.11.2026").
 /// Read only in a region the extractor found as a stamp (a frame, ink):
 /// in a letter's text the same lines are a letterhead and its date.
+/// This is the strict reading the extractor stops on: the body's own
+/// words (kommune, herad, omsorg), the lines as OCR gave them. Looser, it
+/// stopped on worse readings of stamps it read right before (session 18).
 pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
-    // The frame's edges OCR reads as bars ("30. nov. 2026 |") are no words.
-    let frame = |t: &String| t.chars().all(|c| c == '|' || c == '!');
+    receiver_dates(text, Receiver::Strict)
+}
+
+/// How a stamp reading's receiving body is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Receiver {
+    /// The body's own words only, every token as OCR gave it.
+    Strict,
+    /// Also an office or a service by its name ("Tildelingskontoret"), and
+    /// the frame's edges OCR reads as bars ("30. nov. 2026 |") dropped: to
+    /// choose a date in a reading the extractor has taken.
+    Tolerant,
+}
+
+fn receiver_dates(text: &str, how: Receiver) -> Vec<NaiveDate> {
+    let frame = |t: &String| how == Receiver::Tolerant && t.chars().all(|c| c == '|' || c == '!');
     let lines: Vec<Vec<String>> = text
         .lines()
         .map(|line| {
@@ -333,9 +350,11 @@ pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
         .filter(|t| !t.is_empty())
         .collect();
     let names_receiver = |j: usize| {
-        lines
-            .get(j)
-            .is_some_and(|t| t.len() <= 4 && t.iter().any(|w| is_receiver_word(w)))
+        lines.get(j).is_some_and(|t| {
+            t.len() <= 4
+                && t.iter()
+                    .any(|w| is_receiver_word(w, how == Receiver::Tolerant))
+        })
     };
     (0..lines.len())
         .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
@@ -365,7 +384,7 @@ pub fn parse_keyed_stamp_date_where(
         .find(|s| s.keyed && ok(s.date))
         .map(|s| s.date)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
-        .or_else(|| by_votes(receiver_stamp_dates(text)).find(|&d| ok(d)))
+        .or_else(|| by_votes(receiver_dates(text, Receiver::Tolerant)).find(|&d| ok(d)))
 }
 
 /// Dates read more than once first (each reading of the stamp is a vote:

@@ -360,18 +360,19 @@ pub(super) fn is_keyword(token: &str) -> bool {
 }
 
 /// The receiving body on a stamp without a stamp word: "VOSS HERAD",
-/// "RANA KOMMUNE", "Helse og omsorg", "Bydel Nord" (one OCR slip allowed),
-/// or an office or service by the ending of its name ("Tildelingskontoret",
-/// "Heimetenesta", "Hjemmetjenesten").
-pub(super) fn is_receiver_word(token: &str) -> bool {
+/// "RANA KOMMUNE", "Helse og omsorg" (one OCR slip allowed); with
+/// `offices`, also "Bydel Nord" and an office or service by the ending of
+/// its name ("Tildelingskontoret", "Heimetenesta", "Hjemmetjenesten").
+pub(super) fn is_receiver_word(token: &str, offices: bool) -> bool {
     let word = letterize(token);
+    let close = |k: &&str| edit_distance(&word, k) <= 1;
     word.len() >= 5
-        && (["KOMMUNE", "HERAD", "OMSORG", "BYDEL", "POSTMOTTAK"]
-            .iter()
-            .any(|k| edit_distance(&word, k) <= 1)
-            || ["KONTORET", "TJENESTEN", "TENESTA"]
-                .iter()
-                .any(|end| word.len() > end.len() + 2 && word.ends_with(end)))
+        && (["KOMMUNE", "HERAD", "OMSORG"].iter().any(close)
+            || offices
+                && (["BYDEL", "POSTMOTTAK"].iter().any(close)
+                    || ["KONTORET", "TJENESTEN", "TENESTA"]
+                        .iter()
+                        .any(|end| word.len() > end.len() + 2 && word.ends_with(end))))
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
