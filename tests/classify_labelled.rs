@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 3400–3599:
+//! Prints a confusion matrix and every miss (the held-out letters 3600–3799:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 3400-3599)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 3600-3799)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -59,15 +59,16 @@ fn ground_truth_text() {
     // wherever a tuning letter is stamped (text layer and ground truth) but
     // on four of Q's: stamps without a stamp word ("VOSS HERAD /
     // 01.12.2026"), which the text cannot tell from a letterhead with its
-    // date (Q's level at its check, 92/96, session 16). (P's, at its check
+    // date (Q's level at its check, 92/96, session 16), R's one and S's ten
+    // (S's level at its check, 87/97, session 18). (P's, at its check
     // 88/88, O's 88/88, N's 91/91 with one invented on an SMS transcript's
     // header, fixed since, M's 92/92, L's 94/94, K's 98/104, J's 94/104,
     // and I's 91/95, are all read.)
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        5,
-        "Q's four wordless stamps and R's one",
+        15,
+        "Q's four wordless stamps, R's one and S's ten (87/97 at its check)",
     );
 }
 
@@ -82,9 +83,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "87/97";
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
-/// fresh Q, 3000–3199, and fresh R, 3200–3399 (each checked once).
+/// fresh Q, 3000–3199, fresh R, 3200–3399, and fresh S, 3400–3599 (each
+/// checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 17] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 18] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -104,17 +106,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 2800-2999 (fresh P)", part(2800..3000)),
         ("formerly held out 3000-3199 (fresh Q)", part(3000..3200)),
         ("formerly held out 3200-3399 (fresh R)", part(3200..3400)),
+        ("formerly held out 3400-3599 (fresh S)", part(3400..3600)),
     ]
 }
 
-/// The issue's targets on the held-out letters (3400–3599), which the rules
+/// The issue's targets on the held-out letters (3600–3799), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out S type 93.5 %, unit 93.0 %, urgent recall 29/31: below the targets (date 97.5 % and person IDs 190/190 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 3400-3599 (fresh S)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3600-3799 (fresh T)");
     unseen.assert_targets();
 }
 
@@ -130,7 +133,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 3400-3599", &held_out, (93, 93, 97, 2, 9, 0));
+    let r = assert_level("HELD-OUT 3600-3799", &held_out, (93, 93, 97, 2, 9, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out S from the text",
@@ -196,7 +199,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 17] = [
+    let levels: [Level; 18] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -250,6 +253,10 @@ fn formerly_held_out_level_kept() {
         // 26/28 urgent with 18 false alarms, person IDs 188/189 (the one
         // missed, in a form's boxes, is read since).
         (96, 94, 93, 2, 18, 0),
+        // S at its one check (session 18): 187/200, 186/200, 195/200,
+        // 29/31 urgent with 9 false alarms, person IDs 190/190 (after four
+        // letters' numbers were mended).
+        (93, 93, 97, 2, 9, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -258,7 +265,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 3400–3599) train, each on its label (the type, `urgent`, the unit):
+/// 3600–3799) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -325,10 +332,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // The unit (the unit table fits its own letters as closely): session
     // 17, 2840/2955 with the unit model, 2838 by the rules alone; session
     // 18, with R's letters, 3028/3155, and 3045 since a type's unit yields
-    // where the unit table agrees.
+    // where the unit table agrees; session 19, with S's letters (its unit
+    // 93.0 % at its check), 3232/3355.
     assert!(
-        totals.unit_ok * 1000 >= n * 964,
-        "unit by writing round {}/{n}, below 96.4 %",
+        totals.unit_ok * 1000 >= n * 963,
+        "unit by writing round {}/{n}, below 96.3 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):

@@ -12,6 +12,7 @@
 
 use std::cell::OnceCell;
 
+use chrono::NaiveDate;
 use image::{imageops, GrayImage};
 
 use super::stamp::{keyed, stamp_like, Finder};
@@ -222,18 +223,31 @@ pub(super) fn read_stamp(
             imageops::FilterType::CatmullRom,
         )
     };
-    let mut keyed_readings: Vec<(chrono::NaiveDate, bool, String)> = Vec::new();
+    let mut keyed_readings: Vec<(NaiveDate, bool, String)> = Vec::new();
     let mut others: Vec<String> = Vec::new();
     let mut chosen: Option<usize> = None;
-    let order: &[Reading] = if finder == Finder::Bold {
-        &BOLD_PATCH_ORDER
+    let mut order: Vec<Reading> = if finder == Finder::Bold {
+        BOLD_PATCH_ORDER.to_vec()
     } else {
-        &ORDER
+        ORDER.to_vec()
     };
     let mut tries = 0;
-    for &reading in order {
+    let mut next = 0;
+    while let Some(&reading) = order.get(next) {
+        next += 1;
         let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
-        if finder != Finder::Words && tries == 3 && !evidence {
+        let last_chance = reading == StraightWithoutPrint && tries == 3;
+        if finder != Finder::Words && tries >= 3 && !evidence && !last_chance {
+            // A stamp pressed askew may read as nothing at all until it is
+            // straightened: a tilted place gets that reading before it is
+            // given up.
+            let done = &order[..next - 1];
+            if tries == 3 && !done.contains(&StraightWithoutPrint) && crops.angle().is_some() {
+                order.retain(|&r| r != StraightWithoutPrint);
+                order.insert(next - 1, StraightWithoutPrint);
+                next -= 1;
+                continue;
+            }
             tracing::debug!("no stamp evidence: given up");
             break;
         }
@@ -259,7 +273,9 @@ pub(super) fn read_stamp(
             others.push(text);
             continue;
         };
-        let clean = has_clean_keyed_date(&text);
+        // A symbol glued to a digit ("»7.11.2026") is often a digit misread:
+        // such a reading is not trusted alone.
+        let clean = has_clean_keyed_date(&text) && !symbol_before_digit(&text);
         let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
         tracing::debug!(
             ?reading,
@@ -278,10 +294,7 @@ pub(super) fn read_stamp(
             break;
         }
     }
-    // No two agreed: the first date read as written, else the first read
-    // through a confusion ("os NOV 2026" is 05 NOV only if nothing reads
-    // better).
-    let chosen = chosen.or_else(|| keyed_readings.iter().position(|(_, clean, _)| *clean));
+    let chosen = chosen.or_else(|| best_supported(&keyed_readings, &others));
     if let Some(i) = chosen {
         let best = keyed_readings.remove(i);
         keyed_readings.insert(0, best);
@@ -290,4 +303,44 @@ pub(super) fn read_stamp(
     readings.extend(others);
     let found = readings.iter().any(|r| stamp_like(r));
     Ok(found.then(|| readings.join("\n\n")))
+}
+
+/// No two stamp readings agreed: the date most readings hold, counting
+/// those without a stamp word ("Gs Gama 28.11.2026"), then the first date
+/// read as written, then the first read through a confusion ("os NOV
+/// 2026" is 05 NOV only if nothing reads better).
+fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Option<usize> {
+    let votes = |date: NaiveDate| {
+        keyed.iter().filter(|(d, _, _)| *d == date).count()
+            + others
+                .iter()
+                .filter(|o| parse_stamp_date(o) == Some(date))
+                .count()
+    };
+    (0..keyed.len()).max_by_key(|&i| {
+        let (date, clean, _) = &keyed[i];
+        (votes(*date), *clean, std::cmp::Reverse(i))
+    })
+}
+
+/// Whether a symbol no date or stamp writes stands right before a digit,
+/// as where OCR made a digit crossed by print into "»".
+fn symbol_before_digit(text: &str) -> bool {
+    let usual = |c: char| c.is_alphanumeric() || c.is_whitespace() || ".,:;-/()".contains(c);
+    text.chars()
+        .zip(text.chars().skip(1))
+        .any(|(a, b)| !usual(a) && b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::symbol_before_digit;
+
+    #[test]
+    fn a_symbol_glued_to_a_digit_makes_a_reading_doubtful() {
+        assert!(symbol_before_digit("Omsorg\nMottatt\n»7.11.2026"));
+        assert!(symbol_before_digit("MOTTATT ‘27 NOV 2026"));
+        assert!(!symbol_before_digit("MOTTATT\n27.11.2026"));
+        assert!(!symbol_before_digit("Mottatt: 27/11-26 (jnr. 2026/114)"));
+    }
 }
