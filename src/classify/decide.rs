@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use super::linear::URGENT_CLASS;
 use super::rules::{self, TypeDecision};
 use super::{
-    find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, PersonId,
-    Reason, ReasonKind, FALLBACK_TYPE,
+    find_person_ids, fold, quality, sender, stamp, title, Classifier, ClassifyInput, Folded,
+    PersonId, Reason, ReasonKind, FALLBACK_TYPE,
 };
 use crate::extract::Extraction;
 use crate::item::{QualityFlag, Source, UnitId};
@@ -16,12 +16,10 @@ use crate::item::{QualityFlag, Source, UnitId};
 /// The letter's text in the forms the rules read.
 pub(super) struct Letter {
     pub text: String,
-    /// OCR-tolerant folded text (`normalize::fold`).
-    pub folded: String,
+    /// The folded text and subject line, as the rules and models read them.
+    pub folded: Folded,
     /// The subject line ("Emne:", "Vedr.:", …), when the letter has one.
     pub subject: Option<String>,
-    /// The folded subject line; empty without one.
-    pub folded_subject: String,
 }
 
 impl Letter {
@@ -32,9 +30,8 @@ impl Letter {
         let folded_subject = subject.as_deref().map(fold).unwrap_or_default();
         Letter {
             text,
-            folded,
+            folded: Folded::new(folded, folded_subject),
             subject,
-            folded_subject,
         }
     }
 }
@@ -45,11 +42,9 @@ impl Classifier {
     pub(super) fn decide_type(&self, letter: &Letter, reasons: &mut Vec<Reason>) -> TypeDecision {
         let mut evidence = self
             .rules
-            .shape_evidence(&letter.folded, &letter.folded_subject);
+            .shape_evidence(&letter.folded.text, &letter.folded.subject);
         evidence.extend(self.rules.writer_role(&sender::writer_lines(&letter.text)));
-        let decision = self
-            .rules
-            .score_types(&letter.folded, &letter.folded_subject, &evidence);
+        let decision = self.rules.score_types(&letter.folded, &evidence);
         reasons.extend(decision.fired.iter().map(|f| Reason {
             kind: ReasonKind::DocumentType,
             target: f.target.clone(),
@@ -75,7 +70,7 @@ impl Classifier {
         letter: &Letter,
         folder: &UnitId,
     ) -> Option<Addressed> {
-        let att = self.rules.addressed_unit(&letter.folded)?;
+        let att = self.rules.addressed_unit(&letter.folded.text)?;
         // "Annet"'s unit is where post of no type goes by default, not a
         // unit that owns it: the addressee decides. A unit the type's
         // content may take it to ("Til Rustjenesten" on an end of follow-up
@@ -124,14 +119,12 @@ impl Classifier {
         // application's Att. line count only when it names allocation — CV
         // +1/855 on labels that disagree among themselves, against the
         // issue's rule, so not kept.
-        if let Some(att) = self.rules.addressed_unit(&letter.folded) {
+        if let Some(att) = self.rules.addressed_unit(&letter.folded.text) {
             if let Ok(unit) = UnitId::new(&att.target) {
                 return Addressed { unit, fired: att }.into_unit(reasons);
             }
         }
-        let (best, fired) = self
-            .rules
-            .score_units(&letter.folded, &letter.folded_subject);
+        let (best, fired) = self.rules.score_units(&letter.folded);
         let type_def = self.rules.type_def(document_type);
         if let Some(fixed) = type_def.and_then(|t| t.unit.as_deref()) {
             let model_agrees = |u: &str| {
@@ -181,7 +174,7 @@ impl Classifier {
         letter_date: Option<NaiveDate>,
         reasons: &mut Vec<Reason>,
     ) -> bool {
-        let fired = self.rules.urgent_cues(&letter.folded, letter_date);
+        let fired = self.rules.urgent_cues(&letter.folded.text, letter_date);
         let score: f32 = fired.iter().map(|f| f.weight).sum();
         reasons.extend(fired.into_iter().map(|f| Reason {
             kind: ReasonKind::Urgent,
@@ -199,7 +192,7 @@ impl Classifier {
             .rules
             .urgent_model
             .as_ref()
-            .and_then(|m| m.margin_of(URGENT_CLASS, &letter.folded, &letter.folded_subject))
+            .and_then(|m| m.margin_of(URGENT_CLASS, &letter.folded))
         else {
             return false;
         };
@@ -313,7 +306,11 @@ impl Classifier {
         stamp_unreadable: bool,
         reasons: &mut Vec<Reason>,
     ) -> Vec<QualityFlag> {
-        let mut flags = quality::flags(input.extraction, &letter.folded, &self.rules.file.quality);
+        let mut flags = quality::flags(
+            input.extraction,
+            &letter.folded.text,
+            &self.rules.file.quality,
+        );
         if stamp_unreadable {
             flags.push(QualityFlag::StampUnreadable);
         }

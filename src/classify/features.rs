@@ -6,7 +6,46 @@
 //! cross-validation once there were 600 tuning letters (type 562 → 570);
 //! leaving reply quotes out (`unquoted`) was no better and stays an option.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
+
+/// A letter's folded text and folded subject line, as the rules and the
+/// models read them, with the models' features counted once: the type,
+/// unit and urgency tables count the same kind, and counting every word
+/// and word pair of a long letter into a set of strings was done three
+/// times per letter.
+#[derive(Debug)]
+pub struct Folded {
+    /// The OCR-tolerant folded text (`normalize::fold`).
+    pub text: String,
+    /// The folded subject line; empty without one.
+    pub subject: String,
+    counted: OnceCell<(ModelFeatures, BTreeSet<String>)>,
+}
+
+impl Folded {
+    pub fn new(text: String, subject: String) -> Folded {
+        Folded {
+            text,
+            subject,
+            counted: OnceCell::new(),
+        }
+    }
+
+    /// The features of `kind`: counted once for the first kind asked (every
+    /// table ships the same), afresh for another.
+    pub fn features(&self, kind: ModelFeatures) -> Cow<'_, BTreeSet<String>> {
+        let (counted_kind, set) = self
+            .counted
+            .get_or_init(|| (kind, features(&self.text, &self.subject, kind)));
+        if *counted_kind == kind {
+            Cow::Borrowed(set)
+        } else {
+            Cow::Owned(features(&self.text, &self.subject, kind))
+        }
+    }
+}
 
 /// What the model counts in a letter: its words, and (when `pairs`) each
 /// two neighbouring words as one more feature ("ber_om", "uenig_vedtaket").

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use super::features::Folded;
 use super::rules::{Fired, Rules, TypeDecision, FALLBACK_TYPE};
 
 /// What a reason for the model's view says to staff.
@@ -31,12 +32,11 @@ impl Rules {
     /// the top type.
     pub(super) fn fused(
         &self,
-        folded: &str,
-        folded_subject: &str,
+        letter: &Folded,
         own: &BTreeMap<&str, f32>,
         fired: &[Fired],
     ) -> Option<TypeDecision> {
-        let scores = self.model.as_ref()?.scores(folded, folded_subject)?;
+        let scores = self.model.as_ref()?.scores(letter)?;
         let weight = f64::from(self.file.model_weight);
         let totals: Vec<(&str, f64)> = scores
             .iter()
@@ -97,12 +97,8 @@ impl Rules {
     /// outvote a service the letter names. A negative margin takes nothing
     /// away. Nothing without a unit model or for a letter too short for it
     /// (`config/rules.toml` has the measurements).
-    pub(super) fn unit_model_fired(&self, folded: &str, folded_subject: &str) -> Vec<Fired> {
-        let Some(margins) = self
-            .unit_model
-            .as_ref()
-            .and_then(|m| m.scores(folded, folded_subject))
-        else {
+    pub(super) fn unit_model_fired(&self, letter: &Folded) -> Vec<Fired> {
+        let Some(margins) = self.unit_model.as_ref().and_then(|m| m.scores(letter)) else {
             return Vec::new();
         };
         let default = self.file.default_unit.as_str();
@@ -122,6 +118,11 @@ impl Rules {
 mod tests {
     use super::*;
     use crate::classify::linear::toy::{filler, two_types};
+
+    /// A folded letter without a subject line.
+    fn plain(folded: &str) -> Folded {
+        Folded::new(folded.to_owned(), String::new())
+    }
 
     /// The rules text with the top-level `key = …` line set to `value`.
     fn set(text: &str, key: &str, value: &str) -> String {
@@ -150,14 +151,14 @@ mod tests {
             Med vennlig hilsen datteren";
         let folded = super::super::fold(letter);
         let with = Rules::from_toml(rules_text, "test").unwrap();
-        let decision = with.score_types(&folded, "", &[]);
+        let decision = with.score_types(&plain(&folded), &[]);
         assert!(decision.fired.iter().any(|f| f.label == MODEL_LABEL));
         assert!((0.0..=1.0).contains(&decision.confidence));
-        let short = with.score_types(&super::super::fold("Søknad om BPA"), "", &[]);
+        let short = with.score_types(&plain(&super::super::fold("Søknad om BPA")), &[]);
         assert!(short.fired.iter().all(|f| f.label != MODEL_LABEL));
         let own = set(rules_text, "model_weight", "0");
         let without = Rules::from_toml(&own, "test").unwrap();
-        let decision = without.score_types(&folded, "", &[]);
+        let decision = without.score_types(&plain(&folded), &[]);
         assert!(decision.fired.iter().all(|f| f.label != MODEL_LABEL));
         let bad = set(rules_text, "model_weight", "-1");
         assert!(Rules::from_toml(&bad, "test").is_err());
@@ -180,12 +181,12 @@ mod tests {
         // One word for the type and no rule: a guess, so «annet» with the
         // type as a suggestion and the reason said.
         let weak = format!("{common} uenig");
-        let d = with_model(rules_text).score_types(&weak, "", &[]);
+        let d = with_model(rules_text).score_types(&plain(&weak), &[]);
         assert_eq!(d.document_type, FALLBACK_TYPE);
         assert_eq!(d.suggestion.as_deref(), Some("klage"));
         assert!(d.fired.iter().any(|f| f.label == ABSTAIN_LABEL));
         // Five: the model leads clearly enough on its own.
-        let d = with_model(rules_text).score_types(&a, "", &[]);
+        let d = with_model(rules_text).score_types(&plain(&a), &[]);
         assert_eq!(d.document_type, "klage");
         // Without the abstain settings the weak lead was enough.
         let never = set(
@@ -194,7 +195,9 @@ mod tests {
             "0",
         );
         assert_eq!(
-            with_model(&never).score_types(&weak, "", &[]).document_type,
+            with_model(&never)
+                .score_types(&plain(&weak), &[])
+                .document_type,
             "klage"
         );
         let bad = set(rules_text, "abstain_model_lead", "-1");

@@ -31,7 +31,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::features::{features, ModelFeatures};
+use super::features::{features, Folded, ModelFeatures};
 use super::Classifier;
 
 /// The embedded document-type table.
@@ -168,8 +168,8 @@ impl LinearModel {
     /// Each type's score (its margin: above 0 the model says "this type",
     /// below "another"), or `None` when the letter has too few features the
     /// model knows.
-    pub fn scores(&self, folded: &str, subject: &str) -> Option<Vec<(&str, f64)>> {
-        let present = features(folded, subject, self.features);
+    pub fn scores(&self, letter: &Folded) -> Option<Vec<(&str, f64)>> {
+        let present = letter.features(self.features);
         let known: Vec<&Vec<f64>> = present
             .iter()
             .filter_map(|f| self.weights.get(f.as_str()))
@@ -190,8 +190,8 @@ impl LinearModel {
     }
 
     /// One type's score, as [`Self::scores`] gives it.
-    pub fn margin_of(&self, class: &str, folded: &str, subject: &str) -> Option<f64> {
-        self.scores(folded, subject)?
+    pub fn margin_of(&self, class: &str, letter: &Folded) -> Option<f64> {
+        self.scores(letter)?
             .into_iter()
             .find(|(c, _)| *c == class)
             .map(|(_, s)| s)
@@ -437,13 +437,14 @@ mod tests {
     fn features_of_a_type_pull_towards_it_and_short_texts_say_nothing() {
         let model = toy();
         let common = filler(30);
+        let letter = |text: String| Folded::new(text, String::new());
         let scores = model
-            .scores(&format!("{common} uenig vedtaket"), "")
+            .scores(&letter(format!("{common} uenig vedtaket")))
             .unwrap();
         assert_eq!(best(&scores), "klage");
-        let scores = model.scores(&format!("{common} innlagt"), "").unwrap();
+        let scores = model.scores(&letter(format!("{common} innlagt"))).unwrap();
         assert_eq!(best(&scores), "helse");
-        assert!(model.scores("uenig vedtaket", "").is_none());
+        assert!(model.scores(&letter("uenig vedtaket".into())).is_none());
     }
 
     #[test]

@@ -56,7 +56,7 @@ use crate::item::{QualityFlag, Source, UnitId};
 pub use config::ClassifyConfig;
 pub use dates::{document_date, stamped_date};
 pub use explain::{explain_nb, PersonIdField, ProcessFields};
-pub use features::ModelFeatures;
+pub use features::{Folded, ModelFeatures};
 pub use linear::LinearModel;
 pub use load::DEFAULT_RULES_TOML;
 pub use normalize::fold;

@@ -14,17 +14,18 @@ use std::collections::BTreeMap;
 
 use super::addressee;
 use super::concern::{self, UnitRuleWhen};
+use super::features::Folded;
 use super::rules::{Fired, LazyRegex, Rules, TypeDecision, FALLBACK_TYPE};
 
 impl Rules {
     /// Scores document types over the folded letter and its folded subject,
     /// with `also` (evidence found elsewhere: the writer's role) added.
-    pub fn score_types(&self, folded: &str, folded_subject: &str, also: &[Fired]) -> TypeDecision {
+    pub fn score_types(&self, letter: &Folded, also: &[Fired]) -> TypeDecision {
         let mut fired = fire(
             &self.type_patterns,
             &self.type_owner,
-            folded,
-            folded_subject,
+            &letter.text,
+            &letter.subject,
             self.file.subject_multiplier,
             |p, text| self.affirmed(p, text),
             |i| {
@@ -50,7 +51,7 @@ impl Rules {
                 }
             }
         }
-        if let Some(decision) = self.fused(folded, folded_subject, &scores, &fired) {
+        if let Some(decision) = self.fused(letter, &scores, &fired) {
             return decision;
         }
         let mut ranked: Vec<(&str, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
@@ -179,7 +180,8 @@ impl Rules {
     /// "Att.:" line is the addressee (`addressee.rs`), not the topic: when
     /// it decides nothing (it names two units, or none the rules know), its
     /// words must not come back as topic words.
-    pub fn score_units(&self, folded: &str, folded_subject: &str) -> (Option<String>, Vec<Fired>) {
+    pub fn score_units(&self, letter: &Folded) -> (Option<String>, Vec<Fired>) {
+        let folded = letter.text.as_str();
         let chosen: String = folded
             .lines()
             .filter(|l| !is_unticked(l) && !addressee::is_att_line(l))
@@ -197,7 +199,7 @@ impl Rules {
             &self.unit_patterns,
             &self.unit_owner,
             &chosen,
-            folded_subject,
+            &letter.subject,
             self.file.subject_multiplier,
             |p, _| shape_holds(p),
             |i| {
@@ -206,7 +208,7 @@ impl Rules {
             },
         );
         let mut fired = fired;
-        fired.extend(self.unit_model_fired(folded, folded_subject));
+        fired.extend(self.unit_model_fired(letter));
         let mut scores: BTreeMap<&str, f32> = BTreeMap::new();
         for f in &fired {
             *scores.entry(f.target.as_str()).or_default() += f.weight;
@@ -323,7 +325,7 @@ mod tests {
     fn fired_types(rules: &Rules, text: &str) -> Vec<String> {
         let folded = crate::classify::fold(text);
         rules
-            .score_types(&folded, "", &[])
+            .score_types(&Folded::new(folded, String::new()), &[])
             .fired
             .into_iter()
             .map(|f| f.target)
@@ -369,7 +371,7 @@ mod tests {
         // never the strong evidence of a change of service.
         let folded = crate::classify::fold("Det er endring i medisinene; dosen skal redusere.");
         let change: f32 = rules
-            .score_types(&folded, "", &[])
+            .score_types(&Folded::new(folded, String::new()), &[])
             .fired
             .iter()
             .filter(|f| f.target == "endring")

@@ -146,7 +146,8 @@ pub fn cross_validate(
         let (mut model_spoke, mut model_ok) = (0, 0);
         let mut model_leads = Vec::new();
         for letter in &test {
-            let Some(mut p) = model.scores(&folded(letter), &subject(letter)) else {
+            let letter_folded = postmottak::classify::Folded::new(folded(letter), subject(letter));
+            let Some(mut p) = model.scores(&letter_folded) else {
                 continue;
             };
             model_spoke += 1;
