@@ -404,11 +404,21 @@ fn by_votes(dates: Vec<NaiveDate>) -> impl Iterator<Item = NaiveDate> {
 
 /// True when the text holds a date right after a stamp word, read as
 /// written (no OCR confusion undone) with a credible year: a stamp reading
-/// that needs no second look.
+/// that needs no second look. A symbol glued to a digit ("»7.11.2026") is
+/// often a digit the print crossed, so such a reading is not as written.
 pub fn has_clean_keyed_date(text: &str) -> bool {
-    stamp_dates(text)
-        .iter()
-        .any(|s| s.keyed && s.clean && (2000..=2100).contains(&s.date.year()))
+    !symbol_before_digit(text)
+        && stamp_dates(text)
+            .iter()
+            .any(|s| s.keyed && s.clean && (2000..=2100).contains(&s.date.year()))
+}
+
+/// Whether a symbol no date or stamp writes stands right before a digit.
+fn symbol_before_digit(text: &str) -> bool {
+    let usual = |c: char| c.is_alphanumeric() || c.is_whitespace() || ".,:;-/()".contains(c);
+    text.chars()
+        .zip(text.chars().skip(1))
+        .any(|(a, b)| !usual(a) && b.is_ascii_digit())
 }
 
 /// True when the text holds a stamp word (OCR-tolerant).

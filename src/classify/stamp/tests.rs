@@ -435,3 +435,13 @@ fn a_stamp_reading_with_a_lost_digit_bars_and_several_readings() {
         None
     );
 }
+
+#[test]
+fn a_symbol_glued_to_a_digit_makes_a_reading_doubtful() {
+    assert!(symbol_before_digit("Omsorg\nMottatt\n»7.11.2026"));
+    assert!(symbol_before_digit("MOTTATT ‘27 NOV 2026"));
+    assert!(!symbol_before_digit("MOTTATT\n27.11.2026"));
+    assert!(!symbol_before_digit("Mottatt: 27/11-26 (jnr. 2026/114)"));
+    assert!(!has_clean_keyed_date("Omsorg\nMottatt\n»7.11.2026"));
+    assert!(has_clean_keyed_date("Omsorg\nMottatt\n27.11.2026"));
+}

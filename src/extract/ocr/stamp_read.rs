@@ -11,6 +11,7 @@
 //! readings with neither a stamp word nor a date.
 
 use std::cell::OnceCell;
+use std::collections::VecDeque;
 
 use chrono::NaiveDate;
 use image::{imageops, GrayImage};
@@ -226,31 +227,31 @@ pub(super) fn read_stamp(
     let mut keyed_readings: Vec<(NaiveDate, bool, String)> = Vec::new();
     let mut others: Vec<String> = Vec::new();
     let mut chosen: Option<usize> = None;
-    let mut order: Vec<Reading> = if finder == Finder::Bold {
-        BOLD_PATCH_ORDER.to_vec()
+    let order: &[Reading] = if finder == Finder::Bold {
+        &BOLD_PATCH_ORDER
     } else {
-        ORDER.to_vec()
+        &ORDER
     };
+    let mut plan: VecDeque<Reading> = order.iter().copied().collect();
     let mut tries = 0;
-    let mut next = 0;
-    while let Some(&reading) = order.get(next) {
-        next += 1;
+    let mut last_chance = false;
+    while let Some(reading) = plan.pop_front() {
         let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
-        let last_chance = reading == StraightWithoutPrint && tries == 3;
         if finder != Finder::Words && tries >= 3 && !evidence && !last_chance {
             // A stamp pressed askew may read as nothing at all until it is
-            // straightened: a tilted place gets that reading before it is
+            // straightened: a tilted place reads so next, before it is
             // given up.
-            let done = &order[..next - 1];
-            if tries == 3 && !done.contains(&StraightWithoutPrint) && crops.angle().is_some() {
-                order.retain(|&r| r != StraightWithoutPrint);
-                order.insert(next - 1, StraightWithoutPrint);
-                next -= 1;
+            if tries == 3 && plan.contains(&StraightWithoutPrint) && crops.angle().is_some() {
+                plan.retain(|&r| r != StraightWithoutPrint);
+                plan.push_front(reading);
+                plan.push_front(StraightWithoutPrint);
+                last_chance = true;
                 continue;
             }
             tracing::debug!("no stamp evidence: given up");
             break;
         }
+        last_chance = false;
         let Some((img, upscale, psm)) = crops.image_for(reading) else {
             continue;
         };
@@ -273,9 +274,7 @@ pub(super) fn read_stamp(
             others.push(text);
             continue;
         };
-        // A symbol glued to a digit ("»7.11.2026") is often a digit misread:
-        // such a reading is not trusted alone.
-        let clean = has_clean_keyed_date(&text) && !symbol_before_digit(&text);
+        let clean = has_clean_keyed_date(&text);
         let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
         tracing::debug!(
             ?reading,
@@ -321,26 +320,4 @@ fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Opt
         let (date, clean, _) = &keyed[i];
         (votes(*date), *clean, std::cmp::Reverse(i))
     })
-}
-
-/// Whether a symbol no date or stamp writes stands right before a digit,
-/// as where OCR made a digit crossed by print into "»".
-fn symbol_before_digit(text: &str) -> bool {
-    let usual = |c: char| c.is_alphanumeric() || c.is_whitespace() || ".,:;-/()".contains(c);
-    text.chars()
-        .zip(text.chars().skip(1))
-        .any(|(a, b)| !usual(a) && b.is_ascii_digit())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::symbol_before_digit;
-
-    #[test]
-    fn a_symbol_glued_to_a_digit_makes_a_reading_doubtful() {
-        assert!(symbol_before_digit("Omsorg\nMottatt\n»7.11.2026"));
-        assert!(symbol_before_digit("MOTTATT ‘27 NOV 2026"));
-        assert!(!symbol_before_digit("MOTTATT\n27.11.2026"));
-        assert!(!symbol_before_digit("Mottatt: 27/11-26 (jnr. 2026/114)"));
-    }
 }
