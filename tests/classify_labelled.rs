@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 3600–3799:
+//! Prints a confusion matrix and every miss (the held-out letters 3800–3999:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 3600-3799)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 3800-3999)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -63,19 +63,20 @@ fn ground_truth_text() {
     // (S's level at its check, 87/97, session 18). (P's, at its check
     // 88/88, O's 88/88, N's 91/91 with one invented on an SMS transcript's
     // header, fixed since, M's 92/92, L's 94/94, K's 98/104, J's 94/104,
-    // and I's 91/95, are all read.)
+    // and I's 91/95, are all read.) T's two (81/83 at its check, session 19)
+    // are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        15,
-        "Q's four wordless stamps, R's one and S's ten (87/97 at its check)",
+        17,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check) and T's two (81/83)",
     );
 }
 
-/// Fresh T's stamps from the text at its one check (session 19): the
+/// Fresh U's stamps from the text at its one check (session 20): the
 /// dates it may miss and the level measured (none invented).
-const HELD_OUT_TEXT_STAMP_MISS: usize = 2;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "81/83";
+const HELD_OUT_TEXT_STAMP_MISS: usize = 3;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "110/113";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -83,10 +84,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "81/83";
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
-/// fresh Q, 3000–3199, fresh R, 3200–3399, and fresh S, 3400–3599 (each
-/// checked once).
+/// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, and fresh
+/// T, 3600–3799 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 18] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 19] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -107,36 +108,37 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 3000-3199 (fresh Q)", part(3000..3200)),
         ("formerly held out 3200-3399 (fresh R)", part(3200..3400)),
         ("formerly held out 3400-3599 (fresh S)", part(3400..3600)),
+        ("formerly held out 3600-3799 (fresh T)", part(3600..3800)),
     ]
 }
 
-/// The issue's targets on the held-out letters (3600–3799), which the rules
+/// The issue's targets on the held-out letters (3800–3999), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
-#[ignore = "issue 11: held-out T unit 93.0 %: below the target (type 99.0 %, date 98.5 %, person IDs 199/199 and urgent recall 30/30 met)"]
+#[ignore = "issue 11: held-out U unit 93.0 %: below the target (type 97.0 %, date 97.5 %, person IDs 198/198 and urgent recall 34/34 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 3600-3799 (fresh T)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 3800-3999 (fresh U)");
     unseen.assert_targets();
 }
 
-/// The level fresh held-out T reached at its one check (session 19, after
-/// the session's classifier changes, chosen by cross-validation on the
-/// tuning letters alone): type 198/200, unit 186/200, date 197/200, person
-/// IDs 199/199 with none false (after one letter's number was mended: its
-/// writer had typed the real-looking month where the listed synthetic
-/// number has month + 80), urgent 30/30 with 13 false alarms.
+/// The level fresh held-out U reached at its one check (session 20, with
+/// session 19's classifier and its tables retrained on T's letters):
+/// type 194/200, unit 186/200, date 195/200, person IDs 198/198 with none
+/// false (after one letter's number was mended: its writer had typed the
+/// real-looking month where the listed synthetic number has month + 80),
+/// urgent 34/34 with 14 false alarms.
 /// Kept while the issue's targets are not met: a change that loses ground
 /// on unseen letters fails here.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 3600-3799", &held_out, (99, 93, 98, 0, 13, 0));
+    let r = assert_level("HELD-OUT 3800-3999", &held_out, (97, 93, 97, 0, 14, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out T from the text",
+        "held-out U from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -199,7 +201,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 18] = [
+    let levels: [Level; 19] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -257,6 +259,10 @@ fn formerly_held_out_level_kept() {
         // 29/31 urgent with 9 false alarms, person IDs 190/190 (after four
         // letters' numbers were mended).
         (93, 93, 97, 2, 9, 0),
+        // T at its one check (session 19): 198/200, 186/200, 197/200,
+        // 30/30 urgent with 13 false alarms, person IDs 199/199 (after one
+        // letter's number was mended).
+        (99, 93, 98, 0, 13, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -265,7 +271,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 3600–3799) train, each on its label (the type, `urgent`, the unit):
+/// 3800–3999) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -333,10 +339,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // 17, 2840/2955 with the unit model, 2838 by the rules alone; session
     // 18, with R's letters, 3028/3155, and 3045 since a type's unit yields
     // where the unit table agrees; session 19, with S's letters (its unit
-    // 93.0 % at its check), 3232/3355.
+    // 93.0 % at its check), 3232/3355; session 20, with T's (93.0 % at its
+    // check), 3418/3555.
     assert!(
-        totals.unit_ok * 1000 >= n * 963,
-        "unit by writing round {}/{n}, below 96.3 %",
+        totals.unit_ok * 1000 >= n * 961,
+        "unit by writing round {}/{n}, below 96.1 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
@@ -346,7 +353,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // appeal after his mother's falls); session 18, with R's, 384/393 with
     // 182; session 19, with S's, 413/424 with 190 (S's two misses at its
     // check missed here too: a brother's account of a psychosis with a
-    // knife, the out-of-hours clinic's order of supervision tonight).
+    // knife, the out-of-hours clinic's order of supervision tonight);
+    // session 20, with T's (30/30 at its check), 443/454 with 204.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
