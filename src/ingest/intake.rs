@@ -17,17 +17,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::content::{ContentStore, Copied, Intake as ContentIntake};
+use super::content::ContentStore;
 use super::health::{FolderStatus, Health};
-use super::pipeline::{self, Pipeline};
+use super::pipeline::Pipeline;
 use crate::config::{Config, InboxFolder};
-use crate::item::ItemState;
-use crate::safe_fs;
-use crate::store::items::{self, Admission, NewArrival};
 use crate::store::Db;
 use crate::watch::settle::FileStamp;
 use crate::watch::{fs_kind, FolderWatchers, Hint, IgnoreSet, Settler, Verdict, WatchMode};
@@ -36,6 +32,7 @@ use crate::watch::{fs_kind, FolderWatchers, Hint, IgnoreSet, Settler, Verdict, W
 /// full, unreadable).
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
+mod admit;
 mod problems;
 mod registration;
 
@@ -453,212 +450,8 @@ impl Intake {
         self.health.error(message);
     }
 
-    /// Takes in one settled file: content copy, then the row, then the
-    /// pipeline. A file already admitted (same path, size, mtime) is only
-    /// remembered; a refused one still lying here is moved again.
-    async fn admit(&mut self, path: PathBuf, stamp: FileStamp) {
-        let Some(folder) = self.folder_of(&path).cloned() else {
-            return;
-        };
-        let digital = folder.source == crate::item::Source::Digital;
-        if digital && crate::extract::delivery::sidecar::is_sidecar(&path) {
-            // SvarInn metadata travels with its document: read with it, and
-            // moved aside with it when the printout is handed over.
-            self.known.insert(path, stamp);
-            return;
-        }
-        let source_path = path.to_string_lossy().into_owned();
-        let sp = source_path.clone();
-        let open = match self.db.run(move |s| items::open_arrivals_at(s, &sp)).await {
-            Ok(open) => open,
-            Err(err) => return self.retry_later(path, format!("databasefeil: {err}")),
-        };
-        if let Some(row) = open
-            .iter()
-            .find(|r| r.size == stamp.size && r.mtime_ns == Some(stamp.mtime_ns))
-        {
-            if row.state == ItemState::Rejected {
-                self.requarantine(row.id).await;
-            }
-            self.known.insert(path, stamp);
-            return;
-        }
-        let content = self.content.clone();
-        let p = path.clone();
-        let max_bytes = self.config.raw.extract.max_file_bytes();
-        let copied = match bounded(move || {
-            let copied = content.copy_in_limited(&p, max_bytes)?;
-            if let (true, ContentIntake::Copied(c)) = (digital, &copied) {
-                crate::extract::delivery::sidecar::keep_beside(
-                    &p,
-                    &content.path_of(&c.content_path),
-                )?;
-            }
-            let after = FileStamp::read(&p)?;
-            let meta = std::fs::symlink_metadata(&p)?;
-            Ok((copied, after, meta.ctime(), meta.ctime_nsec()))
-        })
-        .await
-        {
-            Ok(c) => c,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                tracing::info!(folder = %folder.path.display(), "fil forsvant under kopiering");
-                return;
-            }
-            Err(err) if safe_fs::is_not_regular(&err) => {
-                // Replaced by a link, FIFO or folder since it was listed: not a file
-                // for us; a later listing decides again.
-                tracing::info!(folder = %folder.path.display(), "ikke en vanlig fil; hoppes over");
-                return;
-            }
-            Err(err) => {
-                return self.retry_later(
-                    path,
-                    format!(
-                        "kan ikke kopiere fil fra {} til innholdslageret: {err}",
-                        folder.path.display()
-                    ),
-                )
-            }
-        };
-        let (copied, after, ctime, ctime_ns) = copied;
-        let (copied, too_large) = match copied {
-            ContentIntake::Copied(c) => (c, None),
-            // Above the limit: refused without a copy in the store.
-            ContentIntake::TooLarge { sha256, size } => (
-                Copied {
-                    sha256,
-                    content_path: String::new(),
-                    size,
-                },
-                Some(size),
-            ),
-        };
-        if after != Some(stamp) {
-            // It changed while we copied: not settled after all.
-            self.settler.observe(path, Instant::now());
-            return;
-        }
-        let arrival = NewArrival {
-            sha256: copied.sha256,
-            source: folder.source,
-            folder_unit: folder.unit.clone(),
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            source_path,
-            size: copied.size,
-            mtime_ns: stamp.mtime_ns,
-            content_path: copied.content_path,
-            received_at: received_at(ctime, ctime_ns),
-        };
-        let content = self.content.clone();
-        let restore = too_large.is_none();
-        let admission = self.db.run(move |s| {
-            if restore {
-                // A file the case system took and gave back (within the grace
-                // period) restores its item instead of becoming a duplicate.
-                crate::forget::admit_or_restore(s, &content, &arrival)
-            } else {
-                items::admit(s, &arrival)
-            }
-        });
-        match admission.await {
-            Ok(Admission::New(id)) if too_large.is_some() => {
-                self.known.insert(path, stamp);
-                self.health.arrival();
-                self.refuse_too_large(id, too_large.unwrap_or(0), max_bytes)
-                    .await;
-            }
-            Ok(outcome) => {
-                self.known.insert(path, stamp);
-                self.admitted(outcome, &folder).await;
-            }
-            Err(err) => self.retry_later(path, format!("databasefeil ved mottak: {err}")),
-        }
-    }
-
-    async fn admitted(&mut self, outcome: Admission, folder: &InboxFolder) {
-        let unit = folder
-            .unit
-            .as_ref()
-            .map(|u| u.as_str())
-            .unwrap_or("digital");
-        match outcome {
-            Admission::New(id) => {
-                tracing::info!(item = %id, inbox = unit, "mottatt");
-                self.health.arrival();
-                self.pipeline.offer(id);
-            }
-            Admission::Duplicate { id, of } => {
-                tracing::info!(item = %id, duplicate_of = %of, inbox = unit, "mottatt duplikat");
-                self.health.arrival();
-            }
-            Admission::Known { id, state } => {
-                if state == ItemState::Rejected {
-                    self.requarantine(id).await;
-                }
-            }
-        }
-    }
-
-    /// A file above `max_file_mb`: refused at once, before any copy.
-    async fn refuse_too_large(&mut self, id: crate::item::ItemId, size: u64, max: u64) {
-        let message = format!(
-            "Filen er for stor ({} MB; grensen er {} MB).",
-            size / (1024 * 1024),
-            max / (1024 * 1024)
-        );
-        let code = crate::item::RejectCode::TooLarge;
-        match self
-            .db
-            .run(move |s| items::reject(s, id, code, &message))
-            .await
-        {
-            Ok(_) => {
-                tracing::warn!(item = %id, code = code.as_str(), "avvist");
-                self.requarantine(id).await;
-            }
-            Err(err) => self.survive(err.to_string()),
-        }
-    }
-
-    /// A refused file is still in its inbox (crash between commit and move,
-    /// or a failed move): move it now.
-    async fn requarantine(&mut self, id: crate::item::ItemId) {
-        let found = self
-            .db
-            .run(move |s| -> Result<_, crate::store::StoreError> {
-                Ok((items::get(s, id)?, items::rejection(s, id)?))
-            })
-            .await;
-        let (item, (code, detail)) = match found {
-            Ok((Some(item), Some(rejection))) => (item, rejection),
-            Ok(_) => return,
-            Err(err) => return self.survive(err.to_string()),
-        };
-        let moved = pipeline::move_to_quarantine(&item, code, &detail).await;
-        super::quarantine::report_folder(&self.health, &item.source_path, &moved);
-        if let Err(err) = moved {
-            self.survive(format!(
-                "sak {id}: kan ikke flytte avvist fil til _avvist: {err}"
-            ));
-        }
-    }
-
     fn retry_later(&mut self, path: PathBuf, message: String) {
         self.survive(message);
         self.retry.push((Instant::now() + RETRY_AFTER, path));
     }
-}
-
-/// Arrival time: when the file appeared in the folder (its inode change time,
-/// set by create and by rename into the folder), never in the future.
-fn received_at(ctime: i64, ctime_ns: i64) -> DateTime<Utc> {
-    let now = Utc::now();
-    Utc.timestamp_opt(ctime, ctime_ns as u32)
-        .single()
-        .filter(|t| *t <= now)
-        .unwrap_or(now)
 }
