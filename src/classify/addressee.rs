@@ -36,11 +36,14 @@ static TO_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// A municipality's name on its own line ("Rana kommune"), or with the
+/// A municipality's name on its own line ("Rana kommune", or "Voss herad",
+/// as some nynorsk municipalities are officially called), or with the
 /// unit after it ("Rana kommune, tildelingskontoret"); group 1 the rest.
 static MUNICIPALITY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s|.,'`]*[a-z][a-z\-]{1,25}(?:\s+[a-z\-]{1,25})?\s+kommune\b(.{0,80})$")
-        .expect("static regex")
+    Regex::new(
+        r"^[\s|.,'`]*[a-z][a-z\-]{1,25}(?:\s+[a-z\-]{1,25})?\s+(?:kommune|herad)\b(.{0,80})$",
+    )
+    .expect("static regex")
 });
 
 /// The reader addressed by their unit: "dere i …", "dykk på …".
@@ -219,6 +222,11 @@ mod tests {
         assert_eq!(
             unit("VIL HA KOPI AV ALT DERE I PSYKISK HELSE HAR SKREVET OM MEG."),
             some("rus-psykisk-helse")
+        );
+        // A municipality called "herad", its unit "v/" the office.
+        assert_eq!(
+            unit("Geir Hovland\nBrekkevegen 9\n\nVoss herad\nv/ tildelingskontoret\n\nVoss 26.11.2026"),
+            some("mta")
         );
         // "Til" alone heads the block under it.
         assert_eq!(

@@ -29,7 +29,7 @@ pub enum UnitRuleWhen {
 static CLOSE_PERSON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:sonen|sonnen|dottera|datteren|dattera|broren|bror|brodern|systera|sostera|syster|soster",
-        r"|faren|far|moren|mor|mamma|pappa|venninna|venninnen|venninne|vennen|venn|kompisen",
+        r"|faren|far|moren|mora|mor|mamma|pappa|venninna|venninnen|venninne|vennen|venn|kompisen",
         r"|kjaeresten|samboeren|sambuaren|mannen|kona|barnebarnet|nevoen|onkelen|tanta)\s+(?:min|mi|mitt|var)\b",
         r"|\b(?:min|mi)\s+(?:sonn|son|dotter|datter|bror|soster|syster|far|mor|venn|venninne|kjaereste|samboer|mann|kone)\b",
         r"|\bnabo(?:en|ane|ene)\b",
@@ -40,10 +40,14 @@ static CLOSE_PERSON: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// The writer's worry, or a plea that someone look in on the person.
+/// The writer's worry, or a plea that someone look in on the person. Fear
+/// is worry for someone or of what may happen ("redd for han", "redd for
+/// at …", "redd for kva ho gjer"), not of a thing ("redd for sprøyter", a
+/// patient's own fear of injections).
 static WORRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\bredd\s+for\b|\bbekymr|\buroa\b|\burolig|\buroleg",
+        r"\bredde?\s+for\s+(?:han|ham|henne|ho|hen|dei|dem|de|at|kva|hva|korleis|hvordan|kor|hvor|livet|\w+\s+(?:min|mi|mitt|mine|var))\b",
+        r"|\bbekymr|\buroa\b|\burolig|\buroleg",
         r"|\b(?:vet|veit)\s+(?:ikke|ikkje)\s+(?:hvem|kven|hvor|kvar|hva|kva|hvordan|korleis)\b",
         r"|\b(?:trenger|treng)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+(?:kommer|kjem)\b",
         r"|\b(?:kan|kunne)\s+(?:noen|nokon)\b|\b(?:noen|nokon)\s+(?:ma|som\s+kan)\b",
@@ -69,6 +73,8 @@ mod tests {
             "Sonen min er 30 år. Er det nokon som kan snakke med han? Kan nokon ringe?",
             "Æ vil si ifrå om han som bur under oss. Nokon må jo sjå til han.",
             "Far min bur åleine. Eg er redd for han.",
+            "Mora mi har slutta å ete. Eg er redd for kva som skjer.",
+            "Vi er redde for at sønnen vår ikke klarer seg.",
             "Jeg er storesøster til Lene. Hun trenger noen å snakke med.",
             "Dottera mi låser seg inne. Eg veit ikkje kva ho kan finne på.",
         ];
@@ -80,6 +86,7 @@ mod tests {
             "Jeg ønsker å avslutte oppfølgingen. Kan noen ringe meg?",
             "Vi viser til vedtak om praktisk bistand for bruker Ola Nordmann.",
             "Min sønn søker om avlastning fra 1. januar.",
+            "Mannen min er borte to uker. Jeg er redd for sprøyte.",
         ];
         for text in no {
             assert!(!worried_third_party(&fold(text)), "{text}");
