@@ -64,9 +64,11 @@ pub use person_id::{
     checksum_valid, find_org_numbers, find_person_ids, org_number_valid, PersonId, PersonIdKind,
 };
 pub use rules::{RulesError, FALLBACK_TYPE};
-pub use stamp::{
-    has_clean_keyed_date, has_stamp_word, parse_stamp_date, plausible as stamp_date_plausible,
-    receiver_stamp_dates, stamp_word_dated,
+// The stamp's reading is shared with the extractor's stamp search, which
+// decides with it when a region's reading can be trusted; nothing outside
+// the crate needs it.
+pub(crate) use stamp::{
+    has_clean_keyed_date, has_stamp_word, parse_stamp_date, receiver_stamp_dates, stamp_word_dated,
 };
 pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 pub use title::subject_line;
