@@ -18,21 +18,27 @@
 //! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
 //! offers every date a reading may be, and this file decides which tokens
 //! are a stamp's and, through [`plausible`], which of those dates to
-//! believe.
+//! believe. A stamp without a stamp word is [`wordless`]'s; a printed
+//! message's "Mottatt:" header field, which is no stamp, [`header`]'s.
 
+mod header;
 mod ocr_tolerant;
 #[cfg(test)]
 mod tests;
+mod wordless;
 
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, NaiveDate};
 use regex::Regex;
 
+use header::header_field;
+pub use header::{in_message_header, message_header_dates};
 use ocr_tolerant::{
-    any_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_lost,
-    year_one_digit_away, MONTHS,
+    any_year, fold_char, is_keyword, tokens, triple, triples, year_lost, year_one_digit_away,
 };
+use wordless::{receiver_dates, wordless_stamp_line, Receiver};
+pub use wordless::{receiver_stamp_dates, wordless_stamp_dates};
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
@@ -129,107 +135,6 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     out
 }
 
-/// A field of a printed message's header block: the line a label and its
-/// colon ("Mottatt: 13.10.2026 kl. 19.42"), a field beside it "Fra:",
-/// "Til:", "Emne:", "Sendt:" or the like. That "Mottatt" is when the
-/// message came in, not a received stamp. Case-blind, for folded text too.
-pub fn in_message_header(lines: &[&str], i: usize) -> bool {
-    const FIELDS: [&str; 11] = [
-        "fra", "frå", "til", "emne", "sendt", "avsender", "avsendar", "mottaker", "mottakar",
-        "kopi", "cc",
-    ];
-    let is_header_field =
-        |line: &str| field_label(line).is_some_and(|l| FIELDS.contains(&l.to_lowercase().as_str()));
-    field_label(lines.get(i).copied().unwrap_or_default()).is_some()
-        && [i.checked_sub(1), Some(i + 1)]
-            .into_iter()
-            .flatten()
-            .filter_map(|j| lines.get(j))
-            .any(|l| is_header_field(l))
-}
-
-/// "Mottatt" in "Mottatt: 13.10.2026": a line's leading word, when a colon
-/// follows it.
-fn field_label(line: &str) -> Option<&str> {
-    let (label, _) = line.trim_start().split_once(':')?;
-    let label = label.trim_end();
-    (!label.is_empty() && label.chars().all(char::is_alphabetic)).then_some(label)
-}
-
-/// The dates on a printed message's "Mottatt:" header fields (see
-/// `in_message_header`): the extractor's stamp finder sees only the word
-/// and the date, so a region it read there is the header, not a stamp.
-pub fn message_header_dates(text: &str) -> Vec<NaiveDate> {
-    let lines: Vec<&str> = text.lines().collect();
-    (0..lines.len())
-        .filter(|&i| has_stamp_word(lines[i]) && header_field(&lines, i))
-        .flat_map(|i| stamp_dates(lines[i]))
-        .filter(|s| s.clean)
-        .map(|s| s.date)
-        .collect()
-}
-
-/// Line `i` a message header's field as a header writes it (see
-/// `in_message_header` and `written_as_header`).
-fn header_field(lines: &[&str], i: usize) -> bool {
-    in_message_header(lines, i) && written_as_header(lines[i])
-}
-
-/// A message header's field as a header writes it, "Mottatt:", not in
-/// the capitals of a stamp's "MOTTATT: 18.11.26" (which a printed e-mail's
-/// "Fra:" under it does not make a header).
-fn written_as_header(line: &str) -> bool {
-    field_label(line).is_some_and(|l| l.chars().any(char::is_lowercase))
-}
-
-/// A date stamper's line without a stamp word: the whole line a date whose
-/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026", "1
-/// DES. 2026"); a letter writes "6. november 2026" or "06.11.2026". Every
-/// such line in the tuning letters is a stamp's, with or without the
-/// municipality's name beside it ("05 NOV 2026" over "NORDHEI KOMMUNE –
-/// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
-fn dater_line(line: &str) -> Option<NaiveDate> {
-    let abbreviated = words_at(line).iter().any(|&(_, w)| {
-        w.len() == 3
-            && w.chars().all(|c| c.is_ascii_uppercase())
-            && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
-    });
-    let toks = tokens(line);
-    if !abbreviated || toks.len() != 3 {
-        return None;
-    }
-    triple(&toks[0], &toks[1], &toks[2])
-}
-
-/// A stamp's date line without a stamp word: a date stamper's line, or a
-/// date alone on the line above a stamp's journal number ("19. nov. 2026"
-/// over "J.nr. 2026/5188"; a letter's reference says "Vår ref." or
-/// "Saksnr.", and its date line "Dato: …").
-fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
-    if let Some(date) = dater_line(lines[i]) {
-        return Some(date);
-    }
-    let toks = tokens(lines[i]);
-    let journal_below = lines.get(i + 1).is_some_and(|l| JOURNAL_NUMBER.is_match(l));
-    (journal_below && toks.len() == 3)
-        .then(|| triple_in(&toks))
-        .flatten()
-}
-
-/// The dates of stamp lines without a stamp word ([`wordless_stamp_line`]):
-/// the letter's date is not among them.
-pub fn wordless_stamp_dates(text: &str) -> Vec<NaiveDate> {
-    let lines: Vec<&str> = text.lines().collect();
-    (0..lines.len())
-        .filter_map(|i| wordless_stamp_line(&lines, i))
-        .collect()
-}
-
-/// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
-/// hospital's "Journalnr.:" under its "Dato:" is the letter's).
-static JOURNAL_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\W{0,3}(?i:j\.?\s?nr)\b").expect("static regex"));
-
 /// The first day-month-year among the first tokens of a line.
 fn triple_in(toks: &[String]) -> Option<NaiveDate> {
     (0..toks.len().min(2)).find_map(|s| triple(toks.get(s)?, toks.get(s + 1)?, toks.get(s + 2)?))
@@ -312,59 +217,6 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
         .split_whitespace()
         .next()
         .is_some_and(|w| GLUED_NUMERIC.is_match(&w.to_uppercase()))
-}
-
-/// The dates of a stamp without a stamp word, in a stamp reading: a line
-/// that is a whole date, beside a line naming the receiving body ("VOSS
-/// HERAD" over "01.12.2026", "RANA KOMMUNE / Helse og omsorg / 30.11.2026").
-/// Read only in a region the extractor found as a stamp (a frame, ink):
-/// in a letter's text the same lines are a letterhead and its date.
-/// This is the strict reading the extractor stops on: the body's own
-/// words (kommune, herad, omsorg), the lines as OCR gave them. Looser, it
-/// stopped on worse readings of stamps it read right before (session 18).
-pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
-    receiver_dates(text, Receiver::Strict)
-}
-
-/// How a stamp reading's receiving body is read.
-#[derive(Clone, Copy, PartialEq)]
-enum Receiver {
-    /// The body's own words only, every token as OCR gave it.
-    Strict,
-    /// Also an office or a service by its name ("Tildelingskontoret"), and
-    /// the frame's edges OCR reads as bars ("30. nov. 2026 |") dropped: to
-    /// choose a date in a reading the extractor has taken.
-    Tolerant,
-}
-
-fn receiver_dates(text: &str, how: Receiver) -> Vec<NaiveDate> {
-    let frame = |t: &String| how == Receiver::Tolerant && t.chars().all(|c| c == '|' || c == '!');
-    let lines: Vec<Vec<String>> = text
-        .lines()
-        .map(|line| {
-            let t = tokens(line);
-            let start = t.iter().position(|w| !frame(w)).unwrap_or(t.len());
-            let end = t.iter().rposition(|w| !frame(w)).map_or(start, |e| e + 1);
-            t[start..end].to_vec()
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    let names_receiver = |j: usize| {
-        lines.get(j).is_some_and(|t| {
-            t.len() <= 4
-                && t.iter()
-                    .any(|w| is_receiver_word(w, how == Receiver::Tolerant))
-        })
-    };
-    (0..lines.len())
-        .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
-        .filter_map(|i| {
-            let t = &lines[i];
-            (t.len() == 3)
-                .then(|| triple(&t[0], &t[1], &t[2]))
-                .flatten()
-        })
-        .collect()
 }
 
 /// A clock time ("21:47"): no date is written with a colon.

@@ -1,0 +1,115 @@
+//! A stamp without a stamp word: a date stamper's line ("23 OKT 2026"
+//! under the municipality's name), a date over the stamp's journal number,
+//! and, in a region the extractor found as a stamp, a whole-line date
+//! beside the receiving body's name ("VOSS HERAD" over "01.12.2026"). In a
+//! letter's running text only the first two are a stamp's: the last is
+//! what a letterhead and its date look like.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::ocr_tolerant::{is_receiver_word, tokens, triple, MONTHS};
+use super::{triple_in, words_at};
+
+/// A date stamper's line without a stamp word: the whole line a date whose
+/// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026", "1
+/// DES. 2026"); a letter writes "6. november 2026" or "06.11.2026". Every
+/// such line in the tuning letters is a stamp's, with or without the
+/// municipality's name beside it ("05 NOV 2026" over "NORDHEI KOMMUNE –
+/// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
+fn dater_line(line: &str) -> Option<NaiveDate> {
+    let abbreviated = words_at(line).iter().any(|&(_, w)| {
+        w.len() == 3
+            && w.chars().all(|c| c.is_ascii_uppercase())
+            && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
+    });
+    let toks = tokens(line);
+    if !abbreviated || toks.len() != 3 {
+        return None;
+    }
+    triple(&toks[0], &toks[1], &toks[2])
+}
+
+/// A stamp's date line without a stamp word: a date stamper's line, or a
+/// date alone on the line above a stamp's journal number ("19. nov. 2026"
+/// over "J.nr. 2026/5188"; a letter's reference says "Vår ref." or
+/// "Saksnr.", and its date line "Dato: …").
+pub(super) fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate> {
+    if let Some(date) = dater_line(lines[i]) {
+        return Some(date);
+    }
+    let toks = tokens(lines[i]);
+    let journal_below = lines.get(i + 1).is_some_and(|l| JOURNAL_NUMBER.is_match(l));
+    (journal_below && toks.len() == 3)
+        .then(|| triple_in(&toks))
+        .flatten()
+}
+
+/// The dates of stamp lines without a stamp word ([`wordless_stamp_line`]):
+/// the letter's date is not among them.
+pub fn wordless_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .filter_map(|i| wordless_stamp_line(&lines, i))
+        .collect()
+}
+
+/// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
+/// hospital's "Journalnr.:" under its "Dato:" is the letter's).
+static JOURNAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W{0,3}(?i:j\.?\s?nr)\b").expect("static regex"));
+
+/// The dates of a stamp without a stamp word, in a stamp reading: a line
+/// that is a whole date, beside a line naming the receiving body ("VOSS
+/// HERAD" over "01.12.2026", "RANA KOMMUNE / Helse og omsorg / 30.11.2026").
+/// Read only in a region the extractor found as a stamp (a frame, ink):
+/// in a letter's text the same lines are a letterhead and its date.
+/// This is the strict reading the extractor stops on: the body's own
+/// words (kommune, herad, omsorg), the lines as OCR gave them. Looser, it
+/// stopped on worse readings of stamps it read right before (session 18).
+pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    receiver_dates(text, Receiver::Strict)
+}
+
+/// How a stamp reading's receiving body is read.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Receiver {
+    /// The body's own words only, every token as OCR gave it.
+    Strict,
+    /// Also an office or a service by its name ("Tildelingskontoret"), and
+    /// the frame's edges OCR reads as bars ("30. nov. 2026 |") dropped: to
+    /// choose a date in a reading the extractor has taken.
+    Tolerant,
+}
+
+pub(super) fn receiver_dates(text: &str, how: Receiver) -> Vec<NaiveDate> {
+    let frame = |t: &String| how == Receiver::Tolerant && t.chars().all(|c| c == '|' || c == '!');
+    let lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|line| {
+            let t = tokens(line);
+            let start = t.iter().position(|w| !frame(w)).unwrap_or(t.len());
+            let end = t.iter().rposition(|w| !frame(w)).map_or(start, |e| e + 1);
+            t[start..end].to_vec()
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let names_receiver = |j: usize| {
+        lines.get(j).is_some_and(|t| {
+            t.len() <= 4
+                && t.iter()
+                    .any(|w| is_receiver_word(w, how == Receiver::Tolerant))
+        })
+    };
+    (0..lines.len())
+        .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
+        .filter_map(|i| {
+            let t = &lines[i];
+            (t.len() == 3)
+                .then(|| triple(&t[0], &t[1], &t[2]))
+                .flatten()
+        })
+        .collect()
+}
