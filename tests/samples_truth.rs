@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 /// 18's fresh held-out S, 3400–3599 (200 letters, about 28 MiB, 110 of them
 /// scans), and to 370 MiB for session 19's fresh held-out T, 3600–3799 (200
 /// letters, about 25 MiB, 104 of them scans), and to 400 MiB for session
-/// 20's fresh held-out U, 3800–3999 (200 letters, about 29 MiB, 124 of
+/// 20's fresh held-out U, 3800–3999 (200 letters, about 28 MiB, 133 of
 /// them scans).
 const MAX_SAMPLES_BYTES: u64 = 400 * 1024 * 1024;
 
@@ -289,7 +289,8 @@ fn eleven_digit_numbers(text: &str) -> Vec<String> {
             number.push_str(next.as_str());
             last = next;
         }
-        // A group glued to a number before it starts no number of its own.
+        // A group one space after another continues that one's number; it
+        // starts none of its own (a whole 11-digit run always is one).
         let starts_a_group = i == 0 || &text[runs[i - 1].end()..run.start()] != " ";
         if number.len() == 11 && (starts_a_group || run.as_str().len() == 11) {
             found.push(number);
