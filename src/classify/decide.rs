@@ -74,14 +74,25 @@ impl Classifier {
         // "Annet"'s unit is where post of no type goes by default, not a
         // unit that owns it: the addressee decides. A unit the type's
         // content may take it to ("Til Rustjenesten" on an end of follow-up
-        // scanned with the allocation office's post) is the type's too.
+        // scanned with the allocation office's post) is the type's too, when
+        // the content does point there: an end of home care addressed to the
+        // allocation office stays with Omsorg's post, an end of a care
+        // allowance (a service the office runs) goes to it.
+        let content_goes_there = |t: &rules::TypeDef| {
+            t.content_may_go_to(&att.target)
+                && self
+                    .rules
+                    .score_units(&letter.folded)
+                    .1
+                    .iter()
+                    .any(|f| f.target == att.target)
+        };
         let type_keeps_it = self
             .rules
             .type_def(document_type)
             .filter(|t| t.id != FALLBACK_TYPE)
             .is_some_and(|t| {
-                t.unit.as_deref().is_some_and(|own| own != att.target)
-                    && !t.content_may_go_to(&att.target)
+                t.unit.as_deref().is_some_and(|own| own != att.target) && !content_goes_there(t)
             });
         if att.target == folder.as_str() || type_keeps_it {
             return None;

@@ -347,6 +347,40 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
     let ending = "Til Rustjenesten, Solvik kommune\n\nAvslutning av oppfølging\n\nJeg vil med \
                   dette avslutte oppfølgingen. Jeg trenger ikke samtalene lenger.\n\nHilsen Marek";
     assert_eq!(scanned_at("mta", ending).as_str(), "rus-psykisk-helse");
+    // An end of home care addressed to the allocation office stays with
+    // Omsorg's scans; an end of a care allowance, which the office runs,
+    // goes there.
+    let home_care = "Omsorgspartner AS\n\nRana kommune\nTildelingskontoret\n\nOppsigelse av praktisk bistand\n\n\
+                     Vi avslutter praktisk bistand hos bruker fra 16. november. Siste besøk \
+                     blir søndag.\n\nHilsen Omsorgspartner AS";
+    assert_eq!(scanned_at("omsorg", home_care).as_str(), "omsorg");
+    let allowance = "Kari Nilsen\nStorgata 4\n\nRana kommune\nTildelingskontoret\n\nOmsorgsstønaden skal stanse\n\n\
+                     Mor flyttet på sykehjem 2. november, så omsorgsstønaden jeg får for \
+                     henne skal stanse fra desember.\n\nHilsen Kari";
+    assert_eq!(scanned_at("omsorg", allowance).as_str(), "mta");
+}
+
+#[test]
+fn a_change_to_a_care_allowance_or_bpa_is_the_allocation_offices() {
+    // A care allowance and personal assistance are no running home-care or
+    // nursing-home service (DESIGN.md §7): their changes and ends go to the
+    // office that grants them, not to Omsorg with other changes.
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let allowance = classify_digital(
+        &classifier,
+        "Emne: Omsorgsstønad skal opphøre\n\nHei. Sonen vår flyttar i bufellesskap \
+         1. desember, så omsorgsstønaden vi har for han kan stansast frå same dato.\n\n\
+         Helsing Berit og Olav",
+    );
+    assert_eq!(allowance.document_type, "endring");
+    assert_eq!(allowance.unit.as_str(), "mta");
+    let home_care = classify_digital(
+        &classifier,
+        "Emne: Avslutte hjemmesykepleien\n\nHei. Far flytter til meg i Bodø, så \
+         hjemmesykepleien kan avsluttes fra 1. desember.\n\nHilsen Kari",
+    );
+    assert_eq!(home_care.document_type, "endring");
+    assert_eq!(home_care.unit.as_str(), "omsorg");
 }
 
 #[test]
