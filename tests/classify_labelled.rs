@@ -340,10 +340,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // 18, with R's letters, 3028/3155, and 3045 since a type's unit yields
     // where the unit table agrees; session 19, with S's letters (its unit
     // 93.0 % at its check), 3232/3355; session 20, with T's (93.0 % at its
-    // check), 3418/3555.
+    // check), 3418/3555, and 3431 since a change to a care allowance or BPA
+    // is the allocation office's.
     assert!(
-        totals.unit_ok * 1000 >= n * 961,
-        "unit by writing round {}/{n}, below 96.1 %",
+        totals.unit_ok * 1000 >= n * 965,
+        "unit by writing round {}/{n}, below 96.5 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
