@@ -77,15 +77,11 @@ impl Classifier {
         // scanned with the allocation office's post) is the type's too, when
         // the content does point there: an end of home care addressed to the
         // allocation office stays with Omsorg's post, an end of a care
-        // allowance (a service the office runs) goes to it.
+        // allowance (a service the office runs) goes to it. "Points there"
+        // is the unit rules' choice, as for digital post.
         let content_goes_there = |t: &rules::TypeDef| {
             t.content_may_go_to(&att.target)
-                && self
-                    .rules
-                    .score_units(&letter.folded)
-                    .1
-                    .iter()
-                    .any(|f| f.target == att.target)
+                && self.rules.score_units(&letter.folded).0.as_deref() == Some(att.target.as_str())
         };
         let type_keeps_it = self
             .rules

@@ -194,8 +194,7 @@ impl Intake {
             (Ok(Admission::New(id)), Some(size)) => {
                 self.known.insert(path, stamp);
                 self.health.arrival();
-                let max = self.config.raw.extract.max_file_bytes();
-                self.refuse_too_large(id, size, max).await;
+                self.refuse_too_large(id, size).await;
             }
             (Ok(outcome), _) => {
                 self.known.insert(path, stamp);
@@ -230,7 +229,8 @@ impl Intake {
     }
 
     /// A file above `max_file_mb`: refused at once, before any copy.
-    async fn refuse_too_large(&mut self, id: ItemId, size: u64, max: u64) {
+    async fn refuse_too_large(&mut self, id: ItemId, size: u64) {
+        let max = self.config.raw.extract.max_file_bytes();
         let message = format!(
             "Filen er for stor ({} MB; grensen er {} MB).",
             size / (1024 * 1024),
