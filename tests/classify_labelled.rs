@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 3800–3999:
+//! Prints a confusion matrix and every miss (the held-out letters 4000–4199:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 3800-3999)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 4000-4199)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -64,12 +64,12 @@ fn ground_truth_text() {
     // 88/88, O's 88/88, N's 91/91 with one invented on an SMS transcript's
     // header, fixed since, M's 92/92, L's 94/94, K's 98/104, J's 94/104,
     // and I's 91/95, are all read.) T's two (81/83 at its check, session 19)
-    // are allowed too.
+    // and U's three (110/113 at its check, session 20) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        17,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check) and T's two (81/83)",
+        20,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83) and U's three (110/113)",
     );
 }
 
@@ -84,10 +84,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "110/113";
 /// 1000–1149 (checked twice), fresh H, 1200–1399, fresh I, 1400–1599,
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
-/// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, and fresh
-/// T, 3600–3799 (each checked once).
+/// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, fresh T,
+/// 3600–3799, and fresh U, 3800–3999 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 19] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 20] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -109,17 +109,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 3200-3399 (fresh R)", part(3200..3400)),
         ("formerly held out 3400-3599 (fresh S)", part(3400..3600)),
         ("formerly held out 3600-3799 (fresh T)", part(3600..3800)),
+        ("formerly held out 3800-3999 (fresh U)", part(3800..4000)),
     ]
 }
 
-/// The issue's targets on the held-out letters (3800–3999), which the rules
+/// The issue's targets on the held-out letters (4000–4199), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out U unit 93.0 %: below the target (type 97.0 %, date 97.5 %, person IDs 198/198 and urgent recall 34/34 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 3800-3999 (fresh U)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 4000-4199 (fresh V)");
     unseen.assert_targets();
 }
 
@@ -201,7 +202,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 19] = [
+    let levels: [Level; 20] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -263,6 +264,10 @@ fn formerly_held_out_level_kept() {
         // 30/30 urgent with 13 false alarms, person IDs 199/199 (after one
         // letter's number was mended).
         (99, 93, 98, 0, 13, 0),
+        // U at its one check (session 20): 194/200, 186/200, 195/200,
+        // 34/34 urgent with 14 false alarms, person IDs 198/198 (after one
+        // letter's number was mended).
+        (97, 93, 97, 0, 14, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -271,7 +276,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 3800–3999) train, each on its label (the type, `urgent`, the unit):
+/// 4000–4199) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -341,10 +346,13 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // where the unit table agrees; session 19, with S's letters (its unit
     // 93.0 % at its check), 3232/3355; session 20, with T's (93.0 % at its
     // check), 3418/3555, and 3431 since a change to a care allowance or BPA
-    // is the allocation office's.
+    // is the allocation office's; session 21, with U's (93.0 % at its
+    // check) and 17 scans relabelled to their folder's unit (samples/README,
+    // "Labelling"), 3635/3755, and 3643 since the addressee is read as
+    // users name the services.
     assert!(
-        totals.unit_ok * 1000 >= n * 965,
-        "unit by writing round {}/{n}, below 96.5 %",
+        totals.unit_ok * 1000 >= n * 969,
+        "unit by writing round {}/{n}, below 96.9 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
@@ -355,7 +363,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // 182; session 19, with S's, 413/424 with 190 (S's two misses at its
     // check missed here too: a brother's account of a psychosis with a
     // knife, the out-of-hours clinic's order of supervision tonight);
-    // session 20, with T's (30/30 at its check), 443/454 with 204.
+    // session 20, with T's (30/30 at its check), 443/454 with 204; session
+    // 21, with U's (34/34 at its check), 476/488 with 216.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,

@@ -5,12 +5,15 @@
 //!
 //! - an "Att.:" line anywhere ("Att.: Tildelingskontoret", "Attn: …");
 //! - a "Til"/"Mottaker" line in the letter's head ("Til: Rana kommune,
-//!   psykisk helse og rus", "Til sykehjem og hjemmetjenester i Rana");
+//!   psykisk helse og rus", "Til sykehjem og hjemmetjenester i Rana"), or
+//!   the block it begins when it names a person or a ward but no unit
+//!   ("Til avdelingsleder på 2. etasje" / "Fjordvik sjukeheim");
 //! - the lines under the municipality's name in the head ("Rana kommune" /
 //!   "Tildelingskontoret"), unless that name heads the letter (it is then
 //!   the sender's letterhead: "Vefsn kommune / Hjemmetjenesten …") or a
 //!   field comes right before it ("Kunde:", "Kundenummer: …": an invoice's
-//!   customer);
+//!   customer; a "Kopi til:" line is no such field: the municipality
+//!   under it is a recipient);
 //! - the reader addressed by their unit in running text ("alt dere i
 //!   psykisk helse har skrevet om meg").
 //!
@@ -57,6 +60,17 @@ static YOU_IN: LazyLock<Regex> = LazyLock::new(|| {
 static FIELD_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s|.,'`]*[a-z][a-z .\-/]{1,30}:").expect("static regex"));
 
+/// "Kopi til:", "Kopi:": the recipients of a copy, the municipality's
+/// unit among them.
+static COPY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s|.,'`]*(?:kopi|gjenpart)(?:\s+til)?\s*:").expect("static regex")
+});
+
+/// A full stop after a word, "?" or "!" inside a line: a sentence that
+/// wrapped, not an address ("2. etasje" is an ordinal, and no stop).
+static SENTENCE_STOP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[a-z][.?!]\s").expect("static regex"));
+
 /// "Til", "Til:" or "Mottaker:" alone on its line: the block under it is
 /// the addressee's.
 static TO_ALONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -81,13 +95,7 @@ pub(super) fn addressed(
         let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
         named(rest, false)
     });
-    let head: Vec<&str> = lines
-        .iter()
-        .copied()
-        .filter(|l| !l.trim().is_empty())
-        .take(HEAD_LINES)
-        .collect();
-    att.or_else(|| to_line(&head, &named))
+    att.or_else(|| to_line(&lines, &named))
         .or_else(|| under_municipality(&lines, &named))
         .or_else(|| {
             YOU_IN
@@ -98,21 +106,46 @@ pub(super) fn addressed(
 
 /// A "Til" line of the head. Without a colon it must read as an address,
 /// not a sentence that wrapped to begin with "til". "Til" alone on its
-/// line heads the addressee's block: the line under it names them.
-fn to_line(head: &[&str], named: &impl Fn(&str, bool) -> Option<usize>) -> Option<usize> {
-    head.iter().enumerate().find_map(|(i, line)| {
+/// line heads the addressee's block: the line under it names them; so do
+/// the next lines when the "Til" line names a person or a ward but no
+/// unit ("Til avdelingsleder på 2. etasje" / "Fjordvik sjukeheim").
+fn to_line(lines: &[&str], named: &impl Fn(&str, bool) -> Option<usize>) -> Option<usize> {
+    head_lines(lines).find_map(|i| {
+        let line = lines[i];
         if TO_ALONE.is_match(line) {
-            return head.get(i + 1).and_then(|next| named(next, false));
+            let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty())?;
+            return named(next, false);
         }
         let caps = TO_LINE.captures(line)?;
         let rest = caps.get(2)?.as_str();
         let colon = caps.get(1).is_some_and(|c| !c.as_str().is_empty());
-        let sentence = rest.contains(". ") || rest.contains("? ") || rest.chars().count() > 80;
-        if !colon && sentence {
+        if !colon && is_sentence(rest) {
             return None;
         }
-        named(rest, false)
+        named(rest, false).or_else(|| block_after(&lines[i + 1..], named))
     })
+}
+
+/// Indexes of the letter's head: its first non-empty lines.
+fn head_lines<'a>(lines: &'a [&str]) -> impl Iterator<Item = usize> + 'a {
+    (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .take(HEAD_LINES)
+}
+
+/// The unit named by the (at most two) lines that continue an address
+/// block, up to its blank line: short lines, no sentence, no field
+/// ("Dato: …").
+fn block_after(rest: &[&str], named: &impl Fn(&str, bool) -> Option<usize>) -> Option<usize> {
+    rest.iter()
+        .take_while(|l| !l.trim().is_empty())
+        .take(2)
+        .take_while(|l| l.chars().count() <= 60 && !is_sentence(l) && !FIELD_LABEL.is_match(l))
+        .find_map(|l| named(l, false))
+}
+
+fn is_sentence(line: &str) -> bool {
+    SENTENCE_STOP.is_match(line) || line.chars().count() > 80
 }
 
 /// The unit on the municipality's line or on the (at most two) lines
@@ -121,10 +154,7 @@ fn under_municipality(
     lines: &[&str],
     named: &impl Fn(&str, bool) -> Option<usize>,
 ) -> Option<usize> {
-    let non_empty: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].trim().is_empty())
-        .take(HEAD_LINES)
-        .collect();
+    let non_empty: Vec<usize> = head_lines(lines).collect();
     non_empty.iter().enumerate().find_map(|(rank, &i)| {
         let caps = MUNICIPALITY_LINE.captures(lines[i])?;
         // The letter's first line is its sender; a field label before the
@@ -133,7 +163,8 @@ fn under_municipality(
             return None;
         }
         let before = lines[non_empty[rank - 1]];
-        if FIELD_LABEL.is_match(before) && !TO_ALONE.is_match(before) {
+        if FIELD_LABEL.is_match(before) && !TO_ALONE.is_match(before) && !COPY_LINE.is_match(before)
+        {
             return None;
         }
         let own = caps.get(1).map_or("", |m| m.as_str());
@@ -145,7 +176,7 @@ fn under_municipality(
                     .take(2)
                     .copied(),
             )
-            .filter(|l| l.chars().count() <= 60 && !l.contains(". "))
+            .filter(|l| l.chars().count() <= 60 && !is_sentence(l))
             .find_map(|l| named(l, false))
     })
 }
@@ -233,6 +264,38 @@ mod tests {
             unit("Kari Nilsen\nStorgata 4\n\nTil\nHjemmesykepleien, sone nord\nRana kommune"),
             some("omsorg")
         );
+        // A "Til" line naming a person or a ward: the block goes on to say
+        // where ("2. etasje" is an ordinal, no sentence).
+        assert_eq!(
+            unit("Fjordvik 18.11.2026\n\nTil avdelingsleder på 2. etasje (skjermet avdeling)\nFjordvik sjukeheim\n\nVedr. min mor"),
+            some("omsorg")
+        );
+        assert_eq!(
+            unit("Til Sunnfjord kommune\nKorttidsavdelinga, Førde helsetun\n\nFørde, 20.11.2026"),
+            some("omsorg")
+        );
+        // The services as their users name them.
+        assert_eq!(
+            unit("Bjørn Hatlen\nVestre Lid 9\n\nTil Solvik kommune, rus\n"),
+            some("rus-psykisk-helse")
+        );
+        assert_eq!(
+            unit("Til psykiatritenesta i kommunen\n"),
+            some("rus-psykisk-helse")
+        );
+        assert_eq!(
+            unit("Til rusteamet i Sunnfjord kommune\n"),
+            some("rus-psykisk-helse")
+        );
+        assert_eq!(
+            unit("Til: Rana kommune, Helse og omsorg, Gullsmedvik omsorgssenter\n"),
+            some("omsorg")
+        );
+        // A hospital's copy to the municipality's unit.
+        assert_eq!(
+            unit("Helse Vestkyst HF\nEPIKRISE\nKopi til: Fastlege Marit Lien, Hamnvik legekontor\nHamnvik kommune, psykisk helse og rus, v/ Lars Ove Nygård\n"),
+            some("rus-psykisk-helse")
+        );
     }
 
     #[test]
@@ -256,6 +319,12 @@ mod tests {
             None
         );
         assert_eq!(unit("Til hjemmetjenesten / tildelingskontoret\n"), None);
+        // The block ends at its blank line: the date and the subject under
+        // it are no address.
+        assert_eq!(
+            unit("Olaug Tustervatn\n\nTil Rana kommune\n\nMo i Rana 2. november 2026\n\nSpørsmål om betaling på sjukeheim\n"),
+            None
+        );
         assert_eq!(unit("Til: Rana kommune, Helse og omsorg\n"), None);
     }
 }

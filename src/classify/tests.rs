@@ -358,6 +358,18 @@ fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() 
                      Mor flyttet på sykehjem 2. november, så omsorgsstønaden jeg får for \
                      henne skal stanse fra desember.\n\nHilsen Kari";
     assert_eq!(scanned_at("omsorg", allowance).as_str(), "mta");
+    // A person chose the folder: a complaint about home help sent to the
+    // municipality's health and care department and scanned with Omsorg's
+    // post is Omsorg's, though digital post of the kind is the office's.
+    let complaint = "Til Rana kommune, helse og omsorg\n\nKLAGE\n\nJeg klager på vedtaket om \
+                     hjemmehjelp. Det kommer en ny hver gang, og badet blir ikke vasket.\n\nHilsen Per";
+    assert_eq!(scanned_at("omsorg", complaint).as_str(), "omsorg");
+    // A "Til" line naming a person reads on into its block: the nursing
+    // home's ward is Omsorg's, wherever the letter was scanned.
+    let ward = "Fjordvik 18.11.2026\n\nTil avdelingsleder på 2. etasje (skjermet avdeling)\n\
+                Fjordvik sjukeheim\n\nVedr. min mor, rom 214\n\nJeg ønsker å vite hvilke medisiner \
+                mor får nå.\n\nMed vennlig hilsen\nKirsten";
+    assert_eq!(scanned_at("rus-psykisk-helse", ward).as_str(), "omsorg");
 }
 
 #[test]
