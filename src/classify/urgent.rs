@@ -355,6 +355,16 @@ mod tests {
         // A near date with no need beside it says nothing.
         let plain = "Sting skal fjernast 28.11.2026 av heimesjukepleia.";
         assert!(!labels(&rules, plain, day(24)).contains(&need));
+        // A court hearing or an eviction fixed for the person within days
+        // is a need of its own; weeks away it is not.
+        let hearing =
+            "Det er berammet hovedforhandling i tingretten torsdag 26. november 2026 kl. 09.00.";
+        assert!(labels(&rules, hearing, day(24)).contains(&need));
+        let later = "Hovedforhandling i tingretten er berammet til 26. november 2026.";
+        assert!(labels(&rules, later, day(24)).contains(&need));
+        assert!(!labels(&rules, later, day(2)).contains(&need));
+        let eviction = "Fravikelsen gjennomføres fredag 27.11.2026 kl. 10.00.";
+        assert!(labels(&rules, eviction, day(24)).contains(&need));
     }
 
     #[test]
