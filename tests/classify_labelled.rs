@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 4000–4199:
+//! Prints a confusion matrix and every miss (the held-out letters 4200–4399:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 4000-4199)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 4200-4399)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -63,13 +63,14 @@ fn ground_truth_text() {
     // (S's level at its check, 87/97, session 18). (P's, at its check
     // 88/88, O's 88/88, N's 91/91 with one invented on an SMS transcript's
     // header, fixed since, M's 92/92, L's 94/94, K's 98/104, J's 94/104,
-    // and I's 91/95, are all read.) T's two (81/83 at its check, session 19)
-    // and U's three (110/113 at its check, session 20) are allowed too.
+    // and I's 91/95, are all read.) T's two (81/83 at its check, session 19),
+    // U's three (110/113 at its check, session 20) and V's one (86/87 at its
+    // check, session 21) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        20,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83) and U's three (110/113)",
+        21,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113) and V's one (86/87)",
     );
 }
 
@@ -85,9 +86,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "86/87";
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
 /// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, fresh T,
-/// 3600–3799, and fresh U, 3800–3999 (each checked once).
+/// 3600–3799, fresh U, 3800–3999, and fresh V, 4000–4199 (each checked
+/// once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 20] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 21] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -110,17 +112,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 3400-3599 (fresh S)", part(3400..3600)),
         ("formerly held out 3600-3799 (fresh T)", part(3600..3800)),
         ("formerly held out 3800-3999 (fresh U)", part(3800..4000)),
+        ("formerly held out 4000-4199 (fresh V)", part(4000..4200)),
     ]
 }
 
-/// The issue's targets on the held-out letters (4000–4199), which the rules
+/// The issue's targets on the held-out letters (4200–4399), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out V urgent recall 28/32: below the target (type 99.0 %, unit 97.0 %, date 98.5 %, person IDs 188/188 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 4000-4199 (fresh V)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 4200-4399 (fresh W)");
     unseen.assert_targets();
 }
 
@@ -135,7 +138,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 4000-4199", &held_out, (99, 97, 98, 4, 11, 0));
+    let r = assert_level("HELD-OUT 4200-4399", &held_out, (99, 97, 98, 4, 11, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out V from the text",
@@ -201,7 +204,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 20] = [
+    let levels: [Level; 21] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -267,6 +270,9 @@ fn formerly_held_out_level_kept() {
         // 34/34 urgent with 14 false alarms, person IDs 198/198 (after one
         // letter's number was mended).
         (97, 93, 97, 0, 14, 0),
+        // V at its one check (session 21): 198/200, 194/200, 197/200,
+        // 28/32 urgent with 11 false alarms, person IDs 188/188.
+        (99, 97, 98, 4, 11, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -275,7 +281,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 4000–4199) train, each on its label (the type, `urgent`, the unit):
+/// 4200–4399) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -348,7 +354,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // is the allocation office's; session 21, with U's (93.0 % at its
     // check) and 17 scans relabelled to their folder's unit (samples/README,
     // "Labelling"), 3635/3755, and 3643 since the addressee is read as
-    // users name the services.
+    // users name the services; session 22, with V's (97.0 % at its
+    // check), 3835/3955.
     assert!(
         totals.unit_ok * 1000 >= n * 969,
         "unit by writing round {}/{n}, below 96.9 %",
@@ -364,7 +371,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // knife, the out-of-hours clinic's order of supervision tonight);
     // session 20, with T's (30/30 at its check), 443/454 with 204; session
     // 21, with U's (34/34 at its check), 476/488 with 216, and 477 since a
-    // court hearing or an eviction on a near date is a need.
+    // court hearing or an eviction on a near date is a need; session 22,
+    // with V's (28/32 at its check, and missed here too), 506/520 with
+    // 227, then 509 with 201 since a need reads with the verb second and
+    // in the infinitive, and a weekday with its date is as near as the
+    // date (Christmas pauses asked for weeks ahead had read as days).
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
@@ -375,7 +386,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
         "urgent recall by writing round {found}/{urgent}, below 97.4 %"
     );
     assert!(
-        false_alarms * 100 <= (n - urgent) * 7,
+        false_alarms * 100 <= (n - urgent) * 6,
         "urgent false alarms by writing round {false_alarms} of {} calm letters",
         n - urgent
     );

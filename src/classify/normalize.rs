@@ -68,7 +68,15 @@ fn digits_in_words(text: &str) -> String {
 /// "*tjenester" matches "hjemmetjenester"). Words may be split by one stray
 /// space; words are separated by any whitespace, hyphen or slash.
 pub fn phrase_pattern(phrase: &str) -> Option<String> {
-    pattern(phrase, false)
+    pattern(phrase, false, &[])
+}
+
+/// [`phrase_pattern`], and a phrase of several words may have one of
+/// `subjects` after its first word: Norwegian puts the finite verb second,
+/// so the need "står uten hjelp" reads "Fra mandag står far uten hjelp"
+/// when the sentence opens with its moment.
+pub fn phrase_pattern_with_subject(phrase: &str, subjects: &[String]) -> Option<String> {
+    pattern(phrase, false, subjects)
 }
 
 /// [`phrase_pattern`], and every word of four letters or more in a phrase
@@ -80,7 +88,7 @@ pub fn phrase_pattern(phrase: &str) -> Option<String> {
 /// "søknad om" a new one (cross-validation agreed: with the definite
 /// endings the classifier lost as much as it gained).
 pub fn inflected_phrase_pattern(phrase: &str) -> Option<String> {
-    pattern(phrase, true)
+    pattern(phrase, true, &[])
 }
 
 /// Verb and adjective endings (folded; bokmål and nynorsk), longest first:
@@ -89,7 +97,7 @@ const ENDINGS: &[&str] = &[
     "ande", "ende", "ast", "ar", "er", "es", "et", "te", "de", "e", "r", "t", "s",
 ];
 
-fn pattern(phrase: &str, inflect: bool) -> Option<String> {
+fn pattern(phrase: &str, inflect: bool, subjects: &[String]) -> Option<String> {
     let trimmed = phrase.trim();
     let open_start = trimmed.starts_with('*');
     let open_end = trimmed.ends_with('*') && trimmed.len() > 1;
@@ -112,7 +120,18 @@ fn pattern(phrase: &str, inflect: bool) -> Option<String> {
             }
         })
         .collect();
-    let body = word_patterns.join(r"[\s\-/]+");
+    const GAP: &str = r"[\s\-/]+";
+    let body = match word_patterns.split_first() {
+        Some((first, rest)) if !subjects.is_empty() && !rest.is_empty() => {
+            let slot: Vec<String> = subjects.iter().map(|s| literal_word(&fold(s))).collect();
+            format!(
+                "{first}(?:{GAP}(?:{}))?{GAP}{}",
+                slot.join("|"),
+                rest.join(GAP)
+            )
+        }
+        _ => word_patterns.join(GAP),
+    };
     // A word boundary only makes sense next to a word character ("pas.").
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let start = if open_start || !is_word(folded.trim().chars().next()) {

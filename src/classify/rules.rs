@@ -13,7 +13,7 @@ use super::linear::{
     LinearModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_UNIT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV,
     URGENT_CLASS,
 };
-use super::normalize::{inflected_phrase_pattern, phrase_pattern};
+use super::normalize::{inflected_phrase_pattern, phrase_pattern, phrase_pattern_with_subject};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
@@ -305,9 +305,17 @@ fn compile_owned<'a>(
 
 /// A plain list of phrases, each compiled on its own (empty ones skipped).
 fn compile_list(origin: &str, phrases: &[String]) -> Result<Vec<LazyRegex>, RulesError> {
+    compile_list_with(origin, phrases, phrase_pattern)
+}
+
+fn compile_list_with(
+    origin: &str,
+    phrases: &[String],
+    pattern: impl Fn(&str) -> Option<String>,
+) -> Result<Vec<LazyRegex>, RulesError> {
     phrases
         .iter()
-        .filter_map(|p| phrase_pattern(p))
+        .filter_map(|p| pattern(p))
         .map(|p| LazyRegex::new(origin, p))
         .collect()
 }
@@ -390,9 +398,11 @@ impl Rules {
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
-        let near_need = compile_list(
+        let subjects = near.map_or(&[][..], |n| &n.subjects_after_verb);
+        let near_need = compile_list_with(
             origin,
             &near.map(NearNeed::phrases_both_orders).unwrap_or_default(),
+            |p| phrase_pattern_with_subject(p, subjects),
         )?;
         let near_soon = compile_list(origin, near.map_or(&[][..], |n| &n.soon_phrases))?;
         let not_soon = compile_list(origin, near.map_or(&[][..], |n| &n.not_soon_phrases))?;

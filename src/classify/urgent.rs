@@ -103,6 +103,10 @@ pub struct NearNeed {
     /// dag"), not a deadline.
     #[serde(default)]
     pub not_soon_phrases: Vec<String>,
+    /// Who may stand between a need phrase's first word and the rest
+    /// when the verb comes second ("Frå måndag står far utan hjelp").
+    #[serde(default)]
+    pub subjects_after_verb: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -206,6 +210,7 @@ impl Rules {
                         .chain(after.first())
                         .any(not_soon)
                     && !in_schedule(&before, &after)
+                    && !dated_weekday(m.as_str(), &after)
             })
         })
     }
@@ -302,6 +307,18 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
     })
 }
 
+/// A weekday with its date ("torsdag 8. oktober") is as near as the date,
+/// which the near date reads against the letter's own: the weekday alone
+/// would make any dated day a moment within days.
+fn dated_weekday(moment: &str, after: &[String]) -> bool {
+    let last_word = moment.split_whitespace().last().unwrap_or_default();
+    super::dates::weekday_of(last_word).is_some()
+        && after
+            .first()
+            .and_then(|w| w.parse::<u32>().ok())
+            .is_some_and(|d| (1..=31).contains(&d))
+}
+
 /// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
 /// week's schedule, not a moment within days.
 fn in_schedule(before: &[String], after: &[String]) -> bool {
@@ -365,6 +382,34 @@ mod tests {
         assert!(!labels(&rules, later, day(2)).contains(&need));
         let eviction = "Fravikelsen gjennomføres fredag 27.11.2026 kl. 10.00.";
         assert!(labels(&rules, eviction, day(24)).contains(&need));
+    }
+
+    #[test]
+    fn a_need_reads_with_the_verb_second_and_in_the_infinitive() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let fires = |text: &str| labels(&rules, text, None).contains(&need);
+        // The sentence opens with its moment, so the subject follows the
+        // verb; a need ahead is a modal and an infinitive.
+        assert!(fires("Frå måndag morgon står far utan hjelp til medisinane."));
+        assert!(fires("Elles vil han stå utan insulin frå måndag."));
+        assert!(fires("Om ingen kjem, må ho trenge hjelp i kveld."));
+        // Only a subject may stand between: a negation is no subject.
+        assert!(!fires("Frå måndag står far ikkje utan hjelp."));
+    }
+
+    #[test]
+    fn a_weekday_with_its_date_is_as_near_as_the_date() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+        let fires = |text: &str, date| labels(&rules, text, date).contains(&need);
+        // A pause for Christmas weeks ahead, written with its weekday.
+        let pause = "Vi ber om pause i heimesjukepleia frå fredag 18. desember.";
+        assert!(!fires(pause, day(11, 20)));
+        assert!(fires(pause, day(12, 15)));
+        // The weekday alone is still a moment within days.
+        assert!(fires("Vi ber om pause i heimesjukepleia frå fredag.", None));
     }
 
     #[test]
