@@ -391,7 +391,9 @@ mod tests {
         let fires = |text: &str| labels(&rules, text, None).contains(&need);
         // The sentence opens with its moment, so the subject follows the
         // verb; a need ahead is a modal and an infinitive.
-        assert!(fires("Frå måndag morgon står far utan hjelp til medisinane."));
+        assert!(fires(
+            "Frå måndag morgon står far utan hjelp til medisinane."
+        ));
         assert!(fires("Elles vil han stå utan insulin frå måndag."));
         assert!(fires("Om ingen kjem, må ho trenge hjelp i kveld."));
         // Only a subject may stand between: a negation is no subject.
