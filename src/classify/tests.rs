@@ -318,6 +318,28 @@ fn scans_keep_their_folder_unit_and_below_threshold_is_annet() {
 }
 
 #[test]
+fn a_scan_about_the_other_running_service_only_goes_there() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;
+    // Nothing in it is Omsorg's, and its rules and the unit table both say
+    // substance use: the labelling decision's "nothing to do with the
+    // folder's unit".
+    let brother = "Til Solvik kommune\n\nJeg skriver om broren min. Han har drukket mye det \
+                   siste året og bruker piller han kjøper på gata. Han har mistet jobben og \
+                   sitter alene i leiligheten. Han vil ha hjelp nå, og vi ber om oppfølging \
+                   fra rustjenesten og samtaler med noen som kan rus.\n\nHilsen Kari";
+    assert_eq!(scanned_at("omsorg", brother).as_str(), "rus-psykisk-helse");
+    // A word of the folder's own service keeps it where the meeting put it.
+    let with_home_care = brother.replace(
+        "Hilsen Kari",
+        "Han har hjemmesykepleie morgen og kveld.\n\nHilsen Kari",
+    );
+    assert_eq!(scanned_at("omsorg", &with_home_care).as_str(), "omsorg");
+    // The allocation office's folder holds post about every service.
+    assert_eq!(scanned_at("mta", brother).as_str(), "mta");
+}
+
+#[test]
 fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
     let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;
