@@ -375,7 +375,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // with V's (28/32 at its check, and missed here too), 506/520 with
     // 227, then 509 with 201 since a need reads with the verb second and
     // in the infinitive, and a weekday with its date is as near as the
-    // date (Christmas pauses asked for weeks ahead had read as days).
+    // date (pauses, moves and ends of service dated weeks ahead had read as days).
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
