@@ -123,19 +123,21 @@ impl Classifier {
             return None;
         }
         let (_, fired) = self.rules.score_units(&letter.folded);
-        let by = |u: &UnitId, model: bool| {
+        // The unit rules name a unit; the unit table's entry favours it.
+        let fired_for = |u: &UnitId, by_table: bool| {
             fired.iter().any(|f| {
                 f.target == u.as_str()
-                    && (f.label == super::fuse::UNIT_MODEL_LABEL) == model
                     && f.weight > 0.0
+                    && (f.label == super::fuse::UNIT_MODEL_LABEL) == by_table
             })
         };
-        let named = |u: &UnitId| by(u, false);
+        let named = |u: &UnitId| fired_for(u, false);
+        let favoured = |u: &UnitId| fired_for(u, true);
         let other = self
             .rules
             .units
             .iter()
-            .any(|u| u != folder && u != office && named(u) && by(u, true));
+            .any(|u| u != folder && u != office && named(u) && favoured(u));
         if named(folder) || !other {
             return None;
         }

@@ -398,7 +398,7 @@ impl Rules {
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
-        let subjects = near.map_or(&[][..], |n| &n.subjects_after_verb);
+        let subjects = near.map_or(&[][..], |n| &n.subjects);
         let near_need = compile_list_with(
             origin,
             &near.map(NearNeed::phrases_both_orders).unwrap_or_default(),

@@ -11,10 +11,14 @@ use serde::Deserialize;
 
 use super::rules::{Fired, Rules};
 
-/// Subject pronouns a need phrase may open with ("noen må", "vi trenger").
-const SUBJECTS: [&str; 13] = [
-    "noen", "nokon", "vi", "me", "eg", "jeg", "han", "hun", "ho", "de", "dei", "man", "ein",
-];
+/// The subject pronouns, for a rules file that names no `subjects`.
+fn default_subjects() -> Vec<String> {
+    [
+        "noen", "nokon", "vi", "me", "eg", "jeg", "han", "hun", "ho", "de", "dei", "man", "ein",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
 
 impl NearNeed {
     /// The need phrases, each that opens with a subject also in the
@@ -25,7 +29,11 @@ impl NearNeed {
         for phrase in &self.phrases {
             let words: Vec<&str> = phrase.split_whitespace().collect();
             if let [subject, verb, rest @ ..] = words.as_slice() {
-                if SUBJECTS.contains(&subject.to_lowercase().as_str()) {
+                if self
+                    .subjects
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(subject))
+                {
                     let inverted = [&[*verb, *subject][..], rest].concat().join(" ");
                     if !out.contains(&inverted) {
                         out.push(inverted);
@@ -103,10 +111,13 @@ pub struct NearNeed {
     /// dag"), not a deadline.
     #[serde(default)]
     pub not_soon_phrases: Vec<String>,
-    /// Who may stand between a need phrase's first word and the rest
-    /// when the verb comes second ("Frå måndag står far utan hjelp").
-    #[serde(default)]
-    pub subjects_after_verb: Vec<String>,
+    /// The subjects of a need, one list for both places Norwegian's verb
+    /// second puts them: a phrase that opens with one is also read verb
+    /// first ("nokon må kome" as "I kveld må nokon kome"), and one may
+    /// stand after any phrase's first word ("Frå måndag står far utan
+    /// hjelp").
+    #[serde(default = "default_subjects")]
+    pub subjects: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
