@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 4200–4399:
+//! Prints a confusion matrix and every miss (the held-out letters 4400–4599:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 4200-4399)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 4400-4599)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -64,18 +64,19 @@ fn ground_truth_text() {
     // 88/88, O's 88/88, N's 91/91 with one invented on an SMS transcript's
     // header, fixed since, M's 92/92, L's 94/94, K's 98/104, J's 94/104,
     // and I's 91/95, are all read.) T's two (81/83 at its check, session 19),
-    // U's three (110/113 at its check, session 20) and V's one (86/87 at its
-    // check, session 21) are allowed too.
+    // U's three (110/113 at its check, session 20), V's one (86/87 at its
+    // check, session 21) and W's three (106/109 at its check, session 22)
+    // are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        21,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113) and V's one (86/87)",
+        24,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87) and W's three (106/109)",
     );
 }
 
-/// Fresh W's stamps from the text at its one check (session 22): the
-/// dates it may miss and the level measured (none invented).
+/// Fresh X's stamps from the text, set at its one check: the dates it may
+/// miss and the level measured (none invented).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 3;
 const HELD_OUT_TEXT_STAMP_LEVEL: &str = "106/109";
 
@@ -86,10 +87,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "106/109";
 /// fresh J, 1600–1799, fresh K, 1800–1999, fresh L, 2000–2199, fresh M,
 /// 2200–2399, fresh N, 2400–2599, fresh O, 2600–2799, fresh P, 2800–2999,
 /// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, fresh T,
-/// 3600–3799, fresh U, 3800–3999, and fresh V, 4000–4199 (each checked
-/// once).
+/// 3600–3799, fresh U, 3800–3999, fresh V, 4000–4199, and fresh W,
+/// 4200–4399 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 21] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 22] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -113,17 +114,18 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 3600-3799 (fresh T)", part(3600..3800)),
         ("formerly held out 3800-3999 (fresh U)", part(3800..4000)),
         ("formerly held out 4000-4199 (fresh V)", part(4000..4200)),
+        ("formerly held out 4200-4399 (fresh W)", part(4200..4400)),
     ]
 }
 
-/// The issue's targets on the held-out letters (4200–4399), which the rules
+/// The issue's targets on the held-out letters (4400–4599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 #[test]
 #[ignore = "issue 11: held-out W unit 93.0 % and urgent recall 35/39: below the targets (type 95.0 %, date 99.0 %, person IDs 190/190 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 4200-4399 (fresh W)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 4400-4599 (fresh X)");
     unseen.assert_targets();
 }
 
@@ -137,10 +139,10 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 4200-4399", &held_out, (95, 93, 99, 4, 6, 0));
+    let r = assert_level("HELD-OUT 4400-4599", &held_out, (95, 93, 99, 4, 6, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out W from the text",
+        "held-out X from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -203,7 +205,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 21] = [
+    let levels: [Level; 22] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -272,6 +274,9 @@ fn formerly_held_out_level_kept() {
         // V at its one check (session 21): 198/200, 194/200, 197/200,
         // 28/32 urgent with 11 false alarms, person IDs 188/188.
         (99, 97, 98, 4, 11, 0),
+        // W at its one check (session 22): 190/200, 186/200, 198/200,
+        // 35/39 urgent with 6 false alarms, person IDs 190/190.
+        (95, 93, 99, 4, 6, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -280,7 +285,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 4200–4399) train, each on its label (the type, `urgent`, the unit):
+/// 4400–4599) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -355,10 +360,14 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // "Labelling"), 3635/3755, and 3643 since the addressee is read as
     // users name the services; session 22, with V's (97.0 % at its
     // check), 3835/3955, and 3840 since a scan about the other running
-    // service only goes there.
+    // service only goes there; session 23, with W's (93.0 % at its check),
+    // 4027/4155, then 4035 since a new client's post is the office's (two
+    // of the first letters relabelled to §7's "existing client"), a scan
+    // about the office's business only goes there, and the unit above the
+    // municipality's line is read as its addressee.
     assert!(
-        totals.unit_ok * 1000 >= n * 969,
-        "unit by writing round {}/{n}, below 96.9 %",
+        totals.unit_ok * 1000 >= n * 970,
+        "unit by writing round {}/{n}, below 97.0 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely):
@@ -375,7 +384,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // with V's (28/32 at its check, and missed here too), 506/520 with
     // 227, then 509 with 201 since a need reads with the verb second and
     // in the infinitive, and a weekday with its date is as near as the
-    // date (pauses, moves and ends of service dated weeks ahead had read as days).
+    // date (pauses, moves and ends of service dated weeks ahead had read as days);
+    // session 23, with W's (35/39 at its check, and missed here too),
+    // 545/559 with 209, then 165 since "i dag" is no near moment, and
+    // urgency asked about and answered no, made a condition, denied in a
+    // relative clause or said as "det vil jeg si med en gang" is none.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
@@ -386,7 +399,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
         "urgent recall by writing round {found}/{urgent}, below 97.4 %"
     );
     assert!(
-        false_alarms * 100 <= (n - urgent) * 6,
+        false_alarms * 100 <= (n - urgent) * 5,
         "urgent false alarms by writing round {false_alarms} of {} calm letters",
         n - urgent
     );

@@ -46,7 +46,9 @@ fn json_carries_the_classification_fields() {
     let d = &lines[0];
     assert_eq!(d["file"], DISCHARGE);
     assert_eq!(d["document_type"], "helseopplysninger");
-    assert_eq!(d["unit"], "omsorg", "digital post: unit from content");
+    // A patient with no municipal services yet is no existing client of
+    // home care (§7): a new client's post is the allocation office's.
+    assert_eq!(d["unit"], "mta", "digital post: unit from content");
     assert_eq!(d["urgent"], true, "utskrivningsklar pasient");
     assert_eq!(d["leader_review"], false);
     assert_eq!(d["title"], "Melding om utskrivningsklar pasient");

@@ -42,8 +42,11 @@ use std::path::{Path, PathBuf};
 /// letters, about 25 MiB, 104 of them scans), and to 400 MiB for session
 /// 20's fresh held-out U, 3800–3999 (200 letters, about 28 MiB, 133 of
 /// them scans), and to 430 MiB for session 21's fresh held-out V,
-/// 4000–4199 (200 letters, about 24 MiB, 102 of them scans).
-const MAX_SAMPLES_BYTES: u64 = 430 * 1024 * 1024;
+/// 4000–4199 (200 letters, about 24 MiB, 102 of them scans), which also
+/// held session 22's fresh held-out W, 4200–4399 (200 letters, about 27
+/// MiB, 124 of them scans), and to 460 MiB for session 23's fresh held-out
+/// X, 4400–4599.
+const MAX_SAMPLES_BYTES: u64 = 460 * 1024 * 1024;
 
 struct Letter {
     id: String,

@@ -9,11 +9,13 @@
 //!   the block it begins when it names a person or a ward but no unit
 //!   ("Til avdelingsleder på 2. etasje" / "Fjordvik sjukeheim");
 //! - the lines under the municipality's name in the head ("Rana kommune" /
-//!   "Tildelingskontoret"), unless that name heads the letter (it is then
-//!   the sender's letterhead: "Vefsn kommune / Hjemmetjenesten …") or a
-//!   field comes right before it ("Kunde:", "Kundenummer: …": an invoice's
-//!   customer; a "Kopi til:" line is no such field: the municipality
-//!   under it is a recipient);
+//!   "Tildelingskontoret"), or the line above it when a unit's name begins
+//!   that line ("Hjemmesykepleien, sone Nord" / "Sunnfjord kommune"; a
+//!   letterhead names a centre "for" the services), unless that name heads
+//!   the letter (it is then the sender's letterhead: "Vefsn kommune /
+//!   Hjemmetjenesten …") or a field comes right before it ("Kunde:",
+//!   "Kundenummer: …": an invoice's customer; a "Kopi til:" line is no
+//!   such field: the municipality under it is a recipient);
 //! - the reader addressed by their unit in running text ("alt dere i
 //!   psykisk helse har skrevet om meg").
 //!
@@ -149,7 +151,10 @@ fn is_sentence(line: &str) -> bool {
 }
 
 /// The unit on the municipality's line or on the (at most two) lines
-/// under it, in the letter's head.
+/// under it, else on the line above it when the unit's name begins that
+/// line, in the letter's head. Session 23: round CV unit 4034 -> 4035/4155
+/// (read anywhere on the line above, a regional centre's letterhead "for
+/// sykehjem og hjemmetjenester" was lost for it).
 fn under_municipality(
     lines: &[&str],
     named: &impl Fn(&str, bool) -> Option<usize>,
@@ -168,6 +173,7 @@ fn under_municipality(
             return None;
         }
         let own = caps.get(1).map_or("", |m| m.as_str());
+        let address_line = |l: &&str| l.chars().count() <= 60 && !is_sentence(l);
         std::iter::once(own)
             .chain(
                 lines[i + 1..]
@@ -176,8 +182,18 @@ fn under_municipality(
                     .take(2)
                     .copied(),
             )
-            .filter(|l| l.chars().count() <= 60 && !is_sentence(l))
+            .filter(address_line)
             .find_map(|l| named(l, false))
+            .or_else(|| {
+                // The unit on the line above, when its name begins that
+                // line ("Hjemmesykepleien, sone Nord" / "Sunnfjord
+                // kommune"): a letterhead names a centre "for" the
+                // services ("Utviklingssenter for sykehjem …").
+                let above = lines[i - 1];
+                (i - 1 == non_empty[rank - 1] && address_line(&above))
+                    .then(|| named(above, true))
+                    .flatten()
+            })
     })
 }
 
@@ -259,6 +275,13 @@ mod tests {
             unit("Geir Hovland\nBrekkevegen 9\n\nVoss herad\nv/ tildelingskontoret\n\nVoss 26.11.2026"),
             some("mta")
         );
+        // The unit above the municipality, when its name begins the line.
+        assert_eq!(
+            unit(
+                "Hjemmesykepleien, sone Nord\nSunnfjord kommune\nPostboks 338\n\nFørde, 26.11.2026"
+            ),
+            some("omsorg")
+        );
         // "Til" alone heads the block under it.
         assert_eq!(
             unit("Kari Nilsen\nStorgata 4\n\nTil\nHjemmesykepleien, sone nord\nRana kommune"),
@@ -319,6 +342,12 @@ mod tests {
             None
         );
         assert_eq!(unit("Til hjemmetjenesten / tildelingskontoret\n"), None);
+        // A letterhead naming a centre for the services above its
+        // municipality is the sender's.
+        assert_eq!(
+            unit("Utviklingssenter for sykehjem og hjemmetjenester i Nordland\nBodø kommune\n\nTil kommunene i Nordland\n"),
+            None
+        );
         // The block ends at its blank line: the date and the subject under
         // it are no address.
         assert_eq!(

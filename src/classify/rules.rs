@@ -224,8 +224,6 @@ pub struct Rules {
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
     pub(super) near_soon: Vec<LazyRegex>,
-    /// `not_soon_phrases`: a moment inside one is a lasting state.
-    pub(super) not_soon: Vec<LazyRegex>,
     pub(super) negation_words: Vec<String>,
     pub(super) senders: Vec<(usize, LazyRegex)>,
     pub units: Vec<UnitId>,
@@ -405,7 +403,6 @@ impl Rules {
             |p| phrase_pattern_with_subject(p, subjects),
         )?;
         let near_soon = compile_list(origin, near.map_or(&[][..], |n| &n.soon_phrases))?;
-        let not_soon = compile_list(origin, near.map_or(&[][..], |n| &n.not_soon_phrases))?;
         let negation_words = file
             .urgent
             .negation_words
@@ -501,7 +498,6 @@ impl Rules {
             case_phrases,
             near_need,
             near_soon,
-            not_soon,
             negation_words,
             senders,
             addressees,

@@ -17,6 +17,10 @@ use super::concern::{self, UnitRuleWhen};
 use super::features::Folded;
 use super::rules::{Fired, LazyRegex, Rules, TypeDecision, FALLBACK_TYPE};
 
+/// "noe", "noko": after a negation and before "som" ("ikke noe som",
+/// "ikkje noko som") they open a relative clause that is denied.
+const NOTHING: [&str; 4] = ["noe", "noko", "noen", "nokon"];
+
 impl Rules {
     /// Scores document types over the folded letter and its folded subject,
     /// with `also` (evidence found elsewhere: the writer's role) added.
@@ -136,12 +140,19 @@ impl Rules {
         );
         let after_text: String = text[end..].chars().take(30).collect();
         let after = words(after_text.split(clause_break).next().unwrap_or_default());
-        before
-            .iter()
-            .rev()
-            .take(2)
-            .chain(after.iter().take(words_after))
-            .any(|w| self.negation_words.iter().any(|n| n == w))
+        let is_negation = |w: &String| self.negation_words.iter().any(|n| n == w);
+        // "ikke noe som må ordnes med en gang": a relative clause under a
+        // negation denies what it says, however far into the clause.
+        let denied_clause = before
+            .windows(3)
+            .any(|w| is_negation(&w[0]) && NOTHING.contains(&w[1].as_str()) && w[2] == "som");
+        denied_clause
+            || before
+                .iter()
+                .rev()
+                .take(2)
+                .chain(after.iter().take(words_after))
+                .any(is_negation)
     }
 
     /// The first writer role named on the letterhead or signature lines

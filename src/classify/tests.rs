@@ -340,6 +340,35 @@ fn a_scan_about_the_other_running_service_only_goes_there() {
 }
 
 #[test]
+fn a_new_clients_post_is_the_allocation_offices() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    // §7: home care is Omsorg's "for an existing client"; a patient with no
+    // municipal services yet is a new client.
+    let discharge = "Helse Fonna HF\n\nMelding om utskrivingsklar pasient\n\nPasienten vart \
+                     operert for lårhalsbrot og er utskrivingsklar. Ho har ikkje kommunale \
+                     tenester frå før og treng heimesjukepleie morgon og kveld.";
+    let c = classify_digital(&classifier, discharge);
+    assert_eq!(c.unit.as_str(), "mta", "{:?}", c.reasons);
+    // Scanned in a running service's folder with nothing of that service
+    // in it, a new client's application is the office's too: the labelling
+    // decision's "nothing to do with the folder's unit".
+    let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;
+    let widow = "Søknad om hjelp i huset\n\nJeg er 89 år og bor alene. Jeg har ikke hatt \
+                 hjelp fra kommunen før, men nå klarer jeg ikke å vaske selv. Jeg søker om \
+                 hjemmehjelp og trygghetsalarm.\n\nMed vennlig hilsen\nMargit";
+    assert_eq!(scanned_at("rus-psykisk-helse", widow).as_str(), "mta");
+    // A word of the folder's own service keeps it there.
+    let with_follow_up = widow.replace(
+        "Med vennlig hilsen",
+        "Jeg går til samtaler i psykisk helse hver uke.\n\nMed vennlig hilsen",
+    );
+    assert_eq!(
+        scanned_at("rus-psykisk-helse", &with_follow_up).as_str(),
+        "rus-psykisk-helse"
+    );
+}
+
+#[test]
 fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
     let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;

@@ -107,10 +107,6 @@ pub struct NearNeed {
     /// fredag", "sist fredag", "i dag har eg").
     #[serde(default)]
     pub not_soon_words: Vec<String>,
-    /// Phrases in which a moment is the start of a lasting state ("fra i
-    /// dag"), not a deadline.
-    #[serde(default)]
-    pub not_soon_phrases: Vec<String>,
     /// The subjects of a need, one list for both places Norwegian's verb
     /// second puts them: a phrase that opens with one is also read verb
     /// first ("nokon må kome" as "I kveld må nokon kome"), and one may
@@ -190,7 +186,7 @@ impl Rules {
     }
 
     /// A moment within days in words on the line, not made a habit, the
-    /// past or a lasting state by the words around it.
+    /// past or the present state by the words around it.
     fn soon_in(&self, line: &str, need: &NearNeed) -> bool {
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric())
@@ -203,23 +199,16 @@ impl Rules {
                 .iter()
                 .any(|n| super::normalize::fold(n).trim() == w)
         };
-        let lasting: Vec<(usize, usize)> = self
-            .not_soon
-            .iter()
-            .flat_map(|re| re.find_iter(line).map(|m| (m.start(), m.end())))
-            .collect();
         self.near_soon.iter().any(|re| {
             re.find_iter(line).any(|m| {
                 let before = words(&line[..m.start()]);
                 let after = words(&line[m.end()..]);
-                let in_lasting = lasting.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_lasting
-                    && !before
-                        .iter()
-                        .rev()
-                        .take(2)
-                        .chain(after.first())
-                        .any(not_soon)
+                !before
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .chain(after.first())
+                    .any(not_soon)
                     && !in_schedule(&before, &after)
                     && !dated_weekday(m.as_str(), &after)
             })
@@ -254,7 +243,10 @@ impl Rules {
                     .iter()
                     .any(|&(s, e)| s <= m.start() && m.end() <= e);
                 let put_off = later.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_negated && !put_off && !self.negated(folded, m.start(), m.end(), 1)
+                !in_negated
+                    && !put_off
+                    && !answered_no(&folded[m.end()..])
+                    && !self.negated(folded, m.start(), m.end(), 1)
             });
             if live {
                 fired.push(Fired {
@@ -338,6 +330,23 @@ fn in_schedule(before: &[String], after: &[String]) -> bool {
             && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
     };
     joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
+}
+
+/// A question about urgency answered no, right after the cue: a form's
+/// field ("Haster søknaden? [ ] Ja [x] Nei", "HASTESAK? ( ) Ja (X) Nei")
+/// or the writer's own ("Haster det? Nei."). Five calm tuning letters
+/// asked it so, no urgent one (session 23).
+static ANSWERED_NO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^[^\n.!?]{0,30}\?\s*",
+        r"(?:(?:\[\s*\]|\(\s*\))\s*ja\b[\s,/]*)?",
+        r"(?:\[\s*x\s*\]|\(\s*x\s*\))?\s*nei\b",
+    ))
+    .expect("static regex")
+});
+
+fn answered_no(after_cue: &str) -> bool {
+    ANSWERED_NO.is_match(after_cue)
 }
 
 /// The sentence (between '.', '!', '?' or a blank line) around `at`.
@@ -433,9 +442,14 @@ mod tests {
         // No letter date needed: the moment is written as words.
         assert!(fires("Han blir løslatt på fredag og treng hjelp."));
         assert!(fires("Kommunen bes bekrefte mottak innen kl. 14.00 i dag."));
-        assert!(fires("Vi ber om at kommunen tar kontakt med ham i dag."));
+        assert!(fires("Vi ber om at kommunen tar kontakt med ham i kveld."));
         // Someone must come today: an appeal for help, however phrased.
-        assert!(fires("Noen fra kommunen må komme og se til ham i dag."));
+        assert!(fires(
+            "Noen fra kommunen må komme og se til ham i løpet av dagen."
+        ));
+        // "I dag" tells the present state, not a deadline.
+        assert!(!fires("Ho treng tilsyn om natta, som vi tek sjølve i dag."));
+        assert!(!fires("Takk for praten i dag. Vi trenger et samtykke."));
         // The verb comes second when the moment opens the sentence.
         assert!(fires("I kveld må nokon kome, eg rekk ikkje heim."));
         assert!(!fires("I fjor måtte nokon kome kvar kveld."));
@@ -451,6 +465,30 @@ mod tests {
         // Two weekdays joined are a week's schedule, not a moment.
         assert!(!fires("Eg ønsker tirsdag og torsdag. Han trenger skyss."));
         assert!(!fires("Han trenger hjelp mandag eller onsdag."));
+    }
+
+    #[test]
+    fn urgency_asked_about_denied_or_said_in_passing_is_none() {
+        let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+        let urgent = |text: &str| is_urgent(&rules, text, None);
+        // A form's question answered no; answered yes it is urgent.
+        assert!(!urgent("Haster søknaden? [ ] Ja [x] Nei"));
+        assert!(!urgent("HASTESAK? ( ) Ja (X) Nei"));
+        assert!(!urgent("Haster det? Nei. Ordinær tilvising."));
+        assert!(urgent("Haster søknaden? [x] Ja [ ] Nei"));
+        // A condition in an instruction.
+        assert!(!urgent(
+            "Om det hastar, til dømes ved blodsukker over 20, ring legevakta."
+        ));
+        // A relative clause under a negation, however long.
+        assert!(!urgent(
+            "Dette er ikke noe som må ordnes med en gang, ta det når det passer."
+        ));
+        assert!(urgent("Dette må ordnes med en gang."));
+        // "To say it right away" is an idiom.
+        assert!(!urgent(
+            "Han er aldri voldelig, det vil jeg si med en gang."
+        ));
     }
 
     #[test]
