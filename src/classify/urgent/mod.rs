@@ -1,0 +1,361 @@
+//! Urgency: the `[urgent]` section of the rules file and the cues that fire
+//! in a letter (not negated: "ikke noe som haster"), and a need with a
+//! deadline in days: "behov for hjemmesykepleie fra 28.11.2026" in a letter
+//! dated 24.11.2026 (`near_need`), however the need is worded.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+use serde::Deserialize;
+
+use super::rules::{Fired, Rules};
+
+/// The subject pronouns, for a rules file that names no `subjects`.
+fn default_subjects() -> Vec<String> {
+    [
+        "noen", "nokon", "vi", "me", "eg", "jeg", "han", "hun", "ho", "de", "dei", "man", "ein",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+impl NearNeed {
+    /// The need phrases, each that opens with a subject also in the
+    /// inverted order: Norwegian puts the verb second, so a sentence that
+    /// opens with its moment says "I kveld må nokon kome", not "nokon må".
+    pub fn phrases_both_orders(&self) -> Vec<String> {
+        let mut out = self.phrases.clone();
+        for phrase in &self.phrases {
+            let words: Vec<&str> = phrase.split_whitespace().collect();
+            if let [subject, verb, rest @ ..] = words.as_slice() {
+                if self
+                    .subjects
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(subject))
+                {
+                    let inverted = [&[*verb, *subject][..], rest].concat().join(" ");
+                    if !out.contains(&inverted) {
+                        out.push(inverted);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentDef {
+    pub threshold: f32,
+    /// Words that negate a cue right before it (two words) or after it (one).
+    pub negation_words: Vec<String>,
+    /// Whole phrases in which a cue does not count ("ikke noe som haster").
+    #[serde(default)]
+    pub negated_phrases: Vec<String>,
+    /// Phrases that put a cue in the same sentence off to a later time
+    /// ("vi sender melding om utskrivningsklar pasient når det nærmer
+    /// seg"): a promise of a later message, not a need now.
+    #[serde(default)]
+    pub later_phrases: Vec<String>,
+    /// Phrases that make a cue in the same sentence the pace of the case,
+    /// not a person's need ("ber om svar snarest", "at klaga blir handsama
+    /// snarast", "Endringen gjelder fra: straks").
+    #[serde(default)]
+    pub case_phrases: Vec<String>,
+    pub cues: Vec<UrgentCue>,
+    #[serde(default)]
+    pub near_need: Option<NearNeed>,
+    /// The urgency model (`config/urgent_model.tsv`, the linear model of
+    /// `linear.rs` over two classes, `urgent` and `calm`): a letter whose
+    /// cues stay below the threshold is urgent when they reach
+    /// `model_min_cues` and the model's margin for `urgent` is at least
+    /// this. Absent: the cues alone decide.
+    #[serde(default)]
+    pub model_margin: Option<f64>,
+    #[serde(default)]
+    pub model_min_cues: f32,
+    /// … and without any cue when the margin is at least this (absent:
+    /// never the model alone).
+    #[serde(default)]
+    pub model_alone_margin: Option<f64>,
+}
+
+impl UrgentDef {
+    /// Whether the rules ask for the urgency model at all.
+    pub fn uses_model(&self) -> bool {
+        self.model_margin.is_some() || self.model_alone_margin.is_some()
+    }
+}
+
+/// A need named on the same line as (or the line before) a date at most
+/// `days` after the letter's own date, or a moment within days written as
+/// words ("i morgen", "på fredag", "om to dagar").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearNeed {
+    pub days: u32,
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
+    /// Moments within days written as words; need no letter date.
+    #[serde(default)]
+    pub soon_phrases: Vec<String>,
+    /// Words that make a moment a habit, the past or the present state
+    /// when among the two words before it or right after it ("hver
+    /// fredag", "sist fredag", "i dag har eg").
+    #[serde(default)]
+    pub not_soon_words: Vec<String>,
+    /// The subjects of a need, one list for both places Norwegian's verb
+    /// second puts them: a phrase that opens with one is also read verb
+    /// first ("nokon må kome" as "I kveld må nokon kome"), and one may
+    /// stand after any phrase's first word ("Frå måndag står far utan
+    /// hjelp").
+    #[serde(default = "default_subjects")]
+    pub subjects: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentCue {
+    pub weight: f32,
+    pub phrases: Vec<String>,
+    pub label: String,
+}
+
+impl Rules {
+    /// Urgency cues that are not negated, each cue label once, and the
+    /// near need when the letter's own date is known.
+    pub fn urgent_cues(&self, folded: &str, letter_date: Option<NaiveDate>) -> Vec<Fired> {
+        let mut fired = self.phrase_cues(folded);
+        if let Some(need) = &self.file.urgent.near_need {
+            if self.need_by_near_date(folded, letter_date, need) {
+                fired.push(Fired {
+                    target: "urgent".into(),
+                    label: need.label.clone(),
+                    weight: need.weight,
+                });
+            }
+        }
+        fired
+    }
+
+    /// A need phrase (not negated) on a line with a date `0..=days` after
+    /// `letter_date` or a moment within days in words, or on the line
+    /// before it (a sentence wraps). A moment in words may itself wrap
+    /// ("i løpet | av dagen"): one found only across a line break counts
+    /// for the two lines it joins.
+    fn need_by_near_date(
+        &self,
+        folded: &str,
+        letter_date: Option<NaiveDate>,
+        need: &NearNeed,
+    ) -> bool {
+        let lines: Vec<&str> = folded.lines().collect();
+        let needs = |l: &str| {
+            self.near_need.iter().any(|re| {
+                re.find_iter(l)
+                    .any(|m| !self.negated(l, m.start(), m.end(), 3))
+            })
+        };
+        let before =
+            |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
+        lines.iter().enumerate().any(|(i, line)| {
+            let near_date = letter_date.is_some_and(|date| {
+                super::dates::dates_in(line)
+                    .chain(day_months_in(line, date))
+                    .any(|d| {
+                        let ahead = (d - date).num_days();
+                        (0..=i64::from(need.days)).contains(&ahead)
+                    })
+            });
+            let near = near_date || self.soon_in(line, need);
+            if near && (needs(line) || before(i, 1).is_some_and(needs)) {
+                return true;
+            }
+            let Some(prev) = before(i, 1) else {
+                return false;
+            };
+            let joined = format!("{prev} {line}");
+            let wrapped = self.soon_in(&joined, need)
+                && !self.soon_in(prev, need)
+                && !self.soon_in(line, need);
+            wrapped && (needs(&joined) || before(i, 2).is_some_and(needs))
+        })
+    }
+
+    /// A moment within days in words on the line, not made a habit, the
+    /// past or the present state by the words around it.
+    fn soon_in(&self, line: &str, need: &NearNeed) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let not_soon = |w: &String| {
+            need.not_soon_words
+                .iter()
+                .any(|n| super::normalize::fold(n).trim() == w)
+        };
+        self.near_soon.iter().any(|re| {
+            re.find_iter(line).any(|m| {
+                let before = words(&line[..m.start()]);
+                let after = words(&line[m.end()..]);
+                !before
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .chain(after.first())
+                    .any(not_soon)
+                    && !in_schedule(&before, &after)
+                    && !dated_weekday(m.as_str(), &after)
+            })
+        })
+    }
+
+    fn phrase_cues(&self, folded: &str) -> Vec<Fired> {
+        let negated_spans: Vec<(usize, usize)> = self
+            .negated_phrases
+            .iter()
+            .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
+            .collect();
+        // A cue in the sentence of a later phrase is put off, not now.
+        // So is one in the sentence of a case phrase: the case's pace.
+        let later: Vec<(usize, usize)> = self
+            .later_phrases
+            .iter()
+            .chain(&self.case_phrases)
+            .flat_map(|re| {
+                re.find_iter(folded)
+                    .map(|m| sentence_around(folded, m.start()))
+            })
+            .collect();
+        let mut fired: Vec<Fired> = Vec::new();
+        for (owner, re) in &self.urgent_cues {
+            let cue = &self.file.urgent.cues[*owner];
+            if fired.iter().any(|f| f.label == cue.label) {
+                continue;
+            }
+            let live = re.find_iter(folded).any(|m| {
+                let in_negated = negated_spans
+                    .iter()
+                    .any(|&(s, e)| s <= m.start() && m.end() <= e);
+                let put_off = later.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
+                !in_negated
+                    && !put_off
+                    && !answered_no(&folded[m.end()..])
+                    && !self.negated(folded, m.start(), m.end(), 1)
+            });
+            if live {
+                fired.push(Fired {
+                    target: "urgent".into(),
+                    label: cue.label.clone(),
+                    weight: cue.weight,
+                });
+            }
+        }
+        fired
+    }
+}
+
+/// A day and month without a year ("skal skrives ut fredag 27.11.", "frå
+/// 16. november"): a near deadline is usually written so.
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(^|[^\d.:])(?P<d1>\d{{1,2}})\.(?P<m1>\d{{1,2}})(\.|\b)|\b(?P<d2>\d{{1,2}})\.?\s*(?P<m2>{})\b",
+        crate::calendar::MONTHS_NB.join("|")
+    ))
+    .expect("static regex")
+});
+
+/// Days and months written without a year on a (folded) line, read in the
+/// year that puts them nearest after the letter's date; "kl. 14.30" is a
+/// time, not a date.
+fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+    DAY_MONTH.captures_iter(line).filter_map(move |c| {
+        // Only a day that reads as a deadline or an appointed day: after a
+        // weekday ("torsdag 12. november") or "fra"/"innen"/"før" ("behov
+        // for heimesjukepleie frå 16. november"); a bare "20.11." in an
+        // epicrisis is a follow-up or history, and "kl. 14.30" a time.
+        let day_at = c.name("d1").or_else(|| c.name("d2"))?.start();
+        let before = line[..day_at]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .rfind(|w| !w.is_empty())?;
+        let deadline = super::dates::weekday_of(before).is_some()
+            || ["fra", "innen", "innan", "for", "senest", "seinast"].contains(&before);
+        if !deadline {
+            return None;
+        }
+        let (day, month) = match (c.name("d1"), c.name("m1"), c.name("d2"), c.name("m2")) {
+            (Some(d), Some(m), _, _) => (d.as_str().parse().ok()?, m.as_str().parse().ok()?),
+            (_, _, Some(d), Some(m)) => (
+                d.as_str().parse().ok()?,
+                crate::calendar::MONTHS_NB
+                    .iter()
+                    .position(|n| *n == m.as_str())? as u32
+                    + 1,
+            ),
+            _ => return None,
+        };
+        let year = letter_date.year();
+        let this = NaiveDate::from_ymd_opt(year, month, day)?;
+        // A date in early January in a letter of late December.
+        if this < letter_date && month < letter_date.month() {
+            NaiveDate::from_ymd_opt(year + 1, month, day)
+        } else {
+            Some(this)
+        }
+    })
+}
+
+/// A weekday with its date ("torsdag 8. oktober") is as near as the date,
+/// which the near date reads against the letter's own: the weekday alone
+/// would make any dated day a moment within days.
+fn dated_weekday(moment: &str, after: &[String]) -> bool {
+    let last_word = moment.split_whitespace().last().unwrap_or_default();
+    super::dates::weekday_of(last_word).is_some()
+        && after
+            .first()
+            .and_then(|w| w.parse::<u32>().ok())
+            .is_some_and(|d| (1..=31).contains(&d))
+}
+
+/// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
+/// week's schedule, not a moment within days.
+fn in_schedule(before: &[String], after: &[String]) -> bool {
+    let joined = |w: Option<&String>, day: Option<&String>| {
+        w.is_some_and(|w| w == "og" || w == "eller")
+            && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
+    };
+    joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
+}
+
+/// A question about urgency answered no, right after the cue: a form's
+/// field ("Haster søknaden? [ ] Ja [x] Nei", "HASTESAK? ( ) Ja (X) Nei")
+/// or the writer's own ("Haster det? Nei."). Five calm tuning letters
+/// asked it so, no urgent one (session 23).
+static ANSWERED_NO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^[^\n.!?]{0,30}\?\s*",
+        r"(?:(?:\[\s*\]|\(\s*\))\s*ja\b[\s,/]*)?",
+        r"(?:\[\s*x\s*\]|\(\s*x\s*\))?\s*nei\b",
+    ))
+    .expect("static regex")
+});
+
+fn answered_no(after_cue: &str) -> bool {
+    ANSWERED_NO.is_match(after_cue)
+}
+
+/// The sentence (between '.', '!', '?' or a blank line) around `at`.
+fn sentence_around(text: &str, at: usize) -> (usize, usize) {
+    let ends = |c: char| matches!(c, '.' | '!' | '?');
+    let start = text[..at].rfind(ends).map_or(0, |i| i + 1);
+    let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,356 @@
+//! The urgency cues and the near need on sentences as letters write them.
+
+use super::super::{fold, DEFAULT_RULES_TOML};
+use super::*;
+
+/// Whether the cues that fire reach the urgency threshold.
+fn is_urgent(rules: &Rules, text: &str, date: Option<NaiveDate>) -> bool {
+    let fired = rules.urgent_cues(&fold(text), date);
+    fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+}
+
+fn labels(rules: &Rules, text: &str, date: Option<NaiveDate>) -> Vec<String> {
+    rules
+        .urgent_cues(&fold(text), date)
+        .into_iter()
+        .map(|f| f.label)
+        .collect()
+}
+
+#[test]
+fn a_need_a_few_days_after_the_letters_date_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let text = "Overføring av pasient – behov for hjemmesykepleie fra 28.11.2026\n\
+                Han flytter.";
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+    assert!(labels(&rules, text, day(24)).contains(&need));
+    // Three weeks ahead is planning, not a deadline; a date before the
+    // letter is history; without the letter's date nothing is known.
+    assert!(!labels(&rules, text, day(7)).contains(&need));
+    assert!(!labels(&rules, text, day(30)).contains(&need));
+    assert!(!labels(&rules, text, None).contains(&need));
+    // A near date with no need beside it says nothing.
+    let plain = "Sting skal fjernast 28.11.2026 av heimesjukepleia.";
+    assert!(!labels(&rules, plain, day(24)).contains(&need));
+    // A court hearing or an eviction fixed for the person within days
+    // is a need of its own; weeks away it is not.
+    let hearing =
+        "Det er berammet hovedforhandling i tingretten torsdag 26. november 2026 kl. 09.00.";
+    assert!(labels(&rules, hearing, day(24)).contains(&need));
+    let later = "Hovedforhandling i tingretten er berammet til 26. november 2026.";
+    assert!(labels(&rules, later, day(24)).contains(&need));
+    assert!(!labels(&rules, later, day(2)).contains(&need));
+    let eviction = "Fravikelsen gjennomføres fredag 27.11.2026 kl. 10.00.";
+    assert!(labels(&rules, eviction, day(24)).contains(&need));
+}
+
+#[test]
+fn a_need_reads_with_the_verb_second_and_in_the_infinitive() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    // The sentence opens with its moment, so the subject follows the
+    // verb; a need ahead is a modal and an infinitive.
+    assert!(fires(
+        "Frå måndag morgon står far utan hjelp til medisinane."
+    ));
+    assert!(fires("Elles vil han stå utan insulin frå måndag."));
+    assert!(fires("Om ingen kjem, må ho trenge hjelp i kveld."));
+    // Only a subject may stand between: a negation is no subject.
+    assert!(!fires("Frå måndag står far ikkje utan hjelp."));
+}
+
+#[test]
+fn a_weekday_with_its_date_is_as_near_as_the_date() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    let fires = |text: &str, date| labels(&rules, text, date).contains(&need);
+    // A pause for Christmas weeks ahead, written with its weekday.
+    let pause = "Vi ber om pause i heimesjukepleia frå fredag 18. desember.";
+    assert!(!fires(pause, day(11, 20)));
+    assert!(fires(pause, day(12, 15)));
+    // The weekday alone is still a moment within days.
+    assert!(fires("Vi ber om pause i heimesjukepleia frå fredag.", None));
+}
+
+#[test]
+fn a_need_tomorrow_in_words_is_urgent_a_habit_or_a_state_is_not() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    // No letter date needed: the moment is written as words.
+    assert!(fires("Han blir løslatt på fredag og treng hjelp."));
+    assert!(fires("Kommunen bes bekrefte mottak innen kl. 14.00 i dag."));
+    assert!(fires("Vi ber om at kommunen tar kontakt med ham i kveld."));
+    // Someone must come today: an appeal for help, however phrased.
+    assert!(fires(
+        "Noen fra kommunen må komme og se til ham i løpet av dagen."
+    ));
+    // "I dag" tells the present state, not a deadline.
+    assert!(!fires("Ho treng tilsyn om natta, som vi tek sjølve i dag."));
+    assert!(!fires("Takk for praten i dag. Vi trenger et samtykke."));
+    // The verb comes second when the moment opens the sentence.
+    assert!(fires("I kveld må nokon kome, eg rekk ikkje heim."));
+    assert!(!fires("I fjor måtte nokon kome kvar kveld."));
+    // A habit, the past, the present state, a start, a negated need.
+    assert!(!fires("Hun trenger hjelp hver fredag."));
+    assert!(!fires(
+        "I dag har eg hjelp to gonger i veka, og treng meir."
+    ));
+    assert!(!fires(
+        "Matombringinga stoppes fra i dag, ber om bekreftelse."
+    ));
+    assert!(!fires("Han trenger ikke hjelp i morgen."));
+    // Two weekdays joined are a week's schedule, not a moment.
+    assert!(!fires("Eg ønsker tirsdag og torsdag. Han trenger skyss."));
+    assert!(!fires("Han trenger hjelp mandag eller onsdag."));
+}
+
+#[test]
+fn urgency_asked_about_denied_or_said_in_passing_is_none() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    // A form's question answered no; answered yes it is urgent.
+    assert!(!urgent("Haster søknaden? [ ] Ja [x] Nei"));
+    assert!(!urgent("HASTESAK? ( ) Ja (X) Nei"));
+    assert!(!urgent("Haster det? Nei. Ordinær tilvising."));
+    assert!(urgent("Haster søknaden? [x] Ja [ ] Nei"));
+    // A condition in an instruction.
+    assert!(!urgent(
+        "Om det hastar, til dømes ved blodsukker over 20, ring legevakta."
+    ));
+    // A relative clause under a negation, however long.
+    assert!(!urgent(
+        "Dette er ikke noe som må ordnes med en gang, ta det når det passer."
+    ));
+    assert!(urgent("Dette må ordnes med en gang."));
+    // "To say it right away" is an idiom.
+    assert!(!urgent(
+        "Han er aldri voldelig, det vil jeg si med en gang."
+    ));
+}
+
+#[test]
+fn a_deadline_in_days_is_seen_in_more_phrasings() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str, date| is_urgent(&rules, text, date);
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+    // An eviction on a near date; a moment that wraps over a line.
+    assert!(urgent(
+        "Utleier har sagt opp, og han må være ute mandag 30.11.2026.",
+        day(24)
+    ));
+    assert!(urgent(
+        "Vi ber om at kommunen oppsøker henne i løpet\nav dagen.",
+        None
+    ));
+    assert!(urgent(
+        "Vi ber om at kommunen øker tjenestene, senest innen helgen.",
+        None
+    ));
+    // A person alone with nothing tonight (two weak cues); alone with
+    // nothing is a need, not yet an emergency.
+    let alone = "Hun har ikke spist siden i går, og det er ingen barn i nærheten.";
+    assert!(!urgent(alone, None));
+    assert!(urgent(&format!("{alone} Jeg er borte i natt."), None));
+    assert!(urgent("Kan noen fra kommunen dra dit i kveld?", None));
+    // A span that ends today is history; a message promised for later
+    // is not a discharge now.
+    assert!(!urgent(
+        "Jeg ber om kopi av journalen fra 2024 til i dag.",
+        None
+    ));
+    assert!(!urgent(
+        "Vi sender melding om utskrivningsklar pasient når det nærmer seg.",
+        None
+    ));
+    assert!(urgent("Pasienten er utskrivningsklar.", None));
+}
+
+#[test]
+fn a_day_without_a_year_is_near_when_it_reads_as_a_deadline() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+    let fires = |text: &str, date| labels(&rules, text, date).contains(&need);
+    // After a weekday or "frå": the day the need begins.
+    assert!(fires("Behov for heimesjukepleie frå 16. november", day(12)));
+    assert!(fires(
+        "Han avslutter behandlingen torsdag 12.11. og har ikke noe sted å bo.",
+        day(9)
+    ));
+    // A bare day in an epicrisis is a follow-up.
+    assert!(!fires(
+        "Hjemmesykepleien bes ta sting. Kontroll hos fastlege 20.11.",
+        day(16)
+    ));
+    // A need the writer says is no longer there.
+    assert!(!fires(
+        "Alarmen treng ho difor ikkje meir, seie han opp frå 1. desember.",
+        day(27)
+    ));
+}
+
+#[test]
+fn a_near_moment_in_everyday_spelling_is_seen() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    assert!(fires(
+        "kan nokon dra til ho idag eller imorgo å sjå til ho??"
+    ));
+    assert!(fires("Ber om at dere ser til henne i formiddag."));
+    assert!(fires(
+        "Jeg er redd for at noe alvorlig skjer i løpet av helgen."
+    ));
+    assert!(fires("Han vert lauslaten frå fengselet på måndag."));
+}
+
+#[test]
+fn a_danger_to_life_with_the_writers_fear_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    let life = "Han seier at det ikkje er noko å leve for lenger.";
+    assert!(urgent(&format!("{life} Eg er redd for han.")));
+    // Either alone is a worry, not an emergency; so is a fear in one
+    // paragraph and a question for tomorrow in another.
+    assert!(!urgent(life));
+    assert!(!urgent("Jeg er redd for at det blir verre i vinter."));
+    assert!(!urgent(
+        "Jeg er redd for at det blir verre.\n\nSøn 15.11 Meg: ringe legen i morgen?"
+    ));
+}
+
+#[test]
+fn two_kinds_of_suicide_warning_sign_are_urgent_one_is_a_worry() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    // Hopelessness and giving things away, in a sister's words.
+    assert!(urgent(
+        "I går sa han at det ikke er noen vits lenger. Han har gitt bort \
+         gitaren sin til en kamerat."
+    ));
+    // Being a burden and a plan, in the person's own.
+    assert!(urgent(
+        "eg tenkjer at alle hadde hatt det betre utan meg. dei siste dagane \
+         har eg tenkt meir og meir på korleis eg kunne ha gjort det."
+    ));
+    // One sign alone, or a gift in an ordinary move, is no emergency.
+    assert!(!urgent("Han sier at det ikke er noen vits lenger å søke."));
+    assert!(!urgent(
+        "Mor har gitt bort møblene sine før hun flytter på sykehjem."
+    ));
+}
+
+#[test]
+fn two_signs_of_a_psychosis_coming_on_are_urgent_one_is_a_worry() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    // Sleepless for days and shut in, in a mother's nynorsk.
+    assert!(urgent(
+        "Sidan måndag har han nesten ikkje sove. I går hadde han sett ein \
+         kommode framfor døra, og han vil ikkje sleppe oss inn."
+    ));
+    // Believing himself watched and barricaded, in bokmål.
+    assert!(urgent(
+        "Han sier at naboene overvåker ham, og han har barrikadert seg i leiligheten."
+    ));
+    // One sign, or a course behind him, is no emergency.
+    assert!(!urgent(
+        "Han har hørt stemmer i mange år og har god oppfølging."
+    ));
+    assert!(!urgent(
+        "Eg har ikkje sove ei heil natt sidan i sommar, så vi søkjer avlastning."
+    ));
+}
+
+#[test]
+fn a_threat_at_home_with_a_demand_for_speed_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    assert!(urgent(
+        "Han sa at eg skulle «passe meg» dersom eg ringde nokon. \
+         Ring meg så fort de får dette."
+    ));
+    assert!(!urgent(
+        "Ring meg så fort de får dette, så avtaler vi et møte."
+    ));
+}
+
+#[test]
+fn an_old_person_in_a_cold_empty_house_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    assert!(urgent(
+        "I går var det seks grader inne og vedovnen var kald. \
+         Kjøleskapet var tomt."
+    ));
+    assert!(!urgent(
+        "Vi har hatt det kaldt i huset i vinter, men nå er varmepumpa ny."
+    ));
+}
+
+#[test]
+fn a_life_near_its_end_at_home_is_urgent_a_course_is_not() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |text: &str| is_urgent(&rules, text, None);
+    assert!(urgent(
+        "Legane seier det ikkje er meir behandling å gje. Ho vart skriven ut \
+         etter ein palliativ samtale og vil vere heime den tida ho har att."
+    ));
+    assert!(!urgent(
+        "Velkommen til fagdag om palliativ omsorg i sykehjem."
+    ));
+    // Counts of discharge-ready patients are statistics, not a patient.
+    assert!(!urgent(
+        "Hvor mange utskrivningsklare pasienter har kommunen betalt for i år?"
+    ));
+}
+
+#[test]
+fn a_negation_reaches_only_within_the_cues_clause() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let fires = |text: &str| !labels(&rules, text, None).is_empty();
+    assert!(fires("Far kan ikke bo alene, ikke én eneste natt."));
+    assert!(fires("Det er ikke akutt, men det haster."));
+    assert!(!fires("Det haster ikke."));
+    assert!(!fires("Dette er ikke akutt."));
+}
+
+#[test]
+fn once_a_week_is_not_at_once() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let text = "noen jeg kan trene sammen med\nen gang i uka";
+    assert!(labels(&rules, text, None).is_empty());
+    assert!(!labels(&rules, "Kom med en gang!", None).is_empty());
+}
+
+#[test]
+fn hurrying_the_case_is_not_a_persons_need() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let urgent = |t: &str| is_urgent(&rules, t, None);
+    assert!(!urgent("Vi ber om at klaga blir handsama snarast."));
+    assert!(!urgent("Vi ber om svar snarest, og senest innen 4 uker."));
+    assert!(!urgent("Endringen gjelder fra: straks"));
+    // The need itself, or a need with a reply wanted before it, is.
+    assert!(urgent(
+        "Mor kan ikke være alene, hun trenger hjelp snarest."
+    ));
+    assert!(urgent(
+        "Han kan ikkje vere åleine. Eg søkjer om avlasting frå i morgon, og eg må ha svar før helga."
+    ));
+    // Treatment, payment and a reply named in a need's own sentence do
+    // not make it the case's pace.
+    assert!(urgent(
+        "Han ble behandlet for lungebetennelse og er utskrivningsklar i morgen."
+    ));
+    assert!(urgent(
+        "Jeg klarer ikke å betale regningen, og de stenger strømmen i morgen."
+    ));
+    // A case phrase reaches only its own sentence.
+    assert!(urgent(
+        "Vi ber om svar. Mor kan ikke være alene, hun trenger hjelp snarest."
+    ));
+}
