@@ -340,10 +340,10 @@ fn through_the_extractor() {
 }
 
 /// Fresh X's stamped scans through the extractor: the stamp dates they
-/// may miss, and the level measured at their one check (W read 103/109
-/// at its check, V 85/87, U 107/113).
-const HELD_OUT_STAMP_MISS: usize = 6;
-const HELD_OUT_STAMP_LEVEL: &str = "103/109";
+/// may miss, and the level measured at their one check (session 23: 103
+/// of 111 read, none invented; W read 103/109, V 85/87, U 107/113).
+const HELD_OUT_STAMP_MISS: usize = 8;
+const HELD_OUT_STAMP_LEVEL: &str = "103/111";
 
 /// The held-out set alone through the real extractor: its check's summary
 /// (type, unit, date, person IDs, urgency, the received stamp), in a few
