@@ -117,8 +117,10 @@ impl Rules {
     /// A negation word among the two words before a match or the
     /// `words_after` words after it, within the match's clause ("kan ikke bo
     /// alene, ikke én eneste natt" negates nothing) and across line breaks
-    /// (letters wrap anywhere). The one negation test for type phrases and
-    /// urgency cues.
+    /// (letters wrap anywhere), or a negated relative clause anywhere
+    /// before it in the clause ("ikke noe som må ordnes med en gang";
+    /// session 23, type CV unchanged). The one negation test for type
+    /// phrases and urgency cues.
     pub(super) fn negated(&self, text: &str, start: usize, end: usize, words_after: usize) -> bool {
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric())
