@@ -184,15 +184,15 @@ fn under_municipality(
             )
             .filter(address_line)
             .find_map(|l| named(l, false))
+            // The unit on the line above (an empty one names none), when
+            // its name begins that line ("Hjemmesykepleien, sone Nord" /
+            // "Sunnfjord kommune"): a letterhead names a centre "for" the
+            // services ("Utviklingssenter for sykehjem …"). `rank > 0`, so
+            // there is a line above.
             .or_else(|| {
-                // The unit on the line above, when its name begins that
-                // line ("Hjemmesykepleien, sone Nord" / "Sunnfjord
-                // kommune"): a letterhead names a centre "for" the
-                // services ("Utviklingssenter for sykehjem …").
-                let above = lines[i - 1];
-                (i - 1 == non_empty[rank - 1] && address_line(&above))
-                    .then(|| named(above, true))
-                    .flatten()
+                Some(lines[i - 1])
+                    .filter(address_line)
+                    .and_then(|above| named(above, true))
             })
     })
 }
