@@ -144,6 +144,23 @@ fn every_write_transaction_begins_immediate() {
 }
 
 #[test]
+fn every_pdfium_load_takes_its_turn() {
+    // pdfium reports why a load failed through one process-wide slot, read
+    // after the load: loads on two threads at once swap their reasons (an
+    // encrypted letter refused as corrupt). `extract::pdf::load_in_turn`
+    // serialises them; a load outside it brings the race back.
+    let found = offenders("", r"\.load_pdf_from_|FPDF_Load", |_| false)
+        .into_iter()
+        .filter(|l| !l.contains("load_in_turn(||"))
+        .collect::<Vec<_>>();
+    assert!(
+        found.is_empty(),
+        "pdfium documents are loaded through extract::pdf::load_in_turn:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn the_checks_see_a_broken_rule() {
     // The scans above are only worth something if their patterns match what
     // they look for; a pattern that matches nothing would pass forever.
@@ -157,4 +174,6 @@ fn the_checks_see_a_broken_rule() {
     ));
     let http = Regex::new(r"\baxum::|\bhyper::").unwrap();
     assert!(http.is_match("use axum::Router;"));
+    let load = Regex::new(r"\.load_pdf_from_|FPDF_Load").unwrap();
+    assert!(load.is_match("let doc = pdfium.load_pdf_from_file(path, None)?;"));
 }

@@ -419,3 +419,49 @@ fn upside_down_scans_are_turned_and_all_rotations_read_confidently() {
         );
     }
 }
+
+/// pdfium keeps the reason a load failed in one process-wide slot: files
+/// refused at the same moment on several threads (a burst in the inbox) must
+/// each keep their own reason, an encrypted letter never reads as corrupt.
+#[test]
+fn refusals_read_at_the_same_moment_keep_their_own_reason() {
+    let Some(corpus) = support::corpus("refusals_read_at_the_same_moment_keep_their_own_reason")
+    else {
+        return;
+    };
+    let extractor = support::extractor();
+    let files = [
+        ("ocrmypdf/derived/jbig2_encrypted_R4.pdf", Encrypted),
+        (
+            "ocrmypdf/derived/trivial_encrypted_userpw_R6.pdf",
+            Encrypted,
+        ),
+        ("ocrmypdf/invalid.pdf", Corrupt),
+        ("ocrmypdf/derived/skew_truncated_40000.pdf", Corrupt),
+    ];
+    let wrong = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for (rel, code) in files {
+            let (path, extractor, wrong) = (corpus.join(rel), &extractor, &wrong);
+            s.spawn(move || {
+                for _ in 0..300 {
+                    match extractor.extract_path(&path) {
+                        Err(r) if r.code == code => {}
+                        other => {
+                            let got = other.map(|_| "read".to_string());
+                            let got = got.unwrap_or_else(|r| r.code.as_str().to_string());
+                            wrong.lock().unwrap().push(format!("{rel}: {got}"));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let wrong = wrong.into_inner().unwrap();
+    assert!(
+        wrong.is_empty(),
+        "{} wrong of 1200: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+}

@@ -24,9 +24,28 @@ const MIN_OCR_DPI: f32 = 300.0;
 /// (a 250×500-inch poster must not become a gigapixel bitmap).
 const MAX_RENDER_PIXELS: f64 = 35_000_000.0;
 
+/// pdfium keeps why a load failed in one process-wide slot
+/// (`FPDF_GetLastError`), read by a second call after the failed load. A load
+/// on another thread between the two overwrites it: an encrypted letter
+/// refused beside a corrupt one read as corrupt. Loads take turns here, so
+/// each failure is read back before the next load can begin.
+static LOADING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs one pdfium document load (`load_pdf_from_*`) in its turn. Every
+/// load in the crate goes through here.
+pub fn load_in_turn<'a>(
+    load: impl FnOnce() -> Result<PdfDocument<'a>, PdfiumError>,
+) -> Result<PdfDocument<'a>, PdfiumError> {
+    // A panic while holding the turn poisons nothing pdfium cares about.
+    let _turn = LOADING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    load()
+}
+
 /// Opens `path`, mapping pdfium's load errors onto refusal codes.
 pub fn open<'a>(pdfium: &'a Pdfium, path: &Path) -> Result<PdfDocument<'a>, Rejection> {
-    pdfium.load_pdf_from_file(path, None).map_err(|e| match e {
+    load_in_turn(|| pdfium.load_pdf_from_file(path, None)).map_err(|e| match e {
         PdfiumError::PdfiumLibraryInternalError(
             PdfiumInternalError::PasswordError | PdfiumInternalError::SecurityError,
         ) => Rejection::new(RejectCode::Encrypted, RejectCode::Encrypted.message_nb()),

@@ -16,6 +16,7 @@ use pdfium_render::prelude::*;
 use super::{type_label, Delivery, DeliveryKind, DocumentEntry, Parsed, PartContent};
 use crate::extract::image as img;
 use crate::extract::limits::PageLimits;
+use crate::extract::pdf;
 use crate::extract::sniff::{self, MediaKind};
 use crate::extract::{corrupt, Rejection};
 use crate::item::RejectCode;
@@ -309,14 +310,14 @@ fn place(
     let kind = sniff::sniff_bytes(&bytes[..bytes.len().min(1024)])?;
     w.close_page()?;
     if kind == MediaKind::Pdf {
-        let src = pdfium
-            .load_pdf_from_byte_slice(bytes, None)
-            .map_err(|e| match e {
+        let src = pdf::load_in_turn(|| pdfium.load_pdf_from_byte_slice(bytes, None)).map_err(
+            |e| match e {
                 PdfiumError::PdfiumLibraryInternalError(
                     PdfiumInternalError::PasswordError | PdfiumInternalError::SecurityError,
                 ) => Rejection::new(RejectCode::Encrypted, "PDF-en er passordbeskyttet."),
                 _ => Rejection::new(RejectCode::Corrupt, "PDF-en er skadet."),
-            })?;
+            },
+        )?;
         let count = src.pages().len() as u32;
         if count == 0 {
             return Err(Rejection::new(RejectCode::Empty, "PDF-en har ingen sider."));
