@@ -369,7 +369,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // of the first letters relabelled to §7's "existing client"), a scan
     // about the office's business only goes there, and the unit above the
     // municipality's line is read as its addressee; session 24, with X's
-    // (97.0 % at its check), 4229/4355.
+    // (97.0 % at its check), 4229/4355, then 4233 since an application
+    // that names nothing of the folder's service lies in the wrong folder.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",

@@ -115,7 +115,13 @@ impl Classifier {
     /// office's anyway: round CV 4031 -> 4034/4155 (found: three old
     /// people's applications for home help and a care allowance in Rus og
     /// psykisk helse's folder; lost: a BPA provider's change in Omsorg's,
-    /// labelled with its folder).
+    /// labelled with its folder). Session 24: an application naming nothing
+    /// of the folder's service, which the table does not place there, is
+    /// decided as digital post too, with home help and relief care named
+    /// as Omsorg's services: round CV 4229 -> 4233/4355 (found: four old
+    /// people's applications for home help and a brother's for follow-up;
+    /// lost: an application for cleaning and shopping in Omsorg's folder
+    /// that names no service).
     fn other_service_scan(
         &self,
         input: &ClassifyInput<'_>,
@@ -144,7 +150,17 @@ impl Classifier {
             .units
             .iter()
             .any(|u| u != folder && named(u) && (u == office || favoured(u)));
-        if named(folder) || !other {
+        // An application is the office's by §7 unless it is the folder's
+        // business: one that names nothing of the folder's service, and
+        // that the unit table does not place there either, lies in the
+        // wrong folder (an old woman's application for home help in Rus
+        // og psykisk helse's).
+        let application = self
+            .rules
+            .type_def(document_type)
+            .is_some_and(|t| t.routine == Some(super::taxonomy::Routine::Application));
+        let stray_application = application && !favoured(folder);
+        if named(folder) || !(other || stray_application) {
             return None;
         }
         let digital = ClassifyInput {

@@ -369,6 +369,30 @@ fn a_new_clients_post_is_the_allocation_offices() {
 }
 
 #[test]
+fn an_application_naming_nothing_of_its_folders_service_is_the_offices() {
+    let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+    let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;
+    // §7: applications are the allocation office's. No word of Rus og
+    // psykisk helse's business and no new-client phrase: it lies in the
+    // wrong folder.
+    let widow = "Til Fjellvik kommune\n\nSøknad om hjemmehjelp\n\nJeg er 88 år og bor \
+                 alene på gården. Ryggen er dårlig og jeg klarer ikke å vaske gulvene eller \
+                 bære ved inn. Jeg søker om hjemmehjelp annenhver uke.\n\nVennlig hilsen\nMargit";
+    assert_eq!(scanned_at("rus-psykisk-helse", widow).as_str(), "mta");
+    // In Omsorg's folder home help is the folder's own running service.
+    assert_eq!(scanned_at("omsorg", widow).as_str(), "omsorg");
+    // An application that names the folder's service stays with it.
+    let follow_up = widow.replace(
+        "Vennlig hilsen",
+        "Jeg har samtaler med rustjenesten hver uke.\n\nVennlig hilsen",
+    );
+    assert_eq!(
+        scanned_at("rus-psykisk-helse", &follow_up).as_str(),
+        "rus-psykisk-helse"
+    );
+}
+
+#[test]
 fn a_scan_addressed_to_another_unit_goes_there_unless_its_type_says_otherwise() {
     let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
     let scanned_at = |unit: &str, text: &str| classify_scan(&classifier, text, unit).unit;

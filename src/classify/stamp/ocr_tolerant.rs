@@ -105,14 +105,14 @@ pub(super) fn fold_char(c: char) -> char {
     }
 }
 
-/// Digits as OCR misreads them in a stamp: O/D/Q/C for 0, I/L/|/!/J for 1, S
+/// Digits as OCR misreads them in a stamp: O/D/Q/C/U for 0, I/L/|/!/J for 1, S
 /// for 5, G for 6, B for 8, Z for 2. `None` unless every char maps.
 fn digitize(token: &str) -> Option<String> {
     token
         .chars()
         .map(|c| match c {
             '0'..='9' => Some(c),
-            'O' | 'D' | 'Q' | 'C' => Some('0'),
+            'O' | 'D' | 'Q' | 'C' | 'U' => Some('0'),
             'I' | 'L' | '|' | '!' | 'J' => Some('1'),
             'S' => Some('5'),
             'G' => Some('6'),

@@ -32,6 +32,8 @@ fn every_stamp_format_and_its_ocr_confusions() {
         ("Mottatt 13.1126", "2026-11-13"),
         ("Mottatt 1311.26", "2026-11-13"),
         ("MOTTATT\nC4 MOV 2026", "2026-11-04"),
+        ("MOTTATT U2 DES 2026", "2026-12-02"),
+        ("MOTTATT\nU5.10.2026", "2026-10-05"),
         ("MOTTATT 07 NAI 2026", "2026-05-07"),
         ("Motteke 3.11.26", "2026-11-03"),
         ("MOTTATT\nHelse og omsorg\n15. nov. 2026", "2026-11-15"),
