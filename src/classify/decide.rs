@@ -118,8 +118,8 @@ impl Classifier {
     /// labelled with its folder). Session 24: an application naming nothing
     /// of the folder's service, which the table does not place there, is
     /// decided as digital post too, with home help and relief care named
-    /// as Omsorg's services: round CV 4229 -> 4233/4355 (found: four old
-    /// people's applications for home help and a brother's for follow-up;
+    /// as Omsorg's services: round CV 4229 -> 4233/4355 (found: four
+    /// applications for home help and a brother's for follow-up;
     /// lost: an application for cleaning and shopping in Omsorg's folder
     /// that names no service).
     fn other_service_scan(
