@@ -154,12 +154,20 @@ impl Classifier {
         // business: one that names nothing of the folder's service, and
         // that the unit table does not place there either, lies in the
         // wrong folder (an old woman's application for home help in Rus
-        // og psykisk helse's).
+        // og psykisk helse's). Only a unit whose service the rules can name
+        // can be found silent: a unit a municipality adds without unit
+        // rules keeps the scans in its folder.
         let application = self
             .rules
             .type_def(document_type)
             .is_some_and(|t| t.routine == Some(super::taxonomy::Routine::Application));
-        let stray_application = application && !favoured(folder);
+        let nameable = self
+            .rules
+            .file
+            .unit_rules
+            .iter()
+            .any(|r| r.unit == folder.as_str());
+        let stray_application = application && nameable && !favoured(folder);
         if named(folder) || !(other || stray_application) {
             return None;
         }

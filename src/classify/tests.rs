@@ -391,6 +391,9 @@ fn an_application_naming_nothing_of_its_folders_service_is_the_offices() {
     assert_eq!(scanned_at("rus-psykisk-helse", widow).as_str(), "mta");
     // In Omsorg's folder home help is the folder's own running service.
     assert_eq!(scanned_at("omsorg", widow).as_str(), "omsorg");
+    // A unit the municipality added without unit rules cannot be found
+    // silent: its folder's scans stay with it.
+    assert_eq!(scanned_at("ekstra", widow).as_str(), "ekstra");
     // An application that names the folder's service stays with it.
     assert_a_word_of_rus_keeps_it_there(
         &classifier,
