@@ -105,7 +105,8 @@ impl Classifier {
     /// service the unit table favours it too. It is decided as digital
     /// post would be: the labelling decision's "nothing to do with the
     /// folder's unit" (samples/README). The office's folder holds post
-    /// about every service, so it is never left this way. Session 22: round
+    /// about every service, and a unit without unit rules has no words to
+    /// be silent in, so neither is ever left this way. Session 22: round
     /// CV unit 3835 -> 3840/3955, none lost; without the unit table's
     /// consent 3841 with one right scan lost (a landlord's letter on a
     /// flat), where session 21's reading of the rules' silence for the
@@ -131,7 +132,16 @@ impl Classifier {
         reasons: &mut Vec<Reason>,
     ) -> Option<UnitId> {
         let office = self.rules.units.first()?;
-        if folder == office {
+        // "Nothing of the folder's" can only be found for a service the
+        // unit rules can name: a unit a municipality adds without unit
+        // rules keeps the scans in its folder.
+        let nameable = self
+            .rules
+            .file
+            .unit_rules
+            .iter()
+            .any(|r| r.unit == folder.as_str());
+        if folder == office || !nameable {
             return None;
         }
         let (_, fired) = self.rules.score_units(&letter.folded);
@@ -154,20 +164,12 @@ impl Classifier {
         // business: one that names nothing of the folder's service, and
         // that the unit table does not place there either, lies in the
         // wrong folder (an old woman's application for home help in Rus
-        // og psykisk helse's). Only a unit whose service the rules can name
-        // can be found silent: a unit a municipality adds without unit
-        // rules keeps the scans in its folder.
+        // og psykisk helse's).
         let application = self
             .rules
             .type_def(document_type)
             .is_some_and(|t| t.routine == Some(super::taxonomy::Routine::Application));
-        let nameable = self
-            .rules
-            .file
-            .unit_rules
-            .iter()
-            .any(|r| r.unit == folder.as_str());
-        let stray_application = application && nameable && !favoured(folder);
+        let stray_application = application && !favoured(folder);
         if named(folder) || !(other || stray_application) {
             return None;
         }
