@@ -354,3 +354,30 @@ fn hurrying_the_case_is_not_a_persons_need() {
         "Vi ber om svar. Mor kan ikke være alene, hun trenger hjelp snarest."
     ));
 }
+
+#[test]
+fn a_demand_with_a_moment_within_days_is_a_need() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    assert!(fires(
+        "Vi krever at nattbesøket blir gjeninnført før helga."
+    ));
+    assert!(fires("Eg forventar at nokon ringjer meg i morgon."));
+    // A demand without a near moment is the case's business, not a deadline.
+    assert!(!fires("Jeg krever at saken vurderes på nytt."));
+    assert!(!fires("Me krev at kommunen betaler kostnadene."));
+}
+
+#[test]
+fn help_demanded_now_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    assert!(is_urgent(
+        &rules,
+        "hei. eg må få hjelp no, eg klarer ikkje meir.",
+        None
+    ));
+    assert!(is_urgent(&rules, "Jeg må ha hjelp nå!", None));
+    // Help needed now without the modal is the present state of a need.
+    assert!(!is_urgent(&rules, "Ho treng meir hjelp no enn før.", None));
+}
