@@ -140,7 +140,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     // A stamp line without a stamp word ("05 NOV 2026", a date over "J.nr.")
     // holds the stamp's date; the capitals that tell it are gone once
     // folded, so it is found in the text as written.
-    let dater = super::stamp::wordless_stamp_dates(text);
+    let stamp_lines = super::stamp::wordless_stamp_lines(text);
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
         let heading_above = i > 0 && dated_heading(lines[i - 1]);
@@ -160,8 +160,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
             if after_stamp && !PLACE_PREFIX.is_match(&line[..m.start()]) {
                 continue;
             }
-            let whole_line = line.trim().len() <= m.len() + 4;
-            if whole_line && dater.contains(&date) {
+            if stamp_lines.iter().any(|s| s == line.trim()) {
                 continue;
             }
             let score = score(

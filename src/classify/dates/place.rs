@@ -127,11 +127,13 @@ static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
 });
-/// A printed e-mail's own header ("Sendt: mandag 9. november 2026 08:12"):
-/// the day it was sent, a weekday before it and a time after it allowed.
+/// A printed e-mail's own header ("Sendt: mandag 9. november 2026 08:12",
+/// Outlook's short form "Sendt: fre. 27.11.2026 01:34"): the day it was
+/// sent, a weekday (whole or cut short) before it and a time after it
+/// allowed.
 static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s>]*(sendt|send|sent|date)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(den\s+)?$",
+        r"^[\s>]*(sendt|send|sent|date)\s*:\s*((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+|(mon|tue|wed|thu|fri|sat|sun)[.,]\s*)?(den\s+)?$",
     )
     .expect("static regex")
 });
@@ -140,7 +142,7 @@ static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// Emne: …"). Read as a label, so the address before it excludes nothing.
 static SENT_IN_HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*((man|tirs|tys|ons|tors|fre|lor|laur|son|sun)dag,?\s+)?(den\s+)?$",
+        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+)?(den\s+)?$",
     )
     .expect("static regex")
 });

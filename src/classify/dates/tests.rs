@@ -262,6 +262,34 @@ fn a_notes_place_and_day_and_month_take_the_year_from_the_arrival() {
     assert_eq!(got("Mo, fredag 9. nov.\n\nHei"), None);
     assert_eq!(got("Hei\nNeste time 25/11\nKari"), None);
     assert_eq!(got("Hei\nFrist 25.11\nKari"), None);
+    // The article before the day ("den 23.11") is no place, and the line
+    // still a date line; "til den 23.11" is a deadline.
+    assert_eq!(
+        got("Til kommunen\n\nden 23.11\n\nJeg skriver"),
+        d("2026-11-23")
+    );
+    assert_eq!(got("Hei\ntil den 23.11\nKari"), None);
+}
+
+#[test]
+fn a_bare_date_line_the_day_of_the_stamp_is_the_letters() {
+    let arrived = d("2026-12-01");
+    let got = |t: &str| document_date_arrived(t, arrived);
+    // Stamped the day it was written: the stamper's "13 OKT 2026" is the
+    // stamp's, the "13.10.2026" under the signature the letter's.
+    let text =
+        "Rana kommune\nMOTTATT\n13 OKT 2026\nTil kommunen.\n\nSend det.\n\nOla\n\n13.10.2026";
+    assert_eq!(got(text), d("2026-10-13"));
+    // The stamper's line alone still dates nothing.
+    assert_eq!(got("VOSS HERAD\n23 OKT 2026\n\nHei\nKari"), None);
+}
+
+#[test]
+fn a_mail_programs_short_weekday_in_the_sent_header() {
+    let mail = "Frå: Ola <ola@example.no>\nSendt: fre. 27.11.2026 01:34\nTil: post@kommune.no\nEmne: treng hjelp\n\nhei";
+    assert_eq!(document_date(mail), d("2026-11-27"));
+    let english = "From: Ola\nSent: Fri, 27.11.2026 01:34\n\nhei";
+    assert_eq!(document_date(english), d("2026-11-27"));
 }
 
 #[test]

@@ -38,6 +38,11 @@ const NOT_A_PLACE: &[&str] = &[
 fn place_is_a_place(caps: &regex::Captures<'_>) -> bool {
     caps.name("place").is_none_or(|p| {
         let place = p.as_str().trim();
+        // "den 23.11" alone: the article the pattern would have read after
+        // a place, taken as the place.
+        if place == "den" {
+            return true;
+        }
         place.split_whitespace().count() <= 3
             && !place.split_whitespace().any(|w| NOT_A_PLACE.contains(&w))
     })

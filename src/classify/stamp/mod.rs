@@ -38,7 +38,7 @@ use ocr_tolerant::{
     any_year, fold_char, is_keyword, tokens, triple, triples, year_lost, year_one_digit_away,
 };
 use wordless::{receiver_dates, wordless_stamp_line, Receiver};
-pub use wordless::{receiver_stamp_dates, wordless_stamp_dates};
+pub use wordless::{receiver_stamp_dates, wordless_stamp_lines};
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.

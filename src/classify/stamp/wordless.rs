@@ -47,12 +47,15 @@ pub(super) fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate>
         .flatten()
 }
 
-/// The dates of stamp lines without a stamp word ([`wordless_stamp_line`]):
-/// the letter's date is not among them.
-pub fn wordless_stamp_dates(text: &str) -> Vec<NaiveDate> {
+/// The stamp lines without a stamp word ([`wordless_stamp_line`]), folded:
+/// the letter's date line is not among them. The lines themselves, not
+/// their dates: a letter dated the day it was stamped keeps its own date
+/// line ("13.10.2026" under the signature, the stamp's "13 OKT 2026").
+pub fn wordless_stamp_lines(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     (0..lines.len())
-        .filter_map(|i| wordless_stamp_line(&lines, i))
+        .filter(|&i| wordless_stamp_line(&lines, i).is_some())
+        .map(|i| crate::classify::normalize::fold(lines[i]).trim().to_owned())
         .collect()
 }
 
