@@ -35,7 +35,8 @@ use regex::Regex;
 use header::header_field;
 pub use header::{in_message_header, message_header_dates};
 use ocr_tolerant::{
-    any_year, fold_char, is_keyword, tokens, triple, triples, year_lost, year_one_digit_away,
+    any_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_lost,
+    year_one_digit_away,
 };
 use wordless::{receiver_dates, wordless_stamp_line, Receiver};
 pub use wordless::{receiver_stamp_dates, wordless_stamp_lines};
@@ -111,7 +112,17 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
             }
         }
         if let Some(next) = lines.get(i + 1) {
-            rest.extend(tokens(next));
+            let under = tokens(next);
+            // "MOTTATT / Rana kommune / 12.10.2026": the receiving body
+            // between the stamp word and its date.
+            let body_between = rest.is_empty()
+                && triple_in(&under).is_none()
+                && under.len() <= 4
+                && under.iter().any(|t| is_receiver_word(t, true));
+            match lines.get(i + 2) {
+                Some(after) if body_between => rest.extend(tokens(after)),
+                _ => rest.extend(under),
+            }
         }
         // A stamp word alone on its line with no date after it may sit
         // under its date ("16. nov. 2026" above "MOTTEKE").

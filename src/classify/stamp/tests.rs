@@ -252,6 +252,21 @@ fn running_text_only_gives_a_stamp_after_a_stamp_word() {
 }
 
 #[test]
+fn the_receiving_body_may_stand_between_the_stamp_word_and_its_date() {
+    let got = |t: &str| stamp_dates_in_text(t);
+    assert_eq!(
+        got("MOTTATT\nRana kommune\n12.10.2026\nSØKNAD"),
+        vec![d("2026-10-12")]
+    );
+    assert_eq!(
+        got("MOTTEKE\nHeimetenesta\n3. nov. 2026"),
+        vec![d("2026-11-03")]
+    );
+    // Prose between them is no stamp's body.
+    assert!(got("MOTTATT\nVi sender deg svar\n12.10.2026").is_empty());
+}
+
+#[test]
 fn a_stamp_word_followed_by_a_whole_date_is_a_stamp_in_any_case() {
     let got = |t: &str| stamp_dates_in_text(t);
     assert_eq!(
