@@ -4,6 +4,8 @@
 //! file's `[[addressees]]` say which names mean which unit:
 //!
 //! - an "Att.:" line anywhere ("Att.: Tildelingskontoret", "Attn: …");
+//! - a message's subject that opens with "Til" in the head ("Emne: Til
+//!   Åsvegen sjukeheim, avd. 1 – …");
 //! - a "Til"/"Mottaker" line in the letter's head ("Til: Rana kommune,
 //!   psykisk helse og rus", "Til sykehjem og hjemmetjenester i Rana"), or
 //!   the block it begins when it names a person or a ward but no unit
@@ -33,6 +35,15 @@ const HEAD_LINES: usize = 15;
 /// "Att.: Tildelingskontoret", "Att: …", "Attn. …"; group 1 is what it names.
 static ATT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s|.,'`]*(?:att|attn|attention)\s*[.:]+\s*(.{3,80})$").expect("static regex")
+});
+
+/// A message's subject that opens with its addressee ("Emne: Til Åsvegen
+/// sjukeheim, avd. 1 – mor …", "Subject: Att. heimetenesta"): a relative
+/// writing to the municipality's post box names the ward there. Group 1
+/// what it names.
+static SUBJECT_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s>|]*(?:emne|subject|tema)\s*:\s*(?:til|att|attn)\b[\s.:]*(.{3,100})$")
+        .expect("static regex")
 });
 
 /// "Til: …", "Til …", "Mottaker: …"; group 1 the colon, group 2 the rest.
@@ -97,7 +108,14 @@ pub(super) fn addressed(
         let rest = ATT_LINE.captures(line)?.get(1)?.as_str();
         named(rest, false)
     });
-    att.or_else(|| to_line(&lines, &named))
+    let subject = || {
+        head_lines(&lines).find_map(|i| {
+            let rest = SUBJECT_TO.captures(lines[i])?.get(1)?.as_str();
+            named(rest, false)
+        })
+    };
+    att.or_else(subject)
+        .or_else(|| to_line(&lines, &named))
         .or_else(|| under_municipality(&lines, &named))
         .or_else(|| {
             YOU_IN
@@ -241,6 +259,19 @@ mod tests {
     fn unit(text: &str) -> Option<String> {
         let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
         rules.addressed_unit(&fold(text)).map(|f| f.target)
+    }
+
+    #[test]
+    fn a_message_subject_opening_with_til_names_the_addressee() {
+        let mail = "Fra: Kari <kari@example.no>\nTil: postmottak@rana.kommune.no\n\
+                    Emne: Til Fjellheim sykehjem, 2. etg. - om far\n\nHei";
+        assert_eq!(unit(mail), Some("omsorg".to_owned()));
+        let nynorsk = "Emne: til psykisk helseteneste – bror min\n\nHei";
+        assert_eq!(unit(nynorsk), Some("rus-psykisk-helse".to_owned()));
+        // "Til orientering" and an offer ("Tilbud: … for hjemmetjenesten")
+        // address no one.
+        assert_eq!(unit("Emne: Til orientering\n\nHei"), None);
+        assert_eq!(unit("Emne: Tilbud: kurs for hjemmetjenesten\n\nHei"), None);
     }
 
     #[test]
