@@ -406,7 +406,9 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // session 24, with X's (36/37 at its check, and missed here too),
     // 581/596 with 172; session 25, with Y's (36/38 at its check),
     // 618/634 with 176, then 620 since a demand is a need and help is
-    // demanded now ("jeg må ha hjelp nå").
+    // demanded now ("jeg må ha hjelp nå"); false alarms 172 since a moment
+    // denied ("trenger ikke komme i kveld") or counted ("mange ganger i
+    // løpet av natten") is no deadline.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,

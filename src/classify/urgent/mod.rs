@@ -199,16 +199,15 @@ impl Rules {
                 .iter()
                 .any(|n| super::normalize::fold(n).trim() == w)
         };
+        // "Dere trenger ikke komme i kveld": the moment itself denied.
+        let denied = |w: &String| self.negation_words.iter().any(|n| n == w);
         self.near_soon.iter().any(|re| {
             re.find_iter(line).any(|m| {
                 let before = words(&line[..m.start()]);
                 let after = words(&line[m.end()..]);
-                !before
-                    .iter()
-                    .rev()
-                    .take(2)
-                    .chain(after.first())
-                    .any(not_soon)
+                let two_before = || before.iter().rev().take(2);
+                !two_before().chain(after.first()).any(not_soon)
+                    && !two_before().any(denied)
                     && !in_schedule(&before, &after)
                     && !dated_weekday(m.as_str(), &after)
             })

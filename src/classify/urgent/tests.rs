@@ -381,3 +381,18 @@ fn help_demanded_now_is_urgent() {
     // Help needed now without the modal is the present state of a need.
     assert!(!is_urgent(&rules, "Ho treng meir hjelp no enn før.", None));
 }
+
+#[test]
+fn a_moment_denied_or_counted_is_no_deadline() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    assert!(fires("Vi ber om at noen kommer i kveld."));
+    // The visit called off, and a need counted through the night.
+    assert!(!fires(
+        "Vi ber om at tjenestene avsluttes. Dere trenger altså ikke komme i kveld."
+    ));
+    assert!(!fires(
+        "Personalet ser at hun trenger hjelp mange ganger i løpet av natten."
+    ));
+}
