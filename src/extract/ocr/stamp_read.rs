@@ -274,7 +274,9 @@ pub(super) fn read_stamp(
             others.push(text);
             continue;
         };
-        let clean = has_clean_keyed_date(&text);
+        // A date after today is a digit misread ("23/12" for "23/11"):
+        // read on, as for a date read through a confusion.
+        let clean = has_clean_keyed_date(&text) && !in_the_future(date);
         let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
         tracing::debug!(
             ?reading,
@@ -304,8 +306,18 @@ pub(super) fn read_stamp(
     Ok(found.then(|| readings.join("\n\n")))
 }
 
-/// No two stamp readings agreed: the date most readings hold, counting
-/// those without a stamp word ("Gs Gama 28.11.2026"), then the first date
+/// Whether a stamp's date lies after tomorrow (a day's slack for the
+/// clock's time zone): no stamp is pressed on a day that has not come, so
+/// such a reading is a misread to be outvoted by a later one, never one
+/// to stop at. Without a trustworthy clock it only costs more readings.
+fn in_the_future(date: NaiveDate) -> bool {
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    date > tomorrow
+}
+
+/// No two stamp readings agreed: a date that has come before one that has
+/// not, then the date most readings hold, counting those without a stamp
+/// word ("Gs Gama 28.11.2026"), then the first date
 /// read as written, then the first read through a confusion ("os NOV
 /// 2026" is 05 NOV only if nothing reads better).
 fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Option<usize> {
@@ -318,6 +330,29 @@ fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Opt
     };
     (0..keyed.len()).max_by_key(|&i| {
         let (date, clean, _) = &keyed[i];
-        (votes(*date), *clean, std::cmp::Reverse(i))
+        (
+            !in_the_future(*date),
+            votes(*date),
+            *clean,
+            std::cmp::Reverse(i),
+        )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_that_has_not_come_loses_to_one_that_has() {
+        let today = chrono::Local::now().date_naive();
+        let future = today + chrono::Days::new(20);
+        let past = today - chrono::Days::new(3);
+        let reading = |d: NaiveDate| (d, true, format!("MOTTATT {}", d.format("%d.%m.%Y")));
+        // Two clean readings of the misread date, one of the real one.
+        let keyed = [reading(future), reading(future), reading(past)];
+        assert_eq!(best_supported(&keyed, &[]), Some(2));
+        assert!(in_the_future(future));
+        assert!(!in_the_future(past) && !in_the_future(today));
+    }
 }
