@@ -76,10 +76,10 @@ fn ground_truth_text() {
     );
 }
 
-/// Fresh Y's stamps from the text at its one check (session 24): the
+/// Fresh Z's stamps from the text at its one check (session 25): the
 /// dates it may miss and the level measured (none invented).
-const HELD_OUT_TEXT_STAMP_MISS: usize = 2;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "106/108";
+const HELD_OUT_TEXT_STAMP_MISS: usize = 4;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "98/102";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -123,9 +123,12 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 }
 
 /// The issue's targets on the held-out letters (4800–4999), which the rules
-/// and the model were never tuned or trained on; run with `--ignored`.
+/// and the model were never tuned or trained on. Fresh Z met them all at
+/// its one check (session 25, on the text): type 195/200, unit 196/200,
+/// date 197/200, person IDs 202/202 with none false, urgent 36/36 (the
+/// first batch with every urgent letter found). Only the summary is
+/// printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: held-out Y urgent recall 36/38: below the target (type 99.0 %, unit 99.5 %, date 98.0 %, person IDs 208/208 met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -133,17 +136,17 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out Y reached at its one check (session 24, with
-/// this session's classifier, its tables retrained on X's letters): type
-/// 198/200, unit 199/200, date 196/200, person IDs 208/208 with none
-/// false, urgent 36/38 with 4 false alarms.
-/// Kept while the issue's targets are not met: a change that loses ground
-/// on unseen letters fails here.
+/// The level fresh held-out Z reached at its one check (session 25, with
+/// this session's classifier, its tables retrained on Y's letters): type
+/// 195/200, unit 196/200, date 197/200, person IDs 202/202 with none
+/// false, urgent 36/36 with 7 false alarms.
+/// Kept beside the targets: a change that loses ground on unseen letters
+/// fails here, even where the targets still hold.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 4800-4999", &held_out, (99, 99, 98, 2, 4, 0));
+    let r = assert_level("HELD-OUT 4800-4999", &held_out, (97, 98, 98, 0, 7, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out Z from the text",
