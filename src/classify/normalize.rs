@@ -4,7 +4,9 @@
 //! also tolerates a stray space inside a word ("søk nad").
 //!
 //! **Invariant:** folding keeps line structure (one `\n` per line, pages
-//! separated by `\n`), so "first lines" and "same line" stay meaningful.
+//! separated by `\n`), so "first lines" and "same line" stay meaningful,
+//! with one exception: a word hyphenated across a line end is joined, its
+//! two lines becoming one ("søk-\nnad" is "soknad").
 
 use std::sync::LazyLock;
 
