@@ -142,7 +142,7 @@ impl Rules {
         );
         let after_text: String = text[end..].chars().take(30).collect();
         let after = words(after_text.split(clause_break).next().unwrap_or_default());
-        let is_negation = |w: &String| self.negation_words.iter().any(|n| n == w);
+        let is_negation = |w: &String| self.is_negation(w);
         // "ikke noe som må ordnes med en gang": a relative clause under a
         // negation denies what it says, however far into the clause.
         let denied_clause = before
@@ -155,6 +155,11 @@ impl Rules {
                 .take(2)
                 .chain(after.iter().take(words_after))
                 .any(is_negation)
+    }
+
+    /// Whether a (folded) word is one of `[urgent] negation_words`.
+    pub(super) fn is_negation(&self, word: &str) -> bool {
+        self.negation_words.iter().any(|n| n == word)
     }
 
     /// The first writer role named on the letterhead or signature lines

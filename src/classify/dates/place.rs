@@ -127,23 +127,28 @@ static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
 });
+/// A weekday before a message's sent date, whole or cut short as mail
+/// programs print it ("mandag", "fre.", "Friday", "Fri,"): one pattern for
+/// both sent headers below.
+const SENT_WEEKDAY: &str = r"(man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+|(mon|tue|wed|thu|fri|sat|sun)[.,]\s*";
+
 /// A printed e-mail's own header ("Sendt: mandag 9. november 2026 08:12",
 /// Outlook's short form "Sendt: fre. 27.11.2026 01:34"): the day it was
 /// sent, a weekday (whole or cut short) before it and a time after it
 /// allowed.
 static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^[\s>]*(sendt|send|sent|date)\s*:\s*((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+|(mon|tue|wed|thu|fri|sat|sun)[.,]\s*)?(den\s+)?$",
-    )
+    Regex::new(&format!(
+        r"^[\s>]*(sendt|send|sent|date)\s*:\s*({SENT_WEEKDAY})?(den\s+)?$"
+    ))
     .expect("static regex")
 });
 /// The same header inside a line, after the sender's: a printed e-mail
 /// whose header fields run together ("Fra: x@y.no Sendt: 20.11.2026 23:48
 /// Emne: …"). Read as a label, so the address before it excludes nothing.
 static SENT_IN_HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+)?(den\s+)?$",
-    )
+    Regex::new(&format!(
+        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*({SENT_WEEKDAY})?(den\s+)?$"
+    ))
     .expect("static regex")
 });
 /// A signature line that ends the letter with its date after the writer's

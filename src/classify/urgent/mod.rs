@@ -200,7 +200,7 @@ impl Rules {
                 .any(|n| super::normalize::fold(n).trim() == w)
         };
         // "Dere trenger ikke komme i kveld": the moment itself denied.
-        let denied = |w: &String| self.negation_words.iter().any(|n| n == w);
+        let denied = |w: &String| self.is_negation(w);
         self.near_soon.iter().any(|re| {
             re.find_iter(line).any(|m| {
                 let before = words(&line[..m.start()]);

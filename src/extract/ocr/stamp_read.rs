@@ -232,6 +232,7 @@ pub(super) fn read_stamp(
     } else {
         &ORDER
     };
+    let latest = latest_stamp_day();
     let mut plan: VecDeque<Reading> = order.iter().copied().collect();
     let mut tries = 0;
     let mut last_chance = false;
@@ -276,7 +277,7 @@ pub(super) fn read_stamp(
         };
         // A date after today is a digit misread ("23/12" for "23/11"):
         // read on, as for a date read through a confusion.
-        let clean = has_clean_keyed_date(&text) && !in_the_future(date);
+        let clean = has_clean_keyed_date(&text) && date <= latest;
         let agreed = keyed_readings.iter().position(|(d, _, _)| *d == date);
         tracing::debug!(
             ?reading,
@@ -295,7 +296,7 @@ pub(super) fn read_stamp(
             break;
         }
     }
-    let chosen = chosen.or_else(|| best_supported(&keyed_readings, &others));
+    let chosen = chosen.or_else(|| best_supported(&keyed_readings, &others, latest));
     if let Some(i) = chosen {
         let best = keyed_readings.remove(i);
         keyed_readings.insert(0, best);
@@ -306,21 +307,23 @@ pub(super) fn read_stamp(
     Ok(found.then(|| readings.join("\n\n")))
 }
 
-/// Whether a stamp's date lies after tomorrow (a day's slack for the
-/// clock's time zone): no stamp is pressed on a day that has not come, so
-/// such a reading is a misread to be outvoted by a later one, never one
+/// The latest day a stamp can bear: tomorrow (a day's slack for the
+/// clock's time zone). No stamp is pressed on a day that has not come, so
+/// a later date is a misread to be outvoted by another reading, never one
 /// to stop at. Without a trustworthy clock it only costs more readings.
-fn in_the_future(date: NaiveDate) -> bool {
-    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
-    date > tomorrow
+fn latest_stamp_day() -> NaiveDate {
+    chrono::Local::now().date_naive() + chrono::Days::new(1)
 }
 
-/// No two stamp readings agreed: a date that has come before one that has
-/// not, then the date most readings hold, counting those without a stamp
-/// word ("Gs Gama 28.11.2026"), then the first date
-/// read as written, then the first read through a confusion ("os NOV
+/// No two stamp readings agreed: a date up to `latest` before one after
+/// it, then the date most readings hold, counting those without a stamp
+/// word ("Gs Gama 28.11.2026"), then the first date read as written, then the first read through a confusion ("os NOV
 /// 2026" is 05 NOV only if nothing reads better).
-fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Option<usize> {
+fn best_supported(
+    keyed: &[(NaiveDate, bool, String)],
+    others: &[String],
+    latest: NaiveDate,
+) -> Option<usize> {
     let votes = |date: NaiveDate| {
         keyed.iter().filter(|(d, _, _)| *d == date).count()
             + others
@@ -330,12 +333,7 @@ fn best_supported(keyed: &[(NaiveDate, bool, String)], others: &[String]) -> Opt
     };
     (0..keyed.len()).max_by_key(|&i| {
         let (date, clean, _) = &keyed[i];
-        (
-            !in_the_future(*date),
-            votes(*date),
-            *clean,
-            std::cmp::Reverse(i),
-        )
+        (*date <= latest, votes(*date), *clean, std::cmp::Reverse(i))
     })
 }
 
@@ -345,14 +343,14 @@ mod tests {
 
     #[test]
     fn a_date_that_has_not_come_loses_to_one_that_has() {
-        let today = chrono::Local::now().date_naive();
-        let future = today + chrono::Days::new(20);
-        let past = today - chrono::Days::new(3);
+        let latest = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let future = NaiveDate::from_ymd_opt(2026, 12, 23).unwrap();
+        let past = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let reading = |d: NaiveDate| (d, true, format!("MOTTATT {}", d.format("%d.%m.%Y")));
         // Two clean readings of the misread date, one of the real one.
         let keyed = [reading(future), reading(future), reading(past)];
-        assert_eq!(best_supported(&keyed, &[]), Some(2));
-        assert!(in_the_future(future));
-        assert!(!in_the_future(past) && !in_the_future(today));
+        assert_eq!(best_supported(&keyed, &[], latest), Some(2));
+        // Without a later limit, the two agreeing readings win.
+        assert_eq!(best_supported(&keyed, &[], future), Some(0));
     }
 }
