@@ -38,8 +38,8 @@ use ocr_tolerant::{
     any_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_lost,
     year_one_digit_away,
 };
+pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 use wordless::{receiver_dates, wordless_stamp_line, Receiver};
-pub use wordless::{receiver_stamp_dates, wordless_stamp_lines};
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
@@ -248,6 +248,11 @@ pub fn parse_keyed_stamp_date_where(
         .map(|s| s.date)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
         .or_else(|| by_votes(receiver_dates(text, Receiver::Tolerant)).find(|&d| ok(d)))
+        .or_else(|| {
+            keyed_dates_first_digit_lost(text)
+                .into_iter()
+                .find(|&d| ok(d))
+        })
 }
 
 /// Dates read more than once first (each reading of the stamp is a vote:
@@ -448,6 +453,50 @@ fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
     for i in 0..toks.len().saturating_sub(1) {
         if keyed_before(i, &word, &line_of) && year_lost(toks.get(i + 2).map(String::as_str)) {
             out.extend(any_year(&toks[i], &toks[i + 1]));
+        }
+    }
+    out
+}
+
+/// A keyed date whose day OCR read as one digit at the head of its line,
+/// where the stamp's first digit is lost under crossing print or at the
+/// frame's edge ("MOTTATT / 6.11 2026" for 26.11, "Motteke / 2.10.2026"
+/// for 12.10): the days with a first digit put back, nearest first.
+/// Tried only when no date in the reading fits, so plausibility (not
+/// before the letter's own date) chooses; a stamp follows its letter by
+/// days, so the nearest day that fits is the one. A digit with a symbol
+/// glued to it ("1%, nov.") is a digit misread, not one lost.
+fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
+    let raw: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // The line's first digit stands alone, a separator after it.
+    let stands_alone = |n: usize| {
+        let mut chars = raw.get(n).map_or("", |l| l).chars();
+        chars.find(|c| c.is_ascii_digit()).is_some()
+            && chars.next().is_some_and(|c| " .,/-".contains(c))
+    };
+    let mut out = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        let heads_line = i == 0 || line_of[i - 1] != line_of[i] || word[i - 1];
+        let one_digit = toks[i].len() == 1 && toks[i].chars().all(|c| c.is_ascii_digit());
+        if !(one_digit
+            && heads_line
+            && stands_alone(line_of[i])
+            && keyed_before(i, &word, &line_of))
+        {
+            continue;
+        }
+        for first in ['1', '2', '3'] {
+            let day = format!("{first}{}", toks[i]);
+            out.extend(
+                triples(&day, &toks[i + 1], &toks[i + 2])
+                    .into_iter()
+                    .map(|(date, _)| date),
+            );
         }
     }
     out

@@ -31,19 +31,23 @@ pub(super) const MONTHS: [(&str, &str, u32); 15] = [
 ];
 
 /// Words of a received stamp (folded to upper-case ASCII letters).
-const KEYWORDS: [&str; 8] = [
+/// "INNKOMNE" (the received ones) is its own word: two slips from
+/// "INNKOME", where OCR loses its first letter to the frame ("NNKOMNE").
+const KEYWORDS: [&str; 9] = [
     "MOTTATT",
     "MOTTEKE",
     "MOTTAKSDATO",
     "INNKOMMET",
     "INNKOME",
+    "INNKOMNE",
     "INNGATT",
     "RECEIVED",
     "REGISTRERT",
 ];
 
-/// Short stamp words, matched exactly.
-const SHORT_KEYWORDS: [&str; 1] = ["REG"];
+/// Short stamp words, matched exactly: "Reg." (registered), "Innk."
+/// (received).
+const SHORT_KEYWORDS: [&str; 2] = ["REG", "INNK"];
 
 /// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
 /// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
@@ -346,7 +350,8 @@ pub(super) fn year_one_digit_away(d: &str, m: &str, y: &str) -> Vec<NaiveDate> {
 
 pub(super) fn is_keyword(token: &str) -> bool {
     let word = letterize(token);
-    // "Reg." (registered) is a stamp word too; too short for slips.
+    // "Reg." (registered) and "Innk." (received) are stamp words too; too
+    // short for slips.
     if word.len() < 5 {
         return SHORT_KEYWORDS.contains(&word.as_str());
     }
@@ -360,17 +365,20 @@ pub(super) fn is_keyword(token: &str) -> bool {
 }
 
 /// The receiving body on a stamp without a stamp word: "VOSS HERAD",
-/// "RANA KOMMUNE", "Helse og omsorg" (one OCR slip allowed); with
-/// `offices`, also "Bydel Nord" and an office or service by the ending of
-/// its name ("Tildelingskontoret", "Heimetenesta", "Hjemmetjenesten").
+/// "RANA KOMMUNE", the department or unit by its own word ("Helse og
+/// omsorg", "Rus og psykisk helse"; one OCR slip allowed); with `offices`,
+/// also "Bydel Nord" and an office or service by the ending of its name in
+/// the definite form, as it names itself on its stamp
+/// ("Tildelingskontoret", "Heimetenesta", "Hjemmetjenesten",
+/// "Hjemmesykepleien", "Heimesjukepleia").
 pub(super) fn is_receiver_word(token: &str, offices: bool) -> bool {
     let word = letterize(token);
     let close = |k: &&str| edit_distance(&word, k) <= 1;
     word.len() >= 5
-        && (["KOMMUNE", "HERAD", "OMSORG"].iter().any(close)
+        && (["KOMMUNE", "HERAD", "OMSORG", "HELSE"].iter().any(close)
             || offices
                 && (["BYDEL", "POSTMOTTAK"].iter().any(close)
-                    || ["KONTORET", "TJENESTEN", "TENESTA"]
+                    || ["KONTORET", "TJENESTEN", "TENESTA", "PLEIEN", "PLEIA"]
                         .iter()
                         .any(|end| word.len() > end.len() + 2 && word.ends_with(end))))
 }

@@ -109,6 +109,52 @@ fn a_confused_last_digit_of_the_year_is_chosen_by_plausibility() {
 }
 
 #[test]
+fn a_days_first_digit_lost_at_the_head_of_its_line_is_put_back_by_the_letters_date() {
+    let arrived = Some(d("2026-12-01"));
+    let after = |letter: &'static str| move |x: NaiveDate| plausible(x, arrived, Some(d(letter)));
+    for (text, letter, want) in [
+        // Print crossed the "2" of 26.11.
+        (
+            "Rus og psykisk helse\nMOTTATT\n6.11 2026",
+            "2026-11-25",
+            "2026-11-26",
+        ),
+        // Both 12.10 and 22.10 follow the letter: the nearest.
+        (
+            "Motteke\n2.10.2026\nTenestekontoret",
+            "2026-10-08",
+            "2026-10-12",
+        ),
+        ("MOTTATT 7 NOV 2026", "2026-11-26", "2026-11-27"),
+    ] {
+        assert_eq!(
+            parse_keyed_stamp_date_where(text, after(letter)),
+            Some(d(want)),
+            "{text:?}"
+        );
+    }
+    // The day as read when it fits: nothing put back.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 6 NOV 2026", after("2026-11-04")),
+        Some(d("2026-11-06"))
+    );
+    // Not a digit misread ("1%" for 17), inside a line, nor without a
+    // stamp word.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT\n1%, nov. 2026", after("2026-11-16")),
+        None
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT\nkl. 6.11 2026", after("2026-11-25")),
+        None
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("Helse\n6.11.2026", after("2026-11-25")),
+        None
+    );
+}
+
+#[test]
 fn a_keyed_dates_year_is_read_by_its_day_and_month() {
     let arrived = Some(d("2026-12-01"));
     let ok = |x: NaiveDate| plausible(x, arrived, None);

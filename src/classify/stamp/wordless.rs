@@ -76,6 +76,14 @@ pub fn receiver_stamp_dates(text: &str) -> Vec<NaiveDate> {
     receiver_dates(text, Receiver::Strict)
 }
 
+/// The same read tolerantly ([`Receiver::Tolerant`]): also an office or a
+/// service by its name. Not what the extractor stops on, but what makes a
+/// region it found by its frame or ink a stamp when nothing else there
+/// does ("HJEMMESYKEPLEIEN SONE VEST / 24.11.26").
+pub fn office_stamp_dates(text: &str) -> Vec<NaiveDate> {
+    receiver_dates(text, Receiver::Tolerant)
+}
+
 /// How a stamp reading's receiving body is read.
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Receiver {

@@ -42,7 +42,9 @@ use super::stamp_body::{
 use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{remove_stamp_ink, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError};
-use crate::classify::{has_stamp_word, parse_stamp_date, receiver_stamp_dates, stamp_word_dated};
+use crate::classify::{
+    has_stamp_word, office_stamp_dates, parse_stamp_date, receiver_stamp_dates, stamp_word_dated,
+};
 
 /// What was found: the stamp's readings (best first), and the page's text
 /// without it.
@@ -156,9 +158,12 @@ pub(super) fn separate(
                 frame,
             );
         }
-        // Without a stamp word (or the receiver's name) beside it, a date in
-        // the crop may be the letter's own: never taken for a stamp.
-        if fallback.is_none() && has_stamp_word(&reading) {
+        // Without a stamp word (or the receiver's name, an office's or a
+        // service's among them) beside it, a date in the crop may be the
+        // letter's own: never taken for a stamp.
+        if fallback.is_none()
+            && (has_stamp_word(&reading) || !office_stamp_dates(&reading).is_empty())
+        {
             fallback = Some((reading, stamp_box, frame));
         }
     }
