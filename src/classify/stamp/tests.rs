@@ -447,9 +447,22 @@ fn a_stamp_without_a_stamp_word_is_the_receivers_name_beside_a_date() {
         ("INNKOMNE\n30 NOV 2026\nVOSS HERAD", "2026-11-30"),
         // One OCR slip in the name.
         ("VOSS HERAO\n\n01.12.2026", "2026-12-01"),
+        // The unit by its own word.
+        ("Rus og psykisk helse\n12. nov. 2026", "2026-11-12"),
+        ("RUS/PSYKISK HELSE\n30.11.2026", "2026-11-30"),
     ] {
         assert_eq!(receiver_stamp_dates(reading), vec![d(want)], "{reading:?}");
     }
+    // A service by its definite name: only in the tolerant reading, which
+    // makes a framed region a stamp when nothing there reads a stamp word.
+    let vest = "HJEMMESYKEPLEIEN SONE VEST\n24.11.26";
+    assert_eq!(receiver_stamp_dates(vest), vec![]);
+    assert_eq!(office_stamp_dates(vest), vec![d("2026-11-24")]);
+    assert_eq!(
+        office_stamp_dates("20 OKT 2026\nHeimesjukepleia sone Aust"),
+        vec![d("2026-10-20")]
+    );
+    assert_eq!(office_stamp_dates("Sjukepleie\n20.10.2026"), vec![]);
     // A letterhead's date two lines below the name, a date in a sentence,
     // and a long line naming the municipality are not a stamp's.
     for reading in [
