@@ -23,7 +23,10 @@
 //!    beside the receiving body's name, "VOSS HERAD / 01.12.2026"), or when two
 //!    readings agree on a date read through an OCR confusion. A place
 //!    found by image evidence alone is given up after three readings with
-//!    neither a stamp word nor a date (what an unstamped page costs).
+//!    neither a stamp word nor a date (what an unstamped page costs). When
+//!    no place reads a stamp word, the first whose readings hold a date
+//!    beside an office's or a service's name ("HJEMMESYKEPLEIEN SONE VEST
+//!    / 24.11.26") is the stamp.
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
