@@ -412,7 +412,7 @@ impl Lines {
     fn of(text: &str) -> Lines {
         let mut toks: Vec<String> = Vec::new();
         let mut line_of: Vec<usize> = Vec::new();
-        for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        for (n, line) in reading_lines(text).enumerate() {
             for t in tokens(line) {
                 toks.push(t);
                 line_of.push(n);
@@ -425,6 +425,12 @@ impl Lines {
             word,
         }
     }
+}
+
+/// A reading's lines as [`Lines`] numbers them: blank lines (between two
+/// readings) are not counted.
+fn reading_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim().is_empty())
 }
 
 /// A stamp word among the four tokens before token `i`, or anywhere on its
@@ -472,7 +478,7 @@ fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
         line_of,
         word,
     } = Lines::of(text);
-    let raw: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let raw: Vec<&str> = reading_lines(text).collect();
     // The line's first digit stands alone, a separator after it.
     let stands_alone = |n: usize| {
         let mut chars = raw.get(n).map_or("", |l| l).chars();
