@@ -10,9 +10,10 @@
 //!
 //! **Invariant:** a date is only ever read from text, never invented: the
 //! day and the month always are; only a year OCR lost or garbled beside a
-//! stamp word is taken from the arrival's window (a received stamp is at
-//! most [`MAX_DAYS_BEFORE_ARRIVAL`] days old). An unreadable or implausible
-//! stamp gives no date.
+//! stamp word or the receiving body's name, or one the stamp's readings
+//! disagree on, is taken from the arrival's window (a received stamp is at
+//! most [`MAX_DAYS_BEFORE_ARRIVAL`] days old). A year every reading agrees
+//! on is kept. An unreadable or implausible stamp gives no date.
 //!
 //! Reading a token tolerantly — a letter for a digit, a month one slip
 //! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
@@ -39,7 +40,7 @@ use ocr_tolerant::{
     year_one_digit_away,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
-use wordless::{receiver_dates, wordless_stamp_line, Receiver};
+use wordless::{receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver};
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
@@ -234,25 +235,48 @@ pub fn stamp_word_dated(before: &str, after: &str) -> bool {
 static CLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("static regex"));
 
-/// The date right after a stamp word in a stamp reading, when it passes
-/// `ok`, or else a date beside the receiving body's name
-/// ([`receiver_stamp_dates`]): a date elsewhere in the crop may be the
-/// letter's own.
+/// The date right after a stamp word in a stamp reading that passes `ok`
+/// (the one most readings give, [`keyed_by_votes`]); else, in this order,
+/// a keyed date whose year OCR lost, a date beside the receiving body's
+/// name ([`receiver_stamp_dates`]), the same with its year lost, a keyed
+/// day and month the readings give different years, and a keyed day whose
+/// first digit OCR lost. A date elsewhere in the crop may be the letter's
+/// own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
 ) -> Option<NaiveDate> {
-    stamp_dates(text)
-        .into_iter()
-        .find(|s| s.keyed && ok(s.date))
-        .map(|s| s.date)
+    keyed_by_votes(text, &ok)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
         .or_else(|| by_votes(receiver_dates(text, Receiver::Tolerant)).find(|&d| ok(d)))
+        .or_else(|| receiver_dates_year_lost(text).into_iter().find(|&d| ok(d)))
+        .or_else(|| {
+            keyed_dates_years_disagree(text)
+                .into_iter()
+                .find(|&d| ok(d))
+        })
         .or_else(|| {
             keyed_dates_first_digit_lost(text)
                 .into_iter()
                 .find(|&d| ok(d))
         })
+}
+
+/// The keyed date that fits, when the stamp's readings disagree on it
+/// ("MOTTATT 20 NOV 2026" in one reading, "MOTTATT 10 NOV 2026" in
+/// another): the date most readings give, and of those the earliest. OCR
+/// confuses a stamp's digits one way in one reading and not in another,
+/// and a stamp follows its letter by days, so of two dates that fit, the
+/// nearer the letter's own is the likelier.
+fn keyed_by_votes(text: &str, ok: impl Fn(NaiveDate) -> bool) -> Option<NaiveDate> {
+    let read = stamp_dates(text);
+    // Every reading of a date votes for it, keyed or not: a reading may
+    // lose the stamp word above a date it reads right.
+    let votes = |d: NaiveDate| read.iter().filter(|s| s.date == d).count();
+    read.iter()
+        .filter(|s| s.keyed && ok(s.date))
+        .map(|s| s.date)
+        .max_by_key(|&d| (votes(d), std::cmp::Reverse(d)))
 }
 
 /// Dates read more than once first (each reading of the stamp is a vote:
@@ -459,6 +483,39 @@ fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
     for i in 0..toks.len().saturating_sub(1) {
         if keyed_before(i, &word, &line_of) && year_lost(toks.get(i + 2).map(String::as_str)) {
             out.extend(any_year(&toks[i], &toks[i + 1]));
+        }
+    }
+    out
+}
+
+/// A keyed day and month that the stamp's readings read again with
+/// another year ("06. nov. 2019", "G6. nov. 2625", "G6. nov. 2045"), in
+/// every year of the century: the readings agree on what the stamp says
+/// but its year, so the year is OCR's and plausibility picks it. A year
+/// every reading agrees on is the stamp's, kept even when it is old.
+fn keyed_dates_years_disagree(text: &str) -> Vec<NaiveDate> {
+    let Lines {
+        toks,
+        line_of,
+        word,
+    } = Lines::of(text);
+    // Each date as read (the year as written), and whether it is keyed.
+    let read: Vec<(NaiveDate, bool)> = (0..toks.len().saturating_sub(2))
+        .filter_map(|i| {
+            let date = triple(&toks[i], &toks[i + 1], &toks[i + 2])?;
+            Some((date, keyed_before(i, &word, &line_of)))
+        })
+        .collect();
+    let same_day = |a: NaiveDate, b: NaiveDate| (a.month(), a.day()) == (b.month(), b.day());
+    let mut out: Vec<NaiveDate> = Vec::new();
+    for &(date, keyed) in &read {
+        let another_year = read
+            .iter()
+            .any(|&(d, _)| same_day(d, date) && d.year() != date.year());
+        if keyed && another_year && !out.iter().any(|&d| same_day(d, date)) {
+            out.extend(
+                (2000..2100).filter_map(|y| NaiveDate::from_ymd_opt(y, date.month(), date.day())),
+            );
         }
     }
     out

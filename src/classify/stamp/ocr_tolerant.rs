@@ -219,10 +219,7 @@ pub(super) fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
             || MONTHS
                 .iter()
                 .any(|(abbr, full, _)| m == *abbr || m == *full));
-    let parts = || -> Option<(u32, u32, String)> {
-        let day: u32 = digitize(d).filter(|s| s.len() <= 2)?.parse().ok()?;
-        Some((day, month_of(m)?, digitize(y)?))
-    };
+    let parts = || -> Option<(u32, u32, String)> { Some((day_of(d)?, month_of(m)?, digitize(y)?)) };
     let Some((day, month, year_digits)) = parts() else {
         return Vec::new();
     };
@@ -266,6 +263,18 @@ pub(super) fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
             Some((NaiveDate::from_ymd_opt(year, month, day)?, exact && literal))
         })
         .collect()
+}
+
+/// A day's number as OCR may have read it. A bold zero closes like a G
+/// ("G6. nov." for 06), which otherwise reads as a six: a leading G that
+/// makes no day is read as the zero.
+fn day_of(token: &str) -> Option<u32> {
+    let number = |t: &str| -> Option<u32> { digitize(t).filter(|s| s.len() <= 2)?.parse().ok() };
+    let day = number(token)?;
+    match token.strip_prefix('G') {
+        Some(rest) if day > 31 => number(&format!("0{rest}")),
+        _ => Some(day),
+    }
 }
 
 /// Whether what follows a day and a month holds no year at all: nothing,

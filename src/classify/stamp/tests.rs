@@ -216,6 +216,67 @@ fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
 }
 
 #[test]
+fn the_readings_of_a_stamp_vote_on_its_date() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // The date most readings give, wherever it stands in them.
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "Mottatt 22.11.2026\n\nMottatt 12.11.2026\n\nMottatt 12.11.2026",
+            ok
+        ),
+        Some(d("2026-11-12"))
+    );
+    // As many for each: the earlier, nearer the letter it follows.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Mottatt 22.11.2026\n\nMottatt 12.11.2026", ok),
+        Some(d("2026-11-12"))
+    );
+}
+
+#[test]
+fn a_year_the_readings_disagree_on_is_ocrs_and_one_they_agree_on_the_stamps() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // Three readings of one stamp: the day and month agree (a bold zero
+    // read as G), the years do not.
+    let readings = "T MOTTATT: noun\n06. nov. 2019 |\nHeise og omsorg\n\n\
+                    MOVTATT\nG6. nov. 2625\nHeise oy omsorg\n\n\
+                    MOw TAPS\nG6. nov. 2622";
+    assert_eq!(
+        parse_keyed_stamp_date_where(readings, ok),
+        Some(d("2026-11-06"))
+    );
+    // An old stamp read the same every time keeps its year: no date.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT\n06. nov. 2019\n\nMOTTATT\n06. nov. 2019", ok),
+        None
+    );
+    // Another year beside a date no stamp word keys is no stamp's.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Brev 06. nov. 2019\n\nBrev 06. nov. 2045", ok),
+        None
+    );
+}
+
+#[test]
+fn a_date_beside_the_receiving_body_whose_year_was_lost_takes_the_arrivals() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    assert_eq!(
+        parse_keyed_stamp_date_where("VEren KOPMIMUNE\nRus 99 psykisk heise\n30.11 2276 |", ok),
+        Some(d("2026-11-30"))
+    );
+    // A year read clearly is kept, and a date with no receiver beside it
+    // is no stamp's.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Rus og psykisk helse\n30.11.2019", ok),
+        None
+    );
+    assert_eq!(parse_keyed_stamp_date_where("Side 2\n30.11 2276", ok), None);
+}
+
+#[test]
 fn a_stamp_word_under_its_date_keys_it_unless_a_date_follows_one() {
     let arrived = Some(d("2026-12-01"));
     let ok = |x: NaiveDate| plausible(x, arrived, None);

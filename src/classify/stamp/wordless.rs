@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::ocr_tolerant::{is_receiver_word, tokens, triple, MONTHS};
+use super::ocr_tolerant::{any_year, is_receiver_word, tokens, triple, year_lost, MONTHS};
 use super::{triple_in, words_at};
 
 /// A date stamper's line without a stamp word: the whole line a date whose
@@ -96,6 +96,28 @@ pub(super) enum Receiver {
 }
 
 pub(super) fn receiver_dates(text: &str, how: Receiver) -> Vec<NaiveDate> {
+    receiver_date_lines(text, how)
+        .iter()
+        .filter_map(|t| triple(&t[0], &t[1], &t[2]))
+        .collect()
+}
+
+/// A date beside the receiving body's name whose day and month are read as
+/// written and whose year OCR lost ("Rus og psykisk helse / 30.11 2276"),
+/// in every year of the century, for plausibility to pick: the tolerant
+/// reading's counterpart of a keyed date's lost year. A year read clearly
+/// ("2019") is kept.
+pub(super) fn receiver_dates_year_lost(text: &str) -> Vec<NaiveDate> {
+    receiver_date_lines(text, Receiver::Tolerant)
+        .iter()
+        .filter(|t| year_lost(Some(&t[2])))
+        .flat_map(|t| any_year(&t[0], &t[1]))
+        .collect()
+}
+
+/// The lines of three tokens (a day, a month and a year, as they may be
+/// read) beside a line naming the receiving body.
+fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
     let frame = |t: &String| how == Receiver::Tolerant && t.chars().all(|c| c == '|' || c == '!');
     let lines: Vec<Vec<String>> = text
         .lines()
@@ -115,12 +137,8 @@ pub(super) fn receiver_dates(text: &str, how: Receiver) -> Vec<NaiveDate> {
         })
     };
     (0..lines.len())
+        .filter(|&i| lines[i].len() == 3)
         .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
-        .filter_map(|i| {
-            let t = &lines[i];
-            (t.len() == 3)
-                .then(|| triple(&t[0], &t[1], &t[2]))
-                .flatten()
-        })
+        .map(|i| lines[i].clone())
         .collect()
 }
