@@ -36,8 +36,8 @@ use regex::Regex;
 use header::header_field;
 pub use header::{in_message_header, message_header_dates};
 use ocr_tolerant::{
-    any_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_lost,
-    year_one_digit_away,
+    any_year, every_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples,
+    year_lost, year_one_digit_away,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 use wordless::{receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver};
@@ -513,9 +513,7 @@ fn keyed_dates_years_disagree(text: &str) -> Vec<NaiveDate> {
             .iter()
             .any(|&(d, _)| same_day(d, date) && d.year() != date.year());
         if keyed && another_year && !out.iter().any(|&d| same_day(d, date)) {
-            out.extend(
-                (2000..2100).filter_map(|y| NaiveDate::from_ymd_opt(y, date.month(), date.day())),
-            );
+            out.extend(every_year(date.month(), date.day()));
         }
     }
     out

@@ -219,8 +219,7 @@ pub(super) fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
             || MONTHS
                 .iter()
                 .any(|(abbr, full, _)| m == *abbr || m == *full));
-    let parts = || -> Option<(u32, u32, String)> { Some((day_of(d)?, month_of(m)?, digitize(y)?)) };
-    let Some((day, month, year_digits)) = parts() else {
+    let (Some(day), Some(month), Some(year_digits)) = (day_of(d), month_of(m), digitize(y)) else {
         return Vec::new();
     };
     let as_read_or_confused = |digits: &str| -> Vec<(String, bool)> {
@@ -306,6 +305,12 @@ pub(super) fn any_year(d: &str, m: &str) -> Vec<NaiveDate> {
     let (Ok(day), Some(month)) = (d.parse::<u32>(), month_of(m)) else {
         return Vec::new();
     };
+    every_year(month, day)
+}
+
+/// A day and a month in every year of the century: the years a stamp's
+/// lost or garbled year may have been, for plausibility to choose.
+pub(super) fn every_year(month: u32, day: u32) -> Vec<NaiveDate> {
     (2000..2100)
         .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
         .collect()
