@@ -26,6 +26,8 @@ mod decide;
 mod explain;
 mod features;
 mod fuse;
+#[cfg(test)]
+mod hostile_tests;
 mod linear;
 mod load;
 mod normalize;

@@ -166,10 +166,9 @@ fn month_of(token: &str) -> Option<u32> {
     // M and N are confused in bold capitals ("MOV"); only NOV starts with
     // N, so swapping the first letter cannot turn one month into another.
     named(&word)
-        .or_else(|| match word.split_at(1) {
-            ("M", rest) => named(&format!("N{rest}")),
-            ("N", rest) => named(&format!("M{rest}")),
-            _ => None,
+        .or_else(|| match word.strip_prefix('M') {
+            Some(rest) => named(&format!("N{rest}")),
+            None => named(&format!("M{}", word.strip_prefix('N')?)),
         })
         .or_else(|| one_slip_from_a_month(&word))
 }
