@@ -85,11 +85,19 @@ pub(super) fn read_page(
     let mut stamp = None;
     if first_page {
         let remaining = remaining_ms(started, timeout_ms).ok_or(OcrFailure::Timeout)?;
-        if let Some(found) =
-            super::stamp::separate(text, &image, dpi, &lines, remaining).map_err(failure)?
-        {
-            r.text = found.body_text;
-            stamp = Some(found.reading);
+        // The stamp is an extra: a fault in reading it must not cost the
+        // page its text, as a panic in the worker would.
+        let separated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::stamp::separate(text, &image, dpi, &lines, remaining)
+        }));
+        match separated {
+            Ok(found) => {
+                if let Some(found) = found.map_err(failure)? {
+                    r.text = found.body_text;
+                    stamp = Some(found.reading);
+                }
+            }
+            Err(_) => tracing::error!("the stamp reading failed; the page is kept without it"),
         }
     }
     let text = normalize_text(&r.text);
