@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 5200–5399:
+//! Prints a confusion matrix and every miss (the held-out letters 5400–5599:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 5200-5399)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 5400-5599)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -67,13 +67,14 @@ fn ground_truth_text() {
     // U's three (110/113 at its check, session 20), V's one (86/87 at its
     // check, session 21), W's three (106/109 at its check, session 22),
     // X's four (107/111 at its check, session 23), Y's two (106/108 at
-    // its check, session 24), Z's four (98/102 at its check, session 25)
-    // and AA's three (107/110 at its check, session 26) are allowed too.
+    // its check, session 24), Z's four (98/102 at its check, session 25),
+    // AA's three (107/110 at its check, session 26) and AB's two (102/104
+    // at its check, session 27) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        37,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102) and AA's three (107/110)",
+        39,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110) and AB's two (102/104)",
     );
 }
 
@@ -91,9 +92,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "102/104";
 /// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, fresh T,
 /// 3600–3799, fresh U, 3800–3999, fresh V, 4000–4199, fresh W,
 /// 4200–4399, fresh X, 4400–4599, fresh Y, 4600–4799, fresh Z,
-/// 4800–4999, and fresh AA, 5000–5199 (each checked once).
+/// 4800–4999, fresh AA, 5000–5199, and fresh AB, 5200–5399 (each checked
+/// once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 26] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 27] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -122,10 +124,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 4600-4799 (fresh Y)", part(4600..4800)),
         ("formerly held out 4800-4999 (fresh Z)", part(4800..5000)),
         ("formerly held out 5000-5199 (fresh AA)", part(5000..5200)),
+        ("formerly held out 5200-5399 (fresh AB)", part(5200..5400)),
     ]
 }
 
-/// The issue's targets on the held-out letters (5200–5399), which the rules
+/// The issue's targets on the held-out letters (5400–5599), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
@@ -136,7 +139,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 5200-5399 (fresh AB)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 5400-5599 (fresh AC)");
     unseen.assert_targets();
 }
 
@@ -150,10 +153,10 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 5200-5399", &held_out, (98, 98, 99, 0, 7, 0));
+    let r = assert_level("HELD-OUT 5400-5599", &held_out, (98, 98, 99, 0, 7, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out AB from the text",
+        "held-out AC from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -216,7 +219,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 26] = [
+    let levels: [Level; 27] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -300,6 +303,9 @@ fn formerly_held_out_level_kept() {
         // AA at its one check (session 26): 200/200, 197/200, 196/200,
         // 40/42 urgent with 6 false alarms, person IDs 194/194.
         (100, 98, 98, 2, 6, 0),
+        // AB at its one check (session 27): 197/200, 197/200, 198/200,
+        // 35/35 urgent with 7 false alarms, person IDs 198/198.
+        (98, 98, 99, 0, 7, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -308,7 +314,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 5200–5399) train, each on its label (the type, `urgent`, the unit):
+/// 5400–5599) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -393,7 +399,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // session 25, with Y's (99.5 % at its check), 4431/4555, then 4433
     // since a message's subject opening with "Til" names its addressee;
     // session 26, with Z's (98.0 % at its check), 4630/4755; session 27,
-    // with AA's (98.5 % at its check), 4826/4955.
+    // with AA's (98.5 % at its check), 4826/4955; session 28, with AB's
+    // (98.5 % at its check), 5026/5155.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -425,7 +432,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // denied ("trenger ikke komme i kveld") or counted ("mange ganger i
     // løpet av natten") is no deadline; session 26, with Z's (36/36 at its
     // check), 657/670 with 180; session 27, with AA's (40/42 at its
-    // check), 697/712 with 186.
+    // check), 697/712 with 186; session 28, with AB's (35/35 at its
+    // check), 732/747 with 193.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
