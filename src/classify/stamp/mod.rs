@@ -236,9 +236,10 @@ static CLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("static regex"));
 
 /// The date right after a stamp word in a stamp reading that passes `ok`
-/// (the one most readings give, [`keyed_by_votes`]); else, in this order,
+/// (the one most readings give, [`most_read`]); else, in this order,
 /// a keyed date whose year OCR lost, a date beside the receiving body's
-/// name ([`receiver_stamp_dates`]), the same with its year lost, a keyed
+/// name ([`receiver_stamp_dates`], chosen by the same vote), the same with
+/// its year lost, a keyed
 /// day and month the readings give different years, and a keyed day whose
 /// first digit OCR lost. A date elsewhere in the crop may be the letter's
 /// own: never taken.
@@ -248,7 +249,11 @@ pub fn parse_keyed_stamp_date_where(
 ) -> Option<NaiveDate> {
     keyed_by_votes(text, &ok)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
-        .or_else(|| by_votes(receiver_dates(text, Receiver::Tolerant)).find(|&d| ok(d)))
+        .or_else(|| {
+            let read = receiver_dates(text, Receiver::Tolerant);
+            let votes = |d: NaiveDate| read.iter().filter(|&&r| r == d).count();
+            most_read(read.iter().copied(), votes, &ok)
+        })
         .or_else(|| receiver_dates_year_lost(text).into_iter().find(|&d| ok(d)))
         .or_else(|| {
             keyed_dates_years_disagree(text)
@@ -264,34 +269,29 @@ pub fn parse_keyed_stamp_date_where(
 
 /// The keyed date that fits, when the stamp's readings disagree on it
 /// ("MOTTATT 20 NOV 2026" in one reading, "MOTTATT 10 NOV 2026" in
-/// another): the date most readings give, and of those the earliest. OCR
-/// confuses a stamp's digits one way in one reading and not in another,
-/// and a stamp follows its letter by days, so of two dates that fit, the
-/// nearer the letter's own is the likelier.
+/// another): the one [`most_read`].
 fn keyed_by_votes(text: &str, ok: impl Fn(NaiveDate) -> bool) -> Option<NaiveDate> {
     let read = stamp_dates(text);
     // Every reading of a date votes for it, keyed or not: a reading may
     // lose the stamp word above a date it reads right.
     let votes = |d: NaiveDate| read.iter().filter(|s| s.date == d).count();
-    read.iter()
-        .filter(|s| s.keyed && ok(s.date))
-        .map(|s| s.date)
-        .max_by_key(|&d| (votes(d), std::cmp::Reverse(d)))
+    most_read(read.iter().filter(|s| s.keyed).map(|s| s.date), votes, ok)
 }
 
-/// Dates read more than once first (each reading of the stamp is a vote:
-/// OCR confuses a digit in one reading, rarely in most), then in the order
-/// read.
-fn by_votes(dates: Vec<NaiveDate>) -> impl Iterator<Item = NaiveDate> {
-    let mut counted: Vec<(NaiveDate, usize)> = Vec::new();
-    for d in dates {
-        match counted.iter_mut().find(|(seen, _)| *seen == d) {
-            Some((_, n)) => *n += 1,
-            None => counted.push((d, 1)),
-        }
-    }
-    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counted.into_iter().map(|(d, _)| d)
+/// Of the candidates that fit, the date most readings give (`votes`), and
+/// of those the earliest. OCR confuses a stamp's digits one way in one
+/// reading and not in another, rarely in most; and a stamp follows its
+/// letter by days, so of two dates that fit, the nearer the letter's own
+/// is the likelier.
+fn most_read(
+    candidates: impl IntoIterator<Item = NaiveDate>,
+    votes: impl Fn(NaiveDate) -> usize,
+    ok: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDate> {
+    candidates
+        .into_iter()
+        .filter(|&d| ok(d))
+        .max_by_key(|&d| (votes(d), std::cmp::Reverse(d)))
 }
 
 /// True when the text holds a date right after a stamp word, read as
@@ -388,16 +388,13 @@ fn token_dates(text: &str) -> Vec<StampDate> {
     // Each token with its line: a stamp word on the date's line or the
     // line above keys it however much of the letter OCR put between them
     // ("Innkommet" / "Kaivegen 9, leil. 4 09 NOV 2026").
-    let Lines {
-        toks,
-        line_of,
-        word,
-    } = Lines::of(text);
+    let lines = Lines::of(text);
+    let toks = &lines.toks;
     // (date, keyed by a word before it, keyed by a word after it)
     let mut found: Vec<(StampDate, bool)> = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
-        let after = &word[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
-        let before_keyed = keyed_before(i, &word, &line_of);
+        let after = &lines.word[(i + 3).min(toks.len())..(i + 5).min(toks.len())];
+        let before_keyed = lines.keyed_before(i);
         let keyed = before_keyed || after.contains(&true);
         for (date, clean) in triples(&toks[i], &toks[i + 1], &toks[i + 2]) {
             found.push((StampDate { date, keyed, clean }, before_keyed));
@@ -449,22 +446,22 @@ impl Lines {
             word,
         }
     }
+
+    /// A stamp word among the four tokens before token `i`, or anywhere on
+    /// its line or the line above.
+    fn keyed_before(&self, i: usize) -> bool {
+        self.word[i.saturating_sub(4)..i].contains(&true)
+            || (0..i)
+                .rev()
+                .take_while(|&j| self.line_of[j] + 1 >= self.line_of[i])
+                .any(|j| self.word[j])
+    }
 }
 
 /// A reading's lines as [`Lines`] numbers them: blank lines (between two
 /// readings) are not counted.
 fn reading_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|l| !l.trim().is_empty())
-}
-
-/// A stamp word among the four tokens before token `i`, or anywhere on its
-/// line or the line above.
-fn keyed_before(i: usize, word: &[bool], line_of: &[usize]) -> bool {
-    word[i.saturating_sub(4)..i].contains(&true)
-        || (0..i)
-            .rev()
-            .take_while(|&j| line_of[j] + 1 >= line_of[i])
-            .any(|j| word[j])
 }
 
 /// A keyed day and month read as written whose year OCR lost or garbled
@@ -474,14 +471,11 @@ fn keyed_before(i: usize, word: &[bool], line_of: &[usize]) -> bool {
 /// and plausibility picks it. Never without the arrival's bounds: a parse
 /// alone ([`parse_stamp_date`]) gives no year it did not read.
 fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
-    let Lines {
-        toks,
-        line_of,
-        word,
-    } = Lines::of(text);
+    let lines = Lines::of(text);
+    let toks = &lines.toks;
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(1) {
-        if keyed_before(i, &word, &line_of) && year_lost(toks.get(i + 2).map(String::as_str)) {
+        if lines.keyed_before(i) && year_lost(toks.get(i + 2).map(String::as_str)) {
             out.extend(any_year(&toks[i], &toks[i + 1]));
         }
     }
@@ -494,16 +488,13 @@ fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
 /// but its year, so the year is OCR's and plausibility picks it. A year
 /// every reading agrees on is the stamp's, kept even when it is old.
 fn keyed_dates_years_disagree(text: &str) -> Vec<NaiveDate> {
-    let Lines {
-        toks,
-        line_of,
-        word,
-    } = Lines::of(text);
+    let lines = Lines::of(text);
+    let toks = &lines.toks;
     // Each date as read (the year as written), and whether it is keyed.
     let read: Vec<(NaiveDate, bool)> = (0..toks.len().saturating_sub(2))
         .filter_map(|i| {
             let date = triple(&toks[i], &toks[i + 1], &toks[i + 2])?;
-            Some((date, keyed_before(i, &word, &line_of)))
+            Some((date, lines.keyed_before(i)))
         })
         .collect();
     let same_day = |a: NaiveDate, b: NaiveDate| (a.month(), a.day()) == (b.month(), b.day());
@@ -528,11 +519,8 @@ fn keyed_dates_years_disagree(text: &str) -> Vec<NaiveDate> {
 /// days, so the nearest day that fits is the one. A digit with a symbol
 /// glued to it ("1%, nov.") is a digit misread, not one lost.
 fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
-    let Lines {
-        toks,
-        line_of,
-        word,
-    } = Lines::of(text);
+    let lines = Lines::of(text);
+    let toks = &lines.toks;
     let raw: Vec<&str> = reading_lines(text).collect();
     // The line's first digit stands alone, a separator after it.
     let stands_alone = |n: usize| {
@@ -542,13 +530,9 @@ fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
     };
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
-        let heads_line = i == 0 || line_of[i - 1] != line_of[i] || word[i - 1];
+        let heads_line = i == 0 || lines.line_of[i - 1] != lines.line_of[i] || lines.word[i - 1];
         let one_digit = toks[i].len() == 1 && toks[i].chars().all(|c| c.is_ascii_digit());
-        if !(one_digit
-            && heads_line
-            && stands_alone(line_of[i])
-            && keyed_before(i, &word, &line_of))
-        {
+        if !(one_digit && heads_line && stands_alone(lines.line_of[i]) && lines.keyed_before(i)) {
             continue;
         }
         for first in ['1', '2', '3'] {

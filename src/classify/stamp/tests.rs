@@ -232,6 +232,17 @@ fn the_readings_of_a_stamp_vote_on_its_date() {
         parse_keyed_stamp_date_where("Mottatt 22.11.2026\n\nMottatt 12.11.2026", ok),
         Some(d("2026-11-12"))
     );
+    // A stamp without a stamp word is voted on the same way.
+    let receiver = "VOSS HERAD\n23.11.2026\n\nVOSS HERAD\n13.11.2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(receiver, ok),
+        Some(d("2026-11-13"))
+    );
+    let twice = format!("{receiver}\n\nVOSS HERAD\n23.11.2026");
+    assert_eq!(
+        parse_keyed_stamp_date_where(&twice, ok),
+        Some(d("2026-11-23"))
+    );
 }
 
 #[test]
