@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     // umask 022 and cron do not). Group read stays for the admin group.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o027));
     ensure_omp_thread_limit();
+    panics_without_content();
     let cli = postmottak::cli::Cli::parse();
     if !matches!(cli.command, postmottak::cli::Command::Run(_)) {
         quiet_on_closed_pipe();
@@ -25,6 +26,38 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A panic's message can quote the data it tripped on ("… inside 'é' of
+/// `éN`": a slice of a letter's stamp), and the default hook prints it to
+/// stderr, the journal under systemd. Everything else this process logs
+/// keeps letter content out, so a panic reports where it happened and in
+/// which thread, never its message. `RUST_BACKTRACE=1` still adds the
+/// backtrace (code locations only).
+fn panics_without_content() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        eprintln!(
+            "{}",
+            panic_report(thread.name(), info.location().map(|l| (l.file(), l.line())))
+        );
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{backtrace}");
+        }
+    }));
+}
+
+fn panic_report(thread: Option<&str>, at: Option<(&str, u32)>) -> String {
+    let at = at.map_or_else(
+        || "ukjent sted".to_owned(),
+        |(file, line)| format!("{file}:{line}"),
+    );
+    format!(
+        "postmottak: intern feil (panic) i tråden «{}» ved {at}; meldingen vises ikke, den kan \
+         inneholde brevinnhold",
+        thread.unwrap_or("uten navn")
+    )
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -68,4 +101,23 @@ fn ensure_omp_thread_limit() {
         .exec();
     // exec only returns on failure; carry on single-process rather than die.
     eprintln!("postmottak: advarsel: kunne ikke starte på nytt med OMP_THREAD_LIMIT=1: {err}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_report;
+
+    #[test]
+    fn a_panic_report_names_the_place_and_the_thread_only() {
+        let report = panic_report(
+            Some("ocr-0"),
+            Some(("src/classify/stamp/ocr_tolerant.rs", 169)),
+        );
+        assert!(report.contains("«ocr-0»"), "{report}");
+        assert!(
+            report.contains("src/classify/stamp/ocr_tolerant.rs:169"),
+            "{report}"
+        );
+        assert!(panic_report(None, None).contains("«uten navn» ved ukjent sted"));
+    }
 }

@@ -97,7 +97,9 @@ pub(super) fn read_page(
                     stamp = Some(found.reading);
                 }
             }
-            Err(_) => tracing::error!("the stamp reading failed; the page is kept without it"),
+            Err(_) => {
+                tracing::error!("lesingen av mottaksstempelet feilet; siden beholdes uten stempel")
+            }
         }
     }
     let text = normalize_text(&r.text);
