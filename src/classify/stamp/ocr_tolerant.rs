@@ -218,7 +218,10 @@ pub(super) fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
             || MONTHS
                 .iter()
                 .any(|(abbr, full, _)| m == *abbr || m == *full));
-    let (Some(day), Some(month), Some(year_digits)) = (day_of(d), month_of(m), digitize(y)) else {
+    // Read in turn, each only when the one before made sense: most triples
+    // of a reading are no date, and the month is the costly part.
+    let parts = day_of(d).and_then(|day| Some((day, month_of(m)?, digitize(y)?)));
+    let Some((day, month, year_digits)) = parts else {
         return Vec::new();
     };
     let as_read_or_confused = |digits: &str| -> Vec<(String, bool)> {
