@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 5400–5599:
+//! Prints a confusion matrix and every miss (the held-out letters 5600–5799:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 5400-5599)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 5600-5799)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -68,13 +68,14 @@ fn ground_truth_text() {
     // check, session 21), W's three (106/109 at its check, session 22),
     // X's four (107/111 at its check, session 23), Y's two (106/108 at
     // its check, session 24), Z's four (98/102 at its check, session 25),
-    // AA's three (107/110 at its check, session 26) and AB's two (102/104
-    // at its check, session 27) are allowed too.
+    // AA's three (107/110 at its check, session 26), AB's two (102/104
+    // at its check, session 27) and AC's four (105/109 at its check,
+    // session 28) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        39,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110) and AB's two (102/104)",
+        43,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104) and AC's four (105/109)",
     );
 }
 
@@ -92,10 +93,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "105/109";
 /// fresh Q, 3000–3199, fresh R, 3200–3399, fresh S, 3400–3599, fresh T,
 /// 3600–3799, fresh U, 3800–3999, fresh V, 4000–4199, fresh W,
 /// 4200–4399, fresh X, 4400–4599, fresh Y, 4600–4799, fresh Z,
-/// 4800–4999, fresh AA, 5000–5199, and fresh AB, 5200–5399 (each checked
-/// once).
+/// 4800–4999, fresh AA, 5000–5199, fresh AB, 5200–5399, and fresh AC,
+/// 5400–5599 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 27] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 28] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -125,10 +126,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 4800-4999 (fresh Z)", part(4800..5000)),
         ("formerly held out 5000-5199 (fresh AA)", part(5000..5200)),
         ("formerly held out 5200-5399 (fresh AB)", part(5200..5400)),
+        ("formerly held out 5400-5599 (fresh AC)", part(5400..5600)),
     ]
 }
 
-/// The issue's targets on the held-out letters (5400–5599), which the rules
+/// The issue's targets on the held-out letters (5600–5799), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
@@ -141,7 +143,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 5400-5599 (fresh AC)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 5600-5799 (fresh AD)");
     unseen.assert_targets();
 }
 
@@ -155,10 +157,10 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 5400-5599", &held_out, (97, 98, 96, 1, 8, 0));
+    let r = assert_level("HELD-OUT 5600-5799", &held_out, (97, 98, 96, 1, 8, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out AC from the text",
+        "held-out AD from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -221,7 +223,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 27] = [
+    let levels: [Level; 28] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -308,6 +310,9 @@ fn formerly_held_out_level_kept() {
         // AB at its one check (session 27): 197/200, 197/200, 198/200,
         // 35/35 urgent with 7 false alarms, person IDs 198/198.
         (98, 98, 99, 0, 7, 0),
+        // AC at its one check (session 28): 195/200, 197/200, 193/200,
+        // 36/37 urgent with 8 false alarms, person IDs 204/204.
+        (97, 98, 96, 1, 8, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -316,7 +321,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 5400–5599) train, each on its label (the type, `urgent`, the unit):
+/// 5600–5799) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -402,7 +407,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // since a message's subject opening with "Til" names its addressee;
     // session 26, with Z's (98.0 % at its check), 4630/4755; session 27,
     // with AA's (98.5 % at its check), 4826/4955; session 28, with AB's
-    // (98.5 % at its check), 5026/5155.
+    // (98.5 % at its check), 5026/5155; session 29, with AC's (98.5 % at
+    // its check), 5223/5355.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -435,7 +441,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // løpet av natten") is no deadline; session 26, with Z's (36/36 at its
     // check), 657/670 with 180; session 27, with AA's (40/42 at its
     // check), 697/712 with 186; session 28, with AB's (35/35 at its
-    // check), 732/747 with 193.
+    // check), 732/747 with 193; session 29, with AC's (36/37 at its
+    // check), 768/784 with 202.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
