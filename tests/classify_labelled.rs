@@ -442,7 +442,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // check), 657/670 with 180; session 27, with AA's (40/42 at its
     // check), 697/712 with 186; session 28, with AB's (35/35 at its
     // check), 732/747 with 193; session 29, with AC's (36/37 at its
-    // check), 768/784 with 202.
+    // check), 768/784 with 202, then 769 since a moment counted in days is
+    // read by its count ("innen 1-2 dager").
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,

@@ -20,6 +20,10 @@ fn default_subjects() -> Vec<String> {
     .to_vec()
 }
 
+fn default_counted_days() -> u32 {
+    3
+}
+
 impl NearNeed {
     /// The need phrases, each that opens with a subject also in the
     /// inverted order: Norwegian puts the verb second, so a sentence that
@@ -102,6 +106,11 @@ pub struct NearNeed {
     /// Moments within days written as words; need no letter date.
     #[serde(default)]
     pub soon_phrases: Vec<String>,
+    /// A moment counted in days or hours ("innen 1-2 dager", "om tre
+    /// dagar", "i løpet av 48 timer") is within days when its count, the
+    /// upper end of a range, is at most this many days.
+    #[serde(default = "default_counted_days")]
+    pub counted_days: u32,
     /// Words that make a moment a habit, the past or the present state
     /// when among the two words before it or right after it ("hver
     /// fredag", "sist fredag", "i dag har eg").
@@ -201,16 +210,19 @@ impl Rules {
         };
         // "Dere trenger ikke komme i kveld": the moment itself denied.
         let denied = |w: &String| self.is_negation(w);
-        self.near_soon.iter().any(|re| {
-            re.find_iter(line).any(|m| {
-                let before = words(&line[..m.start()]);
-                let after = words(&line[m.end()..]);
-                let two_before = || before.iter().rev().take(2);
-                !two_before().chain(after.first()).any(not_soon)
-                    && !two_before().any(denied)
-                    && !in_schedule(&before, &after)
-                    && !dated_weekday(m.as_str(), &after)
-            })
+        let worded = self
+            .near_soon
+            .iter()
+            .flat_map(|re| re.find_iter(line).map(|m| m.range()));
+        let counted = counted_moments(line, need.counted_days);
+        worded.chain(counted).any(|at| {
+            let before = words(&line[..at.start]);
+            let after = words(&line[at.end..]);
+            let two_before = || before.iter().rev().take(2);
+            !two_before().chain(after.first()).any(not_soon)
+                && !two_before().any(denied)
+                && !in_schedule(&before, &after)
+                && !dated_weekday(&line[at], &after)
         })
     }
 
@@ -307,6 +319,67 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
             Some(this)
         }
     })
+}
+
+/// A count of days or hours ahead on a folded line: "innen 1-2 dager", "om
+/// tre dagar", "innan to døgn", "i løpet av 48 timer". Writers count a
+/// deadline in any number, so the count is read, not listed phrase by
+/// phrase. "Om" with a count of hours, or after asking, is an amount, not
+/// a moment ("søker om 20 timer BPA", "søkjer om to døgn avlasting"): the
+/// first reading of the count made five BPA applications urgent in round
+/// CV (session 29).
+static COUNTED_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
+    let count = r"\d{1,3}|en|et|ett|ei|ein|eit|eitt|to|tre|fire|fem|seks|sju|syv";
+    Regex::new(&format!(
+        r"\b(?P<lead>innen|innan|om|i lopet av)\s+(?:(?:{count})\s*(?:-|–|til|eller)\s*)?(?P<n>{count})\s+(?P<unit>dager|dagar|dogn|virkedager|virkedagar|arbeidsdager|arbeidsdagar|yrkedagar|timer|timar)\b"
+    ))
+    .expect("static regex")
+});
+
+/// Where a moment counted within `max_days` stands on the line.
+fn counted_moments(line: &str, max_days: u32) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    COUNTED_MOMENT.captures_iter(line).filter_map(move |c| {
+        let n = match c.name("n")?.as_str() {
+            "en" | "et" | "ett" | "ei" | "ein" | "eit" | "eitt" => 1,
+            "to" => 2,
+            "tre" => 3,
+            "fire" => 4,
+            "fem" => 5,
+            "seks" => 6,
+            "sju" | "syv" => 7,
+            digits => digits.parse::<u32>().ok()?,
+        };
+        let hours = matches!(c.name("unit")?.as_str(), "timer" | "timar");
+        let lead = c.name("lead")?;
+        if lead.as_str() == "om" && (hours || asks(&line[..lead.start()])) {
+            return None;
+        }
+        let days = if hours { n.div_ceil(24) } else { n };
+        (days <= max_days)
+            .then(|| c.get(0).map(|m| m.range()))
+            .flatten()
+    })
+}
+
+/// Whether the text ends in a word of asking ("søker om", "ber om").
+fn asks(before: &str) -> bool {
+    let last = before
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or_default();
+    [
+        "soker",
+        "sokjer",
+        "soke",
+        "sokje",
+        "sokt",
+        "ber",
+        "bed",
+        "soknad",
+        "sporsmal",
+        "sporsmaal",
+    ]
+    .contains(&last)
 }
 
 /// A weekday with its date ("torsdag 8. oktober") is as near as the date,

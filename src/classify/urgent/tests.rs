@@ -396,3 +396,33 @@ fn a_moment_denied_or_counted_is_no_deadline() {
         "Personalet ser at hun trenger hjelp mange ganger i løpet av natten."
     ));
 }
+
+#[test]
+fn a_moment_counted_in_days_is_read_by_its_count() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let fires = |text: &str| labels(&rules, text, None).contains(&need);
+    // Any count a writer gives, in digits, words or a range, in days,
+    // nights or hours.
+    assert!(fires(
+        "Vi ber om et møte med ham innen 1-2 dager etter at han kommer hjem."
+    ));
+    assert!(fires("Ho treng tilsyn innan to døgn."));
+    assert!(fires("Han skrives ut om 3 dagar og trenger hjelp."));
+    assert!(fires("Vi ber om at dere tar kontakt i løpet av 48 timer."));
+    assert!(fires("Noen må se til henne innen 2–3 dager."));
+    // An amount asked for is no moment.
+    assert!(!fires("Vi søker om 40 timer BPA i uka, han trenger hjelp."));
+    assert!(!fires("Mor søkjer om to døgn avlasting, ho treng kvile."));
+    // A week or more is the case's pace, not a moment within days.
+    assert!(!fires("Vi ber om svar innen 14 dager."));
+    assert!(!fires("Han trenger hjelp om fem dager."));
+    assert!(!fires("Vi ber om tilbakemelding innen 7 virkedager."));
+    assert!(!fires(
+        "Hun trenger hjelp, og vi ber om svar innen 96 timer."
+    ));
+    // A count without a need beside it says nothing, and neither does a
+    // count denied or a habit.
+    assert!(!fires("Pakken kom innen to dager."));
+    assert!(!fires("Vi trenger ikke svar innen to dager."));
+}
