@@ -266,13 +266,15 @@ pub(super) fn triples(d: &str, m: &str, y: &str) -> Vec<(NaiveDate, bool)> {
         .collect()
 }
 
-/// A day's number as OCR may have read it. A bold zero closes like a G
-/// ("G6. nov." for 06), which otherwise reads as a six: a leading G that
-/// makes no day is read as the zero.
+/// A day's number as OCR may have read it. A bold zero closes like a G, a
+/// 9, a 6 or an 8 ("G6. nov.", "99 NOV" for 06 and 09), which otherwise
+/// reads as that: a leading look-alike that makes no day is read as the
+/// zero. (Session 29: "99 NOV", "Q9 NOV" and "+99 NOV" in one stamp's
+/// readings, for 09.)
 fn day_of(token: &str) -> Option<u32> {
     let number = |t: &str| -> Option<u32> { digitize(t).filter(|s| s.len() <= 2)?.parse().ok() };
     let day = number(token)?;
-    match token.strip_prefix('G') {
+    match token.strip_prefix(['G', '9', '6', '8']) {
         Some(rest) if day > 31 => number(&format!("0{rest}")),
         _ => Some(day),
     }

@@ -258,6 +258,18 @@ fn a_year_the_readings_disagree_on_is_ocrs_and_one_they_agree_on_the_stamps() {
         parse_keyed_stamp_date_where(readings, ok),
         Some(d("2026-11-06"))
     );
+    // A bold zero read as a nine twice and as an S once: the nine makes no
+    // day, so it is the zero, and its two readings outvote the five.
+    let nines = "MOTTEKE\nOS NOV 2026\n\nMOTTEKE\n99 NOV 2026\n\nMOTTEKE\n99 NOV 2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(nines, ok),
+        Some(d("2026-11-09"))
+    );
+    // A day's first digit that is no zero's look-alike stays unread.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT\n49 NOV 2026", ok),
+        None
+    );
     // An old stamp read the same every time keeps its year: no date.
     assert_eq!(
         parse_keyed_stamp_date_where("MOTTATT\n06. nov. 2019\n\nMOTTATT\n06. nov. 2019", ok),
