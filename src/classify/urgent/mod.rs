@@ -355,9 +355,7 @@ fn counted_moments(line: &str, max_days: u32) -> impl Iterator<Item = std::ops::
             return None;
         }
         let days = if hours { n.div_ceil(24) } else { n };
-        (days <= max_days)
-            .then(|| c.get(0).map(|m| m.range()))
-            .flatten()
+        c.get(0).filter(|_| days <= max_days).map(|m| m.range())
     })
 }
 
