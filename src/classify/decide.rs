@@ -274,10 +274,12 @@ impl Classifier {
     pub(super) fn decide_urgent(
         &self,
         letter: &Letter,
-        letter_date: Option<NaiveDate>,
+        dates: &LetterDates,
         reasons: &mut Vec<Reason>,
     ) -> bool {
-        let fired = self.rules.urgent_cues(&letter.folded.text, letter_date);
+        let fired = self
+            .rules
+            .urgent_cues(&letter.folded.text, dates.document, dates.stamped);
         let score: f32 = fired.iter().map(|f| f.weight).sum();
         reasons.extend(fired.into_iter().map(|f| Reason {
             kind: ReasonKind::Urgent,

@@ -233,11 +233,12 @@ impl Classifier {
         let mut reasons = Vec::new();
         let decision = self.decide_type(&letter, &mut reasons);
         let unit = self.decide_unit(input, &decision.document_type, &letter, &mut reasons);
-        // The dates first: urgency reads a deadline against the letter's.
+        // The dates first: urgency reads a deadline against the letter's
+        // and the received stamp's.
         let dates = decide::letter_dates(input, &letter);
         let document_date = dates.document;
         reasons.extend(dates.document_reason());
-        let urgent = self.decide_urgent(&letter, document_date, &mut reasons);
+        let urgent = self.decide_urgent(&letter, &dates, &mut reasons);
         let leader_review = self.decide_leader_review(&decision.document_type, &mut reasons);
         let (title, title_derived) =
             self.decide_title(&letter, &decision.document_type, &mut reasons);

@@ -224,6 +224,8 @@ pub struct Rules {
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
     pub(super) near_soon: Vec<LazyRegex>,
+    /// The moments counted in days or hours (`count_leads`, …).
+    pub(super) counted_moment: Option<super::urgent::CountedMoment>,
     pub(super) negation_words: Vec<String>,
     pub(super) senders: Vec<(usize, LazyRegex)>,
     pub units: Vec<UnitId>,
@@ -403,6 +405,9 @@ impl Rules {
             |p| phrase_pattern_with_subject(p, subjects),
         )?;
         let near_soon = compile_list(origin, near.map_or(&[][..], |n| &n.soon_phrases))?;
+        let counted_moment = near
+            .map(|n| super::urgent::CountedMoment::compile(origin, n))
+            .transpose()?;
         let negation_words = file
             .urgent
             .negation_words
@@ -498,6 +503,7 @@ impl Rules {
             case_phrases,
             near_need,
             near_soon,
+            counted_moment,
             negation_words,
             senders,
             addressees,

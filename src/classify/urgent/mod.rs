@@ -11,6 +11,9 @@ use serde::Deserialize;
 
 use super::rules::{Fired, Rules};
 
+mod counted;
+pub(super) use counted::CountedMoment;
+
 /// The subject pronouns, for a rules file that names no `subjects`.
 fn default_subjects() -> Vec<String> {
     [
@@ -111,6 +114,21 @@ pub struct NearNeed {
     /// upper end of a range, is at most this many days.
     #[serde(default = "default_counted_days")]
     pub counted_days: u32,
+    /// The words that lead a counted moment ("innen", "i løpet av").
+    #[serde(default = "counted::default_leads")]
+    pub count_leads: Vec<String>,
+    /// What a moment is counted in: days (nights, working days) …
+    #[serde(default = "counted::default_day_units")]
+    pub count_day_units: Vec<String>,
+    /// … or hours, 24 to the day.
+    #[serde(default = "counted::default_hour_units")]
+    pub count_hour_units: Vec<String>,
+    /// Leads that also ask for an amount ("søker om 20 timer BPA"): with
+    /// hours, or after a word of asking, they lead no moment.
+    #[serde(default = "counted::default_amount_leads")]
+    pub amount_leads: Vec<String>,
+    #[serde(default = "counted::default_asking_words")]
+    pub asking_words: Vec<String>,
     /// Words that make a moment a habit, the past or the present state
     /// when among the two words before it or right after it ("hver
     /// fredag", "sist fredag", "i dag har eg").
@@ -135,11 +153,22 @@ pub struct UrgentCue {
 
 impl Rules {
     /// Urgency cues that are not negated, each cue label once, and the
-    /// near need when the letter's own date is known.
-    pub fn urgent_cues(&self, folded: &str, letter_date: Option<NaiveDate>) -> Vec<Fired> {
+    /// near need. `dated` is the letter's own date and `stamped` the day
+    /// the received stamp says it came: a date counts as near from the
+    /// letter's date until `days` after the later of the two, because a
+    /// deadline is near or far from the day the post room has the letter
+    /// ("Frist for svar er 7. desember" is a week's notice in a letter
+    /// dated 26 November and stamped 30 November).
+    pub fn urgent_cues(
+        &self,
+        folded: &str,
+        dated: Option<NaiveDate>,
+        stamped: Option<NaiveDate>,
+    ) -> Vec<Fired> {
         let mut fired = self.phrase_cues(folded);
         if let Some(need) = &self.file.urgent.near_need {
-            if self.need_by_near_date(folded, letter_date, need) {
+            let window = NearWindow::new(dated, stamped, need.days);
+            if self.need_by_near_date(folded, window, need) {
                 fired.push(Fired {
                     target: "urgent".into(),
                     label: need.label.clone(),
@@ -150,17 +179,12 @@ impl Rules {
         fired
     }
 
-    /// A need phrase (not negated) on a line with a date `0..=days` after
-    /// `letter_date` or a moment within days in words, or on the line
+    /// A need phrase (not negated) on a line with a date in the near
+    /// `window` or a moment within days in words, or on the line
     /// before it (a sentence wraps). A moment in words may itself wrap
     /// ("i løpet | av dagen"): one found only across a line break counts
     /// for the two lines it joins.
-    fn need_by_near_date(
-        &self,
-        folded: &str,
-        letter_date: Option<NaiveDate>,
-        need: &NearNeed,
-    ) -> bool {
+    fn need_by_near_date(&self, folded: &str, window: Option<NearWindow>, need: &NearNeed) -> bool {
         let lines: Vec<&str> = folded.lines().collect();
         let needs = |l: &str| {
             self.near_need.iter().any(|re| {
@@ -171,13 +195,10 @@ impl Rules {
         let before =
             |i: usize, back: usize| i.checked_sub(back).and_then(|p| lines.get(p).copied());
         lines.iter().enumerate().any(|(i, line)| {
-            let near_date = letter_date.is_some_and(|date| {
+            let near_date = window.is_some_and(|w| {
                 super::dates::dates_in(line)
-                    .chain(day_months_in(line, date))
-                    .any(|d| {
-                        let ahead = (d - date).num_days();
-                        (0..=i64::from(need.days)).contains(&ahead)
-                    })
+                    .chain(day_months_in(line, w.from))
+                    .any(|d| (w.from..=w.to).contains(&d))
             });
             let near = near_date || self.soon_in(line, need);
             if near && (needs(line) || before(i, 1).is_some_and(needs)) {
@@ -214,7 +235,10 @@ impl Rules {
             .near_soon
             .iter()
             .flat_map(|re| re.find_iter(line).map(|m| m.range()));
-        let counted = counted_moments(line, need.counted_days);
+        let counted = self
+            .counted_moment
+            .iter()
+            .flat_map(|c| c.moments(line, need.counted_days));
         worded.chain(counted).any(|at| {
             let before = words(&line[..at.start]);
             let after = words(&line[at.end..]);
@@ -271,6 +295,26 @@ impl Rules {
     }
 }
 
+/// The days a date on the letter is near: from the letter's own date (or
+/// the received stamp's, when the letter is undated) to `days` after the
+/// later of the two. A date before the letter is history.
+#[derive(Debug, Clone, Copy)]
+struct NearWindow {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl NearWindow {
+    fn new(dated: Option<NaiveDate>, stamped: Option<NaiveDate>, days: u32) -> Option<Self> {
+        let from = dated.or(stamped)?;
+        // A stamp before the letter's date is a misread stamp or a misread
+        // date; the letter's own date bounds the window then.
+        let had = stamped.map_or(from, |s| s.max(from));
+        let to = had.checked_add_days(chrono::Days::new(u64::from(days)))?;
+        Some(NearWindow { from, to })
+    }
+}
+
 /// A day and month without a year ("skal skrives ut fredag 27.11.", "frå
 /// 16. november"): a near deadline is usually written so.
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,65 +365,6 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
     })
 }
 
-/// A count of days or hours ahead on a folded line: "innen 1-2 dager", "om
-/// tre dagar", "innan to døgn", "i løpet av 48 timer". Writers count a
-/// deadline in any number, so the count is read, not listed phrase by
-/// phrase. "Om" with a count of hours, or after asking, is an amount, not
-/// a moment ("søker om 20 timer BPA", "søkjer om to døgn avlasting"): the
-/// first reading of the count made five BPA applications urgent in round
-/// CV (session 29).
-static COUNTED_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
-    let count = r"\d{1,3}|en|et|ett|ei|ein|eit|eitt|to|tre|fire|fem|seks|sju|syv";
-    Regex::new(&format!(
-        r"\b(?P<lead>innen|innan|om|i lopet av)\s+(?:(?:{count})\s*(?:-|–|til|eller)\s*)?(?P<n>{count})\s+(?P<unit>dager|dagar|dogn|virkedager|virkedagar|arbeidsdager|arbeidsdagar|yrkedagar|timer|timar)\b"
-    ))
-    .expect("static regex")
-});
-
-/// Where a moment counted within `max_days` stands on the line.
-fn counted_moments(line: &str, max_days: u32) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    COUNTED_MOMENT.captures_iter(line).filter_map(move |c| {
-        let n = match c.name("n")?.as_str() {
-            "en" | "et" | "ett" | "ei" | "ein" | "eit" | "eitt" => 1,
-            "to" => 2,
-            "tre" => 3,
-            "fire" => 4,
-            "fem" => 5,
-            "seks" => 6,
-            "sju" | "syv" => 7,
-            digits => digits.parse::<u32>().ok()?,
-        };
-        let hours = matches!(c.name("unit")?.as_str(), "timer" | "timar");
-        let lead = c.name("lead")?;
-        if lead.as_str() == "om" && (hours || asks(&line[..lead.start()])) {
-            return None;
-        }
-        let days = if hours { n.div_ceil(24) } else { n };
-        c.get(0).filter(|_| days <= max_days).map(|m| m.range())
-    })
-}
-
-/// Whether the text ends in a word of asking ("søker om", "ber om").
-fn asks(before: &str) -> bool {
-    let last = before
-        .split(|c: char| !c.is_alphanumeric())
-        .rfind(|w| !w.is_empty())
-        .unwrap_or_default();
-    [
-        "soker",
-        "sokjer",
-        "soke",
-        "sokje",
-        "sokt",
-        "ber",
-        "bed",
-        "soknad",
-        "sporsmal",
-        "sporsmaal",
-    ]
-    .contains(&last)
-}
-
 /// A weekday with its date ("torsdag 8. oktober") is as near as the date,
 /// which the near date reads against the letter's own: the weekday alone
 /// would make any dated day a moment within days.
@@ -393,13 +378,26 @@ fn dated_weekday(moment: &str, after: &[String]) -> bool {
 }
 
 /// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
-/// week's schedule, not a moment within days.
+/// week's schedule, not a moment within days; so is a weekday counted from
+/// another week ("Frist for endringer blir torsdag uken før", session 30).
 fn in_schedule(before: &[String], after: &[String]) -> bool {
     let joined = |w: Option<&String>, day: Option<&String>| {
         w.is_some_and(|w| w == "og" || w == "eller")
             && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
     };
-    joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
+    let week_of_another = matches!(
+        (
+            after.first().map(String::as_str),
+            after.get(1).map(String::as_str)
+        ),
+        (
+            Some("uken" | "uka" | "veka" | "veke"),
+            Some("for" | "etter")
+        )
+    );
+    joined(before.last(), before.iter().rev().nth(1))
+        || joined(after.first(), after.get(1))
+        || week_of_another
 }
 
 /// A question about urgency answered no, right after the cue: a form's
@@ -419,13 +417,32 @@ fn answered_no(after_cue: &str) -> bool {
     ANSWERED_NO.is_match(after_cue)
 }
 
-/// The sentence (between '.', '!', '?' or a blank line) around `at`.
+/// The sentence (between '.', '!', '?' or a blank line) around `at`. A
+/// heading ends at its blank line without a stop: "BEGJÆRING OM INNSYN -
+/// HASTER" is not in the sentence of the body's "kopi av" below it.
 fn sentence_around(text: &str, at: usize) -> (usize, usize) {
     let ends = |c: char| matches!(c, '.' | '!' | '?');
-    let start = text[..at].rfind(ends).map_or(0, |i| i + 1);
-    let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
-    (start, end)
+    let (head, tail) = text.split_at(at);
+    let stop_before = head.rfind(ends).map(|i| i + 1);
+    let blank_before = blank_lines(head).last().map(|(_, end)| end);
+    let start = stop_before.max(blank_before).unwrap_or(0);
+    let stop_after = tail.find(ends);
+    let blank_after = blank_lines(tail).next().map(|(start, _)| start);
+    let end = match (stop_after, blank_after) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(tail.len()),
+    };
+    (start, at + end)
 }
+
+/// Blank lines (nothing but spaces between two line breaks), as byte
+/// ranges.
+fn blank_lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    BLANK_LINE.find_iter(text).map(|m| (m.start(), m.end()))
+}
+
+static BLANK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\n[ \t]*\n").expect("static regex"));
 
 #[cfg(test)]
 mod tests;

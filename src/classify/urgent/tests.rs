@@ -5,13 +5,13 @@ use super::*;
 
 /// Whether the cues that fire reach the urgency threshold.
 fn is_urgent(rules: &Rules, text: &str, date: Option<NaiveDate>) -> bool {
-    let fired = rules.urgent_cues(&fold(text), date);
+    let fired = rules.urgent_cues(&fold(text), date, None);
     fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
 }
 
 fn labels(rules: &Rules, text: &str, date: Option<NaiveDate>) -> Vec<String> {
     rules
-        .urgent_cues(&fold(text), date)
+        .urgent_cues(&fold(text), date, None)
         .into_iter()
         .map(|f| f.label)
         .collect()
@@ -425,4 +425,93 @@ fn a_moment_counted_in_days_is_read_by_its_count() {
     // count denied or a habit.
     assert!(!fires("Pakken kom innen to dager."));
     assert!(!fires("Vi trenger ikke svar innen to dager."));
+}
+
+#[test]
+fn a_deadline_is_near_from_the_day_the_letter_was_received() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    let fires = |text: &str, dated, stamped| {
+        rules
+            .urgent_cues(&fold(text), dated, stamped)
+            .into_iter()
+            .any(|f| f.label == need)
+    };
+    let deadline = "Frist for svar er 7. desember 2026.";
+    // Eleven days after the letter's date, but a week after the stamp.
+    assert!(fires(deadline, day(11, 26), day(11, 30)));
+    assert!(!fires(deadline, day(11, 26), None));
+    // Undated, the stamp alone sets the window.
+    assert!(fires(deadline, None, day(12, 1)));
+    // A date before the letter is history, whatever the stamp says.
+    assert!(!fires(
+        "Frist for svar var 20.11.2026.",
+        day(11, 26),
+        day(11, 30)
+    ));
+    // A weekday counted from another week is a schedule.
+    let schedule = "Frist for endringer blir dermed torsdag uken før, kl. 12.00.";
+    assert!(!fires(schedule, day(11, 26), None));
+    assert!(fires(
+        "Frist for endringer er torsdag, kl. 12.00.",
+        day(11, 26),
+        None
+    ));
+    // A planned discharge is a need of its own.
+    let discharge = "Planlagd utskriving: torsdag 03.12.2026 kl. 12:00";
+    assert!(fires(discharge, day(12, 2), None));
+    assert!(!fires(discharge, day(11, 2), None));
+}
+
+#[test]
+fn a_heading_is_its_own_sentence() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    // "Kopi av" below would put off a "haster" in its own sentence; the
+    // heading above the blank line is not in it.
+    let letter = "BEGJÆRING OM INNSYN - HASTER\n\nJeg ber om kopi av journalen min.";
+    assert!(is_urgent(&rules, letter, None));
+    let one_sentence = "Jeg ber om kopi av journalen min, det haster ikke med svar.";
+    assert!(!is_urgent(&rules, one_sentence, None));
+    let same_sentence = "Send kopi av journalen, det haster.";
+    assert!(!is_urgent(&rules, same_sentence, None));
+}
+
+#[test]
+fn a_threat_or_a_weapon_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    assert!(is_urgent(
+        &rules,
+        "Han har truet ansatte ved to besøk, ved ett tilfelle med kniv.",
+        None
+    ));
+    assert!(is_urgent(
+        &rules,
+        "Ho har kome med truslar mot personalet.",
+        None
+    ));
+    assert!(!is_urgent(
+        &rules,
+        "Det har ikke vært trusler mot ansatte.",
+        None
+    ));
+}
+
+#[test]
+fn the_words_of_a_counted_moment_are_the_rules_files() {
+    let default = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let text = "Han skrives ut om 3 dagar og trenger hjelp.";
+    let fires = |rules: &Rules| {
+        let need = rules.file.urgent.near_need.clone().unwrap().label;
+        labels(rules, text, None).contains(&need)
+    };
+    assert!(fires(&default));
+    let leads = r#"count_leads = ["innen", "innan", "om", "i løpet av"]"#;
+    assert!(DEFAULT_RULES_TOML.contains(leads));
+    let only_innen = DEFAULT_RULES_TOML.replace(leads, r#"count_leads = ["innen"]"#);
+    let rules = Rules::from_toml(&only_innen, "test").unwrap();
+    assert!(!fires(&rules));
+    // A rules file must name something to count by.
+    let none = DEFAULT_RULES_TOML.replace(leads, "count_leads = []");
+    assert!(Rules::from_toml(&none, "test").is_err());
 }
