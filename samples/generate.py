@@ -269,6 +269,24 @@ def check_expected(expected: object, fail) -> None:
         raise fail("expected.person_ids must be a list of strings")
 
 
+def eleven_digit_numbers(text: str) -> list[str]:
+    """The eleven-digit numbers a letter writes, in groups one space apart
+    ("160590 00065", "01 81 80 123 37"), as tests/samples_truth.rs reads them."""
+    runs = list(re.finditer(r"\d+", text))
+    found = []
+    for i, run in enumerate(runs):
+        number, last = run.group(), run
+        for nxt in runs[i + 1:]:
+            if len(number) >= 11 or text[last.end():nxt.start()] != " ":
+                break
+            number += nxt.group()
+            last = nxt
+        starts_a_group = i == 0 or text[runs[i - 1].end():run.start()] != " "
+        if len(number) == 11 and (starts_a_group or len(run.group()) == 11):
+            found.append(number)
+    return found
+
+
 def check_person_numbers(pages: list[str], expected: dict, fail) -> None:
     """Only synthetic numbers in samples: refuse anything that could be a real one."""
     for number in expected.get("person_ids", []):
@@ -278,6 +296,14 @@ def check_person_numbers(pages: list[str], expected: dict, fail) -> None:
                 "(month + 80, mod-11); make one with --fnr YYYY-MM-DD"
             )
     text = "\n".join(pages)
+    written = eleven_digit_numbers(text)
+    for number in expected.get("person_ids", []):
+        if number not in written:
+            raise fail(
+                f"expected person id {number[:6]}***** does not occur in the letter: copy "
+                "the number --fnr printed into the text as it is (its month is the birth "
+                "month + 80)"
+            )
     for match in re.finditer(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)", text):
         number = match.group(1) + match.group(2)
         # Invalid checksums are fine (letters may test non-IDs); valid real-looking ones are not.
