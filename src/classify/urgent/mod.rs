@@ -96,9 +96,10 @@ impl UrgentDef {
     }
 }
 
-/// A need named on the same line as (or the line before) a date at most
-/// `days` after the letter's own date, or a moment within days written as
-/// words ("i morgen", "på fredag", "om to dagar").
+/// A need named on the same line as (or the line before) a date from the
+/// letter's own date to `days` after the later of it and the received
+/// stamp's, or a moment within days written as words ("i morgen", "på
+/// fredag") or counted ("om to dagar").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NearNeed {
