@@ -155,11 +155,7 @@ pub struct UrgentCue {
 impl Rules {
     /// Urgency cues that are not negated, each cue label once, and the
     /// near need. `dated` is the letter's own date and `stamped` the day
-    /// the received stamp says it came: a date counts as near from the
-    /// letter's date until `days` after the later of the two, because a
-    /// deadline is near or far from the day the post room has the letter
-    /// ("Frist for svar er 7. desember" is a week's notice in a letter
-    /// dated 26 November and stamped 30 November).
+    /// the received stamp says it came, which bound a [`NearWindow`].
     pub fn urgent_cues(
         &self,
         folded: &str,
@@ -298,7 +294,10 @@ impl Rules {
 
 /// The days a date on the letter is near: from the letter's own date (or
 /// the received stamp's, when the letter is undated) to `days` after the
-/// later of the two. A date before the letter is history.
+/// later of the two. A date before the letter is history; a deadline is
+/// near or far from the day the post room has the letter ("Frist for svar
+/// er 7. desember" is a week's notice in a letter dated 26 November and
+/// stamped 30 November).
 #[derive(Debug, Clone, Copy)]
 struct NearWindow {
     from: NaiveDate,
@@ -379,26 +378,13 @@ fn dated_weekday(moment: &str, after: &[String]) -> bool {
 }
 
 /// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
-/// week's schedule, not a moment within days; so is a weekday counted from
-/// another week ("Frist for endringer blir torsdag uken før", session 30).
+/// week's schedule, not a moment within days.
 fn in_schedule(before: &[String], after: &[String]) -> bool {
     let joined = |w: Option<&String>, day: Option<&String>| {
         w.is_some_and(|w| w == "og" || w == "eller")
             && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
     };
-    let week_of_another = matches!(
-        (
-            after.first().map(String::as_str),
-            after.get(1).map(String::as_str)
-        ),
-        (
-            Some("uken" | "uka" | "veka" | "veke"),
-            Some("for" | "etter")
-        )
-    );
-    joined(before.last(), before.iter().rev().nth(1))
-        || joined(after.first(), after.get(1))
-        || week_of_another
+    joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
 }
 
 /// A question about urgency answered no, right after the cue: a form's
