@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 5800–5999:
+//! Prints a confusion matrix and every miss (the held-out letters 6000–6199:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 5800-5999)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 6000-6199)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -70,17 +70,17 @@ fn ground_truth_text() {
     // its check, session 24), Z's four (98/102 at its check, session 25),
     // AA's three (107/110 at its check, session 26), AB's two (102/104
     // at its check, session 27), AC's four (105/109 at its check,
-    // session 28) and AD's none (113/113 at its check, session 29) are
-    // allowed too.
+    // session 28), AD's none (113/113 at its check, session 29) and AE's
+    // none (116/116 at its check, session 30) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
         43,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109) and AD's none (113/113)",
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109), AD's none (113/113) and AE's none (116/116)",
     );
 }
 
-/// Fresh AE's stamps from the text at its one check (session 30): the
+/// Fresh AF's stamps from the text at its one check (session 31): the
 /// dates it may miss and the level measured (none invented).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
 const HELD_OUT_TEXT_STAMP_LEVEL: &str = "116/116";
@@ -95,9 +95,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "116/116";
 /// 3600–3799, fresh U, 3800–3999, fresh V, 4000–4199, fresh W,
 /// 4200–4399, fresh X, 4400–4599, fresh Y, 4600–4799, fresh Z,
 /// 4800–4999, fresh AA, 5000–5199, fresh AB, 5200–5399, fresh AC,
-/// 5400–5599, and fresh AD, 5600–5799 (each checked once).
+/// 5400–5599, fresh AD, 5600–5799, and fresh AE, 5800–5999 (each checked
+/// once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 29] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 30] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -129,10 +130,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 5200-5399 (fresh AB)", part(5200..5400)),
         ("formerly held out 5400-5599 (fresh AC)", part(5400..5600)),
         ("formerly held out 5600-5799 (fresh AD)", part(5600..5800)),
+        ("formerly held out 5800-5999 (fresh AE)", part(5800..6000)),
     ]
 }
 
-/// The issue's targets on the held-out letters (5800–5999), which the rules
+/// The issue's targets on the held-out letters (6000–6199), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
@@ -147,7 +149,7 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 5800-5999 (fresh AE)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 6000-6199 (fresh AF)");
     unseen.assert_targets();
 }
 
@@ -161,10 +163,10 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 5800-5999", &held_out, (99, 98, 99, 4, 5, 0));
+    let r = assert_level("HELD-OUT 6000-6199", &held_out, (99, 98, 99, 4, 5, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out AE from the text",
+        "held-out AF from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -227,7 +229,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 29] = [
+    let levels: [Level; 30] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -320,6 +322,9 @@ fn formerly_held_out_level_kept() {
         // AD at its one check (session 29): 198/200, 194/200, 196/200,
         // 37/44 urgent with 9 false alarms, person IDs 180/180.
         (99, 97, 98, 7, 9, 0),
+        // AE at its one check (session 30): 198/200, 196/200, 199/200,
+        // 40/44 urgent with 5 false alarms, person IDs 179/179.
+        (99, 98, 99, 4, 5, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -328,7 +333,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 5800–5999) train, each on its label (the type, `urgent`, the unit):
+/// 6000–6199) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -416,7 +421,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // with AA's (98.5 % at its check), 4826/4955; session 28, with AB's
     // (98.5 % at its check), 5026/5155; session 29, with AC's (98.5 % at
     // its check), 5223/5355; session 30, with AD's (97.0 % at its
-    // check), 5415/5555.
+    // check), 5415/5555; session 31, with AE's (98.0 % at its check),
+    // 5612/5755.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -455,7 +461,11 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // at its check), 806/828 with 214, then 811 with 219 since a heading
     // is its own sentence, a threat or a weapon is urgent, a deadline
     // ("frist") or a planned discharge is a need, and a date is near from
-    // the received stamp too.
+    // the received stamp too; session 31, with AE's (40/44 at its check),
+    // 852/872 with 232, then 854 with 220 since the first time a care task
+    // is done at home is a need, a patient approaching readiness is not
+    // ready, and the writer's own word that it is not urgent weighs
+    // against the cues.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,

@@ -277,19 +277,31 @@ impl Classifier {
         dates: &LetterDates,
         reasons: &mut Vec<Reason>,
     ) -> bool {
-        let fired = self
+        let evidence = self
             .rules
             .urgent_cues(&letter.folded.text, dates.document, dates.stamped);
-        let score: f32 = fired.iter().map(|f| f.weight).sum();
-        reasons.extend(fired.into_iter().map(|f| Reason {
-            kind: ReasonKind::Urgent,
-            target: f.target,
-            label: f.label,
-            weight: f.weight,
-        }));
+        let score = evidence.score();
+        let denied = evidence.denial.is_some();
+        reasons.extend(
+            evidence
+                .cues
+                .into_iter()
+                .chain(evidence.denial)
+                .map(|f| Reason {
+                    kind: ReasonKind::Urgent,
+                    target: f.target,
+                    label: f.label,
+                    weight: f.weight,
+                }),
+        );
         let def = &self.rules.file.urgent;
         if score >= def.threshold {
             return true;
+        }
+        // The writer says it is not urgent: the model, which only knows
+        // letters like this one, does not overrule the writer.
+        if denied {
+            return false;
         }
         // Cues too weak alone, in a letter much like the urgent ones; or
         // none, in a letter the model all but certainly calls urgent.

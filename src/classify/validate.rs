@@ -122,6 +122,10 @@ pub(super) fn validate(file: &RulesFile, origin: &str) -> Result<(), RulesError>
     if file.urgent.threshold <= 0.0 {
         return err("urgent.threshold må være over 0".into());
     }
+    // A denial that added to the score would make "det haster ikke" a cue.
+    if file.urgent.denial.as_ref().is_some_and(|d| d.weight > 0.0) {
+        return err("urgent.denial.weight kan ikke være over 0".into());
+    }
     for (key, v) in [
         ("abstain_rule_evidence", file.abstain_rule_evidence),
         ("abstain_model_lead", file.abstain_model_lead),
@@ -147,7 +151,8 @@ mod tests {
     /// (edit to the shipped file, words the error must contain)
     #[test]
     fn invalid_rules_are_refused_with_a_clear_message() {
-        let cases: Vec<(String, &str)> = vec![
+        let cases: Vec<(String, &str)> =
+            vec![
             (with("threshold = ", "threshold = 7 #"), "threshold"),
             (
                 with("type = \"klage\"", "type = \"klagee\""),
@@ -164,6 +169,10 @@ mod tests {
             (
                 with("type_unit_yields_at = 0.3", "type_unit_yields_at = -1.0"),
                 "type_unit_yields_at",
+            ),
+            (
+                with("[urgent.denial]\nweight = -1.0", "[urgent.denial]\nweight = 1.0"),
+                "urgent.denial.weight",
             ),
             (with("phrases = [", "phrases = [\"\", "), "tom frase"),
             (

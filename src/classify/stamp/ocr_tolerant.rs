@@ -52,7 +52,7 @@ const SHORT_KEYWORDS: [&str; 2] = ["REG", "INNK"];
 /// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
 /// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
 pub(super) fn tokens(text: &str) -> Vec<String> {
-    let text = without_junk_in_words(text);
+    let text = without_junk_in_words(&bracket_ones(text));
     let mut out = Vec::new();
     for run in text.split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!')) {
         if run.is_empty() {
@@ -63,6 +63,31 @@ pub(super) fn tokens(text: &str) -> Vec<String> {
             Some(caps) => out.extend(caps.iter().skip(1).flatten().map(|m| m.as_str().to_owned())),
             None => out.push(run),
         }
+    }
+    out
+}
+
+/// A closing bracket right after a lone digit is a thin 1 OCR read as a
+/// frame's edge ("MOTTEKE 25:1] 2026" for 25.11): it becomes the `|` the
+/// digits already read as 1. After a letter or a longer number it is the
+/// frame ("KOMMUNE]", "25.11.2026]").
+fn bracket_ones(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = 0;
+    let mut before_digits = ' ';
+    let mut prev = ' ';
+    for c in text.chars() {
+        let lone_digit = digits == 1 && !before_digits.is_alphanumeric();
+        out.push(if c == ']' && lone_digit { '|' } else { c });
+        if c.is_ascii_digit() {
+            if digits == 0 {
+                before_digits = prev;
+            }
+            digits += 1;
+        } else {
+            digits = 0;
+        }
+        prev = c;
     }
     out
 }

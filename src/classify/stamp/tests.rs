@@ -328,6 +328,10 @@ fn reg_is_a_stamp_word_and_a_gap_inside_a_number_is_closed() {
         ("Reg.: 09.11.2026 / JH", "2026-11-09"),
         ("Reg.\n20.11.26\nKJ", "2026-11-20"),
         ("Motteke 27.1 1.26\nHeimetenesta", "2026-11-27"),
+        // A thin 1 read as a frame's edge.
+        ("Stord kommune\n*MOTTEKE 25:1] 2026", "2026-11-25"),
+        ("Stord kommune]\nMOTTEKE]\n2] NOV 2026", "2026-11-21"),
+        ("Stord kommune]\nMOTTEKE 25.11.2026]", "2026-11-25"),
     ] {
         assert_eq!(
             parse_keyed_stamp_date_where(text, ok),

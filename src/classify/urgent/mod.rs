@@ -58,7 +58,8 @@ pub struct UrgentDef {
     pub threshold: f32,
     /// Words that negate a cue right before it (two words) or after it (one).
     pub negation_words: Vec<String>,
-    /// Whole phrases in which a cue does not count ("ikke noe som haster").
+    /// Whole phrases in which a cue does not count ("akutt innlagt", "om
+    /// det haster").
     #[serde(default)]
     pub negated_phrases: Vec<String>,
     /// Phrases that put a cue in the same sentence off to a later time
@@ -72,6 +73,12 @@ pub struct UrgentDef {
     #[serde(default)]
     pub case_phrases: Vec<String>,
     pub cues: Vec<UrgentCue>,
+    /// The writer's own word that the letter is not urgent: a
+    /// `judgement` cue negated ("det hastar ikkje", "ikke akutt") or
+    /// urgency asked about and answered no. Absent: a negated cue is
+    /// only silent.
+    #[serde(default)]
+    pub denial: Option<UrgentDenial>,
     #[serde(default)]
     pub near_need: Option<NearNeed>,
     /// The urgency model (`config/urgent_model.tsv`, the linear model of
@@ -150,30 +157,61 @@ pub struct UrgentCue {
     pub weight: f32,
     pub phrases: Vec<String>,
     pub label: String,
+    /// The cue is the writer's judgement of urgency itself («haster»,
+    /// «akutt»), so negated it denies urgency (see [`UrgentDenial`]).
+    #[serde(default)]
+    pub judgement: bool,
+}
+
+/// What the writer's denial of urgency weighs: added to the cues' score
+/// (so negative), and it keeps the urgency model from making the letter
+/// urgent — the writer knows the situation; the model only knows letters
+/// like it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentDenial {
+    pub weight: f32,
+    pub label: String,
+}
+
+/// What a letter says about its urgency: the cues that fire and the
+/// writer's denial, if any.
+#[derive(Debug, Default)]
+pub struct UrgencyEvidence {
+    pub cues: Vec<Fired>,
+    pub denial: Option<Fired>,
+}
+
+impl UrgencyEvidence {
+    /// The cues' weights with the denial's.
+    pub fn score(&self) -> f32 {
+        self.cues.iter().chain(&self.denial).map(|f| f.weight).sum()
+    }
 }
 
 impl Rules {
-    /// Urgency cues that are not negated, each cue label once, and the
-    /// near need. `dated` is the letter's own date and `stamped` the day
-    /// the received stamp says it came, which bound a [`NearWindow`].
+    /// Urgency cues that are not negated, each cue label once, the near
+    /// need and the writer's denial. `dated` is the letter's own date and
+    /// `stamped` the day the received stamp says it came, which bound a
+    /// [`NearWindow`].
     pub fn urgent_cues(
         &self,
         folded: &str,
         dated: Option<NaiveDate>,
         stamped: Option<NaiveDate>,
-    ) -> Vec<Fired> {
-        let mut fired = self.phrase_cues(folded);
+    ) -> UrgencyEvidence {
+        let mut evidence = self.phrase_cues(folded);
         if let Some(need) = &self.file.urgent.near_need {
             let window = NearWindow::new(dated, stamped, need.days);
             if self.need_by_near_date(folded, window, need) {
-                fired.push(Fired {
+                evidence.cues.push(Fired {
                     target: "urgent".into(),
                     label: need.label.clone(),
                     weight: need.weight,
                 });
             }
         }
-        fired
+        evidence
     }
 
     /// A need phrase (not negated) on a line with a date in the near
@@ -247,7 +285,7 @@ impl Rules {
         })
     }
 
-    fn phrase_cues(&self, folded: &str) -> Vec<Fired> {
+    fn phrase_cues(&self, folded: &str) -> UrgencyEvidence {
         let negated_spans: Vec<(usize, usize)> = self
             .negated_phrases
             .iter()
@@ -265,22 +303,30 @@ impl Rules {
             })
             .collect();
         let mut fired: Vec<Fired> = Vec::new();
+        let mut denied = false;
         for (owner, re) in &self.urgent_cues {
             let cue = &self.file.urgent.cues[*owner];
-            if fired.iter().any(|f| f.label == cue.label) {
+            if fired.iter().any(|f| f.label == cue.label) && !cue.judgement {
                 continue;
             }
-            let live = re.find_iter(folded).any(|m| {
-                let in_negated = negated_spans
-                    .iter()
-                    .any(|&(s, e)| s <= m.start() && m.end() <= e);
-                let put_off = later.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
-                !in_negated
-                    && !put_off
-                    && !answered_no(&folded[m.end()..])
-                    && !self.negated(folded, m.start(), m.end(), 1)
-            });
-            if live {
+            // A judgement negated reaches over the subject Norwegian puts
+            // after its verb: "hastar det ikkje".
+            let words_after = if cue.judgement { 2 } else { 1 };
+            let mut live = false;
+            for m in re.find_iter(folded) {
+                let within = |&(s, e): &(usize, usize)| s <= m.start() && m.end() <= e;
+                if negated_spans.iter().any(within) || later.iter().any(within) {
+                    continue;
+                }
+                if answered_no(&folded[m.end()..])
+                    || self.negated(folded, m.start(), m.end(), words_after)
+                {
+                    denied |= cue.judgement;
+                } else {
+                    live = true;
+                }
+            }
+            if live && !fired.iter().any(|f| f.label == cue.label) {
                 fired.push(Fired {
                     target: "urgent".into(),
                     label: cue.label.clone(),
@@ -288,7 +334,15 @@ impl Rules {
                 });
             }
         }
-        fired
+        let denial = self.file.urgent.denial.as_ref().filter(|_| denied);
+        UrgencyEvidence {
+            cues: fired,
+            denial: denial.map(|d| Fired {
+                target: "urgent".into(),
+                label: d.label.clone(),
+                weight: d.weight,
+            }),
+        }
     }
 }
 

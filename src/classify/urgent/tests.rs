@@ -5,13 +5,14 @@ use super::*;
 
 /// Whether the cues that fire reach the urgency threshold.
 fn is_urgent(rules: &Rules, text: &str, date: Option<NaiveDate>) -> bool {
-    let fired = rules.urgent_cues(&fold(text), date, None);
-    fired.iter().map(|f| f.weight).sum::<f32>() >= rules.file.urgent.threshold
+    rules.urgent_cues(&fold(text), date, None).score() >= rules.file.urgent.threshold
 }
 
+/// The labels of the cues that fire (not the writer's denial).
 fn labels(rules: &Rules, text: &str, date: Option<NaiveDate>) -> Vec<String> {
     rules
         .urgent_cues(&fold(text), date, None)
+        .cues
         .into_iter()
         .map(|f| f.label)
         .collect()
@@ -435,6 +436,7 @@ fn a_deadline_is_near_from_the_day_the_letter_was_received() {
     let fires = |text: &str, dated, stamped| {
         rules
             .urgent_cues(&fold(text), dated, stamped)
+            .cues
             .into_iter()
             .any(|f| f.label == need)
     };
@@ -514,4 +516,51 @@ fn the_words_of_a_counted_moment_are_the_rules_files() {
     // A rules file must name something to count by.
     let none = DEFAULT_RULES_TOML.replace(leads, "count_leads = []");
     assert!(Rules::from_toml(&none, "test").is_err());
+}
+
+#[test]
+fn the_writers_own_word_that_it_is_not_urgent_weighs_against_the_cues() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let denial = |text: &str| rules.urgent_cues(&fold(text), None, None).denial.is_some();
+    // «Haster» negated after its subject, as Norwegian puts it.
+    assert!(denial("Slik eg vurderer det hastar det ikkje akutt."));
+    assert!(denial("Dette haster ikke, det holder fint fra nyttår."));
+    assert!(denial("Haster søknaden? [ ] Ja [x] Nei"));
+    assert!(!is_urgent(
+        &rules,
+        "Slik eg vurderer det hastar det ikkje.",
+        None
+    ));
+    // A clinician ruling out one danger denies nothing about the letter.
+    assert!(!denial(
+        "Eg vurderer at det ikkje er akutt sjølvmordsfare no."
+    ));
+    assert!(!denial("Det haster, og vi kan ikke vente til neste uke."));
+    // A denial outweighs one cue.
+    assert!(!is_urgent(
+        &rules,
+        "Det haster ikke, men ta kontakt med meg så snart som mulig.",
+        None
+    ));
+}
+
+#[test]
+fn the_first_time_a_care_task_is_done_at_home_is_a_need() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+    let plan = "1. Skift annenhver dag, første gang hjemme 02.12.2026.";
+    assert!(is_urgent(&rules, plan, day(30)));
+    // A first time weeks ahead is planning.
+    assert!(!is_urgent(&rules, plan, day(2)));
+}
+
+#[test]
+fn a_patient_approaching_discharge_readiness_is_not_ready() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    assert!(!is_urgent(
+        &rules,
+        "Vi vil sende ny melding når pasienten nærmer seg utskrivningsklar.",
+        None
+    ));
+    assert!(is_urgent(&rules, "Pasienten er utskrivningsklar.", None));
 }
