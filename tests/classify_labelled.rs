@@ -83,7 +83,7 @@ fn ground_truth_text() {
 /// Fresh AF's stamps from the text at its one check (session 31): the
 /// dates it may miss and the level measured (none invented).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "116/116";
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "111/111";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -141,11 +141,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// met them all at its one check (session 27, on the text: type 197/200,
 /// unit 197/200, date 198/200, person IDs 198/198 with none false, urgent
 /// 35/35); fresh AC, at its one check (session 28), met all but urgent
-/// recall (36/37), and so did fresh AD (session 29, urgent 37/44) and
-/// fresh AE (session 30, urgent 40/44). Only the summary is printed, and
-/// only with `--nocapture`.
+/// recall (36/37), and so did fresh AD (session 29, urgent 37/44), fresh
+/// AE (session 30, urgent 40/44) and fresh AF (session 31, urgent 39/40).
+/// Only the summary is printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: held-out AE urgent recall 40/44: below the target (type 198/200, unit 196/200, date 199/200, person IDs 179/179 with none false met)"]
+#[ignore = "issue 11: held-out AF urgent recall 39/40: below the target (type 196/200, unit 192/200, date 196/200, person IDs 179/179 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -153,17 +153,17 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out AE reached at its one check (session 30, with
-/// this session's classifier, its tables retrained on AD's letters): type
-/// 198/200, unit 196/200, date 199/200, person IDs 179/179 with none
-/// false, urgent 40/44 with 5 false alarms.
+/// The level fresh held-out AF reached at its one check (session 31, with
+/// this session's classifier, its tables retrained on AE's letters): type
+/// 196/200, unit 192/200, date 196/200, person IDs 179/179 with none
+/// false, urgent 39/40 with 4 false alarms.
 /// Kept beside the targets: a change that loses ground on unseen letters
 /// fails here, even where the targets still hold.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6000-6199", &held_out, (99, 98, 99, 4, 5, 0));
+    let r = assert_level("HELD-OUT 6000-6199", &held_out, (98, 96, 98, 1, 4, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out AF from the text",
