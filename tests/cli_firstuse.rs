@@ -18,15 +18,8 @@ const DAMAGED_PDF: &str =
 
 /// Bytes that are no known format (a fixed pseudo-random sequence).
 fn random_bytes(n: usize) -> Vec<u8> {
-    let mut x: u32 = 0x2545_f491;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x >> 24) as u8
-        })
-        .collect()
+    let mut rng = fastrand::Rng::with_seed(0x2545_f491);
+    (0..n).map(|_| rng.u8(..)).collect()
 }
 
 /// An installation (every unit the rules route to) whose config sits in `config/` and names its folders

@@ -56,7 +56,8 @@ impl NearNeed {
 #[serde(deny_unknown_fields)]
 pub struct UrgentDef {
     pub threshold: f32,
-    /// Words that negate a cue right before it (two words) or after it (one).
+    /// Words that negate a cue right before it (two words) or after it
+    /// (one; two for a `judgement` cue, "hastar det ikkje").
     pub negation_words: Vec<String>,
     /// Whole phrases in which a cue does not count ("akutt innlagt", "om
     /// det haster").
@@ -74,8 +75,8 @@ pub struct UrgentDef {
     pub case_phrases: Vec<String>,
     pub cues: Vec<UrgentCue>,
     /// The writer's own word that the letter is not urgent: a
-    /// `judgement` cue negated ("det hastar ikkje", "ikke akutt") or
-    /// urgency asked about and answered no. Absent: a negated cue is
+    /// `judgement` cue negated ("det hastar ikkje", "Dette haster ikke")
+    /// or urgency asked about and answered no. Absent: a negated cue is
     /// only silent.
     #[serde(default)]
     pub denial: Option<UrgentDenial>,
@@ -157,8 +158,9 @@ pub struct UrgentCue {
     pub weight: f32,
     pub phrases: Vec<String>,
     pub label: String,
-    /// The cue is the writer's judgement of urgency itself («haster»,
-    /// «akutt»), so negated it denies urgency (see [`UrgentDenial`]).
+    /// The cue is the writer's judgement of urgency itself («haster»), so
+    /// negated it denies urgency (see [`UrgentDenial`]); «akutt» is not:
+    /// "ikkje akutt sjølvmordsfare" rules out one danger.
     #[serde(default)]
     pub judgement: bool,
 }
@@ -306,6 +308,7 @@ impl Rules {
         let mut denied = false;
         for (owner, re) in &self.urgent_cues {
             let cue = &self.file.urgent.cues[*owner];
+            // A label fires once; a judgement is read on for its denial.
             if fired.iter().any(|f| f.label == cue.label) && !cue.judgement {
                 continue;
             }
