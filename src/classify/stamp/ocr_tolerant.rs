@@ -72,24 +72,16 @@ pub(super) fn tokens(text: &str) -> Vec<String> {
 /// digits already read as 1. After a letter or a longer number it is the
 /// frame ("KOMMUNE]", "25.11.2026]").
 fn bracket_ones(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut digits = 0;
-    let mut before_digits = ' ';
-    let mut prev = ' ';
-    for c in text.chars() {
-        let lone_digit = digits == 1 && !before_digits.is_alphanumeric();
-        out.push(if c == ']' && lone_digit { '|' } else { c });
-        if c.is_ascii_digit() {
-            if digits == 0 {
-                before_digits = prev;
-            }
-            digits += 1;
-        } else {
-            digits = 0;
-        }
-        prev = c;
-    }
-    out
+    let chars: Vec<char> = text.chars().collect();
+    let lone_digit_before = |i: usize| {
+        i >= 1 && chars[i - 1].is_ascii_digit() && (i < 2 || !chars[i - 2].is_alphanumeric())
+    };
+    (0..chars.len())
+        .map(|i| match chars[i] {
+            ']' if lone_digit_before(i) => '|',
+            c => c,
+        })
+        .collect()
 }
 
 /// The text with symbols OCR puts into a word where the print crossed it

@@ -309,7 +309,8 @@ impl Rules {
         for (owner, re) in &self.urgent_cues {
             let cue = &self.file.urgent.cues[*owner];
             // A label fires once; a judgement is read on for its denial.
-            if fired.iter().any(|f| f.label == cue.label) && !cue.judgement {
+            let fired_before = fired.iter().any(|f| f.label == cue.label);
+            if fired_before && !cue.judgement {
                 continue;
             }
             // A judgement negated reaches over the subject Norwegian puts
@@ -329,7 +330,7 @@ impl Rules {
                     live = true;
                 }
             }
-            if live && !fired.iter().any(|f| f.label == cue.label) {
+            if live && !fired_before {
                 fired.push(Fired {
                     target: "urgent".into(),
                     label: cue.label.clone(),
