@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 6000–6199:
+//! Prints a confusion matrix and every miss (the held-out letters 6200–6399:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 6000-6199)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 6200-6399)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -70,17 +70,18 @@ fn ground_truth_text() {
     // its check, session 24), Z's four (98/102 at its check, session 25),
     // AA's three (107/110 at its check, session 26), AB's two (102/104
     // at its check, session 27), AC's four (105/109 at its check,
-    // session 28), AD's none (113/113 at its check, session 29) and AE's
-    // none (116/116 at its check, session 30) are allowed too.
+    // session 28), AD's none (113/113 at its check, session 29), AE's
+    // none (116/116 at its check, session 30) and AF's none (111/111 at
+    // its check, session 31) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
         43,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109), AD's none (113/113) and AE's none (116/116)",
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109), AD's none (113/113), AE's none (116/116) and AF's none (111/111)",
     );
 }
 
-/// Fresh AF's stamps from the text at its one check (session 31): the
+/// Fresh AG's stamps from the text at its one check (session 32): the
 /// dates it may miss and the level measured (none invented).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
 const HELD_OUT_TEXT_STAMP_LEVEL: &str = "111/111";
@@ -95,10 +96,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "111/111";
 /// 3600–3799, fresh U, 3800–3999, fresh V, 4000–4199, fresh W,
 /// 4200–4399, fresh X, 4400–4599, fresh Y, 4600–4799, fresh Z,
 /// 4800–4999, fresh AA, 5000–5199, fresh AB, 5200–5399, fresh AC,
-/// 5400–5599, fresh AD, 5600–5799, and fresh AE, 5800–5999 (each checked
-/// once).
+/// 5400–5599, fresh AD, 5600–5799, fresh AE, 5800–5999, and fresh AF,
+/// 6000–6199 (each checked once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 30] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 31] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -131,10 +132,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 5400-5599 (fresh AC)", part(5400..5600)),
         ("formerly held out 5600-5799 (fresh AD)", part(5600..5800)),
         ("formerly held out 5800-5999 (fresh AE)", part(5800..6000)),
+        ("formerly held out 6000-6199 (fresh AF)", part(6000..6200)),
     ]
 }
 
-/// The issue's targets on the held-out letters (6000–6199), which the rules
+/// The issue's targets on the held-out letters (6200–6399), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
@@ -143,13 +145,14 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// 35/35); fresh AC, at its one check (session 28), met all but urgent
 /// recall (36/37), and so did fresh AD (session 29, urgent 37/44), fresh
 /// AE (session 30, urgent 40/44) and fresh AF (session 31, urgent 39/40).
+/// Fresh AG (session 32) is checked once, after this session's last change.
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
 #[ignore = "issue 11: held-out AF urgent recall 39/40: below the target (type 196/200, unit 192/200, date 196/200, person IDs 179/179 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 6000-6199 (fresh AF)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 6200-6399 (fresh AG)");
     unseen.assert_targets();
 }
 
@@ -163,10 +166,10 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6000-6199", &held_out, (98, 96, 98, 1, 4, 0));
+    let r = assert_level("HELD-OUT 6200-6399", &held_out, (98, 96, 98, 1, 4, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out AF from the text",
+        "held-out AG from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -229,7 +232,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 30] = [
+    let levels: [Level; 31] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -325,6 +328,9 @@ fn formerly_held_out_level_kept() {
         // AE at its one check (session 30): 198/200, 196/200, 199/200,
         // 40/44 urgent with 5 false alarms, person IDs 179/179.
         (99, 98, 99, 4, 5, 0),
+        // AF at its one check (session 31): 196/200, 192/200, 196/200,
+        // 39/40 urgent with 4 false alarms, person IDs 179/179.
+        (98, 96, 98, 1, 4, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -333,7 +339,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 6000–6199) train, each on its label (the type, `urgent`, the unit):
+/// 6200–6399) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -422,7 +428,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // (98.5 % at its check), 5026/5155; session 29, with AC's (98.5 % at
     // its check), 5223/5355; session 30, with AD's (97.0 % at its
     // check), 5415/5555; session 31, with AE's (98.0 % at its check),
-    // 5612/5755.
+    // 5612/5755; session 32, with AF's (96.0 % at its check), 5807/5955.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -465,7 +471,9 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // 852/872 with 232, then 854 with 220 since the first time a care task
     // is done at home is a need, a patient approaching readiness is not
     // ready, and the writer's own word that it is not urgent weighs
-    // against the cues.
+    // against the cues; session 32, with AF's (39/40 at its check),
+    // 891/912 with 231, then 892 since a safety aid that does not work
+    // (an alarm, a medicine dispenser) is urgent.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,

@@ -57,7 +57,9 @@ use std::path::{Path, PathBuf};
 /// 29's fresh held-out AD, 5600–5799 (200 letters, about 24 MiB, 125 of
 /// them scans), and to 670 MiB for session 30's fresh held-out AE,
 /// 5800–5999 (200 letters, about 25 MiB, 129 of them scans), and to 700
-/// MiB for session 31's fresh held-out AF, 6000–6199.
+/// MiB for session 31's fresh held-out AF, 6000–6199 (200 letters, about
+/// 24 MiB, 123 of them scans); session 32's fresh held-out AG, 6200–6399,
+/// fits under it.
 const MAX_SAMPLES_BYTES: u64 = 700 * 1024 * 1024;
 
 struct Letter {

@@ -93,6 +93,34 @@ pub fn inflected_phrase_pattern(phrase: &str) -> Option<String> {
     pattern(phrase, true, &[])
 }
 
+/// [`phrase_pattern`] followed by one of the phrases `then`, at most
+/// `within` words apart in the same sentence (no sentence mark between):
+/// a thing and what is said of it, "tryggleiksalarmen min har ikkje verka".
+/// None when `phrase` or every one of `then` is empty.
+pub fn phrase_then_pattern(phrase: &str, then: &[String], within: usize) -> Option<String> {
+    let bare = |p: String| p.strip_prefix(ASCII_MODE).map(str::to_owned).unwrap_or(p);
+    let first = bare(phrase_pattern(phrase)?);
+    let then: Vec<String> = then
+        .iter()
+        .filter_map(|t| phrase_pattern(t))
+        .map(bare)
+        .collect();
+    if then.is_empty() {
+        return None;
+    }
+    Some(format!(
+        // The rest of a word the phrase leaves open ("*alarm*": "alarmen").
+        "{ASCII_MODE}{first}[a-z0-9]*(?:{GAP}[a-z0-9]+){{0,{within}}}?{GAP}(?:{})",
+        then.join("|")
+    ))
+}
+
+/// Phrase regexes match the folded text byte-wise (see [`fold`]).
+const ASCII_MODE: &str = "(?-u)";
+/// What stands between a phrase's words: spaces, a line break, a hyphen
+/// or a slash.
+const GAP: &str = r"[\s\-/]+";
+
 /// Verb and adjective endings (folded; bokmål and nynorsk), longest first:
 /// what a word may end in instead of the ending it has in the phrase.
 const ENDINGS: &[&str] = &[
@@ -122,7 +150,6 @@ fn pattern(phrase: &str, inflect: bool, subjects: &[String]) -> Option<String> {
             }
         })
         .collect();
-    const GAP: &str = r"[\s\-/]+";
     let body = match word_patterns.split_first() {
         Some((first, rest)) if !subjects.is_empty() && !rest.is_empty() => {
             let slot: Vec<String> = subjects.iter().map(|s| literal_word(&fold(s))).collect();
@@ -146,7 +173,7 @@ fn pattern(phrase: &str, inflect: bool, subjects: &[String]) -> Option<String> {
     } else {
         r"\b"
     };
-    Some(format!("(?-u){start}{body}{end}"))
+    Some(format!("{ASCII_MODE}{start}{body}{end}"))
 }
 
 fn literal_word(w: &str) -> String {

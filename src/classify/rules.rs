@@ -13,7 +13,9 @@ use super::linear::{
     LinearModel, CALM_CLASS, DEFAULT_MODEL_TSV, DEFAULT_UNIT_MODEL_TSV, DEFAULT_URGENT_MODEL_TSV,
     URGENT_CLASS,
 };
-use super::normalize::{inflected_phrase_pattern, phrase_pattern, phrase_pattern_with_subject};
+use super::normalize::{
+    inflected_phrase_pattern, phrase_pattern, phrase_pattern_with_subject, phrase_then_pattern,
+};
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
 use crate::item::UnitId;
@@ -303,6 +305,32 @@ fn compile_owned<'a>(
         .collect()
 }
 
+/// Each urgency cue's phrases compiled on their own, with the cue's index;
+/// a cue with `followed_by` matches its phrase only with one of those
+/// after it.
+fn compile_urgent_cues(
+    origin: &str,
+    cues: &[super::urgent::UrgentCue],
+) -> Result<Vec<(usize, LazyRegex)>, RulesError> {
+    let mut compiled = Vec::new();
+    for (i, cue) in cues.iter().enumerate() {
+        let what = format!("hastesignal nr. {} ([[urgent.cues]])", i + 1);
+        if cue.phrases.is_empty() {
+            return Err(invalid(origin, format!("{what} har ingen fraser")));
+        }
+        for phrase in &cue.phrases {
+            let pattern = if cue.followed_by.is_empty() {
+                phrase_pattern(phrase)
+            } else {
+                phrase_then_pattern(phrase, &cue.followed_by, super::urgent::FOLLOWED_WITHIN)
+            }
+            .ok_or_else(|| invalid(origin, format!("{what} har en tom frase")))?;
+            compiled.push((i, LazyRegex::new(origin, pattern)?));
+        }
+    }
+    Ok(compiled)
+}
+
 /// A plain list of phrases, each compiled on its own (empty ones skipped).
 fn compile_list(origin: &str, phrases: &[String]) -> Result<Vec<LazyRegex>, RulesError> {
     compile_list_with(origin, phrases, phrase_pattern)
@@ -388,11 +416,7 @@ impl Rules {
             file.unit_rules.iter().map(|r| &r.phrases),
         )?;
         let unit_patterns = lazy_all(origin, patterns)?;
-        let urgent_cues = compile_owned(
-            origin,
-            "hastesignal ([[urgent.cues]])",
-            file.urgent.cues.iter().map(|c| &c.phrases),
-        )?;
+        let urgent_cues = compile_urgent_cues(origin, &file.urgent.cues)?;
         let urgent = &file.urgent;
         let near = urgent.near_need.as_ref();
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;

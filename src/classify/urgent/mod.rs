@@ -163,7 +163,18 @@ pub struct UrgentCue {
     /// "ikkje akutt sjølvmordsfare" rules out one danger.
     #[serde(default)]
     pub judgement: bool,
+    /// The cue's phrases name a thing, and the cue fires only where one of
+    /// these follows it within [`FOLLOWED_WITHIN`] words of its sentence:
+    /// what is wrong with it ("trygghetsalarmen til mor har ikke virket").
+    /// Neither alone is a cue: an alarm is a service, "virker ikke" a
+    /// complaint about anything.
+    #[serde(default)]
+    pub followed_by: Vec<String>,
 }
+
+/// How many words may stand between a cue's thing and what follows it
+/// (`followed_by`): a possessive or a named owner, "alarmen til mor".
+pub const FOLLOWED_WITHIN: usize = 3;
 
 /// What the writer's denial of urgency weighs: added to the cues' score
 /// (so negative), and it keeps the urgency model from making the letter

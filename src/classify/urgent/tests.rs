@@ -564,3 +564,26 @@ fn a_patient_approaching_discharge_readiness_is_not_ready() {
     ));
     assert!(is_urgent(&rules, "Pasienten er utskrivningsklar.", None));
 }
+
+#[test]
+fn a_safety_aid_that_does_not_work_is_urgent() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    // The aid with its failure after it, a possessive or an owner between.
+    for broken in [
+        "Tryggleiksalarmen min har ikkje verka sidan i helga.",
+        "Trygghetsalarmen til mor virker ikke, og hun bor alene.",
+        "Medisindispenseren hans er i ustand.",
+    ] {
+        assert!(is_urgent(&rules, broken, None), "{broken}");
+    }
+    // The aid alone is a service, a failure alone may be anything, and a
+    // failure in the next sentence is not the aid's.
+    for calm in [
+        "Mor har trygghetsalarm og får hjemmesykepleie morgen og kveld.",
+        "Dørklokka virker ikke, så ring på mobilen.",
+        "Vi har fått ny trygghetsalarm. Nøkkelboksen virker ikke helt som den skal.",
+        "Alarmen ble testet i dag, og den fungerer som den skal.",
+    ] {
+        assert!(!is_urgent(&rules, calm, None), "{calm}");
+    }
+}
