@@ -240,8 +240,9 @@ static CLOCK: LazyLock<Regex> =
 /// a keyed date whose year OCR lost, a date beside the receiving body's
 /// name ([`receiver_stamp_dates`], chosen by the same vote), the same with
 /// its year lost, a keyed
-/// day and month the readings give different years, and a keyed day whose
-/// first digit OCR lost. A date elsewhere in the crop may be the letter's
+/// day and month the readings give different years, a keyed day whose
+/// first digit OCR lost, and a keyed month that lost one of its two
+/// digits. A date elsewhere in the crop may be the letter's
 /// own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
@@ -262,6 +263,11 @@ pub fn parse_keyed_stamp_date_where(
         })
         .or_else(|| {
             keyed_dates_first_digit_lost(text)
+                .into_iter()
+                .find(|&d| ok(d))
+        })
+        .or_else(|| {
+            keyed_dates_month_digit_lost(text)
                 .into_iter()
                 .find(|&d| ok(d))
         })
@@ -544,6 +550,36 @@ fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
             );
         }
     }
+    out
+}
+
+/// A keyed date whose month OCR read as one digit, a two-digit month that
+/// lost the other ("mottatt / 23 1.2026" for 23.11): the months of two
+/// digits that hold the one read, earliest first, so plausibility (not
+/// before the letter's own date) chooses the one nearest the letter, as
+/// for a lost first digit of the day.
+fn keyed_dates_month_digit_lost(text: &str) -> Vec<NaiveDate> {
+    let lines = Lines::of(text);
+    let toks = &lines.toks;
+    let mut out = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        let month = &toks[i + 1];
+        let one_digit = month.len() == 1 && month.chars().all(|c| c.is_ascii_digit());
+        if !(one_digit && lines.keyed_before(i)) {
+            continue;
+        }
+        for whole in (10..=12).map(|m: u32| m.to_string()) {
+            if whole.contains(month.as_str()) {
+                out.extend(
+                    triples(&toks[i], &whole, &toks[i + 2])
+                        .into_iter()
+                        .map(|(date, _)| date),
+                );
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -185,6 +185,32 @@ fn a_keyed_dates_year_is_read_by_its_day_and_month() {
 }
 
 #[test]
+fn a_keyed_months_lost_digit_is_put_back_by_the_letters_date() {
+    let arrived = Some(d("2026-12-01"));
+    let after = |letter: &'static str| move |x: NaiveDate| plausible(x, arrived, Some(d(letter)));
+    // 23.11 read with one 1 of the month lost: 23.01 is long before the
+    // arrival, 23.10 before the letter, 23.12 after the arrival.
+    assert_eq!(
+        parse_keyed_stamp_date_where("AURVIK KOMMUNE\nmottatt\n23 1.2026", after("2026-11-20")),
+        Some(d("2026-11-23"))
+    );
+    // Both 23.10 and 23.11 follow a letter of 19.10: the nearest.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 23 1.2026", after("2026-10-19")),
+        Some(d("2026-10-23"))
+    );
+    // The month as read when it fits, and nothing without a stamp word.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 23.9.2026", after("2026-09-20")),
+        Some(d("2026-09-23"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("Mo i Rana\n23 1.2026", after("2026-11-20")),
+        None
+    );
+}
+
+#[test]
 fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
     let arrived = Some(d("2026-12-01"));
     let ok = |x: NaiveDate| plausible(x, arrived, None);
