@@ -84,7 +84,7 @@ fn ground_truth_text() {
 /// Fresh AG's stamps from the text at its one check (session 32): the
 /// dates it may miss and the level measured (none invented).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "111/111";
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "107/107";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -145,10 +145,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// 35/35); fresh AC, at its one check (session 28), met all but urgent
 /// recall (36/37), and so did fresh AD (session 29, urgent 37/44), fresh
 /// AE (session 30, urgent 40/44) and fresh AF (session 31, urgent 39/40).
-/// Fresh AG (session 32) is checked once, after this session's last change.
+/// Fresh AG met them all at its one check (session 32, on the text: type
+/// 196/200, unit 196/200, date 194/200, person IDs 179/179 with none
+/// false, urgent 44/44 with 12 false alarms), so the suite asserts them.
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: held-out AF urgent recall 39/40: below the target (type 196/200, unit 192/200, date 196/200, person IDs 179/179 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -156,17 +157,17 @@ fn held_out_targets() {
     unseen.assert_targets();
 }
 
-/// The level fresh held-out AF reached at its one check (session 31, with
-/// this session's classifier, its tables retrained on AE's letters): type
-/// 196/200, unit 192/200, date 196/200, person IDs 179/179 with none
-/// false, urgent 39/40 with 4 false alarms.
+/// The level fresh held-out AG reached at its one check (session 32, with
+/// this session's classifier, its tables retrained on AF's letters): type
+/// 196/200, unit 196/200, date 194/200, person IDs 179/179 with none
+/// false, urgent 44/44 with 12 false alarms.
 /// Kept beside the targets: a change that loses ground on unseen letters
 /// fails here, even where the targets still hold.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6200-6399", &held_out, (98, 96, 98, 1, 4, 0));
+    let r = assert_level("HELD-OUT 6200-6399", &held_out, (98, 98, 97, 0, 12, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out AG from the text",

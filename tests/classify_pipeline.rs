@@ -392,8 +392,9 @@ fn through_the_extractor() {
         "stamp date invented"
     );
     // The set the rules were built on (000–199) keeps the targets; the
-    // held-out set's are asserted in classify_labelled's ignored test
-    // (not met yet, issue 11).
+    // held-out set's are asserted on its text in classify_labelled's
+    // `held_out_targets` (in the suite while the held-out batch meets
+    // them).
     let established: Vec<Letter> = letters
         .iter()
         .filter(|l| classify_support::number(l).is_some_and(|n| n < 200))
@@ -403,11 +404,11 @@ fn through_the_extractor() {
 }
 
 /// Fresh AG's stamped scans through the extractor: the stamp dates they
-/// may miss, and the level measured at their one check (session 32; AF
-/// read 101/111, none invented, AE 106/116, AD 100/113, AC 105/109, AB
-/// 95/104, AA 104/110, Z 90/102).
-const HELD_OUT_STAMP_MISS: usize = 10;
-const HELD_OUT_STAMP_LEVEL: &str = "101/111";
+/// may miss, and the level measured at their one check (session 32: 103
+/// of 107 read, none invented; AF read 101/111, AE 106/116, AD 100/113, AC
+/// 105/109, AB 95/104, AA 104/110, Z 90/102).
+const HELD_OUT_STAMP_MISS: usize = 4;
+const HELD_OUT_STAMP_LEVEL: &str = "103/107";
 
 /// The held-out set alone through the real extractor: its check's summary
 /// (type, unit, date, person IDs, urgency, the received stamp), in a few
