@@ -255,14 +255,16 @@ fn compile_phrases<'a>(
     what: &str,
     groups: impl Iterator<Item = &'a Vec<String>>,
 ) -> Result<(Vec<String>, Vec<usize>), RulesError> {
-    compile_phrases_with(origin, what, groups, phrase_pattern)
+    compile_phrases_with(origin, what, groups, |_, p| phrase_pattern(p))
 }
 
+/// Each phrase of each group as `pattern` makes it from the group's index
+/// and the phrase, with the group's index.
 fn compile_phrases_with<'a>(
     origin: &str,
     what: &str,
     groups: impl Iterator<Item = &'a Vec<String>>,
-    pattern: fn(&str) -> Option<String>,
+    pattern: impl Fn(usize, &str) -> Option<String>,
 ) -> Result<(Vec<String>, Vec<usize>), RulesError> {
     let mut patterns = Vec::new();
     let mut owner = Vec::new();
@@ -274,7 +276,7 @@ fn compile_phrases_with<'a>(
             ));
         }
         for phrase in phrases {
-            let pattern = pattern(phrase)
+            let pattern = pattern(i, phrase)
                 .ok_or_else(|| invalid(origin, format!("{what} nr. {} har en tom frase", i + 1)))?;
             patterns.push(pattern);
             owner.push(i);
@@ -297,7 +299,14 @@ fn compile_owned<'a>(
     what: &str,
     groups: impl Iterator<Item = &'a Vec<String>>,
 ) -> Result<Vec<(usize, LazyRegex)>, RulesError> {
-    let (patterns, owner) = compile_phrases(origin, what, groups)?;
+    owned(origin, compile_phrases(origin, what, groups)?)
+}
+
+/// The patterns kept to compile on first use, each with its group's index.
+fn owned(
+    origin: &str,
+    (patterns, owner): (Vec<String>, Vec<usize>),
+) -> Result<Vec<(usize, LazyRegex)>, RulesError> {
     patterns
         .into_iter()
         .zip(owner)
@@ -312,23 +321,17 @@ fn compile_urgent_cues(
     origin: &str,
     cues: &[super::urgent::UrgentCue],
 ) -> Result<Vec<(usize, LazyRegex)>, RulesError> {
-    let mut compiled = Vec::new();
-    for (i, cue) in cues.iter().enumerate() {
-        let what = format!("hastesignal nr. {} ([[urgent.cues]])", i + 1);
-        if cue.phrases.is_empty() {
-            return Err(invalid(origin, format!("{what} har ingen fraser")));
+    let pattern = |i: usize, phrase: &str| {
+        let then = &cues[i].followed_by;
+        if then.is_empty() {
+            phrase_pattern(phrase)
+        } else {
+            phrase_then_pattern(phrase, then, super::urgent::FOLLOWED_WITHIN)
         }
-        for phrase in &cue.phrases {
-            let pattern = if cue.followed_by.is_empty() {
-                phrase_pattern(phrase)
-            } else {
-                phrase_then_pattern(phrase, &cue.followed_by, super::urgent::FOLLOWED_WITHIN)
-            }
-            .ok_or_else(|| invalid(origin, format!("{what} har en tom frase")))?;
-            compiled.push((i, LazyRegex::new(origin, pattern)?));
-        }
-    }
-    Ok(compiled)
+    };
+    let groups = cues.iter().map(|c| &c.phrases);
+    let compiled = compile_phrases_with(origin, "hastesignal ([[urgent.cues]])", groups, pattern)?;
+    owned(origin, compiled)
 }
 
 /// A plain list of phrases, each compiled on its own (empty ones skipped).
@@ -407,7 +410,7 @@ impl Rules {
             origin,
             "regel ([[rules]])",
             file.rules.iter().map(|r| &r.phrases),
-            inflected_phrase_pattern,
+            |_, p| inflected_phrase_pattern(p),
         )?;
         let type_patterns = lazy_all(origin, patterns)?;
         let (patterns, unit_owner) = compile_phrases(
