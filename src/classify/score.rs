@@ -21,6 +21,10 @@ use super::rules::{Fired, LazyRegex, Rules, TypeDecision, FALLBACK_TYPE};
 /// "ikkje noko som") they open a relative clause that is denied.
 const NOTHING: [&str; 4] = ["noe", "noko", "noen", "nokon"];
 
+/// How many words may qualify a denied "noe" before its "som": a phrase,
+/// "ikke noe i saken som", "ikkje noko her som".
+const NOTHING_QUALIFIED_BY: usize = 3;
+
 impl Rules {
     /// Scores document types over the folded letter and its folded subject,
     /// with `also` (evidence found elsewhere: the writer's role) added.
@@ -144,10 +148,17 @@ impl Rules {
         let after = words(after_text.split(clause_break).next().unwrap_or_default());
         let is_negation = |w: &String| self.is_negation(w);
         // "ikke noe som må ordnes med en gang": a relative clause under a
-        // negation denies what it says, however far into the clause.
-        let denied_clause = before
-            .windows(3)
-            .any(|w| is_negation(&w[0]) && NOTHING.contains(&w[1].as_str()) && w[2] == "som");
+        // negation denies what it says, however far into the clause; a
+        // phrase may qualify the "noe" before its "som" ("ikke noe i saken
+        // som haster").
+        let denied_clause = before.windows(2).enumerate().any(|(i, w)| {
+            is_negation(&w[0])
+                && NOTHING.contains(&w[1].as_str())
+                && before[i + 2..]
+                    .iter()
+                    .take(NOTHING_QUALIFIED_BY + 1)
+                    .any(|w| w == "som")
+        });
         denied_clause
             || before
                 .iter()

@@ -127,6 +127,15 @@ fn urgency_asked_about_denied_or_said_in_passing_is_none() {
         "Dette er ikke noe som må ordnes med en gang, ta det når det passer."
     ));
     assert!(urgent("Dette må ordnes med en gang."));
+    // A phrase may qualify what is denied before its clause opens.
+    assert!(!urgent(
+        "Det er ikke noe i saken som haster, men jeg tar gjerne et møte."
+    ));
+    assert!(!urgent("Det er ikkje noko her som hastar."));
+    // A denied thing and a cue in its own clause after it are two things.
+    assert!(urgent(
+        "Vi har ikke noe tilbud i helgen. Dette haster, han er alene og har ikke mat."
+    ));
     // "To say it right away" is an idiom.
     assert!(!urgent(
         "Han er aldri voldelig, det vil jeg si med en gang."
