@@ -395,7 +395,29 @@ fn forms_and_reports_label_their_date_their_own_way() {
         d("2026-10-12")
     );
     assert_eq!(got("Vår ref.: 26/14 Deres dato: 01.10.2026\n\nSvar"), None);
+    // A line that says how the letter was sent, its date closing it.
+    assert_eq!(
+        got("Nordfjord psykiatrisenter\nTil: Fjellvik kommune\nSendt via helsenett (PLO/dialogmelding) 02.12.2026\n\nMelding om utskriving\nInnlagt sidan 09.11.2026."),
+        d("2026-12-02")
+    );
+    assert_eq!(
+        got("Fjellvik skule\nSendt på e-post til postmottak 27.11.2026 kl. 08:14\n\nBekymring for elev"),
+        d("2026-11-27")
+    );
+    assert_eq!(
+        got("Fjellvik legekontor\nDialogmelding, sendt 27.11.2026\n\nLegeerklæring\nHeimebesøk 25.11.2026."),
+        d("2026-11-27")
+    );
+    // An enclosure's note names the mail's day, not the letter's.
+    assert_eq!(
+        got("Fullmakt\n\nMo, 09.11.2026\n\nTone Lie\n\nSendt som vedlegg til e-post fra Tone Lie 10.11.2026."),
+        d("2026-11-09")
+    );
     // Prose that names when something was sent is not the letter's date.
+    assert_eq!(
+        got("Søknaden ble skrevet i oktober og\nsendt til NAV 12.10.2026, men de svarte aldri."),
+        None
+    );
     assert_eq!(
         got(
             "Samtykket gjelder søknad om praktisk bistand, innsendt 02.11.2026\n\nDato: 03.11.2026"
