@@ -222,6 +222,8 @@ pub struct Rules {
     pub(super) later_phrases: Vec<LazyRegex>,
     /// `[urgent] case_phrases`: a cue in their sentence hurries the case.
     pub(super) case_phrases: Vec<LazyRegex>,
+    /// `[urgent] conditions`: a cue in a clause they open may come, not is.
+    pub(super) conditions: Vec<LazyRegex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -425,6 +427,7 @@ impl Rules {
         let negated_phrases = compile_list(origin, &urgent.negated_phrases)?;
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
+        let conditions = compile_list(origin, &urgent.conditions)?;
         let subjects = near.map_or(&[][..], |n| &n.subjects);
         let near_need = compile_list_with(
             origin,
@@ -528,6 +531,7 @@ impl Rules {
             negated_phrases,
             later_phrases,
             case_phrases,
+            conditions,
             near_need,
             near_soon,
             counted_moment,

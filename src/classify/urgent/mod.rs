@@ -73,6 +73,12 @@ pub struct UrgentDef {
     /// snarast", "Endringen gjelder fra: straks").
     #[serde(default)]
     pub case_phrases: Vec<String>,
+    /// Words that open a conditional clause ("dersom", "med mindre",
+    /// "ved"): a cue in a clause they open is a case that may come ("Ved
+    /// akutt behov kan sykepleier …", "med mindre det er akutt behov"),
+    /// not this letter's need.
+    #[serde(default)]
+    pub conditions: Vec<String>,
     pub cues: Vec<UrgentCue>,
     /// The writer's own word that the letter is not urgent: a
     /// `judgement` cue negated ("det hastar ikkje", "Dette haster ikke")
@@ -330,7 +336,10 @@ impl Rules {
             let mut live = false;
             for m in re.find_iter(folded) {
                 let within = |&(s, e): &(usize, usize)| s <= m.start() && m.end() <= e;
-                if negated_spans.iter().any(within) || later.iter().any(within) {
+                if negated_spans.iter().any(within)
+                    || later.iter().any(within)
+                    || self.in_condition(folded, m.range())
+                {
                     continue;
                 }
                 if answered_no(&folded[m.end()..])
@@ -358,6 +367,26 @@ impl Rules {
                 weight: d.weight,
             }),
         }
+    }
+}
+
+impl Rules {
+    /// Whether the clause of the cue at `cue` opens with a condition ("Ved
+    /// akutt behov …", "… , med mindre det er akutt behov"): the clause runs
+    /// back from the cue to a clause mark or a blank line, and the
+    /// condition may hold the cue's own first word ("ved akutt"); a list's
+    /// dash before it is no word.
+    fn in_condition(&self, folded: &str, cue: std::ops::Range<usize>) -> bool {
+        let head = &folded[..cue.start];
+        let mark = head
+            .rfind([',', '.', ';', ':', '!', '?', '('])
+            .map(|i| i + 1);
+        let blank = blank_lines(head).last().map(|(_, end)| end);
+        let start = mark.max(blank).unwrap_or(0);
+        let clause = folded[start..cue.end].trim_start_matches(|c: char| !c.is_alphanumeric());
+        self.conditions
+            .iter()
+            .any(|re| re.find(clause).is_some_and(|m| m.start() == 0))
     }
 }
 

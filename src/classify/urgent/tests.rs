@@ -596,3 +596,23 @@ fn a_safety_aid_that_does_not_work_is_urgent() {
         assert!(!is_urgent(&rules, calm, None), "{calm}");
     }
 }
+
+#[test]
+fn a_cue_in_a_conditional_clause_may_come_and_is_not_the_letters_need() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    for condition in [
+        "Kontoret er stengt i romjula. Ved akutt behov når kontoret er stengt, ring legevakta.",
+        "Neste kontroll er om seks månader, med mindre det er akutt behov.",
+        "Vi har avslutta tenesta. Dersom det blir akutt behov for hjelp igjen, tek du kontakt.",
+    ] {
+        assert!(!is_urgent(&rules, condition, None), "{condition}");
+    }
+    // The same need said as the writer's own, and a condition that
+    // closes before the cue's clause opens.
+    for need in [
+        "Det er akutt behov for hjelp, far kan ikkje vere åleine.",
+        "Dersom dere lurer på noe, ring meg. Mor har akutt behov for tilsyn.",
+    ] {
+        assert!(is_urgent(&rules, need, None), "{need}");
+    }
+}
