@@ -222,8 +222,10 @@ pub struct Rules {
     pub(super) later_phrases: Vec<LazyRegex>,
     /// `[urgent] case_phrases`: a cue in their sentence hurries the case.
     pub(super) case_phrases: Vec<LazyRegex>,
-    /// `[urgent] conditions`: a cue in a clause they open may come, not is.
+    /// `[urgent] conditions`: a cue after them in its clause may come,
+    /// not is; `condition_openers` likewise where they open the clause.
     pub(super) conditions: Vec<LazyRegex>,
+    pub(super) condition_openers: Vec<LazyRegex>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -428,6 +430,7 @@ impl Rules {
         let later_phrases = compile_list(origin, &urgent.later_phrases)?;
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
         let conditions = compile_list(origin, &urgent.conditions)?;
+        let condition_openers = compile_list(origin, &urgent.condition_openers)?;
         let subjects = near.map_or(&[][..], |n| &n.subjects);
         let near_need = compile_list_with(
             origin,
@@ -532,6 +535,7 @@ impl Rules {
             later_phrases,
             case_phrases,
             conditions,
+            condition_openers,
             near_need,
             near_soon,
             counted_moment,

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use serde::Deserialize;
 
-use super::rules::{Fired, Rules};
+use super::rules::{Fired, LazyRegex, Rules};
 
 mod counted;
 pub(super) use counted::CountedMoment;
@@ -73,12 +73,17 @@ pub struct UrgentDef {
     /// snarast", "Endringen gjelder fra: straks").
     #[serde(default)]
     pub case_phrases: Vec<String>,
-    /// Words that open a conditional clause ("dersom", "med mindre",
-    /// "ved"): a cue in a clause they open is a case that may come ("Ved
-    /// akutt behov kan sykepleier …", "med mindre det er akutt behov"),
-    /// not this letter's need.
+    /// Words that make the rest of their clause a condition ("dersom",
+    /// "med mindre", "ved akutt"): a cue after them in the clause is a case
+    /// that may come ("Ved akutt behov kan sykepleier …", "… med mindre det
+    /// er akutt behov", "… hvis dette blir borte med en gang"), not this
+    /// letter's need.
     #[serde(default)]
     pub conditions: Vec<String>,
+    /// Words that make a condition only where they open the clause ("Om
+    /// det hastar, …"; "ber om det snarest" is a request).
+    #[serde(default)]
+    pub condition_openers: Vec<String>,
     pub cues: Vec<UrgentCue>,
     /// The writer's own word that the letter is not urgent: a
     /// `judgement` cue negated ("det hastar ikkje", "Dette haster ikke")
@@ -371,11 +376,14 @@ impl Rules {
 }
 
 impl Rules {
-    /// Whether the clause of the cue at `cue` opens with a condition ("Ved
-    /// akutt behov …", "… , med mindre det er akutt behov"): the clause runs
-    /// back from the cue to a clause mark or a blank line, and the
-    /// condition may hold the cue's own first word ("ved akutt"); a list's
-    /// dash before it is no word.
+    /// Whether the cue at `cue` is in a condition: a `conditions` word
+    /// before it in its clause, or a `condition_openers` word opening the
+    /// clause. The clause runs back from the cue to a clause mark or a
+    /// blank line, and the condition may hold the cue's own first word
+    /// ("ved akutt"); a list's dash before it is no word. A condition
+    /// negated between it and the cue is a warning of what happens unless
+    /// the need is met now ("… dersom det ikke settes inn tiltak
+    /// umiddelbart"): the cue stands.
     fn in_condition(&self, folded: &str, cue: std::ops::Range<usize>) -> bool {
         let head = &folded[..cue.start];
         let mark = head
@@ -384,9 +392,23 @@ impl Rules {
         let blank = blank_lines(head).last().map(|(_, end)| end);
         let start = mark.max(blank).unwrap_or(0);
         let clause = folded[start..cue.end].trim_start_matches(|c: char| !c.is_alphanumeric());
-        self.conditions
-            .iter()
-            .any(|re| re.find(clause).is_some_and(|m| m.start() == 0))
+        let before_cue = clause.len() - (cue.end - cue.start);
+        let warning = |from: usize| {
+            clause[from.min(before_cue)..before_cue]
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| self.is_negation(w))
+        };
+        let condition = |re: &LazyRegex, at_start: bool| {
+            re.find(clause).is_some_and(|m| {
+                (if at_start {
+                    m.start() == 0
+                } else {
+                    m.start() < before_cue
+                }) && !warning(m.end())
+            })
+        };
+        self.conditions.iter().any(|re| condition(re, false))
+            || self.condition_openers.iter().any(|re| condition(re, true))
     }
 }
 

@@ -604,6 +604,8 @@ fn a_cue_in_a_conditional_clause_may_come_and_is_not_the_letters_need() {
         "Kontoret er stengt i romjula. Ved akutt behov når kontoret er stengt, ring legevakta.",
         "Neste kontroll er om seks månader, med mindre det er akutt behov.",
         "Vi har avslutta tenesta. Dersom det blir akutt behov for hjelp igjen, tek du kontakt.",
+        "Jeg er redd for at alt ramler sammen hvis dette blir borte med en gang.",
+        "Om det hastar, ring legevakta.",
     ] {
         assert!(!is_urgent(&rules, condition, None), "{condition}");
     }
@@ -612,6 +614,9 @@ fn a_cue_in_a_conditional_clause_may_come_and_is_not_the_letters_need() {
     for need in [
         "Det er akutt behov for hjelp, far kan ikkje vere åleine.",
         "Dersom dere lurer på noe, ring meg. Mor har akutt behov for tilsyn.",
+        // A condition negated is a warning of what happens unless the
+        // need is met now.
+        "Det kan bli uforsvarlig for barna dersom det ikke settes inn tiltak umiddelbart.",
     ] {
         assert!(is_urgent(&rules, need, None), "{need}");
     }
