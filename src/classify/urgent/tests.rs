@@ -621,3 +621,19 @@ fn a_cue_in_a_conditional_clause_may_come_and_is_not_the_letters_need() {
         assert!(is_urgent(&rules, need, None), "{need}");
     }
 }
+
+#[test]
+fn a_hospitals_promise_of_its_later_notice_is_no_patient_ready_now() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    for later in [
+        "Forventet liggetid er 7-10 dager. Vi sender melding om utskrivningsklar pasient når det blir aktuelt.",
+        "Pasienten er innlagd. Ny melding kjem når pasienten blir vurdert som utskrivingsklar.",
+    ] {
+        assert!(!is_urgent(&rules, later, None), "{later}");
+    }
+    assert!(is_urgent(
+        &rules,
+        "MELDING OM UTSKRIVNINGSKLAR PASIENT\nPasienten er vurdert utskrivningsklar i dag.",
+        None
+    ));
+}
