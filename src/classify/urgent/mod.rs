@@ -84,6 +84,12 @@ pub struct UrgentDef {
     /// det hastar, …"; "ber om det snarest" is a request).
     #[serde(default)]
     pub condition_openers: Vec<String>,
+    /// Verbs in the past that tell what was done at once ("ringde
+    /// legevakta med ein gong", "Dere kom snarest"): among the
+    /// [`PAST_WITHIN`] words before a cue in its clause, the cue is the
+    /// story of what happened, not a need now.
+    #[serde(default)]
+    pub past_words: Vec<String>,
     pub cues: Vec<UrgentCue>,
     /// The writer's own word that the letter is not urgent: a
     /// `judgement` cue negated ("det hastar ikkje", "Dette haster ikke")
@@ -344,6 +350,7 @@ impl Rules {
                 if negated_spans.iter().any(within)
                     || later.iter().any(within)
                     || self.in_condition(folded, m.range())
+                    || self.told_as_past(folded, m.start())
                 {
                     continue;
                 }
@@ -375,7 +382,32 @@ impl Rules {
     }
 }
 
+/// How many words before a cue a verb in the past makes it a story
+/// (`past_words`): the verb, its object and a pronoun, "ringte Linda meg".
+pub const PAST_WITHIN: usize = 3;
+
 impl Rules {
+    /// Whether a verb of `past_words` stands among the [`PAST_WITHIN`]
+    /// words before `at` in its clause, after a subject: one opening its
+    /// clause is an imperative ("Kom med en gang!").
+    fn told_as_past(&self, folded: &str, at: usize) -> bool {
+        let head = &folded[..at];
+        let start = head
+            .rfind([',', '.', ';', ':', '!', '?', '('])
+            .map_or(0, |i| i + 1);
+        let words: Vec<&str> = head[start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().skip(1).rev().take(PAST_WITHIN).any(|w| {
+            self.file
+                .urgent
+                .past_words
+                .iter()
+                .any(|p| super::normalize::fold(p).trim() == *w)
+        })
+    }
+
     /// Whether the cue at `cue` is in a condition: a `conditions` word
     /// before it in its clause, or a `condition_openers` word opening the
     /// clause. The clause runs back from the cue to a clause mark or a

@@ -637,3 +637,22 @@ fn a_hospitals_promise_of_its_later_notice_is_no_patient_ready_now() {
         None
     ));
 }
+
+#[test]
+fn what_was_done_at_once_told_in_the_past_is_no_need_now() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    for story in [
+        "Takk! Ho såg at noko var gale og ringde legevakta med ein gong.",
+        "Da han var dårlig forrige helg ringte Linda meg med en gang.",
+        "Dere kom snarest, og det er vi takknemlige for.",
+    ] {
+        assert!(!is_urgent(&rules, story, None), "{story}");
+    }
+    // The same verb asked for now, or far from the cue, is no story.
+    for need in [
+        "Kan noen ringe meg med en gang? Far har falt.",
+        "Han kom hjem fra sykehuset i går, og nå må noen komme snarest.",
+    ] {
+        assert!(is_urgent(&rules, need, None), "{need}");
+    }
+}
