@@ -14,7 +14,8 @@ use super::linear::{
     URGENT_CLASS,
 };
 use super::normalize::{
-    inflected_phrase_pattern, phrase_pattern, phrase_pattern_with_subject, phrase_then_pattern,
+    fold, inflected_phrase_pattern, phrase_pattern, phrase_pattern_with_subject,
+    phrase_then_pattern,
 };
 use super::urgent::NearNeed;
 pub use super::urgent::UrgentDef;
@@ -226,6 +227,8 @@ pub struct Rules {
     /// not is; `condition_openers` likewise where they open the clause.
     pub(super) conditions: Vec<LazyRegex>,
     pub(super) condition_openers: Vec<LazyRegex>,
+    /// `[urgent] past_words`, folded as the letter is.
+    pub(super) past_words: Vec<String>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -431,6 +434,11 @@ impl Rules {
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
         let conditions = compile_list(origin, &urgent.conditions)?;
         let condition_openers = compile_list(origin, &urgent.condition_openers)?;
+        let past_words = urgent
+            .past_words
+            .iter()
+            .map(|w| fold(w).trim().to_owned())
+            .collect();
         let subjects = near.map_or(&[][..], |n| &n.subjects);
         let near_need = compile_list_with(
             origin,
@@ -536,6 +544,7 @@ impl Rules {
             case_phrases,
             conditions,
             condition_openers,
+            past_words,
             near_need,
             near_soon,
             counted_moment,

@@ -392,20 +392,16 @@ impl Rules {
     /// clause is an imperative ("Kom med en gang!").
     fn told_as_past(&self, folded: &str, at: usize) -> bool {
         let head = &folded[..at];
-        let start = head
-            .rfind([',', '.', ';', ':', '!', '?', '('])
-            .map_or(0, |i| i + 1);
-        let words: Vec<&str> = head[start..]
+        let words: Vec<&str> = head[clause_mark(head).unwrap_or(0)..]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        words.iter().skip(1).rev().take(PAST_WITHIN).any(|w| {
-            self.file
-                .urgent
-                .past_words
-                .iter()
-                .any(|p| super::normalize::fold(p).trim() == *w)
-        })
+        words
+            .iter()
+            .skip(1)
+            .rev()
+            .take(PAST_WITHIN)
+            .any(|w| self.past_words.iter().any(|p| p == w))
     }
 
     /// Whether the cue at `cue` is in a condition: a `conditions` word
@@ -418,11 +414,8 @@ impl Rules {
     /// umiddelbart"): the cue stands.
     fn in_condition(&self, folded: &str, cue: std::ops::Range<usize>) -> bool {
         let head = &folded[..cue.start];
-        let mark = head
-            .rfind([',', '.', ';', ':', '!', '?', '('])
-            .map(|i| i + 1);
         let blank = blank_lines(head).last().map(|(_, end)| end);
-        let start = mark.max(blank).unwrap_or(0);
+        let start = clause_mark(head).max(blank).unwrap_or(0);
         let clause = folded[start..cue.end].trim_start_matches(|c: char| !c.is_alphanumeric());
         let before_cue = clause.len() - (cue.end - cue.start);
         let warning = |from: usize| {
@@ -442,6 +435,13 @@ impl Rules {
         self.conditions.iter().any(|re| condition(re, false))
             || self.condition_openers.iter().any(|re| condition(re, true))
     }
+}
+
+/// Where the clause that ends `head` begins: after its last clause mark
+/// (None without one).
+fn clause_mark(head: &str) -> Option<usize> {
+    head.rfind([',', '.', ';', ':', '!', '?', '('])
+        .map(|i| i + 1)
 }
 
 /// The days a date on the letter is near: from the letter's own date (or
