@@ -178,23 +178,19 @@ static SENDER_ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
-/// A phone's or tablet's signature with the day it was sent ("Sendt fra
-/// min iPad, 24.10.2026", "Sendt frå iPad 14.11.2026").
-static SENT_FROM_DEVICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s>]*sendt?\s+fra\s+(min\s+|mi\s+)?[a-z][a-z0-9 ]{1,20}?,?\s*$")
-        .expect("static regex")
-});
-/// A line that says how the letter was sent, its date closing it ("Sendt
-/// via helsenett (PLO/dialogmelding) 02.12.2026", "Sendt på e-post til
-/// postmottak 02.12.2026", "Sendt elektronisk 01.12.2026"), or what was
-/// sent before it ("Dialogmelding, sendt 27.11.2026"): the day it left the
-/// writer. Only at the head of its line and with nothing but a
-/// clock time after the date (see `score`), so prose that wraps onto a
-/// line with "sendt" is no sent line; "Sendt som vedlegg til e-post …" is
-/// the mail's day, not the enclosed letter's.
-static SENT_BY_WAY: LazyLock<Regex> = LazyLock::new(|| {
+/// A line that says how the letter was sent, its date closing it: a
+/// phone's or tablet's signature ("Sendt fra min iPad, 24.10.2026",
+/// "Sendt frå iPad 14.11.2026"), the way it went ("Sendt via helsenett
+/// (PLO/dialogmelding) 02.12.2026", "Sendt på e-post til postmottak
+/// 02.12.2026", "Sendt elektronisk 01.12.2026"), or what was sent before
+/// it ("Dialogmelding, sendt 27.11.2026"): the day it left the writer.
+/// Only at the head of its line and with nothing but a clock time after
+/// the date (see `score`), so prose that wraps onto a line with "sendt" is
+/// no sent line; "Sendt som vedlegg til e-post …" is the mail's day, not
+/// the enclosed letter's.
+static SENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s>(]*([a-z][a-z\-]*,\s*sendt|sendt\s+(via|pa|per|med|til|elektronisk|digitalt|ut)\b[a-z0-9 ()/,.@\-]{0,60}?)\s*$",
+        r"^[\s>(]*([a-z][a-z\-]*,\s*sendt|sendt?\s+(fra|via|pa|per|med|til|elektronisk|digitalt|ut)\b[a-z0-9 ()/,.@\-]{0,60}?)\s*$",
     )
     .expect("static regex")
 });
@@ -258,8 +254,7 @@ pub(super) fn score(
         || SENT_IN_HEADER_LINE.is_match(prefix)
         || SENT_HEADER.is_match(prefix)
         || SUBMITTED_LABEL.is_match(prefix)
-        || SENT_FROM_DEVICE.is_match(prefix)
-        || (SENT_BY_WAY.is_match(prefix) && (suffix.is_empty() || CLOCK_AFTER.is_match(suffix)))
+        || (SENT_LINE.is_match(prefix) && (suffix.is_empty() || CLOCK_AFTER.is_match(suffix)))
         || (SENDER_ADDRESS_LINE.is_match(prefix) && CLOCK_AFTER.is_match(suffix))
         || (REFERENCE_ROW.is_match(prefix) && suffix.is_empty() && !other_partys(&tail))
         || PLACE_AFTER_HEADER_FIELDS.is_match(prefix)
