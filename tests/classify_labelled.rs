@@ -3,7 +3,7 @@
 //! person-ID recall 100 % with zero false positives, urgent recall 100 %,
 //! document date ≥ 95 %; and the sender as the issue means it (a known
 //! organisation or an organisation number; none for a private person).
-//! Prints a confusion matrix and every miss (the held-out letters 6400–6599:
+//! Prints a confusion matrix and every miss (the held-out letters 6600–6799:
 //! only their summary, never letter by letter).
 //!
 //! `ground_truth_text` feeds each letter's own text (fast, no rendering);
@@ -35,7 +35,7 @@ fn ground_truth_text() {
     // shows their scores, so they are seen once, at their check.
     let tuned: Vec<Letter> = letters.into_iter().filter(|l| !is_held_out(l)).collect();
     let report = evaluate(&tuned, |letter| Some(text_extraction(letter)));
-    report.print("ground-truth text, letters the rules are tuned on (all but 6400-6599)");
+    report.print("ground-truth text, letters the rules are tuned on (all but 6600-6799)");
     for (title, part) in formerly_held_out_parts(&tuned) {
         evaluate(&part, |letter| Some(text_extraction(letter)))
             .print_summary(&format!("ground-truth text, {title}"));
@@ -72,19 +72,19 @@ fn ground_truth_text() {
     // at its check, session 27), AC's four (105/109 at its check,
     // session 28), AD's none (113/113 at its check, session 29), AE's
     // none (116/116 at its check, session 30), AF's none (111/111 at its
-    // check, session 31) and AG's none (107/107 at its check, session 32)
-    // are allowed too.
+    // check, session 31), AG's none (107/107 at its check, session 32)
+    // and AH's one (102/103 at its check, session 33) are allowed too.
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     report.assert_stamp_level(
         "tuning letters from the text",
-        43,
-        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109), AD's none (113/113), AE's none (116/116), AF's none (111/111) and AG's none (107/107)",
+        44,
+        "Q's four wordless stamps, R's one, S's ten (87/97 at its check), T's two (81/83), U's three (110/113), V's one (86/87), W's three (106/109), X's four (107/111), Y's two (106/108), Z's four (98/102), AA's three (107/110), AB's two (102/104), AC's four (105/109), AD's none (113/113), AE's none (116/116), AF's none (111/111), AG's none (107/107) and AH's one (102/103)",
     );
 }
 
-/// Fresh AH's stamps from the text at its one check (session 33): the
-/// dates it may miss and the level measured (102/103, none invented; AG
-/// read 107/107, AF 111/111).
+/// Fresh AI's stamps from the text at its one check (session 34): the
+/// dates it may miss and the level measured (AH read 102/103, none
+/// invented; AG 107/107, AF 111/111).
 const HELD_OUT_TEXT_STAMP_MISS: usize = 1;
 const HELD_OUT_TEXT_STAMP_LEVEL: &str = "102/103";
 
@@ -99,9 +99,10 @@ const HELD_OUT_TEXT_STAMP_LEVEL: &str = "102/103";
 /// 4200–4399, fresh X, 4400–4599, fresh Y, 4600–4799, fresh Z,
 /// 4800–4999, fresh AA, 5000–5199, fresh AB, 5200–5399, fresh AC,
 /// 5400–5599, fresh AD, 5600–5799, fresh AE, 5800–5999, fresh AF,
-/// 6000–6199, and fresh AG, 6200–6399 (each checked once).
+/// 6000–6199, fresh AG, 6200–6399, and fresh AH, 6400–6599 (each checked
+/// once).
 /// Tuning letters since: their level is kept below.
-fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 32] {
+fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 33] {
     let part = |range| classify_support::numbered(letters, range);
     [
         ("formerly held out 300-399", part(300..400)),
@@ -136,10 +137,11 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
         ("formerly held out 5800-5999 (fresh AE)", part(5800..6000)),
         ("formerly held out 6000-6199 (fresh AF)", part(6000..6200)),
         ("formerly held out 6200-6399 (fresh AG)", part(6200..6400)),
+        ("formerly held out 6400-6599 (fresh AH)", part(6400..6600)),
     ]
 }
 
-/// The issue's targets on the held-out letters (6400–6599), which the rules
+/// The issue's targets on the held-out letters (6600–6799), which the rules
 /// and the model were never tuned or trained on; run with `--ignored`.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
@@ -153,31 +155,34 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// false, urgent 44/44 with 12 false alarms), and the suite asserted
 /// them; fresh AH, at its one check (session 33), met all but urgent
 /// recall (41/44), so they are asserted again only with `--ignored`.
+/// Fresh AI (session 34) is checked once, after this session's last
+/// change.
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
 #[ignore = "issue 11: held-out AH urgent recall 41/44: below the target (type 196/200, unit 195/200, date 199/200, person IDs 184/184 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
-    unseen.print_summary("ground-truth text, HELD-OUT letters 6400-6599 (fresh AH)");
+    unseen.print_summary("ground-truth text, HELD-OUT letters 6600-6799 (fresh AI)");
     unseen.assert_targets();
 }
 
-/// The level fresh held-out AH reached at its one check (session 33, with
-/// this session's classifier, its tables retrained on AG's letters): type
-/// 196/200, unit 195/200, date 199/200, person IDs 184/184 with none
-/// false, urgent 41/44 with 7 false alarms. (AG's, at its check, session
-/// 32: 196, 196, 194, 179/179, urgent 44/44 with 12.)
+/// The level fresh held-out AI reached at its one check (session 34, with
+/// this session's classifier, its tables retrained on AH's letters).
+/// AH's, at its check (session 33): type 196/200, unit 195/200, date
+/// 199/200, person IDs 184/184 with none false, urgent 41/44 with 7
+/// false alarms. (AG's, session 32: 196, 196, 194, 179/179, urgent 44/44
+/// with 12.)
 /// Kept beside the targets: a change that loses ground on unseen letters
 /// fails here, even where the targets still hold.
 #[test]
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6400-6599", &held_out, (98, 97, 99, 3, 7, 0));
+    let r = assert_level("HELD-OUT 6600-6799", &held_out, (98, 97, 99, 3, 7, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
-        "held-out AH from the text",
+        "held-out AI from the text",
         HELD_OUT_TEXT_STAMP_MISS,
         HELD_OUT_TEXT_STAMP_LEVEL,
     );
@@ -240,7 +245,7 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
 #[test]
 fn formerly_held_out_level_kept() {
     let letters = load_letters();
-    let levels: [Level; 32] = [
+    let levels: [Level; 33] = [
         (92, 97, 100, 1, 1, 0),
         (87, 92, 97, 1, 1, 0),
         // One false alarm more in 500-539, G and H since session 13's
@@ -342,6 +347,9 @@ fn formerly_held_out_level_kept() {
         // AG at its one check (session 32): 196/200, 196/200, 194/200,
         // 44/44 urgent with 12 false alarms, person IDs 179/179.
         (98, 98, 97, 0, 12, 0),
+        // AH at its one check (session 33): 196/200, 195/200, 199/200,
+        // 41/44 urgent with 7 false alarms, person IDs 184/184.
+        (98, 97, 99, 3, 7, 0),
     ];
     for ((title, part), level) in formerly_held_out_parts(&letters).into_iter().zip(levels) {
         assert_level(title, &part, level);
@@ -350,7 +358,7 @@ fn formerly_held_out_level_kept() {
 
 /// The model tables (`config/type_model.tsv`, `urgent_model.tsv`,
 /// `unit_model.tsv`) are what the tuning letters (all but the held-out
-/// 6400–6599) train, each on its label (the type, `urgent`, the unit):
+/// 6600–6799) train, each on its label (the type, `urgent`, the unit):
 /// never the held-out letters. Stale after a letter changes;
 /// `POSTMOTTAK_WRITE_MODEL=1` rewrites them.
 #[test]
@@ -440,7 +448,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // its check), 5223/5355; session 30, with AD's (97.0 % at its
     // check), 5415/5555; session 31, with AE's (98.0 % at its check),
     // 5612/5755; session 32, with AF's (96.0 % at its check), 5807/5955;
-    // session 33, with AG's (98.0 % at its check), 6002/6155.
+    // session 33, with AG's (98.0 % at its check), 6002/6155; session 34,
+    // with AH's (97.5 % at its check), 6196/6355.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -486,7 +495,8 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // against the cues; session 32, with AF's (39/40 at its check),
     // 891/912 with 231, then 892 since a safety aid that does not work
     // (an alarm, a medicine dispenser) is urgent; session 33, with AG's
-    // (44/44 at its check), 937/956 with 240.
+    // (44/44 at its check), 937/956 with 240, 219 since; session 34, with
+    // AH's (41/44 at its check), 978/1000 with 225.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
