@@ -279,7 +279,7 @@ impl Classifier {
     ) -> bool {
         let evidence = self
             .rules
-            .urgent_cues(&letter.folded.text, dates.document, dates.stamped);
+            .urgent_cues(&letter.folded.text, dates.document, dates.received);
         let score = evidence.score();
         let denied = evidence.denial.is_some();
         reasons.extend(
@@ -455,6 +455,9 @@ pub(super) fn person_ids(letter: &Letter, reasons: &mut Vec<Reason>) -> Vec<Pers
 pub(super) struct LetterDates {
     pub document: Option<NaiveDate>,
     pub stamped: Option<NaiveDate>,
+    /// The day the post room had the letter: the received stamp's on
+    /// paper, the day it arrived in the share for digital post.
+    pub received: Option<NaiveDate>,
     /// A stamp region was read but no plausible date came out of it.
     pub stamp_unreadable: bool,
 }
@@ -479,6 +482,7 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         return LetterDates {
             document: free,
             stamped: None,
+            received,
             stamp_unreadable: false,
         };
     }
@@ -526,6 +530,10 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
         // nothing else bounds it.
         document: document.or_else(|| stamped.and_then(bounded_by)),
         stamped,
+        // Paper's receipt is its stamp: a scan arrives when it was scanned,
+        // days later at times (round CV, session 34: with the scan's
+        // arrival for an unstamped scan, two false alarms more).
+        received: stamped,
         stamp_unreadable: reading.is_some() && stamped.is_none(),
     }
 }

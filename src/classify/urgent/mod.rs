@@ -222,17 +222,17 @@ impl UrgencyEvidence {
 impl Rules {
     /// Urgency cues that are not negated, each cue label once, the near
     /// need and the writer's denial. `dated` is the letter's own date and
-    /// `stamped` the day the received stamp says it came, which bound a
-    /// [`NearWindow`].
+    /// `received` the day the post room had it (the received stamp's, or a
+    /// digital letter's arrival), which bound a [`NearWindow`].
     pub fn urgent_cues(
         &self,
         folded: &str,
         dated: Option<NaiveDate>,
-        stamped: Option<NaiveDate>,
+        received: Option<NaiveDate>,
     ) -> UrgencyEvidence {
         let mut evidence = self.phrase_cues(folded);
         if let Some(need) = &self.file.urgent.near_need {
-            let window = NearWindow::new(dated, stamped, need.days);
+            let window = NearWindow::new(dated, received, need.days);
             if self.need_by_near_date(folded, window, need) {
                 evidence.cues.push(Fired {
                     target: "urgent".into(),
@@ -445,11 +445,15 @@ fn clause_mark(head: &str) -> Option<usize> {
 }
 
 /// The days a date on the letter is near: from the letter's own date (or
-/// the received stamp's, when the letter is undated) to `days` after the
-/// later of the two. A date before the letter is history; a deadline is
-/// near or far from the day the post room has the letter ("Frist for svar
-/// er 7. desember" is a week's notice in a letter dated 26 November and
-/// stamped 30 November).
+/// the day the post room had it, when the letter is undated) to `days`
+/// after the later of the two. A date before the letter is history; a
+/// deadline is near or far from the day the post room has the letter
+/// ("Frist for svar er 7. desember" is a week's notice in a letter dated
+/// 26 November and stamped 30 November; a move on Monday 7 December in a
+/// digital letter dated 26 November that arrives on 3 December). A letter
+/// that reaches the post room more than `days` after its date was held up
+/// on the way (or its arrival is a copy's, a re-sent file's): its own
+/// date bounds the window then.
 #[derive(Debug, Clone, Copy)]
 struct NearWindow {
     from: NaiveDate,
@@ -457,12 +461,16 @@ struct NearWindow {
 }
 
 impl NearWindow {
-    fn new(dated: Option<NaiveDate>, stamped: Option<NaiveDate>, days: u32) -> Option<Self> {
-        let from = dated.or(stamped)?;
+    fn new(dated: Option<NaiveDate>, received: Option<NaiveDate>, days: u32) -> Option<Self> {
+        let from = dated.or(received)?;
+        let days = chrono::Days::new(u64::from(days));
         // A stamp before the letter's date is a misread stamp or a misread
         // date; the letter's own date bounds the window then.
-        let had = stamped.map_or(from, |s| s.max(from));
-        let to = had.checked_add_days(chrono::Days::new(u64::from(days)))?;
+        let latest = from.checked_add_days(days)?;
+        let had = received
+            .filter(|r| (from..=latest).contains(r))
+            .unwrap_or(from);
+        let to = had.checked_add_days(days)?;
         Some(NearWindow { from, to })
     }
 }

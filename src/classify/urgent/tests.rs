@@ -455,6 +455,15 @@ fn a_deadline_is_near_from_the_day_the_letter_was_received() {
     assert!(!fires(deadline, day(11, 26), None));
     // Undated, the stamp alone sets the window.
     assert!(fires(deadline, None, day(12, 1)));
+    // A digital letter's arrival is its receipt: a move on Monday 7
+    // December, in a letter dated 26 November that came on 1 December.
+    let moving = "Vi ber om at de set i verk heimesjukepleie frå flyttedagen, måndag 7. desember.";
+    assert!(fires(moving, day(11, 26), day(12, 1)));
+    assert!(!fires(moving, day(11, 26), None));
+    // A letter that reaches the post room weeks after its date was held up
+    // on the way: its own date bounds the window.
+    assert!(!fires(moving, day(11, 10), day(12, 1)));
+    assert!(!fires(deadline, day(11, 20), day(12, 1)));
     // A date before the letter is history, whatever the stamp says.
     assert!(!fires(
         "Frist for svar var 20.11.2026.",
