@@ -665,3 +665,21 @@ fn what_was_done_at_once_told_in_the_past_is_no_need_now() {
         assert!(is_urgent(&rules, need, None), "{need}");
     }
 }
+
+#[test]
+fn tomorrow_as_people_write_it_in_a_message_is_near() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    for text in [
+        "kan noen ringe meg i morra. trenger hjelp",
+        "Kan nokon kome innom imorra? Ho treng hjelp med medisinane.",
+        "Eg treng hjelp i mårå, kona er borte.",
+    ] {
+        assert!(is_urgent(&rules, text, None), "{text}");
+    }
+    // A habit is no moment.
+    assert!(!is_urgent(
+        &rules,
+        "Ho treng hjelp kvar fredag, og no ønskjer ho hjelp ein dag til.",
+        None
+    ));
+}
