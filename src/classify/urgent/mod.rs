@@ -265,7 +265,8 @@ impl Rules {
                     .chain(day_months_in(line, w.from))
                     .any(|d| (w.from..=w.to).contains(&d))
             });
-            let near = near_date || self.soon_in(line, need);
+            let next = lines.get(i + 1).copied();
+            let near = near_date || self.soon_in(line, next, need);
             if near && (needs(line) || before(i, 1).is_some_and(needs)) {
                 return true;
             }
@@ -273,16 +274,18 @@ impl Rules {
                 return false;
             };
             let joined = format!("{prev} {line}");
-            let wrapped = self.soon_in(&joined, need)
-                && !self.soon_in(prev, need)
-                && !self.soon_in(line, need);
+            let wrapped = self.soon_in(&joined, next, need)
+                && !self.soon_in(prev, Some(line), need)
+                && !self.soon_in(line, next, need);
             wrapped && (needs(&joined) || before(i, 2).is_some_and(needs))
         })
     }
 
     /// A moment within days in words on the line, not made a habit, the
-    /// past or the present state by the words around it.
-    fn soon_in(&self, line: &str, need: &NearNeed) -> bool {
+    /// past or the present state by the words around it. The words after
+    /// it run on into the `next` line: a sentence wraps, and "Første gang
+    /// blir da fredag | 4. desember" is a dated weekday.
+    fn soon_in(&self, line: &str, next: Option<&str>, need: &NearNeed) -> bool {
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
@@ -306,7 +309,8 @@ impl Rules {
             .flat_map(|c| c.moments(line, need.counted_days));
         worded.chain(counted).any(|at| {
             let before = words(&line[..at.start]);
-            let after = words(&line[at.end..]);
+            let mut after = words(&line[at.end..]);
+            after.extend(next.map(words).unwrap_or_default());
             let two_before = || before.iter().rev().take(2);
             !two_before().chain(after.first()).any(not_soon)
                 && !two_before().any(denied)

@@ -683,3 +683,19 @@ fn tomorrow_as_people_write_it_in_a_message_is_near() {
         None
     ));
 }
+
+#[test]
+fn a_weekday_whose_date_wraps_onto_the_next_line_is_as_near_as_its_date() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let dated = NaiveDate::from_ymd_opt(2026, 11, 18);
+    // The first cleaning in a month's time, the date on the next line.
+    let wrapped = "så vi klarer oss med rengjøring annenhver uke. Første gang blir da fredag\n\
+                   18.12.2026, og så 01.01.2027 osv.";
+    assert!(!labels(&rules, wrapped, dated).contains(&need));
+    // The weekday alone, or its date near, is still near.
+    let alone = "Første gang blir da fredag,\nog så annenhver uke etter det.";
+    assert!(labels(&rules, alone, dated).contains(&need));
+    let near = "Første gang blir da fredag\n20.11.2026, og så annenhver uke.";
+    assert!(labels(&rules, near, dated).contains(&need));
+}
