@@ -159,11 +159,18 @@ impl Rules {
                     .take(NOTHING_QUALIFIED_BY + 1)
                     .any(|w| w == "som")
         });
+        // "ikke vurdert som utskrivningsklar": a judgement's "som" puts the
+        // negation one word further back.
+        let reach = if before.last().is_some_and(|w| w == "som") {
+            3
+        } else {
+            2
+        };
         denied_clause
             || before
                 .iter()
                 .rev()
-                .take(2)
+                .take(reach)
                 .chain(after.iter().take(words_after))
                 .any(is_negation)
     }

@@ -699,3 +699,22 @@ fn a_weekday_whose_date_wraps_onto_the_next_line_is_as_near_as_its_date() {
     let near = "Første gang blir da fredag\n20.11.2026, og så annenhver uke.";
     assert!(labels(&rules, near, dated).contains(&need));
 }
+
+#[test]
+fn a_judgement_denied_before_its_som_denies_the_cue() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let ready = "utskrivningsklar pasient (svakt)";
+    let fired = |text: &str| {
+        labels(&rules, text, None)
+            .iter()
+            .any(|l| l.starts_with("utskrivningsklar") || l == ready)
+    };
+    assert!(!fired(
+        "Pasienten er foreløpig ikke vurdert som utskrivningsklar."
+    ));
+    assert!(!fired("Ho er ikkje rekna som utskrivingsklar enno."));
+    // Said of the patient, it stands.
+    assert!(fired(
+        "Pasienten er vurdert som utskrivningsklar fra i dag."
+    ));
+}
