@@ -229,6 +229,8 @@ pub struct Rules {
     pub(super) condition_openers: Vec<LazyRegex>,
     /// `[urgent] past_words`, folded as the letter is.
     pub(super) past_words: Vec<String>,
+    /// `[urgent.near_need] not_soon_words`, folded as the letter is.
+    pub(super) not_soon_words: Vec<String>,
     /// The need phrases of `[urgent.near_need]`.
     pub(super) near_need: Vec<LazyRegex>,
     /// The moments within days written as words (`soon_phrases`).
@@ -434,11 +436,11 @@ impl Rules {
         let case_phrases = compile_list(origin, &urgent.case_phrases)?;
         let conditions = compile_list(origin, &urgent.conditions)?;
         let condition_openers = compile_list(origin, &urgent.condition_openers)?;
-        let past_words = urgent
-            .past_words
-            .iter()
-            .map(|w| fold(w).trim().to_owned())
-            .collect();
+        let folded_words = |words: &[String]| -> Vec<String> {
+            words.iter().map(|w| fold(w).trim().to_owned()).collect()
+        };
+        let past_words = folded_words(&urgent.past_words);
+        let not_soon_words = near.map_or_else(Vec::new, |n| folded_words(&n.not_soon_words));
         let subjects = near.map_or(&[][..], |n| &n.subjects);
         let near_need = compile_list_with(
             origin,
@@ -545,6 +547,7 @@ impl Rules {
             conditions,
             condition_openers,
             past_words,
+            not_soon_words,
             near_need,
             near_soon,
             counted_moment,

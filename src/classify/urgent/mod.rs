@@ -292,11 +292,7 @@ impl Rules {
                 .map(str::to_owned)
                 .collect()
         };
-        let not_soon = |w: &String| {
-            need.not_soon_words
-                .iter()
-                .any(|n| super::normalize::fold(n).trim() == w)
-        };
+        let not_soon = |w: &String| self.not_soon_words.contains(w);
         // "Dere trenger ikke komme i kveld": the moment itself denied.
         let denied = |w: &String| self.is_negation(w);
         let worded = self
