@@ -718,3 +718,11 @@ fn a_judgement_denied_before_its_som_denies_the_cue() {
         "Pasienten er vurdert som utskrivningsklar fra i dag."
     ));
 }
+
+#[test]
+fn a_thank_you_is_for_what_was_done() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let weak = |text: &str| rules.urgent_cues(&fold(text), None, None).score();
+    assert_eq!(weak("Takk for raskt svar. Da gjør vi det slik."), 0.0);
+    assert!(weak("Vi trenger raskt svar på om mor får plass.") > 0.0);
+}
