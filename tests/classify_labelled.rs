@@ -83,10 +83,10 @@ fn ground_truth_text() {
 }
 
 /// Fresh AI's stamps from the text at its one check (session 34): the
-/// dates it may miss and the level measured (AH read 102/103, none
-/// invented; AG 107/107, AF 111/111).
-const HELD_OUT_TEXT_STAMP_MISS: usize = 1;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "102/103";
+/// dates it may miss and the level measured (103/103, none invented; AH
+/// read 102/103, AG 107/107, AF 111/111).
+const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "103/103";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -154,12 +154,13 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// 196/200, unit 196/200, date 194/200, person IDs 179/179 with none
 /// false, urgent 44/44 with 12 false alarms), and the suite asserted
 /// them; fresh AH, at its one check (session 33), met all but urgent
-/// recall (41/44), so they are asserted again only with `--ignored`.
-/// Fresh AI (session 34) is checked once, after this session's last
-/// change.
+/// recall (41/44), so they are asserted again only with `--ignored`;
+/// fresh AI, at its one check (session 34), met all but urgent recall
+/// (42/43; type 199/200, unit 197/200, date 199/200, person IDs 185/185
+/// with none false, 10 false alarms).
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: held-out AH urgent recall 41/44: below the target (type 196/200, unit 195/200, date 199/200, person IDs 184/184 with none false met)"]
+#[ignore = "issue 11: held-out AI urgent recall 42/43: below the target (type 199/200, unit 197/200, date 199/200, person IDs 185/185 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -168,8 +169,9 @@ fn held_out_targets() {
 }
 
 /// The level fresh held-out AI reached at its one check (session 34, with
-/// this session's classifier, its tables retrained on AH's letters).
-/// AH's, at its check (session 33): type 196/200, unit 195/200, date
+/// this session's classifier, its tables retrained on AH's letters): type
+/// 199/200, unit 197/200, date 199/200, person IDs 185/185 with none
+/// false, urgent 42/43 with 10 false alarms. AH's, at its check (session 33): type 196/200, unit 195/200, date
 /// 199/200, person IDs 184/184 with none false, urgent 41/44 with 7
 /// false alarms. (AG's, session 32: 196, 196, 194, 179/179, urgent 44/44
 /// with 12.)
@@ -179,7 +181,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6600-6799", &held_out, (98, 97, 99, 3, 7, 0));
+    let r = assert_level("HELD-OUT 6600-6799", &held_out, (99, 98, 99, 1, 10, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out AI from the text",
