@@ -25,6 +25,16 @@ const NOTHING: [&str; 4] = ["noe", "noko", "noen", "nokon"];
 /// "ikke noe i saken som", "ikkje noko her som".
 const NOTHING_QUALIFIED_BY: usize = 3;
 
+/// The marks that end a clause, for a negation and for the urgency
+/// clauses alike: a parenthesis opens an aside ("Innlagt: 18.11. (akutt").
+pub(super) const CLAUSE_MARKS: [char; 7] = [',', '.', ';', ':', '!', '?', '('];
+
+/// Where the clause that ends `head` begins: after its last clause mark
+/// (None without one).
+pub(super) fn clause_start(head: &str) -> Option<usize> {
+    head.rfind(CLAUSE_MARKS).map(|i| i + 1)
+}
+
 impl Rules {
     /// Scores document types over the folded letter and its folded subject,
     /// with `also` (evidence found elsewhere: the writer's role) added.
@@ -132,20 +142,15 @@ impl Rules {
                 .map(str::to_owned)
                 .collect()
         };
-        let clause_break = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
         let from = text[..start]
             .char_indices()
             .rev()
             .nth(60)
             .map_or(0, |(i, _)| i);
         let window = &text[from..start];
-        let before = words(
-            window
-                .rfind(clause_break)
-                .map_or(window, |i| &window[i + 1..]),
-        );
+        let before = words(&window[clause_start(window).unwrap_or(0)..]);
         let after_text: String = text[end..].chars().take(30).collect();
-        let after = words(after_text.split(clause_break).next().unwrap_or_default());
+        let after = words(after_text.split(CLAUSE_MARKS).next().unwrap_or_default());
         let is_negation = |w: &String| self.is_negation(w);
         // "ikke noe som må ordnes med en gang": a relative clause under a
         // negation denies what it says, however far into the clause; a

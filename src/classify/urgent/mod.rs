@@ -392,7 +392,7 @@ impl Rules {
     /// clause is an imperative ("Kom med en gang!").
     fn told_as_past(&self, folded: &str, at: usize) -> bool {
         let head = &folded[..at];
-        let words: Vec<&str> = head[clause_mark(head).unwrap_or(0)..]
+        let words: Vec<&str> = head[super::score::clause_start(head).unwrap_or(0)..]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
@@ -415,7 +415,7 @@ impl Rules {
     fn in_condition(&self, folded: &str, cue: std::ops::Range<usize>) -> bool {
         let head = &folded[..cue.start];
         let blank = blank_lines(head).last().map(|(_, end)| end);
-        let start = clause_mark(head).max(blank).unwrap_or(0);
+        let start = super::score::clause_start(head).max(blank).unwrap_or(0);
         let clause = folded[start..cue.end].trim_start_matches(|c: char| !c.is_alphanumeric());
         let before_cue = clause.len() - (cue.end - cue.start);
         let warning = |from: usize| {
@@ -435,13 +435,6 @@ impl Rules {
         self.conditions.iter().any(|re| condition(re, false))
             || self.condition_openers.iter().any(|re| condition(re, true))
     }
-}
-
-/// Where the clause that ends `head` begins: after its last clause mark
-/// (None without one).
-fn clause_mark(head: &str) -> Option<usize> {
-    head.rfind([',', '.', ';', ':', '!', '?', '('])
-        .map(|i| i + 1)
 }
 
 /// The days a date on the letter is near: from the letter's own date (or
