@@ -206,8 +206,7 @@ fn through_the_extractor() {
     // 26), AB's 104 95 (session 27), AC's 109 105 (session 28), AD's
     // 113 100 (session 29), AE's 116 106 (session 30), AF's 111 101
     // (session 31), AG's 107 103 (session 32) and AH's 103 90 (session
-    // 33). Fresh AI's stamps are
-    // held out like its letters.
+    // 33). Fresh AI's stamps are held out like its letters.
     let part = |range| classify_support::numbered(&tuned, range);
     let built_on = evaluate(&part(0..1400), &extracted);
     let fresh = [
