@@ -13,6 +13,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
+/// The words of a (folded) text: its runs of letters and digits. The one
+/// word split for the negation, the urgency clauses and the near moments.
+pub(super) fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
 /// Folds text for matching: the same function is applied to rule phrases.
 pub fn fold(text: &str) -> String {
     let lower: String = text

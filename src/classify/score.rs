@@ -136,12 +136,7 @@ impl Rules {
     /// session 23, type CV unchanged). The one negation test for type
     /// phrases and urgency cues.
     pub(super) fn negated(&self, text: &str, start: usize, end: usize, words_after: usize) -> bool {
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
+        let words = |s| -> Vec<&str> { super::normalize::words(s).collect() };
         let from = text[..start]
             .char_indices()
             .rev()
@@ -151,22 +146,22 @@ impl Rules {
         let before = words(&window[clause_start(window).unwrap_or(0)..]);
         let after_text: String = text[end..].chars().take(30).collect();
         let after = words(after_text.split(CLAUSE_MARKS).next().unwrap_or_default());
-        let is_negation = |w: &String| self.is_negation(w);
+        let is_negation = |w: &&str| self.is_negation(w);
         // "ikke noe som må ordnes med en gang": a relative clause under a
         // negation denies what it says, however far into the clause; a
         // phrase may qualify the "noe" before its "som" ("ikke noe i saken
         // som haster").
         let denied_clause = before.windows(2).enumerate().any(|(i, w)| {
             is_negation(&w[0])
-                && NOTHING.contains(&w[1].as_str())
+                && NOTHING.contains(&w[1])
                 && before[i + 2..]
                     .iter()
                     .take(NOTHING_QUALIFIED_BY + 1)
-                    .any(|w| w == "som")
+                    .any(|&w| w == "som")
         });
         // "ikke vurdert som utskrivningsklar": a judgement's "som" puts the
         // negation one word further back.
-        let reach = if before.last().is_some_and(|w| w == "som") {
+        let reach = if before.last().is_some_and(|&w| w == "som") {
             3
         } else {
             2

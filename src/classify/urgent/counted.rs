@@ -147,9 +147,8 @@ impl CountedMoment {
 
     /// Whether the text ends in a word of asking ("søker om", "ber om").
     fn asks(&self, before: &str) -> bool {
-        let last = before
-            .split(|c: char| !c.is_alphanumeric())
-            .rfind(|w| !w.is_empty())
+        let last = super::super::normalize::words(before)
+            .next_back()
             .unwrap_or_default();
         self.asking_words.iter().any(|w| w == last)
     }

@@ -286,15 +286,10 @@ impl Rules {
     /// it run on into the `next` line: a sentence wraps, and "Første gang
     /// blir da fredag | 4. desember" is a dated weekday.
     fn soon_in(&self, line: &str, next: Option<&str>, need: &NearNeed) -> bool {
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let not_soon = |w: &String| self.not_soon_words.contains(w);
+        let words = |s| -> Vec<&str> { super::normalize::words(s).collect() };
+        let not_soon = |w: &&str| self.not_soon_words.iter().any(|n| n == w);
         // "Dere trenger ikke komme i kveld": the moment itself denied.
-        let denied = |w: &String| self.is_negation(w);
+        let denied = |w: &&str| self.is_negation(w);
         let worded = self
             .near_soon
             .iter()
@@ -392,10 +387,9 @@ impl Rules {
     /// clause is an imperative ("Kom med en gang!").
     fn told_as_past(&self, folded: &str, at: usize) -> bool {
         let head = &folded[..at];
-        let words: Vec<&str> = head[super::score::clause_start(head).unwrap_or(0)..]
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<&str> =
+            super::normalize::words(&head[super::score::clause_start(head).unwrap_or(0)..])
+                .collect();
         words
             .iter()
             .skip(1)
@@ -419,8 +413,7 @@ impl Rules {
         let clause = folded[start..cue.end].trim_start_matches(|c: char| !c.is_alphanumeric());
         let before_cue = clause.len() - (cue.end - cue.start);
         let warning = |from: usize| {
-            clause[from.min(before_cue)..before_cue]
-                .split(|c: char| !c.is_alphanumeric())
+            super::normalize::words(&clause[from.min(before_cue)..before_cue])
                 .any(|w| self.is_negation(w))
         };
         let condition = |re: &LazyRegex, at_start: bool| {
@@ -488,9 +481,7 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
         // for heimesjukepleie frå 16. november"); a bare "20.11." in an
         // epicrisis is a follow-up or history, and "kl. 14.30" a time.
         let day_at = c.name("d1").or_else(|| c.name("d2"))?.start();
-        let before = line[..day_at]
-            .split(|ch: char| !ch.is_alphanumeric())
-            .rfind(|w| !w.is_empty())?;
+        let before = super::normalize::words(&line[..day_at]).next_back()?;
         let deadline = super::dates::weekday_of(before).is_some()
             || ["fra", "innen", "innan", "for", "senest", "seinast"].contains(&before);
         if !deadline {
@@ -521,7 +512,7 @@ fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = Nai
 /// A weekday with its date ("torsdag 8. oktober") is as near as the date,
 /// which the near date reads against the letter's own: the weekday alone
 /// would make any dated day a moment within days.
-fn dated_weekday(moment: &str, after: &[String]) -> bool {
+fn dated_weekday(moment: &str, after: &[&str]) -> bool {
     let last_word = moment.split_whitespace().last().unwrap_or_default();
     super::dates::weekday_of(last_word).is_some()
         && after
@@ -532,9 +523,9 @@ fn dated_weekday(moment: &str, after: &[String]) -> bool {
 
 /// A moment joined to a weekday by "og"/"eller" ("tirsdag og torsdag") is a
 /// week's schedule, not a moment within days.
-fn in_schedule(before: &[String], after: &[String]) -> bool {
-    let joined = |w: Option<&String>, day: Option<&String>| {
-        w.is_some_and(|w| w == "og" || w == "eller")
+fn in_schedule(before: &[&str], after: &[&str]) -> bool {
+    let joined = |w: Option<&&str>, day: Option<&&str>| {
+        w.is_some_and(|&w| w == "og" || w == "eller")
             && day.is_some_and(|d| super::dates::weekday_of(d).is_some())
     };
     joined(before.last(), before.iter().rev().nth(1)) || joined(after.first(), after.get(1))
