@@ -3,6 +3,7 @@
 //! deadline in days: "behov for hjemmesykepleie fra 28.11.2026" in a letter
 //! dated 24.11.2026 (`near_need`), however the need is worded.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -317,15 +318,18 @@ impl Rules {
             .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
             .collect();
         // A cue in the sentence of a later phrase is put off, not now.
-        // So is one in the sentence of a case phrase: the case's pace.
+        // So is one beside a case phrase: the case's pace.
         let later: Vec<(usize, usize)> = self
             .later_phrases
             .iter()
-            .chain(&self.case_phrases)
             .flat_map(|re| {
                 re.find_iter(folded)
                     .map(|m| sentence_around(folded, m.start()))
             })
+            .chain(self.case_phrases.iter().flat_map(|re| {
+                re.find_iter(folded)
+                    .map(|m| words_around(folded, m.range(), CASE_PHRASE_REACH))
+            }))
             .collect();
         let mut fired: Vec<Fired> = Vec::new();
         let mut denied = false;
@@ -565,6 +569,33 @@ fn sentence_around(text: &str, at: usize) -> (usize, usize) {
     };
     (start, at + end)
 }
+
+/// How many words on either side of a case phrase its pace reaches. The
+/// case phrase stands beside the cue it paces ("ber om svar snarest",
+/// "Takk for raskt svar"); a whole sentence reached a request for a visit
+/// now that closes with an answer ("… straks kontrollerer korleis det står
+/// til, og gjev oss tilbakemelding"). Session 35: round CV urgent 1023 →
+/// 1024/1043, false alarms the same (226; 4 words read the same).
+const CASE_PHRASE_REACH: usize = 6;
+
+/// `found` widened by up to `reach` words on either side, within its
+/// sentence.
+fn words_around(text: &str, found: Range<usize>, reach: usize) -> (usize, usize) {
+    let (start, end) = sentence_around(text, found.start);
+    let words: Vec<Range<usize>> = WORD
+        .find_iter(&text[start..end])
+        .map(|m| start + m.start()..start + m.end())
+        .collect();
+    let before = words.iter().rev().filter(|w| w.end <= found.start);
+    let after = words.iter().filter(|w| w.start >= found.end);
+    let from = before.take(reach).last().map_or(found.start, |w| w.start);
+    let to = after.take(reach).last().map_or(found.end, |w| w.end);
+    (from, to)
+}
+
+/// A word as `normalize::words` splits them: a run of letters and digits.
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{Alphabetic}\p{N}]+").expect("static regex"));
 
 /// Blank lines (nothing but spaces between two line breaks), as byte
 /// ranges.

@@ -726,3 +726,19 @@ fn a_thank_you_is_for_what_was_done() {
     assert_eq!(weak("Takk for raskt svar. Da gjør vi det slik."), 0.0);
     assert!(weak("Vi trenger raskt svar på om mor får plass.") > 0.0);
 }
+
+/// A case phrase paces the cue beside it ("Vi ber om svar snarest"), not a
+/// request for a visit now that the same sentence closes with an answer.
+#[test]
+fn a_case_phrase_paces_only_the_cue_beside_it() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let weak = |text: &str| rules.urgent_cues(&fold(text), None, None).score();
+    assert_eq!(weak("Vi ber om svar snarest."), 0.0);
+    assert_eq!(weak("Vi ber om at saka blir handsama snarast."), 0.0);
+    assert!(
+        weak(
+            "Vi ber om at heimetenesta straks kontrollerer korleis det står til med \
+             brukaren og sjekkar alarmen, og gjev responssenteret tilbakemelding."
+        ) > 0.0
+    );
+}
