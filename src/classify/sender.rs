@@ -13,7 +13,7 @@
 //! the person from a "Fra:/Frå:" line at the top or the name under the
 //! greeting, so the journal-entry card has an Avsender.
 
-use super::normalize::fold;
+use super::normalize::{fold, words};
 use super::person_id::find_org_numbers;
 use super::rules::Rules;
 
@@ -207,9 +207,7 @@ fn letterhead<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
 /// The few lines under the last greeting.
 fn signature<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
     let Some(greeting) = lines.iter().rposition(|(_, f)| {
-        f.split(|c: char| !c.is_alphanumeric())
-            .any(|w| GREETINGS.contains(&w))
-            && f.split_whitespace().count() <= 4
+        words(f).any(|w| GREETINGS.contains(&w)) && f.split_whitespace().count() <= 4
     }) else {
         return Vec::new();
     };

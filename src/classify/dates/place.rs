@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::super::normalize::words;
 use super::{DATE, MONTHS};
 
 /// Word stems after which a date is not the letter's own (a word on the same
@@ -274,13 +275,9 @@ pub(super) fn score(
     // the letter's date only when nothing stronger dates it.
     let weak_label =
         TIME_LABEL.is_match(prefix) || (DISCHARGE_LABEL.is_match(prefix) && suffix.is_empty());
-    let excluded = prefix
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .any(|w| {
-            NOT_LETTER_DATE_WORDS.contains(&w)
-                || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
-        });
+    let excluded = words(prefix).any(|w| {
+        NOT_LETTER_DATE_WORDS.contains(&w) || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
+    });
     // "Til" excludes a date after it ("til 03.12.2026"), but not the place
     // and date at the end of an address line.
     let address_then_place = ADDRESS_THEN_PLACE.is_match(prefix) && suffix.is_empty();
