@@ -318,6 +318,57 @@ mod tests {
         }
     }
 
+    /// The agencies that write most often: the police and the correctional
+    /// service by the agency's name, an out-of-hours clinic or a pharmacy by
+    /// its own line; a prisoner's own address names no agency.
+    #[test]
+    fn the_police_the_probation_office_the_clinic_and_the_pharmacy_are_known() {
+        let rules = Rules::from_toml(crate::classify::DEFAULT_RULES_TOML, "test").unwrap();
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "Vest politidistrikt
+Seksjon for forebygging
+
+BEKYMRINGSMELDING
+
+Politiet var i natt hos ...",
+                Some("Politiet"),
+            ),
+            (
+                "Kriminalomsorga region vest
+Sogn og Fjordane friomsorgskontor
+
+Melding om lauslating",
+                Some("Kriminalomsorgen"),
+            ),
+            (
+                "Rana interkommunale legevakt
+Tlf 116 117
+
+Melding til hjemmesykepleien",
+                Some("Rana interkommunale legevakt"),
+            ),
+            (
+                "Vitusapotek Mo i Rana
+Multidose
+
+Endring i multidose",
+                Some("Vitusapotek Mo i Rana"),
+            ),
+            (
+                "Ola Nilsen
+Bergen fengsel
+Postboks 4
+
+Jeg søker om oppfølging når jeg slipper ut.",
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sender(&rules, text).as_deref(), *want, "text {text:?}");
+        }
+    }
+
     #[test]
     fn a_header_field_is_read_without_its_label_and_address() {
         assert_eq!(

@@ -568,6 +568,7 @@ pub fn same_organisation(want: &str, got: &str) -> bool {
             ("ombod", "ombud"),
             ("forvaltar", "forvalter"),
             ("noreg", "norge"),
+            ("omsorga", "omsorgen"),
         ] {
             folded = folded.replace(nynorsk, bokmal);
         }
