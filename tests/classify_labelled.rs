@@ -84,10 +84,10 @@ fn ground_truth_text() {
 }
 
 /// Fresh AJ's stamps from the text at its one check (session 35): the
-/// dates it may miss and the level measured (AI read 103/103, none
-/// invented; AH 102/103, AG 107/107, AF 111/111).
-const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "103/103";
+/// dates it may miss and the level measured (103/104, none invented; AI
+/// read 103/103, AH 102/103, AG 107/107, AF 111/111).
+const HELD_OUT_TEXT_STAMP_MISS: usize = 1;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "103/104";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -144,7 +144,8 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 }
 
 /// The issue's targets on the held-out letters (6800–6999), which the rules
-/// and the model were never tuned or trained on; run with `--ignored`.
+/// and the model were never tuned or trained on; in the suite while the
+/// held-out batch meets them, else `#[ignore]`d with the reason.
 /// Fresh Z met them all at its one check (session 25, on the text); fresh
 /// AA, at its one check (session 26), met all but urgent recall; fresh AB
 /// met them all at its one check (session 27, on the text: type 197/200,
@@ -159,11 +160,12 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// recall (41/44), so they are asserted again only with `--ignored`;
 /// fresh AI, at its one check (session 34), met all but urgent recall
 /// (42/43; type 199/200, unit 197/200, date 199/200, person IDs 185/185
-/// with none false, 10 false alarms). Fresh AJ (session 35) is checked
-/// once, after this session's last change.
+/// with none false, 10 false alarms). Fresh AJ met them all at its one
+/// check (session 35, on the text: type 196/200, unit 194/200, date
+/// 197/200, person IDs 181/181 with none false, urgent 41/41 with 10
+/// false alarms), so the suite asserts them again.
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: held-out AI urgent recall 42/43: below the target (type 199/200, unit 197/200, date 199/200, person IDs 185/185 with none false met)"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));
@@ -172,8 +174,9 @@ fn held_out_targets() {
 }
 
 /// The level fresh held-out AJ reached at its one check (session 35, with
-/// this session's classifier, its tables retrained on AI's letters).
-/// AI's, at its check (session 34): type 199/200, unit 197/200, date
+/// this session's classifier, its tables retrained on AI's letters): type
+/// 196/200, unit 194/200, date 197/200, person IDs 181/181 with none
+/// false, urgent 41/41 with 10 false alarms. AI's, at its check (session 34): type 199/200, unit 197/200, date
 /// 199/200, person IDs 185/185 with none false, urgent 42/43 with 10
 /// false alarms. (AH's, session 33: 196, 195, 199, 184/184, urgent 41/44
 /// with 7.)
@@ -183,7 +186,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 6800-6999", &held_out, (99, 98, 99, 1, 10, 0));
+    let r = assert_level("HELD-OUT 6800-6999", &held_out, (98, 97, 98, 0, 10, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out AJ from the text",
