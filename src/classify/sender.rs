@@ -326,41 +326,23 @@ mod tests {
         let rules = Rules::from_toml(crate::classify::DEFAULT_RULES_TOML, "test").unwrap();
         let cases: &[(&str, Option<&str>)] = &[
             (
-                "Vest politidistrikt
-Seksjon for forebygging
-
-BEKYMRINGSMELDING
-
-Politiet var i natt hos ...",
+                "Vest politidistrikt\nSeksjon for forebygging\n\nBEKYMRINGSMELDING\n\nPolitiet var i natt hos ...",
                 Some("Politiet"),
             ),
             (
-                "Kriminalomsorga region vest
-Sogn og Fjordane friomsorgskontor
-
-Melding om lauslating",
+                "Kriminalomsorga region vest\nSogn og Fjordane friomsorgskontor\n\nMelding om lauslating",
                 Some("Kriminalomsorgen"),
             ),
             (
-                "Rana interkommunale legevakt
-Tlf 116 117
-
-Melding til hjemmesykepleien",
+                "Rana interkommunale legevakt\nTlf 116 117\n\nMelding til hjemmesykepleien",
                 Some("Rana interkommunale legevakt"),
             ),
             (
-                "Vitusapotek Mo i Rana
-Multidose
-
-Endring i multidose",
+                "Vitusapotek Mo i Rana\nMultidose\n\nEndring i multidose",
                 Some("Vitusapotek Mo i Rana"),
             ),
             (
-                "Ola Nilsen
-Bergen fengsel
-Postboks 4
-
-Jeg søker om oppfølging når jeg slipper ut.",
+                "Ola Nilsen\nBergen fengsel\nPostboks 4\n\nJeg søker om oppfølging når jeg slipper ut.",
                 None,
             ),
         ];
