@@ -176,10 +176,10 @@ fn held_out_targets() {
 /// The level fresh held-out AJ reached at its one check (session 35, with
 /// this session's classifier, its tables retrained on AI's letters): type
 /// 196/200, unit 194/200, date 197/200, person IDs 181/181 with none
-/// false, urgent 41/41 with 10 false alarms. AI's, at its check (session 34): type 199/200, unit 197/200, date
-/// 199/200, person IDs 185/185 with none false, urgent 42/43 with 10
-/// false alarms. (AH's, session 33: 196, 195, 199, 184/184, urgent 41/44
-/// with 7.)
+/// false, urgent 41/41 with 10 false alarms. AI's, at its check (session
+/// 34): type 199/200, unit 197/200, date 199/200, person IDs 185/185 with
+/// none false, urgent 42/43 with 10 false alarms. (AH's, session 33: 196,
+/// 195, 199, 184/184, urgent 41/44 with 7.)
 /// Kept beside the targets: a change that loses ground on unseen letters
 /// fails here, even where the targets still hold.
 #[test]
