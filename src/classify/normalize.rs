@@ -20,6 +20,16 @@ pub(super) fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// The same words as byte ranges of `text`, for a caller that widens a
+/// match by words.
+pub(super) fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let start = text.as_ptr() as usize;
+    words(text).map(move |w| {
+        let at = w.as_ptr() as usize - start;
+        at..at + w.len()
+    })
+}
+
 /// Folds text for matching: the same function is applied to rule phrases.
 pub fn fold(text: &str) -> String {
     let lower: String = text

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::super::normalize::word_ranges;
+
 /// The sentence (between '.', '!', '?' or a blank line) around `at`. A
 /// heading ends at its blank line without a stop: "BEGJÆRING OM INNSYN -
 /// HASTER" is not in the sentence of the body's "kopi av" below it.
@@ -38,9 +40,8 @@ pub(super) const CASE_PHRASE_REACH: usize = 6;
 /// sentence.
 pub(super) fn words_around(text: &str, found: Range<usize>, reach: usize) -> (usize, usize) {
     let (start, end) = sentence_around(text, found.start);
-    let words: Vec<Range<usize>> = WORD
-        .find_iter(&text[start..end])
-        .map(|m| start + m.start()..start + m.end())
+    let words: Vec<Range<usize>> = word_ranges(&text[start..end])
+        .map(|w| start + w.start..start + w.end)
         .collect();
     let before = words.iter().rev().filter(|w| w.end <= found.start);
     let after = words.iter().filter(|w| w.start >= found.end);
@@ -48,10 +49,6 @@ pub(super) fn words_around(text: &str, found: Range<usize>, reach: usize) -> (us
     let to = after.take(reach).last().map_or(found.end, |w| w.end);
     (from, to)
 }
-
-/// A word as `normalize::words` splits them: a run of letters and digits.
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{Alphabetic}\p{N}]+").expect("static regex"));
 
 /// Blank lines (nothing but spaces between two line breaks), as byte
 /// ranges.
