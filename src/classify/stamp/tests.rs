@@ -390,6 +390,10 @@ fn plausibility_against_arrival_and_letter_date() {
     assert!(!plausible(d("2026-11-19"), arrived, letter));
     assert!(!plausible(d("2025-11-15"), arrived, None));
     assert!(!plausible(d("2026-11-01"), arrived, letter));
+    // Stamped on the day the letter was written, and a day before it: a
+    // day misread (a received stamp never comes before its letter).
+    assert!(plausible(d("2026-11-10"), arrived, letter));
+    assert!(!plausible(d("2026-11-09"), arrived, letter));
     assert!(!plausible(d("2196-11-15"), None, None));
     assert!(plausible(d("2026-11-15"), None, None));
 }
