@@ -85,10 +85,10 @@ fn ground_truth_text() {
 }
 
 /// Fresh AK's stamps from the text at its one check (session 36): the
-/// dates it may miss and the level measured (AJ read 103/104, none
-/// invented; AI 103/103, AH 102/103, AG 107/107, AF 111/111).
-const HELD_OUT_TEXT_STAMP_MISS: usize = 1;
-const HELD_OUT_TEXT_STAMP_LEVEL: &str = "103/104";
+/// dates it may miss and the level measured (112/112, none invented; AJ
+/// read 103/104, AI 103/103, AH 102/103, AG 107/107, AF 111/111).
+const HELD_OUT_TEXT_STAMP_MISS: usize = 0;
+const HELD_OUT_TEXT_STAMP_LEVEL: &str = "112/112";
 
 /// The parts held out before, each reported on its own: 300–399 (scores
 /// seen while the classifier changed), 460–499 (checked twice), 500–539 and
@@ -165,8 +165,10 @@ fn formerly_held_out_parts(letters: &[Letter]) -> [(&'static str, Vec<Letter>); 
 /// with none false, 10 false alarms). Fresh AJ met them all at its one
 /// check (session 35, on the text: type 196/200, unit 194/200, date
 /// 197/200, person IDs 181/181 with none false, urgent 41/41 with 10
-/// false alarms), so the suite asserts them again. Fresh AK (session 36)
-/// is checked once, after this session's last change.
+/// false alarms), so the suite asserts them again. Fresh AK met them all
+/// at its one check too (session 36, on the text: type 197/200, unit
+/// 190/200, date 199/200, person IDs 179/179 with none false, urgent
+/// 41/41 with 4 false alarms).
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
 fn held_out_targets() {
@@ -177,8 +179,9 @@ fn held_out_targets() {
 }
 
 /// The level fresh held-out AK reached at its one check (session 36, with
-/// this session's classifier, its tables retrained on AJ's letters).
-/// AJ's, at its check (session 35): type 196/200, unit 194/200, date
+/// this session's classifier, its tables retrained on AJ's letters): type
+/// 197/200, unit 190/200, date 199/200, person IDs 179/179 with none
+/// false, urgent 41/41 with 4 false alarms. AJ's, at its check (session 35): type 196/200, unit 194/200, date
 /// 197/200, person IDs 181/181 with none false, urgent 41/41 with 10
 /// false alarms. (AI's, session 34: 199, 197, 199, 185/185, urgent 42/43
 /// with 10.)
@@ -188,7 +191,7 @@ fn held_out_targets() {
 fn held_out_level_reached() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     assert!(held_out.len() >= 200, "{} held-out letters", held_out.len());
-    let r = assert_level("HELD-OUT 7000-7199", &held_out, (98, 97, 98, 0, 10, 0));
+    let r = assert_level("HELD-OUT 7000-7199", &held_out, (98, 95, 99, 0, 4, 0));
     assert_eq!(r.stamp_invented, 0, "held-out: stamp date invented");
     r.assert_stamp_level(
         "held-out AK from the text",
