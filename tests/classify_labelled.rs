@@ -181,10 +181,10 @@ fn held_out_targets() {
 /// The level fresh held-out AK reached at its one check (session 36, with
 /// this session's classifier, its tables retrained on AJ's letters): type
 /// 197/200, unit 190/200, date 199/200, person IDs 179/179 with none
-/// false, urgent 41/41 with 4 false alarms. AJ's, at its check (session 35): type 196/200, unit 194/200, date
-/// 197/200, person IDs 181/181 with none false, urgent 41/41 with 10
-/// false alarms. (AI's, session 34: 199, 197, 199, 185/185, urgent 42/43
-/// with 10.)
+/// false, urgent 41/41 with 4 false alarms. AJ's, at its check (session
+/// 35): type 196/200, unit 194/200, date 197/200, person IDs 181/181 with
+/// none false, urgent 41/41 with 10 false alarms. (AI's, session 34: 199,
+/// 197, 199, 185/185, urgent 42/43 with 10.)
 /// Kept beside the targets: a change that loses ground on unseen letters
 /// fails here, even where the targets still hold.
 #[test]
