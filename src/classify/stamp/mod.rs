@@ -45,14 +45,6 @@ use wordless::{receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Re
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
 pub const MAX_DAYS_BEFORE_ARRIVAL: u64 = 90;
-/// A letter is stamped on or after the day it was written. No slack for a
-/// letter dated ahead: none of the ~3000 stamped sample letters is, while
-/// a stamp's day misread through the print that crossed it (18 as 13, 16
-/// as 10) often falls a few days before the letter (session 36: through
-/// OCR, four of nine wrong stamp dates on 6400-6999; with no slack they
-/// read as unreadable, and none right was lost). A wrong received date
-/// misleads the deadlines counted from it; an unreadable one is flagged.
-const MAX_DAYS_BEFORE_LETTER: u64 = 0;
 /// A letter date older than this at arrival is taken for a misreading.
 const MAX_LETTER_AGE_DAYS: u64 = 365;
 
@@ -590,7 +582,7 @@ fn keyed_dates_month_digit_lost(text: &str) -> Vec<NaiveDate> {
 
 /// Whether a stamp date fits: not after the day the file arrived (one day
 /// of slack for time zones), not more than [`MAX_DAYS_BEFORE_ARRIVAL`]
-/// before it, and on or after the letter's own date (with slack).
+/// before it, and on or after the letter's own date.
 pub fn plausible(
     date: NaiveDate,
     received: Option<NaiveDate>,
@@ -616,13 +608,13 @@ pub fn plausible(
                 .is_none_or(|oldest| *d >= oldest && *d <= r)
         })
     });
-    if let Some(d) = credible_letter_date {
-        let earliest = d
-            .checked_sub_days(Days::new(MAX_DAYS_BEFORE_LETTER))
-            .unwrap_or(d);
-        if date < earliest {
-            return false;
-        }
-    }
-    true
+    // A letter is stamped on or after the day it was written. No slack for
+    // a letter dated ahead: none of the ~3000 stamped sample letters is,
+    // while a stamp's day misread through the print that crossed it (18 as
+    // 13, 16 as 10) often falls a few days before the letter (session 36:
+    // through OCR, four of nine wrong stamp dates on 6400-6999; with no
+    // slack they read as unreadable, and none right was lost). A wrong
+    // received date misleads the deadlines counted from it; an unreadable
+    // one is flagged.
+    credible_letter_date.is_none_or(|d| date >= d)
 }
