@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use classify_support::batches::{span, FORMERLY_HELD_OUT, HELD_OUT};
 use classify_support::{evaluate, is_held_out, load_letters, repo, Letter};
 use postmottak::extract::{ExtractConfig, Extraction, Extractor};
 
@@ -110,22 +111,11 @@ fn in_the_suite_sample(letter: &Letter) -> bool {
     !is_held_out(letter) && classify_support::number(letter).is_some_and(|n| n < 200 || n % 8 == 0)
 }
 
-/// Stamp dates the sample of the outside batches (1400–6999) may miss, and
-/// the level measured.
+/// Stamp dates the sample of the outside batches (1400 up to the held-out
+/// batch) may miss, and the level measured: re-measured at every rotation
+/// (each session's level is in samples/README.md).
 const SAMPLE_LATER_MISS: usize = 17;
-const SAMPLE_LATER_LEVEL: &str = "338/355 in session 36, with AJ's sampled scans; 328/345 in \
-     session 35, with AI's sampled scans; 315/332 in \
-     session 34, with AH's sampled scans; 304/320 in \
-     session 33, with AG's sampled scans; 290/306 in \
-     session 32, with AF's sampled scans; 278/292 in \
-     session 31, with AE's sampled scans; 262/276 in \
-     session 30, with AD's sampled scans; 245/258 in \
-     session 29, with AC's sampled scans; 233/246 in \
-     session 28, with AB's sampled scans; 221/233 in \
-     session 27, with AA's sampled scans; 207/219 in \
-     session 26, with Z's sampled scans and the unit's own word, a service's name and a lost \
-     first digit read (203/219 before them; 190/206 in session 25, 179/193 in session 24, 163/177 in session 23, 152/165 in session 22, 140/153 in session 21, 124/135 in session 20, 117/125 in session 19, 106/112 in session 18, 96/102 in session 17, \
-     86/93 in session 16)";
+const SAMPLE_LATER_LEVEL: &str = "338/355 in session 36, with AJ's sampled scans";
 
 #[test]
 fn a_sample_through_the_extractor() {
@@ -134,10 +124,15 @@ fn a_sample_through_the_extractor() {
     report.print_summary("rendered files through the real Extractor, the suite's sample");
     let part = |range| classify_support::numbered(&letters, range);
     let built_on = evaluate(&part(0..1400), &extracted);
-    let later = evaluate(&part(1400..7000), &extracted);
+    let outside = 1400..HELD_OUT.ids.start;
+    let later = evaluate(&part(outside.clone()), &extracted);
     println!(
-        "stamp date: sampled scans below 1400 {}/{} right, sampled scans 1400-6999 {}/{} right",
-        built_on.stamped_right, built_on.stamped_total, later.stamped_right, later.stamped_total
+        "stamp date: sampled scans below 1400 {}/{} right, sampled scans {} {}/{} right",
+        built_on.stamped_right,
+        built_on.stamped_total,
+        span(&outside),
+        later.stamped_right,
+        later.stamped_total
     );
     // The issue's ≥ 95 % on the stamped scans the reader was built on.
     let (right, stamped) = (built_on.stamped_right, built_on.stamped_total);
@@ -148,7 +143,7 @@ fn a_sample_through_the_extractor() {
     // The outside batches' stamps, kept at the level measured on this
     // sample.
     later.assert_stamp_level(
-        "sampled stamps 1400-6799",
+        &format!("sampled stamps {}", span(&outside)),
         SAMPLE_LATER_MISS,
         SAMPLE_LATER_LEVEL,
     );
@@ -180,7 +175,10 @@ fn through_the_extractor() {
         .cloned()
         .collect();
     let report = evaluate(&tuned, &extracted);
-    report.print("rendered files through the real Extractor, tuning letters (all but 7000-7199)");
+    report.print(&format!(
+        "rendered files through the real Extractor, tuning letters ({})",
+        HELD_OUT.all_but()
+    ));
     assert!(
         report.skipped.len() * 10 <= letters.len(),
         "too many letters without a rendered file: {:?} (run python3 samples/generate.py)",
@@ -188,203 +186,30 @@ fn through_the_extractor() {
     );
     let held_out: Vec<Letter> = letters.iter().filter(|l| is_held_out(l)).cloned().collect();
     let unseen = evaluate(&held_out, &extracted);
-    unseen.print_summary("rendered files, HELD-OUT letters 7000-7199 (fresh AK)");
+    unseen.print_summary(&format!(
+        "rendered files, HELD-OUT letters {}",
+        HELD_OUT.title()
+    ));
     // The received stamp (issue 11): ≥ 95 % right on the stamped scans the
     // stamp reader was built on (below 1400: with G, 190/201 before session
     // 7's stamp round, 193/201 after it; with H, 216/225 in session 9),
-    // never invented on a letter without one. Each later fresh part, with
-    // new stamp texts and looks by outside writers, is kept at the level of
-    // its one check: I's 95 stamped scans (1400–1599) read 70 (session 9),
-    // J's 104 (1600–1799) 81 (session 10), K's 104 (1800–1999: TIFF G4,
-    // 200 dpi grey, colour JPEG, in every position, many over the letterhead
-    // or the address) 90 (session 11; 94 since session 12's stamp lines
-    // without a stamp word), L's 94 87 and M's 92 79 (session 12; 84 since
-    // session 13 read a keyed day and month whose year OCR lost), N's 91
-    // 84 (session 13), O's 88 77 (session 14), P's 88 81 (session 15), Q's 96 83
-    // (session 16), R's 86 78 (session 17), S's 97 86 (session 18), T's
-    // 83 76 (session 19), U's 113 107 (session 20), V's 87 85 (session
-    // 21), W's 109 103 (session 22), X's 111 103 (session 23), Y's 108
-    // 101 (session 24), Z's 102 90 (session 25), AA's 110 104 (session
-    // 26), AB's 104 95 (session 27), AC's 109 105 (session 28), AD's
-    // 113 100 (session 29), AE's 116 106 (session 30), AF's 111 101
-    // (session 31), AG's 107 103 (session 32), AH's 103 90 (session 33),
-    // AI's 103 95 (session 34) and AJ's 104 98 (session 35). Fresh AK's
+    // never invented on a letter without one. Each later batch, with new
+    // stamp texts and looks by outside writers, is kept at the level of its
+    // one check (`FORMERLY_HELD_OUT`'s `ocr_stamps`); the held-out batch's
     // stamps are held out like its letters.
     let part = |range| classify_support::numbered(&tuned, range);
     let built_on = evaluate(&part(0..1400), &extracted);
-    let fresh = [
-        (
-            "formerly held-out I",
-            evaluate(&part(1400..1600), &extracted),
-            19,
-            "70/95 at its check, 76/95 since session 17's stamp without a stamp word",
-        ),
-        (
-            "formerly held-out J",
-            evaluate(&part(1600..1800), &extracted),
-            10,
-            "81/104 at its check, 93/104 since session 17's stamp without a stamp word, 94/104 in session 19's full run",
-        ),
-        (
-            "formerly held-out K",
-            evaluate(&part(1800..2000), &extracted),
-            9,
-            "90/104 at its check, 94/104 since session 17's stamp without a stamp word, 95/104 in session 19's full run",
-        ),
-        (
-            "formerly held-out L",
-            evaluate(&part(2000..2200), &extracted),
-            6,
-            "87/94 at its check, 88/94 in session 19's full run",
-        ),
-        (
-            "formerly held-out M",
-            evaluate(&part(2200..2400), &extracted),
-            8,
-            "79/92 at its check, 84/92 since session 13's keyed day and month",
-        ),
-        (
-            "formerly held-out N",
-            evaluate(&part(2400..2600), &extracted),
-            6,
-            "84/91 at its check, 85/91 in session 19's full run",
-        ),
-        (
-            "formerly held-out O",
-            evaluate(&part(2600..2800), &extracted),
-            8,
-            "77/88 at its check, 80/88 in session 19's full run",
-        ),
-        (
-            "formerly held-out P",
-            evaluate(&part(2800..3000), &extracted),
-            7,
-            "81/88",
-        ),
-        (
-            "formerly held-out Q",
-            evaluate(&part(3000..3200), &extracted),
-            6,
-            "83/96 at its check, 90/96 since session 17's stamp without a stamp word",
-        ),
-        (
-            "formerly held-out R",
-            evaluate(&part(3200..3400), &extracted),
-            4,
-            "78/86 at its check, 82/86 in session 19's full run",
-        ),
-        (
-            "formerly held-out S",
-            evaluate(&part(3400..3600), &extracted),
-            10,
-            "86/97 at its check, 87/97 in session 19's full run",
-        ),
-        (
-            "formerly held-out T",
-            evaluate(&part(3600..3800), &extracted),
-            7,
-            "76/83 at its check",
-        ),
-        (
-            "formerly held-out U",
-            evaluate(&part(3800..4000), &extracted),
-            6,
-            "107/113 at its check",
-        ),
-        (
-            "formerly held-out V",
-            evaluate(&part(4000..4200), &extracted),
-            2,
-            "85/87 at its check",
-        ),
-        (
-            "formerly held-out W",
-            evaluate(&part(4200..4400), &extracted),
-            6,
-            "103/109 at its check",
-        ),
-        (
-            "formerly held-out X",
-            evaluate(&part(4400..4600), &extracted),
-            8,
-            "103/111 at its check",
-        ),
-        (
-            "formerly held-out Y",
-            evaluate(&part(4600..4800), &extracted),
-            7,
-            "101/108 at its check",
-        ),
-        (
-            "formerly held-out Z",
-            evaluate(&part(4800..5000), &extracted),
-            12,
-            "90/102 at its check",
-        ),
-        (
-            "formerly held-out AA",
-            evaluate(&part(5000..5200), &extracted),
-            6,
-            "104/110 at its check",
-        ),
-        (
-            "formerly held-out AB",
-            evaluate(&part(5200..5400), &extracted),
-            9,
-            "95/104 at its check",
-        ),
-        (
-            "formerly held-out AC",
-            evaluate(&part(5400..5600), &extracted),
-            4,
-            "105/109 at its check",
-        ),
-        (
-            "formerly held-out AD",
-            evaluate(&part(5600..5800), &extracted),
-            13,
-            "100/113 at its check",
-        ),
-        (
-            "formerly held-out AE",
-            evaluate(&part(5800..6000), &extracted),
-            10,
-            "106/116 at its check",
-        ),
-        (
-            "formerly held-out AF",
-            evaluate(&part(6000..6200), &extracted),
-            10,
-            "101/111 at its check",
-        ),
-        (
-            "formerly held-out AG",
-            evaluate(&part(6200..6400), &extracted),
-            4,
-            "103/107 at its check",
-        ),
-        (
-            "formerly held-out AH",
-            evaluate(&part(6400..6600), &extracted),
-            13,
-            "90/103 at its check",
-        ),
-        (
-            "formerly held-out AI",
-            evaluate(&part(6600..6800), &extracted),
-            8,
-            "95/103 at its check",
-        ),
-        (
-            "formerly held-out AJ",
-            evaluate(&part(6800..7000), &extracted),
-            6,
-            "98/104 at its check",
-        ),
-    ];
+    let fresh: Vec<_> = FORMERLY_HELD_OUT
+        .iter()
+        .filter_map(|b| Some((b.name?, b.ids.clone(), b.ocr_stamps?)))
+        .map(|(name, ids, stamps)| {
+            let title = format!("formerly held-out {name}");
+            (title, evaluate(&part(ids), &extracted), stamps)
+        })
+        .collect();
     let parts: Vec<String> = fresh
         .iter()
-        .map(|(name, r, _, _)| format!("{name}: {}/{}", r.stamped_right, r.stamped_total))
+        .map(|(name, r, _)| format!("{name}: {}/{}", r.stamped_right, r.stamped_total))
         .collect();
     println!(
         "stamp date: tuning scans {}/{} right (below 1400: {}/{}, {}), held-out scans {}/{} right",
@@ -401,8 +226,8 @@ fn through_the_extractor() {
         right * 100 >= stamped * 95,
         "stamp date right on {right}/{stamped} stamped tuning letters below 1400"
     );
-    for (name, r, may_miss, at_check) in &fresh {
-        r.assert_stamp_level(name, *may_miss, at_check);
+    for (name, r, stamps) in &fresh {
+        r.assert_stamp_level(name, stamps.may_miss, stamps.measured);
     }
     if unseen.stamped_right * 100 < unseen.stamped_total * 95 {
         println!(
@@ -410,11 +235,7 @@ fn through_the_extractor() {
             unseen.stamped_right, unseen.stamped_total
         );
     }
-    unseen.assert_stamp_level(
-        "held-out AK through the extractor",
-        HELD_OUT_STAMP_MISS,
-        HELD_OUT_STAMP_LEVEL,
-    );
+    assert_held_out_stamps(&unseen);
     // No stamp date is invented, on a tuning letter or a held-out one.
     assert_eq!(
         report.stamp_invented + unseen.stamp_invented,
@@ -433,13 +254,16 @@ fn through_the_extractor() {
     evaluate(&established, &extracted).assert_targets();
 }
 
-/// Fresh AK's stamped scans through the extractor: the stamp dates they
-/// may miss, and the level measured at their one check (session 36: 108
-/// of 112 read, none invented; AJ read 98/104, AI 95/103, AH 90/103, AG
-/// 103/107, AF 101/111, AE 106/116, AD 100/113, AC 105/109, AB 95/104,
-/// AA 104/110, Z 90/102).
-const HELD_OUT_STAMP_MISS: usize = 4;
-const HELD_OUT_STAMP_LEVEL: &str = "108/112";
+/// The held-out batch's stamped scans through the extractor at the level
+/// of its one check (`HELD_OUT`'s `ocr_stamps`).
+fn assert_held_out_stamps(unseen: &classify_support::Report) {
+    let stamps = HELD_OUT.check().ocr_stamps;
+    unseen.assert_stamp_level(
+        &format!("held-out {} through the extractor", HELD_OUT.name),
+        stamps.may_miss,
+        stamps.measured,
+    );
+}
 
 /// The held-out set alone through the real extractor: its check's summary
 /// (type, unit, date, person IDs, urgency, the received stamp), in a few
@@ -450,16 +274,15 @@ const HELD_OUT_STAMP_LEVEL: &str = "108/112";
 fn held_out_through_the_extractor() {
     let (letters, extracted) = rendered_through_the_extractor(is_held_out);
     let unseen = evaluate(&letters, &extracted);
-    unseen.print_summary("rendered files, HELD-OUT letters 7000-7199 (fresh AK)");
+    unseen.print_summary(&format!(
+        "rendered files, HELD-OUT letters {}",
+        HELD_OUT.title()
+    ));
     println!(
         "stamp date: held-out scans {}/{} right, {} invented",
         unseen.stamped_right, unseen.stamped_total, unseen.stamp_invented
     );
-    unseen.assert_stamp_level(
-        "held-out AK through the extractor",
-        HELD_OUT_STAMP_MISS,
-        HELD_OUT_STAMP_LEVEL,
-    );
+    assert_held_out_stamps(&unseen);
     assert_eq!(unseen.stamp_invented, 0, "stamp date invented");
 }
 
@@ -469,7 +292,7 @@ fn held_out_through_the_extractor() {
 /// classified. Prints, per tuning letter, the expected stamp date, the one
 /// read, and the extractor's stamp reading (`POSTMOTTAK_STAMP_TRACE=1` adds
 /// which finder and reading won, one letter at a time); held-out letters
-/// (7000–7199) only add to a separate score.
+/// only add to a separate score.
 #[test]
 #[ignore = "a tuning aid: cargo test --test classify_pipeline stamps_only -- --ignored --nocapture"]
 fn stamps_only() {

@@ -95,20 +95,9 @@ pub fn folds(letters: &[Letter], k: usize) -> Vec<usize> {
 /// fresh held-out batch. Random folds let the model learn a batch's house
 /// style from its siblings, which flatters it.
 pub fn batch_folds(letters: &[Letter]) -> Vec<usize> {
-    const ROUNDS: [u32; 37] = [
-        200, 400, 500, 540, 700, 890, 1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2600, 2800,
-        3000, 3200, 3400, 3600, 3800, 4000, 4200, 4400, 4600, 4800, 5000, 5200, 5400, 5600, 5800,
-        6000, 6200, 6400, 6600, 6800, 7000,
-    ];
     letters
         .iter()
-        .map(|l| {
-            let n = number(l).unwrap_or(0);
-            ROUNDS
-                .iter()
-                .position(|&end| n < end)
-                .unwrap_or(ROUNDS.len())
-        })
+        .map(|l| super::batches::round(number(l).unwrap_or(0)))
         .collect()
 }
 

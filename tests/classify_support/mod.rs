@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod batches;
 pub mod cv;
 
 use std::collections::BTreeMap;
@@ -47,30 +48,17 @@ pub fn arrival(_letter: &Letter) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
 }
 
-/// Ids 7000–7199 are the held-out set ("fresh held-out AK", session 36):
-/// written by outsiders who never read the rules, the model, `src/` or
-/// `tests/`, and never looked at letter by letter; scored once, after the
-/// last change.
-/// Each earlier held-out part became a tuning letter set once it had been
-/// checked ("formerly held out"): only a new batch measures unseen phrasing
-/// honestly.
+/// A letter of the batch held out now (`batches::HELD_OUT`): the rules
+/// and the model are never tuned or trained on it, and only its own tests
+/// score it, once, at its check.
 pub fn is_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| (7000..7200).contains(&n))
+    number(letter).is_some_and(|n| batches::HELD_OUT.ids.contains(&n))
 }
 
 /// The letters the rules and the model may be tuned and trained on: every
 /// letter that is not held out.
 pub fn is_tuning(letter: &Letter) -> bool {
     number(letter).is_some() && !is_held_out(letter)
-}
-
-/// The parts that were held out before (their scores were seen, so they
-/// are tuning letters now), reported on their own so their level can be
-/// compared with the reports of earlier rounds.
-pub fn formerly_held_out(letter: &Letter) -> bool {
-    number(letter).is_some_and(|n| {
-        (300..400).contains(&n) || (460..690).contains(&n) || (890..7000).contains(&n)
-    })
 }
 
 /// The letters whose number lies in `range` (a part of the labelled set).
