@@ -158,6 +158,13 @@ fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
     r
 }
 
+#[test]
+fn the_table_of_batches_is_consistent() {
+    if let Err(fault) = classify_support::batches::check_table() {
+        panic!("tests/classify_support/batches.rs: {fault}");
+    }
+}
+
 /// The formerly held-out parts never fall below the level they had while
 /// held out (`FORMERLY_HELD_OUT`).
 #[test]

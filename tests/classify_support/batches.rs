@@ -37,8 +37,6 @@ pub struct HeldOut {
     /// The writing round's letters: "AK".
     pub name: &'static str,
     pub ids: Range<u32>,
-    /// The session that wrote it.
-    pub session: u32,
     /// `None` until its one check: its level is recorded here then.
     pub checked: Option<Check>,
 }
@@ -99,9 +97,35 @@ pub fn span(ids: &Range<u32>) -> String {
 pub const HELD_OUT: HeldOut = HeldOut {
     name: "AL",
     ids: 7200..7400,
-    session: 37,
     checked: None,
 };
+
+/// The table is one rotation's edit, so it checks itself: the former
+/// batches in order, none overlapping another, all before the held-out
+/// batch, which is a whole round of its own.
+pub fn check_table() -> Result<(), String> {
+    let mut end = 0;
+    for batch in FORMERLY_HELD_OUT {
+        if batch.ids.start < end || batch.ids.is_empty() {
+            return Err(format!("{} overlaps or is out of order", batch.title()));
+        }
+        end = batch.ids.end;
+    }
+    if HELD_OUT.ids.start < end {
+        return Err(format!(
+            "held-out {} overlaps a former batch",
+            HELD_OUT.title()
+        ));
+    }
+    let (first, last) = (HELD_OUT.ids.start, HELD_OUT.ids.end - 1);
+    if first < 1000 || round(first) != round(last) || round(first - 1) == round(first) {
+        return Err(format!(
+            "held-out {} is not one writing round",
+            HELD_OUT.title()
+        ));
+    }
+    Ok(())
+}
 
 /// Writing rounds below 1000 end at these ids; from 1000 on, every round
 /// is a batch of 200.
