@@ -273,7 +273,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // with AH's (97.5 % at its check), 6196/6355; session 35, with AI's
     // (98.5 % at its check), 6395/6555; session 36, with AJ's (97.0 % at
     // its check), 6588/6755; session 37, with AK's (95.0 % at its check),
-    // 6781/6955.
+    // 6781/6955, and with AL's (97.5 % at its check), 6978/7155.
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
@@ -324,7 +324,7 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
     // session 35, with AI's (42/43 at its check), 1023/1043 with 226,
     // 1024 since; session 36, with AJ's (41/41 at its check), 1064/1084
     // with 235; session 37, with AK's (41/41 at its check), 1106/1125 with
-    // 234.
+    // 234, and with AL's (40/43 at its check), 1146/1168 with 238.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
