@@ -97,7 +97,22 @@ pub fn span(ids: &Range<u32>) -> String {
 pub const HELD_OUT: HeldOut = HeldOut {
     name: "AM",
     ids: 7400..7600,
-    checked: None,
+    // At its one check (session 37, with that session's classifier, its
+    // tables retrained on AL's letters): type 193/200, unit 197/200, date
+    // 197/200, person IDs 174/174 with none false, urgent 40/42 with 7
+    // false alarms; its stamps from the text 115/115 and through the
+    // extractor 106/115 (92.2 %), none invented.
+    checked: Some(Check {
+        level: (96, 98, 98, 2, 7, 0),
+        text_stamps: Stamps {
+            may_miss: 0,
+            measured: "115/115 at its check, session 37",
+        },
+        ocr_stamps: Stamps {
+            may_miss: 9,
+            measured: "106/115 at its check, session 37",
+        },
+    }),
 };
 
 /// The table is one rotation's edit, so it checks itself: the former
