@@ -202,10 +202,13 @@ fn through_the_extractor() {
     let built_on = evaluate(&part(0..1400), &extracted);
     let fresh: Vec<_> = FORMERLY_HELD_OUT
         .iter()
-        .filter_map(|b| Some((b.name?, b.ids.clone(), b.ocr_stamps?)))
-        .map(|(name, ids, stamps)| {
-            let title = format!("formerly held-out {name}");
-            (title, evaluate(&part(ids), &extracted), stamps)
+        .filter_map(|b| {
+            let stamps = b.ocr_stamps?;
+            Some((
+                b.title(),
+                evaluate(&part(b.ids.clone()), &extracted),
+                stamps,
+            ))
         })
         .collect();
     let parts: Vec<String> = fresh
