@@ -68,7 +68,7 @@ fn ground_truth_text() {
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     let allowed: Vec<(&str, Stamps)> = FORMERLY_HELD_OUT
         .iter()
-        .filter_map(|b| Some((b.name?, b.text_stamps?)))
+        .filter_map(|b| Some((b.name?, b.stamps()?.0)))
         .filter(|(_, stamps)| stamps.may_miss > 0)
         .collect();
     let levels: Vec<String> = allowed
@@ -173,7 +173,7 @@ fn formerly_held_out_level_kept() {
     let letters = load_letters();
     for batch in FORMERLY_HELD_OUT {
         let part = classify_support::numbered(&letters, batch.ids.clone());
-        assert_level(&batch.title(), &part, batch.level);
+        assert_level(&batch.title(), &part, batch.level());
     }
 }
 

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use classify_support::batches::{span, FORMERLY_HELD_OUT, HELD_OUT};
+use classify_support::batches::{span, FORMERLY_HELD_OUT, HELD_OUT, SAMPLE_LATER_STAMPS};
 use classify_support::{evaluate, is_held_out, load_letters, repo, Letter};
 use postmottak::extract::{ExtractConfig, Extraction, Extractor};
 
@@ -111,13 +111,6 @@ fn in_the_suite_sample(letter: &Letter) -> bool {
     !is_held_out(letter) && classify_support::number(letter).is_some_and(|n| n < 200 || n % 8 == 0)
 }
 
-/// Stamp dates the sample of the outside batches (1400 up to the held-out
-/// batch) may miss, and the level measured: re-measured at every rotation
-/// (each session's level is in samples/README.md).
-const SAMPLE_LATER_MISS: usize = 18;
-const SAMPLE_LATER_LEVEL: &str =
-    "365/383 in session 37, with AL's sampled scans (351/368 with AK's)";
-
 #[test]
 fn a_sample_through_the_extractor() {
     let (letters, extracted) = rendered_through_the_extractor(in_the_suite_sample);
@@ -145,8 +138,8 @@ fn a_sample_through_the_extractor() {
     // sample.
     later.assert_stamp_level(
         &format!("sampled stamps {}", span(&outside)),
-        SAMPLE_LATER_MISS,
-        SAMPLE_LATER_LEVEL,
+        SAMPLE_LATER_STAMPS.may_miss,
+        SAMPLE_LATER_STAMPS.measured,
     );
     assert_eq!(report.stamp_invented, 0, "stamp date invented");
     // The set the rules were built on (000–199) keeps the targets.
@@ -203,7 +196,7 @@ fn through_the_extractor() {
     let fresh: Vec<_> = FORMERLY_HELD_OUT
         .iter()
         .filter_map(|b| {
-            let stamps = b.ocr_stamps?;
+            let (_, stamps) = b.stamps()?;
             Some((
                 b.title(),
                 evaluate(&part(b.ids.clone()), &extracted),
