@@ -118,7 +118,22 @@ pub fn span(ids: &Range<u32>) -> String {
 pub const HELD_OUT: HeldOut = HeldOut {
     name: "AN",
     ids: 7600..7800,
-    checked: None,
+    // At its one check (session 38, with that session's classifier, its
+    // tables retrained on AM's letters, the arrival on 3 December): type
+    // 198/200, unit 195/200, date 197/200, person IDs 177/177 with none
+    // false, urgent 41/42 with 9 false alarms; its stamps from the text
+    // 114/114 and through the extractor 107/114 (93.9 %), none invented.
+    checked: Some(Check {
+        level: (99, 97, 98, 1, 9, 0),
+        text_stamps: Stamps {
+            may_miss: 0,
+            measured: "114/114 at its check, session 38",
+        },
+        ocr_stamps: Stamps {
+            may_miss: 7,
+            measured: "107/114 at its check, session 38",
+        },
+    }),
 };
 
 /// Stamp dates the suite's sample of the outside batches (every eighth
