@@ -196,7 +196,7 @@ fn through_the_extractor() {
     let fresh: Vec<_> = FORMERLY_HELD_OUT
         .iter()
         .filter_map(|b| {
-            let (_, stamps) = b.stamps()?;
+            let stamps = b.check()?.ocr_stamps;
             Some((
                 b.title(),
                 evaluate(&part(b.ids.clone()), &extracted),

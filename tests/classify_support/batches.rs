@@ -100,12 +100,11 @@ impl Formerly {
         }
     }
 
-    /// Its check's stamps, from the text and through the extractor (I
-    /// onwards).
-    pub fn stamps(&self) -> Option<(Stamps, Stamps)> {
+    /// Its whole check, stamps included (I onwards).
+    pub fn check(&self) -> Option<&Check> {
         match &self.at_check {
             AtCheck::Level(_) => None,
-            AtCheck::Check(check) => Some((check.text_stamps, check.ocr_stamps)),
+            AtCheck::Check(check) => Some(check),
         }
     }
 }
