@@ -1,5 +1,5 @@
 //! Nynorsk word forms to their bokmål counterparts, for the statistical
-//! model (`model.rs`): both written standards arrive, and a type learnt
+//! models (`linear.rs`): both written standards arrive, and a type learnt
 //! mostly from bokmål letters should still know "ikkje" as "ikke". Folded
 //! forms (`normalize::fold`: lowercase, ø → o, æ → ae, å → a). The rules
 //! name both forms themselves; this is only the model's vocabulary.
