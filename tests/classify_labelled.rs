@@ -243,20 +243,15 @@ fn type_unit_and_urgency_by_writing_round_stay_at_their_level() {
         wrong * 100 <= n * 4,
         "wrong types by writing round {wrong}/{n}"
     );
-    // The unit (the unit table fits its own letters as closely). Its level
-    // at every rotation since session 17 is in samples/README, one section
-    // per session; session 38, with AM's letters (98.5 % at its check),
-    // 7173/7355.
+    // The unit (the unit table fits its own letters as closely): its level
+    // at every rotation is in samples/README ("The round CV's floors").
     assert!(
         totals.unit_ok * 1000 >= n * 970,
         "unit by writing round {}/{n}, below 97.0 %",
         totals.unit_ok
     );
     // Urgency likewise (the urgency table fits its own letters as closely),
-    // its history in samples/README as well: session 16, 332/337 urgent
-    // letters found with 150 false alarms; session 38, with AM's (40/42
-    // at its check), 1186/1210 with 251, and 1188 with 253 since the
-    // tests' arrival is the writers' 3 December.
+    // its history beside the unit's in samples/README.
     let (found, urgent, false_alarms) = (
         totals.urgent_found,
         totals.urgent_expected,
