@@ -119,7 +119,14 @@ fn held_out_level_reached() {
 }
 
 fn assert_level(title: &str, part: &[Letter], level: Level) -> Report {
-    let (type_pct, unit_pct, date_pct, urgent_missed, urgent_false, ids_missed) = level;
+    let Level {
+        type_pct,
+        unit_pct,
+        date_pct,
+        urgent_missed,
+        urgent_false,
+        ids_missed,
+    } = level;
     let r = evaluate(part, |letter| Some(text_extraction(letter)));
     let n = r.letters;
     assert!(n >= 30, "{title}: {n} letters");
