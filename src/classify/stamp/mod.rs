@@ -39,8 +39,10 @@ use ocr_tolerant::{
     any_year, every_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples,
     year_lost, year_one_digit_away,
 };
+use wordless::{
+    dater_dates_agreed, receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver,
+};
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
-use wordless::{receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver};
 
 /// A stamp is at most this long before the day its file arrived: post is
 /// scanned within days of being stamped; a "date" months older is a misread.
@@ -239,8 +241,9 @@ static CLOCK: LazyLock<Regex> =
 /// its year lost, a keyed
 /// day and month the readings give different years, a keyed day whose
 /// first digit OCR lost, and a keyed month that lost one of its two
-/// digits. A date elsewhere in the crop may be the letter's
-/// own: never taken.
+/// digits, and last a date stamper's date two of the readings agree on
+/// ([`dater_dates_agreed`]). Any other date in the crop may be the
+/// letter's own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
@@ -267,6 +270,11 @@ pub fn parse_keyed_stamp_date_where(
             keyed_dates_month_digit_lost(text)
                 .into_iter()
                 .find(|&d| ok(d))
+        })
+        .or_else(|| {
+            let read = dater_dates_agreed(text);
+            let votes = |d: NaiveDate| read.iter().find(|r| r.0 == d).map_or(0, |r| r.1);
+            most_read(read.iter().map(|r| r.0), votes, &ok)
         })
 }
 

@@ -639,3 +639,43 @@ fn a_symbol_glued_to_a_digit_makes_a_reading_doubtful() {
     assert!(!has_clean_keyed_date("Omsorg\nMottatt\n»7.11.2026"));
     assert!(has_clean_keyed_date("Omsorg\nMottatt\n27.11.2026"));
 }
+
+#[test]
+fn a_date_stampers_date_two_readings_agree_on_is_the_stamp_under_print() {
+    let arrived = Some(d("2026-12-03"));
+    let after = |letter: &'static str| move |x: NaiveDate| plausible(x, arrived, Some(d(letter)));
+    // The stamp word and the receiving body lost in the letterhead's
+    // print, the dater's line read alike by two readings.
+    let under_print = "NYT SEN NY MINE. HELSE ov; OMSORG\nSE OE thet <= 26 NOV 2026\n\n\
+                       KGL vern Fr MUNE 1 UE OG\nBØE. PE 3 T Ap igege 26 NOV 2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(under_print, after("2026-11-20")),
+        Some(d("2026-11-26"))
+    );
+    // One reading alone may have made a day of the print.
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "NYT SEN NY MINE\nSE OE thet <= 26 NOV 2026",
+            after("2026-11-20")
+        ),
+        None
+    );
+    // Two readings that disagree, and a letter's own date in words or
+    // small letters, however often read: no stamp.
+    for text in [
+        "SE OE 26 NOV 2026\n\nPE 3 T 28 NOV 2026",
+        "Bodø 26. november 2026\n\nBodø 26. november 2026",
+        "datert 26 nov 2026\n\ndatert 26 nov 2026",
+    ] {
+        assert_eq!(
+            parse_keyed_stamp_date_where(text, after("2026-11-20")),
+            None,
+            "{text:?}"
+        );
+    }
+    // A date before the letter's own stays refused however often read.
+    assert_eq!(
+        parse_keyed_stamp_date_where("SE 26 NOV 2026\n\nPE 26 NOV 2026", after("2026-11-27")),
+        None
+    );
+}

@@ -32,6 +32,39 @@ fn dater_line(line: &str) -> Option<NaiveDate> {
     triple(&toks[0], &toks[1], &toks[2])
 }
 
+/// A date stamper's date ("26 NOV 2026": the month a capital
+/// abbreviation) on a line of a stamp reading, whatever OCR made of the
+/// print beside it ("SE OE thet <= 26 NOV 2026"), each with the number of
+/// lines that read it. Over a letterhead the stamp word and the receiving
+/// body drown in the print, while the dater's capitals stay legible; a
+/// letter writes "26. november 2026" or "26.11.2026". Only in a region the
+/// extractor found as a stamp, and only a date two lines (two of the
+/// region's readings) agree on ([`parse_keyed_stamp_date_where`]'s last
+/// resort): one reading alone may have made a day of the print.
+///
+/// [`parse_keyed_stamp_date_where`]: super::parse_keyed_stamp_date_where
+pub(super) fn dater_dates_agreed(text: &str) -> Vec<(NaiveDate, usize)> {
+    let mut read: Vec<(NaiveDate, usize)> = Vec::new();
+    for line in text.lines() {
+        let toks = tokens(line);
+        let capitals = |w: &str| {
+            words_at(line).iter().any(|&(_, word)| word == w)
+                && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
+        };
+        let on_line = (0..toks.len().saturating_sub(2))
+            .filter(|&i| capitals(&toks[i + 1]))
+            .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]));
+        if let Some(date) = on_line {
+            match read.iter_mut().find(|(d, _)| *d == date) {
+                Some((_, lines)) => *lines += 1,
+                None => read.push((date, 1)),
+            }
+        }
+    }
+    read.retain(|&(_, lines)| lines >= 2);
+    read
+}
+
 /// A stamp's date line without a stamp word: a date stamper's line, or a
 /// date alone on the line above a stamp's journal number ("19. nov. 2026"
 /// over "J.nr. 2026/5188"; a letter's reference says "Vår ref." or
@@ -136,9 +169,13 @@ fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
                     .any(|w| is_receiver_word(w, how == Receiver::Tolerant))
         })
     };
-    (0..lines.len())
-        .filter(|&i| lines[i].len() == 3)
-        .filter(|&i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
-        .map(|i| lines[i].clone())
+    let beside_receiver: Vec<bool> = (0..lines.len())
+        .map(|i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
+        .collect();
+    lines
+        .into_iter()
+        .zip(beside_receiver)
+        .filter(|(t, beside)| t.len() == 3 && *beside)
+        .map(|(t, _)| t)
         .collect()
 }
