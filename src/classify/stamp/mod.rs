@@ -40,7 +40,7 @@ use ocr_tolerant::{
     year_lost, year_one_digit_away,
 };
 use wordless::{
-    dater_dates_agreed, receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver,
+    dater_dates, receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 
@@ -242,7 +242,7 @@ static CLOCK: LazyLock<Regex> =
 /// day and month the readings give different years, a keyed day whose
 /// first digit OCR lost, and a keyed month that lost one of its two
 /// digits, and last a date stamper's date two of the readings agree on
-/// ([`dater_dates_agreed`]). Any other date in the crop may be the
+/// ([`dater_dates`]). Any other date in the crop may be the
 /// letter's own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
@@ -250,11 +250,7 @@ pub fn parse_keyed_stamp_date_where(
 ) -> Option<NaiveDate> {
     keyed_by_votes(text, &ok)
         .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
-        .or_else(|| {
-            let read = receiver_dates(text, Receiver::Tolerant);
-            let votes = |d: NaiveDate| read.iter().filter(|&&r| r == d).count();
-            most_read(read.iter().copied(), votes, &ok)
-        })
+        .or_else(|| by_votes(&receiver_dates(text, Receiver::Tolerant), 1, &ok))
         .or_else(|| receiver_dates_year_lost(text).into_iter().find(|&d| ok(d)))
         .or_else(|| {
             keyed_dates_years_disagree(text)
@@ -271,11 +267,19 @@ pub fn parse_keyed_stamp_date_where(
                 .into_iter()
                 .find(|&d| ok(d))
         })
-        .or_else(|| {
-            let read = dater_dates_agreed(text);
-            let votes = |d: NaiveDate| read.iter().find(|r| r.0 == d).map_or(0, |r| r.1);
-            most_read(read.iter().map(|r| r.0), votes, &ok)
-        })
+        .or_else(|| by_votes(&dater_dates(text), 2, &ok))
+}
+
+/// Of dates read once per line, the one [`most_read`] among those read at
+/// least `at_least` times.
+fn by_votes(
+    read: &[NaiveDate],
+    at_least: usize,
+    ok: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDate> {
+    let votes = |d: NaiveDate| read.iter().filter(|&&r| r == d).count();
+    let agreed = read.iter().copied().filter(|&d| votes(d) >= at_least);
+    most_read(agreed, votes, ok)
 }
 
 /// The keyed date that fits, when the stamp's readings disagree on it

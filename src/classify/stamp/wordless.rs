@@ -20,49 +20,40 @@ use super::{triple_in, words_at};
 /// municipality's name beside it ("05 NOV 2026" over "NORDHEI KOMMUNE –
 /// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
 fn dater_line(line: &str) -> Option<NaiveDate> {
-    let abbreviated = words_at(line).iter().any(|&(_, w)| {
-        w.len() == 3
-            && w.chars().all(|c| c.is_ascii_uppercase())
-            && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
-    });
     let toks = tokens(line);
-    if !abbreviated || toks.len() != 3 {
+    if toks.len() != 3 || !toks.iter().any(|t| capital_month(line, t)) {
         return None;
     }
     triple(&toks[0], &toks[1], &toks[2])
 }
 
+/// Whether token `tok` of `line` is a month's abbreviation written in
+/// capitals on the line ("NOV", not "nov" nor "november"): a date
+/// stamper's month.
+fn capital_month(line: &str, tok: &str) -> bool {
+    MONTHS.iter().any(|(abbr, _, _)| tok == *abbr) && words_at(line).iter().any(|&(_, w)| w == tok)
+}
+
 /// A date stamper's date ("26 NOV 2026": the month a capital
-/// abbreviation) on a line of a stamp reading, whatever OCR made of the
-/// print beside it ("SE OE thet <= 26 NOV 2026"), each with the number of
-/// lines that read it. Over a letterhead the stamp word and the receiving
-/// body drown in the print, while the dater's capitals stay legible; a
-/// letter writes "26. november 2026" or "26.11.2026". Only in a region the
-/// extractor found as a stamp, and only a date two lines (two of the
-/// region's readings) agree on ([`parse_keyed_stamp_date_where`]'s last
-/// resort): one reading alone may have made a day of the print.
+/// abbreviation) on each line of a stamp reading that has one, whatever
+/// OCR made of the print beside it ("SE OE thet <= 26 NOV 2026"). Over a
+/// letterhead the stamp word and the receiving body drown in the print,
+/// while the dater's capitals stay legible; a letter writes "26. november
+/// 2026" or "26.11.2026". Only in a region the extractor found as a
+/// stamp, and only a date two lines (two of the region's readings) agree
+/// on ([`parse_keyed_stamp_date_where`]'s last resort): one reading alone
+/// may have made a day of the print.
 ///
 /// [`parse_keyed_stamp_date_where`]: super::parse_keyed_stamp_date_where
-pub(super) fn dater_dates_agreed(text: &str) -> Vec<(NaiveDate, usize)> {
-    let mut read: Vec<(NaiveDate, usize)> = Vec::new();
-    for line in text.lines() {
-        let toks = tokens(line);
-        let capitals = |w: &str| {
-            words_at(line).iter().any(|&(_, word)| word == w)
-                && MONTHS.iter().any(|(abbr, _, _)| w == *abbr)
-        };
-        let on_line = (0..toks.len().saturating_sub(2))
-            .filter(|&i| capitals(&toks[i + 1]))
-            .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]));
-        if let Some(date) = on_line {
-            match read.iter_mut().find(|(d, _)| *d == date) {
-                Some((_, lines)) => *lines += 1,
-                None => read.push((date, 1)),
-            }
-        }
-    }
-    read.retain(|&(_, lines)| lines >= 2);
-    read
+pub(super) fn dater_dates(text: &str) -> Vec<NaiveDate> {
+    text.lines()
+        .filter_map(|line| {
+            let toks = tokens(line);
+            (0..toks.len().saturating_sub(2))
+                .filter(|&i| capital_month(line, &toks[i + 1]))
+                .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]))
+        })
+        .collect()
 }
 
 /// A stamp's date line without a stamp word: a date stamper's line, or a
