@@ -717,4 +717,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AO at its one check (session 39): 196/200, 197/200, 198/200,
+    // 38/42 urgent with 4 false alarms, person IDs 182/182.
+    Formerly {
+        name: Some("AO"),
+        ids: 7800..8000,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 98,
+                unit_pct: 98,
+                date_pct: 99,
+                urgent_missed: 4,
+                urgent_false: 4,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "109/109 at its check, session 39",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 7,
+                measured: "102/109 at its check, session 39",
+            },
+        }),
+    },
 ];
