@@ -296,6 +296,7 @@ fn cross_validation() {
                 nynorsk_as_bokmal: kind.contains("nynorsk"),
                 subject: kind.contains("subject"),
                 unquoted: kind.contains("unquoted"),
+                moments: kind.contains("moments"),
             };
             Some((c.parse().ok()?, features))
         })

@@ -2,6 +2,8 @@
 //! reads the letter (and the decisions before it) and adds its reasons.
 //! Pure, like the classifier.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 
 use super::linear::URGENT_CLASS;
@@ -305,11 +307,10 @@ impl Classifier {
         }
         // Cues too weak alone, in a letter much like the urgent ones; or
         // none, in a letter the model all but certainly calls urgent.
-        let Some(margin) = self
-            .rules
-            .urgent_model
-            .as_ref()
-            .and_then(|m| m.margin_of(URGENT_CLASS, &letter.folded))
+        let Some(margin) =
+            self.rules.urgent_model.as_ref().and_then(|m| {
+                m.margin_of(URGENT_CLASS, &letter.folded, &self.moments(letter, dates))
+            })
         else {
             return false;
         };
@@ -331,6 +332,12 @@ impl Classifier {
             weight: def.threshold - score,
         });
         true
+    }
+
+    /// The letter's moments for the urgency model (`urgent::moments`).
+    pub(super) fn moments(&self, letter: &Letter, dates: &LetterDates) -> BTreeSet<String> {
+        self.rules
+            .moments(&letter.folded.text, dates.document, dates.received)
     }
 
     /// Whether the type goes through a leader (the taxonomy says).

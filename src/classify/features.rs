@@ -36,6 +36,11 @@ impl Folded {
     /// The features of `kind`: counted once for the first kind asked (every
     /// table ships the same), afresh for another.
     pub fn features(&self, kind: ModelFeatures) -> Cow<'_, BTreeSet<String>> {
+        // Moments are the caller's to add: the words are counted alike.
+        let kind = ModelFeatures {
+            moments: false,
+            ..kind
+        };
         let (counted_kind, set) = self
             .counted
             .get_or_init(|| (kind, features(&self.text, &self.subject, kind)));
@@ -59,6 +64,11 @@ pub struct ModelFeatures {
     pub subject: bool,
     /// Quoted lines ("> …" in a reply) left out: an earlier letter's words.
     pub unquoted: bool,
+    /// The letter's moments (`urgent::moments`) counted as well: the words
+    /// beside a date within days of receipt, and whether a date lies
+    /// weeks ahead. Only the urgency table counts them; they need the
+    /// letter's dates, which the words alone do not give.
+    pub moments: bool,
 }
 
 impl ModelFeatures {
@@ -70,6 +80,7 @@ impl ModelFeatures {
             (self.nynorsk_as_bokmal, "nynorsk-as-bokmal"),
             (self.subject, "subject"),
             (self.unquoted, "unquoted"),
+            (self.moments, "moments"),
         ] {
             if on {
                 names.push(name);
@@ -88,6 +99,7 @@ impl ModelFeatures {
                 "nynorsk-as-bokmal" => kind.nynorsk_as_bokmal = true,
                 "subject" => kind.subject = true,
                 "unquoted" => kind.unquoted = true,
+                "moments" => kind.moments = true,
                 _ => return None,
             }
         }

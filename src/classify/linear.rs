@@ -1,6 +1,7 @@
 //! The models beside the rules: a linear support vector machine (one class
 //! against the rest) over a letter's features (`features.rs`: words, word
-//! pairs, nynorsk read as bokmål, the subject line's words), each letter's
+//! pairs, nynorsk read as bokmål, the subject line's words; for urgency
+//! also the letter's moments, `urgent/moments.rs`), each letter's
 //! features as a unit vector. Three tables: the document type
 //! (`config/type_model.tsv`, fused with the rule scores in `fuse.rs`),
 //! urgency (`config/urgent_model.tsv`, classes `urgent` and `calm`, read by
@@ -95,9 +96,30 @@ impl LinearModel {
         c: f64,
         kind: ModelFeatures,
     ) -> Self {
+        let none = BTreeSet::new();
+        let letters: Vec<_> = letters
+            .into_iter()
+            .map(|(folded, subject, label)| (folded, subject, label, &none))
+            .collect();
+        Self::train_with_moments(letters, c, kind)
+    }
+
+    /// [`Self::train`] with each letter's moments (`urgent::moments`),
+    /// counted when `kind` asks for them.
+    pub fn train_with_moments<'a>(
+        letters: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a BTreeSet<String>)>,
+        c: f64,
+        kind: ModelFeatures,
+    ) -> Self {
         let rows: Vec<(BTreeSet<String>, &str)> = letters
             .into_iter()
-            .map(|(folded, subject, label)| (features(folded, subject, kind), label))
+            .map(|(folded, subject, label, moments)| {
+                let mut set = features(folded, subject, kind);
+                if kind.moments {
+                    set.extend(moments.iter().cloned());
+                }
+                (set, label)
+            })
             .collect();
         let classes: Vec<String> = rows
             .iter()
@@ -169,9 +191,21 @@ impl LinearModel {
     /// below "another"), or `None` when the letter has too few features the
     /// model knows.
     pub fn scores(&self, letter: &Folded) -> Option<Vec<(&str, f64)>> {
+        self.scores_with_moments(letter, &BTreeSet::new())
+    }
+
+    /// [`Self::scores`] with the letter's moments, counted when the table
+    /// was trained on them.
+    pub fn scores_with_moments(
+        &self,
+        letter: &Folded,
+        moments: &BTreeSet<String>,
+    ) -> Option<Vec<(&str, f64)>> {
         let present = letter.features(self.features);
+        let moments = moments.iter().filter(|_| self.features.moments);
         let known: Vec<&Vec<f64>> = present
             .iter()
+            .chain(moments)
             .filter_map(|f| self.weights.get(f.as_str()))
             .collect();
         if known.len() < MIN_KNOWN_FEATURES {
@@ -190,8 +224,13 @@ impl LinearModel {
     }
 
     /// One type's score, as [`Self::scores`] gives it.
-    pub fn margin_of(&self, class: &str, letter: &Folded) -> Option<f64> {
-        self.scores(letter)?
+    pub fn margin_of(
+        &self,
+        class: &str,
+        letter: &Folded,
+        moments: &BTreeSet<String>,
+    ) -> Option<f64> {
+        self.scores_with_moments(letter, moments)?
             .into_iter()
             .find(|(c, _)| *c == class)
             .map(|(_, s)| s)

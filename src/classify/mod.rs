@@ -228,6 +228,15 @@ impl Classifier {
 
     /// Classifies one extracted document. Pure; cannot fail. Each step adds
     /// the reasons for its decision, in the order `--explain` shows them.
+    /// What the urgency model counts of a letter's moments, as
+    /// [`Self::classify`] counts them: for training the urgency table on
+    /// letters read the same way.
+    pub fn urgency_moments(&self, input: &ClassifyInput<'_>) -> std::collections::BTreeSet<String> {
+        let letter = decide::Letter::read(input.extraction);
+        let dates = decide::letter_dates(input, &letter);
+        self.moments(&letter, &dates)
+    }
+
     pub fn classify(&self, input: &ClassifyInput<'_>) -> Classification {
         let letter = decide::Letter::read(input.extraction);
         let mut reasons = Vec::new();

@@ -5,9 +5,13 @@
 //! it leads). The rules were written on the other letters, so the whole
 //! classifier's score flatters it; the model alone does not.
 
-use postmottak::classify::{fold, subject_line, Classifier, LinearModel, ModelFeatures};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{LazyLock, Mutex};
 
-use super::{evaluate_with, number, text_extraction, Letter, Report};
+use postmottak::classify::{fold, subject_line, Classifier, LinearModel, ModelFeatures};
+use postmottak::item::UnitId;
+
+use super::{evaluate_with, input_for, number, text_extraction, Letter, Report};
 
 /// How the shipped type table is trained: the linear model's
 /// regularisation constant (`POSTMOTTAK_CV_MODELS` tries others).
@@ -20,6 +24,7 @@ pub const FEATURES: ModelFeatures = ModelFeatures {
     nynorsk_as_bokmal: true,
     subject: true,
     unquoted: false,
+    moments: false,
 };
 
 /// The type model the given letters train (their ground-truth text, folded).
@@ -27,14 +32,49 @@ pub fn train(letters: &[Letter], c: f64, features: ModelFeatures) -> LinearModel
     train_on(letters, |l| &l.expected.document_type, c, features)
 }
 
-/// The urgency model the given letters train (`urgent` or `calm`).
+/// The urgency table counts the letter's moments too (`urgent::moments`):
+/// the words beside a date within days of receipt.
+pub const URGENT_FEATURES: ModelFeatures = ModelFeatures {
+    moments: true,
+    ..FEATURES
+};
+
+/// The urgency model the given letters train (`urgent` or `calm`), each
+/// letter's moments as the classifier reads them.
 pub fn train_urgent(letters: &[Letter]) -> LinearModel {
-    train_on(
-        letters,
-        |l| if l.expected.urgent { "urgent" } else { "calm" },
+    let rows: Vec<(String, String, &str, BTreeSet<String>)> = letters
+        .iter()
+        .map(|l| {
+            let label = if l.expected.urgent { "urgent" } else { "calm" };
+            (folded(l), subject(l), label, moments(l))
+        })
+        .collect();
+    LinearModel::train_with_moments(
+        rows.iter()
+            .map(|(t, s, y, m)| (t.as_str(), s.as_str(), *y, m)),
         URGENT_C,
-        FEATURES,
+        URGENT_FEATURES,
     )
+}
+
+/// A letter's moments (by its ground-truth text, the classifier's dates),
+/// counted once per letter for all the folds.
+fn moments(letter: &Letter) -> BTreeSet<String> {
+    static BASE: LazyLock<Classifier> = LazyLock::new(super::classifier);
+    static COUNTED: LazyLock<Mutex<HashMap<String, BTreeSet<String>>>> =
+        LazyLock::new(Mutex::default);
+    let counted = |c: &HashMap<_, _>| c.get(&letter.id).cloned();
+    if let Some(m) = counted(&COUNTED.lock().expect("moments")) {
+        return m;
+    }
+    let extraction = text_extraction(letter);
+    let folder_unit = UnitId::new(&letter.folder).ok();
+    let m = BASE.urgency_moments(&input_for(letter, &extraction, &folder_unit));
+    COUNTED
+        .lock()
+        .expect("moments")
+        .insert(letter.id.clone(), m.clone());
+    m
 }
 
 /// The unit table's regularisation constant.

@@ -181,6 +181,27 @@ pub fn evaluate(letters: &[Letter], extract: impl Fn(&Letter) -> Option<Extracti
     evaluate_with(&classifier(), letters, extract)
 }
 
+/// A labelled letter as the post room hands it to the classifier: a scan
+/// with its folder's unit (`folder_unit`, [`UnitId::new`] of its folder),
+/// arrived on the writers' day.
+pub fn input_for<'a>(
+    letter: &Letter,
+    extraction: &'a Extraction,
+    folder_unit: &'a Option<UnitId>,
+) -> ClassifyInput<'a> {
+    let digital = letter.folder == "digital";
+    ClassifyInput {
+        extraction,
+        source: if digital {
+            Source::Digital
+        } else {
+            Source::Scan
+        },
+        folder_unit: if digital { None } else { folder_unit.as_ref() },
+        received_on: arrival(),
+    }
+}
+
 pub fn evaluate_with(
     classifier: &Classifier,
     letters: &[Letter],
@@ -196,17 +217,7 @@ pub fn evaluate_with(
         };
         let folder_unit = UnitId::new(&letter.folder).ok();
         let digital = letter.folder == "digital";
-        let input = ClassifyInput {
-            extraction: &extraction,
-            source: if digital {
-                Source::Digital
-            } else {
-                Source::Scan
-            },
-            folder_unit: if digital { None } else { folder_unit.as_ref() },
-            received_on: arrival(),
-        };
-        let c = classifier.classify(&input);
+        let c = classifier.classify(&input_for(letter, &extraction, &folder_unit));
         let e = &letter.expected;
         let id = &letter.id;
         if dump.is_some() {

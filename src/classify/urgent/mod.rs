@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::rules::{Fired, LazyRegex, Rules};
 
 mod counted;
+mod moments;
 mod scope;
 pub(super) use counted::CountedMoment;
 use scope::{blank_lines, sentence_around, words_around, CASE_PHRASE_REACH};

@@ -742,3 +742,33 @@ fn a_case_phrase_paces_only_the_cue_beside_it() {
         ) > 0.0
     );
 }
+
+#[test]
+fn moments_are_the_words_beside_an_event_within_days_of_receipt() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+    let text = fold(
+        "Mo i Rana, 20.11.2026\n\
+         Korttidsopphaldet til mor sluttar fredag 27.11.2026.\n\
+         Ny kontroll på poliklinikken 15.01.2027.",
+    );
+    let moments = rules.moments(&text, day(20), day(24));
+    // The event four days after receipt, with its words (nynorsk read as
+    // bokmål); the date line and the stamp day are no event.
+    assert!(moments.contains("m_near"));
+    assert!(moments.contains("m_korttidsopphaldet") || moments.contains("m_korttidsoppholdet"));
+    assert!(moments.contains("m_fredag"));
+    assert!(!moments.contains("m_rana"));
+    // The check-up weeks ahead only says that a date lies later.
+    assert!(moments.contains("m_later"));
+    assert!(!moments.contains("m_poliklinikken"));
+    // Received after the stay has ended: the event is no longer ahead.
+    let late = rules.moments(
+        &text,
+        day(20),
+        Some(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()),
+    );
+    assert!(!late.contains("m_near"));
+    // Without a date to count from there are no moments.
+    assert!(rules.moments(&text, None, None).is_empty());
+}
