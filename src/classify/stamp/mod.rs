@@ -248,25 +248,14 @@ pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
 ) -> Option<NaiveDate> {
+    let first_ok = |dates: Vec<NaiveDate>| dates.into_iter().find(|&d| ok(d));
     keyed_by_votes(text, &ok)
-        .or_else(|| keyed_dates_year_lost(text).into_iter().find(|&d| ok(d)))
+        .or_else(|| first_ok(keyed_dates_year_lost(text)))
         .or_else(|| by_votes(&receiver_dates(text, Receiver::Tolerant), 1, &ok))
-        .or_else(|| receiver_dates_year_lost(text).into_iter().find(|&d| ok(d)))
-        .or_else(|| {
-            keyed_dates_years_disagree(text)
-                .into_iter()
-                .find(|&d| ok(d))
-        })
-        .or_else(|| {
-            keyed_dates_first_digit_lost(text)
-                .into_iter()
-                .find(|&d| ok(d))
-        })
-        .or_else(|| {
-            keyed_dates_month_digit_lost(text)
-                .into_iter()
-                .find(|&d| ok(d))
-        })
+        .or_else(|| first_ok(receiver_dates_year_lost(text)))
+        .or_else(|| first_ok(keyed_dates_years_disagree(text)))
+        .or_else(|| first_ok(keyed_dates_first_digit_lost(text)))
+        .or_else(|| first_ok(keyed_dates_month_digit_lost(text)))
         .or_else(|| by_votes(&dater_dates(text), 2, &ok))
 }
 
