@@ -226,8 +226,6 @@ impl Classifier {
         self.taxonomy.get(id).map(|t| t.label.as_str())
     }
 
-    /// Classifies one extracted document. Pure; cannot fail. Each step adds
-    /// the reasons for its decision, in the order `--explain` shows them.
     /// What the urgency model counts of a letter's moments, as
     /// [`Self::classify`] counts them: for training the urgency table on
     /// letters read the same way.
@@ -237,6 +235,8 @@ impl Classifier {
         self.moments(&letter, &dates)
     }
 
+    /// Classifies one extracted document. Pure; cannot fail. Each step adds
+    /// the reasons for its decision, in the order `--explain` shows them.
     pub fn classify(&self, input: &ClassifyInput<'_>) -> Classification {
         let letter = decide::Letter::read(input.extraction);
         let mut reasons = Vec::new();

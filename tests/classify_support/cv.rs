@@ -63,9 +63,8 @@ fn moments(letter: &Letter) -> BTreeSet<String> {
     static BASE: LazyLock<Classifier> = LazyLock::new(super::classifier);
     static COUNTED: LazyLock<Mutex<HashMap<String, BTreeSet<String>>>> =
         LazyLock::new(Mutex::default);
-    let counted = |c: &HashMap<_, _>| c.get(&letter.id).cloned();
-    if let Some(m) = counted(&COUNTED.lock().expect("moments")) {
-        return m;
+    if let Some(m) = COUNTED.lock().expect("moments").get(&letter.id) {
+        return m.clone();
     }
     let extraction = text_extraction(letter);
     let folder_unit = UnitId::new(&letter.folder).ok();
