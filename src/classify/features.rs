@@ -121,9 +121,7 @@ pub fn features(folded: &str, subject: &str, features: ModelFeatures) -> BTreeSe
     } else {
         folded
     };
-    let words: Vec<&str> = folded
-        .split(|c: char| !c.is_ascii_lowercase())
-        .filter(|w| w.len() >= 2)
+    let words: Vec<&str> = model_words(folded)
         .map(|w| {
             if features.nynorsk_as_bokmal {
                 super::nynorsk::to_bokmal(w)
@@ -137,12 +135,14 @@ pub fn features(folded: &str, subject: &str, features: ModelFeatures) -> BTreeSe
         out.extend(words.windows(2).map(|p| format!("{}_{}", p[0], p[1])));
     }
     if features.subject {
-        out.extend(
-            subject
-                .split(|c: char| !c.is_ascii_lowercase())
-                .filter(|w| w.len() >= 2)
-                .map(|w| format!("s_{w}")),
-        );
+        out.extend(model_words(subject).map(|w| format!("s_{w}")));
     }
     out
+}
+
+/// The words a model counts in folded text: runs of letters, two or more.
+pub(super) fn model_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_ascii_lowercase())
+        .filter(|w| w.len() >= 2)
 }

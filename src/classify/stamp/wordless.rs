@@ -21,17 +21,21 @@ use super::{triple_in, words_at};
 /// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
 fn dater_line(line: &str) -> Option<NaiveDate> {
     let toks = tokens(line);
-    if toks.len() != 3 || !toks.iter().any(|t| capital_month(line, t)) {
+    let capitals = capital_months(line);
+    if toks.len() != 3 || !toks.iter().any(|t| capitals.contains(&t.as_str())) {
         return None;
     }
     triple(&toks[0], &toks[1], &toks[2])
 }
 
-/// Whether token `tok` of `line` is a month's abbreviation written in
-/// capitals on the line ("NOV", not "nov" nor "november"): a date
-/// stamper's month.
-fn capital_month(line: &str, tok: &str) -> bool {
-    MONTHS.iter().any(|(abbr, _, _)| tok == *abbr) && words_at(line).iter().any(|&(_, w)| w == tok)
+/// The months' abbreviations written in capitals on `line` ("NOV", not
+/// "nov" nor "november"): a date stamper's month.
+fn capital_months(line: &str) -> Vec<&str> {
+    words_at(line)
+        .into_iter()
+        .map(|(_, w)| w)
+        .filter(|w| MONTHS.iter().any(|(abbr, _, _)| w == abbr))
+        .collect()
 }
 
 /// A date stamper's date ("26 NOV 2026": the month a capital
@@ -49,8 +53,9 @@ pub(super) fn dater_dates(text: &str) -> Vec<NaiveDate> {
     text.lines()
         .filter_map(|line| {
             let toks = tokens(line);
+            let capitals = capital_months(line);
             (0..toks.len().saturating_sub(2))
-                .filter(|&i| capital_month(line, &toks[i + 1]))
+                .filter(|&i| capitals.contains(&toks[i + 1].as_str()))
                 .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]))
         })
         .collect()

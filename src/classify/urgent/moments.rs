@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate};
 
 use super::day_months_in;
+use crate::classify::features::model_words;
 use crate::classify::rules::Rules;
 
 impl Rules {
@@ -37,10 +38,13 @@ impl Rules {
             return out;
         };
         let lines: Vec<&str> = folded.lines().collect();
+        let full_dates: Vec<Vec<NaiveDate>> = lines
+            .iter()
+            .map(|l| crate::classify::dates::dates_in(l).collect())
+            .collect();
         for (i, line) in lines.iter().enumerate() {
-            let dates: Vec<NaiveDate> = crate::classify::dates::dates_in(line)
-                .chain(day_months_in(line, dated.unwrap_or(had)))
-                .collect();
+            let mut dates = full_dates[i].clone();
+            dates.extend(day_months_in(line, dated.unwrap_or(had)));
             // The day the letter was had is its date line and its stamp,
             // not an event: an event is after it.
             let near = dates.iter().any(|d| had < *d && *d <= to)
@@ -55,18 +59,13 @@ impl Rules {
             // A sentence wraps: the event may be named on the line before,
             // when that line runs on (no sentence ends there, and it is no
             // date line of its own).
-            let runs_on = |l: &&&str| {
-                !l.trim_end().ends_with(['.', '!', '?', ':'])
-                    && crate::classify::dates::dates_in(l).next().is_none()
+            let runs_on = |&p: &usize| {
+                !lines[p].trim_end().ends_with(['.', '!', '?', ':']) && full_dates[p].is_empty()
             };
-            let context = i
-                .checked_sub(1)
-                .and_then(|p| lines.get(p))
-                .filter(runs_on)
-                .into_iter();
-            for text in context.chain(std::iter::once(line)) {
+            let context = i.checked_sub(1).filter(runs_on).map(|p| lines[p]);
+            for text in context.into_iter().chain(std::iter::once(*line)) {
                 out.extend(
-                    text.split(|c: char| !c.is_ascii_lowercase())
+                    model_words(text)
                         .filter(|w| w.len() >= 3)
                         .map(|w| format!("m_{}", crate::classify::nynorsk::to_bokmal(w))),
                 );
