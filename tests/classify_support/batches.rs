@@ -131,32 +131,9 @@ pub fn span(ids: &Range<u32>) -> String {
 }
 
 pub const HELD_OUT: HeldOut = HeldOut {
-    name: "AP",
-    ids: 8000..8200,
-    // At its one check (session 40, with that session's classifier, its
-    // tables retrained on AO's letters and the urgency table counting the
-    // letters' moments): type 195/200, unit 196/200, date 197/200, person
-    // IDs 179/179 with none false, urgent 41/43 with 9 false alarms; its
-    // stamps from the text 110/110 and through the extractor 105/110
-    // (95.5 %), none invented.
-    checked: Some(Check {
-        level: Level {
-            type_pct: 97,
-            unit_pct: 98,
-            date_pct: 98,
-            urgent_missed: 2,
-            urgent_false: 9,
-            ids_missed: 0,
-        },
-        text_stamps: Stamps {
-            may_miss: 0,
-            measured: "110/110 at its check, session 40",
-        },
-        ocr_stamps: Stamps {
-            may_miss: 5,
-            measured: "105/110 at its check, session 40",
-        },
-    }),
+    name: "AQ",
+    ids: 8200..8400,
+    checked: None,
 };
 
 /// Stamp dates the suite's sample of the outside batches (every eighth
@@ -164,8 +141,8 @@ pub const HELD_OUT: HeldOut = HeldOut {
 /// may miss through the extractor: re-measured at every rotation, since
 /// the sample takes in the batch that became tuning letters.
 pub const SAMPLE_LATER_STAMPS: Stamps = Stamps {
-    may_miss: 21,
-    measured: "409/430 in session 40, with AO's sampled scans",
+    may_miss: 22,
+    measured: "420/442 in session 41, with AP's sampled scans",
 };
 
 /// The table is one rotation's edit, so it checks itself: the former

@@ -741,4 +741,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AP at its one check (session 40): 195/200, 196/200, 197/200,
+    // 41/43 urgent with 9 false alarms, person IDs 179/179.
+    Formerly {
+        name: Some("AP"),
+        ids: 8000..8200,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 97,
+                unit_pct: 98,
+                date_pct: 98,
+                urgent_missed: 2,
+                urgent_false: 9,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "110/110 at its check, session 40",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 5,
+                measured: "105/110 at its check, session 40",
+            },
+        }),
+    },
 ];
