@@ -285,6 +285,27 @@ fn held_out_through_the_extractor() {
     assert_eq!(unseen.stamp_invented, 0, "stamp date invented");
 }
 
+/// A tuning aid for reading what OCR costs a batch once it is tuning
+/// letters: the tuning letters whose ids start with one of
+/// `POSTMOTTAK_IDS` (comma-separated prefixes, "80,81" for AP) through the
+/// real extractor, with every miss listed. Held-out letters are never
+/// taken.
+#[test]
+#[ignore = "a tuning aid: POSTMOTTAK_IDS=80,81 cargo test --test classify_pipeline tuning_ids_through_the_extractor -- --ignored --nocapture"]
+fn tuning_ids_through_the_extractor() {
+    let prefixes = std::env::var("POSTMOTTAK_IDS").unwrap_or_else(|_| "40".into());
+    let letters: Vec<Letter> = load_letters()
+        .into_iter()
+        .filter(|l| !is_held_out(l) && rendered(l).is_file())
+        .filter(|l| prefixes.split(',').any(|p| l.id.starts_with(p.trim())))
+        .collect();
+    let chosen: Vec<&Letter> = letters.iter().collect();
+    let extracted = extracted_by_letter(&chosen);
+    evaluate(&letters, &extracted).print(&format!(
+        "rendered files through the real Extractor, tuning ids {prefixes}"
+    ));
+}
+
 /// The fast loop for the received stamp: only the scans whose ids start
 /// with one of `POSTMOTTAK_STAMP_IDS` (comma-separated prefixes, default
 /// the tuning letters `40,41,42,43,44,45`), read by the real Extractor and

@@ -532,6 +532,18 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
     // The letter's date that went with the stamp chosen (read once more
     // for that one stamp only).
     let document = stamped.and_then(fits).unwrap_or(free);
+    // The letter's date read as the stamp's own: read again knowing the
+    // stamp's date, another date on a line as good is the letter's.
+    let document = match (document, stamped) {
+        (Some(d), Some(s)) if d == s => super::dates::document_date_stamped(
+            &letter.text,
+            Some(received.map_or(s, |r| r.min(s))),
+            s,
+        )
+        .filter(|&other| stamp::plausible(s, received, Some(other)))
+        .or(document),
+        _ => document,
+    };
     LetterDates {
         // A note dated "mandag 16.11" has its year from the stamp when
         // nothing else bounds it.

@@ -107,6 +107,29 @@ pub fn document_date(text: &str) -> Option<NaiveDate> {
 
 /// The letter's own date, never later than a few days after `arrived`.
 pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<NaiveDate> {
+    document_date_beside(text, arrived, None)
+}
+
+/// The letter's own date as [`document_date_arrived`] finds it, in a scan
+/// whose received stamp reads `stamp`. A stamp printed over the letterhead
+/// is read into the text beside whatever it covers, its word often lost
+/// ("Jon Are Sættfjottatt 12.11.2026", "soga TAKT 10 NOV 2026"), and then
+/// looks like a place and a date; of two such lines the first would win.
+/// A date the stamp gives is the stamp's unless a label says otherwise: it
+/// yields a tie to any other.
+pub fn document_date_stamped(
+    text: &str,
+    arrived: Option<NaiveDate>,
+    stamp: NaiveDate,
+) -> Option<NaiveDate> {
+    document_date_beside(text, arrived, Some(stamp))
+}
+
+fn document_date_beside(
+    text: &str,
+    arrived: Option<NaiveDate>,
+    stamp: Option<NaiveDate>,
+) -> Option<NaiveDate> {
     let latest = arrived.and_then(|a| a.checked_add_days(chrono::Days::new(MAX_DAYS_DATED_AHEAD)));
     // Folded page by page, to know on which page each line stands.
     let pages: Vec<String> = text.split('\u{c}').map(fold).collect();
@@ -144,9 +167,11 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
     let mut best: Option<Candidate> = None;
     for (i, line) in lines.iter().enumerate() {
         let heading_above = i > 0 && dated_heading(lines[i - 1]);
-        // A stamp drawn as two lines: "MOTTATT" above its date.
+        // A stamp drawn as two lines: "MOTTATT" above its date, OCR often
+        // setting a blank line between them.
+        let above = (0..i).rev().find(|&p| !lines[p].trim().is_empty());
         let after_stamp =
-            i > 0 && stamp_line[i - 1] && lines[i - 1].len() < 30 && !DATE.is_match(lines[i - 1]);
+            above.is_some_and(|p| stamp_line[p] && lines[p].len() < 30 && !DATE.is_match(lines[p]));
         if stamp_line[i] {
             continue;
         }
@@ -163,7 +188,7 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
             if stamp_lines.iter().any(|s| s == line.trim()) {
                 continue;
             }
-            let score = score(
+            let placed = score(
                 line,
                 m.start(),
                 m.end(),
@@ -171,9 +196,11 @@ pub fn document_date_arrived(text: &str, arrived: Option<NaiveDate>) -> Option<N
                 non_empty.len(),
                 heading_above,
             );
+            let score = placed.score;
             let plausible =
                 (2000..=2100).contains(&date.year()) && latest.is_none_or(|l| date <= l);
-            let score_here = score - enclosed(i);
+            let stamps_own = stamp == Some(date) && !placed.labelled;
+            let score_here = score - enclosed(i) - i32::from(stamps_own);
             if score >= 4 && plausible && best.as_ref().is_none_or(|b| score_here > b.score) {
                 best = Some(Candidate {
                     date,

@@ -218,6 +218,13 @@ pub(super) fn submitted_moment(line: &str) -> bool {
     })
 }
 
+/// How strongly a date's place on its line says "the letter's date".
+pub(super) struct Placed {
+    pub score: i32,
+    /// A label names it the document's date ("Dato:", a form's field).
+    pub labelled: bool,
+}
+
 pub(super) fn score(
     line: &str,
     start: usize,
@@ -225,7 +232,7 @@ pub(super) fn score(
     rank: usize,
     lines: usize,
     heading_above: bool,
-) -> i32 {
+) -> Placed {
     let whole_prefix = &line[..start];
     // A form's "Sted og dato:" field is read as the place line it holds.
     let prefix = FORM_PLACE_DATE
@@ -282,10 +289,14 @@ pub(super) fn score(
     // and date at the end of an address line.
     let address_then_place = ADDRESS_THEN_PLACE.is_match(prefix) && suffix.is_empty();
     if excluded && !labelled && !weak_label && !address_then_place {
-        return 0;
+        return Placed {
+            score: 0,
+            labelled: false,
+        };
     }
+    let labelled = labelled || (form_field && prefix.trim().is_empty());
     let mut score = 0;
-    if labelled || (form_field && prefix.trim().is_empty()) {
+    if labelled {
         score += 6;
     } else if address_then_place
         || (PLACE_PREFIX.is_match(prefix)
@@ -308,7 +319,7 @@ pub(super) fn score(
     if rank < 15 || rank + 12 >= lines {
         score += 1;
     }
-    score
+    Placed { score, labelled }
 }
 
 /// A reference row's headings whose last is this letter's "Dato" (not

@@ -425,3 +425,40 @@ fn forms_and_reports_label_their_date_their_own_way() {
         d("2026-11-03")
     );
 }
+
+#[test]
+fn a_stamp_read_into_the_letterhead_yields_to_the_letters_place_line() {
+    // The stamp's word lost in the name it covers: a name and a date look
+    // like a place line, and come first.
+    let covered = "Kari Nordbø Lieshqxatt 16.11.2026\nFjellvegen 2\n6440 Elnesvågen\n\nElnesvågen, 12. november 2026\n\nSøknad om matombringing";
+    let arrived = d("2026-11-18");
+    assert_eq!(document_date_arrived(covered, arrived), d("2026-11-16"));
+    let stamp = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    assert_eq!(
+        document_date_stamped(covered, arrived, stamp),
+        d("2026-11-12")
+    );
+    // A letter written the day it was handed in keeps its date.
+    let same_day = "Elnesvågen, 16.11.2026\n\nSøknad om matombringing";
+    assert_eq!(
+        document_date_stamped(same_day, arrived, stamp),
+        d("2026-11-16")
+    );
+    // A label says the date is the letter's, even the stamp's day.
+    let labelled = "Elnesvågen, 12.11.2026\nDato: 16.11.2026\n\nMelding";
+    assert_eq!(
+        document_date_stamped(labelled, arrived, stamp),
+        d("2026-11-16")
+    );
+}
+
+#[test]
+fn a_stamps_date_under_its_word_across_a_blank_line_is_the_stamps() {
+    let scan = "Mottatt\n\n20.11.2026\n\nSolvik interkommunale legevakt\n\nEPIKRISE\nUtskrevet: 18.11.2026\n\nPasienten kom etter fall.";
+    assert_eq!(document_date(scan), d("2026-11-18"));
+    // On the line right under its word, as before.
+    assert_eq!(
+        document_date(&scan.replacen("\n\n", "\n", 1)),
+        d("2026-11-18")
+    );
+}

@@ -445,7 +445,8 @@ impl Rules {
 /// digital letter dated 26 November that arrives on 3 December). A letter
 /// that reaches the post room more than `days` after its date was held up
 /// on the way (or its arrival is a copy's, a re-sent file's): its own
-/// date bounds the window then.
+/// date bounds the window then. (The urgency table's moments count from
+/// such a letter's arrival: measured, `moments::had_on`.)
 #[derive(Debug, Clone, Copy)]
 struct NearWindow {
     from: NaiveDate,

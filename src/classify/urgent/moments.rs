@@ -77,6 +77,12 @@ impl Rules {
 
 /// The day the post room had the letter: the received day when it is
 /// plausible for the letter's date (not before it), else the letter's own.
+/// Unlike the rules' `NearWindow`, a letter held up on the way counts from
+/// its arrival too: the table weighs a moment where the rule decides on
+/// it. Measured both ways in session 41 (round CV, 1337 urgent letters):
+/// the moments bounded like the window found 1306 with 243 false alarms
+/// against 1311 with 253; the window unbounded like the moments 1311 with
+/// 304.
 fn had_on(dated: Option<NaiveDate>, received: Option<NaiveDate>) -> Option<NaiveDate> {
     match (dated, received) {
         (Some(d), Some(r)) if r >= d => Some(r),
