@@ -133,7 +133,30 @@ pub fn span(ids: &Range<u32>) -> String {
 pub const HELD_OUT: HeldOut = HeldOut {
     name: "AQ",
     ids: 8200..8400,
-    checked: None,
+    // At its one check (session 41, with that session's classifier, its
+    // tables retrained on AP's letters and the letter's date yielding a
+    // tie to the stamp's): type 197/200, unit 192/200, date 194/200,
+    // person IDs 173/173 with none false, urgent 41/42 with 7 false
+    // alarms; its stamps from the text 109/109 and through the extractor
+    // 98/109 (89.9 %), none invented.
+    checked: Some(Check {
+        level: Level {
+            type_pct: 98,
+            unit_pct: 96,
+            date_pct: 97,
+            urgent_missed: 1,
+            urgent_false: 7,
+            ids_missed: 0,
+        },
+        text_stamps: Stamps {
+            may_miss: 0,
+            measured: "109/109 at its check, session 41",
+        },
+        ocr_stamps: Stamps {
+            may_miss: 11,
+            measured: "98/109 at its check, session 41",
+        },
+    }),
 };
 
 /// Stamp dates the suite's sample of the outside batches (every eighth
