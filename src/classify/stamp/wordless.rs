@@ -21,11 +21,16 @@ use super::{triple_in, words_at};
 /// Hjemmetjenesten", "30 NOV 2026" over "Hjemmetjenesten Førde").
 fn dater_line(line: &str) -> Option<NaiveDate> {
     let toks = tokens(line);
+    (toks.len() == 3).then(|| dater_date(line, &toks)).flatten()
+}
+
+/// The date stamper's date on a line (its `toks`): a day, a month in
+/// capitals and a year, one after the other.
+fn dater_date(line: &str, toks: &[String]) -> Option<NaiveDate> {
     let capitals = capital_months(line);
-    if toks.len() != 3 || !toks.iter().any(|t| capitals.contains(&t.as_str())) {
-        return None;
-    }
-    triple(&toks[0], &toks[1], &toks[2])
+    (0..toks.len().saturating_sub(2))
+        .filter(|&i| capitals.contains(&toks[i + 1].as_str()))
+        .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]))
 }
 
 /// The months' abbreviations written in capitals on `line` ("NOV", not
@@ -51,13 +56,7 @@ fn capital_months(line: &str) -> Vec<&str> {
 /// [`parse_keyed_stamp_date_where`]: super::parse_keyed_stamp_date_where
 pub(super) fn dater_dates(text: &str) -> Vec<NaiveDate> {
     text.lines()
-        .filter_map(|line| {
-            let toks = tokens(line);
-            let capitals = capital_months(line);
-            (0..toks.len().saturating_sub(2))
-                .filter(|&i| capitals.contains(&toks[i + 1].as_str()))
-                .find_map(|i| triple(&toks[i], &toks[i + 1], &toks[i + 2]))
-        })
+        .filter_map(|line| dater_date(line, &tokens(line)))
         .collect()
 }
 
