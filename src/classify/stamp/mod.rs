@@ -535,17 +535,16 @@ fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
         let heads_line = i == 0 || lines.line_of[i - 1] != lines.line_of[i] || lines.word[i - 1];
-        let one_digit = toks[i].len() == 1 && toks[i].chars().all(|c| c.is_ascii_digit());
-        if !(one_digit && heads_line && stands_alone(lines.line_of[i]) && lines.keyed_before(i)) {
+        if !(one_digit(&toks[i])
+            && heads_line
+            && stands_alone(lines.line_of[i])
+            && lines.keyed_before(i))
+        {
             continue;
         }
         for first in ['1', '2', '3'] {
             let day = format!("{first}{}", toks[i]);
-            out.extend(
-                triples(&day, &toks[i + 1], &toks[i + 2])
-                    .into_iter()
-                    .map(|(date, _)| date),
-            );
+            out.extend(dates_read(&day, &toks[i + 1], &toks[i + 2]));
         }
     }
     out
@@ -562,23 +561,28 @@ fn keyed_dates_month_digit_lost(text: &str) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
         let month = &toks[i + 1];
-        let one_digit = month.len() == 1 && month.chars().all(|c| c.is_ascii_digit());
-        if !(one_digit && lines.keyed_before(i)) {
+        if !(one_digit(month) && lines.keyed_before(i)) {
             continue;
         }
         for whole in (10..=12).map(|m: u32| m.to_string()) {
             if whole.contains(month.as_str()) {
-                out.extend(
-                    triples(&toks[i], &whole, &toks[i + 2])
-                        .into_iter()
-                        .map(|(date, _)| date),
-                );
+                out.extend(dates_read(&toks[i], &whole, &toks[i + 2]));
             }
         }
     }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// A token of one digit: a day's or a month's of two whose other OCR lost.
+fn one_digit(token: &str) -> bool {
+    token.len() == 1 && token.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Every date a day, a month and a year token may be read as.
+fn dates_read(d: &str, m: &str, y: &str) -> impl Iterator<Item = NaiveDate> {
+    triples(d, m, y).into_iter().map(|(date, _)| date)
 }
 
 /// Whether a stamp date fits: not after the day the file arrived (one day
