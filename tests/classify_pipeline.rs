@@ -285,6 +285,12 @@ fn held_out_through_the_extractor() {
     assert_eq!(unseen.stamp_invented, 0, "stamp date invented");
 }
 
+/// Whether the letter's id starts with one of the comma-separated
+/// `prefixes` (a tuning aid's choice of letters: "80,81").
+fn id_starts_with(letter: &Letter, prefixes: &str) -> bool {
+    prefixes.split(',').any(|p| letter.id.starts_with(p.trim()))
+}
+
 /// A tuning aid for reading what OCR costs a batch once it is tuning
 /// letters: the tuning letters whose ids start with one of
 /// `POSTMOTTAK_IDS` (comma-separated prefixes, "80,81" for AP) through the
@@ -296,8 +302,7 @@ fn tuning_ids_through_the_extractor() {
     let prefixes = std::env::var("POSTMOTTAK_IDS").unwrap_or_else(|_| "40".into());
     let letters: Vec<Letter> = load_letters()
         .into_iter()
-        .filter(|l| !is_held_out(l) && rendered(l).is_file())
-        .filter(|l| prefixes.split(',').any(|p| l.id.starts_with(p.trim())))
+        .filter(|l| !is_held_out(l) && rendered(l).is_file() && id_starts_with(l, &prefixes))
         .collect();
     let chosen: Vec<&Letter> = letters.iter().collect();
     let extracted = extracted_by_letter(&chosen);
@@ -329,7 +334,7 @@ fn stamps_only() {
     let letters: Vec<Letter> = load_letters()
         .into_iter()
         .filter(|l| l.render != "text_pdf" && rendered(l).is_file())
-        .filter(|l| prefixes.split(',').any(|p| l.id.starts_with(p.trim())))
+        .filter(|l| id_starts_with(l, &prefixes))
         .collect();
     let config = ExtractConfig {
         ocr_workers: Some(2),

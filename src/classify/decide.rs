@@ -493,10 +493,10 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
             stamp_unreadable: false,
         };
     }
-    let bounded_by = |s: NaiveDate| {
-        let arrived = received.map_or(s, |r| r.min(s));
-        super::dates::document_date_arrived(&letter.text, Some(arrived))
-    };
+    // A letter stamped `s` was written by then, and by its arrival.
+    let written_by = |s: NaiveDate| received.map_or(s, |r| r.min(s));
+    let bounded_by =
+        |s: NaiveDate| super::dates::document_date_arrived(&letter.text, Some(written_by(s)));
     // The letter's date that goes with stamp `s`, if `s` is plausible.
     let fits = |s: NaiveDate| -> Option<Option<NaiveDate>> {
         if stamp::plausible(s, received, free) {
@@ -535,13 +535,11 @@ pub(super) fn letter_dates(input: &ClassifyInput<'_>, letter: &Letter) -> Letter
     // The letter's date read as the stamp's own: read again knowing the
     // stamp's date, another date on a line as good is the letter's.
     let document = match (document, stamped) {
-        (Some(d), Some(s)) if d == s => super::dates::document_date_stamped(
-            &letter.text,
-            Some(received.map_or(s, |r| r.min(s))),
-            s,
-        )
-        .filter(|&other| stamp::plausible(s, received, Some(other)))
-        .or(document),
+        (Some(d), Some(s)) if d == s => {
+            super::dates::document_date_stamped(&letter.text, Some(written_by(s)), s)
+                .filter(|&other| stamp::plausible(s, received, Some(other)))
+                .or(document)
+        }
         _ => document,
     };
     LetterDates {

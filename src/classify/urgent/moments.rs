@@ -43,8 +43,11 @@ impl Rules {
             .map(|l| crate::classify::dates::dates_in(l).collect())
             .collect();
         for (i, line) in lines.iter().enumerate() {
-            let mut dates = full_dates[i].clone();
-            dates.extend(day_months_in(line, dated.unwrap_or(had)));
+            let dates: Vec<NaiveDate> = full_dates[i]
+                .iter()
+                .copied()
+                .chain(day_months_in(line, dated.unwrap_or(had)))
+                .collect();
             // The day the letter was had is its date line and its stamp,
             // not an event: an event is after it.
             let near = dates.iter().any(|d| had < *d && *d <= to)
