@@ -765,4 +765,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AQ at its one check (session 41): 197/200, 192/200, 194/200,
+    // 41/42 urgent with 7 false alarms, person IDs 173/173.
+    Formerly {
+        name: Some("AQ"),
+        ids: 8200..8400,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 98,
+                unit_pct: 96,
+                date_pct: 97,
+                urgent_missed: 1,
+                urgent_false: 7,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "109/109 at its check, session 41",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 11,
+                measured: "98/109 at its check, session 41",
+            },
+        }),
+    },
 ];
