@@ -319,7 +319,7 @@ fn symbol_before_digit(text: &str) -> bool {
 
 /// True when the text holds a stamp word (OCR-tolerant).
 pub fn has_stamp_word(text: &str) -> bool {
-    tokens(text).iter().any(|t| is_keyword(t))
+    Lines::of(text).word.contains(&true)
 }
 
 fn best(found: &[StampDate]) -> Option<StampDate> {
@@ -443,7 +443,7 @@ impl Lines {
                 line_of.push(n);
             }
         }
-        let word = toks.iter().map(|t| is_keyword(t)).collect();
+        let word = stamp_words(&toks, &line_of);
         Lines {
             toks,
             line_of,
@@ -460,6 +460,34 @@ impl Lines {
                 .take_while(|&j| self.line_of[j] + 1 >= self.line_of[i])
                 .any(|j| self.word[j])
     }
+}
+
+/// Which tokens are a stamp word: each alone, and two or three letter
+/// tokens of a line that together are one ("Mot att", "M ctte ke"): a
+/// stamp spaces its letters wide, and OCR splits the word where a gap is
+/// widest.
+fn stamp_words(toks: &[String], line_of: &[usize]) -> Vec<bool> {
+    let mut word: Vec<bool> = toks.iter().map(|t| is_keyword(t)).collect();
+    let letters = |t: &String| t.chars().all(|c| c.is_ascii_alphabetic());
+    for start in 0..toks.len() {
+        for len in [2, 3] {
+            let parts = start..start + len;
+            let Some(group) = toks.get(parts.clone()) else {
+                continue;
+            };
+            let one_line = line_of[parts.clone()].iter().all(|&l| l == line_of[start]);
+            let joined = group.concat();
+            if one_line
+                && group.iter().all(letters)
+                && !word[parts.clone()].contains(&true)
+                && joined.len() >= 6
+                && is_keyword(&joined)
+            {
+                word[parts].fill(true);
+            }
+        }
+    }
+    word
 }
 
 /// A reading's lines as [`Lines`] numbers them: blank lines (between two

@@ -168,6 +168,9 @@ fn month_of(token: &str) -> Option<u32> {
         return (1..=12).contains(&m).then_some(m);
     }
     let word = letterize(token);
+    if word.len() == 2 {
+        return first_letter_lost(&word);
+    }
     if word.len() < 3 {
         return None;
     }
@@ -188,6 +191,18 @@ fn month_of(token: &str) -> Option<u32> {
             None => named(&format!("M{}", word.strip_prefix('N')?)),
         })
         .or_else(|| one_slip_from_a_month(&word))
+}
+
+/// A month abbreviation whose first letter OCR lost at the stamp's frame
+/// or under crossing print ("12. OV, 20" for 12 NOV): the last two letters
+/// of the twelve Norwegian abbreviations are twelve different pairs, so
+/// the two left name one month. (The English ones are left out: "AY" and
+/// "EC" would be months no stamp here writes.)
+fn first_letter_lost(word: &str) -> Option<u32> {
+    MONTHS[..12]
+        .iter()
+        .find(|(abbr, _, _)| abbr.get(1..) == Some(word))
+        .map(|(_, _, m)| *m)
 }
 
 /// A three-letter month with one letter misread where print crossed it

@@ -679,3 +679,45 @@ fn a_date_stampers_date_two_readings_agree_on_is_the_stamp_under_print() {
         None
     );
 }
+
+#[test]
+fn a_stamp_word_ocr_split_at_its_wide_letters_still_keys_its_date() {
+    let arrived = Some(d("2026-12-03"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // One reading lost the day's first digit to the line above; the others
+    // read the word split, "Mot att": the split word keys their date.
+    let readings = "Rus og psykisk helse\nMet ati 2\n3.11.2026\n\n\
+                    Rus og psykisk helse\nMot att 23.11.2026\n\n\
+                    Rus og psykisk helse\nMot att 23.11.2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(readings, ok),
+        Some(d("2026-11-23"))
+    );
+    assert!(has_stamp_word("Kvinnherad kommune\nM ctte ke"));
+    // Words that join to no stamp word key nothing, and a stamp word's
+    // parts must stand on one line.
+    assert!(!has_stamp_word("Mot oss 23.11.2026"));
+    assert!(!has_stamp_word("Mot\natt 23.11.2026"));
+    assert_eq!(parse_keyed_stamp_date_where("Mot oss 23.11.2026", ok), None);
+}
+
+#[test]
+fn a_month_that_lost_its_first_letter_is_the_one_month_it_can_be() {
+    let arrived = Some(d("2026-12-03"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // "NOV" read "OV" (and the year cut short): every reading agrees.
+    let readings = "Motteke 12. ov, 2n\n\nMotteke L2. OV, 20\n\nMotteke 12. ov. 20";
+    assert_eq!(
+        parse_keyed_stamp_date_where(readings, ok),
+        Some(d("2026-11-12"))
+    );
+    assert_eq!(
+        parse_stamp_date("MOTTATT 30 ES 2025"),
+        Some(d("2025-12-30"))
+    );
+    // Two letters that end no month are no month.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Motteke 12. UV. 2026", ok),
+        None
+    );
+}
