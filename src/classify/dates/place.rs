@@ -64,12 +64,13 @@ pub(super) static PLACE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// A label naming the document's own date: "Dato:", "Vår dato:", and the
 /// compounds invoices and reminders use for theirs ("Purredato:"); a due
 /// date ("Forfallsdato:") is not one. A clinic's note writes the moment
-/// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026"), a
-/// note or a message its own ("Dato for notat:", "Dato sendt:").
+/// ("Dato/tid:"), a mail program the weekday ("Dato: søn 8. nov 2026",
+/// "Dato: to. 5. nov. 2026 kl. 14:10"), a note or a message its own ("Dato
+/// for notat:", "Dato sendt:").
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|epikrisedato|dato for (epikrisen?|notat(et)?|brev(et)?|melding(en|a)?|rapport(en)?)|dato sendt|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*((man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(dag)?\.?,?\s*)?$",
-    )
+    Regex::new(&format!(
+        r"(^|\s)((var|vaar)\s+)?(fakturadato|purredato|purringsdato|brevdato|utskriftsdato|utstedelsesdato|utsendingsdato|epikrisedato|dato for (epikrisen?|notat(et)?|brev(et)?|melding(en|a)?|rapport(en)?)|dato sendt|dato|date)(\s*(/|og)\s*(tid|tidspunkt|klokkeslett|kl\.?))?\s*[:.]?\s*({WEEKDAY},?\s*)?$"
+    ))
     .expect("static regex")
 });
 /// A report's field for when it was written ("Skrive: 06.10.2026",
@@ -128,10 +129,11 @@ static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static FORM_PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s.,:;'`´|\-]*(sted|stad)\s*(og|/|,|\+)?\s*dato\s*[:.]?").expect("static regex")
 });
-/// A weekday before a message's sent date, whole or cut short as mail
-/// programs print it ("mandag", "fre.", "Friday", "Fri,"): one pattern for
-/// both sent headers below.
-const SENT_WEEKDAY: &str = r"(man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag|\.),?\s+|(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+|(mon|tue|wed|thu|fri|sat|sun)[.,]\s*";
+/// A weekday before a date in a mail program's header or a dated label,
+/// whole or cut short as mail programs print it ("mandag", "fre.", Gmail's
+/// "to.", "Friday", "Fri,"; folded, so "lø." is "lo."): one pattern for the
+/// "Dato:" label, both sent headers and a sender's address line.
+const WEEKDAY: &str = r"(?:(?:man|tirs?|tys|ons|tors?|fre|lor|laur|son|sun)(?:dag)?\.?|(?:ma|ti|on|to|fr|lo|so)\.|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)[.,])";
 
 /// A printed e-mail's own header ("Sendt: mandag 9. november 2026 08:12",
 /// Outlook's short form "Sendt: fre. 27.11.2026 01:34"): the day it was
@@ -139,7 +141,7 @@ const SENT_WEEKDAY: &str = r"(man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun
 /// allowed.
 static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s>]*(sendt|send|sent|date)\s*:\s*({SENT_WEEKDAY})?(den\s+)?$"
+        r"^[\s>]*(sendt|send|sent|date)\s*:\s*({WEEKDAY},?\s*)?(den\s+)?$"
     ))
     .expect("static regex")
 });
@@ -148,7 +150,7 @@ static SENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// Emne: …"). Read as a label, so the address before it excludes nothing.
 static SENT_IN_HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*({SENT_WEEKDAY})?(den\s+)?$"
+        r"^[\s>]*fra\s*:.*\s(sendt|send|sent)\s*:\s*({WEEKDAY},?\s*)?(den\s+)?$"
     ))
     .expect("static regex")
 });
@@ -174,9 +176,9 @@ static PLACE_AFTER_HEADER_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
 /// 21:47", "… <x@y.no> tir. 6. okt. 2026, 21:47"): the address, perhaps a
 /// weekday, then the date, with its clock time after it (see `score`).
 static SENDER_ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"@[a-z0-9.\-]+\.[a-z]{2,}>?\s+((man|tir|tirs|tys|ons|tor|tors|fre|lor|laur|son|sun)(dag)?\.?,?\s+)?$",
-    )
+    Regex::new(&format!(
+        r"@[a-z0-9.\-]+\.[a-z]{{2,}}>?\s+({WEEKDAY},?\s+)?$"
+    ))
     .expect("static regex")
 });
 /// A line that says how the letter was sent, its date closing it: a
@@ -184,14 +186,15 @@ static SENDER_ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "Sendt frå iPad 14.11.2026"), the way it went ("Sendt via helsenett
 /// (PLO/dialogmelding) 02.12.2026", "Sendt på e-post til postmottak
 /// 02.12.2026", "Sendt elektronisk 01.12.2026"), or what was sent before
-/// it ("Dialogmelding, sendt 27.11.2026"): the day it left the writer.
+/// it ("Dialogmelding, sendt 27.11.2026", "Digitalt skjema, innsendt
+/// 08.10.2026 kl. 21:15"): the day it left the writer.
 /// Only at the head of its line and with nothing but a clock time after
 /// the date (see `score`), so prose that wraps onto a line with "sendt" is
 /// no sent line; "Sendt som vedlegg til e-post …" is the mail's day, not
 /// the enclosed letter's.
 static SENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s>(]*([a-z][a-z\-]*,\s*sendt|sendt?\s+(fra|via|pa|per|med|til|elektronisk|digitalt|ut)\b[a-z0-9 ()/,.@\-]{0,60}?)\s*$",
+        r"^[\s>(]*([a-z][a-z\-]*( [a-z][a-z\-]*)?,\s*(inn)?sendt|sendt?\s+(fra|via|pa|per|med|til|elektronisk|digitalt|ut)\b[a-z0-9 ()/,.@\-]{0,60}?)\s*$",
     )
     .expect("static regex")
 });

@@ -462,3 +462,18 @@ fn a_stamps_date_under_its_word_across_a_blank_line_is_the_stamps() {
         d("2026-11-18")
     );
 }
+
+#[test]
+fn a_mail_programs_cut_weekday_and_a_forms_submission_date_the_letter() {
+    let arrived = NaiveDate::from_ymd_opt(2026, 12, 3);
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    // Gmail's Norwegian header: a two-letter weekday with its dot.
+    let mail = "Fra: Brita K <brita@example.no>\nDato: to. 5. nov. 2026 kl. 14:10\n\
+                Emne: Klage\n\nEg viser til vedtaket av 22. oktober 2026.";
+    assert_eq!(document_date_arrived(mail, arrived), day(11, 5));
+    let sent = "Sendt: lø. 21.11.2026 09:02\nTil: postmottak\n\nHei.";
+    assert_eq!(document_date_arrived(sent, arrived), day(11, 21));
+    // A web form's receipt line names the form, then the day it was sent in.
+    let form = "Digitalt skjema, innsendt 08.10.2026 kl. 21:15\n\nSøknad om BPA";
+    assert_eq!(document_date_arrived(form, arrived), day(10, 8));
+}
