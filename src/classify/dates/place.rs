@@ -74,9 +74,14 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 /// A report's field for when it was written ("Skrive: 06.10.2026",
-/// "Skrevet:"), beside its admission and discharge dates.
-static WRITTEN_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(^|\s)(skrive|skrevet|skriven)\s*:\s*$").expect("static regex"));
+/// "Skrevet:"), beside its admission and discharge dates; a system's
+/// printout's ("Generert: 01.12.2026 14:26", "Opprettet:"). Not a clinic
+/// note's "Konsultasjon:": a night's consultation is written up the next
+/// day (session 42, round CV: five dates found, six lost a day).
+static WRITTEN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|\s)(skrive|skrevet|skriven|generert|opprettet|oppretta)\s*:\s*$")
+        .expect("static regex")
+});
 /// A record's approval line, its date the day the document was finished
 /// ("Elektronisk godkjent 14.10.2026", "Signert elektronisk: …"): at the
 /// start of its line, not an enclosure's "samtykke, signert 30.09.2026".
@@ -117,12 +122,18 @@ const EVENT_STEMS: &[&str] = &[
 static ADDRESS_THEN_PLACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s>]*til\b[^\d]*\s[a-z][a-z\-]+\s+$").expect("static regex"));
 
-/// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36"), or a
-/// message transcript's "Mottatt: 13.10.2026 kl. 19.42" beside "Fra:" (a
-/// stamp's "Mottatt" line never gets this far); with its colon only, never
-/// prose ("søknad …, innsendt 02.11.2026").
+/// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36", "Skjema
+/// sendt:", "Utfylt:", "Dato for innsending:"), or a message transcript's
+/// "Mottatt: 13.10.2026 kl. 19.42" beside "Fra:" (a stamp's "Mottatt" line
+/// never gets this far); with its colon. A form's receipt row may leave the
+/// colon out where the field opens the line or follows a field separator
+/// ("Skjema HO-30 · Innsendt 30.11.2026 kl. 19:48 · Ref. …", "Kvittering –
+/// innsendt 26.11.2026"); never prose ("søknad …, innsendt 02.11.2026").
 static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s>]*(innsendt|sendt inn|mottatt|motteke)\s*:\s*$").expect("static regex")
+    Regex::new(
+        r"(^[\s>]*(skjema\s+)?(innsendt|sendt inn|mottatt|motteke|skjema sendt|utfylt|dato for innsending|innsendingsdato)(\s+(elektronisk|digitalt))?\s*:\s*$)|((^|[|·–]|\s{2,})\s*(skjema\s+)?(innsendt|sendt inn)(\s+(elektronisk|digitalt))?\s*$)",
+    )
+    .expect("static regex")
 });
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",
 /// "Stad/dato:"): the place after it is the letter's place line.
@@ -349,7 +360,7 @@ fn set_apart(suffix: &str) -> bool {
         .any(|s| suffix.starts_with(s))
         || CLOCK_AFTER.is_match(suffix)
         || STAMP_DATE_RUN_IN.is_match(suffix)
-        || REFERENCE_FIELD_AFTER.is_match(suffix)
+        || FIELD_AFTER.is_match(suffix)
 }
 
 /// The moment written after a date, which makes it when a message was
@@ -358,15 +369,13 @@ fn set_apart(suffix: &str) -> bool {
 /// web form's receipt.
 static CLOCK_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(kl\.?\s*)?\d{1,2}[.:]\d{2}\b").expect("static regex"));
-/// The letterhead's reference fields after the place and date on one line
-/// ("Stord, 11.11.2026 Saksnr.: 26-081455", "… Vår ref.: 26/11934"): the
-/// row the date heads, not a sentence (read off O's misses).
-static REFERENCE_FIELD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^((var|vaar|deres|dykkar|dykker)\s+)?(ref|referanse|saksnr|sak\s*nr|saksnummer|arkivkode|arkivnr|journalnr|jnr)\b\.?\s*:",
-    )
-    .expect("static regex")
-});
+/// Another field after the place and date on one line: the letterhead's
+/// reference fields ("Stord, 11.11.2026 Saksnr.: 26-081455", "… Vår ref.:
+/// 26/11934", read off O's misses), a form's signature field ("Sted/dato:
+/// Mo, 12.11.2026   Underskrift: …"): a label of one or two words and
+/// its colon, the row the date heads, not a sentence.
+static FIELD_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z.\-]*(\s+[a-z][a-z.\-]*)?\s*:").expect("static regex"));
 
 /// A stamp's date OCR ran into the place line ("Skarvik, 30. oktober 2026
 /// aa NOV. 2026"): a few specks, then a month and a year, nothing else.

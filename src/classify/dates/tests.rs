@@ -477,3 +477,30 @@ fn a_mail_programs_cut_weekday_and_a_forms_submission_date_the_letter() {
     let form = "Digitalt skjema, innsendt 08.10.2026 kl. 21:15\n\nSøknad om BPA";
     assert_eq!(document_date_arrived(form, arrived), day(10, 8));
 }
+
+#[test]
+fn a_forms_fields_date_it_where_another_field_follows_or_the_colon_is_left_out() {
+    let arrived = NaiveDate::from_ymd_opt(2026, 12, 3);
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    // The place-and-date field, the signature field after it on its row.
+    let signed = "Søknad om omsorgsstønad\n\nVi viser til samtalen 2. oktober 2026.\n\n\
+                  Stad/dato: Mo, 12.11.2026      Underskrift: Kjell Brattland";
+    assert_eq!(document_date_arrived(signed, arrived), day(11, 12));
+    // A receipt row's "Innsendt" between field separators, no colon.
+    let receipt = "Skjema HO-30 · Innsendt 30.11.2026 kl. 19:48 · Ref. ES-2026-120155\n\n\
+                   Bekymringsmelding\nHendinga skjedde 14.11.2026.";
+    assert_eq!(document_date_arrived(receipt, arrived), day(11, 30));
+    assert_eq!(
+        document_date_arrived(
+            "Skjema sendt: 13.10.2026 kl. 10:05\n\nMatombringing",
+            arrived
+        ),
+        day(10, 13)
+    );
+    // A system's printout: the moment it was made.
+    let printout = "Generert: 01.12.2026 14:26 Saksnummer: 2026-HMS-448190\n\nVedtak 12.11.2026";
+    assert_eq!(document_date_arrived(printout, arrived), day(12, 1));
+    // In prose, after a comma, a form sent in before is no field.
+    let prose = "Eg viser til søknaden min, innsendt 02.11.2026.\n\nMo, 20. november 2026";
+    assert_eq!(document_date_arrived(prose, arrived), day(11, 20));
+}
