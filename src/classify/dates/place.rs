@@ -131,7 +131,7 @@ static ADDRESS_THEN_PLACE: LazyLock<Regex> =
 /// innsendt 26.11.2026"); never prose ("søknad …, innsendt 02.11.2026").
 static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(^[\s>]*(skjema\s+)?(innsendt|sendt inn|mottatt|motteke|skjema sendt|utfylt|dato for innsending|innsendingsdato)(\s+(elektronisk|digitalt))?\s*:\s*$)|((^|[|·–]|\s{2,})\s*(skjema\s+)?(innsendt|sendt inn)(\s+(elektronisk|digitalt))?\s*$)",
+        r"(^[\s>]*(skjema\s+)?(innsendt|sendt inn|mottatt|motteke|skjema sendt|utfylt|dato for innsending|innsendingsdato)(\s+(elektronisk|digitalt))?\s*:\s*$)|((^|[|·–])\s*(skjema\s+)?(innsendt|sendt inn)(\s+(elektronisk|digitalt))?\s*$)",
     )
     .expect("static regex")
 });
