@@ -475,13 +475,14 @@ fn stamp_words(toks: &[String], line_of: &[usize]) -> Vec<bool> {
             let Some(group) = toks.get(parts.clone()) else {
                 continue;
             };
+            // Cheap tests first: `has_stamp_word` runs on every line of a
+            // letter (the date walk), and most groups are no word.
             let one_line = line_of[parts.clone()].iter().all(|&l| l == line_of[start]);
-            let joined = group.concat();
             if one_line
+                && group.iter().map(String::len).sum::<usize>() >= 6
                 && group.iter().all(letters)
                 && !word[parts.clone()].contains(&true)
-                && joined.len() >= 6
-                && is_keyword(&joined)
+                && is_keyword(&group.concat())
             {
                 word[parts].fill(true);
             }
