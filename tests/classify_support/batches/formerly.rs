@@ -789,4 +789,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AR at its one check (session 42): 196/200, 192/200, 199/200,
+    // 41/43 urgent with 7 false alarms, person IDs 173/173.
+    Formerly {
+        name: Some("AR"),
+        ids: 8400..8600,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 98,
+                unit_pct: 96,
+                date_pct: 99,
+                urgent_missed: 2,
+                urgent_false: 7,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "108/108 at its check, session 42",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 9,
+                measured: "99/108 at its check, session 42",
+            },
+        }),
+    },
 ];
