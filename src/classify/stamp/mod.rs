@@ -40,7 +40,8 @@ use ocr_tolerant::{
     year_lost, year_one_digit_away,
 };
 use wordless::{
-    dater_dates, receiver_dates, receiver_dates_year_lost, wordless_stamp_line, Receiver,
+    dater_dates, receiver_dates, receiver_dates_year_ahead, receiver_dates_year_lost,
+    wordless_stamp_line, Receiver,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 
@@ -235,15 +236,15 @@ static CLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("static regex"));
 
 /// The date right after a stamp word in a stamp reading that passes `ok`
-/// (the one most readings give, [`most_read`]); else, in this order,
-/// a keyed date whose year OCR lost, a date beside the receiving body's
-/// name ([`receiver_stamp_dates`], chosen by the same vote), the same with
-/// its year lost, a keyed
-/// day and month the readings give different years, a keyed day whose
-/// first digit OCR lost, and a keyed month that lost one of its two
-/// digits, and last a date stamper's date two of the readings agree on
-/// ([`dater_dates`]). Any other date in the crop may be the
-/// letter's own: never taken.
+/// (the one most readings give, [`most_read`]); else, in this order, a
+/// keyed date whose year OCR lost, a date beside the receiving body's name
+/// ([`receiver_stamp_dates`], chosen by the same vote), the same with its
+/// year lost or read ahead of the stamp's, a keyed day and month the
+/// readings give different years, a keyed day whose first digit OCR lost,
+/// and a keyed month that lost one of its two digits (the day read whole),
+/// and last a date stamper's date two of the readings agree on
+/// ([`dater_dates`]). Any other date in the crop may be the letter's own:
+/// never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
@@ -253,6 +254,7 @@ pub fn parse_keyed_stamp_date_where(
         .or_else(|| first_ok(keyed_dates_year_lost(text)))
         .or_else(|| by_votes(&receiver_dates(text, Receiver::Tolerant), 1, &ok))
         .or_else(|| first_ok(receiver_dates_year_lost(text)))
+        .or_else(|| first_ok(receiver_dates_year_ahead(text)))
         .or_else(|| first_ok(keyed_dates_years_disagree(text)))
         .or_else(|| first_ok(keyed_dates_first_digit_lost(text)))
         .or_else(|| first_ok(keyed_dates_month_digit_lost(text)))
@@ -589,8 +591,9 @@ fn keyed_dates_month_digit_lost(text: &str) -> Vec<NaiveDate> {
     let toks = &lines.toks;
     let mut out = Vec::new();
     for i in 0..toks.len().saturating_sub(2) {
+        // One digit lost, not two: "MOTTATT 1 1 /2026" (18.11) is no date.
         let month = &toks[i + 1];
-        if !(one_digit(month) && lines.keyed_before(i)) {
+        if !(one_digit(month) && toks[i].len() == 2 && lines.keyed_before(i)) {
             continue;
         }
         for whole in (10..=12).map(|m: u32| m.to_string()) {

@@ -52,7 +52,7 @@ const SHORT_KEYWORDS: [&str; 2] = ["REG", "INNK"];
 /// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
 /// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
 pub(super) fn tokens(text: &str) -> Vec<String> {
-    let text = without_junk_in_words(&bracket_ones(text));
+    let text = without_junk_in_words(&ampersand_eights(&bracket_ones(text)));
     let mut out = Vec::new();
     for run in text.split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!')) {
         if run.is_empty() {
@@ -79,6 +79,23 @@ fn bracket_ones(text: &str) -> String {
     (0..chars.len())
         .map(|i| match chars[i] {
             ']' if lone_digit_before(i) => '|',
+            c => c,
+        })
+        .collect()
+}
+
+/// An ampersand glued to a digit is a bold 8 OCR misread ("Mottatt 1&.
+/// nov. 2026" for 18): it becomes the 8. Beside a letter or alone it is
+/// the "&" of a body's name ("Helse & omsorg").
+fn ampersand_eights(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit_at = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(char::is_ascii_digit)
+    };
+    (0..chars.len())
+        .map(|i| match chars[i] {
+            '&' if digit_at(i.checked_sub(1)) || digit_at(Some(i + 1)) => '8',
             c => c,
         })
         .collect()

@@ -721,3 +721,46 @@ fn a_month_that_lost_its_first_letter_is_the_one_month_it_can_be() {
         None
     );
 }
+
+#[test]
+fn an_ampersand_glued_to_a_digit_is_an_eight() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, Some(d("2026-11-12")));
+    assert_eq!(
+        parse_keyed_stamp_date_where("Rus og psykisk helse\nMottatt 1&. nov. 2026", ok),
+        Some(d("2026-11-18"))
+    );
+    // The body's "&" is no digit, and keeps the date beside it as read.
+    assert_eq!(
+        parse_keyed_stamp_date_where("Helse & omsorg\nMOTTATT 19 NOV 2026", ok),
+        Some(d("2026-11-19"))
+    );
+}
+
+#[test]
+fn a_receivers_year_read_ahead_is_put_back_but_an_old_one_is_kept() {
+    let arrived = Some(d("2026-12-03"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    assert_eq!(
+        parse_keyed_stamp_date_where("02/12/2029\nLIDAL KOMMUNE\nArkivkode:", ok),
+        Some(d("2026-12-02"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where("RANA KOMMUNE\n29.11.29", ok),
+        Some(d("2026-11-29"))
+    );
+    // An old stamp's year on a copy is not moved up to the arrival's.
+    assert_eq!(
+        parse_keyed_stamp_date_where("RANA KOMMUNE\n29.11.2025", ok),
+        None
+    );
+}
+
+#[test]
+fn a_keyed_date_that_lost_a_digit_of_its_day_and_of_its_month_is_not_read() {
+    let arrived = Some(d("2026-12-01"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // 18.11 with the 8 and one 1 lost: 01.10, 01.11 and 01.12 would all
+    // be guesses.
+    assert_eq!(parse_keyed_stamp_date_where("MOTTATT 1 1 /2026", ok), None);
+}

@@ -7,10 +7,12 @@
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
-use super::ocr_tolerant::{any_year, is_receiver_word, tokens, triple, year_lost, MONTHS};
+use super::ocr_tolerant::{
+    any_year, is_receiver_word, tokens, triple, year_lost, year_one_digit_away, MONTHS,
+};
 use super::{triple_in, words_at};
 
 /// A date stamper's line without a stamp word: the whole line a date whose
@@ -140,6 +142,25 @@ pub(super) fn receiver_dates_year_lost(text: &str) -> Vec<NaiveDate> {
         .iter()
         .filter(|t| year_lost(Some(&t[2])))
         .flat_map(|t| any_year(&t[0], &t[1]))
+        .collect()
+}
+
+/// A date beside the receiving body's name whose year OCR read one digit
+/// too high ("02/12/2029" over "LIDAL KOMMUNE" for 2026, "29" for 26), in
+/// the years one digit below it, for plausibility to pick. Only below: a
+/// year read later than the stamp's can only be OCR's, while an earlier
+/// one ("2025") may be an old stamp's on a copy, which is kept as read and
+/// refused. (A stamp word's date may take a year either way, see
+/// [`year_one_digit_away`].)
+pub(super) fn receiver_dates_year_ahead(text: &str) -> Vec<NaiveDate> {
+    receiver_date_lines(text, Receiver::Tolerant)
+        .iter()
+        .filter_map(|t| Some((t, triple(&t[0], &t[1], &t[2])?.year())))
+        .flat_map(|(t, read)| {
+            year_one_digit_away(&t[0], &t[1], &t[2])
+                .into_iter()
+                .filter(move |d| d.year() < read)
+        })
         .collect()
 }
 
