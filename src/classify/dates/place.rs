@@ -118,9 +118,10 @@ const EVENT_STEMS: &[&str] = &[
 ];
 /// An address line with the place and date run into it, the two columns of
 /// a letterhead read as one line ("Til Sunnvik kommune, Helse og omsorg
-/// Bergen 09.11.2026").
+/// Bergen 09.11.2026", "Til Sundvik kommune, Tildelingskontoret Sundvik,
+/// 04.11.2026").
 static ADDRESS_THEN_PLACE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s>]*til\b[^\d]*\s[a-z][a-z\-]+\s+$").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^[\s>]*til\b[^\d]*\s[a-z][a-z\-]+,?\s+$").expect("static regex"));
 
 /// A web form's submission field ("Innsendt: 19.11.2026 kl. 20:36", "Skjema
 /// sendt:", "Utfylt:", "Dato for innsending:"), or a message transcript's

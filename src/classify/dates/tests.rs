@@ -334,8 +334,26 @@ fn address_and_place_line_run_together_date_the_letter() {
     assert_eq!(got(merged), d("2026-11-09"));
     let colon = "Til: Sunnvik kommune, rus og psykisk helse Sogndal 5.11.2026\n";
     assert_eq!(got(colon), d("2026-11-05"));
+    // The place set off by a comma, as a letterhead's column reads.
+    let comma = "Til Sundvik kommune, Tildelingskontoret Sundvik, 04.11.2026\n";
+    assert_eq!(got(comma), d("2026-11-04"));
     // A deadline after "til" is none.
     assert_eq!(got("Vi ber om svar til 03.12.2026 om mulig."), None);
+    assert_eq!(
+        got("Vi ber om svar til kommunen, 03.12.2026 om mulig."),
+        None
+    );
+}
+
+#[test]
+fn a_gap_ocr_set_inside_the_month_keeps_the_date() {
+    let got = |t: &str| document_date(t);
+    assert_eq!(
+        got("Vår dato: 16.1 1.2026\nVår referanse: 26-1"),
+        d("2026-11-16")
+    );
+    // A day and a month of one digit each are still read as written.
+    assert_eq!(got("Dato: 6.1.2027\n"), d("2027-01-06"));
 }
 
 #[test]
