@@ -6,6 +6,7 @@
 //! stays with the stamp's context and [`plausible`](super::plausible), and
 //! a date is never made up from less than the tokens hold.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -52,7 +53,7 @@ const SHORT_KEYWORDS: [&str; 2] = ["REG", "INNK"];
 /// Alphanumeric runs, upper-cased and folded to ASCII; a run that is a
 /// whole date written without spaces is split ("15NOV2026" → 15 NOV 2026).
 pub(super) fn tokens(text: &str) -> Vec<String> {
-    let text = without_junk_in_words(&ampersand_eights(&bracket_ones(text)));
+    let text = without_junk_in_words(&digit_marks(text));
     let mut out = Vec::new();
     for run in text.split(|c: char| !(c.is_alphanumeric() || c == '|' || c == '!')) {
         if run.is_empty() {
@@ -67,38 +68,32 @@ pub(super) fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-/// A closing bracket right after a lone digit is a thin 1 OCR read as a
-/// frame's edge ("MOTTEKE 25:1] 2026" for 25.11): it becomes the `|` the
-/// digits already read as 1. After a letter or a longer number it is the
-/// frame ("KOMMUNE]", "25.11.2026]").
-fn bracket_ones(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let lone_digit_before = |i: usize| {
-        i >= 1 && chars[i - 1].is_ascii_digit() && (i < 2 || !chars[i - 2].is_alphanumeric())
-    };
-    (0..chars.len())
-        .map(|i| match chars[i] {
-            ']' if lone_digit_before(i) => '|',
-            c => c,
-        })
-        .collect()
-}
-
-/// An ampersand glued to a digit is a bold 8 OCR misread ("Mottatt 1&.
-/// nov. 2026" for 18): it becomes the 8. Beside a letter or alone it is
-/// the "&" of a body's name ("Helse & omsorg").
-fn ampersand_eights(text: &str) -> String {
+/// Marks OCR reads for a digit beside digits, put back as the digit. A
+/// closing bracket right after a lone digit is a thin 1 read as a frame's
+/// edge ("MOTTEKE 25:1] 2026" for 25.11): it becomes the `|` the digits
+/// already read as 1; after a letter or a longer number it is the frame
+/// ("KOMMUNE]", "25.11.2026]"). An ampersand glued to a digit is a bold 8
+/// ("Mottatt 1&. nov. 2026" for 18); beside a letter or alone it is the
+/// "&" of a body's name ("Helse & omsorg"). One pass, and none for the
+/// many lines with neither mark: `tokens` runs on every line a letter's
+/// date walk asks `has_stamp_word` about.
+fn digit_marks(text: &str) -> Cow<'_, str> {
+    if !text.contains([']', '&']) {
+        return Cow::Borrowed(text);
+    }
     let chars: Vec<char> = text.chars().collect();
     let digit_at = |i: Option<usize>| {
         i.and_then(|i| chars.get(i))
             .is_some_and(char::is_ascii_digit)
     };
-    (0..chars.len())
-        .map(|i| match chars[i] {
-            '&' if digit_at(i.checked_sub(1)) || digit_at(Some(i + 1)) => '8',
-            c => c,
-        })
-        .collect()
+    let lone_digit_before =
+        |i: usize| digit_at(i.checked_sub(1)) && (i < 2 || !chars[i - 2].is_alphanumeric());
+    let marked = (0..chars.len()).map(|i| match chars[i] {
+        ']' if lone_digit_before(i) => '|',
+        '&' if digit_at(i.checked_sub(1)) || digit_at(Some(i + 1)) => '8',
+        c => c,
+    });
+    Cow::Owned(marked.collect())
 }
 
 /// The text with symbols OCR puts into a word where the print crossed it
