@@ -38,7 +38,7 @@ const ENGLISH_MONTHS: &str =
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
-        \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>\d\s?\d|\d)\s?[./,]\s?(?P<y1>\d{{4}}|\d{{2}})\b
+        \b(?P<d1>\d{{1,2}})\s?[./]\s?(?P<m1>1\s[0-2]|\d{{1,2}})\s?[./,]\s?(?P<y1>\d{{4}}|\d{{2}})\b
         | \b(?P<d4>\d{{2}})(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})\b
         | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})(?:-(?P<y5>\d{{4}}|\d{{2}})|\s(?P<y6>\d{{4}}))\b
         | \b(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})\b
@@ -61,7 +61,9 @@ fn year_of(s: &str) -> Option<i32> {
 
 fn month_of(s: &str) -> Option<u32> {
     // OCR may set a gap between a month's two digits ("Vår dato: 16.1
-    // 1.2026"): between the date's two dots they are still one month.
+    // 1.2026"): between the date's two dots they are still one month. Only
+    // 10-12 are read so, so that "10.1 5.11.2026" does not take "1 5" for a
+    // month and hide the date after it.
     let s = &s.replace(' ', "");
     if let Ok(m) = s.parse() {
         return Some(m);

@@ -352,6 +352,9 @@ fn a_gap_ocr_set_inside_the_month_keeps_the_date() {
         got("Vår dato: 16.1 1.2026\nVår referanse: 26-1"),
         d("2026-11-16")
     );
+    // A gap that makes no month hides no date after it.
+    let read: Vec<_> = dates_in("skjema 10.1 5.11.2026").collect();
+    assert_eq!(read, vec![NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()]);
     // A day and a month of one digit each are still read as written.
     assert_eq!(got("Dato: 6.1.2027\n"), d("2027-01-06"));
 }
