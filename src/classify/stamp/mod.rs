@@ -40,8 +40,8 @@ use ocr_tolerant::{
     year_lost, year_one_digit_away,
 };
 use wordless::{
-    dater_dates, receiver_dates, receiver_dates_year_ahead, receiver_dates_year_lost,
-    wordless_stamp_line, Receiver,
+    dater_dates, receiver_dates, receiver_dates_after_garbled_word, receiver_dates_year_ahead,
+    receiver_dates_year_lost, wordless_stamp_line, Receiver,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 
@@ -242,8 +242,10 @@ static CLOCK: LazyLock<Regex> =
 /// year lost or read ahead of the stamp's, a keyed day and month the
 /// readings give different years, a keyed day whose first digit OCR lost,
 /// and a keyed month that lost one of its two digits (the day read whole),
-/// and last a date stamper's date two of the readings agree on
-/// ([`dater_dates`]). Any other date in the crop may be the letter's own:
+/// a date stamper's date two of the readings agree on ([`dater_dates`]),
+/// and last a date two readings agree on after a stamp word garbled past
+/// reading, under the receiving body's name
+/// ([`receiver_dates_after_garbled_word`]). Any other date in the crop may be the letter's own:
 /// never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
@@ -259,6 +261,7 @@ pub fn parse_keyed_stamp_date_where(
         .or_else(|| first_ok(keyed_dates_first_digit_lost(text)))
         .or_else(|| first_ok(keyed_dates_month_digit_lost(text)))
         .or_else(|| by_votes(&dater_dates(text), 2, &ok))
+        .or_else(|| by_votes(&receiver_dates_after_garbled_word(text), 2, &ok))
 }
 
 /// Of dates read once per line, the one [`most_read`] among those read at

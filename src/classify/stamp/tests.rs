@@ -764,3 +764,37 @@ fn a_keyed_date_that_lost_a_digit_of_its_day_and_of_its_month_is_not_read() {
     // be guesses.
     assert_eq!(parse_keyed_stamp_date_where("MOTTATT 1 1 /2026", ok), None);
 }
+
+#[test]
+fn a_date_two_readings_give_after_a_garbled_stamp_word_under_the_body_is_read() {
+    let arrived = Some(d("2026-11-20"));
+    let ok = |x: NaiveDate| plausible(x, arrived, None);
+    // "Mottatt" OCR made "wttait", read alike in two of the region's
+    // readings, two lines under the body's name.
+    let twice = "JELLVIK KOMMUNE\nHelse og omsorg\nwttait 04.11.2026\n\
+                 JELLVIK KOMMUNE\nwttait 04.11.2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(twice, ok),
+        Some(d("2026-11-04"))
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "RANA KOMMUNE\nJae Sag 16. nov, 2026\nRANA KOMMUNE\nJae Sag 16. nov. 2026",
+            ok
+        ),
+        Some(d("2026-11-16"))
+    );
+    // One reading alone may be a letterhead's place line.
+    assert_eq!(
+        parse_keyed_stamp_date_where("SUNDVIK KOMMUNE\nSundvik 04.11.2026", ok),
+        None
+    );
+    // Nor is a date under the body's name taken after a sentence.
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "RANA KOMMUNE\nvi viser til brev 04.11.2026\nRANA KOMMUNE\nvi viser til brev 04.11.2026",
+            ok
+        ),
+        None
+    );
+}

@@ -195,3 +195,31 @@ fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
         .map(|(t, _)| t)
         .collect()
 }
+
+/// A date after a stamp word OCR garbled past any tolerance ("wttait
+/// 04.11.2026", "Jae Sag 16. nov, 2026"), one or two lines under the
+/// receiving body's name: one or two words of letters, then the date, and
+/// nothing else on the line. A letterhead's place line has the same shape
+/// ("Sundvik 04.11.2026" under "SUNDVIK KOMMUNE"), so this is the chain's
+/// last resort and a date two readings agree on
+/// ([`parse_keyed_stamp_date_where`](super::parse_keyed_stamp_date_where)).
+pub(super) fn receiver_dates_after_garbled_word(text: &str) -> Vec<NaiveDate> {
+    let lines: Vec<Vec<String>> = text.lines().map(tokens).filter(|t| !t.is_empty()).collect();
+    let names_receiver = |t: &[String]| t.len() <= 4 && t.iter().any(|w| is_receiver_word(w, true));
+    let under_receiver = |i: usize| (1..=2).any(|k| i >= k && names_receiver(&lines[i - k]));
+    (0..lines.len())
+        .filter(|&i| under_receiver(i))
+        .filter_map(|i| garbled_word_then_date(&lines[i]))
+        .collect()
+}
+
+/// The date of a line that is one or two words of letters and a date.
+fn garbled_word_then_date(toks: &[String]) -> Option<NaiveDate> {
+    let lead = toks.len().checked_sub(3)?;
+    let words = &toks[..lead];
+    let garbled_word =
+        (1..=2).contains(&lead) && words.iter().all(|w| w.chars().all(char::is_alphabetic));
+    garbled_word
+        .then(|| triple(&toks[lead], &toks[lead + 1], &toks[lead + 2]))
+        .flatten()
+}
