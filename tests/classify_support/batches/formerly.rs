@@ -813,4 +813,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AS at its one check (session 43): 199/200, 196/200, 198/200,
+    // 39/42 urgent with 10 false alarms, person IDs 179/179.
+    Formerly {
+        name: Some("AS"),
+        ids: 8600..8800,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 99,
+                unit_pct: 98,
+                date_pct: 99,
+                urgent_missed: 3,
+                urgent_false: 10,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "112/112 at its check, session 43",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 7,
+                measured: "105/112 at its check, session 43",
+            },
+        }),
+    },
 ];
