@@ -369,7 +369,11 @@ impl Classifier {
         document_type: &str,
         reasons: &mut Vec<Reason>,
     ) -> (String, bool) {
-        if let Some(t) = letter.subject.as_deref().and_then(title::clean_title) {
+        if let Some(t) = letter
+            .subject
+            .as_deref()
+            .and_then(|s| title::clean_title(s, &letter.text))
+        {
             reasons.push(reason(
                 ReasonKind::Title,
                 "emnelinje",

@@ -6,6 +6,7 @@
 //! **Invariant:** a title never contains a person ID: it is cut before any
 //! ID or ID label.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -174,9 +175,13 @@ static ID_CUT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Cleans a subject into a title: no person IDs, no trailing separators,
-/// all-caps lowered, at most 120 characters. `None` when nothing is left.
-pub fn clean_title(subject: &str) -> Option<String> {
+/// Cleans a subject of `text` into a title: no person IDs, no trailing
+/// separators, at most 120 characters, and an all-caps subject lowered but
+/// for the names the letter itself writes with a capital ([`Spelling`]):
+/// "SØKNAD OM KORTTIDSPLASS FOR MOR - SOLVEIG AAS" over "for min mor
+/// Solveig Aas" is "Søknad om korttidsplass for mor – Solveig Aas". `None`
+/// when nothing is left.
+pub fn clean_title(subject: &str, text: &str) -> Option<String> {
     let mut t = subject.trim().to_owned();
     if let Some(m) = ID_CUT.find(&t) {
         t.truncate(m.start());
@@ -191,7 +196,11 @@ pub fn clean_title(subject: &str) -> Option<String> {
         return None;
     }
     let all_caps = letters.iter().all(|c| c.is_uppercase());
-    let t = if all_caps { lower_heading(&t) } else { t };
+    let t = if all_caps {
+        lower_heading(&t, &Spelling::of(text))
+    } else {
+        t
+    };
     // Norwegian typography, and OCR reads the en dash as a hyphen.
     let t = t.replace(" - ", " – ");
     let mut chars = t.chars();
@@ -199,27 +208,110 @@ pub fn clean_title(subject: &str) -> Option<String> {
     Some(first.to_uppercase().chain(chars).take(120).collect())
 }
 
-fn lower_heading(t: &str) -> String {
-    let words: Vec<String> = t
-        .split(' ')
+/// An all-caps heading in sentence case: acronyms kept, and a name the
+/// letter spells with capitals ([`Spelling::names`]) capitalised.
+fn lower_heading(t: &str, spelling: &Spelling) -> String {
+    let capitalised = |w: &str| -> String {
+        let lower = w.to_lowercase();
+        let mut chars = lower.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    };
+    let words: Vec<&str> = t.split(' ').collect();
+    let names = spelling.names(&words);
+    words
+        .iter()
         .enumerate()
         .map(|(i, w)| {
             let bare: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
             if ACRONYMS.contains(&bare.as_str()) {
-                w.to_owned()
-            } else if i == 0 {
-                let lower = w.to_lowercase();
-                let mut chars = lower.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_uppercase().chain(chars).collect())
-                    .unwrap_or_default()
+                (*w).to_owned()
+            } else if i == 0 || names[i] {
+                capitalised(w)
             } else {
                 w.to_lowercase()
             }
         })
-        .collect();
-    words.join(" ")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How a letter spells its words: which it writes with a capital and never
+/// in lower case (in lower case), and of those which it capitalises inside
+/// a sentence, where only a name has one.
+struct Spelling {
+    capitalised: HashSet<String>,
+    inside_sentence: HashSet<String>,
+}
+
+impl Spelling {
+    fn of(text: &str) -> Self {
+        let mut capitalised = HashSet::new();
+        let mut inside_sentence = HashSet::new();
+        let mut lower = HashSet::new();
+        for line in text.lines() {
+            // A field's value after its label ("Pasient: Ida Vik") starts
+            // like a sentence: either may be capitalised.
+            let mut sentence_start = true;
+            for raw in line.split_whitespace() {
+                let word = raw.trim_matches(|c: char| !c.is_alphabetic());
+                let mut chars = word.chars();
+                let first_upper = chars.next().is_some_and(char::is_uppercase);
+                if word.chars().count() >= 2 && word.chars().all(char::is_alphabetic) {
+                    if word.chars().all(char::is_lowercase) {
+                        lower.insert(word.to_owned());
+                    } else if first_upper && chars.all(char::is_lowercase) {
+                        capitalised.insert(word.to_lowercase());
+                        if !sentence_start {
+                            inside_sentence.insert(word.to_lowercase());
+                        }
+                    }
+                }
+                sentence_start = raw.ends_with(['.', '!', '?', ':']);
+            }
+        }
+        capitalised.retain(|w| !lower.contains(w));
+        inside_sentence.retain(|w| capitalised.contains(w));
+        Spelling {
+            capitalised,
+            inside_sentence,
+        }
+    }
+
+    /// Which of a heading's words are a name: a run of two or more words
+    /// the letter writes capitalised, one of them inside a sentence ("Ida
+    /// Marie Holm" where "Holm" stands after "Pasient: Ida Marie"). One
+    /// word alone may be a form's Title Case ("Søknad om Omsorgsstønad"),
+    /// and a compound's first part ("HELSE- OG OMSORGSTENESTER") is no
+    /// name.
+    fn names(&self, words: &[&str]) -> Vec<bool> {
+        let key = |w: &str| {
+            (!w.ends_with('-'))
+                .then(|| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+                .filter(|k| self.capitalised.contains(k))
+        };
+        let keys: Vec<Option<String>> = words.iter().map(|w| key(w)).collect();
+        let mut names = vec![false; words.len()];
+        let mut start = 0;
+        while start < words.len() {
+            let end = (start..words.len())
+                .find(|&i| keys[i].is_none())
+                .unwrap_or(words.len());
+            let run = &keys[start..end];
+            let named = run.len() >= 2
+                && run
+                    .iter()
+                    .flatten()
+                    .any(|k| self.inside_sentence.contains(k));
+            if named {
+                names[start..end].fill(true);
+            }
+            start = end + 1;
+        }
+        names
+    }
 }
 
 /// Services a letter asks about, as folded phrases → the name in a title.
@@ -395,6 +487,24 @@ mod tests {
         ),
         ("Gjeld: Søknad om omsorgsstønad", "Søknad om omsorgsstønad"),
         ("SØKNAD OM BPA", "Søknad om BPA"),
+        // The names as the letter writes them; a word capitalised only
+        // where a sentence or a line starts is lowered.
+        (
+            "Emne: SØKNAD OM KORTTIDSPLASS FOR MOR - SOLVEIG AAS\n\nHei\n\n\
+             Jeg søker om korttidsplass for min mor Solveig Aas på Eikeli. \
+             Mor faller.",
+            "Søknad om korttidsplass for mor – Solveig Aas",
+        ),
+        (
+            "KLAGE - INGEBORG KVÅLE\nPasient: Ingeborg Kvåle\nKlage sendes nå.",
+            "Klage – Ingeborg Kvåle",
+        ),
+        // A form's Title Case and a compound's first part are no names.
+        (
+            "SØKNAD OM HELSE- OG OMSORGSTENESTER\nRana kommune, Helse og omsorg\n\
+             Søknad om Omsorgsstønad",
+            "Søknad om helse- og omsorgstenester",
+        ),
         (
             "KLAGE PÅ VEDTAK OM HJEMMESYKEPLEIE",
             "Klage på vedtak om hjemmesykepleie",
@@ -473,7 +583,7 @@ mod tests {
     fn titles_from_subject_lines() {
         for (text, expected) in CASES {
             let got = subject_line(text)
-                .and_then(|s| clean_title(&s))
+                .and_then(|s| clean_title(&s, text))
                 .unwrap_or_else(|| "-".into());
             assert_eq!(&got, expected, "text {text:?}");
         }
