@@ -261,6 +261,11 @@ impl Rules {
     /// its folded form); rule order breaks ties within a line.
     pub fn sender_in(&self, lines: &[(&str, String)]) -> Option<String> {
         lines.iter().find_map(|(original, folded)| {
+            // A sentence under the signature ("Epikrise sendes fastlege og
+            // kommunen når den er ferdigstilt.") names no sender.
+            if super::sender::reads_as_sentence(original) {
+                return None;
+            }
             let (_, i) = self
                 .senders
                 .iter()
@@ -294,6 +299,7 @@ impl Rules {
 /// at most 60 characters.
 pub(super) fn sender_line(line: &str) -> Option<String> {
     let head = line.split(',').next()?.trim();
+    let head = super::sender::without_on_behalf(head);
     let ok =
         !head.is_empty() && head.chars().count() <= 60 && !head.chars().any(|c| c.is_ascii_digit());
     ok.then(|| head.to_owned())

@@ -13,6 +13,10 @@
 //! the person from a "Fra:/Frå:" line at the top or the name under the
 //! greeting, so the journal-entry card has an Avsender.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::normalize::{fold, words};
 use super::person_id::find_org_numbers;
 use super::rules::Rules;
@@ -102,6 +106,28 @@ pub(super) fn without_field_label(line: &str) -> Option<String> {
         .trim()
         .to_owned();
     (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// A line that reads as a sentence: more than six words and a full stop
+/// (or a question or an exclamation) at its end. A name or a title line
+/// has neither.
+pub(super) fn reads_as_sentence(line: &str) -> bool {
+    let line = line.trim();
+    line.split_whitespace().count() > 6 && line.ends_with(['.', '!', '?'])
+}
+
+/// "On behalf of" before a signature's organisation ("for Storvik
+/// sanitetsforening", "for styret i Rana pensjonistforening", "på vegne av
+/// Vikane Eiendom AS"): the organisation alone.
+pub(super) fn without_on_behalf(name: &str) -> &str {
+    static ON_BEHALF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:for|på vegne av|pva\.?)\s+(?:\p{Ll}+\s+(?:i|ved|for|hos)\s+)?")
+            .expect("static regex")
+    });
+    match ON_BEHALF.find(name) {
+        Some(m) if name[m.end()..].starts_with(char::is_uppercase) => &name[m.end()..],
+        _ => name,
+    }
 }
 
 /// Legal forms of Norwegian organisations, written last in capitals
@@ -309,9 +335,15 @@ mod tests {
             // A kind of organisation in its name.
             ("Advokatkontoret Sæle & Ask\nPostboks 12\n\nBegjæring om innsyn", Some("Advokatkontoret Sæle & Ask")),
             ("Frå Dunderland pensjonistlag\n\nVi søkjer om tilskot.", Some("Dunderland pensjonistlag")),
+            // Signed on the organisation's behalf.
+            ("Hei.\n\nVi inviterer til julemøte.\n\nMed vennlig hilsen\nfor styret i Rana pensjonistforening\nKari Vik", Some("Rana pensjonistforening")),
+            ("Vannskade i leiligheten.\n\nMed hilsen\nPer Dahl\nfor Vikane Eiendom AS", Some("Vikane Eiendom AS")),
             // A private person, a subject line, the addressee: no organisation.
             ("Kari Vik\nVikaveien 3\n\nRana kommune\nTildelingskontoret\n\nJeg søker om hjelp.", None),
             ("SØKNAD OM HELSE- OG OMSORGSTJENESTER\nNavn: Kari Vik\n\nJeg trenger hjelp.", None),
+            // A sentence under the signature names no sender, whatever it
+            // mentions.
+            ("Han trenger oppfølging.\n\nMed vennlig hilsen\n\nSilje Bratland\nmiljøterapeut\n\nEpikrise sendes fastlege og kommunen når den er ferdigstilt.", None),
         ];
         for (text, want) in cases {
             assert_eq!(sender(&rules, text).as_deref(), *want, "text {text:?}");
