@@ -129,11 +129,16 @@ static ADDRESS_THEN_PLACE: LazyLock<Regex> =
 /// never gets this far); with its colon. A form's receipt row may leave the
 /// colon out where the field opens the line or follows a field separator
 /// ("Skjema HO-30 · Innsendt 30.11.2026 kl. 19:48 · Ref. …", "Kvittering –
-/// innsendt 26.11.2026"); never prose ("søknad …, innsendt 02.11.2026").
+/// innsendt 26.11.2026"), and a portal's receipt line names the channel
+/// before a comma ("Innsendt via Fjordvik kommunes digitale postkasse,
+/// 24.11.2026"); never prose ("søknad …, innsendt 02.11.2026").
 static SUBMITTED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(^[\s>]*(skjema\s+)?(innsendt|sendt inn|mottatt|motteke|skjema sendt|utfylt|dato for innsending|innsendingsdato)(\s+(elektronisk|digitalt))?\s*:\s*$)|((^|[|·–])\s*(skjema\s+)?(innsendt|sendt inn)(\s+(elektronisk|digitalt))?\s*$)",
-    )
+    let submitted = r"(skjema\s+)?(innsendt|sendt inn)(\s+(elektronisk|digitalt))?";
+    let field = r"(skjema\s+)?(mottatt|motteke|skjema sendt|utfylt|dato for innsending|innsendingsdato)(\s+(elektronisk|digitalt))?";
+    let channel = r"(\s+(via|gjennom)\s[^\d]*,)?";
+    Regex::new(&format!(
+        r"(^[\s>]*({submitted}|{field})\s*:\s*$)|((^|[|·–])\s*{submitted}{channel}\s*$)"
+    ))
     .expect("static regex")
 });
 /// A form's place-and-date field ("Sted og dato: Mo i Rana, 02.11.2026",

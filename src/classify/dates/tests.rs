@@ -511,6 +511,13 @@ fn a_forms_fields_date_it_where_another_field_follows_or_the_colon_is_left_out()
     let receipt = "Skjema HO-30 · Innsendt 30.11.2026 kl. 19:48 · Ref. ES-2026-120155\n\n\
                    Bekymringsmelding\nHendinga skjedde 14.11.2026.";
     assert_eq!(document_date_arrived(receipt, arrived), day(11, 30));
+    // A portal's receipt line, the channel named before the date; the
+    // attached discharge summary's dates are older.
+    let portal = "Avsender: Terje Brekke\n\
+                  Innsendt via Fjordvik kommunes digitale postkasse, 24.11.2026\n\
+                  Emne: Ettersending\n\nHer er epikrisen.\n\n\
+                  EPIKRISE\nInnlagt: 28.09.2026   Utskrevet: 09.10.2026";
+    assert_eq!(document_date_arrived(portal, arrived), day(11, 24));
     assert_eq!(
         document_date_arrived(
             "Skjema sendt: 13.10.2026 kl. 10:05\n\nMatombringing",
