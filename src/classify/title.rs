@@ -238,9 +238,10 @@ fn lower_heading(t: &str, spelling: &Spelling) -> String {
         .join(" ")
 }
 
-/// How a letter spells its words: which it writes with a capital and never
-/// in lower case (in lower case), and of those which it capitalises inside
-/// a sentence, where only a name has one.
+/// How a letter spells its words: the words it writes with a capital and
+/// never in lower case, and of those the ones it capitalises inside a
+/// sentence, where only a name has one (each kept in lower case, as a
+/// heading's word is looked up).
 struct Spelling {
     capitalised: HashSet<String>,
     inside_sentence: HashSet<String>,

@@ -245,8 +245,8 @@ static CLOCK: LazyLock<Regex> =
 /// a date stamper's date two of the readings agree on ([`dater_dates`]),
 /// and last a date two readings agree on after a stamp word garbled past
 /// reading, under the receiving body's name
-/// ([`receiver_dates_after_garbled_word`]). Any other date in the crop may be the letter's own:
-/// never taken.
+/// ([`receiver_dates_after_garbled_word`]). Any other date in the crop
+/// may be the letter's own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
