@@ -288,25 +288,24 @@ impl Spelling {
     /// and a compound's first part ("HELSE- OG OMSORGSTENESTER") is no
     /// name.
     fn names(&self, words: &[&str]) -> Vec<bool> {
-        let key = |w: &str| {
-            (!w.ends_with('-'))
-                .then(|| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
-                .filter(|k| self.capitalised.contains(k))
-        };
-        let keys: Vec<Option<String>> = words.iter().map(|w| key(w)).collect();
+        // Per word: None when the letter does not write it capitalised,
+        // else whether it does so inside a sentence.
+        let spelt: Vec<Option<bool>> = words
+            .iter()
+            .map(|w| {
+                let key = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+                (!w.ends_with('-') && self.capitalised.contains(&key))
+                    .then(|| self.inside_sentence.contains(&key))
+            })
+            .collect();
         let mut names = vec![false; words.len()];
         let mut start = 0;
         while start < words.len() {
             let end = (start..words.len())
-                .find(|&i| keys[i].is_none())
+                .find(|&i| spelt[i].is_none())
                 .unwrap_or(words.len());
-            let run = &keys[start..end];
-            let named = run.len() >= 2
-                && run
-                    .iter()
-                    .flatten()
-                    .any(|k| self.inside_sentence.contains(k));
-            if named {
+            let run = &spelt[start..end];
+            if run.len() >= 2 && run.contains(&Some(true)) {
                 names[start..end].fill(true);
             }
             start = end + 1;

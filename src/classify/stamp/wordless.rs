@@ -164,6 +164,13 @@ pub(super) fn receiver_dates_year_ahead(text: &str) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// Whether a stamp reading's line (its tokens) names the receiving body:
+/// a short line with the body's word ("RANA KOMMUNE", "Helse og omsorg"),
+/// or with `offices` an office's or a service's name.
+fn names_receiver(toks: &[String], offices: bool) -> bool {
+    toks.len() <= 4 && toks.iter().any(|w| is_receiver_word(w, offices))
+}
+
 /// The lines of three tokens (a day, a month and a year, as they may be
 /// read) beside a line naming the receiving body.
 fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
@@ -178,15 +185,13 @@ fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
         })
         .filter(|t| !t.is_empty())
         .collect();
-    let names_receiver = |j: usize| {
-        lines.get(j).is_some_and(|t| {
-            t.len() <= 4
-                && t.iter()
-                    .any(|w| is_receiver_word(w, how == Receiver::Tolerant))
-        })
+    let receiver_at = |j: usize| {
+        lines
+            .get(j)
+            .is_some_and(|t| names_receiver(t, how == Receiver::Tolerant))
     };
     let beside_receiver: Vec<bool> = (0..lines.len())
-        .map(|i| names_receiver(i + 1) || (i >= 1 && names_receiver(i - 1)))
+        .map(|i| receiver_at(i + 1) || (i >= 1 && receiver_at(i - 1)))
         .collect();
     lines
         .into_iter()
@@ -205,8 +210,7 @@ fn receiver_date_lines(text: &str, how: Receiver) -> Vec<Vec<String>> {
 /// ([`parse_keyed_stamp_date_where`](super::parse_keyed_stamp_date_where)).
 pub(super) fn receiver_dates_after_garbled_word(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<Vec<String>> = text.lines().map(tokens).filter(|t| !t.is_empty()).collect();
-    let names_receiver = |t: &[String]| t.len() <= 4 && t.iter().any(|w| is_receiver_word(w, true));
-    let under_receiver = |i: usize| (1..=2).any(|k| i >= k && names_receiver(&lines[i - k]));
+    let under_receiver = |i: usize| (1..=2).any(|k| i >= k && names_receiver(&lines[i - k], true));
     (0..lines.len())
         .filter(|&i| under_receiver(i))
         .filter_map(|i| garbled_word_then_date(&lines[i]))
