@@ -837,4 +837,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AT at its one check (session 44): 198/200, 198/200, 197/200,
+    // 43/44 urgent with 8 false alarms, person IDs 183/183.
+    Formerly {
+        name: Some("AT"),
+        ids: 8800..9000,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 99,
+                unit_pct: 99,
+                date_pct: 98,
+                urgent_missed: 1,
+                urgent_false: 8,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "109/109 at its check, session 44",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 9,
+                measured: "100/109 at its check, session 44",
+            },
+        }),
+    },
 ];
