@@ -118,10 +118,12 @@ pub(super) fn reads_as_sentence(line: &str) -> bool {
 
 /// "On behalf of" before a signature's organisation ("for Storvik
 /// sanitetsforening", "for styret i Rana pensjonistforening", "på vegne av
-/// Vikane Eiendom AS"): the organisation alone.
+/// Vikane Eiendom AS"): the organisation alone. The words may start the
+/// line in capitals ("For Vikane Eiendom AS"); what follows them is kept
+/// only if it is a name.
 pub(super) fn without_on_behalf(name: &str) -> &str {
     static ON_BEHALF: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:for|på vegne av|pva\.?)\s+(?:\p{Ll}+\s+(?:i|ved|for|hos)\s+)?")
+        Regex::new(r"^(?i:for|på vegne av|pva\.?)\s+(?:\p{Ll}+\s+(?:i|ved|for|hos)\s+)?")
             .expect("static regex")
     });
     match ON_BEHALF.find(name) {
@@ -338,6 +340,8 @@ mod tests {
             // Signed on the organisation's behalf.
             ("Hei.\n\nVi inviterer til julemøte.\n\nMed vennlig hilsen\nfor styret i Rana pensjonistforening\nKari Vik", Some("Rana pensjonistforening")),
             ("Vannskade i leiligheten.\n\nMed hilsen\nPer Dahl\nfor Vikane Eiendom AS", Some("Vikane Eiendom AS")),
+            ("Vannskade i leiligheten.\n\nMed hilsen\nPer Dahl\nFor Vikane Eiendom AS", Some("Vikane Eiendom AS")),
+            ("Vi ber om møte.\n\nVennlig hilsen\nPå vegne av Storvik sanitetsforening\nKari Vik", Some("Storvik sanitetsforening")),
             // A private person, a subject line, the addressee: no organisation.
             ("Kari Vik\nVikaveien 3\n\nRana kommune\nTildelingskontoret\n\nJeg søker om hjelp.", None),
             ("SØKNAD OM HELSE- OG OMSORGSTJENESTER\nNavn: Kari Vik\n\nJeg trenger hjelp.", None),
