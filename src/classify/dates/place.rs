@@ -227,6 +227,10 @@ static DISCHARGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(utskrevet|utskriven|utskrivingsdato|utskrivningsdato)\s*:\s*$")
         .expect("static regex")
 });
+/// Where the patient went, after the discharge date ("Utskrevet:
+/// 27.11.2026 til hjemmet", "… til korttidsopphald"): still the date alone.
+static DISCHARGED_TO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^til(\s+\S+){1,3}$").expect("static regex"));
 
 /// A web form's receipt field with its moment ("Motteke: 13.10.2026
 /// 08:47"): when the form was sent in, not a received stamp, which has a
@@ -300,8 +304,9 @@ pub(super) fn score(
     // Weak labels: a discharge date, or a "Tid:" field that may as well be
     // an invitation's event ("Tid: 14. januar 2027 kl. 09.00"); either is
     // the letter's date only when nothing stronger dates it.
-    let weak_label =
-        TIME_LABEL.is_match(prefix) || (DISCHARGE_LABEL.is_match(prefix) && suffix.is_empty());
+    let weak_label = TIME_LABEL.is_match(prefix)
+        || (DISCHARGE_LABEL.is_match(prefix)
+            && (suffix.is_empty() || DISCHARGED_TO.is_match(suffix)));
     let excluded = words(prefix).any(|w| {
         NOT_LETTER_DATE_WORDS.contains(&w) || NOT_LETTER_DATE_STEMS.iter().any(|s| w.contains(s))
     });

@@ -180,6 +180,14 @@ const DOCUMENT_DATES: &[(&str, &str)] = &[
     ("Tid: 22.11.2026 kl. 03:48", "2026-11-22"),
     ("Innlagt: 02.11.2026 Utskrevet: 10.11.2026", "2026-11-10"),
     (
+        "Innlagt: 19.11.2026      Utskrevet: 27.11.2026 til hjemmet",
+        "2026-11-27",
+    ),
+    (
+        "Utskriven: 27.11.2026 til korttidsopphald på Vik",
+        "2026-11-27",
+    ),
+    (
         "Tromsø, 12.11.2026\nInnlagt: 02.11.2026 Utskrevet: 10.11.2026",
         "2026-11-12",
     ),
