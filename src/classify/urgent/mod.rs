@@ -484,12 +484,20 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 fn day_months_in(line: &str, letter_date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
     DAY_MONTH.captures_iter(line).filter_map(move |c| {
         // Only a day that reads as a deadline or an appointed day: after a
-        // weekday ("torsdag 12. november") or "fra"/"innen"/"før" ("behov
-        // for heimesjukepleie frå 16. november"); a bare "20.11." in an
-        // epicrisis is a follow-up or history, and "kl. 14.30" a time.
+        // weekday ("torsdag 12. november"), "fra"/"innen"/"før" ("behov
+        // for heimesjukepleie frå 16. november") or "første gang" (the
+        // day a new task starts: "Sårskift annenhver dag, første gang
+        // 29.11."); a bare "20.11." in an epicrisis is a follow-up or
+        // history, and "kl. 14.30" a time.
         let day_at = c.name("d1").or_else(|| c.name("d2"))?.start();
-        let before = super::normalize::words(&line[..day_at]).next_back()?;
+        let mut back = super::normalize::words(&line[..day_at]).rev();
+        let before = back.next()?;
+        let first_time = ["gang", "gong"].contains(&before)
+            && back
+                .next()
+                .is_some_and(|w| ["første", "fyrste", "forste"].contains(&w));
         let deadline = super::dates::weekday_of(before).is_some()
+            || first_time
             || ["fra", "innen", "innan", "for", "senest", "seinast"].contains(&before);
         if !deadline {
             return None;

@@ -772,3 +772,21 @@ fn moments_are_the_words_beside_an_event_within_days_of_receipt() {
     // Without a date to count from there are no moments.
     assert!(rules.moments(&text, None, None).is_empty());
 }
+
+/// The day a new care task starts, written without a year in a discharge
+/// summary's plan, is a need when it falls within days of the letter.
+#[test]
+fn a_task_starting_within_days_of_the_letter_is_a_near_need() {
+    let rules = Rules::from_toml(DEFAULT_RULES_TOML, "test").unwrap();
+    let need = rules.file.urgent.near_need.clone().unwrap().label;
+    let text = "Videre plan:\n- Sårskift annenhver dag, første gang 29.11., med lett bandasje.\n\
+                - Kontroll poliklinikk om 3 uker.";
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    assert!(labels(&rules, text, day(11, 27)).contains(&need));
+    assert!(is_urgent(&rules, text, day(11, 27)));
+    // Weeks ahead it is planning; before the letter it is history.
+    assert!(!labels(&rules, text, day(11, 2)).contains(&need));
+    assert!(!labels(&rules, text, day(12, 10)).contains(&need));
+    let nynorsk = "Sårstell kvar tredje dag, fyrste gong 30.11.";
+    assert!(labels(&rules, nynorsk, day(11, 27)).contains(&need));
+}
