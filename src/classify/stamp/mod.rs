@@ -19,9 +19,11 @@
 //! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
 //! offers every date a reading may be, and this file decides which tokens
 //! are a stamp's and, through [`plausible`], which of those dates to
-//! believe. A stamp without a stamp word is [`wordless`]'s; a printed
+//! believe; a keyed date with a digit lost or misread is [`digits`]'.
+//! A stamp without a stamp word is [`wordless`]'s; a printed
 //! message's "Mottatt:" header field, which is no stamp, [`header`]'s.
 
+mod digits;
 mod header;
 mod ocr_tolerant;
 #[cfg(test)]
@@ -33,11 +35,14 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Days, NaiveDate};
 use regex::Regex;
 
+use digits::{
+    keyed_dates_first_digit_lost, keyed_dates_month_digit_lost, keyed_dates_one_digit_misread,
+    keyed_dates_year_lost, keyed_dates_years_disagree,
+};
 use header::header_field;
 pub use header::{in_message_header, message_header_dates};
 use ocr_tolerant::{
-    any_year, every_year, fold_char, is_keyword, is_receiver_word, tokens, triple, triples,
-    year_lost, year_one_digit_away,
+    fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_one_digit_away,
 };
 use wordless::{
     dater_dates, receiver_dates, receiver_dates_after_garbled_word, receiver_dates_year_ahead,
@@ -241,8 +246,9 @@ static CLOCK: LazyLock<Regex> =
 /// ([`receiver_stamp_dates`], chosen by the same vote), the same with its
 /// year lost or read ahead of the stamp's, a keyed day and month the
 /// readings give different years, a keyed day whose first digit OCR lost,
-/// and a keyed month that lost one of its two digits (the day read whole),
-/// a date stamper's date two of the readings agree on ([`dater_dates`]),
+/// a keyed month that lost one of its two digits (the day read whole), a
+/// keyed date two readings give with a digit of its day or month misread
+/// into no date ([`digits`] holds these), a date stamper's date two of the readings agree on ([`dater_dates`]),
 /// and last a date two readings agree on after a stamp word garbled past
 /// reading, under the receiving body's name
 /// ([`receiver_dates_after_garbled_word`]). Any other date in the crop
@@ -260,6 +266,7 @@ pub fn parse_keyed_stamp_date_where(
         .or_else(|| first_ok(keyed_dates_years_disagree(text)))
         .or_else(|| first_ok(keyed_dates_first_digit_lost(text)))
         .or_else(|| first_ok(keyed_dates_month_digit_lost(text)))
+        .or_else(|| by_votes(&keyed_dates_one_digit_misread(text, &ok), 2, &ok))
         .or_else(|| by_votes(&dater_dates(text), 2, &ok))
         .or_else(|| by_votes(&receiver_dates_after_garbled_word(text), 2, &ok))
 }
@@ -500,124 +507,6 @@ fn stamp_words(toks: &[String], line_of: &[usize]) -> Vec<bool> {
 /// readings) are not counted.
 fn reading_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|l| !l.trim().is_empty())
-}
-
-/// A keyed day and month read as written whose year OCR lost or garbled
-/// past one digit ("Motteke 06.11 ,", "17. nov: 207", "25.09.2136"), in
-/// every year of the century: a stamp is at most
-/// [`MAX_DAYS_BEFORE_ARRIVAL`] days old, so the day and month fix the year
-/// and plausibility picks it. Never without the arrival's bounds: a parse
-/// alone ([`parse_stamp_date`]) gives no year it did not read.
-fn keyed_dates_year_lost(text: &str) -> Vec<NaiveDate> {
-    let lines = Lines::of(text);
-    let toks = &lines.toks;
-    let mut out = Vec::new();
-    for i in 0..toks.len().saturating_sub(1) {
-        if lines.keyed_before(i) && year_lost(toks.get(i + 2).map(String::as_str)) {
-            out.extend(any_year(&toks[i], &toks[i + 1]));
-        }
-    }
-    out
-}
-
-/// A keyed day and month that the stamp's readings read again with
-/// another year ("06. nov. 2019", "G6. nov. 2625", "G6. nov. 2045"), in
-/// every year of the century: the readings agree on what the stamp says
-/// but its year, so the year is OCR's and plausibility picks it. A year
-/// every reading agrees on is the stamp's, kept even when it is old.
-fn keyed_dates_years_disagree(text: &str) -> Vec<NaiveDate> {
-    let lines = Lines::of(text);
-    let toks = &lines.toks;
-    // Each date as read (the year as written), and whether it is keyed.
-    let read: Vec<(NaiveDate, bool)> = (0..toks.len().saturating_sub(2))
-        .filter_map(|i| {
-            let date = triple(&toks[i], &toks[i + 1], &toks[i + 2])?;
-            Some((date, lines.keyed_before(i)))
-        })
-        .collect();
-    let same_day = |a: NaiveDate, b: NaiveDate| (a.month(), a.day()) == (b.month(), b.day());
-    let mut out: Vec<NaiveDate> = Vec::new();
-    for &(date, keyed) in &read {
-        let another_year = read
-            .iter()
-            .any(|&(d, _)| same_day(d, date) && d.year() != date.year());
-        if keyed && another_year && !out.iter().any(|&d| same_day(d, date)) {
-            out.extend(every_year(date.month(), date.day()));
-        }
-    }
-    out
-}
-
-/// A keyed date whose day OCR read as one digit at the head of its line,
-/// where the stamp's first digit is lost under crossing print or at the
-/// frame's edge ("MOTTATT / 6.11 2026" for 26.11, "Motteke / 2.10.2026"
-/// for 12.10): the days with a first digit put back, nearest first.
-/// Tried only when no date in the reading fits, so plausibility (not
-/// before the letter's own date) chooses; a stamp follows its letter by
-/// days, so the nearest day that fits is the one. A digit with a symbol
-/// glued to it ("1%, nov.") is a digit misread, not one lost.
-fn keyed_dates_first_digit_lost(text: &str) -> Vec<NaiveDate> {
-    let lines = Lines::of(text);
-    let toks = &lines.toks;
-    let raw: Vec<&str> = reading_lines(text).collect();
-    // The line's first digit stands alone, a separator after it.
-    let stands_alone = |n: usize| {
-        let mut chars = raw.get(n).map_or("", |l| l).chars();
-        chars.find(|c| c.is_ascii_digit()).is_some()
-            && chars.next().is_some_and(|c| " .,/-".contains(c))
-    };
-    let mut out = Vec::new();
-    for i in 0..toks.len().saturating_sub(2) {
-        let heads_line = i == 0 || lines.line_of[i - 1] != lines.line_of[i] || lines.word[i - 1];
-        if !(one_digit(&toks[i])
-            && heads_line
-            && stands_alone(lines.line_of[i])
-            && lines.keyed_before(i))
-        {
-            continue;
-        }
-        for first in ['1', '2', '3'] {
-            let day = format!("{first}{}", toks[i]);
-            out.extend(dates_read(&day, &toks[i + 1], &toks[i + 2]));
-        }
-    }
-    out
-}
-
-/// A keyed date whose month OCR read as one digit, a two-digit month that
-/// lost the other ("mottatt / 23 1.2026" for 23.11): the months of two
-/// digits that hold the one read, earliest first, so plausibility (not
-/// before the letter's own date) chooses the one nearest the letter, as
-/// for a lost first digit of the day.
-fn keyed_dates_month_digit_lost(text: &str) -> Vec<NaiveDate> {
-    let lines = Lines::of(text);
-    let toks = &lines.toks;
-    let mut out = Vec::new();
-    for i in 0..toks.len().saturating_sub(2) {
-        // One digit lost, not two: "MOTTATT 1 1 /2026" (18.11) is no date.
-        let month = &toks[i + 1];
-        if !(one_digit(month) && toks[i].len() == 2 && lines.keyed_before(i)) {
-            continue;
-        }
-        for whole in (10..=12).map(|m: u32| m.to_string()) {
-            if whole.contains(month.as_str()) {
-                out.extend(dates_read(&toks[i], &whole, &toks[i + 2]));
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// A token of one digit: a day's or a month's of two whose other OCR lost.
-fn one_digit(token: &str) -> bool {
-    token.len() == 1 && token.chars().all(|c| c.is_ascii_digit())
-}
-
-/// Every date a day, a month and a year token may be read as.
-fn dates_read(d: &str, m: &str, y: &str) -> impl Iterator<Item = NaiveDate> {
-    triples(d, m, y).into_iter().map(|(date, _)| date)
 }
 
 /// Whether a stamp date fits: not after the day the file arrived (one day

@@ -211,6 +211,50 @@ fn a_keyed_months_lost_digit_is_put_back_by_the_letters_date() {
 }
 
 #[test]
+fn a_digit_misread_into_no_date_is_put_back_when_two_readings_agree() {
+    let arrived = Some(d("2026-12-03"));
+    let after = |letter: &'static str| move |x: NaiveDate| plausible(x, arrived, Some(d(letter)));
+    // Month 11 read as 21 and as 41: of the months one digit away, only
+    // November fits the arrival (January is months before it).
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "Sunnfjord kommune\nMOTTATT 26.21.26\n\nSunnfjord kommune\nNOTTATT 26.41.26",
+            after("2026-11-24"),
+        ),
+        Some(d("2026-11-26"))
+    );
+    // One reading is not enough.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 26.21.26", after("2026-11-24")),
+        None
+    );
+    // Day 39: in a letter of 30 November only the 30th fits ...
+    let day_39 = "MOTTEKE 39 NOV 2026\n\nMOTTEKE 39 NOV 2026";
+    assert_eq!(
+        parse_keyed_stamp_date_where(day_39, after("2026-11-30")),
+        Some(d("2026-11-30"))
+    );
+    // ... in a letter of 26 November the 29th fits as well: no date.
+    assert_eq!(
+        parse_keyed_stamp_date_where(day_39, after("2026-11-26")),
+        None
+    );
+    // A reading that is a date is never second-guessed, and a date
+    // without a stamp word is never read at all.
+    assert_eq!(
+        parse_keyed_stamp_date_where("MOTTATT 26.11.26\n\nMOTTATT 26.11.26", after("2026-11-27")),
+        None
+    );
+    assert_eq!(
+        parse_keyed_stamp_date_where(
+            "Mo i Rana 26.21.26\n\nMo i Rana 26.41.26",
+            after("2026-11-24")
+        ),
+        None
+    );
+}
+
+#[test]
 fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
     let arrived = Some(d("2026-12-01"));
     let ok = |x: NaiveDate| plausible(x, arrived, None);
