@@ -271,6 +271,15 @@ pub fn parse_keyed_stamp_date_where(
         .or_else(|| by_votes(&receiver_dates_after_garbled_word(text), 2, &ok))
 }
 
+/// Whether two of a place's readings agree on a date after a stamp word
+/// OCR garbled past reading, under the receiving body's name (the chain's
+/// last resort, [`receiver_dates_after_garbled_word`]): evidence enough
+/// that the place is a stamp, for the extractor.
+pub fn garbled_word_stamp_date(text: &str) -> bool {
+    let credible = |d: NaiveDate| (2000..=2100).contains(&d.year());
+    by_votes(&receiver_dates_after_garbled_word(text), 2, credible).is_some()
+}
+
 /// Of dates read once per line, the one [`most_read`] among those read at
 /// least `at_least` times.
 fn by_votes(

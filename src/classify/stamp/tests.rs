@@ -255,6 +255,18 @@ fn a_digit_misread_into_no_date_is_put_back_when_two_readings_agree() {
 }
 
 #[test]
+fn two_readings_agreeing_after_a_garbled_stamp_word_are_evidence_of_a_stamp() {
+    let first = "Sundvik kommune\neles OG Cire Co -\nkeane tte 23 NOV 2026\nArkivkode: G10";
+    let second = "Sundvik kommune\nelse 60 VEESO TE -\nfayele itriae 23 NOV 2026";
+    assert!(garbled_word_stamp_date(&format!("{first}\n\n{second}")));
+    // One reading alone is a letterhead's place line as well.
+    assert!(!garbled_word_stamp_date(first));
+    assert!(!garbled_word_stamp_date(
+        "SUNDVIK KOMMUNE\nSundvik 04.11.2026\n\nSUNDVIK KOMMUNE\nSundvik 05.11.2026"
+    ));
+}
+
+#[test]
 fn a_keyed_day_and_month_whose_year_was_lost_take_the_arrivals() {
     let arrived = Some(d("2026-12-01"));
     let ok = |x: NaiveDate| plausible(x, arrived, None);

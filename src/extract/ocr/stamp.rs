@@ -23,10 +23,12 @@
 //!    beside the receiving body's name, "VOSS HERAD / 01.12.2026"), or when two
 //!    readings agree on a date read through an OCR confusion. A place
 //!    found by image evidence alone is given up after three readings with
-//!    neither a stamp word nor a date (what an unstamped page costs). When
-//!    no place reads a stamp word, the first whose readings hold a date
-//!    beside an office's or a service's name ("HJEMMESYKEPLEIEN SONE VEST
-//!    / 24.11.26") is the stamp.
+//!    neither a stamp word nor a date's shape (what an unstamped page
+//!    costs). When no place reads a stamp word, the first whose readings
+//!    hold a date beside an office's or a service's name
+//!    ("HJEMMESYKEPLEIEN SONE VEST / 24.11.26"), or two readings of one
+//!    date under the receiving body's name after a garbled stamp word, is
+//!    the stamp.
 //! 3. **Leave it out** of the letter's text: when the frame holds whole
 //!    lines only, those lines are dropped (no second pass); otherwise the
 //!    stamp's ink is whitened where it is lighter than the letter's print
@@ -46,7 +48,8 @@ use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{remove_stamp_ink, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError};
 use crate::classify::{
-    has_stamp_word, office_stamp_dates, parse_stamp_date, receiver_stamp_dates, stamp_word_dated,
+    garbled_word_stamp_date, has_stamp_word, office_stamp_dates, parse_stamp_date,
+    receiver_stamp_dates, stamp_word_dated,
 };
 
 /// What was found: the stamp's readings (best first), and the page's text
@@ -163,9 +166,12 @@ pub(super) fn separate(
         }
         // Without a stamp word (or the receiver's name, an office's or a
         // service's among them) beside it, a date in the crop may be the
-        // letter's own: never taken for a stamp.
+        // letter's own: never taken for a stamp. A stamp word garbled past
+        // reading counts when two readings agree on the date after it.
         if fallback.is_none()
-            && (has_stamp_word(&reading) || !office_stamp_dates(&reading).is_empty())
+            && (has_stamp_word(&reading)
+                || !office_stamp_dates(&reading).is_empty()
+                || garbled_word_stamp_date(&reading))
         {
             fallback = Some((reading, stamp_box, frame));
         }

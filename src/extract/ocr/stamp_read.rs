@@ -8,13 +8,16 @@
 //! or a wrong one: "06" as "09", so then no single reading is). Each
 //! preparation costs an OCR call, so the ones that read most stamps come
 //! first and a place found by image evidence alone is given up after three
-//! readings with neither a stamp word nor a date.
+//! readings with neither a stamp word nor a date (nor a date's shape whose
+//! month the print garbled, "27 av. 2026").
 
 use std::cell::OnceCell;
 use std::collections::VecDeque;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use image::{imageops, GrayImage};
+use regex::Regex;
 
 use super::stamp::{keyed, stamp_like, Finder};
 use super::stamp_image::{
@@ -237,7 +240,8 @@ pub(super) fn read_stamp(
     let mut tries = 0;
     let mut last_chance = false;
     while let Some(reading) = plan.pop_front() {
-        let evidence = !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r));
+        let evidence =
+            !keyed_readings.is_empty() || others.iter().any(|r| stamp_like(r) || date_shaped(r));
         if finder != Finder::Words && tries >= 3 && !evidence && !last_chance {
             // A stamp pressed askew may read as nothing at all until it is
             // straightened: a tilted place reads so next, before it is
@@ -307,6 +311,18 @@ pub(super) fn read_stamp(
     Ok(found.then(|| readings.join("\n\n")))
 }
 
+/// A day, a word of a few letters and a year in a row ("27 av. 2026"):
+/// a stamp's date whose month the print that crossed it garbled. Not a
+/// date, but evidence enough to read the place on: another preparation
+/// of the crop may read the month.
+fn date_shaped(reading: &str) -> bool {
+    static SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(0?[1-9]|[12]\d|3[01])[.,]?\s+\p{L}{2,5}[.,]?\s+20\d\d\b")
+            .expect("static regex")
+    });
+    SHAPE.is_match(reading)
+}
+
 /// The latest day a stamp can bear: tomorrow (a day's slack for the
 /// clock's time zone). No stamp is pressed on a day that has not come, so
 /// a later date is a misread to be outvoted by another reading, never one
@@ -340,6 +356,14 @@ fn best_supported(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_whose_month_was_garbled_is_evidence_of_a_stamp() {
+        assert!(date_shaped("ju Mo\n4 27 av. 2026\n— Strandvik Kommune |"));
+        assert!(date_shaped("MOTT 02 DFS 2026"));
+        assert!(!date_shaped("Tar «UV, 202\n| rart Fete\nmune"));
+        assert!(!date_shaped("Postboks 27 Mo 8601"));
+    }
 
     #[test]
     fn a_date_that_has_not_come_loses_to_one_that_has() {
