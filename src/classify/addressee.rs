@@ -168,6 +168,18 @@ fn is_sentence(line: &str) -> bool {
     SENTENCE_STOP.is_match(line) || line.chars().count() > 80
 }
 
+/// Whether the block that opens `lines` (up to its blank line) has a
+/// postcode line within its first five ("5460 Husnes").
+fn ends_in_postcode(lines: &[&str]) -> bool {
+    static POSTCODE_LINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\d{4}\s+\p{L}").expect("static regex"));
+    lines
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .take(5)
+        .any(|l| POSTCODE_LINE.is_match(l))
+}
+
 /// The unit on the municipality's line or on the (at most two) lines
 /// under it, else on the line above it when the unit's name begins that
 /// line, in the letter's head. Session 23: round CV unit 4034 -> 4035/4155
@@ -192,9 +204,20 @@ fn under_municipality(
         }
         let own = caps.get(1).map_or("", |m| m.as_str());
         let address_line = |l: &&str| l.chars().count() <= 60 && !is_sentence(l);
+        // OCR may part an address block's lines with a blank one where the
+        // scan's line spacing varies ("Kvinnherad kommune" / "" / "Helse og
+        // omsorg" / "v/ Tildelingskontoret" / … / "5460 Husnes"): one blank
+        // line under the municipality's does not end the block when the
+        // lines after it end in a postcode, as an address does (a subject
+        // or the letter's first lines do not).
+        let under = &lines[i + 1..];
+        let under = match under {
+            [blank, rest @ ..] if blank.trim().is_empty() && ends_in_postcode(rest) => rest,
+            _ => under,
+        };
         std::iter::once(own)
             .chain(
-                lines[i + 1..]
+                under
                     .iter()
                     .take_while(|l| !l.trim().is_empty())
                     .take(2)
@@ -386,5 +409,15 @@ mod tests {
             None
         );
         assert_eq!(unit("Til: Rana kommune, Helse og omsorg\n"), None);
+        // A blank line OCR put inside the address block, which ends in
+        // its postcode; a subject under a blank line is no address.
+        assert_eq!(
+            unit("Svein Bø\n5454 Sæbøvik\n\nKvinnherad kommune\n\nHelse og omsorg\nv/ Tildelingskontoret\nRådhusvegen 10\n5460 Husnes\n\nSæbøvik 23.11.2026"),
+            Some("mta".to_owned())
+        );
+        assert_eq!(
+            unit("Kari Vik\nVikaveien 3\n\nRana kommune\n\nSøknad om hjemmesykepleie\nJeg søker om hjelp morgen og kveld\n"),
+            None
+        );
     }
 }
