@@ -89,7 +89,6 @@ fn ground_truth_text() {
 /// samples/README.md.
 /// Only the summary is printed, and only with `--nocapture`.
 #[test]
-#[ignore = "issue 11: fresh AT at its check (session 44) met every target but urgent recall, 43/44 on the text and through OCR; so did AS (39/42), AR (41/43), AQ (41/42) and AP (41/43) before it"]
 fn held_out_targets() {
     let held_out: Vec<Letter> = load_letters().into_iter().filter(is_held_out).collect();
     let unseen = evaluate(&held_out, |letter| Some(text_extraction(letter)));

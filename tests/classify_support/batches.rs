@@ -133,7 +133,32 @@ pub fn span(ids: &Range<u32>) -> String {
 pub const HELD_OUT: HeldOut = HeldOut {
     name: "AU",
     ids: 9000..9200,
-    checked: None,
+    // At its one check (session 45, with that session's classifier, its
+    // tables retrained on AT's letters, "første gang" a near day, a
+    // discharge date with its destination, a stamp's digit misread into no
+    // date, a stamp place read on and taken by a garbled word's date, and
+    // a blank line OCR put in an address block): type 196/200, unit
+    // 195/200, date 198/200, person IDs 168/168 with none false, urgent
+    // 41/41 with 11 false alarms; its stamps from the text 106/109 and
+    // through the extractor 100/109 (91.7 %), none invented.
+    checked: Some(Check {
+        level: Level {
+            type_pct: 98,
+            unit_pct: 97,
+            date_pct: 99,
+            urgent_missed: 0,
+            urgent_false: 11,
+            ids_missed: 0,
+        },
+        text_stamps: Stamps {
+            may_miss: 3,
+            measured: "106/109 at its check, session 45",
+        },
+        ocr_stamps: Stamps {
+            may_miss: 9,
+            measured: "100/109 at its check, session 45",
+        },
+    }),
 };
 
 /// Stamp dates the suite's sample of the outside batches (every eighth
@@ -141,8 +166,8 @@ pub const HELD_OUT: HeldOut = HeldOut {
 /// may miss through the extractor: re-measured at every rotation, since
 /// the sample takes in the batch that became tuning letters.
 pub const SAMPLE_LATER_STAMPS: Stamps = Stamps {
-    may_miss: 27,
-    measured: "476/503 in session 45, with AT's sampled scans (11 of its 12 read)",
+    may_miss: 25,
+    measured: "478/503 in session 45, with AT's 12 sampled scans, all read",
 };
 
 /// The table is one rotation's edit, so it checks itself: the former
