@@ -9,11 +9,14 @@
 //! and the letter's own date.
 //!
 //! **Invariant:** a date is only ever read from text, never invented: the
-//! day and the month always are; only a year OCR lost or garbled beside a
-//! stamp word or the receiving body's name, or one the stamp's readings
-//! disagree on, is taken from the arrival's window (a received stamp is at
-//! most [`MAX_DAYS_BEFORE_ARRIVAL`] days old). A year every reading agrees
-//! on is kept. An unreadable or implausible stamp gives no date.
+//! day and the month always are (but for one digit of either that OCR
+//! misread into no date, put back only when a single date one digit away
+//! fits and two readings give it, [`digits`]); only a year OCR lost or
+//! garbled beside a stamp word or the receiving body's name, or one the
+//! stamp's readings disagree on, is taken from the arrival's window (a
+//! received stamp is at most [`MAX_DAYS_BEFORE_ARRIVAL`] days old). A year
+//! every reading agrees on is kept. An unreadable or implausible stamp
+//! gives no date.
 //!
 //! Reading a token tolerantly — a letter for a digit, a month one slip
 //! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
