@@ -22,7 +22,7 @@
 //! away, a year with a confused digit — is [`ocr_tolerant`]'s: it
 //! offers every date a reading may be, and this file decides which tokens
 //! are a stamp's and, through [`plausible`], which of those dates to
-//! believe; a keyed date with a digit lost or misread is [`digits`]'.
+//! believe; a keyed date with a digit lost or misread is [`digits`]'s.
 //! A stamp without a stamp word is [`wordless`]'s; a printed
 //! message's "Mottatt:" header field, which is no stamp, [`header`]'s.
 
@@ -251,11 +251,11 @@ static CLOCK: LazyLock<Regex> =
 /// readings give different years, a keyed day whose first digit OCR lost,
 /// a keyed month that lost one of its two digits (the day read whole), a
 /// keyed date two readings give with a digit of its day or month misread
-/// into no date ([`digits`] holds these), a date stamper's date two of the readings agree on ([`dater_dates`]),
-/// and last a date two readings agree on after a stamp word garbled past
-/// reading, under the receiving body's name
-/// ([`receiver_dates_after_garbled_word`]). Any other date in the crop
-/// may be the letter's own: never taken.
+/// into no date ([`digits`] holds these), a date stamper's date two of the
+/// readings agree on ([`dater_dates`]), and last a date two readings agree
+/// on after a stamp word garbled past reading, under the receiving body's
+/// name ([`receiver_dates_after_garbled_word`]). Any other date in the
+/// crop may be the letter's own: never taken.
 pub fn parse_keyed_stamp_date_where(
     text: &str,
     ok: impl Fn(NaiveDate) -> bool,
