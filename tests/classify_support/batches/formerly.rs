@@ -861,4 +861,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AU at its one check (session 45): 196/200, 195/200, 198/200,
+    // 41/41 urgent with 11 false alarms, person IDs 168/168.
+    Formerly {
+        name: Some("AU"),
+        ids: 9000..9200,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 98,
+                unit_pct: 97,
+                date_pct: 99,
+                urgent_missed: 0,
+                urgent_false: 11,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 3,
+                measured: "106/109 at its check, session 45",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 9,
+                measured: "100/109 at its check, session 45",
+            },
+        }),
+    },
 ];
