@@ -48,8 +48,8 @@ use ocr_tolerant::{
     fold_char, is_keyword, is_receiver_word, tokens, triple, triples, year_one_digit_away,
 };
 use wordless::{
-    dater_dates, receiver_dates, receiver_dates_after_garbled_word, receiver_dates_year_ahead,
-    receiver_dates_year_lost, wordless_stamp_line, Receiver,
+    dater_dates, opening_stamp_date, receiver_dates, receiver_dates_after_garbled_word,
+    receiver_dates_year_ahead, receiver_dates_year_lost, wordless_stamp_line, Receiver,
 };
 pub use wordless::{office_stamp_dates, receiver_stamp_dates, wordless_stamp_lines};
 
@@ -85,7 +85,8 @@ pub fn parse_stamp_date(text: &str) -> Option<NaiveDate> {
 /// brevet datert …" nor prose that describes a letter by its received
 /// date after a comma ("vedtak av 29.10.2026, mottatt 02.11.2026"); a
 /// quoted date that gets through is from before the letter, which
-/// [`plausible`] refuses.
+/// [`plausible`] refuses. Last, a stamp without a word that opens the text
+/// ([`opening_stamp_date`]).
 pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
@@ -126,7 +127,7 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
             // between the stamp word and its date.
             let body_between = rest.is_empty()
                 && triple_in(&under).is_none()
-                && under.len() <= 4
+                && under.len() <= 6
                 && under.iter().any(|t| is_receiver_word(t, true));
             match lines.get(i + 2) {
                 Some(after) if body_between => rest.extend(tokens(after)),
@@ -151,6 +152,9 @@ pub fn stamp_dates_in_text(text: &str) -> Vec<NaiveDate> {
                 }
             }
         }
+    }
+    if let Some(date) = opening_stamp_date(&lines).filter(|d| !out.contains(d)) {
+        out.push(date);
     }
     out
 }

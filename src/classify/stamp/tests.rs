@@ -482,6 +482,11 @@ fn the_receiving_body_may_stand_between_the_stamp_word_and_its_date() {
         got("MOTTEKE\nHeimetenesta\n3. nov. 2026"),
         vec![d("2026-11-03")]
     );
+    // The municipality and its department on one line.
+    assert_eq!(
+        got("Innkomne\nFjordvik kommune, Helse og omsorg\n11/11/2026"),
+        vec![d("2026-11-11")]
+    );
     // Prose between them is no stamp's body.
     assert!(got("MOTTATT\nVi sender deg svar\n12.10.2026").is_empty());
 }
@@ -853,4 +858,22 @@ fn a_date_two_readings_give_after_a_garbled_stamp_word_under_the_body_is_read() 
         ),
         None
     );
+}
+
+#[test]
+fn a_stamp_without_a_word_may_open_a_scans_text() {
+    let got = |t: &str| stamp_dates_in_text(t);
+    assert_eq!(
+        got("Nesbygd kommune\nRus/psykisk helse\n13.11.2026\nTil Rus og psykisk helse\n\nHei."),
+        vec![d("2026-11-13")]
+    );
+    assert_eq!(
+        got("\nSølvberg kommune\nHelse og omsorg\n13.11.26\nPer Arne Dahl"),
+        vec![d("2026-11-13")]
+    );
+    // The addressee over the letter's date, a date a blank line away, and
+    // a letterhead under the letter's own first line are the letter's.
+    assert!(got("Til helse og omsorg\n16.11.2026\n\nHei").is_empty());
+    assert!(got("Sunnfjord kommune\n\n16.09.2026\n\nHei").is_empty());
+    assert!(got("Søknad om hjelp\nSunnfjord kommune\nHelse og omsorg\n16.09.2026").is_empty());
 }

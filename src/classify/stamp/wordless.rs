@@ -2,8 +2,9 @@
 //! under the municipality's name), a date over the stamp's journal number,
 //! and, in a region the extractor found as a stamp, a whole-line date
 //! beside the receiving body's name ("VOSS HERAD" over "01.12.2026"). In a
-//! letter's running text only the first two are a stamp's: the last is
-//! what a letterhead and its date look like.
+//! letter's running text only the first two are a stamp's, and the last
+//! only where it opens the text: under a heading it is what a letterhead
+//! and its date look like.
 
 use std::sync::LazyLock;
 
@@ -87,6 +88,43 @@ pub fn wordless_stamp_lines(text: &str) -> Vec<String> {
         .filter(|&i| wordless_stamp_line(&lines, i).is_some())
         .map(|i| crate::classify::normalize::fold(lines[i]).trim().to_owned())
         .collect()
+}
+
+/// A stamp without a stamp word at the very top of a scan's text: the text
+/// opens with the receiving body's name (its department perhaps on the
+/// line under it) and a whole-line date, no blank line between ("Nesbygd
+/// kommune / Rus/psykisk helse / 13.11.2026"). Opening the text, above any
+/// addressee or greeting, such lines were stamped over the page's head:
+/// in the tuning letters about a hundred texts open so, every one stamped
+/// (an addressee's "Til helse og omsorg" over a date is the letter's, and
+/// so is a date a blank line away). Under a heading the same lines are a
+/// letterhead's, which only a region the extractor found as a stamp may
+/// read ([`receiver_stamp_dates`]).
+pub(super) fn opening_stamp_date(lines: &[&str]) -> Option<NaiveDate> {
+    let block: Vec<Vec<String>> = lines
+        .iter()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .take(4)
+        .map(|l| tokens(l))
+        .collect();
+    let (at, date) = block.iter().enumerate().find_map(|(i, t)| {
+        let date = (t.len() == 3)
+            .then(|| triple(&t[0], &t[1], &t[2]))
+            .flatten()?;
+        Some((i, date))
+    })?;
+    let heading = &block[..at];
+    let addressed = |t: &Vec<String>| {
+        t.first().is_some_and(|w| {
+            ["TIL", "ATT"].contains(&w.to_uppercase().trim_end_matches(['.', ':']))
+        })
+    };
+    (!heading.is_empty()
+        && heading
+            .iter()
+            .all(|t| names_receiver(t, false) && !addressed(t)))
+    .then_some(date)
 }
 
 /// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
