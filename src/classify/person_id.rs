@@ -287,7 +287,8 @@ pub fn find_person_ids(text: &str) -> Vec<PersonId> {
 /// whatever groups the writer made of them ("12 84 39 000 28", "1284 3900
 /// 028"), the label says the next eleven digits are one number. The groups
 /// are taken whole, so the eleventh digit must end one; the check digits
-/// decide.
+/// decide. The groups may be on two lines: a line wrapped between them
+/// ("fnr. 178170" / "00088.") leaves the label's number whole.
 fn labelled_numbers(text: &str) -> Vec<PersonId> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -298,7 +299,11 @@ fn labelled_numbers(text: &str) -> Vec<PersonId> {
     LABEL
         .find_iter(text)
         .filter_map(|label| {
-            let after: String = text[label.end()..].chars().take(40).collect();
+            let after: String = text[label.end()..]
+                .chars()
+                .take(40)
+                .map(|c| if c == '\n' { ' ' } else { c })
+                .collect();
             let digits_after = ocr_digits(&after);
             let run = digit_runs(&digits_after).into_iter().next()?;
             // The run must start right at the label, not somewhere later.
@@ -513,6 +518,8 @@ mod tests {
         // Two marks between the groups, or a line break: no longer one number.
         ("018180 -- 12337", &[]),
         ("tlf 018180\n12337", &[]),
+        // Unless a person-number label says it is one number, wrapped.
+        ("bror min, fnr. 018180\n12337.", &["018180*****"]),
     ];
 
     #[test]
