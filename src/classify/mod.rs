@@ -70,8 +70,8 @@ pub use rules::{RulesError, FALLBACK_TYPE};
 // decides with it when a region's reading can be trusted; nothing outside
 // the crate needs it.
 pub(crate) use stamp::{
-    garbled_word_stamp_date, has_clean_keyed_date, has_stamp_word, office_stamp_dates,
-    parse_stamp_date, receiver_stamp_dates, stamp_word_dated,
+    credible_year, garbled_word_stamp_date, has_clean_keyed_date, has_stamp_word,
+    office_stamp_dates, parse_stamp_date, receiver_stamp_dates, stamp_word_dated,
 };
 pub use taxonomy::{DocumentType, Routine, Taxonomy, UnknownType};
 pub use title::subject_line;

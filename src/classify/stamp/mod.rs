@@ -283,8 +283,7 @@ pub fn parse_keyed_stamp_date_where(
 /// last resort, [`receiver_dates_after_garbled_word`]): evidence enough
 /// that the place is a stamp, for the extractor.
 pub fn garbled_word_stamp_date(text: &str) -> bool {
-    let credible = |d: NaiveDate| (2000..=2100).contains(&d.year());
-    by_votes(&receiver_dates_after_garbled_word(text), 2, credible).is_some()
+    by_votes(&receiver_dates_after_garbled_word(text), 2, credible_year).is_some()
 }
 
 /// Of dates read once per line, the one [`most_read`] among those read at
@@ -334,7 +333,7 @@ pub fn has_clean_keyed_date(text: &str) -> bool {
     !symbol_before_digit(text)
         && stamp_dates(text)
             .iter()
-            .any(|s| s.keyed && s.clean && (2000..=2100).contains(&s.date.year()))
+            .any(|s| s.keyed && s.clean && credible_year(s.date))
 }
 
 /// Whether a symbol no date or stamp writes stands right before a digit.
@@ -525,6 +524,12 @@ fn reading_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|l| !l.trim().is_empty())
 }
 
+/// A year a stamp can carry at all: what OCR made of a year's digits
+/// ("2926", "1026") is no date, before any arrival is known.
+pub fn credible_year(date: NaiveDate) -> bool {
+    (2000..=2100).contains(&date.year())
+}
+
 /// Whether a stamp date fits: not after the day the file arrived (one day
 /// of slack for time zones), not more than [`MAX_DAYS_BEFORE_ARRIVAL`]
 /// before it, and on or after the letter's own date.
@@ -533,7 +538,7 @@ pub fn plausible(
     received: Option<NaiveDate>,
     document_date: Option<NaiveDate>,
 ) -> bool {
-    if !(2000..=2100).contains(&date.year()) {
+    if !credible_year(date) {
         return false;
     }
     if let Some(r) = received {

@@ -38,7 +38,6 @@
 //! of 255) while stamp ink on grey scans is 85–115 (red, blue, violet,
 //! grey); black ink stays (it cannot be told from print by its grey).
 
-use chrono::Datelike;
 use image::GrayImage;
 
 use super::stamp_body::{
@@ -48,7 +47,7 @@ use super::stamp_frame::{frame_box, stamp_sized_frames, Frame};
 use super::stamp_image::{remove_stamp_ink, WHITE};
 use super::tess::{OcrLine, PxBox, TessEngine, TessError};
 use crate::classify::{
-    garbled_word_stamp_date, has_stamp_word, office_stamp_dates, parse_stamp_date,
+    credible_year, garbled_word_stamp_date, has_stamp_word, office_stamp_dates, parse_stamp_date,
     receiver_stamp_dates, stamp_word_dated,
 };
 
@@ -195,9 +194,8 @@ pub(super) fn separate(
 /// receiving body's name (a stamp without a stamp word: "VOSS HERAD /
 /// 01.12.2026").
 pub(super) fn keyed(text: &str) -> bool {
-    let credible = |d: chrono::NaiveDate| (2000..=2100).contains(&d.year());
-    (has_stamp_word(text) && parse_stamp_date(text).is_some_and(credible))
-        || receiver_stamp_dates(text).into_iter().any(credible)
+    (has_stamp_word(text) && parse_stamp_date(text).is_some_and(credible_year))
+        || receiver_stamp_dates(text).into_iter().any(credible_year)
 }
 
 /// The body's text without the stamp: the frame's lines dropped, or the
