@@ -96,6 +96,13 @@ pub(super) fn is_att_line(line: &str) -> bool {
     ATT_LINE.is_match(line)
 }
 
+/// Whether a (folded) line names the letter's addressee: "Til …",
+/// "Mottaker: …", "Til" alone, "Att.: …". The stamp reader asks too: a
+/// date under such a line is the letter's, not a stamp's.
+pub(super) fn is_to_line(line: &str) -> bool {
+    TO_LINE.is_match(line) || TO_ALONE.is_match(line) || ATT_LINE.is_match(line)
+}
+
 /// The addressee entry the letter names, by the first way above that
 /// names one. `named(text, anchored)` is the rules' lookup: the one unit
 /// `text` names (at its start when `anchored`).

@@ -15,6 +15,8 @@ use super::ocr_tolerant::{
     any_year, is_receiver_word, tokens, triple, year_lost, year_one_digit_away, MONTHS,
 };
 use super::{triple_in, words_at};
+use crate::classify::addressee::is_to_line;
+use crate::classify::normalize::fold;
 
 /// A date stamper's line without a stamp word: the whole line a date whose
 /// month is a capital abbreviation ("23 OKT 2026", "- 6. NOV. 2026", "1
@@ -73,9 +75,7 @@ pub(super) fn wordless_stamp_line(lines: &[&str], i: usize) -> Option<NaiveDate>
     }
     let toks = tokens(lines[i]);
     let journal_below = lines.get(i + 1).is_some_and(|l| JOURNAL_NUMBER.is_match(l));
-    (journal_below && toks.len() == 3)
-        .then(|| triple_in(&toks))
-        .flatten()
+    journal_below.then(|| whole_line_date(&toks)).flatten()
 }
 
 /// The stamp lines without a stamp word ([`wordless_stamp_line`]), folded:
@@ -86,7 +86,7 @@ pub fn wordless_stamp_lines(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     (0..lines.len())
         .filter(|&i| wordless_stamp_line(&lines, i).is_some())
-        .map(|i| crate::classify::normalize::fold(lines[i]).trim().to_owned())
+        .map(|i| fold(lines[i]).trim().to_owned())
         .collect()
 }
 
@@ -101,30 +101,25 @@ pub fn wordless_stamp_lines(text: &str) -> Vec<String> {
 /// letterhead's, which only a region the extractor found as a stamp may
 /// read ([`receiver_stamp_dates`]).
 pub(super) fn opening_stamp_date(lines: &[&str]) -> Option<NaiveDate> {
-    let block: Vec<Vec<String>> = lines
+    let block: Vec<&str> = lines
         .iter()
         .skip_while(|l| l.trim().is_empty())
         .take_while(|l| !l.trim().is_empty())
         .take(4)
-        .map(|l| tokens(l))
+        .copied()
         .collect();
-    let (at, date) = block.iter().enumerate().find_map(|(i, t)| {
-        let date = (t.len() == 3)
-            .then(|| triple(&t[0], &t[1], &t[2]))
-            .flatten()?;
-        Some((i, date))
-    })?;
+    let (at, date) = block
+        .iter()
+        .enumerate()
+        .find_map(|(i, line)| Some((i, whole_line_date(&tokens(line))?)))?;
     let heading = &block[..at];
-    let addressed = |t: &Vec<String>| {
-        t.first().is_some_and(|w| {
-            ["TIL", "ATT"].contains(&w.to_uppercase().trim_end_matches(['.', ':']))
-        })
-    };
-    (!heading.is_empty()
-        && heading
-            .iter()
-            .all(|t| names_receiver(t, false) && !addressed(t)))
-    .then_some(date)
+    let receiver = |line: &&str| names_receiver(&tokens(line), false) && !is_to_line(&fold(line));
+    (!heading.is_empty() && heading.iter().all(receiver)).then_some(date)
+}
+
+/// A line that is a date and nothing else (its tokens).
+fn whole_line_date(toks: &[String]) -> Option<NaiveDate> {
+    (toks.len() == 3).then(|| triple_in(toks)).flatten()
 }
 
 /// A stamp's journal number line: "J.nr. 2026/5188", "Jnr: 26/1432" (a
