@@ -885,4 +885,28 @@ pub const FORMERLY_HELD_OUT: &[Formerly] = &[
             },
         }),
     },
+    // AV at its one check (session 46): 197/200, 198/200, 197/200,
+    // 39/41 urgent with 5 false alarms, person IDs 180/180.
+    Formerly {
+        name: Some("AV"),
+        ids: 9200..9400,
+        at_check: AtCheck::Check(Check {
+            level: Level {
+                type_pct: 98,
+                unit_pct: 99,
+                date_pct: 98,
+                urgent_missed: 2,
+                urgent_false: 5,
+                ids_missed: 0,
+            },
+            text_stamps: Stamps {
+                may_miss: 0,
+                measured: "107/107 at its check, session 46",
+            },
+            ocr_stamps: Stamps {
+                may_miss: 8,
+                measured: "99/107 at its check, session 46",
+            },
+        }),
+    },
 ];
