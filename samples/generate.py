@@ -62,7 +62,7 @@ RENDERS = {
     "tiff": ("tif", 300, "serif"),
 }
 SINGLE_PAGE_RENDERS = ("png", "jpeg")
-ID_RE = re.compile(r"^\d{3,4}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"^\d{3,5}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = {"written", "folder", "render", "stamp", "stamp_look", "colour", "pages", "expected", "note"}
 # How a received stamp looks (the optional `stamp_look` table); every key is optional and the
 # defaults are the original look: grey ink, rounded frame, top right, a random tilt of ±3°.
@@ -191,7 +191,7 @@ def load_letter(path: Path) -> Letter:
 
     letter_id = path.stem
     if not ID_RE.match(letter_id):
-        raise fail("file name must be NNN-slug.toml (3 digits, lowercase ascii slug)")
+        raise fail("file name must be NNN-slug.toml (3 to 5 digits, lowercase ascii slug)")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:

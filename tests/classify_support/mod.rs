@@ -74,7 +74,7 @@ pub fn numbered(letters: &[Letter], range: std::ops::Range<u32>) -> Vec<Letter> 
 }
 
 /// The letter's number: its file name's digits before the first `-`
-/// (three or four of them).
+/// (three to five of them).
 pub fn number(letter: &Letter) -> Option<u32> {
     letter
         .id
